@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ProjectOverview } from "@/components/project-overview";
+import { NotFoundError } from "@/lib/errors";
+import { canEditPlan, canStartRun } from "@/lib/permissions";
+import { getPlanView } from "@/lib/plan-view";
+import { requireUser } from "@/lib/session";
+import { listAssignableUsers } from "@/lib/users";
+
+export const metadata: Metadata = { title: "Project" };
+
+export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const user = await requireUser();
+  const view = await getPlanView({ projectId }).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const editable = canEditPlan(user);
+  const users = editable ? await listAssignableUsers() : [];
+  return <ProjectOverview view={view} canEdit={editable} canStartRun={canStartRun(user)} users={users.map((u) => ({ id: u.id, name: u.name }))} />;
+}

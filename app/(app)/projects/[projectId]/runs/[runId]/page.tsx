@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { RunBoard } from "@/components/run/run-board";
+import { NotFoundError } from "@/lib/errors";
+import { canOperateSteps, canUndoSignOff } from "@/lib/permissions";
+import { getRunBoard } from "@/lib/run-view";
+import { requireUser } from "@/lib/session";
+
+export const metadata: Metadata = { title: "Run" };
+
+export default async function RunPage({ params }: { params: Promise<{ projectId: string; runId: string }> }) {
+  const { projectId, runId } = await params;
+  const user = await requireUser();
+  const board = await getRunBoard({ runId }).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  // The project comes from the run; a URL pairing a run with another project is a 404.
+  if (board.project.id !== projectId) notFound();
+  return (
+    <RunBoard
+      data={board}
+      me={{ id: user.id, name: user.name, role: user.role }}
+      permissions={{ canOperate: canOperateSteps(user), canUndo: canUndoSignOff(user), isAdmin: user.role === "ADMIN" }}
+      renderedAt={Date.now()}
+    />
+  );
+}

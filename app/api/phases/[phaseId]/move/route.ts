@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { movePhase } from "@/lib/plan";
+import { id, moveInput } from "@/lib/validation";
+
+export const POST = route({ params: z.object({ phaseId: id }), body: moveInput }, async ({ user, params, body }) => {
+  await movePhase({ actor: user, phaseId: params.phaseId, direction: body.direction });
+  return { ok: true };
+});

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { deletePhase, updatePhase } from "@/lib/plan";
+import { id, updatePhaseInput } from "@/lib/validation";
+
+const params = z.object({ phaseId: id });
+
+export const PATCH = route({ params, body: updatePhaseInput }, async ({ user, params, body }) => {
+  const phase = await updatePhase({ actor: user, phaseId: params.phaseId, input: body });
+  return { id: phase.id };
+});
+
+export const DELETE = route({ params }, async ({ user, params }) => {
+  await deletePhase({ actor: user, phaseId: params.phaseId });
+  return { ok: true };
+});

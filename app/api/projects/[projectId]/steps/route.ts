@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { addStep } from "@/lib/plan";
+import { createStepInput, id } from "@/lib/validation";
+
+export const POST = route({ params: z.object({ projectId: id }), body: createStepInput }, async ({ user, params, body }) => {
+  const step = await addStep({ actor: user, projectId: params.projectId, input: body });
+  return { id: step.id };
+});

@@ -1,0 +1,8 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { undoSignOff } from "@/lib/runs";
+import { id, undoSignOffInput } from "@/lib/validation";
+
+export const POST = route({ params: z.object({ runId: id, stepId: id }), body: undoSignOffInput }, async ({ user, params, body }) =>
+  undoSignOff({ actor: user, runId: params.runId, stepId: params.stepId, input: body }),
+);

@@ -1,0 +1,16 @@
+import { errorResponse } from "@/lib/api/route";
+import { ValidationError } from "@/lib/errors";
+import { createFirstAdmin } from "@/lib/users";
+import { fieldErrorsOf, firstAdminInput } from "@/lib/validation";
+
+/** First-run: creates the first admin. Unauthenticated by design, and refuses once any user exists. */
+export async function POST(request: Request) {
+  try {
+    const parsed = firstAdminInput.safeParse(await request.json().catch(() => null));
+    if (!parsed.success) throw new ValidationError("Please correct the highlighted fields.", fieldErrorsOf(parsed.error));
+    const user = await createFirstAdmin({ input: parsed.data });
+    return Response.json({ id: user.id });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

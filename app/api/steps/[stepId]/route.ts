@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { deleteStep, updateStep } from "@/lib/plan";
+import { id, updateStepInput } from "@/lib/validation";
+
+const params = z.object({ stepId: id });
+
+export const PATCH = route({ params, body: updateStepInput }, async ({ user, params, body }) => {
+  const step = await updateStep({ actor: user, stepId: params.stepId, input: body });
+  return { id: step.id, version: step.version };
+});
+
+export const DELETE = route({ params }, async ({ user, params }) => {
+  await deleteStep({ actor: user, stepId: params.stepId });
+  return { ok: true };
+});

@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { updateUser } from "@/lib/users";
+import { id, updateUserInput } from "@/lib/validation";
+
+export const PATCH = route({ params: z.object({ userId: id }), body: updateUserInput }, async ({ user, params, body }) => {
+  const updated = await updateUser({ actor: user, userId: params.userId, input: body });
+  return { id: updated.id };
+});

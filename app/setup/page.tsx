@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { AuthShell } from "@/components/auth-shell";
+import { FirstAdminForm } from "@/components/first-admin-form";
+import { prisma } from "@/lib/db/client";
+
+export const metadata: Metadata = { title: "Set up" };
+
+export default async function SetupPage() {
+  if ((await prisma.user.count()) > 0) redirect("/login");
+  return (
+    <AuthShell title="Welcome to Runsheet" subtitle="Create the first admin account. You can add your team afterwards.">
+      <FirstAdminForm />
+    </AuthShell>
+  );
+}

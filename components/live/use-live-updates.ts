@@ -1,0 +1,101 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+
+export type LiveState = "connecting" | "live" | "reconnecting";
+export interface Viewer {
+  userId: string;
+  name: string;
+  runId: string | null;
+}
+
+/**
+ * Subscribes to the project's Server-Sent Events. Every change re-renders the server components
+ * (router.refresh), coalesced so a burst of ticks costs one refresh. The browser resends
+ * Last-Event-ID when it reconnects; if the stream dies for good (server restart, 5xx), we open a
+ * new one that resumes after the last event we saw.
+ */
+export function useLiveUpdates(options: { projectId: string; runId: string | null; onEvent?: (event: { seq: number; action: string; runId: string | null }) => void }) {
+  const router = useRouter();
+  const [state, setState] = useState<LiveState>("connecting");
+  const [viewers, setViewers] = useState<Viewer[]>([]);
+  const onEventRef = useRef(options.onEvent);
+  onEventRef.current = options.onEvent;
+
+  useEffect(() => {
+    let source: EventSource | null = null;
+    let lastSeq: string | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let refreshQueued = false;
+    let refreshing = false;
+    let disposed = false;
+
+    const refresh = () => {
+      if (refreshing) {
+        refreshQueued = true;
+        return;
+      }
+      refreshing = true;
+      router.refresh();
+      // router.refresh has no completion callback; allow the next one shortly after.
+      setTimeout(() => {
+        refreshing = false;
+        if (refreshQueued) {
+          refreshQueued = false;
+          refresh();
+        }
+      }, 250);
+    };
+
+    const connect = () => {
+      if (disposed) return;
+      const params = new URLSearchParams();
+      if (options.runId) params.set("runId", options.runId);
+      if (lastSeq) params.set("after", lastSeq);
+      source = new EventSource(`/api/projects/${options.projectId}/events?${params}`);
+      source.onopen = () => setState("live");
+      source.addEventListener("change", (event) => {
+        const message = event as MessageEvent<string>;
+        if (message.lastEventId) lastSeq = message.lastEventId;
+        try {
+          onEventRef.current?.(JSON.parse(message.data));
+        } catch {
+          // a malformed event must not stop the stream
+        }
+        refresh();
+      });
+      source.addEventListener("presence", (event) => {
+        try {
+          setViewers(JSON.parse((event as MessageEvent<string>).data));
+        } catch {
+          setViewers([]);
+        }
+      });
+      source.onerror = () => {
+        setState("reconnecting");
+        if (source?.readyState === EventSource.CLOSED) {
+          source.close();
+          retryTimer = setTimeout(connect, 2000);
+        }
+      };
+    };
+
+    connect();
+    const onOnline = () => {
+      if (source?.readyState !== EventSource.OPEN) {
+        source?.close();
+        clearTimeout(retryTimer);
+        connect();
+      }
+    };
+    window.addEventListener("online", onOnline);
+    return () => {
+      disposed = true;
+      clearTimeout(retryTimer);
+      window.removeEventListener("online", onOnline);
+      source?.close();
+    };
+  }, [options.projectId, options.runId, router]);
+
+  return { state, viewers };
+}

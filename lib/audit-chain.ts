@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+
+/**
+ * The audit log is a hash chain: each event stores the SHA-256 of the one before it and its own
+ * hash over its content plus that link. Changing, deleting or reordering any event breaks every
+ * hash after it, so `verifyAuditChain` finds tampering.
+ */
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface AuditContent {
+  at: Date;
+  actorId: string | null;
+  actorName: string;
+  projectId: string | null;
+  runId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: string;
+  after: string;
+}
+
+export function hashAuditEvent(prevHash: string, event: AuditContent): string {
+  // Fixed field order: JSON.stringify of an object literal would depend on insertion order.
+  const canonical = JSON.stringify([
+    prevHash,
+    event.at.toISOString(),
+    event.actorId,
+    event.actorName,
+    event.projectId,
+    event.runId,
+    event.action,
+    event.entityType,
+    event.entityId,
+    event.before,
+    event.after,
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+export type ChainVerdict = { ok: true; count: number; head: string } | { ok: false; brokenAtSeq: number; reason: string };
+
+export function verifyChain(events: Iterable<AuditContent & { seq: number; prevHash: string; hash: string }>): ChainVerdict {
+  let expectedPrev = GENESIS_HASH;
+  let count = 0;
+  for (const event of events) {
+    if (event.prevHash !== expectedPrev) {
+      return { ok: false, brokenAtSeq: event.seq, reason: "link to the previous event does not match" };
+    }
+    if (hashAuditEvent(event.prevHash, event) !== event.hash) {
+      return { ok: false, brokenAtSeq: event.seq, reason: "content does not match its hash" };
+    }
+    expectedPrev = event.hash;
+    count++;
+  }
+  return { ok: true, count, head: expectedPrev };
+}
+
+/** JSON for the before/after columns: stable, compact, dates as ISO strings. */
+export function snapshot(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}

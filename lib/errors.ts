@@ -1,0 +1,60 @@
+/**
+ * Errors a user can act on. The route wrapper turns them into JSON responses with these
+ * statuses; anything else becomes a generic 500 without a stack trace.
+ */
+export class AppError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, fieldErrors: Record<string, string[]> = {}) {
+    super(message, 400, "invalid_input", fieldErrors);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor() {
+    super("Sign in to continue.", 401, "unauthenticated");
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = "You don't have permission to do that.") {
+    super(message, 403, "forbidden");
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super(`${what} not found.`, 404, "not_found");
+  }
+}
+
+/** Someone else changed the thing first (lost-update protection) or the state forbids the action. */
+export class ConflictError extends AppError {
+  constructor(message: string, readonly current?: unknown) {
+    super(message, 409, "conflict");
+  }
+}
+
+/** The database is locked by another writer for longer than busy_timeout. Safe to retry. */
+export class BusyError extends AppError {
+  constructor() {
+    super("The database is busy. Nothing was changed; try again in a moment.", 503, "busy");
+  }
+}
+
+/** The disk is full or read-only. Nothing was changed. */
+export class StorageError extends AppError {
+  constructor() {
+    super("The server could not write to its database (disk full or read-only). Nothing was changed.", 507, "storage");
+  }
+}

@@ -1,0 +1,55 @@
+import "server-only";
+import { EventEmitter } from "node:events";
+
+/**
+ * In-process notification that a project's audit log grew. The SSE route listens and then reads
+ * the new events from the database (the source of truth), so a missed notification only delays
+ * an update until the route's next poll. One Next.js process serves everything (self-hosted,
+ * one SQLite file); a multi-process deployment would rely on that poll alone.
+ */
+const globalForBus = globalThis as unknown as { runsheetBus?: EventEmitter };
+const bus = globalForBus.runsheetBus ?? new EventEmitter();
+bus.setMaxListeners(0);
+globalForBus.runsheetBus = bus;
+
+export function publishProjectChange(projectId: string): void {
+  bus.emit(`project:${projectId}`);
+}
+
+export function subscribeProjectChanges(projectId: string, listener: () => void): () => void {
+  bus.on(`project:${projectId}`, listener);
+  return () => bus.off(`project:${projectId}`, listener);
+}
+
+/** Presence: who has a project's page open right now, per browser tab. */
+interface Viewer {
+  userId: string;
+  name: string;
+  runId: string | null;
+}
+const globalForPresence = globalThis as unknown as { runsheetPresence?: Map<string, Map<string, Viewer>> };
+const presence = globalForPresence.runsheetPresence ?? new Map<string, Map<string, Viewer>>();
+globalForPresence.runsheetPresence = presence;
+
+export function joinPresence(projectId: string, connectionId: string, viewer: Viewer): () => void {
+  let viewers = presence.get(projectId);
+  if (!viewers) presence.set(projectId, (viewers = new Map()));
+  viewers.set(connectionId, viewer);
+  bus.emit(`presence:${projectId}`);
+  return () => {
+    viewers.delete(connectionId);
+    if (viewers.size === 0) presence.delete(projectId);
+    bus.emit(`presence:${projectId}`);
+  };
+}
+
+export function listPresence(projectId: string): { userId: string; name: string; runId: string | null }[] {
+  const unique = new Map<string, Viewer>();
+  for (const viewer of presence.get(projectId)?.values() ?? []) unique.set(`${viewer.userId}:${viewer.runId}`, viewer);
+  return [...unique.values()];
+}
+
+export function subscribePresence(projectId: string, listener: () => void): () => void {
+  bus.on(`presence:${projectId}`, listener);
+  return () => bus.off(`presence:${projectId}`, listener);
+}

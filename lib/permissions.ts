@@ -1,0 +1,37 @@
+import type { RoleName } from "./roles";
+
+/**
+ * Named permission rules. Pure functions of the acting user and the resource, so the same rule
+ * is unit-tested, enforced by the server and used by the UI to hide what a role can't do.
+ */
+export interface Actor {
+  id: string;
+  role: RoleName;
+}
+
+export interface GateLike {
+  kind: string;
+  assigneeId: string | null;
+}
+
+const isAdmin = (user: Actor) => user.role === "ADMIN";
+const isOperatorOrAdmin = (user: Actor) => user.role === "ADMIN" || user.role === "OPERATOR";
+
+export const canViewProjects = (user: Actor) => ROLE_SET.has(user.role);
+export const canCreateProject = isAdmin;
+export const canEditProject = isAdmin;
+export const canEditPlan = isAdmin;
+export const canManageUsers = isAdmin;
+export const canManageTemplates = isAdmin;
+export const canStartRun = isAdmin;
+/** Start, Done (sign-off), Skip and Fail. */
+export const canOperateSteps = isOperatorOrAdmin;
+export const canSignOffStep = (user: Actor, step: { kind: string }) => isOperatorOrAdmin(user) && step.kind !== "GATE";
+/** Undoing a sign-off rewrites history, so only admins may, and it is audited. */
+export const canUndoSignOff = isAdmin;
+/** A go/no-go needs a named decision from an admin or from the gate's own assignee. */
+export const canDecideGate = (user: Actor, gate: GateLike) =>
+  gate.kind === "GATE" && (isAdmin(user) || (isOperatorOrAdmin(user) && gate.assigneeId === user.id));
+export const canUpdateFleet = isOperatorOrAdmin;
+
+const ROLE_SET = new Set<string>(["ADMIN", "OPERATOR", "VIEWER"]);

@@ -1,0 +1,123 @@
+/**
+ * The rules of a step's life in a run, as pure functions: what each action does to the status,
+ * and why a step can't be started yet. Shared by the server (enforcement) and the UI (hints).
+ */
+export const STEP_STATUSES = ["PENDING", "IN_PROGRESS", "DONE", "SKIPPED", "FAILED"] as const;
+export type StepStatusName = (typeof STEP_STATUSES)[number];
+export const STEP_KINDS = ["TASK", "GATE", "MILESTONE", "ROLLBACK"] as const;
+export type StepKindName = (typeof STEP_KINDS)[number];
+export type RunModeName = "FORWARD" | "ROLLBACK";
+export type RunStatusName = "ACTIVE" | "COMPLETED" | "ROLLED_BACK" | "ABORTED";
+
+export const STEP_ACTIONS = ["start", "done", "skip", "fail"] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+export const FINISHED_STATUSES: ReadonlySet<StepStatusName> = new Set(["DONE", "SKIPPED"]);
+export const isFinished = (status: StepStatusName) => FINISHED_STATUSES.has(status);
+/** A closed step has a final outcome; it leaves that state only through an admin's undo. */
+export const isClosed = (status: StepStatusName) => status === "DONE" || status === "SKIPPED" || status === "FAILED";
+
+const ALLOWED_FROM: Record<StepAction, readonly StepStatusName[]> = {
+  start: ["PENDING", "FAILED"],
+  done: ["PENDING", "IN_PROGRESS"],
+  skip: ["PENDING", "IN_PROGRESS"],
+  fail: ["PENDING", "IN_PROGRESS"],
+};
+
+const RESULT: Record<StepAction, StepStatusName> = {
+  start: "IN_PROGRESS",
+  done: "DONE",
+  skip: "SKIPPED",
+  fail: "FAILED",
+};
+
+export type TransitionCheck = { ok: true; to: StepStatusName } | { ok: false; message: string };
+
+export function checkTransition(input: { from: StepStatusName; action: StepAction; reason?: string }): TransitionCheck {
+  const { from, action } = input;
+  if ((action === "skip" || action === "fail") && !(input.reason ?? "").trim()) {
+    return { ok: false, message: `A reason is required to ${action} a step.` };
+  }
+  if (!ALLOWED_FROM[action].includes(from)) {
+    return { ok: false, message: `Can't ${action} a step that is ${STATUS_LABELS[from].toLowerCase()}.` };
+  }
+  return { ok: true, to: RESULT[action] };
+}
+
+export const STATUS_LABELS: Record<StepStatusName, string> = {
+  PENDING: "Pending",
+  IN_PROGRESS: "In progress",
+  DONE: "Done",
+  SKIPPED: "Skipped",
+  FAILED: "Failed",
+};
+
+export const KIND_LABELS: Record<StepKindName, string> = {
+  TASK: "Task",
+  GATE: "Go/No-Go gate",
+  MILESTONE: "Milestone",
+  ROLLBACK: "Rollback",
+};
+
+export interface RuleStep {
+  id: string;
+  title: string;
+  kind: StepKindName;
+  position: number;
+  predecessorIds: string[];
+}
+
+/**
+ * Why `step` can't start now, or null when it may. Forward steps wait for their predecessors;
+ * rollback steps run only after a No-Go, one after another in plan order.
+ */
+export function blockedReason(input: {
+  step: RuleStep;
+  steps: readonly RuleStep[];
+  statusOf: (stepId: string) => StepStatusName;
+  mode: RunModeName;
+  runStatus: RunStatusName;
+}): string | null {
+  const { step, steps, statusOf, mode, runStatus } = input;
+  if (runStatus !== "ACTIVE") return "This run has ended.";
+  if (step.kind === "ROLLBACK") {
+    if (mode !== "ROLLBACK") return "Rollback steps run only after a No-Go decision.";
+    const earlier = rollbackOrder(steps).filter((s) => s.position < step.position && !isFinished(statusOf(s.id)));
+    if (earlier.length > 0) return `Waiting for rollback step "${earlier[0].title}".`;
+    return null;
+  }
+  if (mode === "ROLLBACK") return "The run is rolling back; only rollback steps can run.";
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const waiting = step.predecessorIds.filter((id) => !isFinished(statusOf(id))).map((id) => byId.get(id)?.title ?? id);
+  if (waiting.length === 0) return null;
+  return `Waiting for ${waiting.map((t) => `"${t}"`).join(", ")}.`;
+}
+
+export function rollbackOrder<T extends { kind: string; position: number }>(steps: readonly T[]): T[] {
+  return steps.filter((s) => s.kind === "ROLLBACK").sort((a, b) => a.position - b.position);
+}
+
+/** Steps that count for a run in its mode: the forward plan, or only rollback steps after a No-Go. */
+export function stepsInScope<T extends { kind: string }>(steps: readonly T[], mode: RunModeName): T[] {
+  return steps.filter((s) => (mode === "ROLLBACK" ? s.kind === "ROLLBACK" : s.kind !== "ROLLBACK"));
+}
+
+/** Progress measured by planned minutes, not step count: a 150-minute copy weighs more than a 10-minute stop. */
+export function progressByPlannedMinutes(
+  steps: readonly { plannedMinutes: number; status: StepStatusName }[],
+): { doneMinutes: number; totalMinutes: number; percent: number } {
+  let doneMinutes = 0;
+  let totalMinutes = 0;
+  for (const step of steps) {
+    totalMinutes += step.plannedMinutes;
+    if (isFinished(step.status)) doneMinutes += step.plannedMinutes;
+  }
+  const percent = totalMinutes === 0 ? (steps.length > 0 && steps.every((s) => isFinished(s.status)) ? 100 : 0) : Math.floor((doneMinutes / totalMinutes) * 100);
+  return { doneMinutes, totalMinutes, percent };
+}
+
+/** What the run's status becomes once every step in scope is finished. */
+export function runOutcome(input: { mode: RunModeName; scopeStatuses: readonly StepStatusName[] }): RunStatusName {
+  if (input.scopeStatuses.length === 0 || !input.scopeStatuses.every(isFinished)) return "ACTIVE";
+  return input.mode === "ROLLBACK" ? "ROLLED_BACK" : "COMPLETED";
+}
