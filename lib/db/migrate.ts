@@ -13,7 +13,7 @@ import Database from "better-sqlite3";
  * would leave databases that differ from each other.
  */
 export function applyMigrations(options: { databasePath: string; migrationsDir?: string }): string[] {
-  const migrationsDir = options.migrationsDir ?? path.join(process.cwd(), "prisma", "migrations");
+  const migrationsDir = options.migrationsDir ?? path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
   fs.mkdirSync(path.dirname(options.databasePath), { recursive: true });
   const db = new Database(options.databasePath, { timeout: 10_000 });
   try {

@@ -4,5 +4,5 @@ import path from "node:path";
 export function resolveDatabasePath(url = process.env.DATABASE_URL): string {
   const raw = url && url.trim() !== "" ? url.trim() : "file:./data/runsheet.db";
   const withoutScheme = raw.startsWith("file:") ? raw.slice("file:".length) : raw;
-  return path.resolve(process.cwd(), withoutScheme);
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), withoutScheme);
 }

@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { UserAdmin } from "@/components/user-admin";
+import { PageHeader } from "@/components/ui/card";
+import { canManageUsers } from "@/lib/permissions";
+import { requireUser } from "@/lib/session";
+import { listUsers } from "@/lib/users";
+
+export const metadata: Metadata = { title: "Users" };
+
+export default async function UsersPage() {
+  const user = await requireUser();
+  if (!canManageUsers(user)) notFound();
+  const users = await listUsers();
+  return (
+    <>
+      <PageHeader title="Users" subtitle="Who can sign in, and what each role may do." />
+      <UserAdmin
+        meId={user.id}
+        users={users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.deactivatedAt === null, locked: u.lockedUntil !== null && u.lockedUntil.getTime() > Date.now() }))}
+      />
+    </>
+  );
+}

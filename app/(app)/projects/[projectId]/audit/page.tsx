@@ -1,0 +1,18 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { AuditLog } from "@/components/audit-log";
+import { getProjectAuditView } from "@/lib/audit-view";
+import { NotFoundError } from "@/lib/errors";
+import { requireUser } from "@/lib/session";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+export default async function AuditPage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<{ run?: string }> }) {
+  const [{ projectId }, { run }] = await Promise.all([params, searchParams]);
+  await requireUser();
+  const view = await getProjectAuditView({ projectId, runId: typeof run === "string" ? run : null }).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  return <AuditLog view={view} />;
+}

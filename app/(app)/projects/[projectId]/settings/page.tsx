@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ProjectForm } from "@/components/project-form";
+import { Card, PageHeader } from "@/components/ui/card";
+import { NotFoundError } from "@/lib/errors";
+import { canEditProject } from "@/lib/permissions";
+import { getProject } from "@/lib/projects";
+import { requireUser } from "@/lib/session";
+import { utcToWallClock } from "@/lib/time";
+
+export const metadata: Metadata = { title: "Project settings" };
+
+export default async function ProjectSettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const user = await requireUser();
+  if (!canEditProject(user)) notFound();
+  const project = await getProject({ projectId }).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  return (
+    <>
+      <PageHeader title="Project settings" subtitle={project.name} />
+      <Card className="p-5 sm:p-6">
+        <ProjectForm
+          mode="edit"
+          projectId={project.id}
+          initial={{
+            name: project.name,
+            description: project.description,
+            sourceHost: project.sourceHost,
+            targetHost: project.targetHost,
+            product: project.product,
+            hostnameStrategy: project.hostnameStrategy,
+            mediaServers: (JSON.parse(project.mediaServers) as string[]).join(", "),
+            timezone: project.timezone,
+            windowStart: utcToWallClock(project.windowStart, project.timezone),
+            windowEnd: utcToWallClock(project.windowEnd, project.timezone),
+            status: project.status,
+          }}
+        />
+      </Card>
+    </>
+  );
+}
