@@ -6,7 +6,6 @@ import { ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { canCreateProject, canEditProject, type Actor } from "./permissions";
 import { runbookDocumentSchema, type RunbookDocument, type RunbookDocumentInput } from "./runbook-document";
 import { netbackupKeepHostnameTemplate } from "./templates/netbackup-keep-hostname";
-import { progressByPlannedMinutes, stepsInScope, type RunModeName, type StepStatusName } from "./step-rules";
 import type { createProjectInput, updateProjectInput } from "./validation";
 import type { z } from "zod";
 
@@ -167,30 +166,3 @@ export async function updateProject(options: { actor: ActingUser; projectId: str
   });
 }
 
-/** Rows for the projects page: each project with its latest run's progress by planned minutes. */
-export async function listProjectSummaries(options: { user: Actor }) {
-  const projects = await listProjectsForUser(options);
-  const runIds = projects.flatMap((p) => p.runs.map((r) => r.id));
-  const stepRuns = runIds.length
-    ? await prisma.stepRun.findMany({ where: { runId: { in: runIds } }, select: { runId: true, status: true, step: { select: { plannedMinutes: true, kind: true } } } })
-    : [];
-  return projects.map((project) => {
-    const run = project.runs[0] ?? null;
-    const scope = run ? stepsInScope(stepRuns.filter((s) => s.runId === run.id).map((s) => ({ kind: s.step.kind, plannedMinutes: s.step.plannedMinutes, status: s.status as StepStatusName })), run.mode as RunModeName) : [];
-    const progress = progressByPlannedMinutes(scope);
-    return {
-      id: project.id,
-      name: project.name,
-      sourceHost: project.sourceHost,
-      targetHost: project.targetHost,
-      hostnameStrategy: project.hostnameStrategy,
-      status: project.status,
-      timezone: project.timezone,
-      windowStart: project.windowStart.toISOString(),
-      windowEnd: project.windowEnd.toISOString(),
-      stepCount: project._count.steps,
-      run: run ? { id: run.id, name: run.name, kind: run.kind, status: run.status, mode: run.mode, percent: progress.percent } : null,
-    };
-  });
-}
-export type ProjectSummary = Awaited<ReturnType<typeof listProjectSummaries>>[number];

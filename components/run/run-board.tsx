@@ -213,6 +213,9 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
           </div>
         </div>
         <div className="no-print flex flex-wrap gap-2">
+          <Link href={`/projects/${project.id}/runs/${run.id}/dashboard`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+            Dashboard
+          </Link>
           <Link href={`/projects/${project.id}/audit?run=${run.id}`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
             Audit
           </Link>

@@ -1,22 +1,44 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ProjectList } from "@/components/project-list";
-import { canCreateProject } from "@/lib/permissions";
-import { listProjectSummaries } from "@/lib/projects";
-import { requireUser } from "@/lib/session";
+import { z } from "zod";
+import { PortfolioFilterBar } from "@/components/portfolio/portfolio-filter-bar";
+import { PortfolioList } from "@/components/portfolio/portfolio-list";
 import { PageHeader } from "@/components/ui/card";
+import { canCreateProject } from "@/lib/permissions";
+import { listPortfolio, listProjectOwners } from "@/lib/portfolio";
+import { requireUser } from "@/lib/session";
+import { PROJECT_STATUSES } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Projects" };
 
-export default async function ProjectsPage() {
+const dateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .transform((d) => new Date(`${d}T00:00:00Z`));
+/** Filters live in the URL so a filtered view can be shared; a malformed value is ignored, not an error page. */
+const filterSchema = z.object({
+  status: z.enum(PROJECT_STATUSES).optional().catch(undefined),
+  from: dateParam.optional().catch(undefined),
+  to: dateParam.optional().catch(undefined),
+  owner: z.string().max(64).optional().catch(undefined),
+});
+
+export default async function ProjectsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const projects = await listProjectSummaries({ user });
+  const raw = await searchParams;
+  const parsed = filterSchema.parse({ status: raw.status, from: raw.from, to: raw.to, owner: raw.owner });
+  const to = parsed.to ? new Date(parsed.to.getTime() + 86_400_000 - 1) : null;
+  const [rows, owners] = await Promise.all([
+    listPortfolio({ filters: { status: parsed.status ?? null, from: parsed.from ?? null, to, ownerId: parsed.owner ?? null } }),
+    listProjectOwners(),
+  ]);
   const canCreate = canCreateProject(user);
+  const filtered = Boolean(parsed.status || parsed.from || parsed.to || parsed.owner);
   return (
     <>
       <PageHeader
         title="Migration projects"
-        subtitle="Every server move, its downtime window and how far its run has got."
+        subtitle="Where every cutover stands, and whether it will finish inside its window."
         actions={
           canCreate ? (
             <Link href="/projects/new" className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500">
@@ -25,7 +47,8 @@ export default async function ProjectsPage() {
           ) : null
         }
       />
-      <ProjectList projects={projects} canCreate={canCreate} />
+      <PortfolioFilterBar owners={owners} />
+      <PortfolioList rows={rows} canCreate={canCreate} filtered={filtered} />
     </>
   );
 }

@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { RunDashboardView } from "@/components/dashboard/run-dashboard-view";
+import { getRunDashboard } from "@/lib/dashboard";
+import { NotFoundError } from "@/lib/errors";
+import { requireUser } from "@/lib/session";
+
+export const metadata: Metadata = { title: "Dashboard" };
+
+export default async function RunDashboardPage({ params, searchParams }: { params: Promise<{ projectId: string; runId: string }>; searchParams: Promise<{ compare?: string }> }) {
+  const [{ projectId, runId }, { compare }] = await Promise.all([params, searchParams]);
+  await requireUser();
+  const dashboard = await getRunDashboard({ runId, compareRunId: typeof compare === "string" ? compare : null }).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  if (dashboard.project.id !== projectId) notFound();
+  return <RunDashboardView data={dashboard} />;
+}

@@ -1,0 +1,107 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * End-to-end tests against the PRODUCTION build in `.next-e2e`. Build it first:
+ *
+ *   NEXT_DIST_DIR=.next-e2e npm run build
+ *
+ * Every `playwright test` run serves that build on port 3100 with a brand-new SQLite file
+ * (e2e/.data/run-<timestamp>.db), so runs never see each other's data. Tests read the same file
+ * through E2E_DATABASE_PATH (see e2e/fixtures.ts) to assert what was really stored.
+ */
+const repoRoot = path.dirname(fileURLToPath(import.meta.url));
+const PORT = 3100;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+const DIST_DIR = ".next-e2e";
+const DATA_DIR = path.join(repoRoot, "e2e", ".data");
+
+/** Database files of earlier runs, untouched for this long, are deleted (younger ones may belong to a run in progress). */
+const STALE_AFTER_MS = 10 * 60_000;
+
+function removeStaleDatabases(): void {
+  if (!fs.existsSync(DATA_DIR)) return;
+  const groups = new Map<string, { files: string[]; newest: number }>();
+  for (const name of fs.readdirSync(DATA_DIR)) {
+    const match = /^(run-[\w-]+\.db)(-wal|-shm|-journal)?$/.exec(name);
+    if (!match) continue;
+    const file = path.join(DATA_DIR, name);
+    const mtime = fs.statSync(file).mtimeMs;
+    const group = groups.get(match[1]) ?? { files: [], newest: 0 };
+    group.files.push(file);
+    group.newest = Math.max(group.newest, mtime);
+    groups.set(match[1], group);
+  }
+  for (const { files, newest } of groups.values()) {
+    if (Date.now() - newest < STALE_AFTER_MS) continue;
+    for (const file of files) fs.rmSync(file, { force: true });
+  }
+}
+
+/**
+ * The config is evaluated by the runner AND by every worker. Only the runner (no
+ * TEST_WORKER_INDEX) picks a fresh file; workers inherit it through the environment.
+ */
+function databasePathForThisRun(): string {
+  const inherited = process.env.E2E_DATABASE_PATH;
+  if (process.env.TEST_WORKER_INDEX !== undefined && inherited) return inherited;
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  removeStaleDatabases();
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  return path.join(DATA_DIR, `run-${stamp}-${process.pid}.db`);
+}
+
+const databasePath = databasePathForThisRun();
+process.env.E2E_DATABASE_PATH = databasePath;
+process.env.E2E_BASE_URL = BASE_URL;
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+const distBuildId = path.join(repoRoot, DIST_DIR, "BUILD_ID");
+if (process.env.TEST_WORKER_INDEX === undefined && !fs.existsSync(distBuildId)) {
+  // Fail with the fix instead of a 60-second webServer timeout.
+  throw new Error(`No production build in ${DIST_DIR}/. Run: NEXT_DIST_DIR=${DIST_DIR} npm run build`);
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  reporter: "list",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    ...devices["Desktop Chrome"],
+    baseURL: BASE_URL,
+    viewport: { width: 1280, height: 900 },
+    locale: "en-GB",
+    timezoneId: "Europe/Berlin",
+    actionTimeout: 10_000,
+    navigationTimeout: 20_000,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: {
+    command: `npx next start -p ${PORT}`,
+    url: `${BASE_URL}/login`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      NEXT_DIST_DIR: DIST_DIR,
+      DATABASE_URL: `file:${databasePath}`,
+      RUNSHEET_SEED: "none",
+      RUNSHEET_SIGNIN_RATE_LIMIT: "100000",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});
