@@ -6,6 +6,7 @@ import { LiveIndicator } from "./live/live-indicator";
 import { useLiveUpdates } from "./live/use-live-updates";
 import { Card, EmptyState, PageHeader } from "./ui/card";
 import { ZonedTime } from "./ui/zoned-time";
+import { formatInZone } from "@/lib/time";
 
 const ACTION_LABELS: Record<string, string> = {
   "project.create": "Created the project",
@@ -32,26 +33,48 @@ const ACTION_LABELS: Record<string, string> = {
   "gate.no_go": "Decided No-Go",
 };
 
-/** A one-line summary of what changed: the keys whose values differ. */
-function describeChange(before: string, after: string): string {
+const FIELD_LABELS: Record<string, string> = {
+  status: "status",
+  startedAt: "started",
+  finishedAt: "finished",
+  signedOffAt: "signed off",
+  note: "note",
+  reason: "reason",
+  gateDecision: "decision",
+  plannedMinutes: "planned min",
+  title: "title",
+  role: "role",
+  active: "active",
+  mode: "mode",
+  windowStart: "window start",
+  windowEnd: "window end",
+  undoReason: "undo reason",
+};
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/** A one-line summary of what changed: the readable fields whose values differ (ids and versions are left out). */
+function describeChange(before: string, after: string, timeZone: string): string {
   try {
     const b = JSON.parse(before) as Record<string, unknown> | null;
     const a = JSON.parse(after) as Record<string, unknown> | null;
-    if (!a) return "";
+    if (!a) return b && typeof b.title === "string" ? `“${b.title}”` : "";
     const title = typeof a.stepTitle === "string" ? `“${a.stepTitle}”` : typeof a.title === "string" ? `“${a.title}”` : typeof a.name === "string" ? `“${a.name}”` : "";
-    if (!b) return title;
-    const changed = Object.keys(a).filter((k) => k !== "stepTitle" && k !== "version" && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-    const parts = changed.slice(0, 4).map((k) => `${k}: ${short(b[k])} → ${short(a[k])}`);
+    const show = (value: unknown) => short(value, timeZone);
+    const changed = Object.keys(a).filter((k) => FIELD_LABELS[k] && JSON.stringify(a[k]) !== JSON.stringify(b?.[k]));
+    const parts = changed.slice(0, 5).map((k) => (b ? `${FIELD_LABELS[k]}: ${show(b[k])} → ${show(a[k])}` : `${FIELD_LABELS[k]}: ${show(a[k])}`));
+    if (a.offline === true) parts.push("queued offline");
     return [title, parts.join("; ")].filter(Boolean).join(" · ");
   } catch {
     return "";
   }
 }
 
-function short(value: unknown): string {
+function short(value: unknown, timeZone: string): string {
   if (value === null || value === undefined || value === "") return "—";
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  if (typeof value === "string" && ISO.test(value)) return formatInZone(value, timeZone, "time");
+  // Enum values (IN_PROGRESS) read better as words.
+  const text = typeof value !== "string" ? JSON.stringify(value) : /^[A-Z_]+$/.test(value) ? value.replace(/_/g, " ").toLowerCase() : value;
+  return text.length > 48 ? `${text.slice(0, 47)}…` : text;
 }
 
 export function AuditLog({ view }: { view: AuditView }) {
@@ -126,9 +149,9 @@ export function AuditLog({ view }: { view: AuditView }) {
                     <td className="px-3 py-2">{event.actorName}</td>
                     <td className="px-3 py-2">
                       <div className="font-medium">{ACTION_LABELS[event.action] ?? event.action}</div>
-                      <div className="text-xs text-slate-500 md:hidden">{describeChange(event.before, event.after)}</div>
+                      <div className="text-xs text-slate-500 md:hidden">{describeChange(event.before, event.after, view.project.timezone)}</div>
                     </td>
-                    <td className="hidden max-w-md px-3 py-2 text-xs text-slate-600 md:table-cell dark:text-slate-400">{describeChange(event.before, event.after)}</td>
+                    <td className="hidden max-w-md px-3 py-2 text-xs text-slate-600 md:table-cell dark:text-slate-400">{describeChange(event.before, event.after, view.project.timezone)}</td>
                     <td className="hidden px-3 py-2 font-mono text-xs text-slate-400 lg:table-cell" title={event.hash}>
                       {event.hash.slice(0, 12)}…
                     </td>

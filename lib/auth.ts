@@ -35,6 +35,9 @@ const SIGN_IN_PATH = "/sign-in/email";
 
 export const auth = betterAuth({
   secret: resolveSecret(),
+  // Self-hosted on a LAN, reached by whatever name or IP the data center uses: derive the
+  // origin from the request, limited to RUNSHEET_ALLOWED_HOSTS (comma-separated patterns).
+  baseURL: process.env.BETTER_AUTH_URL || { allowedHosts: (process.env.RUNSHEET_ALLOWED_HOSTS || "*").split(",").map((h) => h.trim()) },
   database: prismaAdapter(prisma, { provider: "sqlite" }),
   emailAndPassword: {
     enabled: true,
