@@ -102,6 +102,10 @@ export default defineConfig({
       RUNSHEET_SEED: "none",
       RUNSHEET_SIGNIN_RATE_LIMIT: "100000",
       NEXT_TELEMETRY_DISABLED: "1",
+      // better-auth derives its trusted origin from request.url, which `next start` always builds
+      // as http://localhost:<port>; without this, a browser on 127.0.0.1 (or any real host name)
+      // gets "Invalid origin" (403) on sign-in. A deployment must set it to its public URL too.
+      BETTER_AUTH_URL: BASE_URL,
     },
   },
 });

@@ -36,7 +36,7 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
 
   return (
     <div className="grid gap-6 lg:grid-cols-3">
-      <Card className="overflow-hidden lg:col-span-2">
+      <Card className="self-start overflow-hidden lg:col-span-2">
         <FormError message={rowError} />
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
           {users.map((user) => (
@@ -74,7 +74,7 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
           ))}
         </ul>
       </Card>
-      <Card className="p-5">
+      <Card className="self-start p-5">
         <h2 className="font-semibold">Add a user</h2>
         <NewUserForm onCreated={() => router.refresh()} />
       </Card>
