@@ -90,7 +90,8 @@ export function burndown(input: { steps: readonly MetricStep[]; windowStart: num
     { at: input.windowStart, remainingMinutes: total },
     { at: input.windowEnd, remainingMinutes: 0 },
   ];
-  const timeLeftMinutes = Math.max(0, (input.windowEnd - input.now) / MINUTE);
+  // Before the window opens, the time left is the whole window, not the wait plus the window.
+  const timeLeftMinutes = Math.max(0, (input.windowEnd - Math.max(input.now, input.windowStart)) / MINUTE);
   return { totalMinutes: total, remainingMinutes: remaining, timeLeftMinutes, actual, ideal };
 }
 
@@ -122,10 +123,23 @@ export function timelineBars(input: { steps: readonly MetricStep[]; windowStart:
   const scope = input.steps.filter((s) => s.inWindow && s.kind !== "ROLLBACK");
   // Planned bars follow the plan's schedule from the window start: each step starts when its
   // last in-window predecessor is planned to end (parallel branches overlap, as planned).
+  // Memoised recursion, so the order steps arrive in doesn't matter.
+  const byId = new Map(scope.map((s) => [s.id, s]));
   const plannedEnd = new Map<string, number>();
+  const visiting = new Set<string>();
+  const endOf = (id: string): number => {
+    const known = plannedEnd.get(id);
+    if (known !== undefined) return known;
+    const step = byId.get(id);
+    if (!step || visiting.has(id)) return 0;
+    visiting.add(id);
+    const start = Math.max(0, ...(step.predecessorIds ?? []).map(endOf));
+    visiting.delete(id);
+    plannedEnd.set(id, start + step.plannedMinutes);
+    return start + step.plannedMinutes;
+  };
   return scope.map((s) => {
-    const plannedStart = Math.max(0, ...(s.predecessorIds ?? []).map((id) => plannedEnd.get(id) ?? 0));
-    plannedEnd.set(s.id, plannedStart + s.plannedMinutes);
+    const plannedStart = endOf(s.id) - s.plannedMinutes;
     const actualStart = s.startedAt ? (Date.parse(s.startedAt) - windowStart) / MINUTE : null;
     const actualEnd = s.startedAt ? ((s.finishedAt ? Date.parse(s.finishedAt) : now) - windowStart) / MINUTE : null;
     return {

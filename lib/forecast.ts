@@ -63,7 +63,8 @@ export function criticalPath(steps: readonly ForecastStep[], mode: RunModeName, 
     let bestPred: string | null = null;
     for (const pred of preds.get(id) ?? []) {
       const f = earliestFinish(pred);
-      if (f > best) {
+      // >= for the first: a predecessor with no time left (overrun, 0-min milestone) still holds the path.
+      if (bestPred === null || f > best) {
         best = f;
         bestPred = pred;
       }

@@ -199,6 +199,7 @@ export async function performStepAction(options: {
     if (replay) return replay;
     const current = await loadStepRun(tx, options.runId, options.stepId);
     const step = current.step;
+    if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
     if (input.action === "done" ? !canSignOffStep(actor, step) : !canOperateSteps(actor)) {
       throw new ForbiddenError(step.kind === "GATE" && canOperateSteps(actor) ? "A go/no-go gate needs a Go or No-Go decision." : "Your role can't change steps in a run.");
     }

@@ -1,0 +1,61 @@
+/**
+ * A fresh, migrated SQLite file per test file, and the real lib modules bound to it.
+ *
+ * lib/db/client.ts creates (and migrates) the process's one Prisma client from DATABASE_URL on
+ * its first import, so DATABASE_URL must be set before any lib module that touches the database
+ * is imported. Test files therefore import lib modules only through `openTestDatabase`.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+async function importLib() {
+  const [client, users, projects, runs, plan, audit] = await Promise.all([
+    import("@/lib/db/client"),
+    import("@/lib/users"),
+    import("@/lib/projects"),
+    import("@/lib/runs"),
+    import("@/lib/plan"),
+    import("@/lib/audit"),
+  ]);
+  return { prisma: client.prisma, users, projects, runs, plan, audit };
+}
+
+export type Lib = Awaited<ReturnType<typeof importLib>>;
+
+export interface TestDatabase {
+  /** Absolute path of the SQLite file. */
+  file: string;
+  lib: Lib;
+  /** A separate raw connection to the same file (for tampering and direct checks). Close it. */
+  openRaw(): Database.Database;
+  close(): Promise<void>;
+}
+
+export async function openTestDatabase(label: string): Promise<TestDatabase> {
+  if ((globalThis as { runsheetPrisma?: unknown }).runsheetPrisma) {
+    throw new Error("A Prisma client already exists in this worker; it would ignore the new DATABASE_URL.");
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `runsheet-${label}-`));
+  const file = path.join(dir, "test.db");
+  process.env.DATABASE_URL = `file:${file}`;
+  const lib = await importLib();
+
+  // Make sure the client really talks to our temp file, not a developer's database.
+  const attached = await lib.prisma.$queryRawUnsafe<{ name: string; file: string }[]>("PRAGMA database_list");
+  const main = attached.find((d) => d.name === "main");
+  if (!main || fs.realpathSync(main.file) !== fs.realpathSync(file)) {
+    throw new Error(`Prisma is connected to ${main?.file ?? "nothing"}, expected ${file}`);
+  }
+
+  return {
+    file,
+    lib,
+    openRaw: () => new Database(file, { timeout: 5000 }),
+    close: async () => {
+      await lib.prisma.$disconnect();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
