@@ -35,9 +35,10 @@ const SIGN_IN_PATH = "/sign-in/email";
 
 export const auth = betterAuth({
   secret: resolveSecret(),
-  // Self-hosted on a LAN, reached by whatever name or IP the data center uses: derive the
-  // origin from the request, limited to RUNSHEET_ALLOWED_HOSTS (comma-separated patterns).
-  baseURL: process.env.BETTER_AUTH_URL || { allowedHosts: (process.env.RUNSHEET_ALLOWED_HOSTS || "*").split(",").map((h) => h.trim()) },
+  // Unset, the origin is derived from each request: a self-hosted install is reached by whatever
+  // name or IP the data center uses. (A dynamic allowedHosts config assumed https for LAN
+  // names and refused plain-http sign-ins, so we don't use it.)
+  baseURL: process.env.BETTER_AUTH_URL || undefined,
   database: prismaAdapter(prisma, { provider: "sqlite" }),
   emailAndPassword: {
     enabled: true,
