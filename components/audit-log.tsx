@@ -31,6 +31,9 @@ const ACTION_LABELS: Record<string, string> = {
   "step.undo_signoff": "Undid a sign-off",
   "gate.go": "Decided Go",
   "gate.no_go": "Decided No-Go",
+  "fleet.import": "Imported clients",
+  "fleet.update": "Updated a client",
+  "fleet.bulk_update": "Updated clients in bulk",
 };
 
 const FIELD_LABELS: Record<string, string> = {

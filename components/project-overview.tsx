@@ -7,6 +7,7 @@ import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, RUN_KIND_LABELS, RUN_STATU
 import type { PlanView } from "@/lib/plan-view";
 import { formatMinutes } from "@/lib/time";
 import { PlanEditor } from "./plan-editor";
+import { ProjectFleetSection } from "./fleet/project-fleet-section";
 import { Button } from "./ui/button";
 import { Card, PageHeader } from "./ui/card";
 import { FormError } from "./ui/field";
@@ -18,7 +19,14 @@ import { LiveIndicator } from "./live/live-indicator";
 export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: PlanView; canEdit: boolean; canStartRun: boolean; users: { id: string; name: string }[] }) {
   const { project, runs } = view;
   const router = useRouter();
-  const live = useLiveUpdates({ projectId: project.id, runId: null });
+  const [fleetSeq, setFleetSeq] = useState<number | null>(null);
+  const live = useLiveUpdates({
+    projectId: project.id,
+    runId: null,
+    onEvent: (event) => {
+      if (event.action.startsWith("fleet.")) setFleetSeq(event.seq);
+    },
+  });
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState<string | null>(null);
   const activeLive = runs.find((r) => r.kind === "LIVE" && r.status === "ACTIVE");
@@ -129,6 +137,9 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
 
       <div className="mt-8">
         <PlanEditor view={view} canEdit={canEdit} users={users} />
+      </div>
+      <div className="mt-8">
+        <ProjectFleetSection projectId={project.id} canEdit={canEdit} refreshKey={fleetSeq} />
       </div>
     </>
   );

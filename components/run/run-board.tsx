@@ -45,7 +45,15 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
   const [notices, setNotices] = useState<string[]>([]);
   const [dialog, setDialog] = useState<DialogState>(null);
   const cardRefs = useRef(new Map<string, HTMLElement>());
-  const live = useLiveUpdates({ projectId: project.id, runId: run.id });
+  // Fleet panels fetch their own data; re-fetch them only when a fleet change is announced.
+  const [fleetSeq, setFleetSeq] = useState<number | null>(null);
+  const live = useLiveUpdates({
+    projectId: project.id,
+    runId: run.id,
+    onEvent: (event) => {
+      if (event.action.startsWith("fleet.")) setFleetSeq(event.seq);
+    },
+  });
 
   const numberOf = useMemo(() => new Map(steps.map((s) => [s.id, s.number])), [steps]);
   const queue = useOfflineQueue({
@@ -187,6 +195,7 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
       actions={actions}
       onFocus={() => setFocusedId(step.id)}
       defaultOpen={opts.defaultOpen}
+      fleet={opts.keyPrefix ? undefined : { runId: run.id, refreshKey: fleetSeq }}
     />
   );
 

@@ -10,6 +10,7 @@ import { Pill, StatusBadge } from "../ui/status-badge";
 import { ZonedTime } from "../ui/zoned-time";
 import { kindTone } from "../plan-editor";
 import type { QueuedAction } from "./offline-queue";
+import { FleetPanel } from "../fleet/fleet-panel";
 
 export interface StepCardActions {
   start: (step: RunBoardStep) => void;
@@ -37,6 +38,8 @@ interface Props {
   actions: StepCardActions;
   onFocus: () => void;
   defaultOpen?: boolean;
+  /** Set on the card in its phase (not the "Now" copy): a fleet step shows its per-client panel. */
+  fleet?: { runId: string; refreshKey: number | null };
 }
 
 export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, ref) {
@@ -176,6 +179,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             </div>
           ) : null}
 
+          {props.fleet && step.isFleet && step.tracked ? <FleetPanel runId={props.fleet.runId} stepId={step.id} canUpdate={canOperate} refreshKey={props.fleet.refreshKey} /> : null}
           {step.details || step.commands || step.verification ? (
             <details className="mt-3" open={props.defaultOpen}>
               <summary className="cursor-pointer text-sm font-medium text-slate-700 dark:text-slate-300">Commands and checks</summary>

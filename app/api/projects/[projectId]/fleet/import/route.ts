@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { importFleetClients, importFleetInput } from "@/lib/fleet";
+import { id } from "@/lib/validation";
+
+/** Import a client list (CSV or bpplclients output), all or nothing; `dryRun: true` only checks it. */
+export const POST = route({ params: z.object({ projectId: id }), body: importFleetInput }, async ({ user, params, body }) =>
+  importFleetClients({ actor: user, projectId: params.projectId, input: body }),
+);

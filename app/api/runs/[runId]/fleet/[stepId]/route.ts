@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { fleetStepQuery, fleetUpdateInput, getFleetStepView, parseSearchParams, updateFleetClients } from "@/lib/fleet";
+import { id } from "@/lib/validation";
+
+const params = z.object({ runId: id, stepId: id });
+
+/** The fleet panel: counts per status and one page of clients, ?status=ALL|PENDING|…&q=&page=&pageSize=. */
+export const GET = route({ params }, async ({ user, params, request }) =>
+  getFleetStepView({ actor: user, runId: params.runId, stepId: params.stepId, query: parseSearchParams(fleetStepQuery, request.url) }),
+);
+
+/** Tick one client or many (by ids with versions, or "all matching this filter"). */
+export const POST = route({ params, body: fleetUpdateInput }, async ({ user, params, body }) =>
+  updateFleetClients({ actor: user, runId: params.runId, stepId: params.stepId, input: body }),
+);

@@ -1,0 +1,490 @@
+"use client";
+import { useEffect, useMemo, useState } from "react";
+import { apiRequest } from "@/lib/api-client";
+import { bpconfCommandsFor, connectivityCommandsFor } from "@/lib/bpconf";
+import type { FleetStatusName, FleetStepRow, FleetStepView, FleetUpdateRequest, FleetUpdateResult } from "@/lib/fleet";
+import { Button } from "../ui/button";
+import { CopyButton } from "../ui/copy-button";
+import { Dialog } from "../ui/dialog";
+import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
+import { Pill } from "../ui/status-badge";
+import { ZonedTime } from "../ui/zoned-time";
+import { BpconfBlock } from "./bpconf-block";
+import { formatCount, getJson } from "./fleet-api";
+import { FLEET_BAR_COLORS, FLEET_STATUS_LABELS, FLEET_STATUSES, FleetStatusBadge } from "./fleet-status";
+
+const PAGE_SIZE = 100;
+
+type StatusFilter = "ALL" | FleetStatusName;
+
+/**
+ * What the operator has ticked. Either rows by id (remembering the version each showed, so a
+ * row someone else changed meanwhile is refused, not overwritten), or "everything matching this
+ * filter", which spans pages and is sent as the filter itself plus the rows unticked again.
+ */
+type Selection =
+  | { kind: "none" }
+  | { kind: "ids"; items: Map<string, number> }
+  | { kind: "filter"; status: StatusFilter; q: string; matching: number; excluded: Set<string> };
+
+const NONE: Selection = { kind: "none" };
+
+export interface FleetPanelProps {
+  runId: string;
+  stepId: string;
+  /** canUpdateFleet(user): operators and admins tick clients. The panel also checks that the run is active. */
+  canUpdate: boolean;
+  /** Any value that changes when the page hears of a change (e.g. the live event's seq); the panel re-fetches. */
+  refreshKey?: string | number | null;
+  /** Start with the client table open instead of just the counts. */
+  defaultOpen?: boolean;
+}
+
+/**
+ * Per-client tracking of one fleet step in one run: live counts and a progress bar, and (opened)
+ * a server-paginated table with a status filter, host-name search, bulk select across pages and
+ * bulk ticks. Fetches its own data, so the run page's props stay small with 5,000 clients.
+ */
+export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaultOpen = false }: FleetPanelProps) {
+  const [open, setOpen] = useState(defaultOpen);
+  const [status, setStatus] = useState<StatusFilter>("ALL");
+  const [search, setSearch] = useState("");
+  const [q, setQ] = useState("");
+  const [page, setPage] = useState(1);
+  const [reload, setReload] = useState(0);
+  const [data, setData] = useState<FleetStepView | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [selection, setSelection] = useState<Selection>(NONE);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [failDialog, setFailDialog] = useState<{ row: FleetStepRow | null } | null>(null);
+
+  // Search as you type, without a request per keystroke.
+  useEffect(() => {
+    const next = search.trim();
+    if (next === q) return;
+    const timer = setTimeout(() => {
+      setQ(next);
+      setPage(1);
+      setSelection(NONE);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [search, q]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    // Closed, the panel shows only counts: ask for one row, not a page.
+    const params = new URLSearchParams({ status, q, page: String(page), pageSize: String(open ? PAGE_SIZE : 1) });
+    getJson<FleetStepView>(`/api/runs/${runId}/fleet/${stepId}?${params}`, { signal: controller.signal })
+      .then((result) => {
+        if (result.ok) {
+          setData(result.data);
+          setLoadError(null);
+        } else {
+          setLoadError(result.error.message);
+        }
+      })
+      .catch(() => {
+        // aborted by a newer request
+      });
+    return () => controller.abort();
+  }, [runId, stepId, status, q, page, open, refreshKey, reload]);
+
+  const counts = data?.counts ?? { PENDING: 0, UPDATED: 0, VERIFIED: 0, FAILED: 0, total: 0 };
+  const canAct = canUpdate && data?.run.status === "ACTIVE";
+  const rows = open ? (data?.rows ?? []) : [];
+  const selectedCount = selection.kind === "ids" ? selection.items.size : selection.kind === "filter" ? selection.matching - selection.excluded.size : 0;
+  const isSelected = (row: FleetStepRow) => (selection.kind === "ids" ? selection.items.has(row.id) : selection.kind === "filter" ? !selection.excluded.has(row.id) : false);
+  const pageAllSelected = rows.length > 0 && rows.every(isSelected);
+  const done = counts.UPDATED + counts.VERIFIED;
+  const percentDone = counts.total === 0 ? 0 : Math.round((done / counts.total) * 100);
+  const commandFor = useMemo(() => {
+    if (!data) return null;
+    if (data.bpconf) {
+      const plan = data.bpconf;
+      return (row: FleetStepRow) => {
+        const c = bpconfCommandsFor({ plan, client: row });
+        return `${c.fromMaster}\n\n${c.onClient}\n\n${c.verify}`;
+      };
+    }
+    if (data.step.fleetAction === "CHECK_CONNECTIVITY") return (row: FleetStepRow) => connectivityCommandsFor({ client: row });
+    return null;
+  }, [data]);
+
+  function changeStatusFilter(next: StatusFilter) {
+    setStatus(next);
+    setPage(1);
+    setSelection(NONE);
+    setOpen(true);
+  }
+
+  function toggleRow(row: FleetStepRow) {
+    setSelection((current) => {
+      if (current.kind === "filter") {
+        const excluded = new Set(current.excluded);
+        if (excluded.has(row.id)) excluded.delete(row.id);
+        else excluded.add(row.id);
+        return excluded.size >= current.matching ? NONE : { ...current, excluded };
+      }
+      const items = new Map(current.kind === "ids" ? current.items : []);
+      if (items.has(row.id)) items.delete(row.id);
+      else items.set(row.id, row.version);
+      return items.size === 0 ? NONE : { kind: "ids", items };
+    });
+  }
+
+  function togglePage() {
+    setSelection((current) => {
+      if (current.kind === "filter") {
+        const excluded = new Set(current.excluded);
+        for (const row of rows) {
+          if (pageAllSelected) excluded.add(row.id);
+          else excluded.delete(row.id);
+        }
+        return excluded.size >= current.matching ? NONE : { ...current, excluded };
+      }
+      const items = new Map(current.kind === "ids" ? current.items : []);
+      for (const row of rows) {
+        if (pageAllSelected) items.delete(row.id);
+        else items.set(row.id, row.version);
+      }
+      return items.size === 0 ? NONE : { kind: "ids", items };
+    });
+  }
+
+  async function apply(target: FleetStatusName, options: { row?: FleetStepRow; reason?: string } = {}): Promise<string | null> {
+    let body: FleetUpdateRequest;
+    if (options.row) {
+      body = { status: target, reason: options.reason ?? "", selection: { kind: "ids", items: [{ id: options.row.id, version: options.row.version }] } };
+    } else if (selection.kind === "ids") {
+      body = { status: target, reason: options.reason ?? "", selection: { kind: "ids", items: [...selection.items].map(([id, version]) => ({ id, version })) } };
+    } else if (selection.kind === "filter") {
+      body = {
+        status: target,
+        reason: options.reason ?? "",
+        selection: { kind: "filter", status: selection.status, q: selection.q, expectedCount: selectedCount, excludeIds: [...selection.excluded] },
+      };
+    } else {
+      return null;
+    }
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    const result = await apiRequest<FleetUpdateResult>("POST", `/api/runs/${runId}/fleet/${stepId}`, body);
+    setBusy(false);
+    if (!options.row) setSelection(NONE);
+    setReload((n) => n + 1);
+    if (!result.ok) {
+      const message = result.error.fieldErrors.reason?.join(" ") ?? result.error.message;
+      setError(message);
+      return message;
+    }
+    setData((current) => (current ? { ...current, counts: result.data.counts } : current));
+    const label = FLEET_STATUS_LABELS[target].toLowerCase();
+    const what = options.row ? options.row.hostname : `${formatCount(result.data.updated)} client${result.data.updated === 1 ? "" : "s"}`;
+    setNotice(
+      target === "PENDING"
+        ? `${what} back to pending.`
+        : `Marked ${what} ${label}.${result.data.unchanged > 0 ? ` ${formatCount(result.data.unchanged)} already were.` : ""}`,
+    );
+    return null;
+  }
+
+  if (!data) {
+    return (
+      <div role="group" aria-label="Fleet clients" className="mt-3 rounded-lg p-3 text-sm text-slate-600 ring-1 ring-slate-200 dark:text-slate-400 dark:ring-slate-800">
+        {loadError ? <FormError message={`The client list could not be loaded: ${loadError}`} /> : "Loading clients…"}
+      </div>
+    );
+  }
+
+  return (
+    <div role="group" aria-label="Fleet clients" className="mt-3 rounded-lg p-3 ring-1 ring-slate-200 dark:ring-slate-800">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h4 className="text-sm font-semibold">
+          Fleet: {formatCount(counts.total)} client{counts.total === 1 ? "" : "s"}
+        </h4>
+        <span className="text-xs text-slate-600 dark:text-slate-400">
+          {formatCount(done)} of {formatCount(counts.total)} done ({percentDone}%)
+        </span>
+      </div>
+      <div
+        role="progressbar"
+        aria-label="Fleet progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percentDone}
+        aria-valuetext={`${formatCount(done)} of ${formatCount(counts.total)} clients updated or verified, ${formatCount(counts.FAILED)} failed`}
+        className="mt-2 flex h-2.5 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
+      >
+        {(["VERIFIED", "UPDATED", "FAILED"] as const).map((s) =>
+          counts[s] > 0 ? <div key={s} className={`h-full ${FLEET_BAR_COLORS[s]} transition-[width] duration-500`} style={{ width: `${(counts[s] / Math.max(1, counts.total)) * 100}%` }} /> : null,
+        )}
+      </div>
+      <div className="mt-2 flex flex-wrap gap-1.5" role="group" aria-label="Clients per status">
+        {(["ALL", ...FLEET_STATUSES] as const).map((s) => {
+          const n = s === "ALL" ? counts.total : counts[s];
+          const label = s === "ALL" ? "All" : FLEET_STATUS_LABELS[s];
+          return (
+            <button
+              key={s}
+              type="button"
+              aria-pressed={open && status === s}
+              aria-label={`${label}: ${formatCount(n)} client${n === 1 ? "" : "s"}`}
+              onClick={() => changeStatusFilter(s)}
+              className={`min-h-8 rounded-full px-2.5 text-xs font-medium ring-1 ring-inset ${open && status === s ? "bg-slate-900 text-white ring-slate-900 dark:bg-white dark:text-slate-900" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-300 dark:ring-slate-700"}`}
+            >
+              {label} <span className="font-mono tabular-nums">{formatCount(n)}</span>
+            </button>
+          );
+        })}
+        <button type="button" aria-expanded={open} onClick={() => setOpen((v) => !v)} className="ml-auto text-sm font-medium text-indigo-700 underline dark:text-indigo-300">
+          {open ? "Hide clients" : "Show clients"}
+        </button>
+      </div>
+      {data.bpconf ? <BpconfBlock plan={data.bpconf} /> : null}
+
+      {notice ? (
+        <p role="status" className="mt-2 rounded bg-emerald-50 px-2 py-1 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">
+          {notice}
+        </p>
+      ) : null}
+      {error ? (
+        <p role="alert" className="mt-2 rounded bg-rose-50 px-2 py-1 text-sm font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+          {error}
+        </p>
+      ) : null}
+      {loadError ? <FormError message={`Could not refresh the client list: ${loadError}`} /> : null}
+
+      {open ? (
+        <div className="mt-3 space-y-2">
+          {counts.total === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">No clients in this run. An admin imports them on the project page; clients imported while a run is active join it.</p>
+          ) : (
+            <>
+              <div className="flex flex-wrap items-end gap-2">
+                <Field label="Status" className="w-36">
+                  {(props) => (
+                    <Select {...props} value={status} onChange={(e) => changeStatusFilter(e.target.value as StatusFilter)}>
+                      <option value="ALL">All</option>
+                      {FLEET_STATUSES.map((s) => (
+                        <option key={s} value={s}>
+                          {FLEET_STATUS_LABELS[s]}
+                        </option>
+                      ))}
+                    </Select>
+                  )}
+                </Field>
+                <Field label="Search host names" className="min-w-48 flex-1">
+                  {(props) => <TextInput {...props} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. web-fe" autoComplete="off" />}
+                </Field>
+                <a
+                  href={`/api/runs/${runId}/fleet/${stepId}/hostnames?${new URLSearchParams({ status, q })}`}
+                  download="clients.txt"
+                  className="min-h-9 rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800"
+                >
+                  Download host names
+                </a>
+              </div>
+              <p className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
+                {formatCount(data.matching)} match{data.matching === 1 ? "es" : ""}
+                {status !== "ALL" || q ? " this filter" : ""}
+                {selectedCount > 0 ? ` · ${formatCount(selectedCount)} selected` : ""}
+              </p>
+
+              {canAct ? (
+                <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Bulk actions">
+                  {selection.kind !== "filter" && data.matching > 0 ? (
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      onClick={() => setSelection({ kind: "filter", status, q, matching: data.matching, excluded: new Set() })}
+                      disabled={busy}
+                    >
+                      Select all {formatCount(data.matching)} matching
+                    </Button>
+                  ) : null}
+                  {selectedCount > 0 ? (
+                    <>
+                      <Button size="sm" variant="ghost" onClick={() => setSelection(NONE)} disabled={busy}>
+                        Clear selection
+                      </Button>
+                      <span className="mx-1 h-5 w-px bg-slate-300 dark:bg-slate-700" aria-hidden="true" />
+                      <Button size="sm" variant="primary" onClick={() => void apply("UPDATED")} disabled={busy}>
+                        Mark updated
+                      </Button>
+                      <Button size="sm" variant="success" onClick={() => void apply("VERIFIED")} disabled={busy}>
+                        Mark verified
+                      </Button>
+                      <Button size="sm" variant="danger" onClick={() => setFailDialog({ row: null })} disabled={busy}>
+                        Mark failed…
+                      </Button>
+                      <Button size="sm" variant="secondary" onClick={() => void apply("PENDING")} disabled={busy}>
+                        Back to pending
+                      </Button>
+                    </>
+                  ) : (
+                    <span className="text-xs text-slate-500">Tick clients to update them together.</span>
+                  )}
+                </div>
+              ) : null}
+
+              <div className="overflow-x-auto">
+                <table className="w-full text-left text-sm">
+                  <thead className="text-xs uppercase tracking-wide text-slate-500">
+                    <tr>
+                      {canAct ? (
+                        <th scope="col" className="w-8 py-1 pr-2">
+                          <input type="checkbox" aria-label="Select all on this page" checked={pageAllSelected} onChange={togglePage} disabled={busy || rows.length === 0} className="size-4" />
+                        </th>
+                      ) : null}
+                      <th scope="col" className="py-1 pr-2">
+                        Client
+                      </th>
+                      <th scope="col" className="py-1 pr-2">
+                        OS
+                      </th>
+                      <th scope="col" className="py-1 pr-2">
+                        Status
+                      </th>
+                      <th scope="col" className="hidden py-1 pr-2 md:table-cell">
+                        By
+                      </th>
+                      <th scope="col" className="py-1 text-right">
+                        <span className="sr-only">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+                    {rows.map((row) => (
+                      <tr key={row.id} data-hostname={row.hostname} data-status={row.status}>
+                        {canAct ? (
+                          <td className="py-1.5 pr-2">
+                            <input type="checkbox" aria-label={`Select ${row.hostname}`} checked={isSelected(row)} onChange={() => toggleRow(row)} disabled={busy} className="size-4" />
+                          </td>
+                        ) : null}
+                        <td className="py-1.5 pr-2 font-mono text-[13px]">
+                          {row.hostname}
+                          {row.policy ? <div className="font-sans text-xs text-slate-500">{row.policy}</div> : null}
+                        </td>
+                        <td className="py-1.5 pr-2 text-xs">
+                          <Pill tone={row.osFamily === "WINDOWS" ? "sky" : "slate"}>{row.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</Pill> <span className="text-slate-500">{row.os || row.hardware}</span>
+                        </td>
+                        <td className="py-1.5 pr-2">
+                          <FleetStatusBadge status={row.status} />
+                          {row.reason ? <div className="mt-0.5 max-w-56 text-xs break-words text-rose-700 dark:text-rose-300">{row.reason}</div> : null}
+                        </td>
+                        <td className="hidden py-1.5 pr-2 text-xs text-slate-600 md:table-cell dark:text-slate-400">
+                          {row.updatedBy ? (
+                            <>
+                              {row.updatedBy} · <ZonedTime value={row.updatedAt} timeZone={data.run.timezone} style="time" />
+                            </>
+                          ) : (
+                            "—"
+                          )}
+                        </td>
+                        <td className="py-1.5 text-right whitespace-nowrap">
+                          <span className="inline-flex flex-wrap justify-end gap-1">
+                            {commandFor ? <CopyButton text={commandFor(row)} label="Copy cmd" className="min-h-7 px-2 py-1" /> : null}
+                            {canAct ? <RowActions row={row} busy={busy} onApply={(target) => void apply(target, { row })} onFail={() => setFailDialog({ row })} /> : null}
+                          </span>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {data.pageCount > 1 ? (
+                <nav aria-label="Client pages" className="flex items-center justify-between gap-2 text-sm">
+                  <Button size="sm" variant="secondary" onClick={() => setPage(Math.max(1, data.page - 1))} disabled={data.page <= 1}>
+                    ← Previous
+                  </Button>
+                  <span>
+                    Page {data.page} of {data.pageCount}
+                  </span>
+                  <Button size="sm" variant="secondary" onClick={() => setPage(Math.min(data.pageCount, data.page + 1))} disabled={data.page >= data.pageCount}>
+                    Next →
+                  </Button>
+                </nav>
+              ) : null}
+            </>
+          )}
+        </div>
+      ) : null}
+
+      {failDialog ? (
+        <FailDialog
+          title={failDialog.row ? `Mark ${failDialog.row.hostname} failed` : `Mark ${formatCount(selectedCount)} clients failed`}
+          onClose={() => setFailDialog(null)}
+          onConfirm={async (reason) => {
+            const message = await apply("FAILED", { row: failDialog.row ?? undefined, reason });
+            if (!message) setFailDialog(null);
+            return message;
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function RowActions({ row, busy, onApply, onFail }: { row: FleetStepRow; busy: boolean; onApply: (target: FleetStatusName) => void; onFail: () => void }) {
+  const small = "min-h-7 rounded px-2 py-1 text-xs font-semibold ring-1 ring-inset disabled:opacity-50";
+  return (
+    <>
+      {row.status === "PENDING" || row.status === "FAILED" ? (
+        <button type="button" className={`${small} ring-sky-300 text-sky-800 hover:bg-sky-50 dark:text-sky-200 dark:hover:bg-sky-950`} onClick={() => onApply("UPDATED")} disabled={busy} aria-label={`Mark ${row.hostname} updated`}>
+          Updated
+        </button>
+      ) : null}
+      {row.status !== "VERIFIED" ? (
+        <button type="button" className={`${small} ring-emerald-300 text-emerald-800 hover:bg-emerald-50 dark:text-emerald-200 dark:hover:bg-emerald-950`} onClick={() => onApply("VERIFIED")} disabled={busy} aria-label={`Mark ${row.hostname} verified`}>
+          Verified
+        </button>
+      ) : null}
+      {row.status !== "FAILED" ? (
+        <button type="button" className={`${small} ring-rose-300 text-rose-800 hover:bg-rose-50 dark:text-rose-200 dark:hover:bg-rose-950`} onClick={onFail} disabled={busy} aria-label={`Mark ${row.hostname} failed`}>
+          Failed…
+        </button>
+      ) : null}
+      {row.status !== "PENDING" ? (
+        <button type="button" className={`${small} ring-slate-300 text-slate-700 hover:bg-slate-50 dark:text-slate-300 dark:hover:bg-slate-800`} onClick={() => onApply("PENDING")} disabled={busy} aria-label={`Set ${row.hostname} back to pending`}>
+          Reset
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+function FailDialog({ title, onClose, onConfirm }: { title: string; onClose: () => void; onConfirm: (reason: string) => Promise<string | null> }) {
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog open onClose={onClose} title={title}>
+      <form
+        className="space-y-3"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          if (reason.trim() === "") return setError("Say why the client failed.");
+          setBusy(true);
+          const message = await onConfirm(reason.trim());
+          setBusy(false);
+          setError(message);
+        }}
+      >
+        <Field label="What failed? (recorded with each client and in the audit log)" error={error ? [error] : undefined}>
+          {(props) => <TextArea {...props} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus placeholder="e.g. bptestbpcd: connection refused on 1556" />}
+        </Field>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="danger" disabled={busy}>
+            {busy ? "Saving…" : "Mark failed"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

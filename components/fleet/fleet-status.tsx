@@ -1,0 +1,25 @@
+import type { FleetStatusName } from "@/lib/fleet";
+
+export const FLEET_STATUSES: readonly FleetStatusName[] = ["PENDING", "UPDATED", "VERIFIED", "FAILED"];
+
+export const FLEET_STATUS_LABELS: Record<FleetStatusName, string> = { PENDING: "Pending", UPDATED: "Updated", VERIFIED: "Verified", FAILED: "Failed" };
+
+const styles: Record<FleetStatusName, string> = {
+  PENDING: "bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-300 dark:ring-slate-600",
+  UPDATED: "bg-sky-100 text-sky-800 ring-sky-300 dark:bg-sky-950 dark:text-sky-200 dark:ring-sky-800",
+  VERIFIED: "bg-emerald-100 text-emerald-800 ring-emerald-300 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-800",
+  FAILED: "bg-rose-100 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-800",
+};
+
+export const FLEET_BAR_COLORS: Record<FleetStatusName, string> = { PENDING: "bg-slate-300 dark:bg-slate-700", UPDATED: "bg-sky-500", VERIFIED: "bg-emerald-600", FAILED: "bg-rose-600" };
+
+const icons: Record<FleetStatusName, string> = { PENDING: "○", UPDATED: "◐", VERIFIED: "✓", FAILED: "✕" };
+
+export function FleetStatusBadge({ status }: { status: FleetStatusName }) {
+  return (
+    <span className={`inline-flex shrink-0 items-center gap-1 rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${styles[status]}`}>
+      <span aria-hidden="true">{icons[status]}</span>
+      {FLEET_STATUS_LABELS[status]}
+    </span>
+  );
+}

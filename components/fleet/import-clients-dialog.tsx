@@ -1,0 +1,228 @@
+"use client";
+import { useState } from "react";
+import { apiRequest } from "@/lib/api-client";
+import type { FleetImportResult } from "@/lib/fleet";
+import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
+import { Field, FormError, Select, TextArea } from "../ui/field";
+import { Pill } from "../ui/status-badge";
+import { formatCount } from "./fleet-api";
+
+const SHOWN_ERRORS = 100;
+type Format = "auto" | "csv" | "bpplclients";
+
+/**
+ * Paste bpplclients output or a CSV, or pick a CSV file; "Check" runs the server's parser without
+ * writing (it also knows which clients the project already has), and Import is offered only for
+ * the exact text that was checked and found clean.
+ */
+export function ImportClientsDialog({ projectId, open, onClose, onImported }: { projectId: string; open: boolean; onClose: () => void; onImported: (result: FleetImportResult) => void }) {
+  const [text, setText] = useState("");
+  const [format, setFormat] = useState<Format>("auto");
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [preview, setPreview] = useState<{ text: string; format: Format; result: FleetImportResult } | null>(null);
+  const [busy, setBusy] = useState<"check" | "import" | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [serverLines, setServerLines] = useState<string[]>([]);
+
+  const checked = preview && preview.text === text && preview.format === format ? preview.result : null;
+  const canImport = checked !== null && checked.errorCount === 0 && checked.importable > 0;
+
+  async function check(nextText = text, nextFormat = format) {
+    if (nextText.trim() === "") return setError("Paste a client list or choose a file first.");
+    setBusy("check");
+    setError(null);
+    setServerLines([]);
+    const result = await apiRequest<FleetImportResult>("POST", `/api/projects/${projectId}/fleet/import`, { text: nextText, format: nextFormat, dryRun: true });
+    setBusy(null);
+    if (!result.ok) return setError(result.error.message);
+    setPreview({ text: nextText, format: nextFormat, result: result.data });
+  }
+
+  async function importNow() {
+    setBusy("import");
+    setError(null);
+    const result = await apiRequest<FleetImportResult>("POST", `/api/projects/${projectId}/fleet/import`, { text, format, dryRun: false });
+    setBusy(null);
+    if (!result.ok) {
+      // Someone may have imported some of these meanwhile: show the server's per-line reasons.
+      setError(result.error.message);
+      setServerLines(result.error.fieldErrors.text ?? []);
+      setPreview(null);
+      return;
+    }
+    onImported(result.data);
+    setText("");
+    setFileName(null);
+    setPreview(null);
+  }
+
+  async function readFile(file: File | undefined) {
+    if (!file) return;
+    if (file.size > 5_000_000) return setError("That file is larger than 5 MB; split it.");
+    // TextDecoder (behind File.text) drops a UTF-8 BOM; the server tolerates one anyway.
+    const content = await file.text();
+    setFileName(file.name);
+    setText(content);
+    const nextFormat: Format = /\.csv$/i.test(file.name) ? "csv" : format;
+    setFormat(nextFormat);
+    await check(content, nextFormat);
+  }
+
+  return (
+    <Dialog open={open} onClose={onClose} title="Import clients">
+      <div className="space-y-3">
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Paste the output of <code className="font-mono">bpplclients -allunique -noheader</code> (with or without the header) or a CSV with the columns hostname, os, policy, owner. The import is all
+          or nothing: if any line has a problem, nothing is imported.
+        </p>
+        <Field label="Client list" hint={fileName ? `From ${fileName}` : undefined}>
+          {(props) => (
+            <TextArea
+              {...props}
+              rows={8}
+              value={text}
+              onChange={(e) => {
+                setText(e.target.value);
+                setFileName(null);
+              }}
+              spellCheck={false}
+              className="font-mono text-xs"
+              placeholder={"Solaris   Solaris9     acct-db01\nPC-x64    Windows2008  sql-cl01"}
+            />
+          )}
+        </Field>
+        <div className="flex flex-wrap items-end gap-3">
+          <Field label="…or a CSV file" className="min-w-0 flex-1">
+            {(props) => (
+              <input
+                {...props}
+                type="file"
+                accept=".csv,.txt,text/csv,text/plain"
+                onChange={(e) => void readFile(e.target.files?.[0])}
+                className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-semibold dark:file:bg-slate-800"
+              />
+            )}
+          </Field>
+          <Field label="Format" className="w-44">
+            {(props) => (
+              <Select {...props} value={format} onChange={(e) => setFormat(e.target.value as Format)}>
+                <option value="auto">Detect</option>
+                <option value="bpplclients">bpplclients output</option>
+                <option value="csv">CSV</option>
+              </Select>
+            )}
+          </Field>
+        </div>
+        <FormError message={error} />
+        {serverLines.length > 0 ? (
+          <ul className="max-h-40 list-disc overflow-y-auto pl-5 text-sm text-rose-800 dark:text-rose-200">
+            {serverLines.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        ) : null}
+
+        {checked ? <ImportPreview result={checked} /> : null}
+
+        <div className="flex flex-wrap justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button variant="secondary" onClick={() => void check()} disabled={busy !== null || text.trim() === ""}>
+            {busy === "check" ? "Checking…" : "Check"}
+          </Button>
+          <Button onClick={() => void importNow()} disabled={busy !== null || !canImport}>
+            {busy === "import" ? "Importing…" : checked && canImport ? `Import ${formatCount(checked.importable)} clients` : "Import"}
+          </Button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+function ImportPreview({ result }: { result: FleetImportResult }) {
+  return (
+    <div className="space-y-2 rounded-lg bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-950/40 dark:ring-slate-800" aria-label="Import preview" role="region">
+      <p className="flex flex-wrap items-center gap-2">
+        <Pill>{result.format === "csv" ? "CSV" : "bpplclients output"}</Pill>
+        {result.errorCount === 0 ? (
+          <span className="font-semibold text-emerald-800 dark:text-emerald-200">
+            Ready: {formatCount(result.importable)} clients ({formatCount(result.osFamilies.UNIX)} UNIX, {formatCount(result.osFamilies.WINDOWS)} Windows)
+          </span>
+        ) : (
+          <span role="alert" className="font-semibold text-rose-800 dark:text-rose-200">
+            {formatCount(result.errorCount)} line{result.errorCount === 1 ? " has a problem" : "s have problems"}. Fix {result.errorCount === 1 ? "it" : "them"} and check again; nothing is imported until the list is clean.
+          </span>
+        )}
+      </p>
+      {result.errorCount > 0 ? (
+        <div className="max-h-56 overflow-y-auto">
+          <table className="w-full text-left text-xs">
+            <thead className="text-slate-500">
+              <tr>
+                <th scope="col" className="py-1 pr-2">
+                  Line
+                </th>
+                <th scope="col" className="py-1 pr-2">
+                  Host
+                </th>
+                <th scope="col" className="py-1">
+                  Problem
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.errors.slice(0, SHOWN_ERRORS).map((e, i) => (
+                <tr key={i} className="align-top">
+                  <td className="py-0.5 pr-2 font-mono">{e.line}</td>
+                  <td className="py-0.5 pr-2 font-mono">{e.hostname ?? "—"}</td>
+                  <td className="py-0.5">{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {result.errorCount > SHOWN_ERRORS ? <p className="mt-1 text-xs text-slate-500">…and {formatCount(result.errorCount - SHOWN_ERRORS)} more.</p> : null}
+        </div>
+      ) : (
+        <div className="max-h-56 overflow-y-auto">
+          <table className="w-full text-left text-xs">
+            <caption className="mb-1 text-left text-slate-500">First {Math.min(result.preview.length, result.importable)} of {formatCount(result.importable)}</caption>
+            <thead className="text-slate-500">
+              <tr>
+                <th scope="col" className="py-1 pr-2">
+                  Line
+                </th>
+                <th scope="col" className="py-1 pr-2">
+                  Host
+                </th>
+                <th scope="col" className="py-1 pr-2">
+                  OS
+                </th>
+                <th scope="col" className="py-1 pr-2">
+                  Policy
+                </th>
+                <th scope="col" className="py-1">
+                  Owner
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.preview.map((c) => (
+                <tr key={c.line}>
+                  <td className="py-0.5 pr-2 font-mono">{c.line}</td>
+                  <td className="py-0.5 pr-2 font-mono">{c.hostname}</td>
+                  <td className="py-0.5 pr-2">
+                    {c.os || c.hardware || "—"} <span className="text-slate-500">({c.osFamily === "WINDOWS" ? "Windows" : "UNIX"})</span>
+                  </td>
+                  <td className="py-0.5 pr-2">{c.policy || "—"}</td>
+                  <td className="py-0.5">{c.owner || "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+"use client";
+import { useEffect, useId, useState } from "react";
+import type { FleetClientsPage, FleetImportResult } from "@/lib/fleet";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { Field, FormError, TextInput } from "../ui/field";
+import { Pill } from "../ui/status-badge";
+import { formatCount, getJson } from "./fleet-api";
+import { ImportClientsDialog } from "./import-clients-dialog";
+
+const PAGE_SIZE = 50;
+
+export interface ProjectFleetSectionProps {
+  projectId: string;
+  /** canEditPlan(user): admins import clients. */
+  canEdit: boolean;
+  /** Any value that changes when the page hears of a change; the section re-fetches. */
+  refreshKey?: string | number | null;
+}
+
+/** The project's backup clients: count, a searchable paginated table, and the import dialog. */
+export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: ProjectFleetSectionProps) {
+  const [search, setSearch] = useState("");
+  const [q, setQ] = useState("");
+  const [page, setPage] = useState(1);
+  const [reload, setReload] = useState(0);
+  const [data, setData] = useState<FleetClientsPage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [importOpen, setImportOpen] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const headingId = useId();
+
+  useEffect(() => {
+    const next = search.trim();
+    if (next === q) return;
+    const timer = setTimeout(() => {
+      setQ(next);
+      setPage(1);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [search, q]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const params = new URLSearchParams({ q, page: String(page), pageSize: String(PAGE_SIZE) });
+    getJson<FleetClientsPage>(`/api/projects/${projectId}/fleet?${params}`, { signal: controller.signal })
+      .then((result) => {
+        if (result.ok) {
+          setData(result.data);
+          setError(null);
+        } else setError(result.error.message);
+      })
+      .catch(() => {
+        // aborted by a newer request
+      });
+    return () => controller.abort();
+  }, [projectId, q, page, refreshKey, reload]);
+
+  function imported(result: FleetImportResult) {
+    setImportOpen(false);
+    setNotice(
+      `Imported ${formatCount(result.imported)} client${result.imported === 1 ? "" : "s"}${result.runRowsCreated > 0 ? `; they were added to the fleet steps of the active run${result.runRowsCreated > result.imported ? "s" : ""}` : ""}.`,
+    );
+    setReload((n) => n + 1);
+  }
+
+  const total = data?.total ?? 0;
+  return (
+    <Card className="p-5" aria-labelledby={headingId}>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h2 id={headingId} className="text-lg font-bold">
+            Backup clients
+          </h2>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            {data ? `${formatCount(total)} client${total === 1 ? "" : "s"}` : "Loading…"} · fleet steps track each of them in every run
+          </p>
+        </div>
+        {canEdit ? <Button onClick={() => setImportOpen(true)}>Import clients</Button> : null}
+      </div>
+      {notice ? (
+        <p role="status" className="mt-3 rounded bg-emerald-50 px-2 py-1 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">
+          {notice}
+        </p>
+      ) : null}
+      <div className="mt-3">
+        <FormError message={error ? `The client list could not be loaded: ${error}` : null} />
+      </div>
+
+      {data && total === 0 ? (
+        <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
+          No clients yet.{" "}
+          {canEdit ? (
+            <>
+              Import them from <code className="font-mono">bpplclients -allunique -noheader</code> or a spreadsheet (hostname, os, policy, owner).
+            </>
+          ) : (
+            "An admin imports them."
+          )}
+        </p>
+      ) : null}
+
+      {data && total > 0 ? (
+        <div className="mt-3 space-y-2">
+          <Field label="Search host names" className="max-w-sm">
+            {(props) => <TextInput {...props} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />}
+          </Field>
+          {q ? <p className="text-sm text-slate-600 dark:text-slate-400">{formatCount(data.matching)} match</p> : null}
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th scope="col" className="py-1 pr-3">
+                    Client
+                  </th>
+                  <th scope="col" className="py-1 pr-3">
+                    OS
+                  </th>
+                  <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
+                    Hardware
+                  </th>
+                  <th scope="col" className="py-1 pr-3">
+                    Policy
+                  </th>
+                  <th scope="col" className="hidden py-1 md:table-cell">
+                    Owner
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+                {data.clients.map((c) => (
+                  <tr key={c.id}>
+                    <td className="py-1.5 pr-3 font-mono text-[13px]">{c.hostname}</td>
+                    <td className="py-1.5 pr-3">
+                      <Pill tone={c.osFamily === "WINDOWS" ? "sky" : "slate"}>{c.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</Pill> <span className="text-xs text-slate-500">{c.os}</span>
+                    </td>
+                    <td className="hidden py-1.5 pr-3 text-xs sm:table-cell">{c.hardware || "—"}</td>
+                    <td className="py-1.5 pr-3 text-xs">{c.policy || "—"}</td>
+                    <td className="hidden py-1.5 text-xs md:table-cell">{c.owner || "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {data.pageCount > 1 ? (
+            <nav aria-label="Client pages" className="flex items-center justify-between gap-2 text-sm">
+              <Button size="sm" variant="secondary" onClick={() => setPage(Math.max(1, data.page - 1))} disabled={data.page <= 1}>
+                ← Previous
+              </Button>
+              <span>
+                Page {data.page} of {data.pageCount}
+              </span>
+              <Button size="sm" variant="secondary" onClick={() => setPage(Math.min(data.pageCount, data.page + 1))} disabled={data.page >= data.pageCount}>
+                Next →
+              </Button>
+            </nav>
+          ) : null}
+        </div>
+      ) : null}
+
+      {canEdit ? <ImportClientsDialog projectId={projectId} open={importOpen} onClose={() => setImportOpen(false)} onImported={imported} /> : null}
+    </Card>
+  );
+}

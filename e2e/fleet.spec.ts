@@ -1,0 +1,141 @@
+import { auditCount, expect, RunBoard, test, uniqueHost } from "./fixtures";
+import { bpplclientsText, countChip, fleetCounts, fleetPanel, fleetStepOf } from "./fleet-helpers";
+
+test.describe("fleet steps", () => {
+  test("2,000 imported clients: 500 bulk-ticked in the run's fleet panel survive a reload, in one audit event", async ({ page, createProject, startRun, adminApi, loginAs, db }) => {
+    test.setTimeout(120_000);
+    const project = await createProject();
+    const step = fleetStepOf(db, project);
+    const run = await startRun(project.id, "REHEARSAL");
+
+    // Imported while the run is active: the import must add every client to the run's fleet step.
+    const prefix = uniqueHost("fl");
+    const text = bpplclientsText(`${prefix}-grpa`, 500) + bpplclientsText(`${prefix}-grpb`, 1500).split("\n").slice(2).join("\n");
+    const imported = await adminApi.post<{ imported: number; runRowsCreated: number; errorCount: number }>(`/api/projects/${project.id}/fleet/import`, { text });
+    expect(imported.status, JSON.stringify(imported.body).slice(0, 500)).toBe(200);
+    expect(imported.body).toMatchObject({ imported: 2000, runRowsCreated: 2000, errorCount: 0 });
+    expect(fleetCounts(db, run.id, step.id)).toEqual({ PENDING: 2000, UPDATED: 0, VERIFIED: 0, FAILED: 0 });
+    expect(auditCount(db, { action: "fleet.import", projectId: project.id })).toBe(1);
+
+    const operator = await loginAs(page, "OPERATOR");
+    const board = new RunBoard(page, project.id, run.id);
+    await board.goto();
+    const panel = fleetPanel(board, step);
+    await expect(countChip(panel, "Pending", "2,000")).toBeVisible();
+    await expect(countChip(panel, "Updated", "0")).toBeVisible();
+
+    await panel.getByRole("button", { name: "Show clients" }).click();
+    await expect(panel.getByRole("row")).toHaveCount(101); // header + a page of 100
+    await panel.getByLabel("Search host names").fill(`${prefix}-grpa`);
+    await expect(panel.getByText("500 match this filter")).toBeVisible();
+    await panel.getByRole("button", { name: "Select all 500 matching" }).click();
+    await expect(panel.getByText(/· 500 selected$/)).toBeVisible();
+
+    const ticked = page.waitForResponse((r) => r.url().endsWith(`/api/runs/${run.id}/fleet/${step.id}`) && r.request().method() === "POST");
+    await panel.getByRole("button", { name: "Mark updated", exact: true }).click();
+    expect((await ticked).status()).toBe(200);
+    await expect(panel.getByRole("status")).toHaveText("Marked 500 clients updated.");
+    await expect(countChip(panel, "Updated", "500")).toBeVisible();
+    await expect(countChip(panel, "Pending", "1,500")).toBeVisible();
+
+    await page.reload();
+    const reloaded = fleetPanel(board, step);
+    await expect(countChip(reloaded, "Updated", "500")).toBeVisible();
+    await expect(countChip(reloaded, "Pending", "1,500")).toBeVisible();
+    await expect(countChip(reloaded, "All", "2,000")).toBeVisible();
+    await expect(reloaded.getByRole("progressbar", { name: "Fleet progress" })).toHaveAttribute("aria-valuenow", "25");
+
+    expect(fleetCounts(db, run.id, step.id)).toEqual({ PENDING: 1500, UPDATED: 500, VERIFIED: 0, FAILED: 0 });
+    const updated = db
+      .prepare(`SELECT c.hostname, r.updatedById, r.version FROM fleet_client_run r JOIN fleet_client c ON c.id = r.clientId WHERE r.runId = ? AND r.stepId = ? AND r.status = 'UPDATED'`)
+      .all(run.id, step.id) as { hostname: string; updatedById: string; version: number }[];
+    expect(updated).toHaveLength(500);
+    expect(updated.every((r) => r.hostname.startsWith(`${prefix}-grpa-`) && r.updatedById === operator.id && r.version === 2)).toBe(true);
+    // One sign-off event for the whole batch, naming every client.
+    expect(auditCount(db, { action: "fleet.bulk_update", runId: run.id })).toBe(1);
+    const event = db.prepare(`SELECT actorId, entityId, after FROM audit_event WHERE action = 'fleet.bulk_update' AND runId = ?`).get(run.id) as { actorId: string; entityId: string; after: string };
+    expect(event.actorId).toBe(operator.id);
+    expect(event.entityId).toBe(step.id);
+    const after = JSON.parse(event.after) as { status: string; count: number; clientIds: string[] };
+    expect(after.status).toBe("UPDATED");
+    expect(after.count).toBe(500);
+    expect(new Set(after.clientIds).size).toBe(500);
+  });
+
+  test("one client failed with a reason, from its row; the reason is stored and shown", async ({ page, createProject, startRun, adminApi, loginAs, db }) => {
+    const project = await createProject();
+    const step = fleetStepOf(db, project);
+    const prefix = uniqueHost("fl1");
+    const imported = await adminApi.post(`/api/projects/${project.id}/fleet/import`, { text: bpplclientsText(prefix, 12) });
+    expect(imported.status).toBe(200);
+    const run = await startRun(project.id, "REHEARSAL");
+    await loginAs(page, "OPERATOR");
+    const board = new RunBoard(page, project.id, run.id);
+    await board.goto();
+    const panel = fleetPanel(board, step);
+    await panel.getByRole("button", { name: "Show clients" }).click();
+    const host = `${prefix}-0004`;
+    await panel.getByRole("button", { name: `Mark ${host} failed` }).click();
+    const dialog = page.getByRole("dialog", { name: `Mark ${host} failed` });
+    await dialog.getByRole("button", { name: "Mark failed" }).click();
+    await expect(dialog.getByText("Say why the client failed.")).toBeVisible();
+    await dialog.getByRole("textbox").fill("bptestbpcd: connection refused on 1556");
+    await dialog.getByRole("button", { name: "Mark failed" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(countChip(panel, "Failed", "1")).toBeVisible();
+    await expect(panel.locator(`tr[data-hostname="${host}"]`)).toContainText("bptestbpcd: connection refused on 1556");
+    const row = db.prepare(`SELECT r.status, r.reason FROM fleet_client_run r JOIN fleet_client c ON c.id = r.clientId WHERE r.runId = ? AND c.hostname = ?`).get(run.id, host);
+    expect(row).toEqual({ status: "FAILED", reason: "bptestbpcd: connection refused on 1556" });
+    expect(auditCount(db, { action: "fleet.update", runId: run.id })).toBe(1);
+  });
+
+  test("the project page imports a pasted client list after a clean check, and refuses one with errors", async ({ page, createProject, loginAs, db }) => {
+    const project = await createProject();
+    await loginAs(page, "ADMIN");
+    await page.goto(`/projects/${project.id}`);
+    const section = page.getByRole("region", { name: "Backup clients" });
+    await expect(section.getByText("No clients yet.")).toBeVisible();
+
+    await section.getByRole("button", { name: "Import clients" }).click();
+    const dialog = page.getByRole("dialog", { name: "Import clients" });
+    const prefix = uniqueHost("fl2");
+    // Line 4 repeats line 3 in other case; line 5 is not a host name.
+    await dialog.getByLabel("Client list").fill(["hostname,os,policy,owner", `${prefix}-a,Solaris 10,P1,ops@example.com`, `${prefix}-b,Windows 2008,P2,win@example.com`, `${prefix.toUpperCase()}-B,Windows 2008,P2,x`, "bad host,Linux,P3,y"].join("\r\n"));
+    await dialog.getByRole("button", { name: "Check" }).click();
+    const preview = dialog.getByRole("region", { name: "Import preview" });
+    await expect(preview.getByRole("alert")).toContainText("2 lines have problems");
+    await expect(preview.getByRole("row", { name: /^4 / })).toContainText("is listed twice (first on line 3)");
+    await expect(preview.getByRole("row", { name: /^5 / })).toContainText('Not a valid host name: "bad host".');
+    await expect(dialog.getByRole("button", { name: "Import" })).toBeDisabled();
+
+    await dialog.getByLabel("Client list").fill(["hostname,os,policy,owner", `${prefix}-a,Solaris 10,P1,ops@example.com`, `${prefix}-b,Windows 2008,P2,win@example.com`].join("\r\n"));
+    await dialog.getByRole("button", { name: "Check" }).click();
+    await expect(preview).toContainText("Ready: 2 clients (1 UNIX, 1 Windows)");
+    await dialog.getByRole("button", { name: "Import 2 clients" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(section.getByRole("status")).toHaveText("Imported 2 clients.");
+    await expect(section.getByText("2 clients ·")).toBeVisible();
+    await expect(section.getByRole("cell", { name: `${prefix}-a`, exact: true })).toBeVisible();
+    expect((db.prepare(`SELECT count(*) AS n FROM fleet_client WHERE projectId = ?`).get(project.id) as { n: number }).n).toBe(2);
+  });
+
+  test("viewers see the counts but no bulk actions; operators can't import", async ({ page, createProject, startRun, adminApi, apiAs, loginAs, db }) => {
+    const project = await createProject();
+    const step = fleetStepOf(db, project);
+    await adminApi.post(`/api/projects/${project.id}/fleet/import`, { text: bpplclientsText(uniqueHost("fl3"), 5) });
+    const run = await startRun(project.id, "REHEARSAL");
+    const operatorApi = await apiAs("OPERATOR");
+    const refused = await operatorApi.post(`/api/projects/${project.id}/fleet/import`, { text: "another-host" });
+    expect(refused.status).toBe(403);
+
+    await loginAs(page, "VIEWER");
+    const board = new RunBoard(page, project.id, run.id);
+    await board.goto();
+    const panel = fleetPanel(board, step);
+    await expect(countChip(panel, "Pending", "5")).toBeVisible();
+    await panel.getByRole("button", { name: "Show clients" }).click();
+    await expect(panel.getByRole("row")).toHaveCount(6);
+    await expect(panel.getByRole("group", { name: "Bulk actions" })).toHaveCount(0);
+    await expect(panel.getByRole("checkbox")).toHaveCount(0);
+  });
+});

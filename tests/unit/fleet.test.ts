@@ -1,0 +1,220 @@
+/**
+ * Fleet import and ticking against a real, freshly migrated SQLite file: 2,000 clients imported
+ * in one call, 500 ticked in one call, counts and the single audit event checked.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The database is chosen from DATABASE_URL when lib/db/client is first imported, so set it first
+// and import the lib modules dynamically below.
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "runsheet-fleet-"));
+process.env.DATABASE_URL = `file:${path.join(tmp, "fleet.db")}`;
+// lib/db/client keeps its client on globalThis across reloads; make sure it opens *this* file.
+delete (globalThis as { runsheetPrisma?: unknown }).runsheetPrisma;
+
+type Lib = {
+  db: typeof import("@/lib/db/client");
+  fleet: typeof import("@/lib/fleet");
+  projects: typeof import("@/lib/projects");
+  runs: typeof import("@/lib/runs");
+  audit: typeof import("@/lib/audit");
+};
+let lib: Lib;
+
+const admin = { id: "u-admin", name: "Ada Admin", role: "ADMIN" as const };
+const operator = { id: "u-operator", name: "Otto Operator", role: "OPERATOR" as const };
+const viewer = { id: "u-viewer", name: "Vera Viewer", role: "VIEWER" as const };
+
+let projectId: string;
+let runId: string;
+let fleetStepId: string;
+
+const hosts = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(4, "0")}`);
+
+beforeAll(async () => {
+  lib = {
+    db: await import("@/lib/db/client"),
+    fleet: await import("@/lib/fleet"),
+    projects: await import("@/lib/projects"),
+    runs: await import("@/lib/runs"),
+    audit: await import("@/lib/audit"),
+  };
+  const { prisma } = lib.db;
+  for (const u of [admin, operator, viewer]) await prisma.user.create({ data: { id: u.id, name: u.name, email: `${u.id}@test.local`, role: u.role } });
+  const now = Date.now();
+  const project = await lib.projects.createProject({
+    actor: admin,
+    input: {
+      name: "Fleet test",
+      description: "",
+      sourceHost: "nbu-master1",
+      targetHost: "nbu-master2",
+      product: "NetBackup",
+      hostnameStrategy: "RENAME",
+      mediaServers: ["nbu-media1"],
+      timezone: "Europe/Berlin",
+      windowStart: new Date(now - 3_600_000),
+      windowEnd: new Date(now + 8 * 3_600_000),
+      template: "netbackup-keep-hostname",
+    },
+  });
+  projectId = project.id;
+  const fleetStep = await prisma.step.findFirstOrThrow({ where: { projectId, isFleet: true } });
+  fleetStepId = fleetStep.id;
+  // The run starts before the import: the import must expand into the active run's fleet step.
+  runId = (await lib.runs.startRun({ actor: admin, projectId, input: { kind: "REHEARSAL", name: "" } })).id;
+}, 60_000);
+
+afterAll(async () => {
+  await lib?.db.prisma.$disconnect();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("import", () => {
+  it("only admins may import", async () => {
+    await expect(lib.fleet.importFleetClients({ actor: operator, projectId, input: { text: "a-host", format: "auto", dryRun: false } })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("a list with errors imports nothing and names the lines", async () => {
+    const text = ["hostname,os", "good-01,Linux", "bad_01,Linux", "GOOD-01,Linux"].join("\n");
+    const preview = await lib.fleet.importFleetClients({ actor: admin, projectId, input: { text, format: "auto", dryRun: true } });
+    expect(preview).toMatchObject({ dryRun: true, format: "csv", importable: 0, errorCount: 2 });
+    expect(preview.errors.map((e) => e.line)).toEqual([3, 4]);
+    const failure = await lib.fleet.importFleetClients({ actor: admin, projectId, input: { text, format: "auto", dryRun: false } }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ status: 400, message: "Nothing was imported: 2 lines have problems (lines 3, 4)." });
+    expect((failure as { fieldErrors: Record<string, string[]> }).fieldErrors.text).toEqual(['Line 3: Not a valid host name: "bad_01".', 'Line 4: "GOOD-01" is listed twice (first on line 2).']);
+    expect(await lib.db.prisma.fleetClient.count({ where: { projectId } })).toBe(0);
+  });
+
+  it("imports 2,000 clients in one call, with one audit event, and expands them into the active run", async () => {
+    const names = [...hosts("unix-a", 500), ...hosts("unix-b", 1000), ...hosts("win-c", 500)];
+    const text = "Hardware  OS  Client\n--------  --  ------\n" + names.map((n) => (n.startsWith("win") ? `PC-x64  Windows2008  ${n}` : `Solaris  Solaris10  ${n}`)).join("\n");
+    const auditBefore = await lib.db.prisma.auditEvent.count();
+    const started = performance.now();
+    const result = await lib.fleet.importFleetClients({ actor: admin, projectId, input: { text, format: "auto", dryRun: false } });
+    const elapsed = performance.now() - started;
+    expect(result).toMatchObject({ dryRun: false, format: "bpplclients", imported: 2000, errorCount: 0, runRowsCreated: 2000, clientCount: 2000, osFamilies: { WINDOWS: 500, UNIX: 1500 } });
+    expect(elapsed).toBeLessThan(10_000);
+    expect(await lib.db.prisma.fleetClient.count({ where: { projectId } })).toBe(2000);
+    expect(await lib.db.prisma.fleetClientRun.count({ where: { runId, stepId: fleetStepId, status: "PENDING" } })).toBe(2000);
+    const events = await lib.db.prisma.auditEvent.findMany({ where: { seq: { gt: 0 } }, orderBy: { seq: "asc" }, skip: auditBefore });
+    expect(events.map((e) => e.action)).toEqual(["fleet.import"]);
+    expect(JSON.parse(events[0].after)).toMatchObject({ imported: 2000, clientCount: 2000, runRowsCreated: 2000 });
+  }, 60_000);
+
+  it("re-importing reports the clients already in the project", async () => {
+    const preview = await lib.fleet.importFleetClients({ actor: admin, projectId, input: { text: "Solaris Solaris10 UNIX-A-0001\nLinux RedHat2.6 new-one", format: "auto", dryRun: true } });
+    expect(preview.errors).toEqual([{ line: 1, hostname: "UNIX-A-0001", message: '"UNIX-A-0001" is already a client of this project.' }]);
+  });
+
+  it("a run started after the import tracks every client", async () => {
+    const later = await lib.runs.startRun({ actor: admin, projectId, input: { kind: "REHEARSAL", name: "Second" } });
+    expect(await lib.db.prisma.fleetClientRun.count({ where: { runId: later.id, stepId: fleetStepId } })).toBe(2000);
+    await lib.db.prisma.run.update({ where: { id: later.id }, data: { status: "ABORTED" } });
+  });
+
+  it("lists the project's clients a page at a time", async () => {
+    const page = await lib.fleet.listFleetClients({ actor: viewer, projectId, query: { q: "win-c", page: 3, pageSize: 100 } });
+    expect(page).toMatchObject({ total: 2000, matching: 500, page: 3, pageCount: 5 });
+    expect(page.clients[0]).toMatchObject({ hostname: "win-c-0201", osFamily: "WINDOWS" });
+  });
+});
+
+describe("ticking clients", () => {
+  const view = (query: Partial<import("@/lib/fleet").FleetStepQuery> = {}) =>
+    lib.fleet.getFleetStepView({ actor: viewer, runId, stepId: fleetStepId, query: { status: "ALL", q: "", page: 1, pageSize: 100, ...query } });
+
+  it("the panel's view: counts, a page of the filter and the bp.conf lines (rename project)", async () => {
+    const v = await view({ q: "unix-a" });
+    expect(v.counts).toEqual({ PENDING: 2000, UPDATED: 0, VERIFIED: 0, FAILED: 0, total: 2000 });
+    expect(v.matching).toBe(500);
+    expect(v.rows).toHaveLength(100);
+    expect(v.rows[0]).toMatchObject({ hostname: "unix-a-0001", status: "PENDING", version: 1, osFamily: "UNIX", updatedBy: null });
+    expect(v.bpconf?.lines).toEqual(["SERVER = nbu-master2", "SERVER = nbu-media1"]);
+  });
+
+  it("bulk-updates 500 clients matching a filter in one call: one transaction, one audit event", async () => {
+    const auditBefore = await lib.db.prisma.auditEvent.count();
+    const started = performance.now();
+    const result = await lib.fleet.updateFleetClients({
+      actor: operator,
+      runId,
+      stepId: fleetStepId,
+      input: { status: "UPDATED", reason: "", selection: { kind: "filter", status: "PENDING", q: "unix-a", expectedCount: 500, excludeIds: [] } },
+    });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(result).toMatchObject({ updated: 500, unchanged: 0, counts: { PENDING: 1500, UPDATED: 500, VERIFIED: 0, FAILED: 0, total: 2000 } });
+    const rows = await lib.db.prisma.fleetClientRun.findMany({ where: { runId, stepId: fleetStepId, status: "UPDATED" }, include: { client: true } });
+    expect(rows).toHaveLength(500);
+    expect(rows.every((r) => r.client.hostname.startsWith("unix-a-") && r.version === 2 && r.updatedById === operator.id)).toBe(true);
+    const events = await lib.db.prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, skip: auditBefore });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: "fleet.bulk_update", runId, projectId, entityId: fleetStepId, actorName: operator.name });
+    const after = JSON.parse(events[0].after) as { status: string; count: number; clientIds: string[]; hostnames: string[] };
+    expect(after).toMatchObject({ status: "UPDATED", count: 500 });
+    expect(new Set(after.clientIds)).toEqual(new Set(rows.map((r) => r.clientId)));
+    expect(after.hostnames).toHaveLength(500);
+    expect(JSON.parse(events[0].before)).toEqual({ statusCounts: { PENDING: 500 } });
+    expect((await lib.audit.verifyAuditChain()).ok).toBe(true);
+  });
+
+  it("bulk-updates 500 explicitly selected clients (ids with versions) in one call", async () => {
+    const page = await lib.db.prisma.fleetClientRun.findMany({ where: { runId, stepId: fleetStepId, client: { hostname: { startsWith: "unix-b-" } } }, orderBy: { client: { hostname: "asc" } }, take: 500 });
+    const result = await lib.fleet.updateFleetClients({
+      actor: operator,
+      runId,
+      stepId: fleetStepId,
+      input: { status: "VERIFIED", reason: "", selection: { kind: "ids", items: page.map((r) => ({ id: r.id, version: r.version })) } },
+    });
+    expect(result.counts).toEqual({ PENDING: 1000, UPDATED: 500, VERIFIED: 500, FAILED: 0, total: 2000 });
+  });
+
+  it("refuses the whole batch when one row changed underneath (no lost update)", async () => {
+    const rows = await lib.db.prisma.fleetClientRun.findMany({ where: { runId, stepId: fleetStepId, status: "PENDING" }, orderBy: { id: "asc" }, take: 3 });
+    // Someone else ticks the second one first.
+    await lib.fleet.updateFleetClients({ actor: admin, runId, stepId: fleetStepId, input: { status: "VERIFIED", reason: "", selection: { kind: "ids", items: [{ id: rows[1].id, version: rows[1].version }] } } });
+    const attempt = lib.fleet.updateFleetClients({ actor: operator, runId, stepId: fleetStepId, input: { status: "UPDATED", reason: "", selection: { kind: "ids", items: rows.map((r) => ({ id: r.id, version: r.version })) } } });
+    await expect(attempt).rejects.toMatchObject({ status: 409 });
+    const now = await lib.db.prisma.fleetClientRun.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { id: "asc" } });
+    expect(now.map((r) => r.status)).toEqual(["PENDING", "VERIFIED", "PENDING"]);
+  });
+
+  it("a single tick is one audit event naming the client, and a stale single tick says who won", async () => {
+    const row = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, status: "PENDING" }, include: { client: true } });
+    await lib.fleet.updateFleetClients({ actor: operator, runId, stepId: fleetStepId, input: { status: "FAILED", reason: "bpcd port 13782 blocked", selection: { kind: "ids", items: [{ id: row.id, version: row.version }] } } });
+    const event = await lib.db.prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    expect(event).toMatchObject({ action: "fleet.update", entityType: "fleet_client_run", entityId: row.id });
+    expect(JSON.parse(event.after)).toMatchObject({ status: "FAILED", reason: "bpcd port 13782 blocked", hostname: row.client.hostname });
+    const stale = lib.fleet.updateFleetClients({ actor: admin, runId, stepId: fleetStepId, input: { status: "VERIFIED", reason: "", selection: { kind: "ids", items: [{ id: row.id, version: row.version }] } } });
+    await expect(stale).rejects.toThrow(new RegExp(`^${row.client.hostname} was already marked failed by Otto Operator at \\d\\d:\\d\\d\\. Nothing was changed\\.$`));
+  });
+
+  it("a filter selection whose size changed is refused", async () => {
+    const attempt = lib.fleet.updateFleetClients({ actor: operator, runId, stepId: fleetStepId, input: { status: "UPDATED", reason: "", selection: { kind: "filter", status: "PENDING", q: "", expectedCount: 1000, excludeIds: [] } } });
+    await expect(attempt).rejects.toThrow(/The selection changed while you were looking: 99[0-9] clients match now, you selected 1,000/);
+  });
+
+  it("FAILED needs a reason; viewers can't tick", () => {
+    const parsed = lib.fleet.fleetUpdateInput.safeParse({ status: "FAILED", selection: { kind: "ids", items: [{ id: "x", version: 1 }] } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ["reason"], message: "Say why the client failed." });
+    return expect(
+      lib.fleet.updateFleetClients({ actor: viewer, runId, stepId: fleetStepId, input: { status: "UPDATED", reason: "", selection: { kind: "ids", items: [{ id: "x", version: 1 }] } } }),
+    ).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("back to pending clears the reason", async () => {
+    const failed = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, status: "FAILED" } });
+    await lib.fleet.updateFleetClients({ actor: operator, runId, stepId: fleetStepId, input: { status: "PENDING", reason: "", selection: { kind: "ids", items: [{ id: failed.id, version: failed.version }] } } });
+    expect(await lib.db.prisma.fleetClientRun.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: "PENDING", reason: "" });
+  });
+
+  it("ticks in an ended run are refused", async () => {
+    const other = await lib.runs.startRun({ actor: admin, projectId, input: { kind: "REHEARSAL", name: "Ended" } });
+    await lib.db.prisma.run.update({ where: { id: other.id }, data: { status: "ABORTED" } });
+    const attempt = lib.fleet.updateFleetClients({ actor: operator, runId: other.id, stepId: fleetStepId, input: { status: "UPDATED", reason: "", selection: { kind: "filter", status: "ALL", q: "", expectedCount: 2000, excludeIds: [] } } });
+    await expect(attempt).rejects.toThrow("This run has ended; its record can't be changed.");
+  });
+});
