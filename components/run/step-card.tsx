@@ -71,7 +71,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
           <div className="flex flex-wrap items-start justify-between gap-2">
             <h3 className="min-w-0 font-semibold leading-snug break-words">{step.title}</h3>
             <div className="flex flex-wrap items-center gap-1.5">
-              {queuedLast ? <Pill tone="amber">⏳ {queuedLast.action} queued</Pill> : null}
+              {queuedLast ? <Pill tone="amber">{queuedLast.action} queued (offline)</Pill> : null}
               <StatusBadge status={step.status} label={isGate && step.gateDecision ? (step.gateDecision === "GO" ? "Go" : "No-Go") : undefined} />
             </div>
           </div>
@@ -111,7 +111,9 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
           ) : null}
           {step.reason ? <p className="mt-2 rounded bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">Reason: {step.reason}</p> : null}
           {step.note ? <p className="mt-2 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800">Note: {step.note}</p> : null}
-          {blocked && open && runActive ? <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">🔒 {blocked}</p> : null}
+          {blocked && open && runActive ? <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
+              <span className="font-semibold">Blocked:</span> {blocked}
+            </p> : null}
           {message ? (
             <p role="alert" className="mt-2 rounded bg-rose-50 px-2 py-1 text-sm font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200">
               {message}
