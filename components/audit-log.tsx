@@ -34,6 +34,9 @@ const ACTION_LABELS: Record<string, string> = {
   "fleet.import": "Imported clients",
   "fleet.update": "Updated a client",
   "fleet.bulk_update": "Updated clients in bulk",
+  "plan.import": "Imported steps",
+  "plan.recalibrate": "Recalibrated the plan",
+  "template.save_from_project": "Saved the plan as a template",
 };
 
 const FIELD_LABELS: Record<string, string> = {

@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState, type FormEvent } from "react";
 import { apiRequest } from "@/lib/api-client";
 import { utcToWallClock, wallClockToUtc } from "@/lib/time";
+import { TemplatePicker, type ImportedPlan, type TemplateChoice } from "./templates/template-picker";
 import { Button } from "./ui/button";
 import { Field, FormError, Select, TextArea, TextInput } from "./ui/field";
 
@@ -29,16 +30,67 @@ export function defaultProjectValues(): ProjectFormValues {
   return { name: "", description: "", sourceHost: "", targetHost: "", product: "NetBackup", hostnameStrategy: "KEEP", mediaServers: "", timezone: zone, windowStart: `${day}T09:00`, windowEnd: `${day}T18:00` };
 }
 
-export function ProjectForm({ mode, projectId, initial }: { mode: "create" | "edit"; projectId?: string; initial: ProjectFormValues }) {
+const DEFAULT_TEMPLATE: Record<ProjectFormValues["hostnameStrategy"], string> = { KEEP: "netbackup-keep-hostname", RENAME: "netbackup-rename-hostname" };
+
+export function ProjectForm({
+  mode,
+  projectId,
+  initial,
+  templates = [],
+  initialTemplate,
+}: {
+  mode: "create" | "edit";
+  projectId?: string;
+  initial: ProjectFormValues;
+  /** Create mode: the built-in and saved templates to start from, with their previews. */
+  templates?: TemplateChoice[];
+  /** Create mode: preselected template (e.g. from a template page's "New project from this template"). */
+  initialTemplate?: string;
+}) {
   const router = useRouter();
   const [values, setValues] = useState(initial);
-  const [template, setTemplate] = useState<"netbackup-keep-hostname" | "empty">("netbackup-keep-hostname");
+  const [template, setTemplate] = useState(initialTemplate ?? DEFAULT_TEMPLATE[initial.hostnameStrategy]);
+  // Until the admin picks a template, the hostname strategy picks the matching NetBackup one.
+  const [templateChosen, setTemplateChosen] = useState(initialTemplate !== undefined);
+  const [imported, setImported] = useState<ImportedPlan | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [initial.timezone]), [initial.timezone]);
 
   const set = <K extends keyof ProjectFormValues>(key: K, value: ProjectFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const windowMinutes = useMemo(() => {
+    const ms = wallClockToUtc(values.windowEnd, values.timezone).getTime() - wallClockToUtc(values.windowStart, values.timezone).getTime();
+    return Number.isFinite(ms) && ms > 0 ? Math.round(ms / 60_000) : null;
+  }, [values.windowStart, values.windowEnd, values.timezone]);
+
+  function setStrategy(strategy: ProjectFormValues["hostnameStrategy"]) {
+    set("hostnameStrategy", strategy);
+    if (!templateChosen && templates.some((t) => t.id === DEFAULT_TEMPLATE[strategy])) setTemplate(DEFAULT_TEMPLATE[strategy]);
+  }
+
+  function chooseTemplate(value: string) {
+    setTemplate(value);
+    setTemplateChosen(true);
+  }
+
+  /** A run export carries its project: fill the fields the admin hasn't typed yet. */
+  function applyImported(plan: ImportedPlan | null) {
+    setImported(plan);
+    if (!plan) return;
+    const from = plan.project ?? {};
+    setValues((v) => ({
+      ...v,
+      name: v.name || from.name || plan.document.name,
+      description: v.description || from.description || "",
+      sourceHost: v.sourceHost || from.sourceHost || "",
+      targetHost: v.targetHost || from.targetHost || "",
+      product: from.product && v.product === "NetBackup" ? from.product : v.product,
+      hostnameStrategy: from.hostnameStrategy ?? v.hostnameStrategy,
+      mediaServers: v.mediaServers || (from.mediaServers ?? []).join(", "),
+      timezone: from.timezone && zones.includes(from.timezone) ? from.timezone : v.timezone,
+    }));
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -58,7 +110,7 @@ export function ProjectForm({ mode, projectId, initial }: { mode: "create" | "ed
       timezone: values.timezone,
       windowStart: Number.isNaN(start.getTime()) ? values.windowStart : start.toISOString(),
       windowEnd: Number.isNaN(end.getTime()) ? values.windowEnd : end.toISOString(),
-      ...(mode === "create" ? { template } : { status: values.status }),
+      ...(mode === "create" ? { template, ...(template === "import" && imported ? { document: imported.document } : {}) } : { status: values.status }),
     };
     const result =
       mode === "create" ? await apiRequest<{ id: string }>("POST", "/api/projects", body) : await apiRequest<{ id: string }>("PATCH", `/api/projects/${projectId}`, body);
@@ -93,7 +145,7 @@ export function ProjectForm({ mode, projectId, initial }: { mode: "create" | "ed
         </Field>
         <Field label="Hostname strategy" error={errors.hostnameStrategy} hint="Keeping the hostname is strongly advised: a rename touches every client's bp.conf.">
           {(a) => (
-            <Select {...a} value={values.hostnameStrategy} onChange={(e) => set("hostnameStrategy", e.target.value as "KEEP" | "RENAME")}>
+            <Select {...a} value={values.hostnameStrategy} onChange={(e) => setStrategy(e.target.value as "KEEP" | "RENAME")}>
               <option value="KEEP">Keep the hostname</option>
               <option value="RENAME">Rename the hostname</option>
             </Select>
@@ -135,26 +187,15 @@ export function ProjectForm({ mode, projectId, initial }: { mode: "create" | "ed
       </div>
 
       {mode === "create" ? (
-        <fieldset>
-          <legend className="text-sm font-medium text-slate-700 dark:text-slate-300">Start from</legend>
-          <div className="mt-2 grid gap-3 sm:grid-cols-2">
-            {(
-              [
-                ["netbackup-keep-hostname", "NetBackup master/media server rehost, keep hostname", "30 steps in 5 phases plus 5 rollback steps, with real commands, checks and two go/no-go gates."],
-                ["empty", "Empty plan", "Start with no phases and add your own steps."],
-              ] as const
-            ).map(([value, title, text]) => (
-              <label
-                key={value}
-                className={`cursor-pointer rounded-lg p-4 ring-1 ${template === value ? "bg-indigo-50 ring-2 ring-indigo-600 dark:bg-indigo-950/40" : "ring-slate-300 dark:ring-slate-700"}`}
-              >
-                <input type="radio" name="template" value={value} checked={template === value} onChange={() => setTemplate(value)} className="sr-only" />
-                <span className="block text-sm font-semibold">{title}</span>
-                <span className="mt-1 block text-xs text-slate-600 dark:text-slate-400">{text}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <TemplatePicker
+          choices={templates}
+          value={template}
+          onChange={chooseTemplate}
+          imported={imported}
+          onImported={applyImported}
+          windowMinutes={windowMinutes}
+          error={[...(errors.template ?? []), ...Object.entries(errors).filter(([key]) => key === "document" || key.startsWith("document.")).map(([key, messages]) => `${key === "document" ? "" : `${key.slice("document.".length)}: `}${messages.join(" ")}`)]}
+        />
       ) : null}
 
       <div className="flex gap-3">

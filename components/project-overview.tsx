@@ -8,6 +8,9 @@ import type { PlanView } from "@/lib/plan-view";
 import { formatMinutes } from "@/lib/time";
 import { PlanEditor } from "./plan-editor";
 import { ProjectFleetSection } from "./fleet/project-fleet-section";
+import { ImportStepsPanel } from "./import/import-steps-panel";
+import { RehearsalComparisonPanel } from "./recalibrate/rehearsal-comparison";
+import { SaveAsTemplateButton } from "./templates/save-as-template-button";
 import { Button } from "./ui/button";
 import { Card, PageHeader } from "./ui/card";
 import { FormError } from "./ui/field";
@@ -20,11 +23,14 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
   const { project, runs } = view;
   const router = useRouter();
   const [fleetSeq, setFleetSeq] = useState<number | null>(null);
+  // Any change (step actions in a rehearsal, plan edits) can change the rehearsal comparison.
+  const [liveSeq, setLiveSeq] = useState(0);
   const live = useLiveUpdates({
     projectId: project.id,
     runId: null,
     onEvent: (event) => {
       if (event.action.startsWith("fleet.")) setFleetSeq(event.seq);
+      setLiveSeq(event.seq);
     },
   });
   const [error, setError] = useState<string | null>(null);
@@ -71,6 +77,7 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
                 Project settings
               </Link>
             ) : null}
+            {canEdit ? <SaveAsTemplateButton projectId={project.id} projectName={project.name} /> : null}
           </>
         }
       />
@@ -135,9 +142,24 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
         </Card>
       </div>
 
+      {runs.some((r) => r.kind === "REHEARSAL") ? (
+        <div className="mt-8">
+          <RehearsalComparisonPanel
+            projectId={project.id}
+            timeZone={project.timezone}
+            canRecalibrate={canEdit}
+            refreshKey={`${liveSeq}:${runs.map((r) => `${r.id}.${r.status}`).join(",")}`}
+          />
+        </div>
+      ) : null}
       <div className="mt-8">
         <PlanEditor view={view} canEdit={canEdit} users={users} />
       </div>
+      {canEdit ? (
+        <div className="mt-8">
+          <ImportStepsPanel projectId={project.id} />
+        </div>
+      ) : null}
       <div className="mt-8">
         <ProjectFleetSection projectId={project.id} canEdit={canEdit} refreshKey={fleetSeq} />
       </div>

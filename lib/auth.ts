@@ -39,6 +39,14 @@ export const auth = betterAuth({
   // name or IP the data center uses. (A dynamic allowedHosts config assumed https for LAN
   // names and refused plain-http sign-ins, so we don't use it.)
   baseURL: process.env.BETTER_AUTH_URL || undefined,
+  // Next.js hands route handlers a request URL on "localhost", so better-auth's derived origin
+  // would refuse sign-ins from the LAN name or IP the browser actually used. Trust exactly the
+  // origin of the Host the browser connected to: that is the same-origin rule, and a cross-site
+  // page still carries its own, foreign Origin.
+  trustedOrigins: async (request?: Request) => {
+    const host = request?.headers.get("x-forwarded-host") ?? request?.headers.get("host");
+    return host ? [`http://${host}`, `https://${host}`] : [];
+  },
   database: prismaAdapter(prisma, { provider: "sqlite" }),
   emailAndPassword: {
     enabled: true,

@@ -4,16 +4,17 @@ import { prisma, type Tx } from "./db/client";
 import { runTransaction } from "./db/transaction";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { canCreateProject, canEditProject, type Actor } from "./permissions";
-import { runbookDocumentSchema, type RunbookDocument, type RunbookDocumentInput } from "./runbook-document";
-import { netbackupKeepHostnameTemplate } from "./templates/netbackup-keep-hostname";
-import type { createProjectInput, updateProjectInput } from "./validation";
+import { runbookDocumentSchema, type RunbookDocument } from "./runbook-document";
+import { EMPTY_PLAN, IMPORTED_PLAN } from "./templates/ids";
+import { fillHostPlaceholders } from "./templates/placeholders";
+import { resolveTemplateDocument } from "./templates/resolve";
+import { fieldErrorsOf, type createProjectInput, type updateProjectInput } from "./validation";
 import type { z } from "zod";
 
 type ActingUser = Actor & { name: string };
 
-export const BUILT_IN_TEMPLATES: Record<string, RunbookDocumentInput> = {
-  "netbackup-keep-hostname": netbackupKeepHostnameTemplate,
-};
+/** The built-in templates by id (lib/templates/built-in.ts); saved ones live in the Template table. */
+export { BUILT_IN_TEMPLATES } from "./templates/built-in";
 
 export async function listProjectsForUser(_options: { user: Actor }) {
   // Every role reads every project; the argument is here so a future per-team scope has one place to go.
@@ -69,11 +70,31 @@ function projectSnapshot(p: { name: string; sourceHost: string; targetHost: stri
   };
 }
 
+/**
+ * Creates a project and its plan in one transaction. The plan comes from a built-in template, a
+ * saved template (its id), an imported file (`template: "import"` with `document`), or nothing.
+ * Host placeholders in the template (`<source-host>`, `<old-master>`…) get the project's hosts.
+ */
 export async function createProject(options: { actor: ActingUser; input: z.infer<typeof createProjectInput> }) {
   const { actor, input } = options;
   if (!canCreateProject(actor)) throw new ForbiddenError("Only admins can create projects.");
-  const { template, mediaServers, ...fields } = input;
+  const { template, document: importedDocument, mediaServers, ...fields } = input;
+  // The imported plan is checked here, not in createProjectInput: runbook-document.ts imports validation.ts.
+  let imported: RunbookDocument | null = null;
+  if (template === IMPORTED_PLAN) {
+    const parsed = runbookDocumentSchema.safeParse(importedDocument);
+    if (!parsed.success) {
+      const fieldErrors = Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([path, messages]) => [path === "_" ? "document" : `document.${path}`, messages]));
+      throw new ValidationError("The imported plan doesn't match the runbook format. Nothing was created.", fieldErrors);
+    }
+    imported = parsed.data;
+  }
   return runTransaction(async (tx) => {
+    const source = imported
+      ? { document: imported, name: imported.name }
+      : template === EMPTY_PLAN
+        ? null
+        : await resolveTemplateDocument(tx, { templateId: template });
     const project = await tx.project.create({
       data: { ...fields, mediaServers: JSON.stringify(mediaServers), createdById: actor.id },
     });
@@ -84,10 +105,10 @@ export async function createProject(options: { actor: ActingUser; input: z.infer
       entityType: "project",
       entityId: project.id,
       before: null,
-      after: { ...projectSnapshot(project), template },
+      after: { ...projectSnapshot(project), template, ...(source ? { templateName: source.name } : {}) },
     });
-    if (template !== "empty") {
-      const document = runbookDocumentSchema.parse(BUILT_IN_TEMPLATES[template]);
+    if (source) {
+      const document = fillHostPlaceholders(source.document, { sourceHost: project.sourceHost, targetHost: project.targetHost });
       await instantiateRunbook(tx, { projectId: project.id, document });
     }
     return project;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "./roles";
 import { STEP_ACTIONS, STEP_KINDS } from "./step-rules";
+import { IMPORTED_PLAN, isTemplateRef } from "./templates/ids";
 
 /**
  * Input schemas for every mutation. Strict: unknown keys are rejected, so a forged request
@@ -62,9 +63,25 @@ function checkWindow(value: { windowStart?: Date; windowEnd?: Date; sourceHost?:
 }
 
 export const createProjectInput = projectFields
-  .extend({ template: z.enum(["empty", "netbackup-keep-hostname"]).default("netbackup-keep-hostname") })
+  .extend({
+    /** "empty", a built-in template id, a saved template's id, or "import" with `document` (lib/templates/ids.ts). */
+    template: z
+      .string()
+      .trim()
+      .refine(isTemplateRef, "Choose a template, an empty plan or an imported file.")
+      .default("netbackup-keep-hostname"),
+    /**
+     * The plan of an imported file, only with template "import". createProject checks it against
+     * runbookDocumentSchema: lib/runbook-document.ts imports this module, so it can't be named here.
+     */
+    document: z.unknown().optional(),
+  })
   .strict()
-  .superRefine(checkWindow);
+  .superRefine(checkWindow)
+  .superRefine((value, ctx) => {
+    if (value.template === IMPORTED_PLAN && value.document === undefined) ctx.addIssue({ code: "custom", path: ["document"], message: "Choose the file to import." });
+    if (value.template !== IMPORTED_PLAN && value.document !== undefined) ctx.addIssue({ code: "custom", path: ["document"], message: 'A document is only accepted with template "import".' });
+  });
 
 export const PROJECT_STATUSES = ["PLANNING", "REHEARSAL", "LIVE", "COMPLETED", "ROLLED_BACK", "CANCELLED"] as const;
 

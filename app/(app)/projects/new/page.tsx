@@ -4,17 +4,22 @@ import { NewProjectForm } from "@/components/new-project-form";
 import { Card, PageHeader } from "@/components/ui/card";
 import { canCreateProject } from "@/lib/permissions";
 import { requireUser } from "@/lib/session";
+import { listTemplates } from "@/lib/template-library";
 
 export const metadata: Metadata = { title: "New project" };
 
-export default async function NewProjectPage() {
+export default async function NewProjectPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   if (!canCreateProject(user)) notFound();
+  // Saved templates whose body no longer parses can't be offered; the library page shows why.
+  const templates = (await listTemplates()).flatMap((t) => (t.summary ? [{ id: t.id, builtIn: t.builtIn, name: t.name, description: t.description, summary: t.summary }] : []));
+  const requested = (await searchParams).template;
+  const initialTemplate = typeof requested === "string" && templates.some((t) => t.id === requested) ? requested : undefined;
   return (
     <>
       <PageHeader title="New migration project" subtitle="The hosts, the downtime window and the plan to start from." />
       <Card className="p-5 sm:p-6">
-        <NewProjectForm />
+        <NewProjectForm templates={templates} initialTemplate={initialTemplate} />
       </Card>
     </>
   );

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TemplateEditor } from "@/components/templates/template-editor";
+import { PageHeader } from "@/components/ui/card";
+import { canManageTemplates } from "@/lib/permissions";
+import { requireUser } from "@/lib/session";
+
+export const metadata: Metadata = { title: "New template" };
+
+export default async function NewTemplatePage() {
+  const user = await requireUser();
+  if (!canManageTemplates(user)) notFound();
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <Link href="/templates" className="hover:underline">
+            ← Templates
+          </Link>
+        }
+        title="New template"
+        subtitle="Write the plan as runbook JSON, or load a template file or a run export."
+      />
+      <TemplateEditor mode="create" />
+    </>
+  );
+}

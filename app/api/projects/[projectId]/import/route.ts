@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { getImportContext, importStepsFromCsv } from "@/lib/template-library";
+import { importStepsInput } from "@/lib/templates/inputs";
+import { id } from "@/lib/validation";
+
+const params = z.object({ projectId: id }).strict();
+
+/** The preview's context: active users' emails (assignee check) and the project's phase names (merge hint). */
+export const GET = route({ params }, async ({ user, params }) => getImportContext({ actor: user, projectId: params.projectId }));
+
+/** CSV step import, all or nothing; a 400 names every bad row in fieldErrors ("rows.7"). */
+export const POST = route({ params, body: importStepsInput }, async ({ user, params, body }) => {
+  return importStepsFromCsv({ actor: user, projectId: params.projectId, input: body });
+});

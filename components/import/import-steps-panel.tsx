@@ -1,0 +1,338 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useEffect, useId, useMemo, useState, type ChangeEvent } from "react";
+import { apiRequest } from "@/lib/api-client";
+import {
+  decodeCsvBytes,
+  defaultImportOptions,
+  formatImportError,
+  IMPORT_FIELD_LABELS,
+  IMPORT_FIELDS,
+  parseCsv,
+  PREDECESSOR_MODE_LABELS,
+  REQUIRED_IMPORT_FIELDS,
+  validateStepImport,
+  type CsvEncoding,
+  type ImportField,
+  type StepImportOptions,
+} from "@/lib/step-import";
+import { KIND_LABELS } from "@/lib/step-rules";
+import { formatMinutes } from "@/lib/time";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { Field, FormError, Select, TextArea } from "../ui/field";
+import { Pill } from "../ui/status-badge";
+import { getJson } from "./get-json";
+
+interface Source {
+  text: string;
+  fileName: string;
+  /** Set for uploaded files, so they can be re-read in another encoding. */
+  bytes: Uint8Array | null;
+  encoding: CsvEncoding | "pasted";
+  invalidBytes: boolean;
+}
+
+const NOT_MAPPED = "";
+
+/**
+ * "Import steps from CSV" on the project page (admins): upload a file exported from Excel or
+ * Smartsheet (or paste cells) → map its columns → preview every row with its problems → import.
+ * The preview runs lib/step-import.ts in the browser; the server runs it again and imports all
+ * rows in one transaction, or none.
+ */
+export function ImportStepsPanel({ projectId }: { projectId: string }) {
+  const router = useRouter();
+  const ids = useId();
+  const [open, setOpen] = useState(false);
+  const [context, setContext] = useState<{ emails: string[]; phaseTitles: string[] } | null>(null);
+  const [source, setSource] = useState<Source | null>(null);
+  const [pasted, setPasted] = useState("");
+  const [options, setOptions] = useState<StepImportOptions | null>(null);
+  const [serverError, setServerError] = useState<{ message: string; rows: string[] } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  useEffect(() => {
+    if (!open) return;
+    const controller = new AbortController();
+    getJson<{ emails: string[]; phaseTitles: string[] }>(`/api/projects/${projectId}/import`, controller.signal).then((result) => {
+      if (result.ok) setContext(result.data);
+      else if (result.error.code !== "network") setServerError({ message: result.error.message, rows: [] });
+    });
+    return () => controller.abort();
+  }, [open, projectId, done]);
+
+  const parsed = useMemo(() => (source ? parseCsv(source.text) : null), [source]);
+  const result = useMemo(
+    () => (parsed && options ? validateStepImport({ parsed, options, knownEmails: context?.emails ?? null, existingPhaseTitles: context?.phaseTitles ?? [], name: source?.fileName }) : null),
+    [parsed, options, context, source],
+  );
+
+  function applySource(next: Source) {
+    setSource(next);
+    setOptions(defaultImportOptions(parseCsv(next.text)));
+    setServerError(null);
+    setDone(null);
+  }
+
+  async function readFile(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    // Cleared so choosing the same (corrected) file again fires another change event.
+    event.target.value = "";
+    const decoded = decodeCsvBytes(bytes);
+    applySource({ text: decoded.text, fileName: file.name, bytes, encoding: decoded.encoding, invalidBytes: decoded.invalidBytes });
+  }
+
+  function rereadAsWindows1252() {
+    if (!source?.bytes) return;
+    const decoded = decodeCsvBytes(source.bytes, "windows-1252");
+    setSource({ ...source, text: decoded.text, encoding: decoded.encoding, invalidBytes: false });
+  }
+
+  function setMapping(field: ImportField, value: string) {
+    setOptions((o) => (o ? { ...o, mapping: { ...o.mapping, [field]: value === NOT_MAPPED ? null : Number(value) } } : o));
+  }
+
+  async function runImport() {
+    if (!source || !options) return;
+    setPending(true);
+    setServerError(null);
+    const response = await apiRequest<{ stepCount: number; phaseCount: number; mergedInto: string[] }>("POST", `/api/projects/${projectId}/import`, { csv: source.text, fileName: source.fileName, options });
+    setPending(false);
+    if (!response.ok) {
+      const rows = Object.entries(response.error.fieldErrors).flatMap(([key, messages]) => messages.map((m) => (key.startsWith("rows.") ? `Row ${key.slice(5)}: ${m}` : m)));
+      setServerError({ message: response.error.message, rows });
+      return;
+    }
+    const { stepCount, phaseCount, mergedInto } = response.data;
+    setDone(
+      `Imported ${stepCount} step${stepCount === 1 ? "" : "s"} in ${phaseCount} phase${phaseCount === 1 ? "" : "s"}${mergedInto.length ? ` (added to the existing ${mergedInto.map((t) => `“${t}”`).join(", ")})` : ""}.`,
+    );
+    setSource(null);
+    setOptions(null);
+    setPasted("");
+    router.refresh();
+  }
+
+  function close() {
+    setOpen(false);
+    setSource(null);
+    setOptions(null);
+    setServerError(null);
+  }
+
+  if (!open) {
+    return (
+      <div className="flex flex-wrap items-center gap-3">
+        <Button variant="secondary" onClick={() => setOpen(true)}>
+          Import steps from CSV
+        </Button>
+        {done ? (
+          <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
+            {done}
+          </p>
+        ) : null}
+      </div>
+    );
+  }
+
+  const errorRows = result ? new Set(result.errors.map((e) => e.row).filter((r) => r !== null)).size : 0;
+  const fileErrors = result ? result.errors.filter((e) => e.row === null) : [];
+  const headerOptions = parsed?.headers.map((h, i) => ({ value: String(i), label: h || `Column ${i + 1}` })) ?? [];
+
+  return (
+    <Card className="p-4 sm:p-5" aria-labelledby={`${ids}-heading`} data-panel="import-steps">
+      <div className="mb-4 flex items-start justify-between gap-3">
+        <div>
+          <h2 id={`${ids}-heading`} className="text-lg font-bold">
+            Import steps from CSV
+          </h2>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            From Excel (&ldquo;CSV UTF-8&rdquo;) or Smartsheet. Everything is imported or nothing: a file with a problem in any row imports nothing.
+          </p>
+        </div>
+        <Button variant="ghost" onClick={close}>
+          Close
+        </Button>
+      </div>
+
+      {done ? (
+        <p role="status" className="mb-4 rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900">
+          {done}
+        </p>
+      ) : null}
+
+      <ol className="space-y-6">
+        <li>
+          <h3 className="mb-2 text-sm font-semibold">1. Choose the file</h3>
+          <div className="grid gap-4 md:grid-cols-2">
+            <Field label="CSV file" hint="The first row must name the columns. Comma, semicolon or tab separated.">
+              {(a) => <input {...a} type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" onChange={readFile} className="block w-full text-sm file:mr-2 file:rounded file:border-0 file:bg-slate-200 file:px-2 file:py-1 dark:file:bg-slate-700" />}
+            </Field>
+            <div>
+              <Field label="Or paste the cells" hint="Copy the rows with their header from the spreadsheet.">
+                {(a) => <TextArea {...a} rows={3} value={pasted} onChange={(e) => setPasted(e.target.value)} className="font-mono text-xs" spellCheck={false} />}
+              </Field>
+              <Button size="sm" variant="secondary" className="mt-2" disabled={pasted.trim() === ""} onClick={() => applySource({ text: pasted, fileName: "pasted cells", bytes: null, encoding: "pasted", invalidBytes: false })}>
+                Use the pasted cells
+              </Button>
+            </div>
+          </div>
+          {source ? (
+            <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
+              <span className="font-mono">{source.fileName}</span>
+              {source.encoding !== "pasted" ? ` · read as ${source.encoding}` : ""}
+              {parsed ? ` · ${parsed.headers.length} columns · ${parsed.records.filter((r) => r.cells.some((c) => c !== "")).length} rows` : ""}
+            </p>
+          ) : null}
+          {source?.invalidBytes ? (
+            <div role="alert" className="mt-2 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950/40 dark:text-amber-200 dark:ring-amber-900">
+              The file is not valid UTF-8: some characters could not be decoded (they show as &ldquo;�&rdquo; and their rows are marked below). Excel&apos;s plain &ldquo;CSV&rdquo; on
+              Windows writes Windows-1252.{" "}
+              <Button size="sm" variant="secondary" onClick={rereadAsWindows1252}>
+                Read it as Windows-1252
+              </Button>
+            </div>
+          ) : null}
+        </li>
+
+        {parsed && options ? (
+          <li>
+            <h3 className="mb-2 text-sm font-semibold">2. Match the columns</h3>
+            <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+              {IMPORT_FIELDS.map((field) => (
+                <Field key={field} label={`${IMPORT_FIELD_LABELS[field]}${REQUIRED_IMPORT_FIELDS.includes(field) ? " *" : ""}`}>
+                  {(a) => (
+                    <Select {...a} value={options.mapping[field] === undefined || options.mapping[field] === null ? NOT_MAPPED : String(options.mapping[field])} onChange={(e) => setMapping(field, e.target.value)}>
+                      <option value={NOT_MAPPED}>— not in the file —</option>
+                      {headerOptions.map((h) => (
+                        <option key={h.value} value={h.value}>
+                          {h.label}
+                        </option>
+                      ))}
+                    </Select>
+                  )}
+                </Field>
+              ))}
+              <Field label="Predecessors refer to" className="sm:col-span-2">
+                {(a) => (
+                  <Select {...a} value={options.predecessorsBy} onChange={(e) => setOptions({ ...options, predecessorsBy: e.target.value as StepImportOptions["predecessorsBy"] })}>
+                    {Object.entries(PREDECESSOR_MODE_LABELS).map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
+              <Field label="A bare number in the duration column is" className="sm:col-span-2">
+                {(a) => (
+                  <Select {...a} value={options.durationUnit} onChange={(e) => setOptions({ ...options, durationUnit: e.target.value as StepImportOptions["durationUnit"] })}>
+                    <option value="minutes">minutes</option>
+                    <option value="hours">hours</option>
+                  </Select>
+                )}
+              </Field>
+            </div>
+          </li>
+        ) : null}
+
+        {result ? (
+          <li>
+            <h3 className="mb-2 text-sm font-semibold">3. Check the preview</h3>
+            {result.phases.length ? (
+              <p className="mb-2 flex flex-wrap gap-1.5 text-xs">
+                {result.phases.map((p) => (
+                  <Pill key={p.title} tone={p.existing ? "sky" : "slate"}>
+                    {p.title}: {p.stepCount} step{p.stepCount === 1 ? "" : "s"}, {formatMinutes(p.plannedMinutes)} · {p.existing ? "added to the existing phase" : "new phase"}
+                  </Pill>
+                ))}
+              </p>
+            ) : null}
+            {result.errors.length ? (
+              <div role="alert" className="mb-3 rounded-md bg-rose-50 p-3 text-sm text-rose-900 ring-1 ring-rose-200 dark:bg-rose-950/50 dark:text-rose-200 dark:ring-rose-900">
+                <p className="font-semibold">
+                  {errorRows > 0 ? `${errorRows} row${errorRows === 1 ? " has" : "s have"} problems` : "The file has problems"}. Nothing will be imported until they are fixed.
+                </p>
+                <ul className="mt-1 list-disc space-y-0.5 pl-5">
+                  {[...fileErrors, ...result.errors.filter((e) => e.row !== null)].slice(0, 12).map((e, i) => (
+                    <li key={i}>{formatImportError(e)}</li>
+                  ))}
+                </ul>
+                {result.errors.length > 12 ? <p className="mt-1">…and {result.errors.length - 12} more, marked in the table.</p> : null}
+              </div>
+            ) : (
+              <p role="status" className="mb-3 text-sm text-emerald-800 dark:text-emerald-300">
+                {result.rows.length} steps are ready to import.
+              </p>
+            )}
+            {result.rows.length ? (
+              <div className="max-h-[28rem] overflow-auto rounded-md ring-1 ring-slate-200 dark:ring-slate-800">
+                <table className="w-full min-w-[48rem] text-left text-sm">
+                  <caption className="sr-only">Preview of the rows to import</caption>
+                  <thead className="sticky top-0 bg-slate-100 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                    <tr>
+                      {["Row", "Phase", "Title", "Team", "Assignee", "Planned", "After rows", "Problems"].map((h) => (
+                        <th key={h} scope="col" className="px-2 py-1.5 font-medium">
+                          {h}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                    {result.rows.map((row) => (
+                      <tr key={row.row} aria-invalid={row.errors.length > 0 || undefined} className={row.errors.length ? "bg-rose-50 dark:bg-rose-950/30" : undefined}>
+                        <th scope="row" className="px-2 py-1.5 font-mono text-xs font-semibold">
+                          {row.row}
+                        </th>
+                        <td className="px-2 py-1.5">{row.phase}</td>
+                        <td className="px-2 py-1.5">
+                          {row.title || <span className="italic text-slate-500">empty</span>}
+                          {row.kind && row.kind !== "TASK" ? (
+                            <span className="ml-1.5">
+                              <Pill tone="violet">{KIND_LABELS[row.kind]}</Pill>
+                            </span>
+                          ) : null}
+                        </td>
+                        <td className="px-2 py-1.5">{row.team}</td>
+                        <td className="px-2 py-1.5 font-mono text-xs">{row.assignee}</td>
+                        <td className="px-2 py-1.5 tabular-nums">{row.plannedMinutes === null ? "—" : formatMinutes(row.plannedMinutes)}</td>
+                        <td className="px-2 py-1.5 font-mono text-xs">{row.predecessorRows.join(", ")}</td>
+                        <td className="px-2 py-1.5 text-rose-800 dark:text-rose-300">{row.errors.join(" ")}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : null}
+          </li>
+        ) : null}
+      </ol>
+
+      {serverError ? (
+        <div className="mt-4">
+          <FormError message={serverError.message} />
+          {serverError.rows.length ? (
+            <ul className="mt-2 list-disc pl-5 text-sm text-rose-800 dark:text-rose-300">
+              {serverError.rows.slice(0, 12).map((r, i) => (
+                <li key={i}>{r}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+
+      {result ? (
+        <div className="mt-4 flex flex-wrap items-center gap-3">
+          <Button onClick={runImport} disabled={pending || !result.document}>
+            {pending ? "Importing…" : result.document ? `Import ${result.rows.length} steps` : "Import"}
+          </Button>
+          {!result.document ? <span className="text-sm text-slate-600 dark:text-slate-400">Fix the file and choose it again; nothing has been imported.</span> : null}
+        </div>
+      ) : null}
+    </Card>
+  );
+}

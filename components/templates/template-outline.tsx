@@ -1,0 +1,65 @@
+import type { RunbookDocument } from "@/lib/runbook-document";
+import { KIND_LABELS } from "@/lib/step-rules";
+import { formatMinutes } from "@/lib/time";
+import { Card } from "../ui/card";
+import { CommandBlock } from "../ui/copy-button";
+import { Markdown } from "../ui/markdown";
+import { Pill } from "../ui/status-badge";
+
+const kindTone = { TASK: "slate", GATE: "violet", MILESTONE: "indigo", ROLLBACK: "amber" } as const;
+const FLEET_LABELS: Record<string, string> = { UPDATE_BPCONF: "Fleet · bp.conf", CHECK_CONNECTIVITY: "Fleet · connectivity", GENERIC: "Fleet" };
+
+/** A template's phases and steps, read-only: what a project created from it will contain. */
+export function TemplateOutline({ document }: { document: RunbookDocument }) {
+  return (
+    <div className="space-y-4">
+      {document.phases.map((phase, index) => (
+        <Card key={index} aria-label={`Template phase ${phase.title}`}>
+          <div className="border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+            <h3 className="font-semibold">
+              <span className="text-slate-500">Phase {index + 1} · </span>
+              {phase.title}
+            </h3>
+            <p className="text-xs text-slate-500">
+              {phase.steps.length} steps · {formatMinutes(phase.steps.reduce((t, s) => t + s.plannedMinutes, 0))}
+              {phase.inWindow ? " · inside the window" : ""}
+              {phase.description ? ` · ${phase.description}` : ""}
+            </p>
+          </div>
+          <ol className="divide-y divide-slate-100 dark:divide-slate-800">
+            {phase.steps.map((step) => (
+              <li key={step.key} className="px-4 py-2.5">
+                <details>
+                  <summary className="flex cursor-pointer list-none gap-3">
+                    <span className="w-8 shrink-0 text-right font-mono text-sm font-semibold text-slate-500">{step.key}</span>
+                    <span className="min-w-0 flex-1">
+                      <span className="font-medium">{step.title}</span>
+                      <span className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">
+                        {step.kind !== "TASK" ? <Pill tone={kindTone[step.kind]}>{KIND_LABELS[step.kind]}</Pill> : null}
+                        {step.isFleet ? <Pill tone="sky">{FLEET_LABELS[step.fleetAction ?? "GENERIC"]}</Pill> : null}
+                        {step.team ? <Pill>{step.team}</Pill> : null}
+                        <span>{formatMinutes(step.plannedMinutes)}</span>
+                        {step.predecessors.length ? <span>· after {step.predecessors.join(", ")}</span> : null}
+                      </span>
+                    </span>
+                  </summary>
+                  {/* Registry paths and long commands must wrap on a phone, not widen the page. */}
+                  <div className="mt-2 min-w-0 space-y-2 pl-11 text-sm [overflow-wrap:anywhere] [&_code]:break-all">
+                    <Markdown source={step.details} />
+                    {step.commands ? <CommandBlock commands={step.commands} /> : null}
+                    {step.verification ? (
+                      <p>
+                        <span className="font-semibold">Check: </span>
+                        {step.verification}
+                      </p>
+                    ) : null}
+                  </div>
+                </details>
+              </li>
+            ))}
+          </ol>
+        </Card>
+      ))}
+    </div>
+  );
+}

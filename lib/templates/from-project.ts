@@ -1,0 +1,60 @@
+import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocumentInput } from "../runbook-document";
+import { numberSteps } from "../step-numbering";
+import type { StepKindName } from "../step-rules";
+
+export interface ProjectPlanForTemplate {
+  name: string;
+  description: string;
+  phases: {
+    title: string;
+    description: string;
+    inWindow: boolean;
+    steps: {
+      id: string;
+      title: string;
+      details: string;
+      commands: string;
+      verification: string;
+      team: string;
+      plannedMinutes: number;
+      kind: StepKindName;
+      isFleet: boolean;
+      fleetAction: "UPDATE_BPCONF" | "CHECK_CONNECTIVITY" | "GENERIC" | null;
+      predecessorIds: string[];
+    }[];
+  }[];
+}
+
+/**
+ * A project's plan as a runbook document ("save project as template"). Step keys are the numbers
+ * people use on the bridge call ("14", "R2"), so the JSON reads like the runbook; predecessors are
+ * mapped from step ids to those numbers. Assignees are left out: a template is person-free.
+ */
+export function planToRunbookDocument(plan: ProjectPlanForTemplate): RunbookDocumentInput {
+  const numbers = numberSteps(plan.phases);
+  return {
+    format: "runsheet.runbook",
+    version: RUNBOOK_DOCUMENT_VERSION,
+    name: plan.name,
+    description: plan.description,
+    phases: plan.phases.map((phase) => ({
+      title: phase.title,
+      description: phase.description,
+      inWindow: phase.inWindow,
+      steps: phase.steps.map((step) => ({
+        key: numbers.get(step.id)!,
+        title: step.title,
+        details: step.details,
+        commands: step.commands,
+        verification: step.verification,
+        team: step.team,
+        plannedMinutes: step.plannedMinutes,
+        kind: step.kind,
+        isFleet: step.isFleet,
+        fleetAction: step.isFleet ? (step.fleetAction ?? "GENERIC") : null,
+        // Every predecessor is a step of the same project (lib/plan.ts enforces it), so it has a number.
+        predecessors: step.predecessorIds.map((id) => numbers.get(id)).filter((key): key is string => key !== undefined),
+      })),
+    })),
+  };
+}

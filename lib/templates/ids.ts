@@ -1,0 +1,23 @@
+/**
+ * Ids of the built-in templates and the syntax of a "template reference" (what the new-project
+ * form sends). Kept apart from the documents so lib/validation.ts and client code can use them
+ * without bundling every template.
+ */
+export const BUILT_IN_TEMPLATE_IDS = [
+  "netbackup-keep-hostname",
+  "netbackup-rename-hostname",
+  "netbackup-media-server-move",
+  "generic-server-migration",
+] as const;
+export type BuiltInTemplateId = (typeof BUILT_IN_TEMPLATE_IDS)[number];
+
+export const isBuiltInTemplateId = (value: string): value is BuiltInTemplateId => (BUILT_IN_TEMPLATE_IDS as readonly string[]).includes(value);
+
+/** Saved templates have Prisma cuid() ids ("c" + lower-case letters and digits); built-in ids have dashes, so the two can't collide. */
+export const SAVED_TEMPLATE_ID = /^c[a-z0-9]{20,31}$/;
+
+/** What a new project starts from: nothing, a built-in template, a saved template (its id), or an imported file. */
+export const EMPTY_PLAN = "empty";
+export const IMPORTED_PLAN = "import";
+
+export const isTemplateRef = (value: string) => value === EMPTY_PLAN || value === IMPORTED_PLAN || isBuiltInTemplateId(value) || SAVED_TEMPLATE_ID.test(value);

@@ -1,0 +1,46 @@
+import "server-only";
+import type { Tx } from "../db/client";
+import { ValidationError } from "../errors";
+import { runbookDocumentSchema, type RunbookDocument } from "../runbook-document";
+import { BUILT_IN_TEMPLATES } from "./built-in";
+import { isBuiltInTemplateId, type BuiltInTemplateId } from "./ids";
+
+/**
+ * Template documents as stored or shipped, shared by lib/projects.ts (create a project from a
+ * template) and lib/template-library.ts (the library itself) without the two importing each other.
+ */
+export function builtInDocument(id: BuiltInTemplateId): RunbookDocument {
+  return runbookDocumentSchema.parse(BUILT_IN_TEMPLATES[id]);
+}
+
+/** A saved body that no longer parses (hand-edited database, older format) is reported, not thrown. */
+export function parseStoredBody(body: string): { ok: true; document: RunbookDocument } | { ok: false; problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return { ok: false, problem: "The stored body is not valid JSON." };
+  }
+  const parsed = runbookDocumentSchema.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { ok: false, problem: `The stored body doesn't match the runbook format (${first ? `${first.path.join(".")}: ${first.message}` : "unknown problem"}).` };
+  }
+  return { ok: true, document: parsed.data };
+}
+
+/**
+ * The document a new project starts from, read inside the project's transaction: a built-in, or
+ * a saved template (so a concurrent delete can't half-apply).
+ */
+export async function resolveTemplateDocument(tx: Tx, options: { templateId: string }): Promise<{ document: RunbookDocument; name: string }> {
+  if (isBuiltInTemplateId(options.templateId)) {
+    const document = builtInDocument(options.templateId);
+    return { document, name: document.name };
+  }
+  const template = await tx.template.findUnique({ where: { id: options.templateId }, select: { name: true, body: true } });
+  if (!template) throw new ValidationError("That template no longer exists. Choose another one.", { template: ["That template no longer exists."] });
+  const parsed = parseStoredBody(template.body);
+  if (!parsed.ok) throw new ValidationError(`The template "${template.name}" can't be used: ${parsed.problem}`, { template: [parsed.problem] });
+  return { document: parsed.document, name: template.name };
+}

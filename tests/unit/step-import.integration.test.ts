@@ -1,0 +1,117 @@
+/**
+ * CSV import against a real, migrated SQLite file: all or nothing, one audit event, phases merged
+ * by name, assignees resolved, active runs tracking the new steps.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
+import { caught, createProject, createTeam, type TestActor } from "./helpers/db-fixtures";
+
+let db: TestDatabase;
+let library: typeof import("@/lib/template-library");
+let stepImport: typeof import("@/lib/step-import");
+let team: Awaited<ReturnType<typeof createTeam>>;
+
+beforeAll(async () => {
+  db = await openTestDatabase("step-import");
+  library = await import("@/lib/template-library");
+  stepImport = await import("@/lib/step-import");
+  team = await createTeam(db.lib);
+});
+afterAll(async () => db?.close());
+
+/** The request body the import dialog sends: the text and the guessed mapping. */
+function body(csv: string, overrides: Record<string, unknown> = {}) {
+  const options = stepImport.defaultImportOptions(stepImport.parseCsv(csv));
+  return { csv, fileName: "steps.csv", options: { ...options, ...overrides } };
+}
+
+async function counts(projectId: string) {
+  const p = db.lib.prisma;
+  return {
+    phases: await p.phase.count({ where: { projectId } }),
+    steps: await p.step.count({ where: { projectId } }),
+    dependencies: await p.stepDependency.count({ where: { step: { projectId } } }),
+    audit: await p.auditEvent.count({ where: { projectId } }),
+  };
+}
+
+const CSV = [
+  "Phase,Title,Team,Assignee,Minutes,Predecessors",
+  "Cutover window (Saturday),Check the SAN zoning twice,ST,olivia@example.test,20,",
+  "Client wave 2,Update bp.conf on the DMZ clients,BA,,45,1",
+  "Client wave 2,Check the DMZ clients,BA,OTTO@example.test,15,2",
+].join("\n");
+
+describe("importStepsFromCsv", () => {
+  let admin: TestActor;
+  beforeAll(() => {
+    admin = team.admin;
+  });
+
+  it("imports nothing from a file with one bad row, and names the row", async () => {
+    const project = await createProject(db.lib, admin, { name: "Import all-or-nothing" });
+    const before = await counts(project.id);
+    const bad = CSV + "\nClient wave 2,Verify the DMZ backups,BA,,forty,3";
+    const error = await caught(() => library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body(bad) }));
+    expect(error.name).toBe("ValidationError");
+    expect(error.message).toMatch(/^Nothing was imported: 1 row has problems\. Row 4: The planned duration "forty" is not a duration/);
+    expect(error.fieldErrors).toEqual({ "rows.4": [expect.stringMatching(/"forty" is not a duration/)] });
+    expect(await counts(project.id)).toEqual(before);
+  });
+
+  it("rolls back everything when the server finds what the preview didn't (a deactivated assignee)", async () => {
+    const project = await createProject(db.lib, admin, { name: "Import with a stale user list" });
+    const before = await counts(project.id);
+    await db.lib.users.updateUser({ actor: admin, userId: team.viewer.id, input: { active: false } });
+    const error = await caught(() =>
+      library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body("Title,Minutes,Assignee\nA,5,\nB,5,vera@example.test") }),
+    );
+    expect(error.fieldErrors).toEqual({ "rows.2": ['No active user has the email "vera@example.test".'] });
+    expect(await counts(project.id)).toEqual(before);
+  });
+
+  it("imports a good file in one transaction with one audit event, merging a phase that already exists", async () => {
+    const project = await createProject(db.lib, admin, { name: "Import good" });
+    const run = await db.lib.runs.startRun({ actor: admin, projectId: project.id, input: { kind: "REHEARSAL", name: "" } });
+    const before = await counts(project.id);
+    const cutover = await db.lib.prisma.phase.findFirstOrThrow({ where: { projectId: project.id, title: "Cutover window (Saturday)" }, include: { steps: { orderBy: { position: "asc" } } } });
+
+    const result = await library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body(CSV) });
+    expect(result).toEqual({ stepCount: 3, phaseCount: 2, mergedInto: ["Cutover window (Saturday)"] });
+
+    const after = await counts(project.id);
+    expect(after).toEqual({ phases: before.phases + 1, steps: before.steps + 3, dependencies: before.dependencies + 2, audit: before.audit + 1 });
+
+    // The matching phase got the step at its end; the new phase comes after every existing one.
+    const merged = await db.lib.prisma.step.findMany({ where: { phaseId: cutover.id }, orderBy: { position: "asc" } });
+    expect(merged.length).toBe(cutover.steps.length + 1);
+    expect(merged.at(-1)).toMatchObject({ title: "Check the SAN zoning twice", plannedMinutes: 20, team: "ST", assigneeId: team.operator.id, position: cutover.steps.at(-1)!.position + 1 });
+    const phases = await db.lib.prisma.phase.findMany({ where: { projectId: project.id }, orderBy: { position: "asc" }, include: { steps: { orderBy: { position: "asc" }, include: { predecessors: true } } } });
+    expect(phases.at(-1)!.title).toBe("Client wave 2");
+    expect(phases.filter((p) => p.title === "Cutover window (Saturday)")).toHaveLength(1);
+    const [update, check] = phases.at(-1)!.steps;
+    expect(update.predecessors.map((d) => d.predecessorId)).toEqual([merged.at(-1)!.id]);
+    expect(check.predecessors.map((d) => d.predecessorId)).toEqual([update.id]);
+    expect(check.assigneeId).toBe(team.operator2.id);
+
+    // The active rehearsal tracks the new steps.
+    expect(await db.lib.prisma.stepRun.count({ where: { runId: run.id, stepId: { in: [update.id, check.id, merged.at(-1)!.id] } } })).toBe(3);
+
+    const event = await db.lib.prisma.auditEvent.findFirstOrThrow({ where: { projectId: project.id, action: "plan.import" } });
+    expect(JSON.parse(event.after)).toMatchObject({ source: "csv", fileName: "steps.csv", stepCount: 3, phases: [{ title: "Cutover window (Saturday)", addedToExisting: true }, { title: "Client wave 2", addedToExisting: false }] });
+  });
+
+  it("refuses a cycle, names its rows, and changes nothing", async () => {
+    const project = await createProject(db.lib, admin, { name: "Import cycle", template: "empty" });
+    const error = await caught(() => library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body("Title,Minutes,Predecessors\nA,5,2\nB,5,1") }));
+    expect(Object.keys(error.fieldErrors!).sort()).toEqual(["rows.1", "rows.2"]);
+    expect(await counts(project.id)).toMatchObject({ phases: 0, steps: 0 });
+  });
+
+  it("is for admins only", async () => {
+    const project = await createProject(db.lib, admin, { name: "Import forbidden", template: "empty" });
+    const error = await caught(() => library.importStepsFromCsv({ actor: team.operator, projectId: project.id, input: body(CSV) }));
+    expect(error.name).toBe("ForbiddenError");
+    expect(await counts(project.id)).toMatchObject({ phases: 0, steps: 0 });
+  });
+});

@@ -1,0 +1,300 @@
+import { describe, expect, it } from "vitest";
+import { findCycle } from "@/lib/graph";
+import { runbookDocumentSchema } from "@/lib/runbook-document";
+import {
+  decodeCsvBytes,
+  defaultImportOptions,
+  formatImportError,
+  guessColumnMapping,
+  parseCsv,
+  parseDuration,
+  parseKind,
+  validateStepImport,
+  type StepImportOptions,
+} from "@/lib/step-import";
+
+const USERS = ["olivia@example.test", "Ada@Example.test"];
+
+/** Parse, guess the mapping, validate: what the preview shows for `csv`. */
+function importCsv(csv: string, overrides: Partial<StepImportOptions> = {}, extra: { knownEmails?: string[] | null; existingPhaseTitles?: string[] } = {}) {
+  const parsed = parseCsv(csv);
+  const options = { ...defaultImportOptions(parsed), ...overrides };
+  return validateStepImport({ parsed, options, knownEmails: extra.knownEmails === undefined ? USERS : extra.knownEmails, existingPhaseTitles: extra.existingPhaseTitles });
+}
+
+const rowsWithErrors = (result: ReturnType<typeof importCsv>) => [...new Set(result.errors.map((e) => e.row))];
+
+const GOOD = [
+  "Phase,Title,Details,Team,Assignee,Minutes,Predecessors",
+  "Cutover,Deactivate the policies,bpplinfo <policy> -modify -inactive,BA,olivia@example.test,30,",
+  "Cutover,Final catalog backup,,BA,,45,1",
+  "Cutover,Stop NetBackup,,BA,ADA@example.test,10,2",
+  "Cutover,Copy /usr/openv,,OS+BA,,150,3",
+  "Resume,Reactivate the policies,,BA,,10,\"3, 4\"",
+].join("\n");
+
+describe("guessColumnMapping", () => {
+  it("maps common header names from Excel and Smartsheet exports", () => {
+    expect(guessColumnMapping(["Phase", "Task Name", "Description", "Team", "Assigned To", "Duration", "Predecessors"])).toEqual({
+      phase: 0,
+      title: 1,
+      details: 2,
+      team: 3,
+      assignee: 4,
+      plannedMinutes: 5,
+      predecessors: 6,
+    });
+  });
+
+  it("uses looser clues for decorated headers and never maps a column twice", () => {
+    expect(guessColumnMapping(["Step title", "Duration (min)", "Owner e-mail", "Depends on", "How to verify", "Commands"])).toEqual({
+      title: 0,
+      plannedMinutes: 1,
+      assignee: 2,
+      predecessors: 3,
+      verification: 4,
+      commands: 5,
+    });
+    expect(guessColumnMapping(["Title", "Name"])).toEqual({ title: 0 });
+  });
+
+  it("leaves unknown headers unmapped", () => {
+    expect(guessColumnMapping(["Foo", "Bar"])).toEqual({});
+  });
+});
+
+describe("validateStepImport: a good file", () => {
+  const result = importCsv(GOOD);
+
+  it("has no errors and yields a valid runbook document", () => {
+    expect(result.errors).toEqual([]);
+    expect(runbookDocumentSchema.safeParse(result.document).success).toBe(true);
+  });
+
+  it("groups rows into phases in order, keyed by row number, with predecessors as keys", () => {
+    const doc = result.document!;
+    expect(doc.phases.map((p) => [p.title, p.steps.map((s) => s.key)])).toEqual([
+      ["Cutover", ["1", "2", "3", "4"]],
+      ["Resume", ["5"]],
+    ]);
+    expect(doc.phases[1].steps[0]).toMatchObject({ title: "Reactivate the policies", plannedMinutes: 10, team: "BA", kind: "TASK", predecessors: ["3", "4"] });
+    expect(doc.phases[0].steps[0].details).toBe("bpplinfo <policy> -modify -inactive");
+  });
+
+  it("returns the assignee emails by step key, lower-cased", () => {
+    expect(result.assigneeEmails).toEqual({ "1": "olivia@example.test", "3": "ada@example.test" });
+  });
+
+  it("summarises the phases, marking those that already exist in the project", () => {
+    const withExisting = importCsv(GOOD, {}, { existingPhaseTitles: ["  cutover "] });
+    expect(withExisting.phases).toEqual([
+      { title: "Cutover", stepCount: 4, plannedMinutes: 235, existing: true },
+      { title: "Resume", stepCount: 1, plannedMinutes: 10, existing: false },
+    ]);
+  });
+
+  it("fills an empty phase cell from the row above, and uses a default phase before any is named", () => {
+    const r = importCsv("Phase,Title,Minutes\n,First,5\nPrep,Second,5\n,Third,5\nprep,Fourth,5");
+    expect(r.errors).toEqual([]);
+    expect(r.document!.phases.map((p) => [p.title, p.steps.map((s) => s.title)])).toEqual([
+      ["Imported steps", ["First"]],
+      ["Prep", ["Second", "Third", "Fourth"]],
+    ]);
+  });
+});
+
+describe("validateStepImport: bad rows", () => {
+  it("names the row with an empty title and imports nothing", () => {
+    const r = importCsv("Title,Minutes\nA,5\n   ,10\nC,5");
+    expect(r.document).toBeNull();
+    expect(r.errors).toEqual([{ row: 2, message: "The title is empty." }]);
+    expect(formatImportError(r.errors[0])).toBe("Row 2: The title is empty.");
+  });
+
+  it("rejects bad minutes with a reason per row", () => {
+    const r = importCsv("Title,Minutes\nA,abc\nB,-5\nC,1.5\nD,2d\nE,1441\nF,\nG,1:30:15");
+    expect(r.document).toBeNull();
+    expect(rowsWithErrors(r)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.errors[0].message).toMatch(/"abc" is not a duration/);
+    expect(r.errors[1].message).toMatch(/negative/);
+    expect(r.errors[2].message).toMatch(/whole number of minutes/);
+    expect(r.errors[3].message).toMatch(/days or weeks/);
+    expect(r.errors[4].message).toMatch(/longer than 1440 minutes/);
+    expect(r.errors[5].message).toBe("The planned duration is empty.");
+    expect(r.errors[6].message).toMatch(/seconds/);
+  });
+
+  it("names unknown predecessors by row number", () => {
+    const r = importCsv("Title,Minutes,Predecessors\nA,5,\nB,5,1\nC,5,9");
+    expect(r.document).toBeNull();
+    expect(r.errors).toEqual([{ row: 3, message: "Unknown predecessor: there is no row 9 in the file." }]);
+  });
+
+  it("rejects predecessors that aren't row numbers, point at a blank row, or carry a lag", () => {
+    const r = importCsv("Title,Minutes,Predecessors\nA,5,\n,,\nB,5,2\nC,5,abc\nD,5,1SS\nE,5,1FS +2d\nF,5,1FS", { predecessorsBy: "row" });
+    expect(r.errors.map(formatImportError)).toEqual([
+      "Row 3: The predecessor row 2 is a blank row.",
+      'Row 4: The predecessor "abc" is not a row number.',
+      'Row 5: The predecessor "1SS" has a dependency type or lag; only finish-to-start without lag is supported. Write "1".',
+      'Row 6: The predecessor "1FS +2d" has a dependency type or lag; only finish-to-start without lag is supported. Write "1".',
+    ]);
+  });
+
+  it("resolves spreadsheet row numbers (header = row 1) when asked", () => {
+    const r = importCsv("Title,Minutes,Predecessors\nA,5,\nB,5,2\nC,5,3", { predecessorsBy: "sheetRow" });
+    expect(r.errors).toEqual([]);
+    expect(r.document!.phases[0].steps.map((s) => s.predecessors)).toEqual([[], ["1"], ["2"]]);
+    const bad = importCsv("Title,Minutes,Predecessors\nA,5,\nB,5,1", { predecessorsBy: "sheetRow" });
+    expect(bad.errors.map(formatImportError)).toEqual(["Row 2: The predecessor spreadsheet row 1 is the header or above it."]);
+  });
+
+  it("resolves predecessors by title, case- and space-insensitively, including titles with commas", () => {
+    const r = importCsv('Title,Minutes,After\nZone the SAN, cable SCSI,5,\n"Zone the SAN, cable SCSI",5,\nStop  NetBackup,5,\nCopy,5,"stop netbackup; Zone the SAN, cable SCSI"', { predecessorsBy: "title" });
+    // Row 1 has an unquoted comma: 4 fields under a 3-column header.
+    expect(rowsWithErrors(r)).toEqual([1]);
+    const fixed = importCsv('Title,Minutes,After\n"Zone the SAN, cable SCSI",5,\nStop  NetBackup,5,\nCopy,5,"stop netbackup; Zone the SAN, cable SCSI"', { predecessorsBy: "title" });
+    expect(fixed.errors).toEqual([]);
+    expect(fixed.document!.phases[0].steps[2].predecessors).toEqual(["2", "1"]);
+  });
+
+  it("rejects duplicate titles when predecessors are by title, naming both rows", () => {
+    const r = importCsv("Title,Minutes,After\nStop NetBackup,5,\nCopy,5,Stop NetBackup\nstop netbackup,5,", { predecessorsBy: "title" });
+    expect(r.document).toBeNull();
+    expect(r.errors.map(formatImportError)).toEqual([
+      'Row 1: The title "Stop NetBackup" is also on row 3; predecessors are given by title, so titles must be unique.',
+      'Row 3: The title "stop netbackup" is also on row 1; predecessors are given by title, so titles must be unique.',
+    ]);
+    // By row number, the same titles are fine.
+    expect(importCsv("Title,Minutes,After\nStop NetBackup,5,\nCopy,5,1\nstop netbackup,5,", { predecessorsBy: "row" }).errors).toEqual([]);
+  });
+
+  it("names unknown titles", () => {
+    const r = importCsv("Title,Minutes,After\nA,5,\nB,5,Nope", { predecessorsBy: "title" });
+    expect(r.errors).toEqual([{ row: 2, message: 'Unknown predecessor: no step is titled "Nope".' }]);
+  });
+
+  it("finds cycles with lib/graph.ts and reports every row on them", () => {
+    const r = importCsv("Title,Minutes,Predecessors\nA,5,3\nB,5,1\nC,5,2\nD,5,");
+    expect(r.document).toBeNull();
+    expect(rowsWithErrors(r)).toEqual([1, 2, 3]);
+    expect(r.errors[0].message).toMatch(/^The predecessors form a cycle: row \d → row \d → row \d → row \d\.$/);
+    // The same check lib/graph.ts does, for the record.
+    expect(findCycle(new Map([["1", ["3"]], ["2", ["1"]], ["3", ["2"]]]))).not.toBeNull();
+    expect(importCsv("Title,Minutes,Predecessors\nA,5,1").errors).toEqual([{ row: 1, message: "A step can't be its own predecessor." }]);
+  });
+
+  it("rejects an unknown or malformed assignee email", () => {
+    const r = importCsv("Title,Minutes,Assignee\nA,5,nobody@example.test\nB,5,not-an-email\nC,5,OLIVIA@example.test");
+    expect(r.errors.map(formatImportError)).toEqual([
+      'Row 1: No active user has the email "nobody@example.test".',
+      'Row 2: The assignee "not-an-email" is not an email address.',
+    ]);
+    // Without a user list (not on the server) only the format is checked.
+    expect(importCsv("Title,Minutes,Assignee\nA,5,nobody@example.test", {}, { knownEmails: null }).errors).toEqual([]);
+  });
+
+  it("rejects an unknown kind and accepts gate, milestone and rollback words", () => {
+    const r = importCsv("Title,Minutes,Type\nA,5,Go/No-Go\nB,5,Milestone\nC,5,rollback\nD,5,\nE,5,banana");
+    expect(r.errors).toEqual([{ row: 5, message: 'The kind "banana" is not one of task, gate, milestone, rollback.' }]);
+    expect(parseKind("GATE")).toBe("GATE");
+    expect(parseKind("Back-out")).toBe("ROLLBACK");
+  });
+
+  it("rejects a row with more fields than the header (an unquoted separator) and an unclosed quote", () => {
+    const r = importCsv('Title,Minutes\nA,5,extra\nB,5\n"C,5');
+    expect(rowsWithErrors(r)).toEqual([1, 3]);
+    expect(r.errors[0].message).toMatch(/3 fields but the header has 2/);
+    expect(r.errors.some((e) => e.row === 3 && /quoted value is not closed/.test(e.message))).toBe(true);
+  });
+
+  it("requires the title and duration columns to be mapped, and each column once", () => {
+    const parsed = parseCsv("Title,Minutes\nA,5");
+    const missing = validateStepImport({ parsed, options: { mapping: { title: 0 }, predecessorsBy: "row", durationUnit: "minutes" }, knownEmails: [] });
+    expect(missing.errors).toEqual([{ row: null, message: "Choose the column that holds the planned duration." }]);
+    const twice = validateStepImport({ parsed, options: { mapping: { title: 0, plannedMinutes: 1, details: 0 }, predecessorsBy: "row", durationUnit: "minutes" }, knownEmails: [] });
+    expect(twice.errors).toEqual([{ row: null, message: 'The column "Title" is mapped to Title and Details; map each column once.' }]);
+  });
+
+  it("reports a file with a header and no steps", () => {
+    expect(importCsv("Title,Minutes\n\n").errors).toEqual([{ row: null, message: "There are no steps under the header." }]);
+    expect(importCsv("").errors).toEqual([{ row: null, message: "The file is empty." }, { row: null, message: "Choose the column that holds the title." }, { row: null, message: "Choose the column that holds the planned duration." }]);
+  });
+});
+
+describe("encoding", () => {
+  it("strips a UTF-8 BOM so the first header is still recognised", () => {
+    const r = importCsv("\uFEFFTitle,Minutes\nÜberprüfen,5");
+    expect(parseCsv("\uFEFFTitle,Minutes\nA,5").headers).toEqual(["Title", "Minutes"]);
+    expect(r.errors).toEqual([]);
+    expect(r.document!.phases[0].steps[0].title).toBe("Überprüfen");
+  });
+
+  it("decodes a UTF-8 file with a BOM, UTF-16LE with a BOM (Excel 'Unicode text') and plain UTF-8", () => {
+    const text = "Title,Minutes\nÜberprüfen,5\n";
+    const utf8 = new TextEncoder().encode(text);
+    expect(decodeCsvBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8]))).toEqual({ text, encoding: "utf-8", invalidBytes: false });
+    expect(decodeCsvBytes(utf8)).toEqual({ text, encoding: "utf-8", invalidBytes: false });
+    const utf16 = new Uint8Array(2 + text.length * 2);
+    utf16.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) utf16.set([text.charCodeAt(i) & 0xff, text.charCodeAt(i) >> 8], 2 + i * 2);
+    expect(decodeCsvBytes(utf16)).toEqual({ text, encoding: "utf-16le", invalidBytes: false });
+  });
+
+  it("flags Windows-1252 bytes read as UTF-8 (U+FFFD) on the row that holds them, and re-reads them on request", () => {
+    // "Prüfen" in Windows-1252: ü = 0xFC, not valid UTF-8.
+    const bytes = new Uint8Array([...new TextEncoder().encode("Title,Minutes\nA,5\nPr"), 0xfc, ...new TextEncoder().encode("fen,5\n")]);
+    const decoded = decodeCsvBytes(bytes);
+    expect(decoded.invalidBytes).toBe(true);
+    expect(decoded.text).toContain("\uFFFD");
+    const r = importCsv(decoded.text);
+    expect(r.document).toBeNull();
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].row).toBe(2);
+    expect(r.errors[0].message).toMatch(/could not be decoded/);
+    const reread = decodeCsvBytes(bytes, "windows-1252");
+    expect(importCsv(reread.text).document!.phases[0].steps[1].title).toBe("Prüfen");
+  });
+
+  it("flags U+FFFD in the header, NUL characters and UTF-8 read as Windows-1252", () => {
+    expect(importCsv("Ti\uFFFDle,Minutes\nA,5").errors[0]).toMatchObject({ row: null, message: expect.stringMatching(/^The header row: contains characters that could not be decoded/) });
+    expect(importCsv("Title,Minutes\nA\u0000,5").errors[0]).toMatchObject({ row: 1, message: expect.stringMatching(/NUL characters/) });
+    expect(importCsv("Title,Minutes\nÃœberprÃ¼fen,5").errors[0]).toMatchObject({ row: 1, message: expect.stringMatching(/wrong encoding/) });
+  });
+
+  it("handles CRLF line ends, semicolons (European Excel) and tabs (pasted cells)", () => {
+    expect(importCsv("Title;Minutes\r\nA;5\r\nB;1,5\r\n", { durationUnit: "hours" }).document!.phases[0].steps.map((s) => s.plannedMinutes)).toEqual([300, 90]);
+    expect(importCsv("Title\tMinutes\nA\t5\n").document!.phases[0].steps[0].plannedMinutes).toBe(5);
+  });
+});
+
+describe("parseDuration", () => {
+  it.each([
+    ["45", 45],
+    ["45 min", 45],
+    ["90m", 90],
+    ["1:30", 90],
+    ["01:30:00", 90],
+    ["1h 30m", 90],
+    ["1.5h", 90],
+    ["2 hours", 120],
+    ["0", 0],
+    ["~30m", 30],
+  ])("%s → %i minutes", (raw, minutes) => {
+    expect(parseDuration(raw, "minutes")).toEqual({ ok: true, minutes });
+  });
+
+  it("treats bare numbers as hours when the column is in hours", () => {
+    expect(parseDuration("1.5", "hours")).toEqual({ ok: true, minutes: 90 });
+    expect(parseDuration("45m", "hours")).toEqual({ ok: true, minutes: 45 });
+  });
+
+  it("guesses hours from the header", () => {
+    const parsed = parseCsv("Title,Duration (hours)\nA,2");
+    expect(defaultImportOptions(parsed).durationUnit).toBe("hours");
+  });
+
+  it("guesses predecessors by title when the column holds titles", () => {
+    expect(defaultImportOptions(parseCsv("Title,Minutes,Predecessors\nA,5,\nB,5,A")).predecessorsBy).toBe("title");
+    expect(defaultImportOptions(parseCsv("Title,Minutes,Predecessors\nA,5,\nB,5,1FS")).predecessorsBy).toBe("row");
+  });
+});
