@@ -25,7 +25,7 @@ function removeStaleDatabases(): void {
   if (!fs.existsSync(DATA_DIR)) return;
   const groups = new Map<string, { files: string[]; newest: number }>();
   for (const name of fs.readdirSync(DATA_DIR)) {
-    const match = /^(run-[\w-]+\.db)(-wal|-shm|-journal)?$/.exec(name);
+    const match = /^(run-[\w-]+\.db)(-wal|-shm|-journal|\.claims)?$/.exec(name);
     if (!match) continue;
     const file = path.join(DATA_DIR, name);
     const mtime = fs.statSync(file).mtimeMs;
@@ -36,7 +36,7 @@ function removeStaleDatabases(): void {
   }
   for (const { files, newest } of groups.values()) {
     if (Date.now() - newest < STALE_AFTER_MS) continue;
-    for (const file of files) fs.rmSync(file, { force: true });
+    for (const file of files) fs.rmSync(file, { force: true, recursive: true });
   }
 }
 
@@ -67,6 +67,11 @@ if (process.env.TEST_WORKER_INDEX === undefined && !fs.existsSync(distBuildId)) 
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
+  projects: [
+    // First: the first-run flow on the empty database, then the pool of users the tests sign in as.
+    { name: "setup", testMatch: /first-run\.setup\.ts$/ },
+    { name: "e2e", dependencies: ["setup"] },
+  ],
   fullyParallel: true,
   workers: 2,
   retries: 0,
@@ -102,10 +107,8 @@ export default defineConfig({
       RUNSHEET_SEED: "none",
       RUNSHEET_SIGNIN_RATE_LIMIT: "100000",
       NEXT_TELEMETRY_DISABLED: "1",
-      // better-auth derives its trusted origin from request.url, which `next start` always builds
-      // as http://localhost:<port>; without this, a browser on 127.0.0.1 (or any real host name)
-      // gets "Invalid origin" (403) on sign-in. A deployment must set it to its public URL too.
-      BETTER_AUTH_URL: BASE_URL,
+      // No BETTER_AUTH_URL on purpose: sign-in must work the way a self-hosted install runs by
+      // default, reached by an IP or LAN name with the origin taken from the request (lib/auth.ts).
     },
   },
 });

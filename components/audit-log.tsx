@@ -158,7 +158,7 @@ export function AuditLog({ view }: { view: AuditView }) {
                       <div className="text-xs text-slate-500 md:hidden">{describeChange(event.before, event.after, view.project.timezone)}</div>
                     </td>
                     <td className="hidden max-w-md px-3 py-2 text-xs text-slate-600 md:table-cell dark:text-slate-400">{describeChange(event.before, event.after, view.project.timezone)}</td>
-                    <td className="hidden px-3 py-2 font-mono text-xs text-slate-400 lg:table-cell" title={event.hash}>
+                    <td className="hidden px-3 py-2 font-mono text-xs text-slate-500 lg:table-cell dark:text-slate-400" title={event.hash}>
                       {event.hash.slice(0, 12)}…
                     </td>
                   </tr>

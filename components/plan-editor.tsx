@@ -58,7 +58,7 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
             <div className="flex flex-wrap items-start justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
               <div>
                 <h3 className="font-semibold">
-                  <span className="text-slate-400">Phase {phaseIndex + 1} · </span>
+                  <span className="text-slate-500 dark:text-slate-400">Phase {phaseIndex + 1} · </span>
                   {phase.title}
                 </h3>
                 <p className="text-xs text-slate-500">
@@ -93,7 +93,7 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
                 <li key={step.id} className="px-4 py-3">
                   <details className="group">
                     <summary className="flex cursor-pointer list-none flex-wrap items-start gap-x-3 gap-y-1">
-                      <span className="w-8 shrink-0 pt-0.5 text-right font-mono text-sm font-semibold text-slate-400">{step.number}</span>
+                      <span className="w-8 shrink-0 pt-0.5 text-right font-mono text-sm font-semibold text-slate-500 dark:text-slate-400">{step.number}</span>
                       <span className="min-w-0 flex-1">
                         <span className="font-medium">{step.title}</span>
                         <span className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">

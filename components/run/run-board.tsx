@@ -228,9 +228,11 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
           <Link href={`/projects/${project.id}/audit?run=${run.id}`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
             Audit
           </Link>
-          <Button variant="ghost" onClick={() => setDialog({ kind: "help" })} className="hidden sm:inline-flex" aria-label="Keyboard shortcuts">
-            ?
-          </Button>
+          <span className="hidden sm:inline">
+            <Button variant="ghost" onClick={() => setDialog({ kind: "help" })} aria-label="Keyboard shortcuts">
+              ?
+            </Button>
+          </span>
         </div>
       </div>
 

@@ -66,7 +66,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
       } ${step.status === "IN_PROGRESS" ? "border-l-4 border-l-sky-500" : ""}`}
     >
       <div className="flex items-start gap-3">
-        <span className="w-9 shrink-0 pt-0.5 text-right font-mono text-base font-bold text-slate-400">{step.number}</span>
+        <span className="w-9 shrink-0 pt-0.5 text-right font-mono text-base font-bold text-slate-500 dark:text-slate-400">{step.number}</span>
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-start justify-between gap-2">
             <h3 className="min-w-0 font-semibold leading-snug break-words">{step.title}</h3>

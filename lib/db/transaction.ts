@@ -16,22 +16,37 @@ export function markProjectTouched(tx: Tx, projectId: string): void {
  * state that could still roll back.
  */
 export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const projects = new Set<string>();
-  let result: T;
-  try {
-    result = await prisma.$transaction(
-      async (tx) => {
-        touchedProjects.set(tx, projects);
-        return fn(tx);
-      },
-      { maxWait: 10_000, timeout: 20_000 },
-    );
-  } catch (error) {
-    throw classifyDatabaseError(error);
+  for (let attempt = 1; ; attempt++) {
+    const projects = new Set<string>();
+    const startedAt = Date.now();
+    let result: T;
+    try {
+      result = await prisma.$transaction(
+        async (tx) => {
+          touchedProjects.set(tx, projects);
+          return fn(tx);
+        },
+        { maxWait: 10_000, timeout: 20_000 },
+      );
+    } catch (error) {
+      const classified = classifyDatabaseError(error);
+      // Our transactions read before they write (BEGIN is deferred). If another process
+      // committed in between, SQLite fails the write at once (SQLITE_BUSY_SNAPSHOT) instead of
+      // waiting. Nothing was committed, so running the whole transaction again is safe. A busy
+      // error that took the full busy_timeout is a real lock: don't multiply the wait.
+      if (classified instanceof BusyError && Date.now() - startedAt < QUICK_BUSY_MS && attempt < MAX_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+        continue;
+      }
+      throw classified;
+    }
+    for (const projectId of projects) publishProjectChange(projectId);
+    return result;
   }
-  for (const projectId of projects) publishProjectChange(projectId);
-  return result;
 }
+
+const MAX_ATTEMPTS = 4;
+const QUICK_BUSY_MS = 1000;
 
 const SQLITE_FULL = 13;
 const SQLITE_IOERR = 10;

@@ -1,0 +1,72 @@
+/**
+ * Helpers for the issue-6 specs (templates, CSV import, recalibration). Built on e2e/fixtures.ts.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import type Database from "better-sqlite3";
+import type { Locator, Page } from "@playwright/test";
+import { expect, type PlanStep, type RunsheetApi } from "./fixtures";
+
+/** A CSV as an in-memory upload for `setInputFiles`. */
+export function csvFile(name: string, rows: (string | number)[][]): { name: string; mimeType: string; buffer: Buffer } {
+  const quote = (cell: string | number) => {
+    const text = String(cell);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return { name, mimeType: "text/csv", buffer: Buffer.from(rows.map((row) => row.map(quote).join(",")).join("\r\n") + "\r\n", "utf8") };
+}
+
+/** A JSON upload for `setInputFiles`. */
+export function jsonFile(name: string, value: unknown): { name: string; mimeType: string; buffer: Buffer } {
+  return { name, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(value, null, 2), "utf8") };
+}
+
+export function stepCount(db: Database.Database, projectId: string): number {
+  return (db.prepare(`SELECT count(*) AS n FROM step WHERE projectId = ?`).get(projectId) as { n: number }).n;
+}
+
+export function plannedMinutes(db: Database.Database, stepId: string): { plannedMinutes: number; version: number } {
+  return db.prepare(`SELECT plannedMinutes, version FROM step WHERE id = ?`).get(stepId) as { plannedMinutes: number; version: number };
+}
+
+const sqliteTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+
+/**
+ * A rehearsal in which each listed step really ran for the given minutes. The steps are started
+ * and signed off through the API (as operators do), then their times are moved back in the
+ * database so they are minutes long instead of milliseconds.
+ */
+export async function rehearseWithDurations(options: { api: RunsheetApi; db: Database.Database; projectId: string; durations: [step: PlanStep, minutes: number][] }): Promise<{ runId: string }> {
+  const { api, db } = options;
+  const started = await api.post<{ id: string }>(`/api/projects/${options.projectId}/runs`, { kind: "REHEARSAL" });
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+  const runId = started.body.id;
+  const total = options.durations.reduce((sum, [, minutes]) => sum + minutes, 0);
+  let t = Date.now() - (total + 5) * 60_000;
+  const move = db.prepare(`UPDATE step_run SET startedAt = ?, finishedAt = ?, signedOffAt = ? WHERE runId = ? AND stepId = ?`);
+  for (const [step, minutes] of options.durations) {
+    await api.act(runId, step, "start");
+    await api.act(runId, step, "done");
+    const start = t;
+    t += minutes * 60_000;
+    move.run(sqliteTime(start), sqliteTime(t), sqliteTime(t), runId, step.id);
+  }
+  db.prepare(`UPDATE run SET startedAt = ? WHERE id = ?`).run(sqliteTime(Date.now() - (total + 10) * 60_000), runId);
+  return { runId };
+}
+
+/** The plan editor's list item of a step (components/plan-editor.tsx). */
+export function planItem(page: Page, step: { number: string; title: string }): Locator {
+  return page
+    .getByRole("region", { name: "Runbook plan" })
+    .getByRole("listitem")
+    .filter({ has: page.getByText(step.title, { exact: true }) });
+}
+
+/** Serious or critical axe findings (WCAG 2.1 A/AA + best practices) on the page, or only inside `include` (a CSS selector). */
+export async function seriousAxeFindings(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]);
+  const results = await (include ? builder.include(include) : builder).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+}
