@@ -7,11 +7,10 @@ import { KIND_LABELS, type StepKindName } from "@/lib/step-rules";
 import { formatMinutes } from "@/lib/time";
 import { StepDialog } from "./step-dialog";
 import { Button } from "./ui/button";
-import { CommandBlock } from "./ui/copy-button";
+import { StepInstructions } from "./step-instructions";
 import { Card, EmptyState } from "./ui/card";
 import { Dialog } from "./ui/dialog";
 import { Field, FormError, TextArea, TextInput } from "./ui/field";
-import { Markdown } from "./ui/markdown";
 import { Pill } from "./ui/status-badge";
 
 type Users = { id: string; name: string }[];
@@ -122,16 +121,7 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
                         </span>
                       ) : null}
                     </summary>
-                    <div className="mt-2 space-y-2 pl-11">
-                      <Markdown source={step.details} />
-                      {step.commands ? <CommandBlock commands={step.commands} /> : null}
-                      {step.verification ? (
-                        <p className="text-sm">
-                          <span className="font-semibold">Check: </span>
-                          {step.verification}
-                        </p>
-                      ) : null}
-                    </div>
+                    <StepInstructions step={step} className="pl-11" />
                   </details>
                 </li>
               ))}

@@ -4,8 +4,7 @@ import type { RunBoardStep } from "@/lib/run-view";
 import { KIND_LABELS } from "@/lib/step-rules";
 import { formatDuration, formatMinutes } from "@/lib/time";
 import { Button } from "../ui/button";
-import { CommandBlock } from "../ui/copy-button";
-import { Markdown } from "../ui/markdown";
+import { StepInstructions } from "../step-instructions";
 import { Pill, StatusBadge } from "../ui/status-badge";
 import { ZonedTime } from "../ui/zoned-time";
 import { kindTone } from "../plan-editor";
@@ -185,16 +184,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
           {step.details || step.commands || step.verification ? (
             <details className="mt-3" open={props.defaultOpen}>
               <summary className="cursor-pointer text-sm font-medium text-slate-700 dark:text-slate-300">Commands and checks</summary>
-              <div className="mt-2 space-y-2">
-                <Markdown source={step.details} />
-                {step.commands ? <CommandBlock commands={step.commands} /> : null}
-                {step.verification ? (
-                  <p className="text-sm">
-                    <span className="font-semibold">Check: </span>
-                    {step.verification}
-                  </p>
-                ) : null}
-              </div>
+              <StepInstructions step={step} />
             </details>
           ) : null}
         </div>

@@ -2,8 +2,7 @@ import type { RunbookDocument } from "@/lib/runbook-document";
 import { KIND_LABELS } from "@/lib/step-rules";
 import { formatMinutes } from "@/lib/time";
 import { Card } from "../ui/card";
-import { CommandBlock } from "../ui/copy-button";
-import { Markdown } from "../ui/markdown";
+import { StepInstructions } from "../step-instructions";
 import { Pill } from "../ui/status-badge";
 
 const kindTone = { TASK: "slate", GATE: "violet", MILESTONE: "indigo", ROLLBACK: "amber" } as const;
@@ -43,17 +42,7 @@ export function TemplateOutline({ document }: { document: RunbookDocument }) {
                       </span>
                     </span>
                   </summary>
-                  {/* Registry paths and long commands must wrap on a phone, not widen the page. */}
-                  <div className="mt-2 min-w-0 space-y-2 pl-11 text-sm [overflow-wrap:anywhere] [&_code]:break-all">
-                    <Markdown source={step.details} />
-                    {step.commands ? <CommandBlock commands={step.commands} /> : null}
-                    {step.verification ? (
-                      <p>
-                        <span className="font-semibold">Check: </span>
-                        {step.verification}
-                      </p>
-                    ) : null}
-                  </div>
+                  <StepInstructions step={step} className="pl-11" />
                 </details>
               </li>
             ))}
