@@ -12,6 +12,7 @@ import { ZonedTime } from "../ui/zoned-time";
 import { BpconfBlock } from "./bpconf-block";
 import { formatCount, getJson } from "./fleet-api";
 import { FLEET_BAR_COLORS, FLEET_STATUS_LABELS, FLEET_STATUSES, FleetStatusBadge } from "./fleet-status";
+import { Pager } from "../ui/pager";
 
 const PAGE_SIZE = 100;
 
@@ -395,19 +396,7 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                   </tbody>
                 </table>
               </div>
-              {data.pageCount > 1 ? (
-                <nav aria-label="Client pages" className="flex items-center justify-between gap-2 text-sm">
-                  <Button size="sm" variant="secondary" onClick={() => setPage(Math.max(1, data.page - 1))} disabled={data.page <= 1}>
-                    ← Previous
-                  </Button>
-                  <span>
-                    Page {data.page} of {data.pageCount}
-                  </span>
-                  <Button size="sm" variant="secondary" onClick={() => setPage(Math.min(data.pageCount, data.page + 1))} disabled={data.page >= data.pageCount}>
-                    Next →
-                  </Button>
-                </nav>
-              ) : null}
+              <Pager page={data.page} pageCount={data.pageCount} onPage={setPage} label="Client pages" />
             </>
           )}
         </div>

@@ -7,6 +7,7 @@ import { Field, FormError, TextInput } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { formatCount, getJson } from "./fleet-api";
 import { ImportClientsDialog } from "./import-clients-dialog";
+import { Pager } from "../ui/pager";
 
 const PAGE_SIZE = 50;
 
@@ -142,19 +143,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
               </tbody>
             </table>
           </div>
-          {data.pageCount > 1 ? (
-            <nav aria-label="Client pages" className="flex items-center justify-between gap-2 text-sm">
-              <Button size="sm" variant="secondary" onClick={() => setPage(Math.max(1, data.page - 1))} disabled={data.page <= 1}>
-                ← Previous
-              </Button>
-              <span>
-                Page {data.page} of {data.pageCount}
-              </span>
-              <Button size="sm" variant="secondary" onClick={() => setPage(Math.min(data.pageCount, data.page + 1))} disabled={data.page >= data.pageCount}>
-                Next →
-              </Button>
-            </nav>
-          ) : null}
+          <Pager page={data.page} pageCount={data.pageCount} onPage={setPage} label="Client pages" />
         </div>
       ) : null}
 
