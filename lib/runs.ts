@@ -192,6 +192,8 @@ export async function performStepAction(options: {
   runId: string;
   stepId: string;
   input: { action: StepAction; note: string; reason: string; expectedVersion?: number; idempotencyKey?: string; occurredAt?: Date };
+  /** Seed only: backdate the action without marking it as queued offline. Never taken from a request. */
+  recordedAt?: Date;
 }): Promise<StepActionResult> {
   const { actor, input } = options;
   return runTransaction(async (tx) => {
@@ -216,7 +218,7 @@ export async function performStepAction(options: {
       if (blocked) throw new ConflictError(`This step is blocked. ${blocked}`);
     }
     const now = new Date();
-    const at = boundedTime(input.occurredAt, current.run.startedAt, now);
+    const at = options.recordedAt ?? boundedTime(input.occurredAt, current.run.startedAt, now);
     const finishing = transition.to !== "IN_PROGRESS";
     const startedAt = current.startedAt ?? at;
     // A finish can't precede its own start, even with skewed offline clocks.

@@ -86,9 +86,9 @@ export async function seedDemo(): Promise<boolean> {
   for (const [index, step] of forward.slice(0, 11).entries()) {
     const actor = index % 3 === 0 ? admin : operator;
     const actual = step.plannedMinutes + ((index * 7) % 5) * 5 - 10;
-    await performStepAction({ actor, runId: run.id, stepId: step.id, input: { action: "start", note: "", reason: "", occurredAt: new Date(clock) } });
+    await performStepAction({ actor, runId: run.id, stepId: step.id, input: { action: "start", note: "", reason: "" }, recordedAt: new Date(clock) });
     clock += Math.max(5, actual) * minute;
-    await performStepAction({ actor, runId: run.id, stepId: step.id, input: { action: "done", note: index === 10 ? "Rehearsed copy took 2 h 40 min for 412 GB." : "", reason: "", occurredAt: new Date(clock) } });
+    await performStepAction({ actor, runId: run.id, stepId: step.id, input: { action: "done", note: index === 10 ? "Rehearsed copy took 2 h 40 min for 412 GB." : "", reason: "" }, recordedAt: new Date(clock) });
     clock += 12 * 60 * minute;
   }
 
@@ -96,13 +96,13 @@ export async function seedDemo(): Promise<boolean> {
   const at = (minutesAfterStart: number) => new Date(windowStart.getTime() + minutesAfterStart * minute);
   const [gate12, s13, s14, s15, s16, , s18] = forward.slice(11);
   await decideGate({ actor: admin, runId: run.id, stepId: gate12.id, input: { decision: "GO", note: "Change CHG0042117 approved; last night's backups complete; no restores pending; team on site." }, decidedAt: at(10) });
-  await performStepAction({ actor: operator, runId: run.id, stepId: s13.id, input: { action: "start", note: "", reason: "", occurredAt: at(12) } });
-  await performStepAction({ actor: operator, runId: run.id, stepId: s13.id, input: { action: "done", note: "All 37 policies inactive; 2 jobs drained.", reason: "", occurredAt: at(40) } });
-  await performStepAction({ actor: operator, runId: run.id, stepId: s14.id, input: { action: "start", note: "", reason: "", occurredAt: at(41) } });
-  await performStepAction({ actor: operator, runId: run.id, stepId: s14.id, input: { action: "done", note: "Hot catalog backup OK, media ID A00417. DR file copied to ops-share.", reason: "", occurredAt: at(101) } });
-  await performStepAction({ actor: operator, runId: run.id, stepId: s15.id, input: { action: "start", note: "", reason: "", occurredAt: at(102) } });
-  await performStepAction({ actor: operator, runId: run.id, stepId: s15.id, input: { action: "done", note: "bpps -x clean.", reason: "", occurredAt: at(110) } });
-  await performStepAction({ actor: operator, runId: run.id, stepId: s16.id, input: { action: "start", note: "", reason: "", occurredAt: at(112) } });
-  await performStepAction({ actor: admin, runId: run.id, stepId: s18.id, input: { action: "start", note: "", reason: "", occurredAt: at(115) } });
+  await performStepAction({ actor: operator, runId: run.id, stepId: s13.id, input: { action: "start", note: "", reason: "" }, recordedAt: at(12) });
+  await performStepAction({ actor: operator, runId: run.id, stepId: s13.id, input: { action: "done", note: "All 37 policies inactive; 2 jobs drained.", reason: "" }, recordedAt: at(40) });
+  await performStepAction({ actor: operator, runId: run.id, stepId: s14.id, input: { action: "start", note: "", reason: "" }, recordedAt: at(41) });
+  await performStepAction({ actor: operator, runId: run.id, stepId: s14.id, input: { action: "done", note: "Hot catalog backup OK, media ID A00417. DR file copied to ops-share.", reason: "" }, recordedAt: at(101) });
+  await performStepAction({ actor: operator, runId: run.id, stepId: s15.id, input: { action: "start", note: "", reason: "" }, recordedAt: at(102) });
+  await performStepAction({ actor: operator, runId: run.id, stepId: s15.id, input: { action: "done", note: "bpps -x clean.", reason: "" }, recordedAt: at(110) });
+  await performStepAction({ actor: operator, runId: run.id, stepId: s16.id, input: { action: "start", note: "", reason: "" }, recordedAt: at(112) });
+  await performStepAction({ actor: admin, runId: run.id, stepId: s18.id, input: { action: "start", note: "", reason: "" }, recordedAt: at(115) });
   return true;
 }

@@ -15,6 +15,7 @@ import { Field, FormError, TextArea } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { LiveIndicator } from "../live/live-indicator";
 import { useLiveUpdates } from "../live/use-live-updates";
+import { ExportLinks } from "./export-links";
 import { useOfflineQueue, type QueuedAction } from "./offline-queue";
 import { DeadlineAlert, RunStatusStrip } from "./run-status-strip";
 import { StepCard, type StepCardActions } from "./step-card";
@@ -64,6 +65,26 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
       router.refresh();
     },
   });
+
+  // Ctrl+P prints every step's commands and checks: open the collapsed sections for the print only.
+  useEffect(() => {
+    const open = () =>
+      document.querySelectorAll<HTMLDetailsElement>("details:not([open])").forEach((d) => {
+        d.open = true;
+        d.dataset.printOpened = "1";
+      });
+    const restore = () =>
+      document.querySelectorAll<HTMLDetailsElement>("details[data-print-opened]").forEach((d) => {
+        d.open = false;
+        delete d.dataset.printOpened;
+      });
+    window.addEventListener("beforeprint", open);
+    window.addEventListener("afterprint", restore);
+    return () => {
+      window.removeEventListener("beforeprint", open);
+      window.removeEventListener("afterprint", restore);
+    };
+  }, []);
 
   useEffect(() => {
     setNow(Date.now());
@@ -228,6 +249,7 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
           <Link href={`/projects/${project.id}/audit?run=${run.id}`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
             Audit
           </Link>
+          <ExportLinks runId={run.id} />
           <span className="hidden sm:inline">
             <Button variant="ghost" onClick={() => setDialog({ kind: "help" })} aria-label="Keyboard shortcuts">
               ?

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { route } from "@/lib/api/route";
+import { ForbiddenError } from "@/lib/errors";
+import { exportResponse } from "@/lib/exports/http";
+import { renderRunPdf } from "@/lib/exports/run-pdf";
+import { canViewProjects } from "@/lib/permissions";
+import { id } from "@/lib/validation";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** The run as a PDF record (any role; an unfinished run is marked as such on every page). */
+export const GET = route({ params: z.object({ runId: id }) }, async ({ user, params }) => {
+  if (!canViewProjects(user)) throw new ForbiddenError();
+  const { pdf, filename } = await renderRunPdf({ runId: params.runId, generatedBy: user.name });
+  return exportResponse(pdf, { contentType: "application/pdf", filename });
+});

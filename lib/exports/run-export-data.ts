@@ -1,0 +1,416 @@
+import "server-only";
+import { hashAuditEvent } from "../audit-chain";
+import { getAuditHead } from "../audit";
+import { prisma } from "../db/client";
+import { NotFoundError } from "../errors";
+import { numberSteps } from "../step-numbering";
+import { type RunModeName, type RunStatusName, type StepKindName, type StepStatusName } from "../step-rules";
+import { summarizeAuditEvent } from "./audit-summary";
+
+/**
+ * Everything the PDF, CSV and JSON exports print about one run, loaded in a fixed handful of
+ * queries (no per-step or per-client fetches) and computed once: step numbers, actual
+ * durations, variances, the summary, the fleet matrix and the audit trail with its hashes.
+ */
+
+const MINUTE = 60_000;
+export const FLEET_STATUSES = ["PENDING", "UPDATED", "VERIFIED", "FAILED"] as const;
+export type FleetStatusName = (typeof FLEET_STATUSES)[number];
+
+export interface ExportStep {
+  id: string;
+  number: string;
+  /** 1-based position in plan order across phases. */
+  order: number;
+  phaseIndex: number;
+  phaseTitle: string;
+  title: string;
+  details: string;
+  commands: string;
+  verification: string;
+  team: string;
+  kind: StepKindName;
+  isFleet: boolean;
+  fleetAction: "UPDATE_BPCONF" | "CHECK_CONNECTIVITY" | "GENERIC" | null;
+  plannedMinutes: number;
+  assigneeName: string | null;
+  predecessorIds: string[];
+  predecessorNumbers: string[];
+  /** False for a step added to the plan after this run started: it has no state in the run. */
+  tracked: boolean;
+  status: StepStatusName;
+  startedAt: Date | null;
+  startedBy: string | null;
+  finishedAt: Date | null;
+  signedOffBy: string | null;
+  signedOffAt: Date | null;
+  note: string;
+  reason: string;
+  gateDecision: "GO" | "NO_GO" | null;
+  decidedBy: string | null;
+  /** Done steps: sign-off − start, in (fractional) minutes. */
+  actualMinutes: number | null;
+  /** actual − planned, for done steps. */
+  varianceMinutes: number | null;
+  /** Running steps: minutes since the start, at export time. */
+  elapsedMinutes: number | null;
+  /**
+   * What the step's current state no longer shows, from the audit trail: earlier failures
+   * (a re-started step clears its reason) and undone sign-offs. Oldest first.
+   */
+  history: { at: Date; actor: string; kind: "failed" | "undone"; text: string }[];
+  /** Human status: "Done", "Go", "Not run", … */
+  statusLabel: string;
+}
+
+export interface ExportPhase {
+  id: string;
+  index: number;
+  title: string;
+  description: string;
+  inWindow: boolean;
+  steps: ExportStep[];
+  plannedMinutes: number;
+  /** Sum of the done steps' actual minutes ("finished" below means done, with a measured duration). */
+  actualMinutes: number;
+  plannedMinutesOfFinished: number;
+  finishedCount: number;
+  trackedCount: number;
+}
+
+export interface ExportAuditEvent {
+  seq: number;
+  at: Date;
+  actorId: string | null;
+  actorName: string;
+  projectId: string | null;
+  runId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: string;
+  after: string;
+  prevHash: string;
+  hash: string;
+  summary: string;
+  /** The stored hash equals SHA-256 of the stored content and link, recomputed at export. */
+  hashValid: boolean;
+}
+
+export interface ExportFleetRow {
+  clientId: string;
+  hostname: string;
+  os: string;
+  hardware: string;
+  policy: string;
+  owner: string;
+  /** One cell per fleet step (same order as `fleet.steps`); null when the client has no row for that step. */
+  cells: ({ status: FleetStatusName; reason: string; updatedBy: string | null; updatedAt: Date } | null)[];
+}
+
+export interface ExportFleet {
+  steps: { id: string; number: string; title: string; action: string | null; counts: Record<FleetStatusName, number>; total: number }[];
+  rows: ExportFleetRow[];
+}
+
+export type RunExportData = Awaited<ReturnType<typeof loadRunExportData>>;
+
+/**
+ * @param options.sections Leave out what an export doesn't print (the CSV needs neither the
+ *   fleet nor the audit trail); everything is loaded by default.
+ */
+export async function loadRunExportData(options: { runId: string; now?: Date; sections?: { fleet?: boolean; audit?: boolean } }) {
+  const now = options.now ?? new Date();
+  const wantFleet = options.sections?.fleet ?? true;
+  const wantAudit = options.sections?.audit ?? true;
+  const run = await prisma.run.findUnique({
+    where: { id: options.runId },
+    include: {
+      project: true,
+      startedBy: { select: { name: true } },
+      stepRuns: {
+        include: {
+          startedBy: { select: { name: true } },
+          signedOffBy: { select: { name: true } },
+          decidedBy: { select: { name: true } },
+        },
+      },
+    },
+  });
+  if (!run) throw new NotFoundError("Run");
+  const project = run.project;
+
+  const [phases, auditRows, chainHead] = await Promise.all([
+    prisma.phase.findMany({
+      where: { projectId: project.id },
+      orderBy: { position: "asc" },
+      include: {
+        steps: {
+          orderBy: { position: "asc" },
+          include: { predecessors: { select: { predecessorId: true } }, assignee: { select: { name: true } } },
+        },
+      },
+    }),
+    wantAudit ? prisma.auditEvent.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } }) : Promise.resolve([]),
+    wantAudit ? getAuditHead() : Promise.resolve(null),
+  ]);
+
+  const hasFleetSteps = wantFleet && phases.some((p) => p.steps.some((s) => s.isFleet));
+  const [clients, fleetRuns] = hasFleetSteps
+    ? await Promise.all([
+        prisma.fleetClient.findMany({ where: { projectId: project.id }, orderBy: { hostname: "asc" } }),
+        prisma.fleetClientRun.findMany({
+          where: { runId: run.id },
+          select: { stepId: true, clientId: true, status: true, reason: true, updatedAt: true, updatedBy: { select: { name: true } } },
+        }),
+      ])
+    : [[], []];
+
+  // ---- steps ---------------------------------------------------------------------------------
+  const numbers = numberSteps(phases);
+  const stateByStep = new Map(run.stepRuns.map((s) => [s.stepId, s]));
+  const runEnded = run.status !== "ACTIVE";
+  let order = 0;
+  const exportPhases: ExportPhase[] = phases.map((phase, phaseIndex) => {
+    const steps = phase.steps.map((step): ExportStep => {
+      const state = stateByStep.get(step.id);
+      const status = (state?.status ?? "PENDING") as StepStatusName;
+      // Actual time is measured for work that was done; a skip or a failure has no comparable duration.
+      const actual = status === "DONE" && state?.startedAt && state.finishedAt ? (state.finishedAt.getTime() - state.startedAt.getTime()) / MINUTE : null;
+      const elapsed = status === "IN_PROGRESS" && state?.startedAt ? Math.max(0, (now.getTime() - state.startedAt.getTime()) / MINUTE) : null;
+      const gateDecision = (state?.gateDecision ?? null) as "GO" | "NO_GO" | null;
+      return {
+        id: step.id,
+        number: numbers.get(step.id)!,
+        order: ++order,
+        phaseIndex,
+        phaseTitle: phase.title,
+        title: step.title,
+        details: step.details,
+        commands: step.commands,
+        verification: step.verification,
+        team: step.team,
+        kind: step.kind as StepKindName,
+        isFleet: step.isFleet,
+        fleetAction: step.fleetAction,
+        plannedMinutes: step.plannedMinutes,
+        assigneeName: step.assignee?.name ?? null,
+        predecessorIds: step.predecessors.map((p) => p.predecessorId),
+        predecessorNumbers: [],
+        tracked: state !== undefined,
+        status,
+        startedAt: state?.startedAt ?? null,
+        startedBy: state?.startedBy?.name ?? null,
+        finishedAt: state?.finishedAt ?? null,
+        signedOffBy: state?.signedOffBy?.name ?? null,
+        signedOffAt: state?.signedOffAt ?? null,
+        note: state?.note ?? "",
+        reason: state?.reason ?? "",
+        gateDecision,
+        decidedBy: state?.decidedBy?.name ?? null,
+        actualMinutes: actual,
+        varianceMinutes: actual === null ? null : actual - step.plannedMinutes,
+        elapsedMinutes: elapsed,
+        history: [],
+        statusLabel: statusLabel({ tracked: state !== undefined, status, gateDecision, runEnded }),
+      };
+    });
+    const finished = steps.filter((s) => s.actualMinutes !== null);
+    return {
+      id: phase.id,
+      index: phaseIndex,
+      title: phase.title,
+      description: phase.description,
+      inWindow: phase.inWindow,
+      steps,
+      plannedMinutes: steps.reduce((sum, s) => sum + s.plannedMinutes, 0),
+      actualMinutes: finished.reduce((sum, s) => sum + (s.actualMinutes ?? 0), 0),
+      plannedMinutesOfFinished: finished.reduce((sum, s) => sum + s.plannedMinutes, 0),
+      finishedCount: finished.length,
+      trackedCount: steps.filter((s) => s.tracked).length,
+    };
+  });
+  const steps = exportPhases.flatMap((p) => p.steps);
+  for (const step of steps) step.predecessorNumbers = step.predecessorIds.map((id) => numbers.get(id)).filter((n): n is string => n !== undefined);
+
+  // ---- summary -------------------------------------------------------------------------------
+  const tracked = steps.filter((s) => s.tracked);
+  const countOf = (status: StepStatusName) => tracked.filter((s) => s.status === status).length;
+  const finished = steps.filter((s) => s.actualMinutes !== null);
+  const inWindowSteps = steps.filter((s) => exportPhases[s.phaseIndex].inWindow && s.startedAt);
+  const summary = {
+    total: steps.length,
+    tracked: tracked.length,
+    done: countOf("DONE"),
+    skipped: countOf("SKIPPED"),
+    failed: countOf("FAILED"),
+    inProgress: countOf("IN_PROGRESS"),
+    pending: countOf("PENDING"),
+    forwardSteps: steps.filter((s) => s.kind !== "ROLLBACK").length,
+    plannedMinutesForward: steps.filter((s) => s.kind !== "ROLLBACK").reduce((sum, s) => sum + s.plannedMinutes, 0),
+    plannedMinutesRollback: steps.filter((s) => s.kind === "ROLLBACK").reduce((sum, s) => sum + s.plannedMinutes, 0),
+    finishedCount: finished.length,
+    plannedMinutesOfFinished: finished.reduce((sum, s) => sum + s.plannedMinutes, 0),
+    actualMinutesOfFinished: finished.reduce((sum, s) => sum + (s.actualMinutes ?? 0), 0),
+    overruns: finished
+      .filter((s) => Math.round(s.varianceMinutes ?? 0) > 0)
+      .sort((a, b) => (b.varianceMinutes ?? 0) - (a.varianceMinutes ?? 0) || a.order - b.order)
+      .slice(0, 5),
+    windowWork: {
+      firstStart: minDate(inWindowSteps.map((s) => s.startedAt)),
+      lastFinish: maxDate(inWindowSteps.map((s) => s.finishedAt)),
+    },
+    gates: steps.filter((s) => s.kind === "GATE"),
+  };
+
+  // ---- fleet ---------------------------------------------------------------------------------
+  let fleet: ExportFleet | null = null;
+  if (hasFleetSteps) {
+    const fleetSteps = steps.filter((s) => s.isFleet);
+    const column = new Map(fleetSteps.map((s, i) => [s.id, i]));
+    const rowByClient = new Map<string, ExportFleetRow>(
+      clients.map((c) => [c.id, { clientId: c.id, hostname: c.hostname, os: c.os, hardware: c.hardware, policy: c.policy, owner: c.owner, cells: fleetSteps.map(() => null) }]),
+    );
+    const counts = fleetSteps.map(() => ({ PENDING: 0, UPDATED: 0, VERIFIED: 0, FAILED: 0 }) as Record<FleetStatusName, number>);
+    for (const fr of fleetRuns) {
+      const row = rowByClient.get(fr.clientId);
+      const index = column.get(fr.stepId);
+      if (!row || index === undefined) continue;
+      const status = fr.status as FleetStatusName;
+      row.cells[index] = { status, reason: fr.reason, updatedBy: fr.updatedBy?.name ?? null, updatedAt: fr.updatedAt };
+      counts[index][status]++;
+    }
+    fleet = {
+      steps: fleetSteps.map((s, i) => ({ id: s.id, number: s.number, title: s.title, action: s.fleetAction, counts: counts[i], total: Object.values(counts[i]).reduce((a, b) => a + b, 0) })),
+      rows: [...rowByClient.values()],
+    };
+  }
+
+  // ---- audit ---------------------------------------------------------------------------------
+  const stepNumberByStepRunId = new Map(run.stepRuns.map((s) => [s.id, numbers.get(s.stepId) ?? "?"]));
+  const events: ExportAuditEvent[] = auditRows.map((e) => ({
+    seq: e.seq,
+    at: e.at,
+    actorId: e.actorId,
+    actorName: e.actorName,
+    projectId: e.projectId,
+    runId: e.runId,
+    action: e.action,
+    entityType: e.entityType,
+    entityId: e.entityId,
+    before: e.before,
+    after: e.after,
+    prevHash: e.prevHash,
+    hash: e.hash,
+    summary: summarizeAuditEvent(e, { stepNumberByStepRunId, stepNumberByStepId: numbers }),
+    hashValid: hashAuditEvent(e.prevHash, e) === e.hash,
+  }));
+  // Earlier failures and undone sign-offs, which the step's current state no longer shows.
+  const stepIdByStepRunId = new Map(run.stepRuns.map((sr) => [sr.id, sr.stepId]));
+  const stepById = new Map(steps.map((st) => [st.id, st]));
+  for (const e of events) {
+    if (e.action !== "step.fail" && e.action !== "step.undo_signoff") continue;
+    const step = stepById.get(stepIdByStepRunId.get(e.entityId) ?? "");
+    if (!step) continue;
+    const after = parseObject(e.after);
+    const before = parseObject(e.before);
+    // A failure queued offline happened at its own time (the step's finish), not when it was recorded.
+    const failedAt = typeof after.finishedAt === "string" && !Number.isNaN(Date.parse(after.finishedAt)) ? new Date(after.finishedAt) : e.at;
+    if (e.action === "step.fail") step.history.push({ at: failedAt, actor: e.actorName, kind: "failed", text: typeof after.reason === "string" ? after.reason : "" });
+    else step.history.push({ at: e.at, actor: e.actorName, kind: "undone", text: `${typeof after.undoReason === "string" ? after.undoReason : ""}${typeof before.status === "string" ? ` (was ${before.status.toLowerCase().replace("_", " ")})` : ""}` });
+  }
+  for (const step of steps) {
+    // A step that is failed right now shows that failure as its reason already.
+    const lastEntry = step.history[step.history.length - 1];
+    if (step.status === "FAILED" && lastEntry?.kind === "failed") step.history.pop();
+  }
+
+  const last = events[events.length - 1];
+
+  return {
+    generatedAt: now,
+    project: {
+      id: project.id,
+      name: project.name,
+      description: project.description,
+      product: project.product,
+      sourceHost: project.sourceHost,
+      targetHost: project.targetHost,
+      hostnameStrategy: project.hostnameStrategy as "KEEP" | "RENAME",
+      mediaServers: parseStringArray(project.mediaServers),
+      timezone: project.timezone,
+      windowStart: project.windowStart,
+      windowEnd: project.windowEnd,
+      status: project.status,
+    },
+    run: {
+      id: run.id,
+      name: run.name,
+      kind: run.kind as "REHEARSAL" | "LIVE",
+      status: run.status as RunStatusName,
+      mode: run.mode as RunModeName,
+      windowStart: run.windowStart,
+      windowEnd: run.windowEnd,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      startedBy: run.startedBy?.name ?? null,
+      finished: runEnded,
+    },
+    phases: exportPhases,
+    steps,
+    summary,
+    fleet,
+    audit: {
+      events,
+      runHead: last ? { seq: last.seq, hash: last.hash } : null,
+      chainHead,
+      invalidSeqs: events.filter((e) => !e.hashValid).map((e) => e.seq),
+    },
+  };
+}
+
+function statusLabel(input: { tracked: boolean; status: StepStatusName; gateDecision: "GO" | "NO_GO" | null; runEnded: boolean }): string {
+  if (!input.tracked) return "Not in this run";
+  switch (input.status) {
+    case "DONE":
+      return input.gateDecision === "GO" ? "Go" : input.gateDecision === "NO_GO" ? "No-Go" : "Done";
+    case "SKIPPED":
+      return "Skipped";
+    case "FAILED":
+      return "Failed";
+    case "IN_PROGRESS":
+      return "In progress";
+    default:
+      return input.runEnded ? "Not run" : "Pending";
+  }
+}
+
+function minDate(dates: (Date | null)[]): Date | null {
+  let best: Date | null = null;
+  for (const d of dates) if (d && (!best || d.getTime() < best.getTime())) best = d;
+  return best;
+}
+
+function maxDate(dates: (Date | null)[]): Date | null {
+  let best: Date | null = null;
+  for (const d of dates) if (d && (!best || d.getTime() > best.getTime())) best = d;
+  return best;
+}
+
+function parseObject(json: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function parseStringArray(json: string): string[] {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,155 @@
+import "server-only";
+import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocument } from "../runbook-document";
+import { loadRunExportData, type RunExportData } from "./run-export-data";
+import { RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION, runExportSchema, type RunExport } from "./run-export-schema";
+import { exportFilename } from "./text";
+import { AUDIT_VERIFICATION_TEXT } from "./verification";
+
+const iso = (date: Date) => date.toISOString();
+/** Minutes to the hundredth: exact enough, and no 12.533333333333333 in the file. */
+const minutes = (value: number | null) => (value === null ? null : Math.round(value * 100) / 100);
+const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
+
+/** The plan as a runbook document; step keys are the step numbers ("14", "R2"). */
+export function planDocument(data: RunExportData): RunbookDocument {
+  const numberById = new Map(data.steps.map((s) => [s.id, s.number]));
+  return {
+    format: "runsheet.runbook",
+    version: RUNBOOK_DOCUMENT_VERSION,
+    name: data.project.name,
+    description: data.project.description,
+    phases: data.phases.map((phase) => ({
+      title: phase.title,
+      description: phase.description,
+      inWindow: phase.inWindow,
+      steps: phase.steps.map((step) => ({
+        key: step.number,
+        title: step.title,
+        details: step.details,
+        commands: step.commands,
+        verification: step.verification,
+        team: step.team,
+        plannedMinutes: step.plannedMinutes,
+        kind: step.kind,
+        isFleet: step.isFleet,
+        fleetAction: step.fleetAction,
+        predecessors: step.predecessorIds.map((id) => numberById.get(id)).filter((k): k is string => k !== undefined),
+      })),
+    })),
+  };
+}
+
+export function runExportDocument(data: RunExportData, exportedBy: string): RunExport {
+  const fleetByStep = new Map(
+    (data.fleet?.steps ?? []).map((fs, column) => [
+      fs.id,
+      data.fleet!.rows.flatMap((row) => {
+        const cell = row.cells[column];
+        return cell ? [{ hostname: row.hostname, status: cell.status, reason: cell.reason, updatedBy: cell.updatedBy, updatedAt: iso(cell.updatedAt) }] : [];
+      }),
+    ]),
+  );
+  const s = data.summary;
+  const document: RunExport = {
+    format: RUN_EXPORT_FORMAT,
+    version: RUN_EXPORT_VERSION,
+    exportedAt: iso(data.generatedAt),
+    exportedBy,
+    project: {
+      id: data.project.id,
+      name: data.project.name,
+      description: data.project.description,
+      product: data.project.product,
+      sourceHost: data.project.sourceHost,
+      targetHost: data.project.targetHost,
+      hostnameStrategy: data.project.hostnameStrategy,
+      mediaServers: data.project.mediaServers,
+      timezone: data.project.timezone,
+      windowStart: iso(data.project.windowStart),
+      windowEnd: iso(data.project.windowEnd),
+      status: data.project.status,
+      fleetClients: (data.fleet?.rows ?? []).map((r) => ({ hostname: r.hostname, os: r.os, hardware: r.hardware, policy: r.policy, owner: r.owner })),
+    },
+    plan: planDocument(data),
+    run: {
+      id: data.run.id,
+      name: data.run.name,
+      kind: data.run.kind,
+      status: data.run.status,
+      mode: data.run.mode,
+      final: data.run.finished,
+      windowStart: iso(data.run.windowStart),
+      windowEnd: iso(data.run.windowEnd),
+      startedAt: iso(data.run.startedAt),
+      endedAt: isoOrNull(data.run.endedAt),
+      startedBy: data.run.startedBy,
+      summary: {
+        steps: s.total,
+        done: s.done,
+        skipped: s.skipped,
+        failed: s.failed,
+        inProgress: s.inProgress,
+        pending: s.pending,
+        plannedMinutesForward: s.plannedMinutesForward,
+        plannedMinutesOfFinished: s.plannedMinutesOfFinished,
+        actualMinutesOfFinished: minutes(s.actualMinutesOfFinished) ?? 0,
+      },
+      steps: Object.fromEntries(
+        data.steps.map((step) => [
+          step.number,
+          {
+            number: step.number,
+            title: step.title,
+            phase: step.phaseTitle,
+            kind: step.kind,
+            tracked: step.tracked,
+            status: step.status,
+            statusLabel: step.statusLabel,
+            assignee: step.assigneeName,
+            plannedMinutes: step.plannedMinutes,
+            actualMinutes: minutes(step.actualMinutes),
+            varianceMinutes: minutes(step.varianceMinutes),
+            startedAt: isoOrNull(step.startedAt),
+            startedBy: step.startedBy,
+            finishedAt: isoOrNull(step.finishedAt),
+            signedOffBy: step.signedOffBy,
+            signedOffAt: isoOrNull(step.signedOffAt),
+            note: step.note,
+            reason: step.reason,
+            gateDecision: step.gateDecision,
+            decidedBy: step.decidedBy,
+            ...(step.isFleet ? { fleet: fleetByStep.get(step.id) ?? [] } : {}),
+          },
+        ]),
+      ),
+    },
+    audit: {
+      head: data.audit.chainHead,
+      runHead: data.audit.runHead,
+      algorithm: "sha256",
+      verification: AUDIT_VERIFICATION_TEXT,
+      events: data.audit.events.map((e) => ({
+        seq: e.seq,
+        at: iso(e.at),
+        actorId: e.actorId,
+        actorName: e.actorName,
+        projectId: e.projectId,
+        runId: e.runId,
+        action: e.action,
+        entityType: e.entityType,
+        entityId: e.entityId,
+        before: e.before,
+        after: e.after,
+        prevHash: e.prevHash,
+        hash: e.hash,
+      })),
+    },
+  };
+  // Validate what we hand out: an export that wouldn't import again is a bug, not a download.
+  return runExportSchema.parse(document);
+}
+
+export async function buildRunJson(options: { runId: string; exportedBy: string; now?: Date }): Promise<{ json: RunExport; filename: string }> {
+  const data = await loadRunExportData(options);
+  return { json: runExportDocument(data, options.exportedBy), filename: exportFilename(data.project.name, data.run.name, "json") };
+}
