@@ -8,7 +8,6 @@ import {
   blockedReason,
   checkTransition,
   runOutcome,
-  stepsInScope,
   STATUS_LABELS,
   type RunModeName,
   type RunStatusName,
@@ -122,14 +121,24 @@ type LoadedStepRun = Awaited<ReturnType<typeof loadStepRun>>;
 
 /** Why this step can't start in its run right now (dependencies, rollback mode), or null. */
 async function blockedReasonFor(tx: Tx, stepRun: LoadedStepRun): Promise<string | null> {
-  const siblings = await tx.stepRun.findMany({
-    where: { runId: stepRun.runId },
-    select: { status: true, step: { select: { id: true, title: true, kind: true, position: true, phase: { select: { position: true } }, predecessors: { select: { predecessorId: true } } } } },
+  // Load only what the rule looks at: this step's predecessors, or (for a rollback step) the
+  // other rollback steps. Reading the whole run here made every sign-off O(steps).
+  const isRollback = stepRun.step.kind === "ROLLBACK";
+  const predecessorIds = stepRun.step.predecessors.map((p) => p.predecessorId);
+  const related = await tx.stepRun.findMany({
+    where: isRollback ? { runId: stepRun.runId, step: { kind: "ROLLBACK" } } : { runId: stepRun.runId, stepId: { in: [stepRun.stepId, ...predecessorIds] } },
+    select: { status: true, step: { select: { id: true, title: true, kind: true, position: true, phase: { select: { position: true } } } } },
   });
-  const statusById = new Map(siblings.map((s) => [s.step.id, s.status as StepStatusName]));
+  const statusById = new Map(related.map((s) => [s.step.id, s.status as StepStatusName]));
   // Order across phases: phase position first, then step position.
   const order = (s: { position: number; phase: { position: number } }) => s.phase.position * 100_000 + s.position;
-  const steps = siblings.map((s) => ({ id: s.step.id, title: s.step.title, kind: s.step.kind, position: order(s.step), predecessorIds: s.step.predecessors.map((p) => p.predecessorId) }));
+  const steps = related.map((s) => ({
+    id: s.step.id,
+    title: s.step.title,
+    kind: s.step.kind,
+    position: order(s.step),
+    predecessorIds: s.step.id === stepRun.stepId ? predecessorIds : [],
+  }));
   const self = steps.find((s) => s.id === stepRun.stepId)!;
   return blockedReason({
     step: self,
@@ -268,10 +277,16 @@ export async function performStepAction(options: {
 
 /** Completes or rolls back the run once every step in its current scope is finished. */
 async function settleRunOutcome(tx: Tx, options: { runId: string; actor: ActingUser }) {
-  const run = await tx.run.findUniqueOrThrow({ where: { id: options.runId }, include: { stepRuns: { select: { status: true, step: { select: { kind: true } } } } } });
+  const run = await tx.run.findUniqueOrThrow({ where: { id: options.runId } });
   if (run.status !== "ACTIVE") return;
-  const scope = stepsInScope(run.stepRuns.map((s) => ({ kind: s.step.kind, status: s.status as StepStatusName })), run.mode as RunModeName);
-  const outcome = runOutcome({ mode: run.mode as RunModeName, scopeStatuses: scope.map((s) => s.status) });
+  const mode = run.mode as RunModeName;
+  // Counting what is still open is one indexed query; loading every step run was O(steps) per sign-off.
+  const inScope = { runId: run.id, step: { kind: mode === "ROLLBACK" ? ("ROLLBACK" as const) : { not: "ROLLBACK" as const } } };
+  const [total, open] = await Promise.all([
+    tx.stepRun.count({ where: inScope }),
+    tx.stepRun.count({ where: { ...inScope, status: { notIn: ["DONE", "SKIPPED"] } } }),
+  ]);
+  const outcome = runOutcome({ mode, inScope: total, unfinished: open });
   if (outcome === "ACTIVE") return;
   const endedAt = new Date();
   await tx.run.update({ where: { id: run.id }, data: { status: outcome, endedAt } });
