@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { detectClientListFormat, formatLineError, MAX_IMPORT_CLIENTS, parseClientList } from "@/lib/fleet-parse";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const samplesDir = path.join(repoRoot, "..", "shared", "domain", "samples");
+// Copies of shared/domain/samples, so the tests run in any checkout.
+const samplesDir = path.join(repoRoot, "tests", "unit", "fixtures");
 const sample = (name: string) => fs.readFileSync(path.join(samplesDir, name), "utf8");
 
 const SAMPLE_HOSTS = ["acct-db01", "acct-db02", "erp-app01", "erp-app02", "web-fe01", "web-fe02", "exch-mbx01", "file-srv01", "sql-cl01", "legacy-nis"];
