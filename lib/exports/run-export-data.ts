@@ -1,5 +1,5 @@
 import "server-only";
-import { hashAuditEvent } from "../audit-chain";
+import { hashAuditEvent, type AuditContent } from "../audit-chain";
 import { getAuditHead } from "../audit";
 import { prisma } from "../db/client";
 import { NotFoundError } from "../errors";
@@ -78,18 +78,8 @@ export interface ExportPhase {
   trackedCount: number;
 }
 
-export interface ExportAuditEvent {
+export interface ExportAuditEvent extends AuditContent {
   seq: number;
-  at: Date;
-  actorId: string | null;
-  actorName: string;
-  projectId: string | null;
-  runId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: string;
-  after: string;
   prevHash: string;
   hash: string;
   summary: string;
@@ -289,19 +279,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   // ---- audit ---------------------------------------------------------------------------------
   const stepNumberByStepRunId = new Map(run.stepRuns.map((s) => [s.id, numbers.get(s.stepId) ?? "?"]));
   const events: ExportAuditEvent[] = auditRows.map((e) => ({
-    seq: e.seq,
-    at: e.at,
-    actorId: e.actorId,
-    actorName: e.actorName,
-    projectId: e.projectId,
-    runId: e.runId,
-    action: e.action,
-    entityType: e.entityType,
-    entityId: e.entityId,
-    before: e.before,
-    after: e.after,
-    prevHash: e.prevHash,
-    hash: e.hash,
+    ...e,
     summary: summarizeAuditEvent(e, { stepNumberByStepRunId, stepNumberByStepId: numbers }),
     hashValid: hashAuditEvent(e.prevHash, e) === e.hash,
   }));
