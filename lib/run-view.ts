@@ -1,10 +1,14 @@
 import "server-only";
+import { prisma } from "./db/client";
 import { getRunView } from "./runs";
 import { numberSteps } from "./step-numbering";
 import type { StepStatusName } from "./step-rules";
 
 /** The run page's props: small, serialisable, everything the board and its clocks need. */
 export async function getRunBoard(options: { runId: string }) {
+  // Read before the board: the page's live stream resumes after this event, so a change that
+  // lands between this render and the stream's connect is still delivered (at worst twice).
+  const head = await prisma.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
   const { run, phases } = await getRunView(options);
   const numbers = numberSteps(phases);
   const stateByStep = new Map(run.stepRuns.map((s) => [s.stepId, s]));
@@ -60,6 +64,8 @@ export async function getRunBoard(options: { runId: string }) {
     project: { id: run.project.id, name: run.project.name, timezone: run.project.timezone, sourceHost: run.project.sourceHost, targetHost: run.project.targetHost },
     phases: phases.map((p) => ({ id: p.id, title: p.title, inWindow: p.inWindow })),
     steps,
+    /** The newest audit event this render may not include changes after. */
+    renderedAfterSeq: head?.seq ?? 0,
   };
 }
 export type RunBoardData = Awaited<ReturnType<typeof getRunBoard>>;

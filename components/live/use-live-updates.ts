@@ -15,16 +15,24 @@ export interface Viewer {
  * Last-Event-ID when it reconnects; if the stream dies for good (server restart, 5xx), we open a
  * new one that resumes after the last event we saw.
  */
-export function useLiveUpdates(options: { projectId: string; runId: string | null; onEvent?: (event: { seq: number; action: string; runId: string | null }) => void }) {
+export function useLiveUpdates(options: {
+  projectId: string;
+  runId: string | null;
+  /** The newest audit seq the server render read before its data; events after it are replayed. */
+  afterSeq?: number | null;
+  onEvent?: (event: { seq: number; action: string; runId: string | null }) => void;
+}) {
   const router = useRouter();
   const [state, setState] = useState<LiveState>("connecting");
   const [viewers, setViewers] = useState<Viewer[]>([]);
   const onEventRef = useRef(options.onEvent);
   onEventRef.current = options.onEvent;
+  // Only the first render's seq matters: later renders come from refreshes this stream caused.
+  const initialAfterSeq = useRef(options.afterSeq ?? null);
 
   useEffect(() => {
     let source: EventSource | null = null;
-    let lastSeq: string | null = null;
+    let lastSeq: string | null = initialAfterSeq.current !== null ? String(initialAfterSeq.current) : null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let refreshQueued = false;
     let refreshing = false;

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { apiRequest } from "@/lib/api-client";
 import { forecastRun, rollbackDeadline } from "@/lib/forecast";
 import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/labels";
@@ -51,6 +52,7 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
   const live = useLiveUpdates({
     projectId: project.id,
     runId: run.id,
+    afterSeq: data.renderedAfterSeq,
     onEvent: (event) => {
       if (event.action.startsWith("fleet.")) setFleetSeq(event.seq);
     },
@@ -67,17 +69,24 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
   });
 
   // Ctrl+P prints every step's commands and checks: open the collapsed sections for the print only.
+  // Cards render their instructions lazily, so render them all (synchronously, before the print
+  // is laid out) first.
+  const [printing, setPrinting] = useState(false);
   useEffect(() => {
-    const open = () =>
+    const open = () => {
+      flushSync(() => setPrinting(true));
       document.querySelectorAll<HTMLDetailsElement>("details:not([open])").forEach((d) => {
         d.open = true;
         d.dataset.printOpened = "1";
       });
-    const restore = () =>
+    };
+    const restore = () => {
       document.querySelectorAll<HTMLDetailsElement>("details[data-print-opened]").forEach((d) => {
         d.open = false;
         delete d.dataset.printOpened;
       });
+      setPrinting(false);
+    };
     window.addEventListener("beforeprint", open);
     window.addEventListener("afterprint", restore);
     return () => {
@@ -216,6 +225,7 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
       actions={actions}
       onFocus={() => setFocusedId(step.id)}
       defaultOpen={opts.defaultOpen}
+      printing={printing}
       fleet={opts.keyPrefix ? undefined : { runId: run.id, refreshKey: fleetSeq }}
     />
   );

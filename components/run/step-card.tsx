@@ -37,6 +37,8 @@ interface Props {
   actions: StepCardActions;
   onFocus: () => void;
   defaultOpen?: boolean;
+  /** The board is being printed: render the instructions of collapsed cards too. */
+  printing?: boolean;
   /** Set on the card in its phase (not the "Now" copy): a fleet step shows its per-client panel. */
   fleet?: { runId: string; refreshKey: number | null };
 }
@@ -45,6 +47,10 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
   const { step, now, timeZone, blocked, critical, mine, focused, busy, message, queued, canOperate, canUndo, canDecide, runActive, actions } = props;
   const [note, setNote] = useState("");
   const [showNote, setShowNote] = useState(false);
+  // Instructions (markdown, commands) are rendered once opened (or for printing): for 300
+  // collapsed cards they were most of the page's server render, its HTML and every live
+  // refresh's client render.
+  const [detailsOpen, setDetailsOpen] = useState(Boolean(props.defaultOpen));
   const elapsedMs = step.startedAt ? (step.finishedAt ? Date.parse(step.finishedAt) : now) - Date.parse(step.startedAt) : null;
   const over = elapsedMs !== null && elapsedMs > step.plannedMinutes * 60_000;
   const open = step.status === "PENDING" || step.status === "IN_PROGRESS" || step.status === "FAILED";
@@ -182,9 +188,9 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
 
           {props.fleet && step.isFleet && step.tracked ? <FleetPanel runId={props.fleet.runId} stepId={step.id} canUpdate={canOperate} refreshKey={props.fleet.refreshKey} /> : null}
           {step.details || step.commands || step.verification ? (
-            <details className="mt-3" open={props.defaultOpen}>
+            <details className="mt-3" open={props.defaultOpen} onToggle={(e) => setDetailsOpen(e.currentTarget.open)}>
               <summary className="cursor-pointer text-sm font-medium text-slate-700 dark:text-slate-300">Commands and checks</summary>
-              <StepInstructions step={step} />
+              {detailsOpen || props.printing ? <StepInstructions step={step} /> : null}
             </details>
           ) : null}
         </div>

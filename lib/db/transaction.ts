@@ -16,26 +16,30 @@ export function markProjectTouched(tx: Tx, projectId: string): void {
  * state that could still roll back.
  */
 export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+  const deadline = Date.now() + BUSY_BUDGET_MS;
+  for (let attempt = 0; ; attempt++) {
     const projects = new Set<string>();
-    const startedAt = Date.now();
     let result: T;
     try {
       result = await prisma.$transaction(
         async (tx) => {
           touchedProjects.set(tx, projects);
+          // The adapter's BEGIN is DEFERRED. A first read would make this transaction a reader,
+          // and SQLite never runs the busy handler when a reader upgrades to writer: it fails at
+          // once (SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT when another process committed since the
+          // read). A no-op write first takes the write lock, like BEGIN IMMEDIATE, before any read.
+          await tx.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE 0`);
           return fn(tx);
         },
         { maxWait: 10_000, timeout: 20_000 },
       );
     } catch (error) {
       const classified = classifyDatabaseError(error);
-      // Our transactions read before they write (BEGIN is deferred). If another process
-      // committed in between, SQLite fails the write at once (SQLITE_BUSY_SNAPSHOT) instead of
-      // waiting. Nothing was committed, so running the whole transaction again is safe. A busy
-      // error that took the full busy_timeout is a real lock: don't multiply the wait.
-      if (classified instanceof BusyError && Date.now() - startedAt < QUICK_BUSY_MS && attempt < MAX_ATTEMPTS) {
-        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      // While another process holds the write lock, try the whole transaction again, waiting
+      // between attempts without blocking the event loop. Safe: a failed attempt committed nothing.
+      const remaining = deadline - Date.now();
+      if (classified instanceof BusyError && remaining > 0) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(20 * 2 ** attempt, 250, remaining)));
         continue;
       }
       throw classified;
@@ -45,27 +49,36 @@ export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> 
   }
 }
 
-const MAX_ATTEMPTS = 4;
-const QUICK_BUSY_MS = 1000;
+/** How long a transaction keeps trying while another process holds SQLite's write lock. */
+const BUSY_BUDGET_MS = 5000;
 
 const SQLITE_FULL = 13;
 const SQLITE_IOERR = 10;
 const SQLITE_READONLY = 8;
 const SQLITE_BUSY = 5;
 
+type DriverCause = { kind?: string; originalCode?: string; extendedCode?: number };
+
 /**
  * Turns driver-level failures into errors the user can act on, by their codes (never by message
  * text): busy → retryable 503, full/read-only/I-O → 507. Everything else passes through.
+ *
+ * Two shapes arrive here. A failed query is a PrismaClientKnownRequestError with the adapter's
+ * error in meta.driverAdapterError; a failed COMMIT (where SQLITE_FULL and most I/O errors surface
+ * in WAL mode) is the bare DriverAdapterError with the same `cause`. The adapter sets
+ * `extendedCode` only for codes better-sqlite3 can't name (it is 1 for SQLITE_FULL), so the
+ * reliable field is `originalCode`, better-sqlite3's code name such as "SQLITE_IOERR_WRITE".
+ * P2028 is Prisma's transaction manager giving up: nothing was committed, so it is retryable too.
  */
 export function classifyDatabaseError(error: unknown): unknown {
-  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; extendedCode?: number } } }; cause?: unknown };
-  if (e?.code === "P1008" || e?.code === "P2034") return new BusyError();
-  const cause = e?.meta?.driverAdapterError?.cause;
-  if (cause?.kind === "SocketTimeout") return new BusyError();
-  if (cause?.kind === "sqlite" && typeof cause.extendedCode === "number") {
-    const primary = cause.extendedCode & 0xff;
-    if (primary === SQLITE_BUSY) return new BusyError();
-    if (primary === SQLITE_FULL || primary === SQLITE_IOERR || primary === SQLITE_READONLY) return new StorageError();
-  }
+  const e = error as { name?: string; code?: string; meta?: { driverAdapterError?: { cause?: DriverCause } }; cause?: unknown };
+  if (e?.code === "P1008" || e?.code === "P2034" || e?.code === "P2028") return new BusyError();
+  const cause: DriverCause | undefined = e?.meta?.driverAdapterError?.cause ?? (e?.name === "DriverAdapterError" ? (e.cause as DriverCause | undefined) : undefined);
+  if (!cause) return error;
+  if (cause.kind === "SocketTimeout") return new BusyError();
+  const name = typeof cause.originalCode === "string" ? cause.originalCode : "";
+  const primary = cause.kind === "sqlite" && typeof cause.extendedCode === "number" ? cause.extendedCode & 0xff : undefined;
+  if (/^SQLITE_BUSY(_|$)/.test(name) || primary === SQLITE_BUSY) return new BusyError();
+  if (/^SQLITE_(FULL|IOERR|READONLY)(_|$)/.test(name) || primary === SQLITE_FULL || primary === SQLITE_IOERR || primary === SQLITE_READONLY) return new StorageError();
   return error;
 }

@@ -1,0 +1,120 @@
+/**
+ * `npm run db:backup [-- <destination.db>]`: an online backup of the Runsheet database.
+ *
+ * Uses SQLite's backup API (better-sqlite3 `db.backup`), which copies a consistent snapshot
+ * page by page while the app keeps running and writing: it only holds a read transaction, and
+ * in WAL mode readers never block the app's writer. The copy is written to `<dest>.partial`,
+ * checked with `PRAGMA integrity_check` and the audit hash chain, and only then renamed to its
+ * final name, so a file without `.partial` is always a complete, verified backup.
+ *
+ * Source: DATABASE_URL (file:…), else ./data/runsheet.db. Destination: the argument, else
+ * data/backups/runsheet-<UTC timestamp>.db. Exit code 0 = verified backup written.
+ *
+ * Restore: stop the app, copy the backup over the DATABASE_URL file, delete that file's -wal
+ * and -shm companions, start the app.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { verifyChain } from "../audit-chain";
+import { resolveDatabasePath } from "../db/sqlite-path";
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  actorName: string;
+  projectId: string | null;
+  runId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: string;
+  after: string;
+  prevHash: string;
+  hash: string;
+}
+
+function timestamp(date = new Date()): string {
+  // 2026-11-25T01-02-03Z: sortable, and no colons (Windows shares, scp).
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
+}
+
+function fail(message: string): never {
+  console.error(`db:backup: ${message}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2).filter((a) => a !== "--");
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log("Usage: npm run db:backup [-- <destination.db>]\nBacks up DATABASE_URL (default ./data/runsheet.db) to data/backups/runsheet-<timestamp>.db or <destination.db>.");
+    return;
+  }
+  if (args.length > 1) fail("expected at most one argument, the destination file.");
+
+  const source = resolveDatabasePath();
+  if (!fs.existsSync(source)) fail(`no database at ${source} (set DATABASE_URL=file:/path/to/runsheet.db).`);
+  const destination = path.resolve(args[0] ?? path.join("data", "backups", `runsheet-${timestamp()}.db`));
+  if (destination === source) fail("the destination is the live database itself.");
+  if (fs.existsSync(destination)) fail(`${destination} already exists; refusing to overwrite it.`);
+  fs.mkdirSync(path.dirname(destination), { recursive: true });
+  const partial = `${destination}.partial`;
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(partial + suffix, { force: true });
+
+  const started = Date.now();
+  // Not readonly: a WAL database's reader may need to create the -shm file. The backup only reads.
+  const db = new Database(source, { fileMustExist: true, timeout: 5000 });
+  let pages = 0;
+  try {
+    await db.backup(partial, {
+      // Copy everything that is left in one step: one consistent snapshot, no restarts when the
+      // app commits between steps. Safe: it holds a WAL read transaction, which blocks no writer.
+      progress: ({ totalPages, remainingPages }) => {
+        pages = totalPages;
+        return Math.max(remainingPages, 1);
+      },
+    });
+  } catch (error) {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(partial + suffix, { force: true });
+    fail(`backup failed: ${(error as Error).message}`);
+  } finally {
+    db.close();
+  }
+  const copiedMs = Date.now() - started;
+
+  // Verify the copy on its own, exactly as a restore would open it.
+  const copy = new Database(partial, { fileMustExist: true });
+  let events = 0;
+  let head = "";
+  try {
+    const integrity = (copy.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check);
+    if (integrity.length !== 1 || integrity[0] !== "ok") throw new Error(`integrity_check: ${integrity.slice(0, 5).join("; ")}`);
+    const hasAudit = copy.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_event'`).get();
+    if (hasAudit) {
+      const rows = copy.prepare(`SELECT * FROM audit_event ORDER BY seq`).iterate() as IterableIterator<AuditRow>;
+      const verdict = verifyChain((function* () {
+        for (const row of rows) yield { ...row, at: new Date(row.at) };
+      })());
+      if (!verdict.ok) throw new Error(`audit chain broken at seq ${verdict.brokenAtSeq}: ${verdict.reason}`);
+      events = verdict.count;
+      head = verdict.head;
+    }
+    // One self-contained file: fold any WAL content back in and stop using WAL for the copy's
+    // own sake (the app switches it back to WAL when it opens it after a restore).
+    copy.pragma("journal_mode = DELETE");
+  } catch (error) {
+    copy.close();
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(partial + suffix, { force: true });
+    fail(`the copy did not verify: ${(error as Error).message}`);
+  }
+  copy.close();
+  fs.renameSync(partial, destination);
+  const bytes = fs.statSync(destination).size;
+
+  console.log(`Backed up ${source}`);
+  console.log(`       to ${destination}`);
+  console.log(`${(bytes / 1024 / 1024).toFixed(1)} MB, ${pages} pages, copied in ${copiedMs} ms; integrity_check ok; audit chain ok (${events} events${head ? `, head ${head.slice(0, 16)}…` : ""}).`);
+}
+
+main().catch((error) => fail((error as Error).stack ?? String(error)));
