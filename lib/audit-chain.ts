@@ -56,6 +56,23 @@ export function verifyChain(events: Iterable<AuditContent & { seq: number; prevH
   return { ok: true, count, head: expectedPrev };
 }
 
+/** An audit_event row as a raw SQLite driver returns it: times are text. */
+export interface StoredAuditRow extends Omit<AuditContent, "at"> {
+  seq: number;
+  at: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** verifyChain over rows read straight from SQLite (backups, fault tests), streaming. */
+export function verifyStoredChain(rows: Iterable<StoredAuditRow>): ChainVerdict {
+  return verifyChain(
+    (function* () {
+      for (const row of rows) yield { ...row, at: new Date(row.at) };
+    })(),
+  );
+}
+
 /** JSON for the before/after columns: stable, compact, dates as ISO strings. */
 export function snapshot(value: unknown): string {
   return JSON.stringify(value ?? null);

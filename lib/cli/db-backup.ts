@@ -16,24 +16,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { verifyChain } from "../audit-chain";
+import { verifyStoredChain, type StoredAuditRow } from "../audit-chain";
 import { resolveDatabasePath } from "../db/sqlite-path";
-
-interface AuditRow {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  actorName: string;
-  projectId: string | null;
-  runId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: string;
-  after: string;
-  prevHash: string;
-  hash: string;
-}
 
 function timestamp(date = new Date()): string {
   // 2026-11-25T01-02-03Z: sortable, and no colons (Windows shares, scp).
@@ -92,10 +76,7 @@ async function main(): Promise<void> {
     if (integrity.length !== 1 || integrity[0] !== "ok") throw new Error(`integrity_check: ${integrity.slice(0, 5).join("; ")}`);
     const hasAudit = copy.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_event'`).get();
     if (hasAudit) {
-      const rows = copy.prepare(`SELECT * FROM audit_event ORDER BY seq`).iterate() as IterableIterator<AuditRow>;
-      const verdict = verifyChain((function* () {
-        for (const row of rows) yield { ...row, at: new Date(row.at) };
-      })());
+      const verdict = verifyStoredChain(copy.prepare(`SELECT * FROM audit_event ORDER BY seq`).iterate() as IterableIterator<StoredAuditRow>);
       if (!verdict.ok) throw new Error(`audit chain broken at seq ${verdict.brokenAtSeq}: ${verdict.reason}`);
       events = verdict.count;
       head = verdict.head;

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { verifyChain, type ChainVerdict } from "../../lib/audit-chain";
+import { verifyStoredChain, type ChainVerdict, type StoredAuditRow } from "../../lib/audit-chain";
 import { seed, type SeedResult } from "../../bench/lib/server";
 import { signOff, type JsonResponse } from "../../bench/lib/http";
 
@@ -37,29 +37,9 @@ export function integrityCheck(db: Database.Database): string {
   return (db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check).join("; ");
 }
 
-interface AuditRow {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  actorName: string;
-  projectId: string | null;
-  runId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: string;
-  after: string;
-  prevHash: string;
-  hash: string;
-}
-
 /** Recomputes the whole audit hash chain in seq order with lib/audit-chain.ts. */
 export function verifyAuditChain(db: Database.Database): ChainVerdict {
-  const rows = db.prepare(`SELECT * FROM audit_event ORDER BY seq`).iterate() as IterableIterator<AuditRow>;
-  function* events() {
-    for (const row of rows) yield { ...row, at: new Date(row.at) };
-  }
-  return verifyChain(events());
+  return verifyStoredChain(db.prepare(`SELECT * FROM audit_event ORDER BY seq`).iterate() as IterableIterator<StoredAuditRow>);
 }
 
 export interface StepRunRow {
