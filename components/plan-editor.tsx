@@ -12,6 +12,7 @@ import { Card, EmptyState } from "./ui/card";
 import { Dialog } from "./ui/dialog";
 import { Field, FormError, TextArea, TextInput } from "./ui/field";
 import { Pill } from "./ui/status-badge";
+import { PhaseHeading } from "./phase-heading";
 
 type Users = { id: string; name: string }[];
 
@@ -55,17 +56,7 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
         {view.phases.map((phase, phaseIndex) => (
           <Card key={phase.id} aria-label={`Phase ${phase.title}`}>
             <div className="flex flex-wrap items-start justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-              <div>
-                <h3 className="font-semibold">
-                  <span className="text-slate-500 dark:text-slate-400">Phase {phaseIndex + 1} · </span>
-                  {phase.title}
-                </h3>
-                <p className="text-xs text-slate-500">
-                  {phase.steps.length} steps · {formatMinutes(phase.steps.reduce((s, x) => s + x.plannedMinutes, 0))}
-                  {phase.inWindow ? " · inside the window" : ""}
-                  {phase.description ? ` · ${phase.description}` : ""}
-                </p>
-              </div>
+              <PhaseHeading index={phaseIndex} phase={phase} />
               {canEdit ? (
                 <div className="flex flex-wrap gap-1">
                   <Button size="sm" variant="ghost" aria-label={`Move phase ${phase.title} up`} disabled={phaseIndex === 0} onClick={() => call("POST", `/api/phases/${phase.id}/move`, { direction: "up" })}>

@@ -4,6 +4,7 @@ import { formatMinutes } from "@/lib/time";
 import { Card } from "../ui/card";
 import { StepInstructions } from "../step-instructions";
 import { Pill } from "../ui/status-badge";
+import { PhaseHeading } from "../phase-heading";
 
 const kindTone = { TASK: "slate", GATE: "violet", MILESTONE: "indigo", ROLLBACK: "amber" } as const;
 const FLEET_LABELS: Record<string, string> = { UPDATE_BPCONF: "Fleet · bp.conf", CHECK_CONNECTIVITY: "Fleet · connectivity", GENERIC: "Fleet" };
@@ -15,15 +16,7 @@ export function TemplateOutline({ document }: { document: RunbookDocument }) {
       {document.phases.map((phase, index) => (
         <Card key={index} aria-label={`Template phase ${phase.title}`}>
           <div className="border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-            <h3 className="font-semibold">
-              <span className="text-slate-500">Phase {index + 1} · </span>
-              {phase.title}
-            </h3>
-            <p className="text-xs text-slate-500">
-              {phase.steps.length} steps · {formatMinutes(phase.steps.reduce((t, s) => t + s.plannedMinutes, 0))}
-              {phase.inWindow ? " · inside the window" : ""}
-              {phase.description ? ` · ${phase.description}` : ""}
-            </p>
+            <PhaseHeading index={index} phase={phase} />
           </div>
           <ol className="divide-y divide-slate-100 dark:divide-slate-800">
             {phase.steps.map((step) => (
