@@ -16,7 +16,7 @@ export function TimelineChart({ data, windowMinutes, nowMinutes, timeZone, windo
   const max = Math.max(windowMinutes, nowMinutes, ...data.flatMap((d) => [d.planned[1], d.actual?.[1] ?? 0])) + 15;
   const tickLabel = (minutes: number) => formatInZone(new Date(windowStart + minutes * 60_000), timeZone, "time");
   return (
-    <div className="text-slate-600 dark:text-slate-300" style={{ height: Math.max(220, rows.length * 30 + 70) }}>
+    <div className="overflow-hidden text-slate-600 dark:text-slate-300" style={{ height: Math.max(220, rows.length * 30 + 70) }}>
       <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 900, height: Math.max(220, rows.length * 30 + 70) }}>
         <BarChart data={rows} layout="vertical" margin={{ top: 10, right: 24, bottom: 24, left: 8 }} barGap={1} barCategoryGap={5}>
           <CartesianGrid horizontal={false} strokeOpacity={0.25} />
@@ -45,7 +45,7 @@ export function TimelineChart({ data, windowMinutes, nowMinutes, timeZone, windo
 export function BurndownChart({ data, timeZone, now }: { data: RunDashboard["burndown"]; timeZone: string; now: number }) {
   const points = [...data.actual.map((p) => ({ at: p.at, actual: p.remainingMinutes })), ...data.ideal.map((p) => ({ at: p.at, ideal: p.remainingMinutes }))].sort((a, b) => a.at - b.at);
   return (
-    <div className="h-64 text-slate-600 dark:text-slate-300">
+    <div className="h-64 overflow-hidden text-slate-600 dark:text-slate-300">
       <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 500, height: 256 }}>
         <LineChart data={points} margin={{ top: 10, right: 16, bottom: 24, left: 8 }}>
           <CartesianGrid strokeOpacity={0.25} />
@@ -64,7 +64,7 @@ export function BurndownChart({ data, timeZone, now }: { data: RunDashboard["bur
 
 export function WorkloadChart({ rows }: { rows: { name: string; plannedMinutes: number; doneMinutes: number }[] }) {
   return (
-    <div className="text-slate-600 dark:text-slate-300" style={{ height: Math.max(160, rows.length * 34 + 60) }}>
+    <div className="overflow-hidden text-slate-600 dark:text-slate-300" style={{ height: Math.max(160, rows.length * 34 + 60) }}>
       <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 500, height: Math.max(160, rows.length * 34 + 60) }}>
         <BarChart data={rows} layout="vertical" margin={{ top: 10, right: 16, bottom: 24, left: 8 }}>
           <CartesianGrid horizontal={false} strokeOpacity={0.25} />

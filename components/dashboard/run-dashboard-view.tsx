@@ -133,7 +133,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
         />
       </dl>
 
-      <div className="grid gap-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <Section title="Phase progress" id="phase-progress">
           <ul className="space-y-3">
             {data.phases.map((phase) => (
@@ -184,7 +184,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
         </figure>
       </Section>
 
-      <div className="grid gap-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <Section title="Top overruns" id="overruns">
           {data.variance.length === 0 ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">No step has run over its plan.</p>
@@ -235,7 +235,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
         </Section>
       </div>
 
-      <div className="grid gap-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <Section title="Workload by team" id="workload-team">
           <figure>
             <WorkloadChart rows={data.workload.byTeam} />
