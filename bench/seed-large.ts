@@ -39,7 +39,7 @@ if (!process.env.DATABASE_URL) throw new Error("Set DATABASE_URL=file:<path> (th
 if (PHASES < 2 || STEPS < PHASES * 6) throw new Error("Need at least 2 phases and 6 steps per phase.");
 
 // lib/ modules open the database on import, so load them only after the checks above.
-const { prisma } = await import("../lib/db/client");
+const { prisma, disconnectDatabase } = await import("../lib/db/client");
 const { runTransaction } = await import("../lib/db/transaction");
 const { appendAuditEvent } = await import("../lib/audit");
 const { createFirstAdmin, createUser } = await import("../lib/users");
@@ -199,7 +199,7 @@ const counts = {
   users: await prisma.user.count(),
   auditEvents: await prisma.auditEvent.count(),
 };
-await prisma.$disconnect();
+await disconnectDatabase();
 
 console.log(
   "SEED_RESULT " +

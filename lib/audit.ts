@@ -1,7 +1,8 @@
 import "server-only";
 import { prisma, type Tx } from "./db/client";
 import { GENESIS_HASH, hashAuditEvent, snapshot, verifyChain, type ChainVerdict } from "./audit-chain";
-import { markProjectTouched } from "./db/transaction";
+import { prepared, toSqlTime } from "./db/sql";
+import { markProjectTouched, type SqlTx } from "./db/transaction";
 
 export interface AuditInput {
   actor: { id: string; name: string } | null;
@@ -21,7 +22,26 @@ export interface AuditInput {
  */
 export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<{ seq: number; hash: string }> {
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
-  const prevHash = last?.hash ?? GENESIS_HASH;
+  const { content, prevHash, hash } = chainLink(last?.hash ?? GENESIS_HASH, input);
+  const created = await tx.auditEvent.create({ data: { ...content, prevHash, hash }, select: { seq: true } });
+  if (content.projectId) markProjectTouched(tx, content.projectId);
+  return { seq: created.seq, hash };
+}
+
+/** appendAuditEvent inside a direct-connection transaction (runSqlTransaction): the same chain, the same rows. */
+export function appendAuditEventSql(tx: SqlTx, input: AuditInput): { seq: number; hash: string } {
+  const last = prepared<{ hash: string }>(tx.db, `SELECT "hash" FROM "audit_event" ORDER BY "seq" DESC LIMIT 1`).get();
+  const { content, prevHash, hash } = chainLink(last?.hash ?? GENESIS_HASH, input);
+  const { lastInsertRowid } = prepared(
+    tx.db,
+    `INSERT INTO "audit_event" ("at", "actorId", "actorName", "projectId", "runId", "action", "entityType", "entityId", "before", "after", "prevHash", "hash")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(toSqlTime(content.at), content.actorId, content.actorName, content.projectId, content.runId, content.action, content.entityType, content.entityId, content.before, content.after, prevHash, hash);
+  if (content.projectId) tx.touchedProjects.add(content.projectId);
+  return { seq: Number(lastInsertRowid), hash };
+}
+
+function chainLink(prevHash: string, input: AuditInput) {
   const content = {
     at: new Date(),
     actorId: input.actor?.id ?? null,
@@ -34,10 +54,7 @@ export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<{ seq
     before: snapshot(input.before),
     after: snapshot(input.after),
   };
-  const hash = hashAuditEvent(prevHash, content);
-  const created = await tx.auditEvent.create({ data: { ...content, prevHash, hash }, select: { seq: true } });
-  if (content.projectId) markProjectTouched(tx, content.projectId);
-  return { seq: created.seq, hash };
+  return { content, prevHash, hash: hashAuditEvent(prevHash, content) };
 }
 
 export async function listAuditEvents(options: { projectId: string; runId?: string; afterSeq?: number; limit?: number }) {

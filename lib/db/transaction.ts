@@ -1,7 +1,8 @@
 import "server-only";
 import { BusyError, StorageError } from "../errors";
 import { publishProjectChange } from "../live-events";
-import { prisma, type Tx } from "./client";
+import type Database from "better-sqlite3";
+import { prisma, sqlite, type Tx } from "./client";
 
 const touchedProjects = new WeakMap<object, Set<string>>();
 
@@ -49,6 +50,44 @@ export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> 
   }
 }
 
+/** A synchronous transaction on the direct connection (see `sqlite()` in ./client). */
+export interface SqlTx {
+  db: Database.Database;
+  /** Projects whose audit log this transaction extended; live pages are told after the commit. */
+  touchedProjects: Set<string>;
+}
+
+/**
+ * runTransaction's counterpart for the direct connection: `fn` runs synchronously inside
+ * BEGIN IMMEDIATE, so it holds the write lock from its first read and nothing else in this
+ * process can interleave. `fn` must not be async (better-sqlite3 refuses a promise). While
+ * another connection holds the lock (this process's Prisma transaction, or another process),
+ * the attempt fails at once with SQLITE_BUSY and is retried after an async wait, within the same
+ * 5 s budget; a failed attempt has rolled back and committed nothing.
+ */
+export async function runSqlTransaction<T>(fn: (tx: SqlTx) => T): Promise<T> {
+  const db = sqlite();
+  const deadline = Date.now() + BUSY_BUDGET_MS;
+  for (let attempt = 0; ; attempt++) {
+    const tx: SqlTx = { db, touchedProjects: new Set() };
+    let result: T;
+    try {
+      result = db.transaction(() => fn(tx)).immediate();
+    } catch (error) {
+      const classified = classifyDatabaseError(error);
+      const remaining = deadline - Date.now();
+      if (classified instanceof BusyError && remaining > 0) {
+        // Start short: the usual holder is one of this process's own transactions, a few ms long.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2 * 2 ** attempt, 250, remaining)));
+        continue;
+      }
+      throw classified;
+    }
+    for (const projectId of tx.touchedProjects) publishProjectChange(projectId);
+    return result;
+  }
+}
+
 /** How long a transaction keeps trying while another process holds SQLite's write lock. */
 const BUSY_BUDGET_MS = 5000;
 
@@ -59,11 +98,18 @@ const SQLITE_BUSY = 5;
 
 type DriverCause = { kind?: string; originalCode?: string; extendedCode?: number };
 
+/** better-sqlite3's own error (the direct connection): `code` is the extended code's name. */
+function sqliteErrorCode(error: unknown): string | null {
+  const e = error as { name?: string; code?: unknown };
+  return e?.name === "SqliteError" && typeof e.code === "string" ? e.code : null;
+}
+
 /**
  * Turns driver-level failures into errors the user can act on, by their codes (never by message
  * text): busy → retryable 503, full/read-only/I-O → 507. Everything else passes through.
  *
- * Two shapes arrive here. A failed query is a PrismaClientKnownRequestError with the adapter's
+ * Three shapes arrive here. The direct connection throws better-sqlite3's SqliteError, whose
+ * `code` is the code's name. A failed query is a PrismaClientKnownRequestError with the adapter's
  * error in meta.driverAdapterError; a failed COMMIT (where SQLITE_FULL and most I/O errors surface
  * in WAL mode) is the bare DriverAdapterError with the same `cause`. The adapter sets
  * `extendedCode` only for codes better-sqlite3 can't name (it is 1 for SQLITE_FULL), so the
@@ -71,6 +117,12 @@ type DriverCause = { kind?: string; originalCode?: string; extendedCode?: number
  * P2028 is Prisma's transaction manager giving up: nothing was committed, so it is retryable too.
  */
 export function classifyDatabaseError(error: unknown): unknown {
+  const direct = sqliteErrorCode(error);
+  if (direct !== null) {
+    if (/^SQLITE_BUSY(_|$)/.test(direct)) return new BusyError();
+    if (/^SQLITE_(FULL|IOERR|READONLY)(_|$)/.test(direct)) return new StorageError();
+    return error;
+  }
   const e = error as { name?: string; code?: string; meta?: { driverAdapterError?: { cause?: DriverCause } }; cause?: unknown };
   if (e?.code === "P1008" || e?.code === "P2034" || e?.code === "P2028") return new BusyError();
   const cause: DriverCause | undefined = e?.meta?.driverAdapterError?.cause ?? (e?.name === "DriverAdapterError" ? (e.cause as DriverCause | undefined) : undefined);

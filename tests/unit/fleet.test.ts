@@ -68,7 +68,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await lib?.db.prisma.$disconnect();
+  await lib?.db.disconnectDatabase();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 

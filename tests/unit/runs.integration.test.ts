@@ -303,6 +303,38 @@ describe("no lost updates", () => {
   });
 });
 
+describe("step actions and this process's Prisma writers share the write lock", () => {
+  it("a sign-off waits for an open Prisma transaction to commit, then applies; the audit chain stays linear", async () => {
+    const runId = (await rehearsal("Shared lock")).id;
+    const s1 = step("1");
+    const { runTransaction } = await import("@/lib/db/transaction");
+    const { appendAuditEvent } = await import("@/lib/audit");
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let signOffSettled = false;
+    // A Prisma transaction takes the write lock, then awaits (as real ones do between statements).
+    const prismaWriter = runTransaction(async (tx) => {
+      await appendAuditEvent(tx, { actor: team.admin, projectId: main.id, runId, action: "test.hold", entityType: "run", entityId: runId, before: null, after: null });
+      await held;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const signOff = act(team.operator, runId, s1.id, "done").finally(() => (signOffSettled = true));
+    // Its first attempt ran synchronously inside act() and met the lock; after a turn of the event
+    // loop it is waiting to retry, not applied and not failed.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(signOffSettled).toBe(false);
+    expect((await lib.prisma.auditEvent.count({ where: { runId, action: "step.done" } }))).toBe(0);
+    release();
+    await prismaWriter;
+    const result = await signOff;
+    expect(result.status).toBe("DONE");
+    const events = await lib.prisma.auditEvent.findMany({ where: { runId, action: { in: ["test.hold", "step.done"] } }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(["test.hold", "step.done"]);
+    expect(events[1].prevHash).toBe(events[0].hash);
+    expect((await row(runId, s1.id)).status).toBe("DONE");
+  });
+});
+
 // ---------- idempotency ----------
 
 describe("idempotency keys", () => {

@@ -19,7 +19,7 @@ async function importLib() {
     import("@/lib/plan"),
     import("@/lib/audit"),
   ]);
-  return { prisma: client.prisma, users, projects, runs, plan, audit };
+  return { prisma: client.prisma, disconnectDatabase: client.disconnectDatabase, users, projects, runs, plan, audit };
 }
 
 export type Lib = Awaited<ReturnType<typeof importLib>>;
@@ -54,7 +54,7 @@ export async function openTestDatabase(label: string): Promise<TestDatabase> {
     lib,
     openRaw: () => new Database(file, { timeout: 5000 }),
     close: async () => {
-      await lib.prisma.$disconnect();
+      await lib.disconnectDatabase();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
