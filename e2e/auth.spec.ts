@@ -96,4 +96,30 @@ test.describe("sign-in and first run", () => {
     await expect(page).toHaveURL(/\/login$/);
     await context.close();
   });
+
+  test("a deactivated operator's very next tick is refused, and signing out ends the browser's session", async ({ page, loginAs, apiAs, adminApi, createProject, startRun, db }) => {
+    const project = await createProject();
+    const run = await startRun(project.id, "REHEARSAL");
+    const operator = await apiAs("OPERATOR");
+    const stepRow = (stepId: string) => db.prepare(`SELECT status, version FROM step_run WHERE runId = ? AND stepId = ?`).get(run.id, stepId) as { status: string; version: number };
+
+    // A first tick verifies the operator's session (and the server remembers the verification).
+    await operator.act(run.id, project.step("1"), "start");
+    expect(stepRow(project.step("1").id).status).toBe("IN_PROGRESS");
+
+    expect((await adminApi.patch(`/api/users/${operator.user.id}`, { active: false })).status).toBe(200);
+    const refused = await operator.post(`/api/runs/${run.id}/steps/${project.step("1").id}/actions`, { action: "done" });
+    expect(refused.status).toBe(401);
+    expect(stepRow(project.step("1").id)).toEqual({ status: "IN_PROGRESS", version: 2 });
+
+    // Signing out in the browser: the page goes to sign-in, and its cookies no longer act.
+    await loginAs(page, "OPERATOR");
+    await page.goto(`/projects/${project.id}/runs/${run.id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    const afterSignOut = await page.request.post(`/api/runs/${run.id}/steps/${project.step("2").id}/actions`, { data: { action: "start" }, headers: { origin: BASE_URL } });
+    expect(afterSignOut.status()).toBe(401);
+    expect(stepRow(project.step("2").id).status).toBe("PENDING");
+  });
 });
