@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiRequest } from "@/lib/api-client";
 import type { PlanStep, PlanView } from "@/lib/plan-view";
-import { KIND_LABELS, type StepKindName } from "@/lib/step-rules";
+import { FLEET_PILL_LABELS, KIND_LABELS, type StepKindName } from "@/lib/step-rules";
 import { formatMinutes } from "@/lib/time";
 import { StepDialog } from "./step-dialog";
 import { Button } from "./ui/button";
@@ -88,7 +88,7 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
                         <span className="font-medium">{step.title}</span>
                         <span className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">
                           {step.kind !== "TASK" ? <Pill tone={kindTone[step.kind]}>{KIND_LABELS[step.kind]}</Pill> : null}
-                          {step.isFleet ? <Pill tone="sky">Fleet</Pill> : null}
+                          {step.isFleet ? <Pill tone="sky">{FLEET_PILL_LABELS[step.fleetAction ?? "GENERIC"]}</Pill> : null}
                           {step.team ? <Pill>{step.team}</Pill> : null}
                           <span>{formatMinutes(step.plannedMinutes)}</span>
                           {step.assigneeName ? <span>· {step.assigneeName}</span> : null}

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { apiRequest } from "@/lib/api-client";
 import type { PlanStep } from "@/lib/plan-view";
-import { KIND_LABELS, STEP_KINDS, type StepKindName } from "@/lib/step-rules";
+import { FLEET_ACTION_LABELS, FLEET_ACTIONS, KIND_LABELS, STEP_KINDS, type FleetActionName, type StepKindName } from "@/lib/step-rules";
 import { Button } from "./ui/button";
 import { Dialog } from "./ui/dialog";
 import { Field, FormError, Select, TextArea, TextInput } from "./ui/field";
@@ -36,6 +36,7 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
     plannedMinutes: String(initial?.plannedMinutes ?? 15),
     kind: (initial?.kind ?? "TASK") as StepKindName,
     isFleet: initial?.isFleet ?? false,
+    fleetAction: (initial?.fleetAction ?? "GENERIC") as FleetActionName,
     predecessorIds: initial?.predecessorIds ?? defaultPredecessor,
   });
   const [filter, setFilter] = useState("");
@@ -53,6 +54,7 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
     const body = {
       ...form,
       assigneeId: form.assigneeId || null,
+      fleetAction: form.isFleet ? form.fleetAction : null,
       plannedMinutes: Number.isFinite(minutes) ? minutes : form.plannedMinutes,
       ...(initial ? { expectedVersion: initial.version } : {}),
     };
@@ -119,10 +121,25 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
           {(a) => <TextArea {...a} rows={3} className="font-mono" value={form.commands} onChange={(e) => set("commands", e.target.value)} />}
         </Field>
         <Field label="Verification" error={errors.verification}>{(a) => <TextInput {...a} value={form.verification} onChange={(e) => set("verification", e.target.value)} />}</Field>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={form.isFleet} onChange={(e) => set("isFleet", e.target.checked)} className="h-4 w-4" />
-          Fleet step (tracked per client)
-        </label>
+        <div className="grid gap-3 sm:grid-cols-2 sm:items-end">
+          <label className="flex min-h-11 items-center gap-2 text-sm">
+            <input type="checkbox" checked={form.isFleet} onChange={(e) => set("isFleet", e.target.checked)} className="h-4 w-4" />
+            Fleet step (tracked per client)
+          </label>
+          {form.isFleet ? (
+            <Field label="Each client needs" error={errors.fleetAction} hint="Decides the lines and commands the run's fleet panel offers.">
+              {(a) => (
+                <Select {...a} value={form.fleetAction} onChange={(e) => set("fleetAction", e.target.value as FleetActionName)}>
+                  {FLEET_ACTIONS.map((action) => (
+                    <option key={action} value={action}>
+                      {FLEET_ACTION_LABELS[action]}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+          ) : null}
+        </div>
         <fieldset>
           <legend className="text-sm font-medium text-slate-700 dark:text-slate-300">Predecessors</legend>
           <TextInput aria-label="Filter steps" placeholder="Filter steps…" value={filter} onChange={(e) => setFilter(e.target.value)} className="mt-1" />

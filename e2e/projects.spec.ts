@@ -119,6 +119,27 @@ test.describe("projects and the plan", () => {
     await expect(page.getByRole("listitem").filter({ hasText: step.title }).getByText("1 h 35 min")).toBeVisible();
   });
 
+  test("an admin makes a step a bp.conf fleet step; the plan shows it and the database holds the action", async ({ page, loginAs, createProject, db }) => {
+    const project = await createProject();
+    const step = project.step("3");
+    await loginAs(page, "ADMIN");
+    await page.goto(`/projects/${project.id}`);
+
+    await page.getByRole("button", { name: "Edit step 3", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit step 3" });
+    await expect(dialog.getByLabel("Each client needs")).toBeHidden();
+    await dialog.getByLabel("Fleet step (tracked per client)").check();
+    await dialog.getByLabel("Each client needs").selectOption({ label: "Update bp.conf SERVER lines" });
+    await dialog.getByRole("button", { name: "Save step" }).click();
+    await expect(dialog).toBeHidden();
+
+    await expect(page.getByRole("listitem").filter({ hasText: step.title }).getByText("Fleet · bp.conf", { exact: true })).toBeVisible();
+    expect(db.prepare(`SELECT isFleet, fleetAction FROM step WHERE id = ?`).get(step.id)).toEqual({ isFleet: 1, fleetAction: "UPDATE_BPCONF" });
+    // Reopened, the dialog shows the saved choice.
+    await page.getByRole("button", { name: "Edit step 3", exact: true }).click();
+    await expect(page.getByRole("dialog", { name: "Edit step 3" }).getByLabel("Each client needs")).toHaveValue("UPDATE_BPCONF");
+  });
+
   test("an operator's forged plan edit is refused with 403 and changes nothing", async ({ page, loginAs, createProject, db }) => {
     const project = await createProject();
     await loginAs(page, "OPERATOR");

@@ -1,6 +1,7 @@
 import "server-only";
 import { getProjectPlan } from "./projects";
 import { numberSteps } from "./step-numbering";
+import type { FleetActionName } from "./step-rules";
 
 /** The plan as small serialisable props for the plan editor and viewer. */
 export async function getPlanView(options: { projectId: string }) {
@@ -40,6 +41,7 @@ export async function getPlanView(options: { projectId: string }) {
         plannedMinutes: step.plannedMinutes,
         kind: step.kind,
         isFleet: step.isFleet,
+        fleetAction: step.fleetAction as FleetActionName | null,
         version: step.version,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
       })),

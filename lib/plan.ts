@@ -5,6 +5,7 @@ import { runTransaction } from "./db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
 import { findCycle } from "./graph";
 import { canEditPlan, type Actor } from "./permissions";
+import type { FleetActionName } from "./step-rules";
 import type { createStepInput, phaseInput, updatePhaseInput, updateStepInput } from "./validation";
 import type { z } from "zod";
 
@@ -14,7 +15,7 @@ function requirePlanEditor(actor: ActingUser) {
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit the plan.");
 }
 
-const stepSnapshot = (s: { title: string; phaseId: string; position: number; details: string; commands: string; verification: string; team: string; assigneeId: string | null; plannedMinutes: number; kind: string; isFleet: boolean }, predecessorIds: string[]) => ({
+const stepSnapshot = (s: { title: string; phaseId: string; position: number; details: string; commands: string; verification: string; team: string; assigneeId: string | null; plannedMinutes: number; kind: string; isFleet: boolean; fleetAction: string | null }, predecessorIds: string[]) => ({
   title: s.title,
   phaseId: s.phaseId,
   position: s.position,
@@ -26,6 +27,7 @@ const stepSnapshot = (s: { title: string; phaseId: string; position: number; det
   plannedMinutes: s.plannedMinutes,
   kind: s.kind,
   isFleet: s.isFleet,
+  fleetAction: s.fleetAction,
   predecessorIds,
 });
 
@@ -129,6 +131,18 @@ async function validateAssignee(tx: Tx, assigneeId: string | null | undefined) {
   if (!user || user.deactivatedAt) throw new ValidationError("Unknown assignee.", { assigneeId: ["Unknown or deactivated user."] });
 }
 
+/**
+ * A fleet step always has an action (GENERIC unless one is chosen, or kept from before); any
+ * other step has none, and asking for one is an error rather than silently dropped.
+ */
+function fleetActionFor(options: { isFleet: boolean; requested: FleetActionName | null | undefined; current: string | null }): FleetActionName | null {
+  if (!options.isFleet) {
+    if (options.requested) throw new ValidationError("Only a fleet step has a fleet action.", { fleetAction: ["Only a fleet step has a fleet action; tick “Fleet step” first."] });
+    return null;
+  }
+  return options.requested ?? (options.current as FleetActionName | null) ?? "GENERIC";
+}
+
 /** Removing a step that somebody already started or signed off would erase execution history. */
 async function assertNoStartedWork(tx: Tx, stepIds: string[]) {
   if (stepIds.length === 0) return;
@@ -146,9 +160,9 @@ export async function addStep(options: { actor: ActingUser; projectId: string; i
     const predecessorIds = await validatePredecessors(tx, { projectId: phase.projectId, stepId: null, predecessorIds: input.predecessorIds });
     await validateAssignee(tx, input.assigneeId);
     const last = await tx.step.findFirst({ where: { phaseId: phase.id }, orderBy: { position: "desc" }, select: { position: true } });
-    const { predecessorIds: _ignored, ...fields } = input;
+    const { predecessorIds: _ignored, fleetAction: _action, ...fields } = input;
     const step = await tx.step.create({
-      data: { ...fields, fleetAction: input.isFleet ? "GENERIC" : null, projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
+      data: { ...fields, fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
     });
     if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: step.id, predecessorId })) });
     // Active runs track the new step too, so it can be ticked without restarting the run.
@@ -177,7 +191,8 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
       ? await validatePredecessors(tx, { projectId: before.projectId, stepId: before.id, predecessorIds: input.predecessorIds })
       : beforePreds;
     await validateAssignee(tx, input.assigneeId);
-    const { predecessorIds: _p, expectedVersion: _v, ...fields } = input;
+    const { predecessorIds: _p, expectedVersion: _v, fleetAction: _a, ...fields } = input;
+    const fleetAction = fleetActionFor({ isFleet: input.isFleet ?? before.isFleet, requested: input.fleetAction, current: before.fleetAction });
     const movedPhase = input.phaseId !== undefined && input.phaseId !== before.phaseId;
     const position = movedPhase
       ? ((await tx.step.findFirst({ where: { phaseId: input.phaseId }, orderBy: { position: "desc" }, select: { position: true } }))?.position ?? 0) + 1
@@ -186,7 +201,7 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
       where: { id: before.id, version: before.version },
       data: {
         ...fields,
-        ...(input.isFleet !== undefined ? { fleetAction: input.isFleet ? (before.fleetAction ?? "GENERIC") : null } : {}),
+        fleetAction,
         position,
         version: { increment: 1 },
       },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_STEP_MINUTES } from "./validation";
-import { STEP_KINDS } from "./step-rules";
+import { FLEET_ACTIONS, STEP_KINDS } from "./step-rules";
 
 /**
  * A runbook as a portable, versioned document: built-in templates are written in it, saved
@@ -21,7 +21,7 @@ export const runbookStepSchema = z
     plannedMinutes: z.number().int().min(0).max(MAX_STEP_MINUTES),
     kind: z.enum(STEP_KINDS).default("TASK"),
     isFleet: z.boolean().default(false),
-    fleetAction: z.enum(["UPDATE_BPCONF", "CHECK_CONNECTIVITY", "GENERIC"]).nullable().default(null),
+    fleetAction: z.enum(FLEET_ACTIONS).nullable().default(null),
     predecessors: z.array(z.string()).default([]),
   })
   .strict();

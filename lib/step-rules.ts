@@ -9,6 +9,17 @@ export type StepKindName = (typeof STEP_KINDS)[number];
 export type RunModeName = "FORWARD" | "ROLLBACK";
 export type RunStatusName = "ACTIVE" | "COMPLETED" | "ROLLED_BACK" | "ABORTED";
 
+/** What a fleet step asks of each client: it decides the lines and commands its panel offers. */
+export const FLEET_ACTIONS = ["UPDATE_BPCONF", "CHECK_CONNECTIVITY", "GENERIC"] as const;
+export type FleetActionName = (typeof FLEET_ACTIONS)[number];
+export const FLEET_ACTION_LABELS: Record<FleetActionName, string> = {
+  UPDATE_BPCONF: "Update bp.conf SERVER lines",
+  CHECK_CONNECTIVITY: "Check connectivity",
+  GENERIC: "Other: tick each client",
+};
+/** Short form for badges next to a step's title. */
+export const FLEET_PILL_LABELS: Record<FleetActionName, string> = { UPDATE_BPCONF: "Fleet · bp.conf", CHECK_CONNECTIVITY: "Fleet · connectivity", GENERIC: "Fleet" };
+
 export const STEP_ACTIONS = ["start", "done", "skip", "fail"] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "./roles";
-import { STEP_ACTIONS, STEP_KINDS } from "./step-rules";
+import { FLEET_ACTIONS, STEP_ACTIONS, STEP_KINDS } from "./step-rules";
 import { IMPORTED_PLAN, isTemplateRef } from "./templates/ids";
 
 /**
@@ -116,6 +116,8 @@ export const stepFields = z
       .max(MAX_STEP_MINUTES, `A step can't be planned for more than ${MAX_STEP_MINUTES} minutes (24 h); split it.`),
     kind: z.enum(STEP_KINDS),
     isFleet: z.boolean().default(false),
+    /** Only for fleet steps; a fleet step without one is "GENERIC". */
+    fleetAction: z.enum(FLEET_ACTIONS, { error: "Choose what each client needs." }).nullable().default(null),
     predecessorIds: z.array(id).max(50, "Too many predecessors.").default([]),
   })
   .strict();

@@ -1,5 +1,5 @@
 import type { RunbookDocument } from "@/lib/runbook-document";
-import { KIND_LABELS } from "@/lib/step-rules";
+import { FLEET_PILL_LABELS, KIND_LABELS } from "@/lib/step-rules";
 import { formatMinutes } from "@/lib/time";
 import { Card } from "../ui/card";
 import { StepInstructions } from "../step-instructions";
@@ -7,7 +7,6 @@ import { Pill } from "../ui/status-badge";
 import { PhaseHeading } from "../phase-heading";
 
 const kindTone = { TASK: "slate", GATE: "violet", MILESTONE: "indigo", ROLLBACK: "amber" } as const;
-const FLEET_LABELS: Record<string, string> = { UPDATE_BPCONF: "Fleet · bp.conf", CHECK_CONNECTIVITY: "Fleet · connectivity", GENERIC: "Fleet" };
 
 /** A template's phases and steps, read-only: what a project created from it will contain. */
 export function TemplateOutline({ document }: { document: RunbookDocument }) {
@@ -28,7 +27,7 @@ export function TemplateOutline({ document }: { document: RunbookDocument }) {
                       <span className="font-medium">{step.title}</span>
                       <span className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">
                         {step.kind !== "TASK" ? <Pill tone={kindTone[step.kind]}>{KIND_LABELS[step.kind]}</Pill> : null}
-                        {step.isFleet ? <Pill tone="sky">{FLEET_LABELS[step.fleetAction ?? "GENERIC"]}</Pill> : null}
+                        {step.isFleet ? <Pill tone="sky">{FLEET_PILL_LABELS[step.fleetAction ?? "GENERIC"]}</Pill> : null}
                         {step.team ? <Pill>{step.team}</Pill> : null}
                         <span>{formatMinutes(step.plannedMinutes)}</span>
                         {step.predecessors.length ? <span>· after {step.predecessors.join(", ")}</span> : null}

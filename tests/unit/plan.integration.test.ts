@@ -214,6 +214,27 @@ describe("plan mutations", () => {
     expect(await lib.prisma.stepRun.count({ where: { stepId: late.id } })).toBe(0);
   });
 
+  it("a fleet step keeps the action chosen for it; a non-fleet step can't have one", async () => {
+    const { result: step } = await oneAuditEvent({ action: "step.create", entityType: "step" }, () => addStep({ title: "Push bp.conf", isFleet: true, fleetAction: "UPDATE_BPCONF" }));
+    expect(step.fleetAction).toBe("UPDATE_BPCONF");
+    // A fleet step with no choice is GENERIC; editing other fields keeps the action.
+    expect((await addStep({ title: "Tick each client", isFleet: true })).fleetAction).toBe("GENERIC");
+    await updateStep(step.id, { title: "Push bp.conf to every client" });
+    expect(await lib.prisma.step.findUniqueOrThrow({ where: { id: step.id } })).toMatchObject({ fleetAction: "UPDATE_BPCONF", title: "Push bp.conf to every client" });
+    const { before, after } = await oneAuditEvent({ action: "step.update", entityType: "step" }, () => updateStep(step.id, { fleetAction: "CHECK_CONNECTIVITY" }));
+    expect(await lib.prisma.step.findUniqueOrThrow({ where: { id: step.id } })).toMatchObject({ fleetAction: "CHECK_CONNECTIVITY", isFleet: true });
+    expect([before?.fleetAction, after?.fleetAction]).toEqual(["UPDATE_BPCONF", "CHECK_CONNECTIVITY"]);
+
+    const plain = await addStep({ title: "Not a fleet step" });
+    const error = await rejectedWithoutAudit(() => updateStep(plain.id, { fleetAction: "UPDATE_BPCONF" }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.fieldErrors?.fleetAction?.[0]).toMatch(/Only a fleet step has a fleet action/);
+    expect(await lib.prisma.step.findUniqueOrThrow({ where: { id: plain.id } })).toMatchObject({ isFleet: false, fleetAction: null, version: plain.version });
+    // Turning the fleet off clears the action.
+    await updateStep(step.id, { isFleet: false });
+    expect(await lib.prisma.step.findUniqueOrThrow({ where: { id: step.id } })).toMatchObject({ isFleet: false, fleetAction: null });
+  });
+
   it("the audit chain still verifies", async () => {
     expect(await lib.audit.verifyAuditChain()).toMatchObject({ ok: true, count: await lib.prisma.auditEvent.count() });
   });
