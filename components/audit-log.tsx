@@ -32,6 +32,7 @@ const ACTION_LABELS: Record<string, string> = {
   "gate.go": "Decided Go",
   "gate.no_go": "Decided No-Go",
   "fleet.import": "Imported clients",
+  "fleet.remove": "Removed clients",
   "fleet.update": "Updated a client",
   "fleet.bulk_update": "Updated clients in bulk",
   "plan.import": "Imported steps",

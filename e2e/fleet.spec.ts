@@ -119,6 +119,40 @@ test.describe("fleet steps", () => {
     expect((db.prepare(`SELECT count(*) AS n FROM fleet_client WHERE projectId = ?`).get(project.id) as { n: number }).n).toBe(2);
   });
 
+  test("an admin removes a mistaken client from the project page; one already ticked in a run stays", async ({ page, createProject, startRun, adminApi, loginAs, db }) => {
+    const project = await createProject();
+    const step = fleetStepOf(db, project);
+    const prefix = uniqueHost("fl4");
+    expect((await adminApi.post(`/api/projects/${project.id}/fleet/import`, { text: bpplclientsText(prefix, 3) })).status).toBe(200);
+    const run = await startRun(project.id, "REHEARSAL");
+    const ticked = db
+      .prepare(`SELECT r.id, r.version FROM fleet_client_run r JOIN fleet_client c ON c.id = r.clientId WHERE r.runId = ? AND r.stepId = ? AND c.hostname = ?`)
+      .get(run.id, step.id, `${prefix}-0002`) as { id: string; version: number };
+    const tick = await adminApi.post(`/api/runs/${run.id}/fleet/${step.id}`, { status: "UPDATED", selection: { kind: "ids", items: [ticked] } });
+    expect(tick.status, JSON.stringify(tick.body)).toBe(200);
+
+    await loginAs(page, "ADMIN");
+    await page.goto(`/projects/${project.id}`);
+    const section = page.getByRole("region", { name: "Backup clients" });
+    await section.getByRole("button", { name: `Remove ${prefix}-0001` }).click();
+    const confirm = page.getByRole("dialog", { name: `Remove ${prefix}-0001?` });
+    await confirm.getByRole("button", { name: "Remove client" }).click();
+    await expect(confirm).toBeHidden();
+    await expect(section.getByRole("status")).toHaveText(`Removed ${prefix}-0001 from the project and from the fleet steps of its runs.`);
+    await expect(section.getByRole("cell", { name: `${prefix}-0001`, exact: true })).toBeHidden();
+    await expect(section.getByText("2 clients ·")).toBeVisible();
+    const hosts = () => (db.prepare(`SELECT hostname FROM fleet_client WHERE projectId = ? ORDER BY hostname`).all(project.id) as { hostname: string }[]).map((r) => r.hostname);
+    expect(hosts()).toEqual([`${prefix}-0002`, `${prefix}-0003`]);
+    expect(auditCount(db, { action: "fleet.remove", projectId: project.id })).toBe(1);
+
+    await section.getByRole("button", { name: `Remove ${prefix}-0002` }).click();
+    const refused = page.getByRole("dialog", { name: `Remove ${prefix}-0002?` });
+    await refused.getByRole("button", { name: "Remove client" }).click();
+    await expect(refused.getByRole("alert")).toHaveText(`${prefix}-0002 was already ticked in "Rehearsal 1", so it can't be removed. Nothing was removed.`);
+    expect(hosts()).toEqual([`${prefix}-0002`, `${prefix}-0003`]);
+    expect(auditCount(db, { action: "fleet.remove", projectId: project.id })).toBe(1);
+  });
+
   test("viewers see the counts but no bulk actions; operators can't import", async ({ page, createProject, startRun, adminApi, apiAs, loginAs, db }) => {
     const project = await createProject();
     const step = fleetStepOf(db, project);

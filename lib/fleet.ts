@@ -34,6 +34,12 @@ export const importFleetInput = z
   })
   .strict();
 
+export const removeFleetClientsInput = z
+  .object({
+    clientIds: z.array(id).min(1, "Choose at least one client.").max(ID_CHUNK, `Remove at most ${ID_CHUNK.toLocaleString("en-GB")} clients at a time.`),
+  })
+  .strict();
+
 const statusFilter = z.enum(["ALL", ...FLEET_STATUSES]);
 const search = z.string().trim().max(253, "Too long.");
 
@@ -184,6 +190,39 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
 }
 
 // ---------------------------------------------------------------- project clients
+
+/**
+ * Removes clients from the project (a mistyped host name, a decommissioned server), with their
+ * rows in runs. A client somebody already ticked in any run can't be removed: that would erase
+ * execution history. All or nothing, one audit event naming the host names.
+ */
+export async function removeFleetClients(options: { actor: ActingUser; projectId: string; input: z.infer<typeof removeFleetClientsInput> }): Promise<{ removed: number; clientCount: number }> {
+  const { actor } = options;
+  if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can remove clients.");
+  const clientIds = [...new Set(options.input.clientIds)];
+  return runTransaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
+    if (!project) throw new NotFoundError("Project");
+    // Only this project's clients: an id from another project counts as not found.
+    const clients = await tx.fleetClient.findMany({ where: { id: { in: clientIds }, projectId: project.id }, select: { id: true, hostname: true }, orderBy: { hostname: "asc" } });
+    if (clients.length !== clientIds.length) throw new NotFoundError("Client");
+    // Ever ticked: a client set back to pending still has a history (its version moved on).
+    const worked = await tx.fleetClientRun.findFirst({ where: { clientId: { in: clientIds }, OR: [{ status: { not: "PENDING" } }, { version: { gt: 1 } }] }, select: { client: { select: { hostname: true } }, run: { select: { name: true } } } });
+    if (worked) throw new ConflictError(`${worked.client.hostname} was already ticked in "${worked.run.name}", so it can't be removed. Nothing was removed.`);
+    const before = await tx.fleetClient.count({ where: { projectId: project.id } });
+    const { count } = await tx.fleetClient.deleteMany({ where: { id: { in: clientIds }, projectId: project.id } });
+    await appendAuditEvent(tx, {
+      actor,
+      projectId: project.id,
+      action: "fleet.remove",
+      entityType: "project",
+      entityId: project.id,
+      before: { clientCount: before },
+      after: { clientCount: before - count, removed: clients.map((c) => c.hostname) },
+    });
+    return { removed: count, clientCount: before - count };
+  });
+}
 
 /** The project's clients, a page at a time, by host name. */
 export async function listFleetClients(options: { actor: Actor; projectId: string; query: z.infer<typeof fleetClientsQuery> }) {

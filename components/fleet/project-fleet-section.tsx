@@ -1,8 +1,10 @@
 "use client";
 import { useEffect, useId, useState } from "react";
+import { apiRequest } from "@/lib/api-client";
 import type { FleetClientsPage, FleetImportResult } from "@/lib/fleet";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
+import { Dialog } from "../ui/dialog";
 import { Field, FormError, TextInput } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { formatCount, getJson } from "./fleet-api";
@@ -29,6 +31,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
   const [error, setError] = useState<string | null>(null);
   const [importOpen, setImportOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<{ id: string; hostname: string } | null>(null);
   const headingId = useId();
 
   useEffect(() => {
@@ -62,6 +65,12 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
     setNotice(
       `Imported ${formatCount(result.imported)} client${result.imported === 1 ? "" : "s"}${result.runRowsCreated > 0 ? `; they were added to the fleet steps of the active run${result.runRowsCreated > result.imported ? "s" : ""}` : ""}.`,
     );
+    setReload((n) => n + 1);
+  }
+
+  function removed(hostname: string) {
+    setRemoving(null);
+    setNotice(`Removed ${hostname} from the project and from the fleet steps of its runs.`);
     setReload((n) => n + 1);
   }
 
@@ -123,9 +132,14 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
                   <th scope="col" className="py-1 pr-3">
                     Policy
                   </th>
-                  <th scope="col" className="hidden py-1 md:table-cell">
+                  <th scope="col" className="hidden py-1 pr-3 md:table-cell">
                     Owner
                   </th>
+                  {canEdit ? (
+                    <th scope="col" className="py-1">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
@@ -137,7 +151,14 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
                     </td>
                     <td className="hidden py-1.5 pr-3 text-xs sm:table-cell">{c.hardware || "—"}</td>
                     <td className="py-1.5 pr-3 text-xs">{c.policy || "—"}</td>
-                    <td className="hidden py-1.5 text-xs md:table-cell">{c.owner || "—"}</td>
+                    <td className="hidden py-1.5 pr-3 text-xs md:table-cell">{c.owner || "—"}</td>
+                    {canEdit ? (
+                      <td className="py-1 text-right">
+                        <Button size="sm" variant="ghost" aria-label={`Remove ${c.hostname}`} onClick={() => setRemoving({ id: c.id, hostname: c.hostname })}>
+                          Remove
+                        </Button>
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -148,6 +169,42 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
       ) : null}
 
       {canEdit ? <ImportClientsDialog projectId={projectId} open={importOpen} onClose={() => setImportOpen(false)} onImported={imported} /> : null}
+      {canEdit && removing ? <RemoveClientDialog projectId={projectId} client={removing} onClose={() => setRemoving(null)} onRemoved={removed} /> : null}
     </Card>
+  );
+}
+
+/** Confirms removing one client; a refusal (already ticked in a run) keeps the dialog open with the reason. */
+function RemoveClientDialog({ projectId, client, onClose, onRemoved }: { projectId: string; client: { id: string; hostname: string }; onClose: () => void; onRemoved: (hostname: string) => void }) {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function remove() {
+    setPending(true);
+    setError(null);
+    const result = await apiRequest("POST", `/api/projects/${projectId}/fleet/remove`, { clientIds: [client.id] });
+    setPending(false);
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    onRemoved(client.hostname);
+  }
+  return (
+    <Dialog open onClose={onClose} title={`Remove ${client.hostname}?`}>
+      <div className="space-y-4">
+        <FormError message={error} />
+        <p className="text-sm">
+          <span className="font-mono">{client.hostname}</span> leaves the project and the fleet steps of its runs. A client that was already ticked in a run can&apos;t be removed, so the record stays complete.
+        </p>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button variant="danger" onClick={remove} disabled={pending}>
+            {pending ? "Removing…" : "Remove client"}
+          </Button>
+        </div>
+      </div>
+    </Dialog>
   );
 }

@@ -218,3 +218,44 @@ describe("ticking clients", () => {
     await expect(attempt).rejects.toThrow("This run has ended; its record can't be changed.");
   });
 });
+
+describe("removing clients", () => {
+  it("an untouched client goes, with its run rows, in one audit event naming it", async () => {
+    await lib.fleet.importFleetClients({ actor: admin, projectId, input: { text: "hostname\ntypo-hots-01\ntypo-hots-02", format: "auto", dryRun: false } });
+    const typos = await lib.db.prisma.fleetClient.findMany({ where: { projectId, hostname: { startsWith: "typo-" } }, orderBy: { hostname: "asc" } });
+    expect(await lib.db.prisma.fleetClientRun.count({ where: { clientId: { in: typos.map((c) => c.id) } } })).toBeGreaterThan(0);
+    const auditBefore = await lib.db.prisma.auditEvent.count();
+    const before = await lib.db.prisma.fleetClient.count({ where: { projectId } });
+
+    const result = await lib.fleet.removeFleetClients({ actor: admin, projectId, input: { clientIds: typos.map((c) => c.id) } });
+
+    expect(result).toEqual({ removed: 2, clientCount: before - 2 });
+    expect(await lib.db.prisma.fleetClient.count({ where: { id: { in: typos.map((c) => c.id) } } })).toBe(0);
+    expect(await lib.db.prisma.fleetClientRun.count({ where: { clientId: { in: typos.map((c) => c.id) } } })).toBe(0);
+    const events = await lib.db.prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, skip: auditBefore });
+    expect(events.map((e) => e.action)).toEqual(["fleet.remove"]);
+    expect(JSON.parse(events[0].after)).toEqual({ clientCount: before - 2, removed: ["typo-hots-01", "typo-hots-02"] });
+  });
+
+  it("a client ticked in a run (even if set back to pending) can't be removed; nothing is", async () => {
+    const ticked = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, version: { gt: 1 } }, include: { client: true } });
+    const untouched = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, version: 1 } });
+    const count = await lib.db.prisma.fleetClient.count({ where: { projectId } });
+    const auditBefore = await lib.db.prisma.auditEvent.count();
+    const attempt = lib.fleet.removeFleetClients({ actor: admin, projectId, input: { clientIds: [untouched.clientId, ticked.clientId] } });
+    await expect(attempt).rejects.toMatchObject({ status: 409, message: expect.stringContaining(`${ticked.client.hostname} was already ticked in`) });
+    expect(await lib.db.prisma.fleetClient.count({ where: { projectId } })).toBe(count);
+    expect(await lib.db.prisma.auditEvent.count()).toBe(auditBefore);
+  });
+
+  it("only admins remove clients, and only their project's", async () => {
+    const client = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, version: 1 } });
+    await expect(lib.fleet.removeFleetClients({ actor: operator, projectId, input: { clientIds: [client.clientId] } })).rejects.toMatchObject({ status: 403 });
+    const otherProject = await lib.projects.createProject({
+      actor: admin,
+      input: { name: "Other fleet", description: "", sourceHost: "a", targetHost: "b", product: "NetBackup", hostnameStrategy: "KEEP", mediaServers: [], timezone: "UTC", windowStart: new Date(), windowEnd: new Date(Date.now() + 3_600_000), template: "empty" },
+    });
+    await expect(lib.fleet.removeFleetClients({ actor: admin, projectId: otherProject.id, input: { clientIds: [client.clientId] } })).rejects.toMatchObject({ status: 404 });
+    expect(await lib.db.prisma.fleetClient.count({ where: { id: client.clientId } })).toBe(1);
+  });
+});
