@@ -140,7 +140,8 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
             </Field>
           ) : null}
         </div>
-        <fieldset>
+        {/* A fieldset is min-content wide by default: long step titles would push it off a phone. */}
+        <fieldset className="min-w-0">
           <legend className="text-sm font-medium text-slate-700 dark:text-slate-300">Predecessors</legend>
           <TextInput aria-label="Filter steps" placeholder="Filter steps…" value={filter} onChange={(e) => setFilter(e.target.value)} className="mt-1" />
           <div className="mt-2 max-h-48 overflow-y-auto rounded-md ring-1 ring-slate-200 dark:ring-slate-800">

@@ -145,7 +145,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
               <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
                 {data.clients.map((c) => (
                   <tr key={c.id}>
-                    <td className="py-1.5 pr-3 font-mono text-[13px]">{c.hostname}</td>
+                    <td className="whitespace-nowrap py-1.5 pr-3 font-mono text-[13px]">{c.hostname}</td>
                     <td className="py-1.5 pr-3">
                       <Pill tone={c.osFamily === "WINDOWS" ? "sky" : "slate"}>{c.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</Pill> <span className="text-xs text-slate-500">{c.os}</span>
                     </td>
