@@ -177,8 +177,15 @@ describe("createStepInput", () => {
       team: "",
       assigneeId: null,
       isFleet: false,
+      fleetAction: null,
       predecessorIds: [],
     });
+  });
+
+  it("a fleet action must be one of the known ones", () => {
+    const parsed = createStepInput.safeParse({ ...validStep, isFleet: true, fleetAction: "REBOOT" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ["fleetAction"], message: "Choose what each client needs." });
   });
 
   it("coerces numeric strings for planned minutes (form input)", () => {
