@@ -89,6 +89,45 @@ test.describe("fleet steps", () => {
     expect(auditCount(db, { action: "fleet.update", runId: run.id })).toBe(1);
   });
 
+  test("a client ticked without a connection waits in the queue and is applied once when it is back", async ({ page, context, createProject, startRun, adminApi, loginAs, db }) => {
+    const project = await createProject();
+    const step = fleetStepOf(db, project);
+    const prefix = uniqueHost("fl5");
+    expect((await adminApi.post(`/api/projects/${project.id}/fleet/import`, { text: bpplclientsText(prefix, 6) })).status).toBe(200);
+    const run = await startRun(project.id, "REHEARSAL");
+    const operator = await loginAs(page, "OPERATOR");
+    const board = new RunBoard(page, project.id, run.id);
+    await board.goto();
+    const panel = fleetPanel(board, step);
+    await panel.getByRole("button", { name: "Show clients" }).click();
+    const host = `${prefix}-0003`;
+    const rowState = () =>
+      db.prepare(`SELECT r.status, r.version, r.updatedById FROM fleet_client_run r JOIN fleet_client c ON c.id = r.clientId WHERE r.runId = ? AND c.hostname = ?`).get(run.id, host) as { status: string; version: number; updatedById: string | null };
+
+    await context.setOffline(true);
+    await expect(page.getByText("Offline — actions are queued")).toBeVisible();
+    await panel.getByRole("button", { name: `Mark ${host} updated` }).click();
+    await expect(panel.getByRole("status")).toHaveText(`No connection: ${host} marked updated is queued and will be sent when the connection is back.`);
+    const row = panel.locator(`tr[data-hostname="${host}"]`);
+    await expect(row.getByText("tick queued (offline)")).toBeVisible();
+    // A queued client offers no second tick.
+    await expect(row.getByRole("button", { name: `Mark ${host} verified` })).toHaveCount(0);
+    const queue = (await page.evaluate((key) => JSON.parse(window.localStorage.getItem(key) ?? "[]"), `runsheet:queue:${run.id}`)) as { kind: string; stepId: string; status: string; hostnames: string[] }[];
+    expect(queue.map((q) => [q.kind, q.stepId, q.status, q.hostnames])).toEqual([["fleet", step.id, "UPDATED", [host]]]);
+    expect(rowState()).toMatchObject({ status: "PENDING", version: 1 });
+
+    const flushed = page.waitForResponse((r) => r.url().endsWith(`/api/runs/${run.id}/fleet/${step.id}`) && r.request().method() === "POST" && r.status() === 200);
+    await context.setOffline(false);
+    await flushed;
+    await expect.poll(() => page.evaluate((key) => window.localStorage.getItem(key), `runsheet:queue:${run.id}`)).toBeNull();
+    await expect(row.getByText("tick queued (offline)")).toHaveCount(0);
+    await expect(row).toHaveAttribute("data-status", "UPDATED");
+    expect(rowState()).toEqual({ status: "UPDATED", version: 2, updatedById: operator.id });
+    expect(auditCount(db, { action: "fleet.update", runId: run.id })).toBe(1);
+    const offline = db.prepare(`SELECT json_extract("after", '$.offline') AS offline FROM audit_event WHERE action = 'fleet.update' AND runId = ?`).get(run.id);
+    expect(offline).toEqual({ offline: 1 });
+  });
+
   test("the project page imports a pasted client list after a clean check, and refuses one with errors", async ({ page, createProject, loginAs, db }) => {
     const project = await createProject();
     await loginAs(page, "ADMIN");

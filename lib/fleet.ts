@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { formatLineError, parseClientList, type ClientLineError } from "./fleet-parse";
 import { canEditPlan, canUpdateFleet, canViewProjects, type Actor } from "./permissions";
 import { formatInZone } from "./time";
-import { fieldErrorsOf, id } from "./validation";
+import { fieldErrorsOf, id, idempotencyKeyField, occurredAtField } from "./validation";
 
 type ActingUser = Actor & { name: string };
 
@@ -84,6 +84,9 @@ export const fleetUpdateInput = z
         })
         .strict(),
     ]),
+    idempotencyKey: idempotencyKeyField,
+    /** When the operator ticked, if the tick waited in the offline queue: recorded in the audit. */
+    occurredAt: occurredAtField,
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -372,6 +375,8 @@ export interface FleetUpdateResult {
   updated: number;
   unchanged: number;
   counts: Awaited<ReturnType<typeof countByStatus>>;
+  /** The same idempotency key was applied before: this is that answer, nothing changed now. */
+  replayed?: boolean;
 }
 
 /**
@@ -383,7 +388,12 @@ export interface FleetUpdateResult {
 export async function updateFleetClients(options: { actor: ActingUser; runId: string; stepId: string; input: z.infer<typeof fleetUpdateInput> }): Promise<FleetUpdateResult> {
   const { actor, input } = options;
   if (!canUpdateFleet(actor)) throw new ForbiddenError("Your role can't update fleet clients.");
-  return runTransaction(async (tx) => {
+  return runTransaction(async (tx): Promise<FleetUpdateResult> => {
+    if (input.idempotencyKey) {
+      const seen = await tx.idempotencyKey.findUnique({ where: { key: input.idempotencyKey } });
+      if (seen && seen.userId !== actor.id) throw new ConflictError("That idempotency key belongs to another user.");
+      if (seen) return { ...(JSON.parse(seen.response) as FleetUpdateResult), replayed: true };
+    }
     const { run, step } = await loadFleetStep(tx, options);
     if (run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
     const selectRow = { id: true, status: true, reason: true, version: true, clientId: true, updatedAt: true, client: { select: { hostname: true } }, updatedBy: { select: { name: true } } } as const;
@@ -434,6 +444,9 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
 
     if (changing.length > 0) {
       const single = selection.kind === "ids" && selection.items.length === 1;
+      // A tick that waited in the offline queue keeps its tap time in the record (not in the row:
+      // the row's time is when the server applied it).
+      const offline = input.occurredAt ? { offline: true, tappedAt: input.occurredAt } : {};
       const statusBefore: Record<string, number> = {};
       for (const r of changing) statusBefore[r.status] = (statusBefore[r.status] ?? 0) + 1;
       await appendAuditEvent(
@@ -448,7 +461,7 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
               entityId: changing[0].id,
               before: { status: changing[0].status, reason: changing[0].reason, version: changing[0].version },
               // Key order is display order in the audit log's one-line summary.
-              after: { stepTitle: step.title, hostname: changing[0].client.hostname, status: input.status, reason, version: changing[0].version + 1, clientId: changing[0].clientId },
+              after: { stepTitle: step.title, hostname: changing[0].client.hostname, status: input.status, reason, version: changing[0].version + 1, clientId: changing[0].clientId, ...offline },
             }
           : {
               actor,
@@ -465,12 +478,15 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
                 ...(reason ? { reason } : {}),
                 hostnames: changing.map((r) => r.client.hostname),
                 clientIds: changing.map((r) => r.clientId),
+                ...offline,
               },
             },
       );
     }
     const counts = await countByStatus(tx, { runId: run.id, stepId: step.id });
-    return { status: input.status, updated, unchanged: rows.length - changing.length, counts };
+    const result: FleetUpdateResult = { status: input.status, updated, unchanged: rows.length - changing.length, counts };
+    if (input.idempotencyKey) await tx.idempotencyKey.create({ data: { key: input.idempotencyKey, userId: actor.id, runId: run.id, response: JSON.stringify(result) } });
+    return result;
   });
 }
 

@@ -36,6 +36,10 @@ const MAX_WINDOW_DAYS = 14;
 export const MAX_STEP_MINUTES = 24 * 60;
 
 const isoDate = z.coerce.date({ error: "Not a valid date and time." });
+/** Set by the offline queue so a retried request is applied once. */
+export const idempotencyKeyField = z.string().trim().min(8).max(100).optional();
+/** When the operator actually tapped (offline queue); the server bounds it. */
+export const occurredAtField = isoDate.optional();
 
 export const projectFields = z
   .object({
@@ -136,10 +140,8 @@ export const stepActionInput = z
     reason: text("Reason", 2000).default(""),
     /** The version the operator saw; a mismatch means someone else acted first. */
     expectedVersion: z.number().int().positive().optional(),
-    /** Set by the offline queue so a retried action is applied once. */
-    idempotencyKey: z.string().trim().min(8).max(100).optional(),
-    /** When the operator actually tapped the button (offline queue), bounded by the server. */
-    occurredAt: isoDate.optional(),
+    idempotencyKey: idempotencyKeyField,
+    occurredAt: occurredAtField,
   })
   .strict();
 
@@ -148,7 +150,7 @@ export const gateDecisionInput = z
     decision: z.enum(["GO", "NO_GO"]),
     note: requiredText("A note", 2000),
     expectedVersion: z.number().int().positive().optional(),
-    idempotencyKey: z.string().trim().min(8).max(100).optional(),
+    idempotencyKey: idempotencyKeyField,
   })
   .strict();
 

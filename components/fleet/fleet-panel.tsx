@@ -1,6 +1,6 @@
 "use client";
-import { useEffect, useMemo, useState } from "react";
-import { apiRequest } from "@/lib/api-client";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { apiRequest, type ApiError } from "@/lib/api-client";
 import { bpconfCommandsFor, connectivityCommandsFor } from "@/lib/bpconf";
 import type { FleetStatusName, FleetStepRow, FleetStepView, FleetUpdateRequest, FleetUpdateResult } from "@/lib/fleet";
 import { Button } from "../ui/button";
@@ -13,6 +13,7 @@ import { BpconfBlock } from "./bpconf-block";
 import { formatCount, getJson } from "./fleet-api";
 import { FLEET_BAR_COLORS, FLEET_STATUS_LABELS, FLEET_STATUSES, FleetStatusBadge } from "./fleet-status";
 import { Pager } from "../ui/pager";
+import type { ActionOutcome, QueuedFleetUpdate } from "../run/offline-queue";
 
 const PAGE_SIZE = 100;
 
@@ -30,7 +31,14 @@ type Selection =
 
 const NONE: Selection = { kind: "none" };
 
-export interface FleetPanelProps {
+/** The run page's offline queue: ticks of clients by id wait there when the connection is gone. */
+export interface FleetQueueProps {
+  /** Ticks of this step waiting to be sent. */
+  queued?: QueuedFleetUpdate[];
+  submit?: (update: { status: FleetStatusName; reason: string; items: { id: string; version: number }[]; hostnames: string[] }) => Promise<ActionOutcome>;
+}
+
+export interface FleetPanelProps extends FleetQueueProps {
   runId: string;
   stepId: string;
   /** canUpdateFleet(user): operators and admins tick clients. The panel also checks that the run is active. */
@@ -46,7 +54,7 @@ export interface FleetPanelProps {
  * a server-paginated table with a status filter, host-name search, bulk select across pages and
  * bulk ticks. Fetches its own data, so the run page's props stay small with 5,000 clients.
  */
-export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaultOpen = false }: FleetPanelProps) {
+export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaultOpen = false, queued = [], submit }: FleetPanelProps) {
   const [open, setOpen] = useState(defaultOpen);
   const [status, setStatus] = useState<StatusFilter>("ALL");
   const [search, setSearch] = useState("");
@@ -59,6 +67,8 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** The notice says a tick is waiting for the connection, not that it was applied. */
+  const [noticeQueued, setNoticeQueued] = useState(false);
   const [failDialog, setFailDialog] = useState<{ row: FleetStepRow | null } | null>(null);
 
   // Search as you type, without a request per keystroke.
@@ -95,6 +105,19 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
   const counts = data?.counts ?? { PENDING: 0, UPDATED: 0, VERIFIED: 0, FAILED: 0, total: 0 };
   const canAct = canUpdate && data?.run.status === "ACTIVE";
   const rows = open ? (data?.rows ?? []) : [];
+  // Host names of every row seen, so a queued tick of a selection spanning pages can be named.
+  const hostnames = useRef(new Map<string, string>());
+  for (const row of data?.rows ?? []) hostnames.current.set(row.id, row.hostname);
+  const hostnameById = hostnames.current;
+  // A client with a tick waiting in the offline queue offers no second tick until it is sent.
+  const queuedIds = useMemo(() => new Set(queued.flatMap((item) => item.items.map((i) => i.id))), [queued]);
+  // Once the queue has been sent, "is queued" is no longer true: drop it and show the new state.
+  useEffect(() => {
+    if (!noticeQueued || queued.length > 0) return;
+    setNotice(null);
+    setNoticeQueued(false);
+    setReload((n) => n + 1);
+  }, [queued.length, noticeQueued]);
   const selectedCount = selection.kind === "ids" ? selection.items.size : selection.kind === "filter" ? selection.matching - selection.excluded.size : 0;
   const isSelected = (row: FleetStepRow) => (selection.kind === "ids" ? selection.items.has(row.id) : selection.kind === "filter" ? !selection.excluded.has(row.id) : false);
   const pageAllSelected = rows.length > 0 && rows.every(isSelected);
@@ -172,22 +195,39 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
     setBusy(true);
     setError(null);
     setNotice(null);
-    const result = await apiRequest<FleetUpdateResult>("POST", `/api/runs/${runId}/fleet/${stepId}`, body);
+    const label = FLEET_STATUS_LABELS[target].toLowerCase();
+    // Ticks by id go through the run page's offline queue: without a connection they wait there.
+    // "All matching this filter" needs the server's view of the filter, so it needs a connection.
+    const ids = body.selection.kind === "ids" ? body.selection.items : null;
+    const result: { ok: true; queued: boolean; data?: FleetUpdateResult } | { ok: false; error: ApiError } =
+      ids && submit
+        ? await submit({ status: target, reason: body.reason ?? "", items: ids, hostnames: ids.map((item) => hostnameById.get(item.id) ?? item.id) }).then((outcome) =>
+            outcome.ok ? { ok: true as const, queued: outcome.queued, data: outcome.data as FleetUpdateResult | undefined } : { ok: false as const, error: outcome.error! },
+          )
+        : await apiRequest<FleetUpdateResult>("POST", `/api/runs/${runId}/fleet/${stepId}`, body).then((r) => (r.ok ? { ok: true as const, queued: false, data: r.data } : r));
     setBusy(false);
     if (!options.row) setSelection(NONE);
+    if (result.ok && result.queued) {
+      const what = options.row ? options.row.hostname : `${formatCount(ids!.length)} client${ids!.length === 1 ? "" : "s"}`;
+      setNoticeQueued(true);
+      setNotice(`No connection: ${what} ${target === "PENDING" ? "back to pending" : `marked ${label}`} is queued and will be sent when the connection is back.`);
+      return null;
+    }
     setReload((n) => n + 1);
     if (!result.ok) {
       const message = result.error.fieldErrors.reason?.join(" ") ?? result.error.message;
       setError(message);
       return message;
     }
-    setData((current) => (current ? { ...current, counts: result.data.counts } : current));
-    const label = FLEET_STATUS_LABELS[target].toLowerCase();
-    const what = options.row ? options.row.hostname : `${formatCount(result.data.updated)} client${result.data.updated === 1 ? "" : "s"}`;
+    if (!result.data) return null;
+    const applied = result.data;
+    setData((current) => (current ? { ...current, counts: applied.counts } : current));
+    const what = options.row ? options.row.hostname : `${formatCount(applied.updated)} client${applied.updated === 1 ? "" : "s"}`;
+    setNoticeQueued(false);
     setNotice(
       target === "PENDING"
         ? `${what} back to pending.`
-        : `Marked ${what} ${label}.${result.data.unchanged > 0 ? ` ${formatCount(result.data.unchanged)} already were.` : ""}`,
+        : `Marked ${what} ${label}.${applied.unchanged > 0 ? ` ${formatCount(applied.unchanged)} already were.` : ""}`,
     );
     return null;
   }
@@ -205,6 +245,11 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h4 className="text-sm font-semibold">
           Fleet: {formatCount(counts.total)} client{counts.total === 1 ? "" : "s"}
+          {queued.length > 0 ? (
+            <span className="ml-2 align-middle">
+              <Pill tone="amber">{`${queued.length} tick${queued.length === 1 ? "" : "s"} queued`}</Pill>
+            </span>
+          ) : null}
         </h4>
         <span className="text-xs text-slate-600 dark:text-slate-400">
           {formatCount(done)} of {formatCount(counts.total)} done ({percentDone}%)
@@ -247,7 +292,10 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
       {data.bpconf ? <BpconfBlock plan={data.bpconf} /> : null}
 
       {notice ? (
-        <p role="status" className="mt-2 rounded bg-emerald-50 px-2 py-1 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">
+        <p
+          role="status"
+          className={`mt-2 rounded px-2 py-1 text-sm ${noticeQueued ? "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-100" : "bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100"}`}
+        >
           {notice}
         </p>
       ) : null}
@@ -362,7 +410,7 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                       <tr key={row.id} data-hostname={row.hostname} data-status={row.status}>
                         {canAct ? (
                           <td className="py-1.5 pr-2">
-                            <input type="checkbox" aria-label={`Select ${row.hostname}`} checked={isSelected(row)} onChange={() => toggleRow(row)} disabled={busy} className="size-4" />
+                            <input type="checkbox" aria-label={`Select ${row.hostname}`} checked={isSelected(row)} onChange={() => toggleRow(row)} disabled={busy || queuedIds.has(row.id)} className="size-4" />
                           </td>
                         ) : null}
                         <td className="py-1.5 pr-2 font-mono text-[13px]">
@@ -374,6 +422,11 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                         </td>
                         <td className="py-1.5 pr-2">
                           <FleetStatusBadge status={row.status} />
+                          {queuedIds.has(row.id) ? (
+                            <div className="mt-0.5">
+                              <Pill tone="amber">tick queued (offline)</Pill>
+                            </div>
+                          ) : null}
                           {row.reason ? <div className="mt-0.5 max-w-56 text-xs break-words text-rose-700 dark:text-rose-300">{row.reason}</div> : null}
                         </td>
                         <td className="hidden py-1.5 pr-2 text-xs text-slate-600 md:table-cell dark:text-slate-400">
@@ -388,7 +441,7 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                         <td className="py-1.5 text-right whitespace-nowrap">
                           <span className="inline-flex flex-wrap justify-end gap-1">
                             {commandFor ? <CopyButton text={commandFor(row)} label="Copy cmd" className="min-h-7 px-2 py-1" /> : null}
-                            {canAct ? <RowActions row={row} busy={busy} onApply={(target) => void apply(target, { row })} onFail={() => setFailDialog({ row })} /> : null}
+                            {canAct && !queuedIds.has(row.id) ? <RowActions row={row} busy={busy} onApply={(target) => void apply(target, { row })} onFail={() => setFailDialog({ row })} /> : null}
                           </span>
                         </td>
                       </tr>

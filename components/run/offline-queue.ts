@@ -1,15 +1,19 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { apiRequest, isNetworkError, type ApiError } from "@/lib/api-client";
+import type { FleetStatusName } from "@/lib/fleet";
 import type { StepAction } from "@/lib/step-rules";
 
 /**
- * Start/Done/Skip/Fail that couldn't reach the server (bad Wi-Fi on the data-center floor) wait
- * here, in localStorage so they survive a reload, with the time the operator tapped. They are
- * sent in order when the connection is back. Every action carries an idempotency key, so a
- * request that did reach the server before the connection dropped is never applied twice.
+ * Start/Done/Skip/Fail and fleet-client ticks that couldn't reach the server (bad Wi-Fi on the
+ * data-center floor) wait here, in localStorage so they survive a reload, with the time the
+ * operator tapped. They are sent in order when the connection is back. Every item carries an
+ * idempotency key, so a request that did reach the server before the connection dropped is
+ * never applied twice.
  */
-export interface QueuedAction {
+export interface QueuedStepAction {
+  /** Absent in items queued before fleet ticks could queue. */
+  kind?: "step";
   key: string;
   stepId: string;
   stepNumber: string;
@@ -19,10 +23,30 @@ export interface QueuedAction {
   occurredAt: string;
 }
 
+/** Clients ticked by id, with the version each showed (a "matching this filter" tick needs a connection). */
+export interface QueuedFleetUpdate {
+  kind: "fleet";
+  key: string;
+  stepId: string;
+  stepNumber: string;
+  status: FleetStatusName;
+  reason: string;
+  items: { id: string; version: number }[];
+  hostnames: string[];
+  occurredAt: string;
+}
+
+export type QueuedAction = QueuedStepAction | QueuedFleetUpdate;
+type NewItem = Omit<QueuedStepAction, "key" | "occurredAt"> | Omit<QueuedFleetUpdate, "key" | "occurredAt">;
+
+export const isFleetItem = (item: QueuedAction): item is QueuedFleetUpdate => item.kind === "fleet";
+
 export interface ActionOutcome {
   ok: boolean;
   queued: boolean;
   error?: ApiError;
+  /** The server's answer, when the request was sent now. */
+  data?: unknown;
 }
 
 const storageKey = (runId: string) => `runsheet:queue:${runId}`;
@@ -58,13 +82,21 @@ export function useOfflineQueue(options: { runId: string; onApplied: () => void;
   callbacks.current = options;
 
   const send = (item: QueuedAction, offline: boolean) =>
-    apiRequest("POST", `/api/runs/${runId}/steps/${item.stepId}/actions`, {
-      action: item.action,
-      note: item.note,
-      reason: item.reason,
-      idempotencyKey: item.key,
-      ...(offline ? { occurredAt: item.occurredAt } : {}),
-    });
+    isFleetItem(item)
+      ? apiRequest("POST", `/api/runs/${runId}/fleet/${item.stepId}`, {
+          status: item.status,
+          reason: item.reason,
+          selection: { kind: "ids", items: item.items },
+          idempotencyKey: item.key,
+          ...(offline ? { occurredAt: item.occurredAt } : {}),
+        })
+      : apiRequest("POST", `/api/runs/${runId}/steps/${item.stepId}/actions`, {
+          action: item.action,
+          note: item.note,
+          reason: item.reason,
+          idempotencyKey: item.key,
+          ...(offline ? { occurredAt: item.occurredAt } : {}),
+        });
 
   const flush = useCallback(async () => {
     if (flushing.current) return;
@@ -110,8 +142,8 @@ export function useOfflineQueue(options: { runId: string; onApplied: () => void;
 
   /** Sends now if possible; queues on a network failure. Actions behind queued ones queue too, to keep the order. */
   const submit = useCallback(
-    async (input: Omit<QueuedAction, "key" | "occurredAt">): Promise<ActionOutcome> => {
-      const item: QueuedAction = { ...input, key: newKey(), occurredAt: new Date().toISOString() };
+    async (input: NewItem): Promise<ActionOutcome> => {
+      const item = { ...input, key: newKey(), occurredAt: new Date().toISOString() } as QueuedAction;
       const enqueue = () => {
         save(runId, [...load(runId), item]);
         setQueue(load(runId));
@@ -119,7 +151,7 @@ export function useOfflineQueue(options: { runId: string; onApplied: () => void;
       };
       if (!navigator.onLine || load(runId).length > 0) return enqueue();
       const result = await send(item, false);
-      if (result.ok) return { ok: true, queued: false };
+      if (result.ok) return { ok: true, queued: false, data: result.data };
       if (isNetworkError(result.error)) return enqueue();
       return { ok: false, queued: false, error: result.error };
     },

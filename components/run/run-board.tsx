@@ -17,7 +17,7 @@ import { Pill } from "../ui/status-badge";
 import { LiveIndicator } from "../live/live-indicator";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { ExportLinks } from "./export-links";
-import { useOfflineQueue, type QueuedAction } from "./offline-queue";
+import { isFleetItem, useOfflineQueue, type QueuedAction, type QueuedFleetUpdate, type QueuedStepAction } from "./offline-queue";
 import { DeadlineAlert, RunStatusStrip } from "./run-status-strip";
 import { StepCard, type StepCardActions } from "./step-card";
 
@@ -63,7 +63,8 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
     runId: run.id,
     onApplied: () => router.refresh(),
     onRejected: (item: QueuedAction, error) => {
-      setNotices((n) => [...n, `Your offline "${item.action}" on step ${item.stepNumber} was not applied: ${error.message}`]);
+      const what = isFleetItem(item) ? `${item.status.toLowerCase()} tick of ${item.hostnames.length === 1 ? item.hostnames[0] : `${item.hostnames.length} clients`}` : `"${item.action}"`;
+      setNotices((n) => [...n, `Your offline ${what} on step ${item.stepNumber} was not applied: ${error.message}`]);
       router.refresh();
     },
   });
@@ -122,10 +123,14 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
   const deadline = rollbackDeadline({ steps: forecastSteps, windowEnd, now, mode });
   const critical = new Set(forecast.criticalStepIds);
   const progress = progressByPlannedMinutes(stepsInScope(steps, mode));
-  const queuedByStep = useMemo(() => {
-    const map = new Map<string, QueuedAction[]>();
-    for (const item of queue.queue) map.set(item.stepId, [...(map.get(item.stepId) ?? []), item]);
-    return map;
+  const { queuedByStep, queuedFleetByStep } = useMemo(() => {
+    const steps = new Map<string, QueuedStepAction[]>();
+    const fleet = new Map<string, QueuedFleetUpdate[]>();
+    for (const item of queue.queue) {
+      if (isFleetItem(item)) fleet.set(item.stepId, [...(fleet.get(item.stepId) ?? []), item]);
+      else steps.set(item.stepId, [...(steps.get(item.stepId) ?? []), item]);
+    }
+    return { queuedByStep: steps, queuedFleetByStep: fleet };
   }, [queue.queue]);
 
   const scoped = stepsInScope(steps, mode);
@@ -226,7 +231,16 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
       onFocus={() => setFocusedId(step.id)}
       defaultOpen={opts.defaultOpen}
       printing={printing}
-      fleet={opts.keyPrefix ? undefined : { runId: run.id, refreshKey: fleetSeq }}
+      fleet={
+        opts.keyPrefix
+          ? undefined
+          : {
+              runId: run.id,
+              refreshKey: fleetSeq,
+              queued: queuedFleetByStep.get(step.id) ?? [],
+              submit: (update) => queue.submit({ kind: "fleet", stepId: step.id, stepNumber: step.number, ...update }),
+            }
+      }
     />
   );
 

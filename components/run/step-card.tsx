@@ -8,8 +8,8 @@ import { StepInstructions } from "../step-instructions";
 import { Pill, StatusBadge } from "../ui/status-badge";
 import { ZonedTime } from "../ui/zoned-time";
 import { kindTone } from "../plan-editor";
-import type { QueuedAction } from "./offline-queue";
-import { FleetPanel } from "../fleet/fleet-panel";
+import type { QueuedStepAction } from "./offline-queue";
+import { FleetPanel, type FleetQueueProps } from "../fleet/fleet-panel";
 
 export interface StepCardActions {
   start: (step: RunBoardStep) => void;
@@ -29,7 +29,7 @@ interface Props {
   focused: boolean;
   busy: boolean;
   message: string | null;
-  queued: QueuedAction[];
+  queued: QueuedStepAction[];
   canOperate: boolean;
   canUndo: boolean;
   canDecide: boolean;
@@ -40,7 +40,7 @@ interface Props {
   /** The board is being printed: render the instructions of collapsed cards too. */
   printing?: boolean;
   /** Set on the card in its phase (not the "Now" copy): a fleet step shows its per-client panel. */
-  fleet?: { runId: string; refreshKey: number | null };
+  fleet?: { runId: string; refreshKey: number | null } & FleetQueueProps;
 }
 
 export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, ref) {
@@ -186,7 +186,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             </div>
           ) : null}
 
-          {props.fleet && step.isFleet && step.tracked ? <FleetPanel runId={props.fleet.runId} stepId={step.id} canUpdate={canOperate} refreshKey={props.fleet.refreshKey} /> : null}
+          {props.fleet && step.isFleet && step.tracked ? <FleetPanel runId={props.fleet.runId} stepId={step.id} canUpdate={canOperate} refreshKey={props.fleet.refreshKey} queued={props.fleet.queued} submit={props.fleet.submit} /> : null}
           {step.details || step.commands || step.verification ? (
             <details className="mt-3" open={props.defaultOpen} onToggle={(e) => setDetailsOpen(e.currentTarget.open)}>
               <summary className="cursor-pointer text-sm font-medium text-slate-700 dark:text-slate-300">Commands and checks</summary>

@@ -211,6 +211,24 @@ describe("ticking clients", () => {
     expect(await lib.db.prisma.fleetClientRun.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: "PENDING", reason: "" });
   });
 
+  it("a tick retried with its idempotency key is applied once; the offline tap time is in the audit", async () => {
+    const row = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, status: "PENDING", version: 1 }, include: { client: true } });
+    const tappedAt = new Date(Date.now() - 5 * 60_000);
+    const input = { status: "UPDATED" as const, reason: "", selection: { kind: "ids" as const, items: [{ id: row.id, version: row.version }] }, idempotencyKey: "offline-fleet-tick-0001", occurredAt: tappedAt };
+    const auditBefore = await lib.db.prisma.auditEvent.count();
+    const first = await lib.fleet.updateFleetClients({ actor: operator, runId, stepId: fleetStepId, input });
+    const again = await lib.fleet.updateFleetClients({ actor: operator, runId, stepId: fleetStepId, input });
+    expect(first).toMatchObject({ updated: 1 });
+    expect(first.replayed).toBeUndefined();
+    expect(again).toMatchObject({ updated: 1, replayed: true });
+    expect(await lib.db.prisma.fleetClientRun.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "UPDATED", version: 2, updatedById: operator.id });
+    const events = await lib.db.prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, skip: auditBefore });
+    expect(events.map((e) => e.action)).toEqual(["fleet.update"]);
+    expect(JSON.parse(events[0].after)).toMatchObject({ hostname: row.client.hostname, status: "UPDATED", offline: true, tappedAt: tappedAt.toISOString() });
+    // Someone else's request can't reuse the key.
+    await expect(lib.fleet.updateFleetClients({ actor: admin, runId, stepId: fleetStepId, input })).rejects.toMatchObject({ status: 409, message: "That idempotency key belongs to another user." });
+  });
+
   it("ticks in an ended run are refused", async () => {
     const other = await lib.runs.startRun({ actor: admin, projectId, input: { kind: "REHEARSAL", name: "Ended" } });
     await lib.db.prisma.run.update({ where: { id: other.id }, data: { status: "ABORTED" } });
