@@ -33,6 +33,7 @@ const ACTION_LABELS: Record<string, string> = {
   "gate.no_go": "Decided No-Go",
   "fleet.import": "Imported clients",
   "fleet.remove": "Removed clients",
+  "fleet.client_update": "Edited a client",
   "fleet.update": "Updated a client",
   "fleet.bulk_update": "Updated clients in bulk",
   "plan.import": "Imported steps",
@@ -56,6 +57,11 @@ const FIELD_LABELS: Record<string, string> = {
   windowStart: "window start",
   windowEnd: "window end",
   undoReason: "undo reason",
+  hostname: "host name",
+  os: "OS",
+  hardware: "hardware",
+  policy: "policy",
+  owner: "owner",
 };
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
@@ -67,7 +73,9 @@ function describeChange(before: string, after: string, timeZone: string): string
     if (!a) return b && typeof b.title === "string" ? `“${b.title}”` : "";
     const title = typeof a.stepTitle === "string" ? `“${a.stepTitle}”` : typeof a.title === "string" ? `“${a.title}”` : typeof a.name === "string" ? `“${a.name}”` : "";
     const show = (value: unknown) => short(value, timeZone);
-    const changed = Object.keys(a).filter((k) => FIELD_LABELS[k] && JSON.stringify(a[k]) !== JSON.stringify(b?.[k]));
+    // A fleet tick's "after" names its host without a "before" host: that is not a rename.
+    const renamedOnlyIfRecorded = (k: string) => k !== "hostname" || !b || k in b;
+    const changed = Object.keys(a).filter((k) => FIELD_LABELS[k] && renamedOnlyIfRecorded(k) && JSON.stringify(a[k]) !== JSON.stringify(b?.[k]));
     const parts = changed.slice(0, 5).map((k) => (b ? `${FIELD_LABELS[k]}: ${show(b[k])} → ${show(a[k])}` : `${FIELD_LABELS[k]}: ${show(a[k])}`));
     if (a.offline === true) parts.push("queued offline");
     return [title, parts.join("; ")].filter(Boolean).join(" · ");

@@ -192,6 +192,34 @@ test.describe("fleet steps", () => {
     expect(auditCount(db, { action: "fleet.remove", projectId: project.id })).toBe(1);
   });
 
+  test("an admin corrects a client's OS and refuses a duplicate host name, from the project page", async ({ page, createProject, adminApi, loginAs, db }) => {
+    const project = await createProject();
+    const prefix = uniqueHost("fl6");
+    expect((await adminApi.post(`/api/projects/${project.id}/fleet/import`, { text: bpplclientsText(prefix, 2) })).status).toBe(200);
+    const client = () => db.prepare(`SELECT hostname, os FROM fleet_client WHERE projectId = ? ORDER BY hostname LIMIT 1`).get(project.id) as { hostname: string; os: string };
+    await loginAs(page, "ADMIN");
+    await page.goto(`/projects/${project.id}`);
+    const section = page.getByRole("region", { name: "Backup clients" });
+    const host = `${prefix}-0001`;
+
+    await section.getByRole("button", { name: `Edit ${host}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Edit ${host}` });
+    await dialog.getByLabel("Host name").fill(`${prefix.toUpperCase()}-0002`);
+    await dialog.getByRole("button", { name: "Save client" }).click();
+    await expect(dialog.getByText(`"${prefix}-0002" is already a client of this project.`).first()).toBeVisible();
+    await expect(dialog.getByLabel("Host name")).toHaveAttribute("aria-invalid", "true");
+    expect(client()).toEqual({ hostname: host, os: "Solaris10" });
+
+    await dialog.getByLabel("Host name").fill(host);
+    await dialog.getByLabel("OS", { exact: true }).fill("Windows2019");
+    await dialog.getByRole("button", { name: "Save client" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(section.getByRole("status")).toHaveText(`Saved ${host}.`);
+    await expect(section.getByRole("row").filter({ hasText: host })).toContainText("Windows2019");
+    expect(client()).toEqual({ hostname: host, os: "Windows2019" });
+    expect(auditCount(db, { action: "fleet.client_update", projectId: project.id })).toBe(1);
+  });
+
   test("viewers see the counts but no bulk actions; operators can't import", async ({ page, createProject, startRun, adminApi, apiAs, loginAs, db }) => {
     const project = await createProject();
     const step = fleetStepOf(db, project);

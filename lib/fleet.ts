@@ -5,10 +5,10 @@ import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "./db/client";
 import { runTransaction } from "./db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
-import { formatLineError, parseClientList, type ClientLineError } from "./fleet-parse";
+import { formatLineError, MAX_CLIENT_FIELD_LENGTH, parseClientList, type ClientLineError } from "./fleet-parse";
 import { canEditPlan, canUpdateFleet, canViewProjects, type Actor } from "./permissions";
 import { formatInZone } from "./time";
-import { fieldErrorsOf, id, idempotencyKeyField, occurredAtField } from "./validation";
+import { fieldErrorsOf, hostname, id, idempotencyKeyField, occurredAtField } from "./validation";
 
 type ActingUser = Actor & { name: string };
 
@@ -37,6 +37,18 @@ export const importFleetInput = z
 export const removeFleetClientsInput = z
   .object({
     clientIds: z.array(id).min(1, "Choose at least one client.").max(ID_CHUNK, `Remove at most ${ID_CHUNK.toLocaleString("en-GB")} clients at a time.`),
+  })
+  .strict();
+
+const clientField = (label: string) => z.string().trim().max(MAX_CLIENT_FIELD_LENGTH, `${label} must be at most ${MAX_CLIENT_FIELD_LENGTH} characters.`).optional();
+
+export const updateFleetClientInput = z
+  .object({
+    hostname: hostname.optional(),
+    os: clientField("OS"),
+    hardware: clientField("Hardware"),
+    policy: clientField("Policy"),
+    owner: clientField("Owner"),
   })
   .strict();
 
@@ -193,6 +205,37 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
 }
 
 // ---------------------------------------------------------------- project clients
+
+/**
+ * Corrects one client's details (its OS decides the commands the fleet panel offers). The host
+ * name can change only while no run has ticked the client: the record names clients by it.
+ * Host names stay unique in the project, ignoring case, as on import. One audit event.
+ */
+export async function updateFleetClient(options: { actor: ActingUser; clientId: string; input: z.infer<typeof updateFleetClientInput> }) {
+  const { actor, input } = options;
+  if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit clients.");
+  return runTransaction(async (tx) => {
+    const before = await tx.fleetClient.findUnique({ where: { id: options.clientId }, select: { id: true, projectId: true, hostname: true, os: true, hardware: true, policy: true, owner: true } });
+    if (!before) throw new NotFoundError("Client");
+    const renaming = input.hostname !== undefined && input.hostname !== before.hostname;
+    if (renaming) {
+      const wanted = input.hostname!.toLowerCase();
+      const others = await tx.fleetClient.findMany({ where: { projectId: before.projectId, id: { not: before.id } }, select: { hostname: true } });
+      const clash = others.find((c) => c.hostname.toLowerCase() === wanted);
+      if (clash) throw new ValidationError(`"${clash.hostname}" is already a client of this project.`, { hostname: [`"${clash.hostname}" is already a client of this project.`] });
+      const worked = await tx.fleetClientRun.findFirst({ where: { clientId: before.id, OR: [{ status: { not: "PENDING" } }, { version: { gt: 1 } }] }, select: { run: { select: { name: true } } } });
+      if (worked) {
+        const message = `${before.hostname} was already ticked in "${worked.run.name}", so its host name can't change. Nothing was changed.`;
+        throw new ValidationError(message, { hostname: [message] });
+      }
+    }
+    const { id: _id, projectId, ...fieldsBefore } = before;
+    const after = await tx.fleetClient.update({ where: { id: before.id }, data: input, select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true } });
+    const { id: _after, ...fieldsAfter } = after;
+    await appendAuditEvent(tx, { actor, projectId, action: "fleet.client_update", entityType: "fleet_client", entityId: before.id, before: fieldsBefore, after: fieldsAfter });
+    return { ...after, osFamily: detectOsFamily(after) };
+  });
+}
 
 /**
  * Removes clients from the project (a mistyped host name, a decommissioned server), with their

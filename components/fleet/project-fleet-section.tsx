@@ -32,6 +32,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
   const [importOpen, setImportOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [removing, setRemoving] = useState<{ id: string; hostname: string } | null>(null);
+  const [editing, setEditing] = useState<FleetClientsPage["clients"][number] | null>(null);
   const headingId = useId();
 
   useEffect(() => {
@@ -65,6 +66,12 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
     setNotice(
       `Imported ${formatCount(result.imported)} client${result.imported === 1 ? "" : "s"}${result.runRowsCreated > 0 ? `; they were added to the fleet steps of the active run${result.runRowsCreated > result.imported ? "s" : ""}` : ""}.`,
     );
+    setReload((n) => n + 1);
+  }
+
+  function edited(hostname: string) {
+    setEditing(null);
+    setNotice(`Saved ${hostname}.`);
     setReload((n) => n + 1);
   }
 
@@ -129,7 +136,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
                   <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
                     Hardware
                   </th>
-                  <th scope="col" className="py-1 pr-3">
+                  <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
                     Policy
                   </th>
                   <th scope="col" className="hidden py-1 pr-3 md:table-cell">
@@ -150,10 +157,13 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
                       <Pill tone={c.osFamily === "WINDOWS" ? "sky" : "slate"}>{c.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</Pill> <span className="text-xs text-slate-500">{c.os}</span>
                     </td>
                     <td className="hidden py-1.5 pr-3 text-xs sm:table-cell">{c.hardware || "—"}</td>
-                    <td className="py-1.5 pr-3 text-xs">{c.policy || "—"}</td>
+                    <td className="hidden py-1.5 pr-3 text-xs sm:table-cell">{c.policy || "—"}</td>
                     <td className="hidden py-1.5 pr-3 text-xs md:table-cell">{c.owner || "—"}</td>
                     {canEdit ? (
-                      <td className="py-1 text-right">
+                      <td className="whitespace-nowrap py-1 text-right">
+                        <Button size="sm" variant="ghost" aria-label={`Edit ${c.hostname}`} onClick={() => setEditing(c)}>
+                          Edit
+                        </Button>
                         <Button size="sm" variant="ghost" aria-label={`Remove ${c.hostname}`} onClick={() => setRemoving({ id: c.id, hostname: c.hostname })}>
                           Remove
                         </Button>
@@ -169,6 +179,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
       ) : null}
 
       {canEdit ? <ImportClientsDialog projectId={projectId} open={importOpen} onClose={() => setImportOpen(false)} onImported={imported} /> : null}
+      {canEdit && editing ? <EditClientDialog client={editing} onClose={() => setEditing(null)} onSaved={edited} /> : null}
       {canEdit && removing ? <RemoveClientDialog projectId={projectId} client={removing} onClose={() => setRemoving(null)} onRemoved={removed} /> : null}
     </Card>
   );
@@ -205,6 +216,64 @@ function RemoveClientDialog({ projectId, client, onClose, onRemoved }: { project
           </Button>
         </div>
       </div>
+    </Dialog>
+  );
+}
+
+const CLIENT_FIELDS = [
+  { key: "hostname", label: "Host name", mono: true },
+  { key: "os", label: "OS", hint: "Decides the commands offered: Windows, or UNIX for anything else." },
+  { key: "hardware", label: "Hardware" },
+  { key: "policy", label: "Policy" },
+  { key: "owner", label: "Owner" },
+] as const;
+type ClientFieldKey = (typeof CLIENT_FIELDS)[number]["key"];
+
+/** Corrects one client; field errors (a duplicate or invalid host name) show next to the field. */
+function EditClientDialog({ client, onClose, onSaved }: { client: FleetClientsPage["clients"][number]; onClose: () => void; onSaved: (hostname: string) => void }) {
+  const [form, setForm] = useState<Record<ClientFieldKey, string>>({ hostname: client.hostname, os: client.os, hardware: client.hardware, policy: client.policy, owner: client.owner });
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  async function save(event: React.FormEvent) {
+    event.preventDefault();
+    setPending(true);
+    setMessage(null);
+    const result = await apiRequest<{ hostname: string }>("PATCH", `/api/fleet-clients/${client.id}`, form);
+    setPending(false);
+    if (!result.ok) {
+      setErrors(result.error.fieldErrors);
+      setMessage(result.error.message);
+      return;
+    }
+    onSaved(result.data.hostname);
+  }
+  return (
+    <Dialog open onClose={onClose} title={`Edit ${client.hostname}`}>
+      <form onSubmit={save} className="space-y-3" noValidate>
+        <FormError message={message} />
+        {CLIENT_FIELDS.map((field) => (
+          <Field key={field.key} label={field.label} error={errors[field.key]} hint={"hint" in field ? field.hint : undefined}>
+            {(props) => (
+              <TextInput
+                {...props}
+                value={form[field.key]}
+                onChange={(e) => setForm((f) => ({ ...f, [field.key]: e.target.value }))}
+                className={"mono" in field ? "font-mono" : undefined}
+                autoComplete="off"
+              />
+            )}
+          </Field>
+        ))}
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? "Saving…" : "Save client"}
+          </Button>
+        </div>
+      </form>
     </Dialog>
   );
 }

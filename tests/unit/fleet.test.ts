@@ -237,6 +237,49 @@ describe("ticking clients", () => {
   });
 });
 
+describe("editing a client", () => {
+  it("corrects the OS (and with it the OS family) and policy, in one audit event", async () => {
+    const client = await lib.db.prisma.fleetClient.findFirstOrThrow({ where: { projectId, hostname: "unix-b-0500" } });
+    const auditBefore = await lib.db.prisma.auditEvent.count();
+    const result = await lib.fleet.updateFleetClient({ actor: admin, clientId: client.id, input: { os: "Windows2019", policy: "WIN_FULL" } });
+    expect(result).toMatchObject({ hostname: "unix-b-0500", os: "Windows2019", policy: "WIN_FULL", osFamily: "WINDOWS" });
+    expect(await lib.db.prisma.fleetClient.findUniqueOrThrow({ where: { id: client.id } })).toMatchObject({ os: "Windows2019", policy: "WIN_FULL", hardware: client.hardware });
+    const events = await lib.db.prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, skip: auditBefore });
+    expect(events.map((e) => [e.action, e.entityId])).toEqual([["fleet.client_update", client.id]]);
+    expect(JSON.parse(events[0].before)).toMatchObject({ os: client.os, policy: client.policy });
+    expect(JSON.parse(events[0].after)).toMatchObject({ os: "Windows2019", policy: "WIN_FULL" });
+  });
+
+  it("a host name another client has (in any case) is a field error; nothing changes", async () => {
+    const client = await lib.db.prisma.fleetClient.findFirstOrThrow({ where: { projectId, hostname: "unix-b-0501" } });
+    const attempt = lib.fleet.updateFleetClient({ actor: admin, clientId: client.id, input: { hostname: "UNIX-B-0502", os: "Linux" } });
+    await expect(attempt).rejects.toMatchObject({ status: 400, fieldErrors: { hostname: ['"unix-b-0502" is already a client of this project.'] } });
+    expect(await lib.db.prisma.fleetClient.findUniqueOrThrow({ where: { id: client.id } })).toMatchObject({ hostname: "unix-b-0501", os: client.os });
+  });
+
+  it("renames an untouched client, but not one already ticked in a run", async () => {
+    const untouched = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, version: 1 }, include: { client: true } });
+    await lib.fleet.updateFleetClient({ actor: admin, clientId: untouched.clientId, input: { hostname: `${untouched.client.hostname}-renamed` } });
+    expect((await lib.db.prisma.fleetClient.findUniqueOrThrow({ where: { id: untouched.clientId } })).hostname).toBe(`${untouched.client.hostname}-renamed`);
+
+    const ticked = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, version: { gt: 1 } }, include: { client: true } });
+    const attempt = lib.fleet.updateFleetClient({ actor: admin, clientId: ticked.clientId, input: { hostname: "brand-new-name" } });
+    await expect(attempt).rejects.toMatchObject({ status: 400, message: expect.stringContaining("so its host name can't change") });
+    expect((await lib.db.prisma.fleetClient.findUniqueOrThrow({ where: { id: ticked.clientId } })).hostname).toBe(ticked.client.hostname);
+    // Its other details can still be corrected.
+    await lib.fleet.updateFleetClient({ actor: admin, clientId: ticked.clientId, input: { owner: "backup-team@example.com" } });
+    expect((await lib.db.prisma.fleetClient.findUniqueOrThrow({ where: { id: ticked.clientId } })).owner).toBe("backup-team@example.com");
+  });
+
+  it("only admins edit clients, and bad input is refused at the boundary", async () => {
+    const client = await lib.db.prisma.fleetClient.findFirstOrThrow({ where: { projectId } });
+    await expect(lib.fleet.updateFleetClient({ actor: operator, clientId: client.id, input: { os: "Linux" } })).rejects.toMatchObject({ status: 403 });
+    expect(lib.fleet.updateFleetClientInput.safeParse({ hostname: "bad host" }).success).toBe(false);
+    expect(lib.fleet.updateFleetClientInput.safeParse({ os: "x".repeat(201) }).success).toBe(false);
+    expect(lib.fleet.updateFleetClientInput.safeParse({ version: 3 }).success).toBe(false);
+  });
+});
+
 describe("removing clients", () => {
   it("an untouched client goes, with its run rows, in one audit event naming it", async () => {
     await lib.fleet.importFleetClients({ actor: admin, projectId, input: { text: "hostname\ntypo-hots-01\ntypo-hots-02", format: "auto", dryRun: false } });
