@@ -11,6 +11,31 @@ export function markProjectTouched(tx: Tx, projectId: string): void {
   touchedProjects.get(tx)?.add(projectId);
 }
 
+const globalForTurns = globalThis as unknown as { runsheetWriteTurn?: Promise<void> };
+
+/**
+ * This process's writers take turns, first come first served, across both connections (Prisma's
+ * and the direct one). Without it a step action could only retry on a timer while Prisma
+ * transactions queued inside the adapter and handed the lock straight to each other, and a busy
+ * stretch of imports or bulk ticks could starve sign-offs into 503s. SQLite's lock (and the retry
+ * budget) then only arbitrates between processes. Transactions must not nest: an inner one would
+ * wait for the outer one's turn forever.
+ */
+async function inWriteTurn<T>(deadline: number, fn: () => Promise<T>): Promise<T> {
+  const previous = globalForTurns.runsheetWriteTurn ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  globalForTurns.runsheetWriteTurn = previous.then(() => mine);
+  try {
+    await previous;
+    // The whole wait counts against the busy budget, the turn included.
+    if (Date.now() >= deadline) throw new BusyError();
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
 /**
  * Runs `fn` as one SQLite transaction: all of its writes (the change and its audit event) commit
  * together or none do. Live pages are notified only after the commit, so they never read a
@@ -18,6 +43,10 @@ export function markProjectTouched(tx: Tx, projectId: string): void {
  */
 export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const deadline = Date.now() + BUSY_BUDGET_MS;
+  return inWriteTurn(deadline, () => runPrismaAttempts(fn, deadline));
+}
+
+async function runPrismaAttempts<T>(fn: (tx: Tx) => Promise<T>, deadline: number): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const projects = new Set<string>();
     let result: T;
@@ -60,14 +89,18 @@ export interface SqlTx {
 /**
  * runTransaction's counterpart for the direct connection: `fn` runs synchronously inside
  * BEGIN IMMEDIATE, so it holds the write lock from its first read and nothing else in this
- * process can interleave. `fn` must not be async (better-sqlite3 refuses a promise). While
- * another connection holds the lock (this process's Prisma transaction, or another process),
- * the attempt fails at once with SQLITE_BUSY and is retried after an async wait, within the same
- * 5 s budget; a failed attempt has rolled back and committed nothing.
+ * process can interleave. `fn` must not be async (better-sqlite3 refuses a promise). It waits
+ * its turn behind this process's other writers; while another process holds the lock, the attempt
+ * fails at once with SQLITE_BUSY and is retried after an async wait, within the same 5 s budget.
+ * A failed attempt has rolled back and committed nothing.
  */
 export async function runSqlTransaction<T>(fn: (tx: SqlTx) => T): Promise<T> {
-  const db = sqlite();
   const deadline = Date.now() + BUSY_BUDGET_MS;
+  return inWriteTurn(deadline, () => runSqlAttempts(fn, deadline));
+}
+
+async function runSqlAttempts<T>(fn: (tx: SqlTx) => T, deadline: number): Promise<T> {
+  const db = sqlite();
   for (let attempt = 0; ; attempt++) {
     const tx: SqlTx = { db, touchedProjects: new Set() };
     let result: T;

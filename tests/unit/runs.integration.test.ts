@@ -319,8 +319,8 @@ describe("step actions and this process's Prisma writers share the write lock", 
     });
     await new Promise((resolve) => setImmediate(resolve));
     const signOff = act(team.operator, runId, s1.id, "done").finally(() => (signOffSettled = true));
-    // Its first attempt ran synchronously inside act() and met the lock; after a turn of the event
-    // loop it is waiting to retry, not applied and not failed.
+    // It waits its turn behind this process's open writer: after a turn of the event loop it is
+    // neither applied nor failed.
     await new Promise((resolve) => setImmediate(resolve));
     expect(signOffSettled).toBe(false);
     expect((await lib.prisma.auditEvent.count({ where: { runId, action: "step.done" } }))).toBe(0);
@@ -332,6 +332,31 @@ describe("step actions and this process's Prisma writers share the write lock", 
     expect(events.map((e) => e.action)).toEqual(["test.hold", "step.done"]);
     expect(events[1].prevHash).toBe(events[0].hash);
     expect((await row(runId, s1.id)).status).toBe("DONE");
+  });
+});
+
+describe("this process's writers take turns in arrival order", () => {
+  it("a sign-off queued behind one Prisma writer commits before a Prisma writer that came after it", async () => {
+    const runId = (await rehearsal("Turns")).id;
+    const { runTransaction } = await import("@/lib/db/transaction");
+    const { appendAuditEvent } = await import("@/lib/audit");
+    const mark = (action: string) => (tx: Parameters<Parameters<typeof runTransaction>[0]>[0]) =>
+      appendAuditEvent(tx, { actor: team.admin, projectId: main.id, runId, action, entityType: "run", entityId: runId, before: null, after: null });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = runTransaction(async (tx) => {
+      await mark("test.first")(tx);
+      await held;
+    });
+    const signOff = act(team.operator, runId, step("1").id, "done");
+    const later = runTransaction(async (tx) => {
+      await mark("test.later")(tx);
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([first, signOff, later]);
+    const events = await lib.prisma.auditEvent.findMany({ where: { runId, action: { in: ["test.first", "step.done", "test.later"] } }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(["test.first", "step.done", "test.later"]);
   });
 });
 
