@@ -5,6 +5,7 @@ import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "./db/client";
 import { runTransaction } from "./db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
+import { boundedOfflineTime } from "./offline-time";
 import { formatLineError, MAX_CLIENT_FIELD_LENGTH, parseClientList, type ClientLineError } from "./fleet-parse";
 import { canEditPlan, canUpdateFleet, canViewProjects, type Actor } from "./permissions";
 import { formatInZone } from "./time";
@@ -239,8 +240,9 @@ export async function updateFleetClient(options: { actor: ActingUser; clientId: 
 
 /**
  * Removes clients from the project (a mistyped host name, a decommissioned server), with their
- * rows in runs. A client somebody already ticked in any run can't be removed: that would erase
- * execution history. All or nothing, one audit event naming the host names.
+ * rows in active runs. A client somebody already ticked, or one that is part of an ended run's
+ * record, can't be removed: that would change history. All or nothing; one audit event naming
+ * the host names, plus one in each active run it leaves, so the run's own trail shows it.
  */
 export async function removeFleetClients(options: { actor: ActingUser; projectId: string; input: z.infer<typeof removeFleetClientsInput> }): Promise<{ removed: number; clientCount: number }> {
   const { actor } = options;
@@ -255,8 +257,12 @@ export async function removeFleetClients(options: { actor: ActingUser; projectId
     // Ever ticked: a client set back to pending still has a history (its version moved on).
     const worked = await tx.fleetClientRun.findFirst({ where: { clientId: { in: clientIds }, OR: [{ status: { not: "PENDING" } }, { version: { gt: 1 } }] }, select: { client: { select: { hostname: true } }, run: { select: { name: true } } } });
     if (worked) throw new ConflictError(`${worked.client.hostname} was already ticked in "${worked.run.name}", so it can't be removed. Nothing was removed.`);
+    const inEndedRun = await tx.fleetClientRun.findFirst({ where: { clientId: { in: clientIds }, run: { status: { not: "ACTIVE" } } }, select: { client: { select: { hostname: true } }, run: { select: { name: true } } } });
+    if (inEndedRun) throw new ConflictError(`${inEndedRun.client.hostname} is part of the record of "${inEndedRun.run.name}", which has ended, so it can't be removed. Nothing was removed.`);
+    const activeRuns = await tx.run.findMany({ where: { projectId: project.id, status: "ACTIVE", fleetRuns: { some: { clientId: { in: clientIds } } } }, select: { id: true, name: true } });
     const before = await tx.fleetClient.count({ where: { projectId: project.id } });
     const { count } = await tx.fleetClient.deleteMany({ where: { id: { in: clientIds }, projectId: project.id } });
+    const removed = clients.map((c) => c.hostname);
     await appendAuditEvent(tx, {
       actor,
       projectId: project.id,
@@ -264,8 +270,11 @@ export async function removeFleetClients(options: { actor: ActingUser; projectId
       entityType: "project",
       entityId: project.id,
       before: { clientCount: before },
-      after: { clientCount: before - count, removed: clients.map((c) => c.hostname) },
+      after: { clientCount: before - count, removed, fromRuns: activeRuns.map((r) => r.name) },
     });
+    for (const run of activeRuns) {
+      await appendAuditEvent(tx, { actor, projectId: project.id, runId: run.id, action: "fleet.remove", entityType: "run", entityId: run.id, before: null, after: { removed } });
+    }
     return { removed: count, clientCount: before - count };
   });
 }
@@ -303,7 +312,7 @@ export type FleetClientsPage = Awaited<ReturnType<typeof listFleetClients>>;
 async function loadFleetStep(db: Tx | typeof prisma, options: { runId: string; stepId: string }) {
   const run = await db.run.findUnique({
     where: { id: options.runId },
-    select: { id: true, status: true, projectId: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
+    select: { id: true, status: true, projectId: true, startedAt: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
   });
   if (!run) throw new NotFoundError("Run");
   const step = await db.step.findUnique({ where: { id: options.stepId }, select: { id: true, title: true, projectId: true, isFleet: true, fleetAction: true } });
@@ -439,6 +448,8 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
     }
     const { run, step } = await loadFleetStep(tx, options);
     if (run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
+    // Checked like a step action's: a device clock far off can't put a time in the record.
+    const tappedAt = input.occurredAt ? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: run.startedAt, now: new Date() }) : null;
     const selectRow = { id: true, status: true, reason: true, version: true, clientId: true, updatedAt: true, client: { select: { hostname: true } }, updatedBy: { select: { name: true } } } as const;
     type Row = { id: string; status: string; reason: string; version: number; clientId: string; updatedAt: Date; client: { hostname: string }; updatedBy: { name: string } | null };
     let rows: Row[] = [];
@@ -489,7 +500,7 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
       const single = selection.kind === "ids" && selection.items.length === 1;
       // A tick that waited in the offline queue keeps its tap time in the record (not in the row:
       // the row's time is when the server applied it).
-      const offline = input.occurredAt ? { offline: true, tappedAt: input.occurredAt } : {};
+      const offline = tappedAt ? { offline: true, tappedAt } : {};
       const statusBefore: Record<string, number> = {};
       for (const r of changing) statusBefore[r.status] = (statusBefore[r.status] ?? 0) + 1;
       await appendAuditEvent(

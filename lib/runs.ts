@@ -4,6 +4,7 @@ import { prisma } from "./db/client";
 import { fromSqlTime, prepared, toSqlTime } from "./db/sql";
 import { runSqlTransaction, runTransaction, type SqlTx } from "./db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors";
+import { boundedOfflineTime } from "./offline-time";
 import { canDecideGate, canOperateSteps, canSignOffStep, canStartRun, canUndoSignOff, type Actor } from "./permissions";
 import {
   blockedReason,
@@ -20,8 +21,6 @@ import { formatInZone } from "./time";
 
 type ActingUser = Actor & { name: string };
 
-/** Tolerated clock skew for offline-queued timestamps that claim to be in the future. */
-const FUTURE_SKEW_MS = 60_000;
 
 export async function startRun(options: {
   actor: ActingUser;
@@ -225,18 +224,6 @@ function blockedReasonFor(tx: SqlTx, stepRun: LoadedStepRun): string | null {
   return blockedReason({ step: self, steps, statusOf: (id) => statusById.get(id) ?? "PENDING", mode: stepRun.run.mode, runStatus: stepRun.run.status });
 }
 
-/** An offline action keeps its original time, within [run start, now]. */
-function boundedTime(occurredAt: Date | undefined, runStartedAt: Date, now: Date): Date {
-  if (!occurredAt) return now;
-  if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS) {
-    throw new ValidationError("That action's time is in the future; check the device clock.", { occurredAt: ["In the future."] });
-  }
-  if (occurredAt.getTime() < runStartedAt.getTime()) {
-    throw new ValidationError("That action's time is before the run started.", { occurredAt: ["Before the run started."] });
-  }
-  return occurredAt.getTime() > now.getTime() ? now : occurredAt;
-}
-
 function userName(tx: SqlTx, userId: string | null): string | null {
   if (userId === null) return null;
   return prepared<{ name: string }>(tx.db, `SELECT "name" FROM "user" WHERE "id" = ?`).get(userId)?.name ?? null;
@@ -329,7 +316,7 @@ export async function performStepAction(options: {
       const blocked = blockedReasonFor(tx, current);
       if (blocked) throw new ConflictError(`This step is blocked. ${blocked}`);
     }
-    const at = options.recordedAt ?? boundedTime(input.occurredAt, current.run.startedAt, new Date());
+    const at = options.recordedAt ?? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: current.run.startedAt, now: new Date() });
     const finishing = transition.to !== "IN_PROGRESS";
     const startedAt = current.startedAt ?? at;
     // A finish can't precede its own start, even with skewed offline clocks.

@@ -213,7 +213,9 @@ describe("ticking clients", () => {
 
   it("a tick retried with its idempotency key is applied once; the offline tap time is in the audit", async () => {
     const row = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, status: "PENDING", version: 1 }, include: { client: true } });
-    const tappedAt = new Date(Date.now() - 5 * 60_000);
+    // Between the run's start and now: a tap made while the device was offline.
+    const runStartedAt = (await lib.db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).startedAt.getTime();
+    const tappedAt = new Date(Math.floor((runStartedAt + Date.now()) / 2));
     const input = { status: "UPDATED" as const, reason: "", selection: { kind: "ids" as const, items: [{ id: row.id, version: row.version }] }, idempotencyKey: "offline-fleet-tick-0001", occurredAt: tappedAt };
     const auditBefore = await lib.db.prisma.auditEvent.count();
     const first = await lib.fleet.updateFleetClients({ actor: operator, runId, stepId: fleetStepId, input });
@@ -225,6 +227,11 @@ describe("ticking clients", () => {
     const events = await lib.db.prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, skip: auditBefore });
     expect(events.map((e) => e.action)).toEqual(["fleet.update"]);
     expect(JSON.parse(events[0].after)).toMatchObject({ hostname: row.client.hostname, status: "UPDATED", offline: true, tappedAt: tappedAt.toISOString() });
+    // A device clock far off can't put a time in the record.
+    const other = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { runId, stepId: fleetStepId, status: "PENDING", version: 1 } });
+    const future = lib.fleet.updateFleetClients({ actor: operator, runId, stepId: fleetStepId, input: { ...input, selection: { kind: "ids", items: [{ id: other.id, version: 1 }] }, idempotencyKey: "offline-fleet-tick-0002", occurredAt: new Date(Date.now() + 3_600_000) } });
+    await expect(future).rejects.toMatchObject({ status: 400, fieldErrors: { occurredAt: ["In the future."] } });
+    expect((await lib.db.prisma.fleetClientRun.findUniqueOrThrow({ where: { id: other.id } })).status).toBe("PENDING");
     // Someone else's request can't reuse the key.
     await expect(lib.fleet.updateFleetClients({ actor: admin, runId, stepId: fleetStepId, input })).rejects.toMatchObject({ status: 409, message: "That idempotency key belongs to another user." });
   });
@@ -294,8 +301,21 @@ describe("removing clients", () => {
     expect(await lib.db.prisma.fleetClient.count({ where: { id: { in: typos.map((c) => c.id) } } })).toBe(0);
     expect(await lib.db.prisma.fleetClientRun.count({ where: { clientId: { in: typos.map((c) => c.id) } } })).toBe(0);
     const events = await lib.db.prisma.auditEvent.findMany({ orderBy: { seq: "asc" }, skip: auditBefore });
-    expect(events.map((e) => e.action)).toEqual(["fleet.remove"]);
-    expect(JSON.parse(events[0].after)).toEqual({ clientCount: before - 2, removed: ["typo-hots-01", "typo-hots-02"] });
+    // One for the project, one in the active run the clients left (its own trail shows it).
+    expect(events.map((e) => [e.action, e.runId])).toEqual([
+      ["fleet.remove", null],
+      ["fleet.remove", runId],
+    ]);
+    const runName = (await lib.db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).name;
+    expect(JSON.parse(events[0].after)).toEqual({ clientCount: before - 2, removed: ["typo-hots-01", "typo-hots-02"], fromRuns: [runName] });
+  });
+
+  it("a client that is part of an ended run's record can't be removed", async () => {
+    // The first import's clients also have rows in the runs aborted above.
+    const row = await lib.db.prisma.fleetClientRun.findFirstOrThrow({ where: { run: { status: "ABORTED" }, version: 1, client: { runs: { every: { version: 1, status: "PENDING" } } } }, include: { client: true, run: true } });
+    const attempt = lib.fleet.removeFleetClients({ actor: admin, projectId, input: { clientIds: [row.clientId] } });
+    await expect(attempt).rejects.toMatchObject({ status: 409, message: `${row.client.hostname} is part of the record of "${row.run.name}", which has ended, so it can't be removed. Nothing was removed.` });
+    expect(await lib.db.prisma.fleetClient.count({ where: { id: row.clientId } })).toBe(1);
   });
 
   it("a client ticked in a run (even if set back to pending) can't be removed; nothing is", async () => {
