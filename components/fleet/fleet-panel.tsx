@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { apiRequest, type ApiError } from "@/lib/api-client";
 import { bpconfCommandsFor, connectivityCommandsFor } from "@/lib/bpconf";
 import type { FleetStatusName, FleetStepRow, FleetStepView, FleetUpdateRequest, FleetUpdateResult } from "@/lib/fleet";
@@ -54,7 +54,9 @@ export interface FleetPanelProps extends FleetQueueProps {
  * a server-paginated table with a status filter, host-name search, bulk select across pages and
  * bulk ticks. Fetches its own data, so the run page's props stay small with 5,000 clients.
  */
-export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaultOpen = false, queued = [], submit }: FleetPanelProps) {
+const NOTHING_QUEUED: QueuedFleetUpdate[] = [];
+
+export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaultOpen = false, queued = NOTHING_QUEUED, submit }: FleetPanelProps) {
   const [open, setOpen] = useState(defaultOpen);
   const [status, setStatus] = useState<StatusFilter>("ALL");
   const [search, setSearch] = useState("");
@@ -106,9 +108,8 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
   const canAct = canUpdate && data?.run.status === "ACTIVE";
   const rows = open ? (data?.rows ?? []) : [];
   // Host names of every row seen, so a queued tick of a selection spanning pages can be named.
-  const hostnames = useRef(new Map<string, string>());
-  for (const row of data?.rows ?? []) hostnames.current.set(row.id, row.hostname);
-  const hostnameById = hostnames.current;
+  const [hostnameById] = useState(() => new Map<string, string>());
+  for (const row of data?.rows ?? []) hostnameById.set(row.id, row.hostname);
   // A client with a tick waiting in the offline queue offers no second tick until it is sent.
   const queuedIds = useMemo(() => new Set(queued.flatMap((item) => item.items.map((i) => i.id))), [queued]);
   // Once the queue has been sent, "is queued" is no longer true: drop it and show the new state.
@@ -120,7 +121,8 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
   }, [queued.length, noticeQueued]);
   const selectedCount = selection.kind === "ids" ? selection.items.size : selection.kind === "filter" ? selection.matching - selection.excluded.size : 0;
   const isSelected = (row: FleetStepRow) => (selection.kind === "ids" ? selection.items.has(row.id) : selection.kind === "filter" ? !selection.excluded.has(row.id) : false);
-  const pageAllSelected = rows.length > 0 && rows.every(isSelected);
+  const selectable = rows.filter((row) => !queuedIds.has(row.id));
+  const pageAllSelected = selectable.length > 0 && selectable.every(isSelected);
   const done = counts.UPDATED + counts.VERIFIED;
   const percentDone = counts.total === 0 ? 0 : Math.round((done / counts.total) * 100);
   const commandFor = useMemo(() => {
@@ -171,7 +173,8 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
       const items = new Map(current.kind === "ids" ? current.items : []);
       for (const row of rows) {
         if (pageAllSelected) items.delete(row.id);
-        else items.set(row.id, row.version);
+        // A client whose tick waits in the offline queue can't join another tick until it is sent.
+        else if (!queuedIds.has(row.id)) items.set(row.id, row.version);
       }
       return items.size === 0 ? NONE : { kind: "ids", items };
     });
@@ -207,10 +210,21 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
         : await apiRequest<FleetUpdateResult>("POST", `/api/runs/${runId}/fleet/${stepId}`, body).then((r) => (r.ok ? { ok: true as const, queued: false, data: r.data } : r));
     setBusy(false);
     if (!options.row) setSelection(NONE);
+    if (result.ok && result.queued && options.row) {
+      // The row's tick is queued: it leaves any bulk selection, which would now carry a stale version.
+      const queuedRow = options.row.id;
+      setSelection((current) => {
+        if (current.kind !== "ids" || !current.items.has(queuedRow)) return current;
+        const items = new Map(current.items);
+        items.delete(queuedRow);
+        return items.size === 0 ? NONE : { kind: "ids", items };
+      });
+    }
     if (result.ok && result.queued) {
       const what = options.row ? options.row.hostname : `${formatCount(ids!.length)} client${ids!.length === 1 ? "" : "s"}`;
       setNoticeQueued(true);
-      setNotice(`No connection: ${what} ${target === "PENDING" ? "back to pending" : `marked ${label}`} is queued and will be sent when the connection is back.`);
+      const change = target === "PENDING" ? "back to pending" : `marked ${label}`;
+      setNotice(navigator.onLine ? `Queued behind earlier ticks: ${what} ${change} will be sent in order.` : `No connection: ${what} ${change} is queued and will be sent when the connection is back.`);
       return null;
     }
     setReload((n) => n + 1);

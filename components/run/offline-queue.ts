@@ -60,14 +60,26 @@ function load(runId: string): QueuedAction[] {
   }
 }
 
-function save(runId: string, queue: QueuedAction[]) {
+/** False when the browser refused to store it (storage full or disabled). */
+function save(runId: string, queue: QueuedAction[]): boolean {
   try {
     if (queue.length === 0) window.localStorage.removeItem(storageKey(runId));
     else window.localStorage.setItem(storageKey(runId), JSON.stringify(queue));
+    return true;
   } catch {
-    // storage full or disabled: the queue still lives in memory for this tab
+    return false;
   }
 }
+
+/** What a queued item says about itself in messages; only a few host names are kept, to stay small. */
+export const MAX_QUEUED_HOSTNAMES = 20;
+
+const NOT_STORED: ApiError = {
+  status: 0,
+  code: "network",
+  message: "No connection, and this browser can't store the tick for later (its storage is full or disabled). Nothing was queued; try again when the connection is back.",
+  fieldErrors: {},
+};
 
 function newKey(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -144,8 +156,10 @@ export function useOfflineQueue(options: { runId: string; onApplied: () => void;
   const submit = useCallback(
     async (input: NewItem): Promise<ActionOutcome> => {
       const item = { ...input, key: newKey(), occurredAt: new Date().toISOString() } as QueuedAction;
-      const enqueue = () => {
-        save(runId, [...load(runId), item]);
+      if (isFleetItem(item)) item.hostnames = item.hostnames.slice(0, MAX_QUEUED_HOSTNAMES);
+      // A tick is only "queued" once it is stored: a failed save must not look like success.
+      const enqueue = (): ActionOutcome => {
+        if (!save(runId, [...load(runId), item])) return { ok: false, queued: false, error: NOT_STORED };
         setQueue(load(runId));
         return { ok: true, queued: true };
       };

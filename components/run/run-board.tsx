@@ -63,7 +63,7 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
     runId: run.id,
     onApplied: () => router.refresh(),
     onRejected: (item: QueuedAction, error) => {
-      const what = isFleetItem(item) ? `${item.status.toLowerCase()} tick of ${item.hostnames.length === 1 ? item.hostnames[0] : `${item.hostnames.length} clients`}` : `"${item.action}"`;
+      const what = isFleetItem(item) ? `${item.status.toLowerCase()} tick of ${item.items.length === 1 && item.hostnames[0] ? item.hostnames[0] : `${item.items.length} clients`}` : `"${item.action}"`;
       setNotices((n) => [...n, `Your offline ${what} on step ${item.stepNumber} was not applied: ${error.message}`]);
       router.refresh();
     },
@@ -237,7 +237,7 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
           : {
               runId: run.id,
               refreshKey: fleetSeq,
-              queued: queuedFleetByStep.get(step.id) ?? [],
+              queued: queuedFleetByStep.get(step.id),
               submit: (update) => queue.submit({ kind: "fleet", stepId: step.id, stepNumber: step.number, ...update }),
             }
       }
