@@ -17,5 +17,5 @@ export async function register() {
     import("./lib/exports/run-pdf")
       .then(({ warmUpPdfRenderer }) => warmUpPdfRenderer())
       .catch((error) => console.error("Warming up the PDF renderer failed", error));
-  }, 1000).unref();
+  }, 5000).unref();
 }

@@ -58,6 +58,7 @@ const FIELD_LABELS: Record<string, string> = {
   windowEnd: "window end",
   undoReason: "undo reason",
   hostname: "host name",
+  clientCount: "clients",
   os: "OS",
   hardware: "hardware",
   policy: "policy",

@@ -42,7 +42,7 @@ export function sqlite(): Database.Database {
   if (open && open.path === databasePath && open.db.open) return open.db;
   open?.db.close();
   const db = new Database(databasePath, { timeout: 0 });
-  // Connection settings, not stored in the file: the same as the migrator's and the adapter's.
+  // A connection setting, not stored in the file: as in the migrator (better-sqlite3's default too).
   db.pragma("foreign_keys = ON");
   globalForPrisma.runsheetSqlite = { path: databasePath, db };
   return db;

@@ -27,7 +27,8 @@ export async function renderRunPdf(options: { runId: string; generatedBy: string
  * Renders a cut-down copy of the newest run's record (a few steps per phase, a few hundred
  * clients and audit events) and throws it away. Until V8 has optimised react-pdf's text layout,
  * a render takes about a third longer: measured on the benchmark's 300-step, 5,000-client run,
- * the first export took 3.2 s and later ones 2.5 s. Run once, in the background, after start-up.
+ * the first export took 3.2 s and later ones 2.5 s. Run once, in the background, a few seconds
+ * after start-up (~0.6 s of CPU for that run), so it doesn't compete with reconnecting browsers.
  */
 export async function warmUpPdfRenderer(): Promise<void> {
   const latest = await prisma.run.findFirst({ orderBy: { startedAt: "desc" }, select: { id: true } });
