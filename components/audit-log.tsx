@@ -142,7 +142,7 @@ export function AuditLog({ view }: { view: AuditView }) {
         <EmptyState title="No events yet" />
       ) : (
         <Card className="overflow-hidden">
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Audit events, newest first</caption>
               <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50">

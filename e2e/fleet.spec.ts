@@ -128,6 +128,35 @@ test.describe("fleet steps", () => {
     expect(offline).toEqual({ offline: 1 });
   });
 
+  test("on a phone the fleet panel's row actions are on screen without scrolling sideways", async ({ page, createProject, startRun, adminApi, loginAs, db }) => {
+    const project = await createProject();
+    const step = fleetStepOf(db, project);
+    // Host names are unique per project, so realistic ones will do: a short label and a long FQDN.
+    const prefix = "acct-db";
+    const fqdn = "exch-mbx01.corp.emea.example.internal";
+    expect((await adminApi.post(`/api/projects/${project.id}/fleet/import`, { text: `${bpplclientsText(prefix, 3)}Linux  RedHat8  ${fqdn}\n` })).status).toBe(200);
+    const run = await startRun(project.id, "REHEARSAL");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await loginAs(page, "OPERATOR");
+    const board = new RunBoard(page, project.id, run.id);
+    await board.goto();
+    const panel = fleetPanel(board, step);
+    await panel.getByRole("button", { name: "Show clients" }).click();
+    const host = `${prefix}-0002`;
+    // The client table fits its box: nothing to scroll sideways, so every row's actions show.
+    const table = panel.getByRole("table");
+    await expect(table).toBeVisible();
+    expect(await table.evaluate((t) => ({ overflow: t.parentElement!.scrollWidth - t.parentElement!.clientWidth }))).toEqual({ overflow: 0 });
+    for (const [hostname, action] of [[host, "updated"], [host, "verified"], [host, "failed"], [fqdn, "updated"]]) {
+      // Scrolling the row (which starts at the table's left edge) into view moves the page only vertically.
+      await panel.locator(`tr[data-hostname="${hostname}"]`).scrollIntoViewIfNeeded();
+      const box = (await panel.getByRole("button", { name: `Mark ${hostname} ${action}` }).boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
   test("the project page imports a pasted client list after a clean check, and refuses one with errors", async ({ page, createProject, loginAs, db }) => {
     const project = await createProject();
     await loginAs(page, "ADMIN");

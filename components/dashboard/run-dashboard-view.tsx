@@ -39,7 +39,7 @@ function DataTable({ caption, head, rows }: { caption: string; head: string[]; r
   return (
     <details className="mt-2 text-sm">
       <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Show the data as a table</summary>
-      <div className="mt-2 overflow-x-auto">
+      <div className="relative mt-2 overflow-x-auto">
         <table className="w-full text-left">
           <caption className="sr-only">{caption}</caption>
           <thead className="text-xs uppercase text-slate-500">
@@ -163,7 +163,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
 
       <Section title="Planned vs actual timeline (steps inside the window)" id="timeline">
         <figure aria-labelledby="timeline-caption">
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <div className="min-w-[640px]">
               <TimelineChart data={data.timeline} windowMinutes={windowMinutes} nowMinutes={nowMinutes} timeZone={tz} windowStart={windowStart} />
             </div>
@@ -252,7 +252,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
 
       {data.comparison ? (
         <Section title={`${data.comparison.leftName} vs ${data.comparison.rightName}`} id="comparison">
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Actual minutes per step in both runs</caption>
               <thead className="text-xs uppercase text-slate-500">

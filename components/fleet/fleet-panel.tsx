@@ -12,6 +12,7 @@ import { ZonedTime } from "../ui/zoned-time";
 import { BpconfBlock } from "./bpconf-block";
 import { formatCount, getJson } from "./fleet-api";
 import { FLEET_BAR_COLORS, FLEET_STATUS_LABELS, FLEET_STATUSES, FleetStatusBadge } from "./fleet-status";
+import { HostName } from "../ui/host-name";
 import { Pager } from "../ui/pager";
 import type { ActionOutcome, QueuedFleetUpdate } from "../run/offline-queue";
 
@@ -55,6 +56,8 @@ export interface FleetPanelProps extends FleetQueueProps {
  * bulk ticks. Fetches its own data, so the run page's props stay small with 5,000 clients.
  */
 const NOTHING_QUEUED: QueuedFleetUpdate[] = [];
+/** On a phone the panel reaches under the step card's number column (w-9 + gap-3): the client table needs the width. */
+const PANEL_BOX = "mt-3 -ml-12 rounded-lg p-2 ring-1 ring-slate-200 sm:ml-0 sm:p-3 dark:ring-slate-800";
 
 export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaultOpen = false, queued = NOTHING_QUEUED, submit }: FleetPanelProps) {
   const [open, setOpen] = useState(defaultOpen);
@@ -248,14 +251,14 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
 
   if (!data) {
     return (
-      <div role="group" aria-label="Fleet clients" className="mt-3 rounded-lg p-3 text-sm text-slate-600 ring-1 ring-slate-200 dark:text-slate-400 dark:ring-slate-800">
+      <div role="group" aria-label="Fleet clients" className={`${PANEL_BOX} text-sm text-slate-600 dark:text-slate-400`}>
         {loadError ? <FormError message={`The client list could not be loaded: ${loadError}`} /> : "Loading clients…"}
       </div>
     );
   }
 
   return (
-    <div role="group" aria-label="Fleet clients" className="mt-3 rounded-lg p-3 ring-1 ring-slate-200 dark:ring-slate-800">
+    <div role="group" aria-label="Fleet clients" className={PANEL_BOX}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h4 className="text-sm font-semibold">
           Fleet: {formatCount(counts.total)} client{counts.total === 1 ? "" : "s"}
@@ -393,7 +396,7 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                 </div>
               ) : null}
 
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <table className="w-full text-left text-sm">
                   <thead className="text-xs uppercase tracking-wide text-slate-500">
                     <tr>
@@ -405,7 +408,7 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                       <th scope="col" className="py-1 pr-2">
                         Client
                       </th>
-                      <th scope="col" className="py-1 pr-2">
+                      <th scope="col" className="hidden py-1 pr-2 sm:table-cell">
                         OS
                       </th>
                       <th scope="col" className="py-1 pr-2">
@@ -428,10 +431,12 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                           </td>
                         ) : null}
                         <td className="py-1.5 pr-2 font-mono text-[13px]">
-                          {row.hostname}
+                          <HostName name={row.hostname} />
                           {row.policy ? <div className="font-sans text-xs text-slate-500">{row.policy}</div> : null}
+                          {/* On a phone the OS column gives way to the actions; its family stays here. */}
+                          <div className="font-sans text-xs text-slate-500 sm:hidden">{row.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</div>
                         </td>
-                        <td className="py-1.5 pr-2 text-xs">
+                        <td className="hidden py-1.5 pr-2 text-xs sm:table-cell">
                           <Pill tone={row.osFamily === "WINDOWS" ? "sky" : "slate"}>{row.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</Pill> <span className="text-slate-500">{row.os || row.hardware}</span>
                         </td>
                         <td className="py-1.5 pr-2">

@@ -9,6 +9,7 @@ import { Field, FormError, TextInput } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { formatCount, getJson } from "./fleet-api";
 import { ImportClientsDialog } from "./import-clients-dialog";
+import { HostName } from "../ui/host-name";
 import { Pager } from "../ui/pager";
 
 const PAGE_SIZE = 50;
@@ -123,7 +124,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
             {(props) => <TextInput {...props} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />}
           </Field>
           {q ? <p className="text-sm text-slate-600 dark:text-slate-400">{formatCount(data.matching)} match</p> : null}
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="text-xs uppercase tracking-wide text-slate-500">
                 <tr>
@@ -152,7 +153,9 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
               <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
                 {data.clients.map((c) => (
                   <tr key={c.id}>
-                    <td className="whitespace-nowrap py-1.5 pr-3 font-mono text-[13px]">{c.hostname}</td>
+                    <td className="py-1.5 pr-3 font-mono text-[13px]">
+                      <HostName name={c.hostname} />
+                    </td>
                     <td className="py-1.5 pr-3">
                       <Pill tone={c.osFamily === "WINDOWS" ? "sky" : "slate"}>{c.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</Pill> <span className="text-xs text-slate-500">{c.os}</span>
                     </td>

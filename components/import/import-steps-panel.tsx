@@ -270,7 +270,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
               </p>
             )}
             {result.rows.length ? (
-              <div className="max-h-[28rem] overflow-auto rounded-md ring-1 ring-slate-200 dark:ring-slate-800">
+              <div className="relative max-h-[28rem] overflow-auto rounded-md ring-1 ring-slate-200 dark:ring-slate-800">
                 <table className="w-full min-w-[48rem] text-left text-sm">
                   <caption className="sr-only">Preview of the rows to import</caption>
                   <thead className="sticky top-0 bg-slate-100 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">

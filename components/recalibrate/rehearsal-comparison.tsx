@@ -137,7 +137,7 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
 
       {data && rehearsals.length > 0 ? (
         <>
-          <div className="mt-3 overflow-x-auto">
+          <div className="relative mt-3 overflow-x-auto">
             <table className="w-full min-w-[36rem] text-left text-sm">
               <caption className="sr-only">Planned and actual minutes per step</caption>
               <thead className="text-xs uppercase tracking-wide text-slate-500">
@@ -249,7 +249,7 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
                   Nothing to change: with this basis every measured step already matches its plan.
                 </p>
               ) : (
-                <div className="mt-4 overflow-x-auto">
+                <div className="relative mt-4 overflow-x-auto">
                   <table className="w-full text-left text-sm" aria-label="Recalibration preview">
                     <thead className="text-xs uppercase tracking-wide text-slate-500">
                       <tr>

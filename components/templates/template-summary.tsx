@@ -38,7 +38,7 @@ export function TemplateSummary({ summary, windowMinutes, headingLevel = 3 }: { 
           {summary.rollbackMinutes > 0 ? ` A rollback must start by window end − ${formatMinutes(summary.rollbackMinutes)}.` : ""}
         </p>
       ) : null}
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Phases of {summary.name}</caption>
           <thead className="text-xs uppercase tracking-wide text-slate-500">
