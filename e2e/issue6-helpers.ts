@@ -64,6 +64,9 @@ export function planItem(page: Page, step: { number: string; title: string }): L
 
 /** Serious or critical axe findings (WCAG 2.1 A/AA + best practices) on the page, or only inside `include` (a CSS selector). */
 export async function seriousAxeFindings(page: Page, include?: string): Promise<string[]> {
+  // Next.js streams metadata: right after a client-side navigation (a filter change) the new
+  // <title> may not be in yet. Check the page as it settles, not mid-swap.
+  await page.waitForFunction(() => document.title.trim() !== "");
   const builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]);
   const results = await (include ? builder.include(include) : builder).analyze();
   return results.violations
