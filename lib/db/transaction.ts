@@ -43,15 +43,9 @@ async function inWriteTurn<T>(deadline: number, fn: () => Promise<T>): Promise<T
  */
 export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const deadline = Date.now() + BUSY_BUDGET_MS;
-  return inWriteTurn(deadline, () => runPrismaAttempts(fn, deadline));
-}
-
-async function runPrismaAttempts<T>(fn: (tx: Tx) => Promise<T>, deadline: number): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const projects = new Set<string>();
-    let result: T;
-    try {
-      result = await prisma.$transaction(
+  return inWriteTurn(deadline, () =>
+    retryWhileBusy(deadline, 20, async (projects) =>
+      prisma.$transaction(
         async (tx) => {
           touchedProjects.set(tx, projects);
           // The adapter's BEGIN is DEFERRED. A first read would make this transaction a reader,
@@ -62,14 +56,27 @@ async function runPrismaAttempts<T>(fn: (tx: Tx) => Promise<T>, deadline: number
           return fn(tx);
         },
         { maxWait: 10_000, timeout: 20_000 },
-      );
+      ),
+    ),
+  );
+}
+
+/**
+ * One attempt after another while another process holds SQLite's write lock, waiting between
+ * them without blocking the event loop (safe: a failed attempt committed nothing), until the
+ * deadline. After the commit, live pages hear of the projects the attempt touched.
+ */
+async function retryWhileBusy<T>(deadline: number, firstWaitMs: number, attempt: (touchedProjects: Set<string>) => Promise<T>): Promise<T> {
+  for (let n = 0; ; n++) {
+    const projects = new Set<string>();
+    let result: T;
+    try {
+      result = await attempt(projects);
     } catch (error) {
       const classified = classifyDatabaseError(error);
-      // While another process holds the write lock, try the whole transaction again, waiting
-      // between attempts without blocking the event loop. Safe: a failed attempt committed nothing.
       const remaining = deadline - Date.now();
       if (classified instanceof BusyError && remaining > 0) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(20 * 2 ** attempt, 250, remaining)));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(firstWaitMs * 2 ** n, 250, remaining)));
         continue;
       }
       throw classified;
@@ -96,29 +103,9 @@ export interface SqlTx {
  */
 export async function runSqlTransaction<T>(fn: (tx: SqlTx) => T): Promise<T> {
   const deadline = Date.now() + BUSY_BUDGET_MS;
-  return inWriteTurn(deadline, () => runSqlAttempts(fn, deadline));
-}
-
-async function runSqlAttempts<T>(fn: (tx: SqlTx) => T, deadline: number): Promise<T> {
   const db = sqlite();
-  for (let attempt = 0; ; attempt++) {
-    const tx: SqlTx = { db, touchedProjects: new Set() };
-    let result: T;
-    try {
-      result = db.transaction(() => fn(tx)).immediate();
-    } catch (error) {
-      const classified = classifyDatabaseError(error);
-      const remaining = deadline - Date.now();
-      if (classified instanceof BusyError && remaining > 0) {
-        // Start short: the usual holder is one of this process's own transactions, a few ms long.
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2 * 2 ** attempt, 250, remaining)));
-        continue;
-      }
-      throw classified;
-    }
-    for (const projectId of tx.touchedProjects) publishProjectChange(projectId);
-    return result;
-  }
+  // Start short: a lock held by another process is usually a sign-off there, a few ms long.
+  return inWriteTurn(deadline, () => retryWhileBusy(deadline, 2, async (touchedProjects) => db.transaction(() => fn({ db, touchedProjects })).immediate()));
 }
 
 /** How long a transaction keeps trying while another process holds SQLite's write lock. */
