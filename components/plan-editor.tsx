@@ -3,20 +3,17 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiRequest } from "@/lib/api-client";
 import type { PlanStep, PlanView } from "@/lib/plan-view";
-import { FLEET_PILL_LABELS, KIND_LABELS, type StepKindName } from "@/lib/step-rules";
-import { formatMinutes } from "@/lib/time";
+import { StepBadges } from "./step-badges";
 import { StepDialog } from "./step-dialog";
 import { Button } from "./ui/button";
 import { StepInstructions } from "./step-instructions";
 import { Card, EmptyState } from "./ui/card";
 import { Dialog } from "./ui/dialog";
 import { Field, FormError, TextArea, TextInput } from "./ui/field";
-import { Pill } from "./ui/status-badge";
 import { PhaseHeading } from "./phase-heading";
 
 type Users = { id: string; name: string }[];
 
-export const kindTone: Record<StepKindName, "slate" | "violet" | "indigo" | "amber"> = { TASK: "slate", GATE: "violet", MILESTONE: "indigo", ROLLBACK: "amber" };
 
 export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: boolean; users: Users }) {
   const router = useRouter();
@@ -84,19 +81,16 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
                   <details className="group">
                     <summary className="flex cursor-pointer list-none flex-wrap items-start gap-x-3 gap-y-1">
                       <span className="w-8 shrink-0 pt-0.5 text-right font-mono text-sm font-semibold text-slate-500 dark:text-slate-400">{step.number}</span>
-                      <span className="min-w-0 flex-1">
+                      {/* At least 14rem for the title: on a phone the buttons wrap below it instead of squeezing it. */}
+                      <span className="min-w-0 flex-1 basis-56">
                         <span className="font-medium">{step.title}</span>
-                        <span className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">
-                          {step.kind !== "TASK" ? <Pill tone={kindTone[step.kind]}>{KIND_LABELS[step.kind]}</Pill> : null}
-                          {step.isFleet ? <Pill tone="sky">{FLEET_PILL_LABELS[step.fleetAction ?? "GENERIC"]}</Pill> : null}
-                          {step.team ? <Pill>{step.team}</Pill> : null}
-                          <span>{formatMinutes(step.plannedMinutes)}</span>
+                        <StepBadges step={step}>
                           {step.assigneeName ? <span>· {step.assigneeName}</span> : null}
                           {step.predecessorIds.length ? <span>· after {step.predecessorIds.map((id) => numberOf.get(id)).join(", ")}</span> : null}
-                        </span>
+                        </StepBadges>
                       </span>
                       {canEdit ? (
-                        <span className="flex gap-1" onClick={(e) => e.preventDefault()}>
+                        <span className="ml-11 flex gap-1 sm:ml-0" onClick={(e) => e.preventDefault()}>
                           <Button size="sm" variant="ghost" aria-label={`Move step ${step.number} up`} disabled={stepIndex === 0} onClick={() => call("POST", `/api/steps/${step.id}/move`, { direction: "up" })}>
                             ↑
                           </Button>

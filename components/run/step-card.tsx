@@ -7,7 +7,7 @@ import { Button } from "../ui/button";
 import { StepInstructions } from "../step-instructions";
 import { Pill, StatusBadge } from "../ui/status-badge";
 import { ZonedTime } from "../ui/zoned-time";
-import { kindTone } from "../plan-editor";
+import { kindTone } from "../step-badges";
 import type { QueuedStepAction } from "./offline-queue";
 import { FleetPanel, type FleetQueueProps } from "../fleet/fleet-panel";
 

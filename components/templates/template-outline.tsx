@@ -1,12 +1,9 @@
 import type { RunbookDocument } from "@/lib/runbook-document";
-import { FLEET_PILL_LABELS, KIND_LABELS } from "@/lib/step-rules";
-import { formatMinutes } from "@/lib/time";
 import { Card } from "../ui/card";
 import { StepInstructions } from "../step-instructions";
-import { Pill } from "../ui/status-badge";
 import { PhaseHeading } from "../phase-heading";
+import { StepBadges } from "../step-badges";
 
-const kindTone = { TASK: "slate", GATE: "violet", MILESTONE: "indigo", ROLLBACK: "amber" } as const;
 
 /** A template's phases and steps, read-only: what a project created from it will contain. */
 export function TemplateOutline({ document }: { document: RunbookDocument }) {
@@ -25,13 +22,7 @@ export function TemplateOutline({ document }: { document: RunbookDocument }) {
                     <span className="w-8 shrink-0 text-right font-mono text-sm font-semibold text-slate-500">{step.key}</span>
                     <span className="min-w-0 flex-1">
                       <span className="font-medium">{step.title}</span>
-                      <span className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">
-                        {step.kind !== "TASK" ? <Pill tone={kindTone[step.kind]}>{KIND_LABELS[step.kind]}</Pill> : null}
-                        {step.isFleet ? <Pill tone="sky">{FLEET_PILL_LABELS[step.fleetAction ?? "GENERIC"]}</Pill> : null}
-                        {step.team ? <Pill>{step.team}</Pill> : null}
-                        <span>{formatMinutes(step.plannedMinutes)}</span>
-                        {step.predecessors.length ? <span>· after {step.predecessors.join(", ")}</span> : null}
-                      </span>
+                      <StepBadges step={step}>{step.predecessors.length ? <span>· after {step.predecessors.join(", ")}</span> : null}</StepBadges>
                     </span>
                   </summary>
                   <StepInstructions step={step} className="pl-11" />
