@@ -5,10 +5,10 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { prisma } = await import("./lib/db/client");
+  const { prisma } = await import("./lib/platform/db/client");
   await prisma.$queryRawUnsafe("SELECT 1");
   if ((process.env.RUNSHEET_SEED ?? "demo") !== "none") {
-    const { seedDemo } = await import("./lib/seed");
+    const { seedDemo } = await import("./lib/demo/seed");
     if (await seedDemo()) console.log("Runsheet: seeded the demo project and accounts (password: runsheet-demo).");
   }
   // Load and exercise the PDF renderer once, off the start-up path, so the first "Export PDF"

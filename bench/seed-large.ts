@@ -39,14 +39,14 @@ if (!process.env.DATABASE_URL) throw new Error("Set DATABASE_URL=file:<path> (th
 if (PHASES < 2 || STEPS < PHASES * 6) throw new Error("Need at least 2 phases and 6 steps per phase.");
 
 // lib/ modules open the database on import, so load them only after the checks above.
-const { prisma, disconnectDatabase } = await import("../lib/db/client");
-const { runTransaction } = await import("../lib/db/transaction");
-const { appendAuditEvent } = await import("../lib/audit");
-const { createFirstAdmin, createUser } = await import("../lib/users");
-const { createProject, instantiateRunbook } = await import("../lib/projects");
-const { runbookDocumentSchema } = await import("../lib/runbook-document");
-const { createProjectInput } = await import("../lib/validation");
-const { performStepAction, startRun } = await import("../lib/runs");
+const { prisma, disconnectDatabase } = await import("../lib/platform/db/client");
+const { runTransaction } = await import("../lib/platform/db/transaction");
+const { appendAuditEvent } = await import("../lib/audit/service");
+const { createFirstAdmin, createUser } = await import("../lib/users/service");
+const { createProject, instantiateRunbook } = await import("../lib/projects/service");
+const { runbookDocumentSchema } = await import("../lib/templates/runbook-document");
+const { createProjectInput } = await import("../lib/platform/validation");
+const { performStepAction, startRun } = await import("../lib/runs/service");
 
 const started = Date.now();
 if ((await prisma.user.count()) > 0) throw new Error("The database already has users; seed an empty one.");

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import { formatMinutes } from "../lib/time";
+import { formatMinutes } from "../lib/platform/time";
 import { expect, test } from "./fixtures";
 import { seriousAxeFindings } from "./issue6-helpers";
 

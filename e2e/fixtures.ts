@@ -94,7 +94,7 @@ export function uniqueHost(prefix: string): string {
 
 // ---------------------------------------------------------------- time
 
-/** The same "HH:MM" the app prints (lib/time.ts formatInZone, style "time"). */
+/** The same "HH:MM" the app prints (lib/platform/time.ts formatInZone, style "time"). */
 export function hhmm(iso: string | Date, timeZone = TIME_ZONE): string {
   return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(iso));
 }
@@ -127,7 +127,7 @@ export function auditCount(db: Database.Database, where: { action: string; entit
   return (db.prepare(`SELECT count(*) AS n FROM audit_event WHERE ${clauses.join(" AND ")}`).get(where) as { n: number }).n;
 }
 
-/** Steps of a project in plan order, numbered as the app numbers them (lib/step-numbering.ts). */
+/** Steps of a project in plan order, numbered as the app numbers them (lib/plan/service/numbering.ts). */
 export function loadPlan(db: Database.Database, projectId: string): PlanStep[] {
   const rows = db
     .prepare(
@@ -235,7 +235,7 @@ export async function signInThroughApi(request: APIRequestContext, user: { email
     headers: { origin: BASE_URL },
   });
   const body = await response.text();
-  const hint = body.includes("INVALID_ORIGIN") ? " (better-auth did not trust the origin the browser uses; see trustedOrigins/baseURL in lib/auth.ts)" : "";
+  const hint = body.includes("INVALID_ORIGIN") ? " (better-auth did not trust the origin the browser uses; see trustedOrigins/baseURL in lib/platform/auth/auth.ts)" : "";
   expect(response.status(), `sign-in of ${user.email}: ${body}${hint}`).toBe(200);
 }
 

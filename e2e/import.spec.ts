@@ -3,7 +3,7 @@ import { csvFile, jsonFile, seriousAxeFindings, stepCount } from "./issue6-helpe
 
 /**
  * CSV step import on the project page (components/import/import-steps-panel.tsx, wired into
- * components/project-overview.tsx) and plan files imported as a new project.
+ * components/projects/project-overview.tsx) and plan files imported as a new project.
  */
 test.describe("importing steps", () => {
   const header = ["Phase", "Task Name", "Team", "Assigned To", "Duration", "Predecessors"];

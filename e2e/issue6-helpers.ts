@@ -54,7 +54,7 @@ export async function rehearseWithDurations(options: { api: RunsheetApi; db: Dat
   return { runId };
 }
 
-/** The plan editor's list item of a step (components/plan-editor.tsx). */
+/** The plan editor's list item of a step (components/plan/plan-editor.tsx). */
 export function planItem(page: Page, step: { number: string; title: string }): Locator {
   return page
     .getByRole("region", { name: "Runbook plan" })

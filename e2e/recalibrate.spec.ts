@@ -3,7 +3,7 @@ import { planItem, plannedMinutes, rehearseWithDurations, seriousAxeFindings } f
 
 /**
  * Rehearsals that teach the plan (components/recalibrate/rehearsal-comparison.tsx, wired into
- * components/project-overview.tsx): the comparison table and "Recalibrate from rehearsal".
+ * components/projects/project-overview.tsx): the comparison table and "Recalibrate from rehearsal".
  */
 test.describe("recalibrating the plan from rehearsals", () => {
   test("two rehearsals, recalibrate on the worst: the planned minutes change on the page and in the database", async ({ page, loginAs, createProject, adminApi, db }) => {

@@ -1,5 +1,5 @@
-import { AppNav } from "@/components/app-nav";
-import { requireUser } from "@/lib/session";
+import { AppNav } from "@/components/shell/app-nav";
+import { requireUser } from "@/lib/platform/auth/session";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();

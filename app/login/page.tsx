@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { AuthShell } from "@/components/auth-shell";
-import { SignInForm } from "@/components/sign-in-form";
-import { prisma } from "@/lib/db/client";
-import { getCurrentUser } from "@/lib/session";
+import { AuthShell } from "@/components/auth/auth-shell";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { prisma } from "@/lib/platform/db/client";
+import { getCurrentUser } from "@/lib/platform/auth/session";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
-import { AuthShell } from "@/components/auth-shell";
-import { FirstAdminForm } from "@/components/first-admin-form";
-import { prisma } from "@/lib/db/client";
+import { AuthShell } from "@/components/auth/auth-shell";
+import { FirstAdminForm } from "@/components/auth/first-admin-form";
+import { prisma } from "@/lib/platform/db/client";
 
 export const metadata: Metadata = { title: "Set up" };
 

@@ -1,7 +1,7 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { RunDashboard } from "@/lib/dashboard";
-import { formatInZone, formatMinutes } from "@/lib/time";
+import type { RunDashboard } from "@/lib/dashboard/queries";
+import { formatInZone, formatMinutes } from "@/lib/platform/time";
 
 // Colours that read in light and dark mode and in greyscale print (solid vs hatched-looking light fill).
 const PLANNED = "#94a3b8";

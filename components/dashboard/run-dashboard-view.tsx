@@ -1,9 +1,9 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import type { RunDashboard } from "@/lib/dashboard";
-import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/labels";
-import { formatInZone, formatMinutes } from "@/lib/time";
+import type { RunDashboard } from "@/lib/dashboard/queries";
+import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/projects/model";
+import { formatInZone, formatMinutes } from "@/lib/platform/time";
 import { LiveIndicator } from "../live/live-indicator";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { Card } from "../ui/card";

@@ -1,5 +1,5 @@
 "use client";
-import { bpconfInstructions, type BpconfPlan } from "@/lib/bpconf";
+import { bpconfInstructions, type BpconfPlan } from "@/lib/fleet/bpconf";
 import { CommandBlock } from "../ui/copy-button";
 
 /** The SERVER lines every client must end up with, and how to push them per client OS. */

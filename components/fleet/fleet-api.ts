@@ -1,7 +1,7 @@
-import type { ApiResult } from "@/lib/api-client";
+import type { ApiResult } from "@/lib/platform/http/api-client";
 
 /**
- * GET for the fleet components (lib/api-client covers the mutating verbs). Same contract: a
+ * GET for the fleet components (lib/platform/http/api-client covers the mutating verbs). Same contract: a
  * failed request is never data; it comes back as { ok: false, error } with the server's message.
  */
 export async function getJson<T>(url: string, options: { signal?: AbortSignal } = {}): Promise<ApiResult<T>> {

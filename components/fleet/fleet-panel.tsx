@@ -1,8 +1,8 @@
 "use client";
 import { useEffect, useMemo, useState } from "react";
-import { apiRequest, type ApiError } from "@/lib/api-client";
-import { bpconfCommandsFor, connectivityCommandsFor } from "@/lib/bpconf";
-import type { FleetStatusName, FleetStepRow, FleetStepView, FleetUpdateRequest, FleetUpdateResult } from "@/lib/fleet";
+import { apiRequest, type ApiError } from "@/lib/platform/http/api-client";
+import { bpconfCommandsFor, connectivityCommandsFor } from "@/lib/fleet/bpconf";
+import type { FleetStatusName, FleetStepRow, FleetStepView, FleetUpdateRequest, FleetUpdateResult } from "@/lib/fleet/service";
 import { Button } from "../ui/button";
 import { CopyButton } from "../ui/copy-button";
 import { Dialog } from "../ui/dialog";
@@ -14,7 +14,7 @@ import { formatCount, getJson } from "./fleet-api";
 import { FLEET_BAR_COLORS, FLEET_STATUS_LABELS, FLEET_STATUSES, FleetStatusBadge } from "./fleet-status";
 import { HostName } from "../ui/host-name";
 import { Pager } from "../ui/pager";
-import type { ActionOutcome, QueuedFleetUpdate } from "../run/offline-queue";
+import type { ActionOutcome, QueuedFleetUpdate } from "../runs/offline-queue";
 
 const PAGE_SIZE = 100;
 

@@ -1,4 +1,4 @@
-import type { FleetStatusName } from "@/lib/fleet";
+import type { FleetStatusName } from "@/lib/fleet/service";
 
 export const FLEET_STATUSES: readonly FleetStatusName[] = ["PENDING", "UPDATED", "VERIFIED", "FAILED"];
 

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
-import { apiRequest } from "@/lib/api-client";
-import type { FleetImportResult } from "@/lib/fleet";
+import { apiRequest } from "@/lib/platform/http/api-client";
+import type { FleetImportResult } from "@/lib/fleet/service";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, FormError, Select, TextArea } from "../ui/field";

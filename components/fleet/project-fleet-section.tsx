@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useId, useState } from "react";
-import { apiRequest } from "@/lib/api-client";
-import type { FleetClientsPage, FleetImportResult } from "@/lib/fleet";
+import { apiRequest } from "@/lib/platform/http/api-client";
+import type { FleetClientsPage, FleetImportResult } from "@/lib/fleet/service";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";

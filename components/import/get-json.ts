@@ -1,6 +1,6 @@
-import type { ApiResult } from "@/lib/api-client";
+import type { ApiResult } from "@/lib/platform/http/api-client";
 
-/** GET counterpart of lib/api-client.ts apiRequest: same result shape, same error messages. */
+/** GET counterpart of lib/platform/http/api-client.ts apiRequest: same result shape, same error messages. */
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<ApiResult<T>> {
   let response: Response;
   try {

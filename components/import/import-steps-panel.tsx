@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useState, type ChangeEvent } from "react";
-import { apiRequest } from "@/lib/api-client";
+import { apiRequest } from "@/lib/platform/http/api-client";
 import {
   decodeCsvBytes,
   defaultImportOptions,
@@ -15,9 +15,9 @@ import {
   type CsvEncoding,
   type ImportField,
   type StepImportOptions,
-} from "@/lib/step-import";
-import { KIND_LABELS } from "@/lib/step-rules";
-import { formatMinutes } from "@/lib/time";
+} from "@/lib/import/steps";
+import { KIND_LABELS } from "@/lib/runs/model";
+import { formatMinutes } from "@/lib/platform/time";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field, FormError, Select, TextArea } from "../ui/field";
@@ -38,7 +38,7 @@ const NOT_MAPPED = "";
 /**
  * "Import steps from CSV" on the project page (admins): upload a file exported from Excel or
  * Smartsheet (or paste cells) → map its columns → preview every row with its problems → import.
- * The preview runs lib/step-import.ts in the browser; the server runs it again and imports all
+ * The preview runs lib/import/steps.ts in the browser; the server runs it again and imports all
  * rows in one transaction, or none.
  */
 export function ImportStepsPanel({ projectId }: { projectId: string }) {

@@ -1,6 +1,6 @@
 "use client";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { PROJECT_STATUS_LABELS } from "@/lib/labels";
+import { PROJECT_STATUS_LABELS } from "@/lib/projects/model";
 
 export function PortfolioFilterBar({ owners }: { owners: { id: string; name: string }[] }) {
   const router = useRouter();

@@ -1,9 +1,9 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, RUN_KIND_LABELS } from "@/lib/labels";
-import type { PortfolioRow } from "@/lib/portfolio";
-import { formatDuration, formatInZone, formatMinutes } from "@/lib/time";
+import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, RUN_KIND_LABELS } from "@/lib/projects/model";
+import type { PortfolioRow } from "@/lib/portfolio/queries";
+import { formatDuration, formatInZone, formatMinutes } from "@/lib/platform/time";
 import { EmptyState } from "../ui/card";
 import { ProgressBar } from "../ui/progress-bar";
 import { Pill } from "../ui/status-badge";

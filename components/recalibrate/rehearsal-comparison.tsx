@@ -1,10 +1,10 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
-import { apiRequest } from "@/lib/api-client";
-import type { RecalibrationBasis, RecalibrationRow, RehearsalComparison } from "@/lib/recalibrate";
-import { RUN_STATUS_LABELS } from "@/lib/labels";
-import { formatInZone, formatMinutes } from "@/lib/time";
+import { apiRequest } from "@/lib/platform/http/api-client";
+import type { RecalibrationBasis, RecalibrationRow, RehearsalComparison } from "@/lib/recalibrate/service";
+import { RUN_STATUS_LABELS } from "@/lib/projects/model";
+import { formatInZone, formatMinutes } from "@/lib/platform/time";
 import { getJson } from "../import/get-json";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState, type FormEvent } from "react";
-import { apiRequest } from "@/lib/api-client";
+import { apiRequest } from "@/lib/platform/http/api-client";
 import { getJson } from "../import/get-json";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { apiRequest } from "@/lib/api-client";
+import { apiRequest } from "@/lib/platform/http/api-client";
 import { Button } from "../ui/button";
 import { FormError } from "../ui/field";
 

@@ -1,8 +1,8 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, type ChangeEvent, type FormEvent } from "react";
-import { apiRequest } from "@/lib/api-client";
-import { runbookDocumentSchema, type RunbookDocument } from "@/lib/runbook-document";
+import { apiRequest } from "@/lib/platform/http/api-client";
+import { runbookDocumentSchema, type RunbookDocument } from "@/lib/templates/runbook-document";
 import { issuesOf, readRunbookFile } from "@/lib/templates/document-file";
 import { summarizeRunbook } from "@/lib/templates/summary";
 import { Button } from "../ui/button";

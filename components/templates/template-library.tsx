@@ -1,6 +1,6 @@
 import Link from "next/link";
-import type { TemplateListItem } from "@/lib/template-library";
-import { formatMinutes, formatInZone } from "@/lib/time";
+import type { TemplateListItem } from "@/lib/templates/service";
+import { formatMinutes, formatInZone } from "@/lib/platform/time";
 import { Card } from "../ui/card";
 import { Pill } from "../ui/status-badge";
 import { TemplateActions } from "./template-actions";

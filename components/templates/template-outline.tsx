@@ -1,8 +1,8 @@
-import type { RunbookDocument } from "@/lib/runbook-document";
+import type { RunbookDocument } from "@/lib/templates/runbook-document";
 import { Card } from "../ui/card";
-import { StepInstructions } from "../step-instructions";
-import { PhaseHeading } from "../phase-heading";
-import { StepBadges } from "../step-badges";
+import { StepInstructions } from "../plan/step-instructions";
+import { PhaseHeading } from "../plan/phase-heading";
+import { StepBadges } from "../plan/step-badges";
 
 
 /** A template's phases and steps, read-only: what a project created from it will contain. */

@@ -1,6 +1,6 @@
 "use client";
 import { useId, useState, type ChangeEvent } from "react";
-import type { RunbookDocument } from "@/lib/runbook-document";
+import type { RunbookDocument } from "@/lib/templates/runbook-document";
 import { readRunbookFile, type ExportedProjectFields } from "@/lib/templates/document-file";
 import { summarizeRunbook, type RunbookSummary } from "@/lib/templates/summary";
 import { EmptyState } from "../ui/card";

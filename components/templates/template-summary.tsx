@@ -1,5 +1,5 @@
 import type { RunbookSummary } from "@/lib/templates/summary";
-import { formatMinutes } from "@/lib/time";
+import { formatMinutes } from "@/lib/platform/time";
 import { Pill } from "../ui/status-badge";
 
 /**

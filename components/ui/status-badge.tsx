@@ -1,4 +1,4 @@
-import { STATUS_LABELS, type StepStatusName } from "@/lib/step-rules";
+import { STATUS_LABELS, type StepStatusName } from "@/lib/runs/model";
 
 const styles: Record<StepStatusName, string> = {
   PENDING: "bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-300 dark:ring-slate-600",

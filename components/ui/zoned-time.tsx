@@ -1,5 +1,5 @@
 "use client";
-import { formatInZone } from "@/lib/time";
+import { formatInZone } from "@/lib/platform/time";
 
 /** A time in the project's zone; hovering (or long-pressing) shows the viewer's local time. */
 export function ZonedTime({ value, timeZone, style = "datetime" }: { value: string | null; timeZone: string; style?: "datetime" | "time" | "date" }) {

@@ -16,8 +16,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { verifyStoredChain, type StoredAuditRow } from "../audit-chain";
-import { resolveDatabasePath } from "../db/sqlite-path";
+import { verifyStoredChain, type StoredAuditRow } from "../audit/chain";
+import { resolveDatabasePath } from "../platform/db/sqlite-path";
 
 function timestamp(date = new Date()): string {
   // 2026-11-25T01-02-03Z: sortable, and no colons (Windows shares, scp).

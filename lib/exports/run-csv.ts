@@ -1,6 +1,6 @@
 import "server-only";
 import Papa from "papaparse";
-import { KIND_LABELS } from "../step-rules";
+import { KIND_LABELS } from "../runs/model";
 import { roundMinutes, zonedIso } from "./format";
 import { loadRunExportData, type RunExportData } from "./run-export-data";
 import { exportFilename } from "./text";

@@ -1,10 +1,10 @@
 import "server-only";
-import { hashAuditEvent, type AuditContent } from "../audit-chain";
-import { getAuditHead } from "../audit";
-import { prisma } from "../db/client";
-import { NotFoundError } from "../errors";
-import { numberSteps } from "../step-numbering";
-import { type RunModeName, type RunStatusName, type StepKindName, type StepStatusName } from "../step-rules";
+import { hashAuditEvent, type AuditContent } from "../audit/chain";
+import { getAuditHead } from "../audit/service";
+import { prisma } from "../platform/db/client";
+import { NotFoundError } from "../platform/errors";
+import { numberSteps } from "../plan/numbering";
+import { type RunModeName, type RunStatusName, type StepKindName, type StepStatusName } from "../runs/model";
 import { summarizeAuditEvent } from "./audit-summary";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { runbookDocumentSchema } from "../runbook-document";
-import { STEP_KINDS, STEP_STATUSES } from "../step-rules";
+import { runbookDocumentSchema } from "../templates/runbook-document";
+import { STEP_KINDS, STEP_STATUSES } from "../runs/model";
 
 /**
  * The JSON export of a run: the plan as a runbook document (so it imports again as a

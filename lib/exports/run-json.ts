@@ -1,5 +1,5 @@
 import "server-only";
-import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocument } from "../runbook-document";
+import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocument } from "../templates/runbook-document";
 import { loadRunExportData, type RunExportData } from "./run-export-data";
 import { RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION, runExportSchema, type RunExport } from "./run-export-schema";
 import { exportFilename } from "./text";

@@ -1,6 +1,6 @@
 import "server-only";
 import { Font, renderToBuffer } from "@react-pdf/renderer";
-import { prisma } from "../db/client";
+import { prisma } from "../platform/db/client";
 import { RunDocument } from "./pdf/run-document";
 import { loadRunExportData, type RunExportData } from "./run-export-data";
 import { breakLongWord, exportFilename } from "./text";

@@ -1,4 +1,4 @@
-import type { RunbookDocumentInput } from "../runbook-document";
+import type { RunbookDocumentInput } from "./runbook-document";
 import { genericServerMigrationTemplate } from "./generic-server-migration";
 import type { BuiltInTemplateId } from "./ids";
 import { netbackupKeepHostnameTemplate } from "./netbackup-keep-hostname";

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { RUN_EXPORT_FORMAT, runExportSchema } from "../exports/run-export-schema";
-import { runbookDocumentSchema, type RunbookDocument } from "../runbook-document";
+import { runbookDocumentSchema, type RunbookDocument } from "./runbook-document";
 
 /**
  * Reads an uploaded JSON file that holds a plan: a runbook document ("runsheet.runbook", what

@@ -1,6 +1,6 @@
-import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocumentInput } from "../runbook-document";
-import { numberSteps } from "../step-numbering";
-import type { StepKindName } from "../step-rules";
+import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocumentInput } from "./runbook-document";
+import { numberSteps } from "../plan/numbering";
+import type { StepKindName } from "../runs/model";
 
 export interface ProjectPlanForTemplate {
   name: string;
@@ -52,7 +52,7 @@ export function planToRunbookDocument(plan: ProjectPlanForTemplate): RunbookDocu
         kind: step.kind,
         isFleet: step.isFleet,
         fleetAction: step.isFleet ? (step.fleetAction ?? "GENERIC") : null,
-        // Every predecessor is a step of the same project (lib/plan.ts enforces it), so it has a number.
+        // Every predecessor is a step of the same project (lib/plan/service/service.ts enforces it), so it has a number.
         predecessors: step.predecessorIds.map((id) => numbers.get(id)).filter((key): key is string => key !== undefined),
       })),
     })),

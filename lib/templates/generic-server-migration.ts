@@ -1,4 +1,4 @@
-import type { RunbookDocumentInput } from "../runbook-document";
+import type { RunbookDocumentInput } from "./runbook-document";
 
 /**
  * "Generic server migration": the NetBackup lessons without NetBackup. Inventory first, the same

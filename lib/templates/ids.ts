@@ -1,6 +1,6 @@
 /**
  * Ids of the built-in templates and the syntax of a "template reference" (what the new-project
- * form sends). Kept apart from the documents so lib/validation.ts and client code can use them
+ * form sends). Kept apart from the documents so lib/platform/validation.ts and client code can use them
  * without bundling every template.
  */
 export const BUILT_IN_TEMPLATE_IDS = [

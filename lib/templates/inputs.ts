@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { runbookDocumentSchema } from "../runbook-document";
-import { MAX_IMPORT_CHARS, stepImportOptionsSchema } from "../step-import";
+import { runbookDocumentSchema } from "./runbook-document";
+import { MAX_IMPORT_CHARS, stepImportOptionsSchema } from "../import/steps";
 
 /**
- * Request bodies of the template, import and recalibration routes. Strict like lib/validation.ts;
- * kept here because they reference runbookDocumentSchema, and lib/runbook-document.ts imports
- * lib/validation.ts (a cycle if validation.ts imported it back).
+ * Request bodies of the template, import and recalibration routes. Strict like lib/platform/validation.ts;
+ * kept here because they reference runbookDocumentSchema, and lib/templates/runbook-document.ts imports
+ * lib/platform/validation.ts (a cycle if validation.ts imported it back).
  */
 const name = z.string().trim().min(1, "Name is required.").max(200, "Name must be at most 200 characters.");
 const description = z.string().trim().max(5000, "Description must be at most 5000 characters.");

@@ -1,4 +1,4 @@
-import type { RunbookDocumentInput } from "../runbook-document";
+import type { RunbookDocumentInput } from "./runbook-document";
 
 /**
  * "NetBackup media server move": a media server and its tape library go to new hardware while

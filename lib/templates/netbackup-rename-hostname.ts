@@ -1,4 +1,4 @@
-import type { RunbookDocumentInput } from "../runbook-document";
+import type { RunbookDocumentInput } from "./runbook-document";
 
 /**
  * "NetBackup master/media server rehost, rename hostname", from the "Variant: rename hostname"

@@ -1,4 +1,4 @@
-import type { RunbookDocument } from "../runbook-document";
+import type { RunbookDocument } from "./runbook-document";
 
 /**
  * Host placeholders the built-in templates write into commands and checks. Filled with the

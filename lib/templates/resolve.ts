@@ -1,13 +1,13 @@
 import "server-only";
-import type { Tx } from "../db/client";
-import { ValidationError } from "../errors";
-import { runbookDocumentSchema, type RunbookDocument } from "../runbook-document";
+import type { Tx } from "../platform/db/client";
+import { ValidationError } from "../platform/errors";
+import { runbookDocumentSchema, type RunbookDocument } from "./runbook-document";
 import { BUILT_IN_TEMPLATES } from "./built-in";
 import { isBuiltInTemplateId, type BuiltInTemplateId } from "./ids";
 
 /**
- * Template documents as stored or shipped, shared by lib/projects.ts (create a project from a
- * template) and lib/template-library.ts (the library itself) without the two importing each other.
+ * Template documents as stored or shipped, shared by lib/projects/service/service.ts (create a project from a
+ * template) and lib/templates/service.ts (the library itself) without the two importing each other.
  */
 export function builtInDocument(id: BuiltInTemplateId): RunbookDocument {
   return runbookDocumentSchema.parse(BUILT_IN_TEMPLATES[id]);

@@ -1,5 +1,5 @@
-import { criticalPath, type ForecastStep } from "../forecast";
-import type { RunbookDocument } from "../runbook-document";
+import { criticalPath, type ForecastStep } from "../runs/forecast";
+import type { RunbookDocument } from "./runbook-document";
 
 /**
  * What the template preview shows before a project is created from it: the phases, how many

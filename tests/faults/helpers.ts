@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { verifyStoredChain, type ChainVerdict, type StoredAuditRow } from "../../lib/audit-chain";
+import { verifyStoredChain, type ChainVerdict, type StoredAuditRow } from "../../lib/audit/chain";
 import { seed, type SeedResult } from "../../bench/lib/server";
 import { signOff, type JsonResponse } from "../../bench/lib/http";
 
@@ -37,7 +37,7 @@ export function integrityCheck(db: Database.Database): string {
   return (db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check).join("; ");
 }
 
-/** Recomputes the whole audit hash chain in seq order with lib/audit-chain.ts. */
+/** Recomputes the whole audit hash chain in seq order with lib/audit/service/chain.ts. */
 export function verifyAuditChain(db: Database.Database): ChainVerdict {
   return verifyStoredChain(db.prepare(`SELECT * FROM audit_event ORDER BY seq`).iterate() as IterableIterator<StoredAuditRow>);
 }

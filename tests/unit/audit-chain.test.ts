@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GENESIS_HASH, hashAuditEvent, snapshot, verifyChain, type AuditContent } from "@/lib/audit-chain";
+import { GENESIS_HASH, hashAuditEvent, snapshot, verifyChain, type AuditContent } from "@/lib/audit/chain";
 
 type ChainedEvent = AuditContent & { seq: number; prevHash: string; hash: string };
 

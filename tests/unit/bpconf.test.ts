@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bpconfCommandsFor, bpconfInstructions, connectivityCommandsFor, detectOsFamily, planBpconfServers } from "@/lib/bpconf";
+import { bpconfCommandsFor, bpconfInstructions, connectivityCommandsFor, detectOsFamily, planBpconfServers } from "@/lib/fleet/bpconf";
 
 describe("detectOsFamily", () => {
   it.each([

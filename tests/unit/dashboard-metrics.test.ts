@@ -1,5 +1,5 @@
 /**
- * lib/dashboard-metrics.ts: every figure of the PM dashboard, on fixed data with a fixed clock.
+ * lib/dashboard/queries/metrics.ts: every figure of the PM dashboard, on fixed data with a fixed clock.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -12,7 +12,7 @@ import {
   varianceRows,
   workload,
   type MetricStep,
-} from "@/lib/dashboard-metrics";
+} from "@/lib/dashboard/metrics";
 
 const MIN = 60_000;
 const WINDOW_START = Date.parse("2026-11-28T12:00:00.000Z");

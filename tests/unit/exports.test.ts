@@ -13,7 +13,7 @@ const db = useTempDatabase();
 
 let fx: Fixture;
 const lib = {
-  prisma: async () => (await import("@/lib/db/client")).prisma,
+  prisma: async () => (await import("@/lib/platform/db/client")).prisma,
   pdf: () => import("@/lib/exports/run-pdf"),
   csv: () => import("@/lib/exports/run-csv"),
   json: () => import("@/lib/exports/run-json"),
@@ -26,7 +26,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await (await import("@/lib/db/client")).disconnectDatabase();
+  await (await import("@/lib/platform/db/client")).disconnectDatabase();
   db.cleanup();
 });
 
@@ -199,8 +199,8 @@ describe("JSON", () => {
   it("validates against its schema; its plan is a runbook document that imports again", async () => {
     const { buildRunJson } = await lib.json();
     const { runExportSchema } = await lib.schema();
-    const { runbookDocumentSchema } = await import("@/lib/runbook-document");
-    const { hashAuditEvent } = await import("@/lib/audit-chain");
+    const { runbookDocumentSchema } = await import("@/lib/templates/runbook-document");
+    const { hashAuditEvent } = await import("@/lib/audit/chain");
     const prisma = await lib.prisma();
     const { json, filename } = await buildRunJson({ runId: fx.liveRunId, exportedBy: "Alex Admin" });
     expect(filename).toBe("runsheet-netbackup-master-rehost-nbu-master1-live-cutover.json");
@@ -227,8 +227,8 @@ describe("JSON", () => {
     for (const e of json.audit.events) expect(hashAuditEvent(e.prevHash, { ...e, at: new Date(e.at) })).toBe(e.hash);
 
     // The plan imports as a new project's runbook.
-    const { instantiateRunbook } = await import("@/lib/projects");
-    const { runTransaction } = await import("@/lib/db/transaction");
+    const { instantiateRunbook } = await import("@/lib/projects/service");
+    const { runTransaction } = await import("@/lib/platform/db/transaction");
     const copy = await prisma.project.create({
       data: { name: "Imported", sourceHost: "a", targetHost: "b", timezone: "UTC", windowStart: new Date(), windowEnd: new Date(Date.now() + 3_600_000) },
     });
@@ -252,7 +252,7 @@ describe("JSON", () => {
 describe("not found", () => {
   it("throws NotFoundError for an unknown run", async () => {
     const { renderRunPdf } = await lib.pdf();
-    const { NotFoundError } = await import("@/lib/errors");
+    const { NotFoundError } = await import("@/lib/platform/errors");
     await expect(renderRunPdf({ runId: "nope", generatedBy: "x" })).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { detectClientListFormat, formatLineError, MAX_IMPORT_CLIENTS, parseClientList } from "@/lib/fleet-parse";
+import { detectClientListFormat, formatLineError, MAX_IMPORT_CLIENTS, parseClientList } from "@/lib/fleet/parse";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 // Copies of shared/domain/samples, so the tests run in any checkout.

@@ -7,19 +7,19 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// The database is chosen from DATABASE_URL when lib/db/client is first imported, so set it first
+// The database is chosen from DATABASE_URL when lib/platform/db/client is first imported, so set it first
 // and import the lib modules dynamically below.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "runsheet-fleet-"));
 process.env.DATABASE_URL = `file:${path.join(tmp, "fleet.db")}`;
-// lib/db/client keeps its client on globalThis across reloads; make sure it opens *this* file.
+// lib/platform/db/client keeps its client on globalThis across reloads; make sure it opens *this* file.
 delete (globalThis as { runsheetPrisma?: unknown }).runsheetPrisma;
 
 type Lib = {
-  db: typeof import("@/lib/db/client");
-  fleet: typeof import("@/lib/fleet");
-  projects: typeof import("@/lib/projects");
-  runs: typeof import("@/lib/runs");
-  audit: typeof import("@/lib/audit");
+  db: typeof import("@/lib/platform/db/client");
+  fleet: typeof import("@/lib/fleet/service");
+  projects: typeof import("@/lib/projects/service");
+  runs: typeof import("@/lib/runs/service");
+  audit: typeof import("@/lib/audit/service");
 };
 let lib: Lib;
 
@@ -35,11 +35,11 @@ const hosts = (prefix: string, n: number) => Array.from({ length: n }, (_, i) =>
 
 beforeAll(async () => {
   lib = {
-    db: await import("@/lib/db/client"),
-    fleet: await import("@/lib/fleet"),
-    projects: await import("@/lib/projects"),
-    runs: await import("@/lib/runs"),
-    audit: await import("@/lib/audit"),
+    db: await import("@/lib/platform/db/client"),
+    fleet: await import("@/lib/fleet/service"),
+    projects: await import("@/lib/projects/service"),
+    runs: await import("@/lib/runs/service"),
+    audit: await import("@/lib/audit/service"),
   };
   const { prisma } = lib.db;
   for (const u of [admin, operator, viewer]) await prisma.user.create({ data: { id: u.id, name: u.name, email: `${u.id}@test.local`, role: u.role } });
@@ -123,7 +123,7 @@ describe("import", () => {
 });
 
 describe("ticking clients", () => {
-  const view = (query: Partial<import("@/lib/fleet").FleetStepQuery> = {}) =>
+  const view = (query: Partial<import("@/lib/fleet/service").FleetStepQuery> = {}) =>
     lib.fleet.getFleetStepView({ actor: viewer, runId, stepId: fleetStepId, query: { status: "ALL", q: "", page: 1, pageSize: 100, ...query } });
 
   it("the panel's view: counts, a page of the filter and the bp.conf lines (rename project)", async () => {

@@ -1,5 +1,5 @@
 /**
- * lib/forecast.ts: remaining work, the critical path, the forecast verdict and the rollback
+ * lib/runs/service/forecast.ts: remaining work, the critical path, the forecast verdict and the rollback
  * deadline, on hand-made plans with a fixed clock.
  */
 import { describe, expect, it } from "vitest";
@@ -12,8 +12,8 @@ import {
   remainingMinutes,
   rollbackDeadline,
   type ForecastStep,
-} from "@/lib/forecast";
-import { formatMinutes } from "@/lib/time";
+} from "@/lib/runs/forecast";
+import { formatMinutes } from "@/lib/platform/time";
 
 const MIN = 60_000;
 const WINDOW_START = Date.parse("2026-11-28T12:00:00.000Z");

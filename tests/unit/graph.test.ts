@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findCycle, type PredecessorMap } from "@/lib/graph";
+import { findCycle, type PredecessorMap } from "@/lib/platform/graph";
 
 const graph = (edges: Record<string, string[]>): PredecessorMap => new Map(Object.entries(edges));
 

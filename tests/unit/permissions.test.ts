@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import * as permissions from "@/lib/permissions";
-import type { Actor } from "@/lib/permissions";
-import type { RoleName } from "@/lib/roles";
+import * as permissions from "@/lib/platform/auth/permissions";
+import type { Actor } from "@/lib/platform/auth/permissions";
+import type { RoleName } from "@/lib/platform/auth/roles";
 
 const admin: Actor = { id: "u-admin", role: "ADMIN" };
 const operator: Actor = { id: "u-op", role: "OPERATOR" };

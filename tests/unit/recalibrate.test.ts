@@ -3,8 +3,8 @@ import { describe, expect, it, vi } from "vitest";
 // The maths is pure; the module's data functions are not used here, so no database is opened.
 vi.mock("@/lib/db/client", () => ({ prisma: {} }));
 
-const { actualMinutes, medianMinutes, planRecalibration, proposeMinutes } = await import("@/lib/recalibrate");
-type RecalibrationStepInput = import("@/lib/recalibrate").RecalibrationStepInput;
+const { actualMinutes, medianMinutes, planRecalibration, proposeMinutes } = await import("@/lib/recalibrate/service");
+type RecalibrationStepInput = import("@/lib/recalibrate/service").RecalibrationStepInput;
 
 const at = (minutes: number, seconds = 0) => new Date(Date.UTC(2026, 10, 28, 8, 0, 0) + minutes * 60_000 + seconds * 1000);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { findCycle } from "@/lib/graph";
-import { RUNBOOK_DOCUMENT_VERSION, runbookDocumentSchema, type RunbookDocumentInput } from "@/lib/runbook-document";
-import { fieldErrorsOf } from "@/lib/validation";
+import { findCycle } from "@/lib/platform/graph";
+import { RUNBOOK_DOCUMENT_VERSION, runbookDocumentSchema, type RunbookDocumentInput } from "@/lib/templates/runbook-document";
+import { fieldErrorsOf } from "@/lib/platform/validation";
 import { netbackupKeepHostnameTemplate } from "@/lib/templates/netbackup-keep-hostname";
 
 const parsed = runbookDocumentSchema.parse(netbackupKeepHostnameTemplate);

@@ -1,12 +1,12 @@
 /**
- * lib/runs.ts against a real, migrated SQLite file: step transitions, permissions, lost-update
+ * lib/runs/service/service.ts against a real, migrated SQLite file: step transitions, permissions, lost-update
  * protection, idempotency, offline times, gates and run outcomes, run isolation and the audit
  * chain. Each describe block works on its own run (or project) so the blocks don't depend on
  * each other, except the audit-chain block at the end, which checks everything written before.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConflictError, ForbiddenError, ValidationError } from "@/lib/errors";
-import type { StepAction } from "@/lib/step-rules";
+import { ConflictError, ForbiddenError, ValidationError } from "@/lib/platform/errors";
+import type { StepAction } from "@/lib/runs/model";
 import { auditCount, caught, createProject, createTeam, PROJECT_TIMEZONE, templateSteps, type PlanStep, type TestActor } from "./helpers/db-fixtures";
 import { openTestDatabase, type Lib, type TestDatabase } from "./helpers/db-setup";
 
@@ -307,8 +307,8 @@ describe("step actions and this process's Prisma writers share the write lock", 
   it("a sign-off waits for an open Prisma transaction to commit, then applies; the audit chain stays linear", async () => {
     const runId = (await rehearsal("Shared lock")).id;
     const s1 = step("1");
-    const { runTransaction } = await import("@/lib/db/transaction");
-    const { appendAuditEvent } = await import("@/lib/audit");
+    const { runTransaction } = await import("@/lib/platform/db/transaction");
+    const { appendAuditEvent } = await import("@/lib/audit/service");
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let signOffSettled = false;
@@ -338,8 +338,8 @@ describe("step actions and this process's Prisma writers share the write lock", 
 describe("this process's writers take turns in arrival order", () => {
   it("a sign-off queued behind one Prisma writer commits before a Prisma writer that came after it", async () => {
     const runId = (await rehearsal("Turns")).id;
-    const { runTransaction } = await import("@/lib/db/transaction");
-    const { appendAuditEvent } = await import("@/lib/audit");
+    const { runTransaction } = await import("@/lib/platform/db/transaction");
+    const { appendAuditEvent } = await import("@/lib/audit/service");
     const mark = (action: string) => (tx: Parameters<Parameters<typeof runTransaction>[0]>[0]) =>
       appendAuditEvent(tx, { actor: team.admin, projectId: main.id, runId, action, entityType: "run", entityId: runId, before: null, after: null });
     let release!: () => void;

@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations } from "@/lib/db/migrate";
+import { applyMigrations } from "@/lib/platform/db/migrate";
 import { compareSchemaToDatabase, parsePrismaSchema, readDatabaseSchema, type DbSchema } from "./helpers/schema-drift";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));

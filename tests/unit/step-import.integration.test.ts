@@ -7,14 +7,14 @@ import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { caught, createProject, createTeam, type TestActor } from "./helpers/db-fixtures";
 
 let db: TestDatabase;
-let library: typeof import("@/lib/template-library");
-let stepImport: typeof import("@/lib/step-import");
+let library: typeof import("@/lib/templates/service");
+let stepImport: typeof import("@/lib/import/steps");
 let team: Awaited<ReturnType<typeof createTeam>>;
 
 beforeAll(async () => {
   db = await openTestDatabase("step-import");
-  library = await import("@/lib/template-library");
-  stepImport = await import("@/lib/step-import");
+  library = await import("@/lib/templates/service");
+  stepImport = await import("@/lib/import/steps");
   team = await createTeam(db.lib);
 });
 afterAll(async () => db?.close());

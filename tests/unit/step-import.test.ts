@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findCycle } from "@/lib/graph";
-import { runbookDocumentSchema } from "@/lib/runbook-document";
+import { findCycle } from "@/lib/platform/graph";
+import { runbookDocumentSchema } from "@/lib/templates/runbook-document";
 import {
   decodeCsvBytes,
   defaultImportOptions,
@@ -11,7 +11,7 @@ import {
   parseKind,
   validateStepImport,
   type StepImportOptions,
-} from "@/lib/step-import";
+} from "@/lib/import/steps";
 
 const USERS = ["olivia@example.test", "Ada@Example.test"];
 
@@ -173,12 +173,12 @@ describe("validateStepImport: bad rows", () => {
     expect(r.errors).toEqual([{ row: 2, message: 'Unknown predecessor: no step is titled "Nope".' }]);
   });
 
-  it("finds cycles with lib/graph.ts and reports every row on them", () => {
+  it("finds cycles with lib/platform/graph.ts and reports every row on them", () => {
     const r = importCsv("Title,Minutes,Predecessors\nA,5,3\nB,5,1\nC,5,2\nD,5,");
     expect(r.document).toBeNull();
     expect(rowsWithErrors(r)).toEqual([1, 2, 3]);
     expect(r.errors[0].message).toMatch(/^The predecessors form a cycle: row \d → row \d → row \d → row \d\.$/);
-    // The same check lib/graph.ts does, for the record.
+    // The same check lib/platform/graph.ts does, for the record.
     expect(findCycle(new Map([["1", ["3"]], ["2", ["1"]], ["3", ["2"]]]))).not.toBeNull();
     expect(importCsv("Title,Minutes,Predecessors\nA,5,1").errors).toEqual([{ row: 1, message: "A step can't be its own predecessor." }]);
   });

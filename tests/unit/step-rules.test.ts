@@ -15,7 +15,7 @@ import {
   type RunStatusName,
   type StepAction,
   type StepStatusName,
-} from "@/lib/step-rules";
+} from "@/lib/runs/model";
 
 describe("checkTransition", () => {
   // The full state machine, written out independently of the module's tables.

@@ -6,16 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { caught, createProject, createTeam } from "./helpers/db-fixtures";
 import { BUILT_IN_TEMPLATES } from "@/lib/templates/built-in";
-import { runbookDocumentSchema } from "@/lib/runbook-document";
-import { createProjectInput } from "@/lib/validation";
+import { runbookDocumentSchema } from "@/lib/templates/runbook-document";
+import { createProjectInput } from "@/lib/platform/validation";
 
 let db: TestDatabase;
-let library: typeof import("@/lib/template-library");
+let library: typeof import("@/lib/templates/service");
 let team: Awaited<ReturnType<typeof createTeam>>;
 
 beforeAll(async () => {
   db = await openTestDatabase("templates");
-  library = await import("@/lib/template-library");
+  library = await import("@/lib/templates/service");
   team = await createTeam(db.lib);
 });
 afterAll(async () => db?.close());

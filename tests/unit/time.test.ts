@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatInZone, formatMinutes, utcToWallClock, wallClockToUtc } from "@/lib/time";
+import { formatDuration, formatInZone, formatMinutes, utcToWallClock, wallClockToUtc } from "@/lib/platform/time";
 
 const BERLIN = "Europe/Berlin";
 

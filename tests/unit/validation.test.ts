@@ -12,7 +12,7 @@ import {
   stepActionInput,
   timezone,
   updateProjectInput,
-} from "@/lib/validation";
+} from "@/lib/platform/validation";
 
 /** Parse expecting failure; return { field: [messages] }. */
 function errorsOf(schema: z.ZodType, input: unknown): Record<string, string[]> {
@@ -150,7 +150,7 @@ describe("updateProjectInput", () => {
  * Regression: zod's .partial() keeps defaults, which once reset every omitted field on a PATCH:
  * the update schemas are `.partial()` of objects whose fields have `.default(...)`. In zod 4 the
  * default still fires for a missing key, so a PATCH that changes one field comes back with every
- * defaulted field reset. lib/plan.ts updateStep then sees `predecessorIds: []` (!== undefined) and
+ * defaulted field reset. lib/plan/service/service.ts updateStep then sees `predecessorIds: []` (!== undefined) and
  * deletes the step's dependencies, clears its assignee, details, commands, etc.
  */
 describe("partial update schemas leave omitted fields out", () => {

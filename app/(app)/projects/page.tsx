@@ -4,10 +4,10 @@ import { z } from "zod";
 import { PortfolioFilterBar } from "@/components/portfolio/portfolio-filter-bar";
 import { PortfolioList } from "@/components/portfolio/portfolio-list";
 import { PageHeader } from "@/components/ui/card";
-import { canCreateProject } from "@/lib/permissions";
-import { listPortfolio, listProjectOwners } from "@/lib/portfolio";
-import { requireUser } from "@/lib/session";
-import { PROJECT_STATUSES } from "@/lib/validation";
+import { canCreateProject } from "@/lib/platform/auth/permissions";
+import { listPortfolio, listProjectOwners } from "@/lib/portfolio/queries";
+import { requireUser } from "@/lib/platform/auth/session";
+import { PROJECT_STATUSES } from "@/lib/platform/validation";
 
 export const metadata: Metadata = { title: "Projects" };
 

@@ -3,9 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TemplateLibrary } from "@/components/templates/template-library";
 import { PageHeader } from "@/components/ui/card";
-import { canManageTemplates } from "@/lib/permissions";
-import { requireUser } from "@/lib/session";
-import { listTemplates } from "@/lib/template-library";
+import { canManageTemplates } from "@/lib/platform/auth/permissions";
+import { requireUser } from "@/lib/platform/auth/session";
+import { listTemplates } from "@/lib/templates/service";
 
 export const metadata: Metadata = { title: "Templates" };
 

@@ -1,6 +1,6 @@
-import { route } from "@/lib/api/route";
-import { createProject } from "@/lib/projects";
-import { createProjectInput } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { createProject } from "@/lib/projects/service";
+import { createProjectInput } from "@/lib/platform/validation";
 
 export const POST = route({ body: createProjectInput }, async ({ user, body }) => {
   const project = await createProject({ actor: user, input: body });

@@ -1,7 +1,7 @@
-import { errorResponse } from "@/lib/api/route";
-import { ValidationError } from "@/lib/errors";
-import { createFirstAdmin } from "@/lib/users";
-import { fieldErrorsOf, firstAdminInput } from "@/lib/validation";
+import { errorResponse } from "@/lib/platform/http/route";
+import { ValidationError } from "@/lib/platform/errors";
+import { createFirstAdmin } from "@/lib/users/service";
+import { fieldErrorsOf, firstAdminInput } from "@/lib/platform/validation";
 
 /** First-run: creates the first admin. Unauthenticated by design, and refuses once any user exists. */
 export async function POST(request: Request) {

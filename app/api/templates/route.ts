@@ -1,7 +1,7 @@
-import { route } from "@/lib/api/route";
-import { ForbiddenError } from "@/lib/errors";
-import { canManageTemplates } from "@/lib/permissions";
-import { createTemplate, listTemplates } from "@/lib/template-library";
+import { route } from "@/lib/platform/http/route";
+import { ForbiddenError } from "@/lib/platform/errors";
+import { canManageTemplates } from "@/lib/platform/auth/permissions";
+import { createTemplate, listTemplates } from "@/lib/templates/service";
 import { createTemplateInput } from "@/lib/templates/inputs";
 
 /** The library's names, for pickers (the "replace a template" choice of Save as template). Admins only. */

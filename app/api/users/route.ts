@@ -1,6 +1,6 @@
-import { route } from "@/lib/api/route";
-import { createUser } from "@/lib/users";
-import { createUserInput } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { createUser } from "@/lib/users/service";
+import { createUserInput } from "@/lib/platform/validation";
 
 export const POST = route({ body: createUserInput }, async ({ user, body }) => {
   const created = await createUser({ actor: user, input: body });

@@ -1,7 +1,7 @@
 import { Document, Page, Rect, Line, Svg, Text, View } from "@react-pdf/renderer";
 import type { ReactNode } from "react";
-import { RUN_KIND_LABELS, STRATEGY_LABELS } from "../../labels";
-import { KIND_LABELS } from "../../step-rules";
+import { RUN_KIND_LABELS, STRATEGY_LABELS } from "../../projects/model";
+import { KIND_LABELS } from "../../runs/model";
 import { auditActionLabel } from "../audit-summary";
 import { count, longDateTime, mediumDateTime, zoneName, minutesText, preciseDateTime, shortDateTime, utcOffset, varianceText, windowRange } from "../format";
 import type { ExportPhase, ExportStep, RunExportData } from "../run-export-data";

@@ -3,9 +3,9 @@
  * the real lib functions, so the audit chain grows exactly as it does in the app.
  */
 import { netbackupKeepHostnameTemplate } from "@/lib/templates/netbackup-keep-hostname";
-import { createProjectInput } from "@/lib/validation";
-import type { RoleName } from "@/lib/roles";
-import type { RunbookDocumentInput } from "@/lib/runbook-document";
+import { createProjectInput } from "@/lib/platform/validation";
+import type { RoleName } from "@/lib/platform/auth/roles";
+import type { RunbookDocumentInput } from "@/lib/templates/runbook-document";
 import type { Lib } from "./db-setup";
 
 export interface TestActor {

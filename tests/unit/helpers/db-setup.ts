@@ -1,7 +1,7 @@
 /**
  * A fresh, migrated SQLite file per test file, and the real lib modules bound to it.
  *
- * lib/db/client.ts creates (and migrates) the process's one Prisma client from DATABASE_URL on
+ * lib/platform/db/client.ts creates (and migrates) the process's one Prisma client from DATABASE_URL on
  * its first import, so DATABASE_URL must be set before any lib module that touches the database
  * is imported. Test files therefore import lib modules only through `openTestDatabase`.
  */
@@ -12,12 +12,12 @@ import Database from "better-sqlite3";
 
 async function importLib() {
   const [client, users, projects, runs, plan, audit] = await Promise.all([
-    import("@/lib/db/client"),
-    import("@/lib/users"),
-    import("@/lib/projects"),
-    import("@/lib/runs"),
-    import("@/lib/plan"),
-    import("@/lib/audit"),
+    import("@/lib/platform/db/client"),
+    import("@/lib/users/service"),
+    import("@/lib/projects/service"),
+    import("@/lib/runs/service"),
+    import("@/lib/plan/service"),
+    import("@/lib/audit/service"),
   ]);
   return { prisma: client.prisma, disconnectDatabase: client.disconnectDatabase, users, projects, runs, plan, audit };
 }

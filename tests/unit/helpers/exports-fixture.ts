@@ -1,6 +1,6 @@
 /**
  * Builds runs to export, through the real lib functions, in a fresh SQLite file.
- * `useTempDatabase` must run BEFORE any lib module is imported: lib/db/client.ts opens the
+ * `useTempDatabase` must run BEFORE any lib module is imported: lib/platform/db/client.ts opens the
  * database named by DATABASE_URL when it is first loaded.
  */
 import fs from "node:fs";
@@ -41,11 +41,11 @@ export interface Fixture {
  * re-run, notes, overruns, fleet statuses set.
  */
 export async function seedExportFixture(): Promise<Fixture> {
-  const { createFirstAdmin, createUser } = await import("@/lib/users");
-  const { createProject } = await import("@/lib/projects");
-  const { startRun, performStepAction, decideGate } = await import("@/lib/runs");
-  const { updateStep } = await import("@/lib/plan");
-  const { prisma } = await import("@/lib/db/client");
+  const { createFirstAdmin, createUser } = await import("@/lib/users/service");
+  const { createProject } = await import("@/lib/projects/service");
+  const { startRun, performStepAction, decideGate } = await import("@/lib/runs/service");
+  const { updateStep } = await import("@/lib/plan/service");
+  const { prisma } = await import("@/lib/platform/db/client");
 
   const created = await createFirstAdmin({ input: { name: "Alex Admin", email: "alex@example.test", password: "correct-horse-battery" } });
   const admin = { id: created.id, name: created.name, role: "ADMIN" as const };
@@ -182,12 +182,12 @@ export async function seedExportFixture(): Promise<Fixture> {
  * actions are exercised by the small fixture.
  */
 export async function seedLargeRun(options: { actor: { id: string; name: string; role: "ADMIN" }; steps: number; clients: number }): Promise<{ runId: string; projectId: string }> {
-  const { createProject, instantiateRunbook } = await import("@/lib/projects");
-  const { startRun } = await import("@/lib/runs");
-  const { runTransaction } = await import("@/lib/db/transaction");
-  const { appendAuditEvent } = await import("@/lib/audit");
-  const { prisma } = await import("@/lib/db/client");
-  const { runbookDocumentSchema } = await import("@/lib/runbook-document");
+  const { createProject, instantiateRunbook } = await import("@/lib/projects/service");
+  const { startRun } = await import("@/lib/runs/service");
+  const { runTransaction } = await import("@/lib/platform/db/transaction");
+  const { appendAuditEvent } = await import("@/lib/audit/service");
+  const { prisma } = await import("@/lib/platform/db/client");
+  const { runbookDocumentSchema } = await import("@/lib/templates/runbook-document");
 
   const windowStart = new Date(Date.now() - 2 * 24 * 60 * MINUTE);
   const project = await createProject({

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { UserAdmin } from "@/components/user-admin";
+import { UserAdmin } from "@/components/users/user-admin";
 import { PageHeader } from "@/components/ui/card";
-import { canManageUsers } from "@/lib/permissions";
-import { requireUser } from "@/lib/session";
-import { listUsers } from "@/lib/users";
+import { canManageUsers } from "@/lib/platform/auth/permissions";
+import { requireUser } from "@/lib/platform/auth/session";
+import { listUsers } from "@/lib/users/service";
 
 export const metadata: Metadata = { title: "Users" };
 

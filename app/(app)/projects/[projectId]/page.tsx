@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { ProjectOverview } from "@/components/project-overview";
-import { NotFoundError } from "@/lib/errors";
-import { canEditPlan, canStartRun } from "@/lib/permissions";
-import { getPlanView } from "@/lib/plan-view";
-import { requireUser } from "@/lib/session";
-import { listAssignableUsers } from "@/lib/users";
+import { ProjectOverview } from "@/components/projects/project-overview";
+import { NotFoundError } from "@/lib/platform/errors";
+import { canEditPlan, canStartRun } from "@/lib/platform/auth/permissions";
+import { getPlanView } from "@/lib/plan/queries";
+import { requireUser } from "@/lib/platform/auth/session";
+import { listAssignableUsers } from "@/lib/users/service";
 
 export const metadata: Metadata = { title: "Project" };
 

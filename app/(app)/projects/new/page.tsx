@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { NewProjectForm } from "@/components/new-project-form";
+import { NewProjectForm } from "@/components/projects/new-project-form";
 import { Card, PageHeader } from "@/components/ui/card";
-import { canCreateProject } from "@/lib/permissions";
-import { requireUser } from "@/lib/session";
-import { listTemplates } from "@/lib/template-library";
+import { canCreateProject } from "@/lib/platform/auth/permissions";
+import { requireUser } from "@/lib/platform/auth/session";
+import { listTemplates } from "@/lib/templates/service";
 
 export const metadata: Metadata = { title: "New project" };
 

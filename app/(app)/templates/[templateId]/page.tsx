@@ -7,10 +7,10 @@ import { TemplateOutline } from "@/components/templates/template-outline";
 import { TemplateSummary } from "@/components/templates/template-summary";
 import { Card, PageHeader } from "@/components/ui/card";
 import { Pill } from "@/components/ui/status-badge";
-import { NotFoundError } from "@/lib/errors";
-import { canManageTemplates } from "@/lib/permissions";
-import { requireUser } from "@/lib/session";
-import { getTemplate } from "@/lib/template-library";
+import { NotFoundError } from "@/lib/platform/errors";
+import { canManageTemplates } from "@/lib/platform/auth/permissions";
+import { requireUser } from "@/lib/platform/auth/session";
+import { getTemplate } from "@/lib/templates/service";
 
 export const metadata: Metadata = { title: "Template" };
 

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TemplateEditor } from "@/components/templates/template-editor";
 import { PageHeader } from "@/components/ui/card";
-import { canManageTemplates } from "@/lib/permissions";
-import { requireUser } from "@/lib/session";
+import { canManageTemplates } from "@/lib/platform/auth/permissions";
+import { requireUser } from "@/lib/platform/auth/session";
 
 export const metadata: Metadata = { title: "New template" };
 

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { resolveDatabasePath } from "@/lib/db/sqlite-path";
+import { resolveDatabasePath } from "@/lib/platform/db/sqlite-path";
 
 /**
  * The benchmark's "floor": the cheapest possible durable write through this server — one
@@ -21,7 +21,7 @@ const globalForFloor = globalThis as unknown as { runsheetBenchFloor?: Floor };
 
 function openFloor(): Floor {
   // Same file and durability settings as the app's connection (WAL is stored in the file;
-  // synchronous stays at SQLite's default, as in lib/db/client.ts).
+  // synchronous stays at SQLite's default, as in lib/platform/db/client.ts).
   const db = new Database(resolveDatabasePath(), { timeout: 5000 });
   const rows = Number((db.prepare(`SELECT count(*) AS n FROM fleet_client`).get() as { n: number }).n);
   const update = db.prepare<[string, number]>(`UPDATE fleet_client SET updatedAt = ? WHERE rowid = ?`);

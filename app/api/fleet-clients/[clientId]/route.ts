@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { updateFleetClient, updateFleetClientInput } from "@/lib/fleet";
-import { id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { updateFleetClient, updateFleetClientInput } from "@/lib/fleet/service";
+import { id } from "@/lib/platform/validation";
 
 /** Correct one client's host name (while no run has ticked it), OS, hardware, policy or owner. */
 export const PATCH = route({ params: z.object({ clientId: id }), body: updateFleetClientInput }, async ({ user, params, body }) =>

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { deletePhase, updatePhase } from "@/lib/plan";
-import { id, updatePhaseInput } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { deletePhase, updatePhase } from "@/lib/plan/service";
+import { id, updatePhaseInput } from "@/lib/platform/validation";
 
 const params = z.object({ phaseId: id });
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { updateProject } from "@/lib/projects";
-import { id, updateProjectInput } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { updateProject } from "@/lib/projects/service";
+import { id, updateProjectInput } from "@/lib/platform/validation";
 
 export const PATCH = route({ params: z.object({ projectId: id }), body: updateProjectInput }, async ({ user, params, body }) => {
   const project = await updateProject({ actor: user, projectId: params.projectId, input: body });

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { deleteStep, updateStep } from "@/lib/plan";
-import { id, updateStepInput } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { deleteStep, updateStep } from "@/lib/plan/service";
+import { id, updateStepInput } from "@/lib/platform/validation";
 
 const params = z.object({ stepId: id });
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { deleteTemplate, updateTemplate } from "@/lib/template-library";
+import { route } from "@/lib/platform/http/route";
+import { deleteTemplate, updateTemplate } from "@/lib/templates/service";
 import { updateTemplateInput } from "@/lib/templates/inputs";
-import { id } from "@/lib/validation";
+import { id } from "@/lib/platform/validation";
 
 const params = z.object({ templateId: id }).strict();
 

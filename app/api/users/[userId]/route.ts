@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { updateUser } from "@/lib/users";
-import { id, updateUserInput } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { updateUser } from "@/lib/users/service";
+import { id, updateUserInput } from "@/lib/platform/validation";
 
 export const PATCH = route({ params: z.object({ userId: id }), body: updateUserInput }, async ({ user, params, body }) => {
   const updated = await updateUser({ actor: user, userId: params.userId, input: body });

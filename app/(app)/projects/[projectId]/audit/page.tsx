@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { AuditLog } from "@/components/audit-log";
-import { getProjectAuditView } from "@/lib/audit-view";
-import { NotFoundError } from "@/lib/errors";
-import { requireUser } from "@/lib/session";
+import { AuditLog } from "@/components/audit/audit-log";
+import { getProjectAuditView } from "@/lib/audit/queries";
+import { NotFoundError } from "@/lib/platform/errors";
+import { requireUser } from "@/lib/platform/auth/session";
 
 export const metadata: Metadata = { title: "Audit log" };
 

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { ProjectForm } from "@/components/project-form";
+import { ProjectForm } from "@/components/projects/project-form";
 import { Card, PageHeader } from "@/components/ui/card";
-import { NotFoundError } from "@/lib/errors";
-import { canEditProject } from "@/lib/permissions";
-import { getProject } from "@/lib/projects";
-import { requireUser } from "@/lib/session";
-import { utcToWallClock } from "@/lib/time";
+import { NotFoundError } from "@/lib/platform/errors";
+import { canEditProject } from "@/lib/platform/auth/permissions";
+import { getProject } from "@/lib/projects/service";
+import { requireUser } from "@/lib/platform/auth/session";
+import { utcToWallClock } from "@/lib/platform/time";
 
 export const metadata: Metadata = { title: "Project settings" };
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { randomUUID } from "node:crypto";
-import { route } from "@/lib/api/route";
-import { openProjectEventStream } from "@/lib/live-stream";
-import { id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { openProjectEventStream } from "@/lib/platform/live/stream";
+import { id } from "@/lib/platform/validation";
 
 export const dynamic = "force-dynamic";
 

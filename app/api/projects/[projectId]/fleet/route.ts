@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { fleetClientsQuery, listFleetClients, parseSearchParams } from "@/lib/fleet";
-import { id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { fleetClientsQuery, listFleetClients, parseSearchParams } from "@/lib/fleet/service";
+import { id } from "@/lib/platform/validation";
 
 /** The project's clients, paginated: ?q=<host name part>&page=<n>&pageSize=<n ≤ 500>. */
 export const GET = route({ params: z.object({ projectId: id }) }, async ({ user, params, request }) =>

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { getImportContext, importStepsFromCsv } from "@/lib/template-library";
+import { route } from "@/lib/platform/http/route";
+import { getImportContext, importStepsFromCsv } from "@/lib/templates/service";
 import { importStepsInput } from "@/lib/templates/inputs";
-import { id } from "@/lib/validation";
+import { id } from "@/lib/platform/validation";
 
 const params = z.object({ projectId: id }).strict();
 

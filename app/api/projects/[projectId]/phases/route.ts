@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { addPhase } from "@/lib/plan";
-import { id, phaseInput } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { addPhase } from "@/lib/plan/service";
+import { id, phaseInput } from "@/lib/platform/validation";
 
 export const POST = route({ params: z.object({ projectId: id }), body: phaseInput }, async ({ user, params, body }) => {
   const phase = await addPhase({ actor: user, projectId: params.projectId, input: body });

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { ForbiddenError, ValidationError } from "@/lib/errors";
-import { canViewProjects } from "@/lib/permissions";
-import { applyRecalibration, applyRecalibrationInput, previewRecalibration, recalibrationQuery } from "@/lib/recalibrate";
-import { fieldErrorsOf, id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { ForbiddenError, ValidationError } from "@/lib/platform/errors";
+import { canViewProjects } from "@/lib/platform/auth/permissions";
+import { applyRecalibration, applyRecalibrationInput, previewRecalibration, recalibrationQuery } from "@/lib/recalibrate/service";
+import { fieldErrorsOf, id } from "@/lib/platform/validation";
 
 const params = z.object({ projectId: id }).strict();
 

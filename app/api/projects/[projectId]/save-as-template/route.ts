@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { saveProjectAsTemplate } from "@/lib/template-library";
+import { route } from "@/lib/platform/http/route";
+import { saveProjectAsTemplate } from "@/lib/templates/service";
 import { saveAsTemplateInput } from "@/lib/templates/inputs";
-import { id } from "@/lib/validation";
+import { id } from "@/lib/platform/validation";
 
 export const POST = route({ params: z.object({ projectId: id }).strict(), body: saveAsTemplateInput }, async ({ user, params, body }) => {
   const template = await saveProjectAsTemplate({ actor: user, projectId: params.projectId, input: body });

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { addStep } from "@/lib/plan";
-import { createStepInput, id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { addStep } from "@/lib/plan/service";
+import { createStepInput, id } from "@/lib/platform/validation";
 
 export const POST = route({ params: z.object({ projectId: id }), body: createStepInput }, async ({ user, params, body }) => {
   const step = await addStep({ actor: user, projectId: params.projectId, input: body });

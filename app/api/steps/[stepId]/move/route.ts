@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { moveStep } from "@/lib/plan";
-import { id, moveInput } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { moveStep } from "@/lib/plan/service";
+import { id, moveInput } from "@/lib/platform/validation";
 
 export const POST = route({ params: z.object({ stepId: id }), body: moveInput }, async ({ user, params, body }) => {
   await moveStep({ actor: user, stepId: params.stepId, direction: body.direction });

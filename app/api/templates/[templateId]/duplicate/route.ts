@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { duplicateTemplate } from "@/lib/template-library";
-import { id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { duplicateTemplate } from "@/lib/templates/service";
+import { id } from "@/lib/platform/validation";
 
 /** Built-ins (by id) and saved templates alike: the copy is a saved template the admin can edit. */
 export const POST = route({ params: z.object({ templateId: id }).strict(), body: z.object({}).strict() }, async ({ user, params }) => {

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { RunBoard } from "@/components/run/run-board";
-import { NotFoundError } from "@/lib/errors";
-import { canOperateSteps, canUndoSignOff } from "@/lib/permissions";
-import { getRunBoard } from "@/lib/run-view";
-import { requireUser } from "@/lib/session";
+import { RunBoard } from "@/components/runs/run-board";
+import { NotFoundError } from "@/lib/platform/errors";
+import { canOperateSteps, canUndoSignOff } from "@/lib/platform/auth/permissions";
+import { getRunBoard } from "@/lib/runs/queries";
+import { requireUser } from "@/lib/platform/auth/session";
 
 export const metadata: Metadata = { title: "Run" };
 

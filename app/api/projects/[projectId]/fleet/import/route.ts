@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { importFleetClients, importFleetInput } from "@/lib/fleet";
-import { id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { importFleetClients, importFleetInput } from "@/lib/fleet/service";
+import { id } from "@/lib/platform/validation";
 
 /** Import a client list (CSV or bpplclients output), all or nothing; `dryRun: true` only checks it. */
 export const POST = route({ params: z.object({ projectId: id }), body: importFleetInput }, async ({ user, params, body }) =>

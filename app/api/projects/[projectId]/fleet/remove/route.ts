@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { removeFleetClients, removeFleetClientsInput } from "@/lib/fleet";
-import { id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { removeFleetClients, removeFleetClientsInput } from "@/lib/fleet/service";
+import { id } from "@/lib/platform/validation";
 
 /** Remove clients from the project's fleet (never one already ticked in a run), all or nothing. */
 export const POST = route({ params: z.object({ projectId: id }), body: removeFleetClientsInput }, async ({ user, params, body }) =>

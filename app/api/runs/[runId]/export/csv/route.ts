@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { ForbiddenError } from "@/lib/errors";
+import { route } from "@/lib/platform/http/route";
+import { ForbiddenError } from "@/lib/platform/errors";
 import { exportResponse } from "@/lib/exports/http";
 import { buildRunCsv } from "@/lib/exports/run-csv";
-import { canViewProjects } from "@/lib/permissions";
-import { id } from "@/lib/validation";
+import { canViewProjects } from "@/lib/platform/auth/permissions";
+import { id } from "@/lib/platform/validation";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

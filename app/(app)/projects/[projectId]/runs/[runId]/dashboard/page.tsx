@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { RunDashboardView } from "@/components/dashboard/run-dashboard-view";
-import { getRunDashboard } from "@/lib/dashboard";
-import { NotFoundError } from "@/lib/errors";
-import { requireUser } from "@/lib/session";
+import { getRunDashboard } from "@/lib/dashboard/queries";
+import { NotFoundError } from "@/lib/platform/errors";
+import { requireUser } from "@/lib/platform/auth/session";
 
 export const metadata: Metadata = { title: "Dashboard" };
 

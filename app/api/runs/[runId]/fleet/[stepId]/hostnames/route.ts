@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { fleetStepQuery, listFleetStepHostnames, parseSearchParams } from "@/lib/fleet";
-import { id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { fleetStepQuery, listFleetStepHostnames, parseSearchParams } from "@/lib/fleet/service";
+import { id } from "@/lib/platform/validation";
 
 const filterOnly = fleetStepQuery.pick({ status: true, q: true });
 

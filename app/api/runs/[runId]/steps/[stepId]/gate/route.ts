@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { decideGate } from "@/lib/runs";
-import { gateDecisionInput, id } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { decideGate } from "@/lib/runs/service";
+import { gateDecisionInput, id } from "@/lib/platform/validation";
 
 export const POST = route({ params: z.object({ runId: id, stepId: id }), body: gateDecisionInput }, async ({ user, params, body }) =>
   decideGate({ actor: user, runId: params.runId, stepId: params.stepId, input: body }),

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { route } from "@/lib/api/route";
-import { undoSignOff } from "@/lib/runs";
-import { id, undoSignOffInput } from "@/lib/validation";
+import { route } from "@/lib/platform/http/route";
+import { undoSignOff } from "@/lib/runs/service";
+import { id, undoSignOffInput } from "@/lib/platform/validation";
 
 export const POST = route({ params: z.object({ runId: id, stepId: id }), body: undoSignOffInput }, async ({ user, params, body }) =>
   undoSignOff({ actor: user, runId: params.runId, stepId: params.stepId, input: body }),

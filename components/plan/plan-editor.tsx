@@ -1,0 +1,174 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { apiRequest } from "@/lib/platform/http/api-client";
+import type { PlanStep, PlanView } from "@/lib/plan/queries";
+import { StepBadges } from "./step-badges";
+import { StepDialog } from "./step-dialog";
+import { Button } from "../ui/button";
+import { StepInstructions } from "./step-instructions";
+import { Card, EmptyState } from "../ui/card";
+import { Dialog } from "../ui/dialog";
+import { Field, FormError, TextArea, TextInput } from "../ui/field";
+import { PhaseHeading } from "./phase-heading";
+
+type Users = { id: string; name: string }[];
+
+
+export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: boolean; users: Users }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [stepDialog, setStepDialog] = useState<{ mode: "create"; phaseId: string } | { mode: "edit"; step: PlanStep } | null>(null);
+  const [phaseDialog, setPhaseDialog] = useState<{ mode: "create" } | { mode: "edit"; id: string; title: string; description: string } | null>(null);
+  const allSteps = view.phases.flatMap((p) => p.steps);
+  const numberOf = new Map(allSteps.map((s) => [s.id, s.number]));
+
+  async function call(method: "POST" | "DELETE", url: string, body?: unknown, confirmText?: string) {
+    if (confirmText && !window.confirm(confirmText)) return;
+    setError(null);
+    const result = await apiRequest(method, url, body);
+    if (!result.ok) return setError(result.error.message);
+    router.refresh();
+  }
+
+  return (
+    <section aria-labelledby="plan-heading">
+      <div className="mb-3 flex items-center justify-between gap-3">
+        <h2 id="plan-heading" className="text-lg font-bold">
+          Runbook plan
+        </h2>
+        {canEdit ? (
+          <Button variant="secondary" onClick={() => setPhaseDialog({ mode: "create" })}>
+            Add phase
+          </Button>
+        ) : null}
+      </div>
+      <FormError message={error} />
+      {view.phases.length === 0 ? (
+        <EmptyState title="The plan is empty" action={canEdit ? <Button onClick={() => setPhaseDialog({ mode: "create" })}>Add the first phase</Button> : null}>
+          {canEdit ? "Add a phase, then its steps." : "An admin hasn't written this plan yet."}
+        </EmptyState>
+      ) : null}
+      <div className="space-y-5">
+        {view.phases.map((phase, phaseIndex) => (
+          <Card key={phase.id} aria-label={`Phase ${phase.title}`}>
+            <div className="flex flex-wrap items-start justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+              <PhaseHeading index={phaseIndex} phase={phase} />
+              {canEdit ? (
+                <div className="flex flex-wrap gap-1">
+                  <Button size="sm" variant="ghost" aria-label={`Move phase ${phase.title} up`} disabled={phaseIndex === 0} onClick={() => call("POST", `/api/phases/${phase.id}/move`, { direction: "up" })}>
+                    ↑
+                  </Button>
+                  <Button size="sm" variant="ghost" aria-label={`Move phase ${phase.title} down`} disabled={phaseIndex === view.phases.length - 1} onClick={() => call("POST", `/api/phases/${phase.id}/move`, { direction: "down" })}>
+                    ↓
+                  </Button>
+                  <Button size="sm" variant="ghost" onClick={() => setPhaseDialog({ mode: "edit", id: phase.id, title: phase.title, description: phase.description })}>
+                    Rename
+                  </Button>
+                  <Button size="sm" variant="ghost" onClick={() => call("DELETE", `/api/phases/${phase.id}`, undefined, `Delete the phase "${phase.title}" and its ${phase.steps.length} steps?`)}>
+                    Delete
+                  </Button>
+                  <Button size="sm" onClick={() => setStepDialog({ mode: "create", phaseId: phase.id })}>
+                    Add step
+                  </Button>
+                </div>
+              ) : null}
+            </div>
+            {phase.steps.length === 0 ? <p className="px-4 py-4 text-sm text-slate-500">No steps in this phase yet.</p> : null}
+            <ol className="divide-y divide-slate-100 dark:divide-slate-800">
+              {phase.steps.map((step, stepIndex) => (
+                <li key={step.id} className="px-4 py-3">
+                  <details className="group">
+                    <summary className="flex cursor-pointer list-none flex-wrap items-start gap-x-3 gap-y-1">
+                      <span className="w-8 shrink-0 pt-0.5 text-right font-mono text-sm font-semibold text-slate-500 dark:text-slate-400">{step.number}</span>
+                      {/* At least 14rem for the title: on a phone the buttons wrap below it instead of squeezing it. */}
+                      <span className="min-w-0 flex-1 basis-56">
+                        <span className="font-medium">{step.title}</span>
+                        <StepBadges step={step}>
+                          {step.assigneeName ? <span>· {step.assigneeName}</span> : null}
+                          {step.predecessorIds.length ? <span>· after {step.predecessorIds.map((id) => numberOf.get(id)).join(", ")}</span> : null}
+                        </StepBadges>
+                      </span>
+                      {canEdit ? (
+                        <span className="ml-11 flex gap-1 sm:ml-0" onClick={(e) => e.preventDefault()}>
+                          <Button size="sm" variant="ghost" aria-label={`Move step ${step.number} up`} disabled={stepIndex === 0} onClick={() => call("POST", `/api/steps/${step.id}/move`, { direction: "up" })}>
+                            ↑
+                          </Button>
+                          <Button size="sm" variant="ghost" aria-label={`Move step ${step.number} down`} disabled={stepIndex === phase.steps.length - 1} onClick={() => call("POST", `/api/steps/${step.id}/move`, { direction: "down" })}>
+                            ↓
+                          </Button>
+                          <Button size="sm" variant="secondary" aria-label={`Edit step ${step.number}`} onClick={() => setStepDialog({ mode: "edit", step })}>
+                            Edit
+                          </Button>
+                          <Button size="sm" variant="ghost" aria-label={`Delete step ${step.number}`} onClick={() => call("DELETE", `/api/steps/${step.id}`, undefined, `Delete step ${step.number} "${step.title}"?`)}>
+                            Delete
+                          </Button>
+                        </span>
+                      ) : null}
+                    </summary>
+                    <StepInstructions step={step} className="pl-11" />
+                  </details>
+                </li>
+              ))}
+            </ol>
+          </Card>
+        ))}
+      </div>
+
+      {stepDialog ? (
+        <StepDialog
+          projectId={view.project.id}
+          phases={view.phases.map((p) => ({ id: p.id, title: p.title }))}
+          steps={allSteps}
+          users={users}
+          initial={stepDialog.mode === "edit" ? stepDialog.step : null}
+          phaseId={stepDialog.mode === "create" ? stepDialog.phaseId : stepDialog.step.phaseId}
+          onClose={() => setStepDialog(null)}
+        />
+      ) : null}
+      {phaseDialog ? <PhaseDialog projectId={view.project.id} state={phaseDialog} onClose={() => setPhaseDialog(null)} /> : null}
+    </section>
+  );
+}
+
+function PhaseDialog({ projectId, state, onClose }: { projectId: string; state: { mode: "create" } | { mode: "edit"; id: string; title: string; description: string }; onClose: () => void }) {
+  const router = useRouter();
+  const [title, setTitle] = useState(state.mode === "edit" ? state.title : "");
+  const [description, setDescription] = useState(state.mode === "edit" ? state.description : "");
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  async function save(event: React.FormEvent) {
+    event.preventDefault();
+    setPending(true);
+    const result =
+      state.mode === "create"
+        ? await apiRequest("POST", `/api/projects/${projectId}/phases`, { title, description })
+        : await apiRequest("PATCH", `/api/phases/${state.id}`, { title, description });
+    setPending(false);
+    if (!result.ok) {
+      setErrors(result.error.fieldErrors);
+      setMessage(result.error.message);
+      return;
+    }
+    onClose();
+    router.refresh();
+  }
+  return (
+    <Dialog open onClose={onClose} title={state.mode === "create" ? "Add phase" : "Rename phase"}>
+      <form onSubmit={save} className="space-y-4" noValidate>
+        <FormError message={message} />
+        <Field label="Phase title" error={errors.title}>{(a) => <TextInput {...a} value={title} onChange={(e) => setTitle(e.target.value)} autoFocus />}</Field>
+        <Field label="Description" error={errors.description}>{(a) => <TextArea {...a} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? "Saving…" : "Save phase"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,168 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { apiRequest } from "@/lib/platform/http/api-client";
+import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, RUN_KIND_LABELS, RUN_STATUS_LABELS, STRATEGY_LABELS } from "@/lib/projects/model";
+import type { PlanView } from "@/lib/plan/queries";
+import { formatMinutes } from "@/lib/platform/time";
+import { PlanEditor } from "../plan/plan-editor";
+import { ProjectFleetSection } from "../fleet/project-fleet-section";
+import { ImportStepsPanel } from "../import/import-steps-panel";
+import { RehearsalComparisonPanel } from "../recalibrate/rehearsal-comparison";
+import { SaveAsTemplateButton } from "../templates/save-as-template-button";
+import { Button } from "../ui/button";
+import { Card, PageHeader } from "../ui/card";
+import { FormError } from "../ui/field";
+import { Pill } from "../ui/status-badge";
+import { ZonedTime } from "../ui/zoned-time";
+import { useLiveUpdates } from "../live/use-live-updates";
+import { LiveIndicator } from "../live/live-indicator";
+
+export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: PlanView; canEdit: boolean; canStartRun: boolean; users: { id: string; name: string }[] }) {
+  const { project, runs } = view;
+  const router = useRouter();
+  const [fleetSeq, setFleetSeq] = useState<number | null>(null);
+  // Any change (step actions in a rehearsal, plan edits) can change the rehearsal comparison.
+  const [liveSeq, setLiveSeq] = useState(0);
+  const live = useLiveUpdates({
+    projectId: project.id,
+    runId: null,
+    onEvent: (event) => {
+      if (event.action.startsWith("fleet.")) setFleetSeq(event.seq);
+      setLiveSeq(event.seq);
+    },
+  });
+  const [error, setError] = useState<string | null>(null);
+  const [starting, setStarting] = useState<string | null>(null);
+  const activeLive = runs.find((r) => r.kind === "LIVE" && r.status === "ACTIVE");
+  const totalMinutes = view.phases.flatMap((p) => p.steps).filter((s) => s.kind !== "ROLLBACK").reduce((sum, s) => sum + s.plannedMinutes, 0);
+  const rollbackMinutes = view.phases.flatMap((p) => p.steps).filter((s) => s.kind === "ROLLBACK").reduce((sum, s) => sum + s.plannedMinutes, 0);
+
+  async function start(kind: "LIVE" | "REHEARSAL") {
+    setStarting(kind);
+    setError(null);
+    const result = await apiRequest<{ id: string }>("POST", `/api/projects/${project.id}/runs`, { kind });
+    setStarting(null);
+    if (!result.ok) return setError(result.error.message);
+    router.push(`/projects/${project.id}/runs/${result.data.id}`);
+  }
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <Link href="/projects" className="hover:underline">
+            ← Projects
+          </Link>
+        }
+        title={project.name}
+        subtitle={
+          <span className="flex flex-wrap items-center gap-2">
+            <Pill tone={PROJECT_STATUS_TONES[project.status]}>{PROJECT_STATUS_LABELS[project.status]}</Pill>
+            <span className="font-mono">
+              {project.sourceHost} → {project.targetHost}
+            </span>
+            <span>· {STRATEGY_LABELS[project.hostnameStrategy]}</span>
+            <LiveIndicator state={live.state} viewers={live.viewers} />
+          </span>
+        }
+        actions={
+          <>
+            <Link href={`/projects/${project.id}/audit`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+              Audit log
+            </Link>
+            {canEdit ? (
+              <Link href={`/projects/${project.id}/settings`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+                Project settings
+              </Link>
+            ) : null}
+            {canEdit ? <SaveAsTemplateButton projectId={project.id} projectName={project.name} /> : null}
+          </>
+        }
+      />
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card className="p-5 lg:col-span-2">
+          <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Downtime window</h2>
+          <p className="mt-2 text-lg font-semibold">
+            <ZonedTime value={project.windowStart} timeZone={project.timezone} /> – <ZonedTime value={project.windowEnd} timeZone={project.timezone} style="time" />
+          </p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{project.timezone}</p>
+          <dl className="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+            <div>
+              <dt className="text-slate-500">Product</dt>
+              <dd className="font-medium">{project.product}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Media servers</dt>
+              <dd className="font-mono">{project.mediaServers.join(", ") || "—"}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Planned work</dt>
+              <dd className="font-medium">{formatMinutes(totalMinutes)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Rollback takes</dt>
+              <dd className="font-medium">{formatMinutes(rollbackMinutes)}</dd>
+            </div>
+          </dl>
+          {project.description ? <p className="mt-4 text-sm text-slate-700 dark:text-slate-300">{project.description}</p> : null}
+        </Card>
+
+        <Card className="p-5">
+          <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Runs</h2>
+          <FormError message={error} />
+          {runs.length === 0 ? <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">No runs yet. Rehearse the plan, then run it live.</p> : null}
+          <ul className="mt-2 divide-y divide-slate-200 dark:divide-slate-800">
+            {runs.map((run) => (
+              <li key={run.id}>
+                <Link href={`/projects/${project.id}/runs/${run.id}`} className="flex items-center justify-between gap-2 py-2 text-sm hover:underline">
+                  <span>
+                    <span className="font-medium">{run.name}</span>{" "}
+                    <span className="text-slate-500">
+                      · {RUN_KIND_LABELS[run.kind]} · <ZonedTime value={run.startedAt} timeZone={project.timezone} style="date" />
+                    </span>
+                  </span>
+                  <Pill tone={run.status === "ACTIVE" ? "sky" : run.status === "COMPLETED" ? "emerald" : "amber"}>{RUN_STATUS_LABELS[run.status]}</Pill>
+                </Link>
+              </li>
+            ))}
+          </ul>
+          {canStartRun ? (
+            <div className="mt-3 flex flex-wrap gap-2">
+              <Button variant="secondary" onClick={() => start("REHEARSAL")} disabled={starting !== null}>
+                {starting === "REHEARSAL" ? "Starting…" : "Start rehearsal"}
+              </Button>
+              <Button onClick={() => start("LIVE")} disabled={starting !== null || Boolean(activeLive)} title={activeLive ? "A live run is already active" : undefined}>
+                {starting === "LIVE" ? "Starting…" : "Start live run"}
+              </Button>
+            </div>
+          ) : null}
+        </Card>
+      </div>
+
+      {runs.some((r) => r.kind === "REHEARSAL") ? (
+        <div className="mt-8">
+          <RehearsalComparisonPanel
+            projectId={project.id}
+            timeZone={project.timezone}
+            canRecalibrate={canEdit}
+            refreshKey={`${liveSeq}:${runs.map((r) => `${r.id}.${r.status}`).join(",")}`}
+          />
+        </div>
+      ) : null}
+      <div className="mt-8">
+        <PlanEditor view={view} canEdit={canEdit} users={users} />
+      </div>
+      {canEdit ? (
+        <div className="mt-8">
+          <ImportStepsPanel projectId={project.id} />
+        </div>
+      ) : null}
+      <div className="mt-8">
+        <ProjectFleetSection projectId={project.id} canEdit={canEdit} refreshKey={fleetSeq} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,487 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
+import { apiRequest } from "@/lib/platform/http/api-client";
+import { forecastRun, rollbackDeadline } from "@/lib/runs/forecast";
+import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/projects/model";
+import { canDecideGate } from "@/lib/platform/auth/permissions";
+import type { RoleName } from "@/lib/platform/auth/roles";
+import type { RunBoardData, RunBoardStep } from "@/lib/runs/queries";
+import { blockedReason, isClosed, progressByPlannedMinutes, stepsInScope, type StepAction } from "@/lib/runs/model";
+import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
+import { Field, FormError, TextArea } from "../ui/field";
+import { Pill } from "../ui/status-badge";
+import { LiveIndicator } from "../live/live-indicator";
+import { useLiveUpdates } from "../live/use-live-updates";
+import { ExportLinks } from "./export-links";
+import { isFleetItem, useOfflineQueue, type QueuedAction, type QueuedFleetUpdate, type QueuedStepAction } from "./offline-queue";
+import { DeadlineAlert, RunStatusStrip } from "./run-status-strip";
+import { StepCard, type StepCardActions } from "./step-card";
+
+interface Props {
+  data: RunBoardData;
+  me: { id: string; name: string; role: RoleName };
+  permissions: { canOperate: boolean; canUndo: boolean; isAdmin: boolean };
+  renderedAt: number;
+}
+
+type Filter = "all" | "mine" | "ready";
+type DialogState =
+  | { kind: "reason"; step: RunBoardStep; action: "skip" | "fail" }
+  | { kind: "gate"; step: RunBoardStep }
+  | { kind: "undo"; step: RunBoardStep }
+  | { kind: "help" }
+  | null;
+
+export function RunBoard({ data, me, permissions, renderedAt }: Props) {
+  const router = useRouter();
+  const { run, project, phases, steps } = data;
+  const [now, setNow] = useState(renderedAt);
+  const [filter, setFilter] = useState<Filter>("all");
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const [busyStep, setBusyStep] = useState<string | null>(null);
+  const [messages, setMessages] = useState<Record<string, string>>({});
+  const [notices, setNotices] = useState<string[]>([]);
+  const [dialog, setDialog] = useState<DialogState>(null);
+  const cardRefs = useRef(new Map<string, HTMLElement>());
+  // Fleet panels fetch their own data; re-fetch them only when a fleet change is announced.
+  const [fleetSeq, setFleetSeq] = useState<number | null>(null);
+  const live = useLiveUpdates({
+    projectId: project.id,
+    runId: run.id,
+    afterSeq: data.renderedAfterSeq,
+    onEvent: (event) => {
+      if (event.action.startsWith("fleet.")) setFleetSeq(event.seq);
+    },
+  });
+
+  const numberOf = useMemo(() => new Map(steps.map((s) => [s.id, s.number])), [steps]);
+  const queue = useOfflineQueue({
+    runId: run.id,
+    onApplied: () => router.refresh(),
+    onRejected: (item: QueuedAction, error) => {
+      const what = isFleetItem(item) ? `${item.status.toLowerCase()} tick of ${item.items.length === 1 && item.hostnames[0] ? item.hostnames[0] : `${item.items.length} clients`}` : `"${item.action}"`;
+      setNotices((n) => [...n, `Your offline ${what} on step ${item.stepNumber} was not applied: ${error.message}`]);
+      router.refresh();
+    },
+  });
+
+  // Ctrl+P prints every step's commands and checks: open the collapsed sections for the print only.
+  // Cards render their instructions lazily, so render them all (synchronously, before the print
+  // is laid out) first.
+  const [printing, setPrinting] = useState(false);
+  useEffect(() => {
+    const open = () => {
+      flushSync(() => setPrinting(true));
+      document.querySelectorAll<HTMLDetailsElement>("details:not([open])").forEach((d) => {
+        d.open = true;
+        d.dataset.printOpened = "1";
+      });
+    };
+    const restore = () => {
+      document.querySelectorAll<HTMLDetailsElement>("details[data-print-opened]").forEach((d) => {
+        d.open = false;
+        delete d.dataset.printOpened;
+      });
+      setPrinting(false);
+    };
+    window.addEventListener("beforeprint", open);
+    window.addEventListener("afterprint", restore);
+    return () => {
+      window.removeEventListener("beforeprint", open);
+      window.removeEventListener("afterprint", restore);
+    };
+  }, []);
+
+  useEffect(() => {
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const runActive = run.status === "ACTIVE";
+  const mode = run.mode as "FORWARD" | "ROLLBACK";
+  const statusOf = useMemo(() => {
+    const map = new Map(steps.map((s) => [s.id, s.status]));
+    return (id: string) => map.get(id) ?? "PENDING";
+  }, [steps]);
+  const ruleSteps = useMemo(() => steps.map((s) => ({ id: s.id, title: `${s.number}. ${s.title}`, kind: s.kind, position: s.position, predecessorIds: s.predecessorIds })), [steps]);
+  const blockedById = useMemo(
+    () => new Map(ruleSteps.map((s) => [s.id, blockedReason({ step: s, steps: ruleSteps, statusOf, mode, runStatus: run.status as "ACTIVE" })])),
+    [ruleSteps, statusOf, mode, run.status],
+  );
+  const forecastSteps = useMemo(
+    () => steps.map((s) => ({ id: s.id, kind: s.kind, plannedMinutes: s.plannedMinutes, status: s.status, startedAt: s.startedAt, predecessorIds: s.predecessorIds, inWindow: s.inWindow, position: s.position })),
+    [steps],
+  );
+  const windowStart = Date.parse(run.windowStart);
+  const windowEnd = Date.parse(run.windowEnd);
+  const forecast = forecastRun({ steps: forecastSteps, mode, windowStart, windowEnd, now });
+  const deadline = rollbackDeadline({ steps: forecastSteps, windowEnd, now, mode });
+  const critical = new Set(forecast.criticalStepIds);
+  const progress = progressByPlannedMinutes(stepsInScope(steps, mode));
+  const { queuedByStep, queuedFleetByStep } = useMemo(() => {
+    const steps = new Map<string, QueuedStepAction[]>();
+    const fleet = new Map<string, QueuedFleetUpdate[]>();
+    for (const item of queue.queue) {
+      if (isFleetItem(item)) fleet.set(item.stepId, [...(fleet.get(item.stepId) ?? []), item]);
+      else steps.set(item.stepId, [...(steps.get(item.stepId) ?? []), item]);
+    }
+    return { queuedByStep: steps, queuedFleetByStep: fleet };
+  }, [queue.queue]);
+
+  const scoped = stepsInScope(steps, mode);
+  const inProgress = scoped.filter((s) => s.status === "IN_PROGRESS");
+  const ready = scoped.filter((s) => (s.status === "PENDING" || s.status === "FAILED") && !blockedById.get(s.id));
+  const isMine = (s: RunBoardStep) => s.assigneeId === me.id;
+  const visible = (s: RunBoardStep) => (filter === "mine" ? isMine(s) : filter === "ready" ? ready.includes(s) || s.status === "IN_PROGRESS" : true);
+  const visibleSteps = steps.filter(visible);
+
+  const setMessage = (stepId: string, message: string | null) =>
+    setMessages((m) => {
+      const next = { ...m };
+      if (message) next[stepId] = message;
+      else delete next[stepId];
+      return next;
+    });
+
+  const act = useCallback(
+    async (step: RunBoardStep, action: StepAction, extra: { note?: string; reason?: string } = {}) => {
+      setBusyStep(step.id);
+      setMessage(step.id, null);
+      const outcome = await queue.submit({ stepId: step.id, stepNumber: step.number, action, note: extra.note ?? "", reason: extra.reason ?? "" });
+      setBusyStep(null);
+      if (!outcome.ok) {
+        const message = outcome.error?.fieldErrors.reason?.join(" ") ?? outcome.error?.message ?? "That didn't work.";
+        setMessage(step.id, message);
+        router.refresh();
+        return message;
+      }
+      if (!outcome.queued) router.refresh();
+      return null;
+    },
+    [queue, router],
+  );
+
+  const actions: StepCardActions = {
+    start: (step) => void act(step, "start"),
+    done: (step, note) => void act(step, "done", { note }),
+    openReason: (step, action) => setDialog({ kind: "reason", step, action }),
+    openGate: (step) => setDialog({ kind: "gate", step }),
+    openUndo: (step) => setDialog({ kind: "undo", step }),
+  };
+
+  // Keyboard: j/k move, s start, d done, ? help. Ignored while typing or in a dialog.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      if (target && (target.closest("input, textarea, select, [contenteditable=true]") || target.closest("dialog"))) return;
+      const ids = visibleSteps.map((s) => s.id);
+      const index = focusedId ? ids.indexOf(focusedId) : -1;
+      const focus = (id: string | undefined) => {
+        if (!id) return;
+        setFocusedId(id);
+        const el = cardRefs.current.get(id);
+        el?.focus({ preventScroll: true });
+        el?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      };
+      const focusedStep = steps.find((s) => s.id === focusedId);
+      if (event.key === "j") focus(ids[Math.min(ids.length - 1, index + 1)]);
+      else if (event.key === "k") focus(ids[Math.max(0, index - 1)]);
+      else if (event.key === "?") setDialog({ kind: "help" });
+      else if (event.key === "s" && focusedStep && permissions.canOperate && focusedStep.kind !== "GATE") void act(focusedStep, "start");
+      else if (event.key === "d" && focusedStep && permissions.canOperate && focusedStep.kind !== "GATE") void act(focusedStep, "done");
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [visibleSteps, focusedId, steps, permissions.canOperate, act]);
+
+  const cardFor = (step: RunBoardStep, opts: { defaultOpen?: boolean; keyPrefix?: string } = {}) => (
+    <StepCard
+      key={`${opts.keyPrefix ?? ""}${step.id}`}
+      ref={
+        opts.keyPrefix
+          ? undefined
+          : (el) => {
+              if (el) cardRefs.current.set(step.id, el);
+              else cardRefs.current.delete(step.id);
+            }
+      }
+      step={step}
+      now={now}
+      timeZone={project.timezone}
+      blocked={blockedById.get(step.id) ?? null}
+      critical={critical.has(step.id)}
+      mine={isMine(step)}
+      focused={!opts.keyPrefix && focusedId === step.id}
+      busy={busyStep === step.id}
+      message={opts.keyPrefix ? null : (messages[step.id] ?? null)}
+      queued={queuedByStep.get(step.id) ?? []}
+      canOperate={permissions.canOperate}
+      canUndo={permissions.canUndo}
+      canDecide={canDecideGate(me, step)}
+      runActive={runActive}
+      actions={actions}
+      onFocus={() => setFocusedId(step.id)}
+      defaultOpen={opts.defaultOpen}
+      printing={printing}
+      fleet={
+        opts.keyPrefix
+          ? undefined
+          : {
+              runId: run.id,
+              refreshKey: fleetSeq,
+              queued: queuedFleetByStep.get(step.id),
+              submit: (update) => queue.submit({ kind: "fleet", stepId: step.id, stepNumber: step.number, ...update }),
+            }
+      }
+    />
+  );
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-col gap-2 sm:flex-row sm:items-end sm:justify-between">
+        <div className="min-w-0">
+          <Link href={`/projects/${project.id}`} className="text-sm text-slate-500 hover:underline">
+            ← {project.name}
+          </Link>
+          <h1 className="mt-1 flex flex-wrap items-center gap-2 text-2xl font-bold tracking-tight">
+            {run.name}
+            <Pill tone={run.kind === "LIVE" ? "sky" : "violet"}>{RUN_KIND_LABELS[run.kind]}</Pill>
+            <Pill tone={run.status === "ACTIVE" ? "indigo" : run.status === "COMPLETED" ? "emerald" : "amber"}>{RUN_STATUS_LABELS[run.status]}</Pill>
+            {mode === "ROLLBACK" && runActive ? <Pill tone="rose">Rolling back</Pill> : null}
+          </h1>
+          <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
+            <span className="font-mono">
+              {project.sourceHost} → {project.targetHost}
+            </span>
+            <LiveIndicator state={live.state} viewers={live.viewers} />
+            {!queue.online ? <Pill tone="amber">Offline — actions are queued</Pill> : null}
+            {queue.queue.length > 0 ? <Pill tone="amber">{queue.queue.length} queued</Pill> : null}
+          </div>
+        </div>
+        <div className="no-print flex flex-wrap gap-2">
+          <Link href={`/projects/${project.id}/runs/${run.id}/dashboard`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+            Dashboard
+          </Link>
+          <Link href={`/projects/${project.id}/audit?run=${run.id}`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+            Audit
+          </Link>
+          <ExportLinks runId={run.id} />
+          <span className="hidden sm:inline">
+            <Button variant="ghost" onClick={() => setDialog({ kind: "help" })} aria-label="Keyboard shortcuts">
+              ?
+            </Button>
+          </span>
+        </div>
+      </div>
+
+      <RunStatusStrip
+        now={now}
+        timeZone={project.timezone}
+        windowStart={windowStart}
+        windowEnd={windowEnd}
+        progress={progress}
+        forecast={forecast}
+        deadline={deadline}
+        mode={mode}
+        runStatus={run.status}
+      />
+      {runActive ? <DeadlineAlert level={deadline.level} minutesLeft={deadline.minutesLeft} /> : null}
+      {mode === "ROLLBACK" && runActive ? (
+        <div role="status" className="rounded-lg bg-amber-100 p-3 text-sm font-semibold text-amber-950 dark:bg-amber-950 dark:text-amber-100">
+          A No-Go was decided. The run has switched to its rollback steps; run them in order.
+        </div>
+      ) : null}
+      {notices.map((notice, i) => (
+        <div key={i} role="alert" className="flex items-start justify-between gap-3 rounded-lg bg-rose-50 p-3 text-sm text-rose-900 ring-1 ring-rose-200 dark:bg-rose-950 dark:text-rose-100 dark:ring-rose-900">
+          <span>{notice}</span>
+          <button type="button" className="underline" onClick={() => setNotices((n) => n.filter((_, j) => j !== i))}>
+            Dismiss
+          </button>
+        </div>
+      ))}
+
+      {runActive && (inProgress.length > 0 || ready.length > 0) ? (
+        <section aria-labelledby="now-heading" className="space-y-2">
+          <h2 id="now-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">
+            Now
+          </h2>
+          <div className="grid gap-3 lg:grid-cols-2">
+            {[...inProgress, ...ready.slice(0, Math.max(1, 3 - inProgress.length))].map((step) => cardFor(step, { keyPrefix: "now-" }))}
+          </div>
+        </section>
+      ) : null}
+
+      <div className="no-print sticky top-14 z-20 -mx-3 flex items-center gap-1 bg-slate-50/95 px-3 py-2 backdrop-blur sm:mx-0 sm:px-0 dark:bg-slate-950/95" role="group" aria-label="Filter steps">
+        {(
+          [
+            ["all", `All steps (${steps.length})`],
+            ["mine", `My steps (${steps.filter(isMine).length})`],
+            ["ready", `Ready now (${ready.length + inProgress.length})`],
+          ] as const
+        ).map(([value, label]) => (
+          <button
+            key={value}
+            type="button"
+            aria-pressed={filter === value}
+            onClick={() => setFilter(value)}
+            className={`min-h-9 rounded-full px-3 text-sm font-medium ${filter === value ? "bg-slate-900 text-white dark:bg-white dark:text-slate-900" : "bg-white text-slate-700 ring-1 ring-slate-300 dark:bg-slate-900 dark:text-slate-300 dark:ring-slate-700"}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+
+      {phases.map((phase) => {
+        const phaseSteps = steps.filter((s) => s.phaseId === phase.id);
+        const shown = phaseSteps.filter(visible);
+        if (shown.length === 0) return null;
+        const closed = phaseSteps.filter((s) => isClosed(s.status)).length;
+        return (
+          <section key={phase.id} aria-labelledby={`phase-${phase.id}`} className="space-y-2">
+            <h2 id={`phase-${phase.id}`} className="flex items-baseline justify-between gap-2 pt-2 text-base font-bold">
+              <span>{phase.title}</span>
+              <span className="text-xs font-normal text-slate-500">
+                {closed}/{phaseSteps.length} closed{phase.inWindow ? " · in window" : ""}
+              </span>
+            </h2>
+            <div className="space-y-2">{shown.map((step) => cardFor(step))}</div>
+          </section>
+        );
+      })}
+      {visibleSteps.length === 0 ? <p className="rounded-lg bg-white p-6 text-center text-sm text-slate-600 ring-1 ring-slate-200 dark:bg-slate-900 dark:text-slate-400 dark:ring-slate-800">{filter === "mine" ? "No steps are assigned to you in this run." : "Nothing is ready right now."}</p> : null}
+
+      {dialog?.kind === "reason" ? (
+        <ReasonDialog
+          title={`${dialog.action === "skip" ? "Skip" : "Fail"} step ${dialog.step.number}`}
+          label={dialog.action === "skip" ? "Why is it skipped?" : "What failed?"}
+          confirmLabel={dialog.action === "skip" ? "Skip step" : "Mark failed"}
+          onClose={() => setDialog(null)}
+          onConfirm={async (reason) => {
+            const error = await act(dialog.step, dialog.action, { reason });
+            if (!error) setDialog(null);
+            return error;
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "gate" ? <GateDialog runId={run.id} step={dialog.step} onClose={() => setDialog(null)} onDone={() => router.refresh()} /> : null}
+      {dialog?.kind === "undo" ? (
+        <ReasonDialog
+          title={`Undo the sign-off of step ${dialog.step.number}`}
+          label="Why is it being reopened? (recorded in the audit log)"
+          confirmLabel="Undo sign-off"
+          onClose={() => setDialog(null)}
+          onConfirm={async (reason) => {
+            const result = await apiRequest("POST", `/api/runs/${run.id}/steps/${dialog.step.id}/undo`, { reason });
+            if (!result.ok) return result.error.fieldErrors.reason?.join(" ") ?? result.error.message;
+            setDialog(null);
+            router.refresh();
+            return null;
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "help" ? (
+        <Dialog open onClose={() => setDialog(null)} title="Keyboard shortcuts">
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+            {[
+              ["j / k", "Next / previous step"],
+              ["s", "Start the selected step"],
+              ["d", "Mark the selected step done (signs off in your name)"],
+              ["?", "Show this help"],
+            ].map(([key, text]) => (
+              <div key={key} className="contents">
+                <dt>
+                  <kbd className="rounded bg-slate-100 px-1.5 py-0.5 font-mono dark:bg-slate-800">{key}</kbd>
+                </dt>
+                <dd>{text}</dd>
+              </div>
+            ))}
+          </dl>
+          <p className="mt-4 text-xs text-slate-500">Step numbers in messages: {[...numberOf.values()].slice(0, 3).join(", ")}…</p>
+        </Dialog>
+      ) : null}
+    </div>
+  );
+}
+
+function ReasonDialog({ title, label, confirmLabel, onClose, onConfirm }: { title: string; label: string; confirmLabel: string; onClose: () => void; onConfirm: (reason: string) => Promise<string | null> }) {
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  return (
+    <Dialog open onClose={onClose} title={title}>
+      <form
+        className="space-y-4"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (!reason.trim()) return setError("A reason is required.");
+          setPending(true);
+          setError(await onConfirm(reason.trim()));
+          setPending(false);
+        }}
+      >
+        <Field label={label} error={error ? [error] : undefined}>
+          {(a) => <TextArea {...a} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />}
+        </Field>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="danger" disabled={pending}>
+            {pending ? "Saving…" : confirmLabel}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function GateDialog({ runId, step, onClose, onDone }: { runId: string; step: RunBoardStep; onClose: () => void; onDone: () => void }) {
+  const [note, setNote] = useState("");
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, setPending] = useState<"GO" | "NO_GO" | null>(null);
+  async function decide(decision: "GO" | "NO_GO") {
+    if (decision === "NO_GO" && !window.confirm("No-Go switches this run to its rollback steps. Continue?")) return;
+    setPending(decision);
+    const result = await apiRequest("POST", `/api/runs/${runId}/steps/${step.id}/gate`, { decision, note, expectedVersion: step.version });
+    setPending(null);
+    if (!result.ok) {
+      setErrors(result.error.fieldErrors);
+      setMessage(result.error.message);
+      return;
+    }
+    onClose();
+    onDone();
+  }
+  return (
+    <Dialog open onClose={onClose} title={`Go/No-Go: ${step.title}`}>
+      <div className="space-y-4">
+        <FormError message={message} />
+        <p className="text-sm text-slate-600 dark:text-slate-400">Your decision is recorded in your name with the note, and cannot be changed afterwards.</p>
+        <Field label="Decision note (required)" error={errors.note}>
+          {(a) => <TextArea {...a} rows={3} value={note} onChange={(e) => setNote(e.target.value)} autoFocus placeholder="What was checked, who agreed" />}
+        </Field>
+        <div className="flex flex-wrap justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button variant="danger" size="lg" onClick={() => decide("NO_GO")} disabled={pending !== null}>
+            {pending === "NO_GO" ? "Saving…" : "No-Go → roll back"}
+          </Button>
+          <Button variant="success" size="lg" onClick={() => decide("GO")} disabled={pending !== null}>
+            {pending === "GO" ? "Saving…" : "Go"}
+          </Button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}

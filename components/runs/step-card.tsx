@@ -1,0 +1,200 @@
+"use client";
+import { forwardRef, useState } from "react";
+import type { RunBoardStep } from "@/lib/runs/queries";
+import { KIND_LABELS } from "@/lib/runs/model";
+import { formatDuration, formatMinutes } from "@/lib/platform/time";
+import { Button } from "../ui/button";
+import { StepInstructions } from "../plan/step-instructions";
+import { Pill, StatusBadge } from "../ui/status-badge";
+import { ZonedTime } from "../ui/zoned-time";
+import { kindTone } from "../plan/step-badges";
+import type { QueuedStepAction } from "./offline-queue";
+import { FleetPanel, type FleetQueueProps } from "../fleet/fleet-panel";
+
+export interface StepCardActions {
+  start: (step: RunBoardStep) => void;
+  done: (step: RunBoardStep, note: string) => void;
+  openReason: (step: RunBoardStep, action: "skip" | "fail") => void;
+  openGate: (step: RunBoardStep) => void;
+  openUndo: (step: RunBoardStep) => void;
+}
+
+interface Props {
+  step: RunBoardStep;
+  now: number;
+  timeZone: string;
+  blocked: string | null;
+  critical: boolean;
+  mine: boolean;
+  focused: boolean;
+  busy: boolean;
+  message: string | null;
+  queued: QueuedStepAction[];
+  canOperate: boolean;
+  canUndo: boolean;
+  canDecide: boolean;
+  runActive: boolean;
+  actions: StepCardActions;
+  onFocus: () => void;
+  defaultOpen?: boolean;
+  /** The board is being printed: render the instructions of collapsed cards too. */
+  printing?: boolean;
+  /** Set on the card in its phase (not the "Now" copy): a fleet step shows its per-client panel. */
+  fleet?: { runId: string; refreshKey: number | null } & FleetQueueProps;
+}
+
+export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, ref) {
+  const { step, now, timeZone, blocked, critical, mine, focused, busy, message, queued, canOperate, canUndo, canDecide, runActive, actions } = props;
+  const [note, setNote] = useState("");
+  const [showNote, setShowNote] = useState(false);
+  // Instructions (markdown, commands) are rendered once opened (or for printing): for 300
+  // collapsed cards they were most of the page's server render, its HTML and every live
+  // refresh's client render.
+  const [detailsOpen, setDetailsOpen] = useState(Boolean(props.defaultOpen));
+  const elapsedMs = step.startedAt ? (step.finishedAt ? Date.parse(step.finishedAt) : now) - Date.parse(step.startedAt) : null;
+  const over = elapsedMs !== null && elapsedMs > step.plannedMinutes * 60_000;
+  const open = step.status === "PENDING" || step.status === "IN_PROGRESS" || step.status === "FAILED";
+  const isGate = step.kind === "GATE";
+  const queuedLast = queued[queued.length - 1];
+  const canAct = runActive && step.tracked && canOperate && queued.length === 0;
+
+  return (
+    <article
+      ref={ref}
+      tabIndex={-1}
+      onFocus={props.onFocus}
+      aria-label={`Step ${step.number}: ${step.title}`}
+      data-step-id={step.id}
+      data-status={step.status}
+      className={`print-break-inside-avoid rounded-xl bg-white p-4 shadow-sm ring-1 outline-none transition dark:bg-slate-900 ${
+        focused ? "ring-2 ring-indigo-500" : critical && open ? "ring-violet-300 dark:ring-violet-800" : "ring-slate-200 dark:ring-slate-800"
+      } ${step.status === "IN_PROGRESS" ? "border-l-4 border-l-sky-500" : ""}`}
+    >
+      <div className="flex items-start gap-3">
+        <span className="w-9 shrink-0 pt-0.5 text-right font-mono text-base font-bold text-slate-500 dark:text-slate-400">{step.number}</span>
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-start justify-between gap-2">
+            <h3 className="min-w-0 font-semibold leading-snug break-words">{step.title}</h3>
+            <div className="flex flex-wrap items-center gap-1.5">
+              {queuedLast ? <Pill tone="amber">{queuedLast.action} queued (offline)</Pill> : null}
+              <StatusBadge status={step.status} label={isGate && step.gateDecision ? (step.gateDecision === "GO" ? "Go" : "No-Go") : undefined} />
+            </div>
+          </div>
+          <div className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
+            {step.kind !== "TASK" ? <Pill tone={kindTone[step.kind]}>{KIND_LABELS[step.kind]}</Pill> : null}
+            {critical && open ? <Pill tone="violet">Critical path</Pill> : null}
+            {step.isFleet ? <Pill tone="sky">Fleet</Pill> : null}
+            {step.team ? <Pill>{step.team}</Pill> : null}
+            <span>
+              {step.assigneeName ?? "Unassigned"}
+              {mine ? " (you)" : ""}
+            </span>
+            <span>· planned {formatMinutes(step.plannedMinutes)}</span>
+            {elapsedMs !== null ? (
+              <span className={over ? "font-semibold text-rose-600 dark:text-rose-400" : ""}>
+                · {step.finishedAt ? "took" : "elapsed"} <span className="font-mono tabular-nums">{formatDuration(elapsedMs)}</span>
+                {over ? ` (+${formatMinutes(elapsedMs / 60_000 - step.plannedMinutes)})` : ""}
+              </span>
+            ) : null}
+          </div>
+          {step.startedAt || step.finishedAt ? (
+            <div className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+              {step.startedAt ? (
+                <span>
+                  Started <ZonedTime value={step.startedAt} timeZone={timeZone} style="time" />
+                  {step.startedBy ? ` by ${step.startedBy}` : ""}
+                </span>
+              ) : null}
+              {step.finishedAt ? (
+                <span>
+                  {" "}
+                  · {step.status === "DONE" ? (isGate ? "Decided" : "Signed off") : step.status === "SKIPPED" ? "Skipped" : "Failed"} <ZonedTime value={step.finishedAt} timeZone={timeZone} style="time" />
+                  {step.signedOffBy ? ` by ${step.signedOffBy}` : ""}
+                </span>
+              ) : null}
+            </div>
+          ) : null}
+          {step.reason ? <p className="mt-2 rounded bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">Reason: {step.reason}</p> : null}
+          {step.note ? <p className="mt-2 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800">Note: {step.note}</p> : null}
+          {blocked && open && runActive ? <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
+              <span className="font-semibold">Blocked:</span> {blocked}
+            </p> : null}
+          {message ? (
+            <p role="alert" className="mt-2 rounded bg-rose-50 px-2 py-1 text-sm font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+              {message}
+            </p>
+          ) : null}
+
+          {canAct && !blocked && open ? (
+            <div className="no-print mt-3 flex flex-wrap gap-2">
+              {isGate ? (
+                canDecide ? (
+                  <Button size="lg" onClick={() => actions.openGate(step)} disabled={busy}>
+                    Decide Go / No-Go
+                  </Button>
+                ) : (
+                  <p className="text-sm text-slate-600 dark:text-slate-400">Waiting for a decision from {step.assigneeName ?? "an admin"}.</p>
+                )
+              ) : (
+                <>
+                  {step.status !== "IN_PROGRESS" ? (
+                    <Button size="lg" variant="primary" onClick={() => actions.start(step)} disabled={busy}>
+                      Start
+                    </Button>
+                  ) : null}
+                  {step.status !== "FAILED" ? (
+                    <Button size="lg" variant="success" onClick={() => actions.done(step, note)} disabled={busy}>
+                      Done
+                    </Button>
+                  ) : null}
+                  {step.status !== "FAILED" ? (
+                    <>
+                      <Button size="lg" variant="secondary" onClick={() => actions.openReason(step, "skip")} disabled={busy}>
+                        Skip
+                      </Button>
+                      <Button size="lg" variant="secondary" onClick={() => actions.openReason(step, "fail")} disabled={busy}>
+                        Fail
+                      </Button>
+                    </>
+                  ) : null}
+                  {step.status !== "FAILED" ? (
+                    <button type="button" className="text-sm text-indigo-700 underline dark:text-indigo-300" onClick={() => setShowNote((v) => !v)}>
+                      {showNote ? "Hide note" : "Add note"}
+                    </button>
+                  ) : null}
+                </>
+              )}
+            </div>
+          ) : null}
+          {showNote && canAct && !isGate ? (
+            <label className="mt-2 block text-sm">
+              <span className="sr-only">Sign-off note for step {step.number}</span>
+              <textarea
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+                rows={2}
+                placeholder="Optional note, saved with the sign-off (media ID, counts, …)"
+                className="block w-full rounded-md px-3 py-2 ring-1 ring-slate-300 dark:bg-slate-950 dark:ring-slate-700"
+              />
+            </label>
+          ) : null}
+          {runActive && canUndo && !open && step.tracked ? (
+            <div className="no-print mt-2">
+              <button type="button" className="text-xs text-slate-500 underline hover:text-slate-800 dark:hover:text-slate-200" onClick={() => actions.openUndo(step)}>
+                Undo sign-off…
+              </button>
+            </div>
+          ) : null}
+
+          {props.fleet && step.isFleet && step.tracked ? <FleetPanel runId={props.fleet.runId} stepId={step.id} canUpdate={canOperate} refreshKey={props.fleet.refreshKey} queued={props.fleet.queued} submit={props.fleet.submit} /> : null}
+          {step.details || step.commands || step.verification ? (
+            <details className="mt-3" open={props.defaultOpen} onToggle={(e) => setDetailsOpen(e.currentTarget.open)}>
+              <summary className="cursor-pointer text-sm font-medium text-slate-700 dark:text-slate-300">Commands and checks</summary>
+              {detailsOpen || props.printing ? <StepInstructions step={step} /> : null}
+            </details>
+          ) : null}
+        </div>
+      </div>
+    </article>
+  );
+});

@@ -1,0 +1,74 @@
+"use client";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useState } from "react";
+import { authClient } from "@/lib/platform/auth/auth-client";
+import { ROLE_LABELS, type RoleName } from "@/lib/platform/auth/roles";
+
+export function AppNav({ user }: { user: { name: string; email: string; role: RoleName } }) {
+  const pathname = usePathname();
+  const router = useRouter();
+  const [signingOut, setSigningOut] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function signOut() {
+    setSigningOut(true);
+    const result = await authClient.signOut();
+    if (result.error) {
+      setError("Sign-out failed. Try again.");
+      setSigningOut(false);
+      return;
+    }
+    router.push("/login");
+    router.refresh();
+  }
+
+  const link = (href: string, label: string) => {
+    const active = pathname === href || pathname.startsWith(`${href}/`);
+    return (
+      <Link
+        href={href}
+        aria-current={active ? "page" : undefined}
+        className={`rounded-md px-2 py-1.5 text-sm font-medium sm:px-2.5 ${active ? "bg-slate-800 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white"}`}
+      >
+        {label}
+      </Link>
+    );
+  };
+
+  return (
+    <header className="no-print sticky top-0 z-30 bg-slate-900 text-white shadow dark:bg-slate-950 dark:ring-1 dark:ring-slate-800">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-3 sm:px-6">
+        <Link href="/projects" className="mr-1 flex items-center gap-2 font-bold tracking-tight sm:mr-2">
+          <span aria-hidden="true" className="grid h-7 w-7 place-items-center rounded-md bg-indigo-500 text-sm">
+            ✓
+          </span>
+          <span className="hidden sm:inline">Runsheet</span>
+        </Link>
+        <nav aria-label="Main" className="flex items-center gap-1">
+          {link("/projects", "Projects")}
+          {user.role === "ADMIN" ? link("/templates", "Templates") : null}
+          {user.role === "ADMIN" ? link("/admin/users", "Users") : null}
+        </nav>
+        <div className="ml-auto flex items-center gap-2 sm:gap-3">
+          <div className="hidden text-right text-xs leading-tight sm:block">
+            <div className="font-semibold">{user.name}</div>
+            <div className="text-slate-400">{ROLE_LABELS[user.role]}</div>
+          </div>
+          {/* On a phone the admin's four nav items fill the bar; the role is still announced. */}
+          <span className="sr-only sm:hidden">
+            Signed in as {user.name}, {ROLE_LABELS[user.role]}
+          </span>
+          <button type="button" onClick={signOut} disabled={signingOut} className="whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm text-slate-300 ring-1 ring-slate-700 hover:bg-slate-800 hover:text-white">
+            {signingOut ? "Signing out…" : "Sign out"}
+          </button>
+        </div>
+      </div>
+      {error ? (
+        <p role="alert" className="bg-rose-700 px-4 py-1 text-center text-sm">
+          {error}
+        </p>
+      ) : null}
+    </header>
+  );
+}

@@ -1,0 +1,138 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { apiRequest } from "@/lib/platform/http/api-client";
+import { ROLE_LABELS, ROLES, type RoleName } from "@/lib/platform/auth/roles";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { Field, FormError, Select, TextInput } from "../ui/field";
+import { Pill } from "../ui/status-badge";
+
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  role: RoleName;
+  active: boolean;
+  locked: boolean;
+}
+
+const ROLE_HELP: Record<RoleName, string> = {
+  ADMIN: "Everything: plans, projects, users, undoing sign-offs.",
+  OPERATOR: "Starts, finishes, skips, fails and signs off steps in runs.",
+  VIEWER: "Reads everything, changes nothing.",
+};
+
+export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
+  const router = useRouter();
+  const [rowError, setRowError] = useState<string | null>(null);
+
+  async function update(user: UserRow, input: { role?: RoleName; active?: boolean }) {
+    setRowError(null);
+    const result = await apiRequest("PATCH", `/api/users/${user.id}`, input);
+    if (!result.ok) return setRowError(`${user.name}: ${result.error.message}`);
+    router.refresh();
+  }
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-3">
+      <Card className="self-start overflow-hidden lg:col-span-2">
+        <FormError message={rowError} />
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+          {users.map((user) => (
+            <li key={user.id} className="flex flex-wrap items-center gap-3 px-4 py-3">
+              <div className="min-w-0 flex-1">
+                <div className="font-medium">
+                  {user.name} {user.id === meId ? <span className="text-xs text-slate-500">(you)</span> : null}
+                </div>
+                <div className="truncate text-sm text-slate-600 dark:text-slate-400">{user.email}</div>
+              </div>
+              {!user.active ? <Pill tone="rose">Deactivated</Pill> : null}
+              {user.locked ? <Pill tone="amber">Locked (failed sign-ins)</Pill> : null}
+              <label className="sr-only" htmlFor={`role-${user.id}`}>
+                Role of {user.name}
+              </label>
+              <select
+                id={`role-${user.id}`}
+                value={user.role}
+                disabled={user.id === meId}
+                onChange={(e) => update(user, { role: e.target.value as RoleName })}
+                className="rounded-md bg-white px-2 py-1.5 text-sm ring-1 ring-slate-300 disabled:opacity-60 dark:bg-slate-900 dark:ring-slate-700"
+              >
+                {ROLES.map((role) => (
+                  <option key={role} value={role}>
+                    {ROLE_LABELS[role]}
+                  </option>
+                ))}
+              </select>
+              {user.id !== meId ? (
+                <Button size="sm" variant="secondary" onClick={() => update(user, { active: !user.active })}>
+                  {user.active ? "Deactivate" : user.locked ? "Reactivate and unlock" : "Reactivate"}
+                </Button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </Card>
+      <Card className="self-start p-5">
+        <h2 className="font-semibold">Add a user</h2>
+        <NewUserForm onCreated={() => router.refresh()} />
+      </Card>
+    </div>
+  );
+}
+
+function NewUserForm({ onCreated }: { onCreated: () => void }) {
+  const empty = { name: "", email: "", password: "", role: "OPERATOR" as RoleName };
+  const [form, setForm] = useState(empty);
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setPending(true);
+    setErrors({});
+    setMessage(null);
+    setCreated(null);
+    const result = await apiRequest("POST", "/api/users", form);
+    setPending(false);
+    if (!result.ok) {
+      setErrors(result.error.fieldErrors);
+      setMessage(result.error.message);
+      return;
+    }
+    setCreated(`${form.name} can now sign in as ${form.email}.`);
+    setForm(empty);
+    onCreated();
+  }
+  return (
+    <form onSubmit={submit} className="mt-4 space-y-3" noValidate>
+      <FormError message={message} />
+      {created ? (
+        <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">
+          {created}
+        </p>
+      ) : null}
+      <Field label="Name" error={errors.name}>{(a) => <TextInput {...a} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}</Field>
+      <Field label="Email" error={errors.email}>{(a) => <TextInput {...a} type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />}</Field>
+      <Field label="Initial password" error={errors.password} hint="At least 10 characters. Share it privately.">
+        {(a) => <TextInput {...a} type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />}
+      </Field>
+      <Field label="Role" error={errors.role} hint={ROLE_HELP[form.role]}>
+        {(a) => (
+          <Select {...a} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as RoleName })}>
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {ROLE_LABELS[role]}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Button type="submit" disabled={pending} className="w-full">
+        {pending ? "Adding…" : "Add user"}
+      </Button>
+    </form>
+  );
+}

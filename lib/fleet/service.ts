@@ -1,0 +1,572 @@
+import "server-only";
+import { z } from "zod";
+import { appendAuditEvent } from "../audit/service";
+import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
+import { prisma, type Tx } from "../platform/db/client";
+import { runTransaction } from "../platform/db/transaction";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
+import { boundedOfflineTime } from "../platform/offline-time";
+import { formatLineError, MAX_CLIENT_FIELD_LENGTH, parseClientList, type ClientLineError } from "./parse";
+import { canEditPlan, canUpdateFleet, canViewProjects, type Actor } from "../platform/auth/permissions";
+import { formatInZone } from "../platform/time";
+import { fieldErrorsOf, hostname, id, idempotencyKeyField, occurredAtField } from "../platform/validation";
+
+type ActingUser = Actor & { name: string };
+
+export const FLEET_STATUSES = ["PENDING", "UPDATED", "VERIFIED", "FAILED"] as const;
+export type FleetStatusName = (typeof FLEET_STATUSES)[number];
+
+/** Rows per SQL statement: far below SQLite's 32,766 bound variables even at 9 columns a row. */
+const CHUNK = 1000;
+/** Ids per `IN (…)` list. */
+const ID_CHUNK = 5000;
+/** Cap on how many line errors travel back to the browser; the count is always exact. */
+const MAX_REPORTED_ERRORS = 500;
+
+// ---------------------------------------------------------------- input schemas
+
+export const importFleetInput = z
+  .object({
+    // 5,000 clients of ~80 characters is 400 kB; 5 MB leaves room for wide spreadsheets.
+    text: z.string().max(5_000_000, "The list is larger than 5 MB; split it."),
+    format: z.enum(["auto", "csv", "bpplclients"]).default("auto"),
+    /** Parse and check only: the preview in the import dialog. */
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+
+export const removeFleetClientsInput = z
+  .object({
+    clientIds: z.array(id).min(1, "Choose at least one client.").max(ID_CHUNK, `Remove at most ${ID_CHUNK.toLocaleString("en-GB")} clients at a time.`),
+  })
+  .strict();
+
+const clientField = (label: string) => z.string().trim().max(MAX_CLIENT_FIELD_LENGTH, `${label} must be at most ${MAX_CLIENT_FIELD_LENGTH} characters.`).optional();
+
+export const updateFleetClientInput = z
+  .object({
+    hostname: hostname.optional(),
+    os: clientField("OS"),
+    hardware: clientField("Hardware"),
+    policy: clientField("Policy"),
+    owner: clientField("Owner"),
+  })
+  .strict();
+
+const statusFilter = z.enum(["ALL", ...FLEET_STATUSES]);
+const search = z.string().trim().max(253, "Too long.");
+
+export const fleetStepQuery = z
+  .object({
+    status: statusFilter.default("ALL"),
+    q: search.default(""),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+export const fleetClientsQuery = z
+  .object({
+    q: search.default(""),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+export const fleetUpdateInput = z
+  .object({
+    status: z.enum(FLEET_STATUSES),
+    reason: z.string().trim().max(2000, "Reason must be at most 2000 characters.").default(""),
+    selection: z.discriminatedUnion("kind", [
+      /** Rows the operator ticked, with the version each showed: a newer version means someone else changed it. */
+      z
+        .object({
+          kind: z.literal("ids"),
+          items: z.array(z.object({ id, version: z.number().int().positive() }).strict()).min(1, "Select at least one client.").max(10_000, "Select at most 10,000 clients."),
+        })
+        .strict(),
+      /** "All N matching this filter", across pages, minus any the operator unticked. */
+      z
+        .object({
+          kind: z.literal("filter"),
+          status: statusFilter,
+          q: search,
+          /** How many the operator saw selected; a different count now means the set changed underneath. */
+          expectedCount: z.number().int().min(1),
+          excludeIds: z.array(id).max(10_000).default([]),
+        })
+        .strict(),
+    ]),
+    idempotencyKey: idempotencyKeyField,
+    /** When the operator ticked, if the tick waited in the offline queue: recorded in the audit. */
+    occurredAt: occurredAtField,
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.status === "FAILED" && value.reason === "") ctx.addIssue({ code: "custom", path: ["reason"], message: "Say why the client failed." });
+  });
+
+export type FleetUpdateRequest = z.input<typeof fleetUpdateInput>;
+export type FleetStepQuery = z.infer<typeof fleetStepQuery>;
+
+/** Query-string parameters through the same strict schema discipline as bodies. */
+export function parseSearchParams<S extends z.ZodType>(schema: S, url: string): z.infer<S> {
+  const params = Object.fromEntries(new URL(url).searchParams.entries());
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new ValidationError("Unknown or invalid query parameters.", fieldErrorsOf(parsed.error));
+  return parsed.data;
+}
+
+// ---------------------------------------------------------------- import
+
+export interface FleetImportResult {
+  dryRun: boolean;
+  format: "csv" | "bpplclients";
+  /** Clients that are (or, in a dry run, would be) imported. */
+  importable: number;
+  imported: number;
+  errorCount: number;
+  errors: ClientLineError[];
+  preview: { line: number; hostname: string; os: string; hardware: string; policy: string; owner: string; osFamily: "WINDOWS" | "UNIX" }[];
+  osFamilies: { WINDOWS: number; UNIX: number };
+  /** Fleet-step rows created in runs that are in progress. */
+  runRowsCreated: number;
+  clientCount: number;
+}
+
+/**
+ * Imports a client list all or nothing: any line error and nothing is written. Clients already in
+ * the project count as errors too (re-importing the same list is a mistake, not a merge). New
+ * clients also join every active run's fleet steps, so a list imported mid-run is tracked there.
+ * One audit event for the whole import, however many clients.
+ */
+export async function importFleetClients(options: { actor: ActingUser; projectId: string; input: z.infer<typeof importFleetInput> }): Promise<FleetImportResult> {
+  const { actor, input } = options;
+  if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can import clients.");
+  const parseWith = async (db: Tx | typeof prisma) => {
+    const project = await db.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
+    if (!project) throw new NotFoundError("Project");
+    const existing = await db.fleetClient.findMany({ where: { projectId: project.id }, select: { hostname: true } });
+    const parsed = parseClientList({ text: input.text, format: input.format, existingHostnames: existing.map((c) => c.hostname) });
+    const osFamilies = { WINDOWS: 0, UNIX: 0 };
+    for (const client of parsed.clients) osFamilies[detectOsFamily(client)] += 1;
+    const result: FleetImportResult = {
+      dryRun: input.dryRun,
+      format: parsed.format,
+      importable: parsed.errors.length === 0 ? parsed.clients.length : 0,
+      imported: 0,
+      errorCount: parsed.errors.length,
+      errors: parsed.errors.slice(0, MAX_REPORTED_ERRORS),
+      preview: parsed.clients.slice(0, 20).map((c) => ({ ...c, osFamily: detectOsFamily(c) })),
+      osFamilies,
+      runRowsCreated: 0,
+      clientCount: existing.length,
+    };
+    return { project, parsed, result };
+  };
+
+  // The preview only reads; no transaction, no audit.
+  if (input.dryRun) return (await parseWith(prisma)).result;
+
+  return runTransaction(async (tx) => {
+    const { project, parsed, result } = await parseWith(tx);
+    if (parsed.errors.length > 0) {
+      const lines = parsed.errors.map((e) => e.line);
+      const shown = lines.slice(0, 10).join(", ") + (lines.length > 10 ? ", …" : "");
+      throw new ValidationError(`Nothing was imported: ${lines.length === 1 ? "1 line has a problem" : `${lines.length.toLocaleString("en-GB")} lines have problems`} (line${lines.length === 1 ? "" : "s"} ${shown}).`, {
+        text: parsed.errors.slice(0, MAX_REPORTED_ERRORS).map(formatLineError),
+      });
+    }
+    const createdIds: string[] = [];
+    for (let i = 0; i < parsed.clients.length; i += CHUNK) {
+      const data = parsed.clients.slice(i, i + CHUNK).map((c) => ({ projectId: project.id, hostname: c.hostname, os: c.os, hardware: c.hardware, policy: c.policy, owner: c.owner }));
+      const created = await tx.fleetClient.createManyAndReturn({ data, select: { id: true } });
+      for (const row of created) createdIds.push(row.id);
+    }
+    // Only (run, step) pairs the run tracks: a step added after the run started has no StepRun there.
+    const fleetStepRuns = await tx.stepRun.findMany({ where: { run: { projectId: project.id, status: "ACTIVE" }, step: { isFleet: true } }, select: { runId: true, stepId: true } });
+    let runRowsCreated = 0;
+    for (const { runId, stepId } of fleetStepRuns) {
+      for (let i = 0; i < createdIds.length; i += CHUNK) {
+        const { count } = await tx.fleetClientRun.createMany({ data: createdIds.slice(i, i + CHUNK).map((clientId) => ({ runId, stepId, clientId })) });
+        runRowsCreated += count;
+      }
+    }
+    await appendAuditEvent(tx, {
+      actor,
+      projectId: project.id,
+      action: "fleet.import",
+      entityType: "project",
+      entityId: project.id,
+      before: { clientCount: result.clientCount },
+      after: { clientCount: result.clientCount + createdIds.length, imported: createdIds.length, format: parsed.format, activeRunSteps: fleetStepRuns.length, runRowsCreated },
+    });
+    return { ...result, importable: createdIds.length, imported: createdIds.length, runRowsCreated, clientCount: result.clientCount + createdIds.length };
+  });
+}
+
+// ---------------------------------------------------------------- project clients
+
+/**
+ * Corrects one client's details (its OS decides the commands the fleet panel offers). The host
+ * name can change only while no run has ticked the client: the record names clients by it.
+ * Host names stay unique in the project, ignoring case, as on import. One audit event.
+ */
+export async function updateFleetClient(options: { actor: ActingUser; clientId: string; input: z.infer<typeof updateFleetClientInput> }) {
+  const { actor, input } = options;
+  if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit clients.");
+  return runTransaction(async (tx) => {
+    const before = await tx.fleetClient.findUnique({ where: { id: options.clientId }, select: { id: true, projectId: true, hostname: true, os: true, hardware: true, policy: true, owner: true } });
+    if (!before) throw new NotFoundError("Client");
+    const renaming = input.hostname !== undefined && input.hostname !== before.hostname;
+    if (renaming) {
+      const wanted = input.hostname!.toLowerCase();
+      const others = await tx.fleetClient.findMany({ where: { projectId: before.projectId, id: { not: before.id } }, select: { hostname: true } });
+      const clash = others.find((c) => c.hostname.toLowerCase() === wanted);
+      if (clash) throw new ValidationError(`"${clash.hostname}" is already a client of this project.`, { hostname: [`"${clash.hostname}" is already a client of this project.`] });
+      const worked = await tx.fleetClientRun.findFirst({ where: { clientId: before.id, OR: [{ status: { not: "PENDING" } }, { version: { gt: 1 } }] }, select: { run: { select: { name: true } } } });
+      if (worked) {
+        const message = `${before.hostname} was already ticked in "${worked.run.name}", so its host name can't change. Nothing was changed.`;
+        throw new ValidationError(message, { hostname: [message] });
+      }
+    }
+    const { id: _id, projectId, ...fieldsBefore } = before;
+    const after = await tx.fleetClient.update({ where: { id: before.id }, data: input, select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true } });
+    const { id: _after, ...fieldsAfter } = after;
+    await appendAuditEvent(tx, { actor, projectId, action: "fleet.client_update", entityType: "fleet_client", entityId: before.id, before: fieldsBefore, after: fieldsAfter });
+    return { ...after, osFamily: detectOsFamily(after) };
+  });
+}
+
+/**
+ * Removes clients from the project (a mistyped host name, a decommissioned server), with their
+ * rows in active runs. A client somebody already ticked, or one that is part of an ended run's
+ * record, can't be removed: that would change history. All or nothing; one audit event naming
+ * the host names, plus one in each active run it leaves, so the run's own trail shows it.
+ */
+export async function removeFleetClients(options: { actor: ActingUser; projectId: string; input: z.infer<typeof removeFleetClientsInput> }): Promise<{ removed: number; clientCount: number }> {
+  const { actor } = options;
+  if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can remove clients.");
+  const clientIds = [...new Set(options.input.clientIds)];
+  return runTransaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
+    if (!project) throw new NotFoundError("Project");
+    // Only this project's clients: an id from another project counts as not found.
+    const clients = await tx.fleetClient.findMany({ where: { id: { in: clientIds }, projectId: project.id }, select: { id: true, hostname: true }, orderBy: { hostname: "asc" } });
+    if (clients.length !== clientIds.length) throw new NotFoundError("Client");
+    // Ever ticked: a client set back to pending still has a history (its version moved on).
+    const worked = await tx.fleetClientRun.findFirst({ where: { clientId: { in: clientIds }, OR: [{ status: { not: "PENDING" } }, { version: { gt: 1 } }] }, select: { client: { select: { hostname: true } }, run: { select: { name: true } } } });
+    if (worked) throw new ConflictError(`${worked.client.hostname} was already ticked in "${worked.run.name}", so it can't be removed. Nothing was removed.`);
+    const inEndedRun = await tx.fleetClientRun.findFirst({ where: { clientId: { in: clientIds }, run: { status: { not: "ACTIVE" } } }, select: { client: { select: { hostname: true } }, run: { select: { name: true } } } });
+    if (inEndedRun) throw new ConflictError(`${inEndedRun.client.hostname} is part of the record of "${inEndedRun.run.name}", which has ended, so it can't be removed. Nothing was removed.`);
+    const activeRuns = await tx.run.findMany({ where: { projectId: project.id, status: "ACTIVE", fleetRuns: { some: { clientId: { in: clientIds } } } }, select: { id: true, name: true } });
+    const before = await tx.fleetClient.count({ where: { projectId: project.id } });
+    const { count } = await tx.fleetClient.deleteMany({ where: { id: { in: clientIds }, projectId: project.id } });
+    const removed = clients.map((c) => c.hostname);
+    await appendAuditEvent(tx, {
+      actor,
+      projectId: project.id,
+      action: "fleet.remove",
+      entityType: "project",
+      entityId: project.id,
+      before: { clientCount: before },
+      after: { clientCount: before - count, removed, fromRuns: activeRuns.map((r) => r.name) },
+    });
+    for (const run of activeRuns) {
+      await appendAuditEvent(tx, { actor, projectId: project.id, runId: run.id, action: "fleet.remove", entityType: "run", entityId: run.id, before: null, after: { removed } });
+    }
+    return { removed: count, clientCount: before - count };
+  });
+}
+
+/** The project's clients, a page at a time, by host name. */
+export async function listFleetClients(options: { actor: Actor; projectId: string; query: z.infer<typeof fleetClientsQuery> }) {
+  if (!canViewProjects(options.actor)) throw new ForbiddenError();
+  const { query } = options;
+  const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
+  if (!project) throw new NotFoundError("Project");
+  const where = { projectId: project.id, ...(query.q ? { hostname: { contains: query.q } } : {}) };
+  const [total, matching] = await Promise.all([prisma.fleetClient.count({ where: { projectId: project.id } }), query.q ? prisma.fleetClient.count({ where }) : null]);
+  const matched = matching ?? total;
+  const page = clampPage(query.page, matched, query.pageSize);
+  const clients = await prisma.fleetClient.findMany({
+    where,
+    orderBy: { hostname: "asc" },
+    skip: (page - 1) * query.pageSize,
+    take: query.pageSize,
+    select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
+  });
+  return {
+    total,
+    matching: matched,
+    page,
+    pageSize: query.pageSize,
+    pageCount: Math.max(1, Math.ceil(matched / query.pageSize)),
+    clients: clients.map((c) => ({ ...c, osFamily: detectOsFamily(c) })),
+  };
+}
+export type FleetClientsPage = Awaited<ReturnType<typeof listFleetClients>>;
+
+// ---------------------------------------------------------------- one fleet step in one run
+
+async function loadFleetStep(db: Tx | typeof prisma, options: { runId: string; stepId: string }) {
+  const run = await db.run.findUnique({
+    where: { id: options.runId },
+    select: { id: true, status: true, projectId: true, startedAt: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
+  });
+  if (!run) throw new NotFoundError("Run");
+  const step = await db.step.findUnique({ where: { id: options.stepId }, select: { id: true, title: true, projectId: true, isFleet: true, fleetAction: true } });
+  // A step of another project is "not found" in this run.
+  if (!step || step.projectId !== run.projectId) throw new NotFoundError("Step in this run");
+  if (!step.isFleet) throw new ValidationError("This step is not a fleet step.");
+  return { run, step };
+}
+
+function rowFilter(options: { runId: string; stepId: string; status: z.infer<typeof statusFilter>; q: string }) {
+  return {
+    runId: options.runId,
+    stepId: options.stepId,
+    ...(options.status !== "ALL" ? { status: options.status } : {}),
+    // SQLite LIKE: case-insensitive for ASCII, which host names are.
+    ...(options.q ? { client: { hostname: { contains: options.q } } } : {}),
+  };
+}
+
+async function countByStatus(db: Tx | typeof prisma, options: { runId: string; stepId: string }) {
+  const groups = await db.fleetClientRun.groupBy({ by: ["status"], where: { runId: options.runId, stepId: options.stepId }, _count: { _all: true } });
+  const counts: Record<FleetStatusName, number> & { total: number } = { PENDING: 0, UPDATED: 0, VERIFIED: 0, FAILED: 0, total: 0 };
+  for (const g of groups) {
+    counts[g.status as FleetStatusName] = g._count._all;
+    counts.total += g._count._all;
+  }
+  return counts;
+}
+
+function shouldShowBpconf(options: { fleetAction: string | null; hostnameStrategy: string }): boolean {
+  return options.fleetAction === "UPDATE_BPCONF" || options.hostnameStrategy === "RENAME";
+}
+
+/**
+ * The fleet panel's data: counts per status (one GROUP BY), the rows of one page of the current
+ * filter, and the bp.conf plan when the step changes clients' server lists.
+ */
+export async function getFleetStepView(options: { actor: Actor; runId: string; stepId: string; query: FleetStepQuery }) {
+  if (!canViewProjects(options.actor)) throw new ForbiddenError();
+  const { query } = options;
+  const { run, step } = await loadFleetStep(prisma, options);
+  const where = rowFilter({ runId: run.id, stepId: step.id, status: query.status, q: query.q });
+  const [counts, filtered] = await Promise.all([countByStatus(prisma, { runId: run.id, stepId: step.id }), query.status === "ALL" && !query.q ? null : prisma.fleetClientRun.count({ where })]);
+  const matching = filtered ?? counts.total;
+  const page = clampPage(query.page, matching, query.pageSize);
+  const rows = await prisma.fleetClientRun.findMany({
+    where,
+    orderBy: { client: { hostname: "asc" } },
+    skip: (page - 1) * query.pageSize,
+    take: query.pageSize,
+    select: {
+      id: true,
+      status: true,
+      reason: true,
+      version: true,
+      updatedAt: true,
+      updatedBy: { select: { name: true } },
+      client: { select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true } },
+    },
+  });
+  const mediaServers = parseMediaServers(run.project.mediaServers);
+  const bpconf: BpconfPlan | null = shouldShowBpconf({ fleetAction: step.fleetAction, hostnameStrategy: run.project.hostnameStrategy })
+    ? planBpconfServers({ hostnameStrategy: run.project.hostnameStrategy, sourceHost: run.project.sourceHost, targetHost: run.project.targetHost, mediaServers })
+    : null;
+  return {
+    run: { id: run.id, status: run.status, projectId: run.projectId, timezone: run.project.timezone },
+    step: { id: step.id, title: step.title, fleetAction: step.fleetAction },
+    counts,
+    filter: { status: query.status, q: query.q },
+    matching,
+    page,
+    pageSize: query.pageSize,
+    pageCount: Math.max(1, Math.ceil(matching / query.pageSize)),
+    rows: rows.map((r) => ({
+      id: r.id,
+      clientId: r.client.id,
+      hostname: r.client.hostname,
+      os: r.client.os,
+      hardware: r.client.hardware,
+      policy: r.client.policy,
+      owner: r.client.owner,
+      osFamily: detectOsFamily(r.client),
+      status: r.status as FleetStatusName,
+      reason: r.reason,
+      version: r.version,
+      // A row nobody touched keeps its creation time; only show a time once someone changed it.
+      updatedAt: r.updatedBy ? r.updatedAt.toISOString() : null,
+      updatedBy: r.updatedBy?.name ?? null,
+    })),
+    bpconf,
+  };
+}
+export type FleetStepView = Awaited<ReturnType<typeof getFleetStepView>>;
+export type FleetStepRow = FleetStepView["rows"][number];
+
+/** Host names matching the filter, one a line: the clients.txt for a push loop on the master. */
+export async function listFleetStepHostnames(options: { actor: Actor; runId: string; stepId: string; query: Pick<FleetStepQuery, "status" | "q"> }): Promise<string> {
+  if (!canViewProjects(options.actor)) throw new ForbiddenError();
+  const { run, step } = await loadFleetStep(prisma, options);
+  const rows = await prisma.fleetClientRun.findMany({
+    where: rowFilter({ runId: run.id, stepId: step.id, ...options.query }),
+    orderBy: { client: { hostname: "asc" } },
+    select: { client: { select: { hostname: true } } },
+  });
+  return rows.map((r) => r.client.hostname).join("\n") + (rows.length > 0 ? "\n" : "");
+}
+
+// ---------------------------------------------------------------- ticking clients
+
+export interface FleetUpdateResult {
+  status: FleetStatusName;
+  updated: number;
+  unchanged: number;
+  counts: Awaited<ReturnType<typeof countByStatus>>;
+  /** The same idempotency key was applied before: this is that answer, nothing changed now. */
+  replayed?: boolean;
+}
+
+/**
+ * Marks clients of one fleet step in one run UPDATED / VERIFIED / FAILED (with a reason) or back
+ * to PENDING: one client or thousands, in ONE transaction and ONE audit event listing every
+ * client. Every write is conditional on the version read (as in lib/runs/service/service.ts), and a selection
+ * that changed underneath the operator is refused whole, so no tick overwrites another unseen.
+ */
+export async function updateFleetClients(options: { actor: ActingUser; runId: string; stepId: string; input: z.infer<typeof fleetUpdateInput> }): Promise<FleetUpdateResult> {
+  const { actor, input } = options;
+  if (!canUpdateFleet(actor)) throw new ForbiddenError("Your role can't update fleet clients.");
+  return runTransaction(async (tx): Promise<FleetUpdateResult> => {
+    if (input.idempotencyKey) {
+      const seen = await tx.idempotencyKey.findUnique({ where: { key: input.idempotencyKey } });
+      if (seen && seen.userId !== actor.id) throw new ConflictError("That idempotency key belongs to another user.");
+      if (seen) return { ...(JSON.parse(seen.response) as FleetUpdateResult), replayed: true };
+    }
+    const { run, step } = await loadFleetStep(tx, options);
+    if (run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
+    // Checked like a step action's: a device clock far off can't put a time in the record.
+    const tappedAt = input.occurredAt ? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: run.startedAt, now: new Date() }) : null;
+    const selectRow = { id: true, status: true, reason: true, version: true, clientId: true, updatedAt: true, client: { select: { hostname: true } }, updatedBy: { select: { name: true } } } as const;
+    type Row = { id: string; status: string; reason: string; version: number; clientId: string; updatedAt: Date; client: { hostname: string }; updatedBy: { name: string } | null };
+    let rows: Row[] = [];
+    const selection = input.selection;
+    if (selection.kind === "ids") {
+      const wanted = new Map(selection.items.map((item) => [item.id, item.version]));
+      for (const ids of chunks([...wanted.keys()], ID_CHUNK)) {
+        rows.push(...(await tx.fleetClientRun.findMany({ where: { id: { in: ids }, runId: run.id, stepId: step.id }, select: selectRow })));
+      }
+      if (rows.length < wanted.size) throw new NotFoundError(`${wanted.size - rows.length === 1 ? "One selected client" : `${wanted.size - rows.length} selected clients`} of this step`);
+      const stale = rows.filter((r) => r.version !== wanted.get(r.id));
+      if (stale.length > 0) {
+        throw new ConflictError(
+          stale.length === 1 && rows.length === 1
+            ? `${stale[0].client.hostname} was already marked ${stale[0].status.toLowerCase()}${stale[0].updatedBy ? ` by ${stale[0].updatedBy.name}` : ""} at ${formatInZone(stale[0].updatedAt, run.project.timezone, "time")}. Nothing was changed.`
+            : `Someone else changed ${describeHosts(stale)} first. Nothing was changed; review the list and try again.`,
+          { stale: stale.map((r) => ({ id: r.id, hostname: r.client.hostname, status: r.status, version: r.version })) },
+        );
+      }
+    } else {
+      const excluded = new Set(selection.excludeIds);
+      rows = (await tx.fleetClientRun.findMany({ where: rowFilter({ runId: run.id, stepId: step.id, status: selection.status, q: selection.q }), select: selectRow })).filter((r) => !excluded.has(r.id));
+      if (rows.length !== selection.expectedCount) {
+        throw new ConflictError(
+          `The selection changed while you were looking: ${rows.length.toLocaleString("en-GB")} clients match now, you selected ${selection.expectedCount.toLocaleString("en-GB")}. Nothing was changed; check the list and try again.`,
+        );
+      }
+    }
+
+    const reason = input.status === "FAILED" ? input.reason : "";
+    const changing = rows.filter((r) => r.status !== input.status || r.reason !== reason);
+    const byVersion = new Map<number, string[]>();
+    for (const r of changing) byVersion.set(r.version, [...(byVersion.get(r.version) ?? []), r.id]);
+    let updated = 0;
+    for (const [version, ids] of byVersion) {
+      for (const chunk of chunks(ids, ID_CHUNK)) {
+        const result = await tx.fleetClientRun.updateMany({
+          where: { id: { in: chunk }, runId: run.id, stepId: step.id, version },
+          data: { status: input.status, reason, updatedById: actor.id, version: { increment: 1 } },
+        });
+        updated += result.count;
+      }
+    }
+    // Throwing rolls the whole batch back: all of it applies or none.
+    if (updated !== changing.length) throw new ConflictError("Someone else changed some of these clients at the same moment. Nothing was changed; try again.");
+
+    if (changing.length > 0) {
+      const single = selection.kind === "ids" && selection.items.length === 1;
+      // A tick that waited in the offline queue keeps its tap time in the record (not in the row:
+      // the row's time is when the server applied it).
+      const offline = tappedAt ? { offline: true, tappedAt } : {};
+      const statusBefore: Record<string, number> = {};
+      for (const r of changing) statusBefore[r.status] = (statusBefore[r.status] ?? 0) + 1;
+      await appendAuditEvent(
+        tx,
+        single
+          ? {
+              actor,
+              projectId: run.projectId,
+              runId: run.id,
+              action: "fleet.update",
+              entityType: "fleet_client_run",
+              entityId: changing[0].id,
+              before: { status: changing[0].status, reason: changing[0].reason, version: changing[0].version },
+              // Key order is display order in the audit log's one-line summary.
+              after: { stepTitle: step.title, hostname: changing[0].client.hostname, status: input.status, reason, version: changing[0].version + 1, clientId: changing[0].clientId, ...offline },
+            }
+          : {
+              actor,
+              projectId: run.projectId,
+              runId: run.id,
+              action: "fleet.bulk_update",
+              entityType: "fleet_step",
+              entityId: step.id,
+              before: { statusCounts: statusBefore },
+              after: {
+                stepTitle: step.title,
+                status: input.status,
+                count: changing.length,
+                ...(reason ? { reason } : {}),
+                hostnames: changing.map((r) => r.client.hostname),
+                clientIds: changing.map((r) => r.clientId),
+                ...offline,
+              },
+            },
+      );
+    }
+    const counts = await countByStatus(tx, { runId: run.id, stepId: step.id });
+    const result: FleetUpdateResult = { status: input.status, updated, unchanged: rows.length - changing.length, counts };
+    if (input.idempotencyKey) await tx.idempotencyKey.create({ data: { key: input.idempotencyKey, userId: actor.id, runId: run.id, response: JSON.stringify(result) } });
+    return result;
+  });
+}
+
+// ---------------------------------------------------------------- helpers
+
+function describeHosts(rows: { client: { hostname: string } }[]): string {
+  const names = rows.slice(0, 5).map((r) => r.client.hostname);
+  return rows.length > 5 ? `${names.join(", ")} and ${rows.length - 5} more` : names.join(", ");
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A page past the end (the filter shrank) shows the last page instead of an empty table. */
+function clampPage(page: number, total: number, pageSize: number): number {
+  return Math.min(page, Math.max(1, Math.ceil(total / pageSize)));
+}
+
+function parseMediaServers(json: string): string[] {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
+  }
+}

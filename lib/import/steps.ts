@@ -1,0 +1,622 @@
+/**
+ * Steps from a spreadsheet: a CSV as Excel or Smartsheet export it (or pasted cells) → columns
+ * mapped to step fields → every row checked → a runbook document plus assignee emails.
+ *
+ * Pure (no I/O, no "server-only"): the browser runs it for the instant preview, the server runs it
+ * again on the same text before importing, so both report the same rows and reasons. The import
+ * is all-or-nothing: while `errors` is non-empty there is no document.
+ *
+ * Rows are numbered as Smartsheet numbers them and as the preview shows them: row 1 is the first
+ * row under the header. Blank rows are skipped but keep their number, so a reference to "row 7"
+ * still means the seventh row of the sheet.
+ */
+import Papa from "papaparse";
+import { z } from "zod";
+import { findCycle } from "../platform/graph";
+import { RUNBOOK_DOCUMENT_VERSION, runbookDocumentSchema, type RunbookDocument } from "../templates/runbook-document";
+import { STEP_KINDS, type StepKindName } from "../runs/model";
+import { MAX_STEP_MINUTES } from "../platform/validation";
+
+// ---------------------------------------------------------------- fields and options
+
+export const IMPORT_FIELDS = ["phase", "title", "details", "commands", "verification", "team", "assignee", "plannedMinutes", "predecessors", "kind"] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
+  phase: "Phase",
+  title: "Title",
+  details: "Details",
+  commands: "Commands",
+  verification: "Check (verification)",
+  team: "Team",
+  assignee: "Assignee email",
+  plannedMinutes: "Planned duration",
+  predecessors: "Predecessors",
+  kind: "Kind",
+};
+
+/** Title and duration must be mapped; everything else is optional. */
+export const REQUIRED_IMPORT_FIELDS: readonly ImportField[] = ["title", "plannedMinutes"];
+
+export const MAX_IMPORT_ROWS = 1000;
+export const MAX_IMPORT_CHARS = 2_000_000;
+const MAX_COLUMNS = 200;
+/** Rows without a phase (and before any row that names one) go here. */
+export const DEFAULT_IMPORT_PHASE = "Imported steps";
+
+const columnIndex = z.number().int().min(0).max(MAX_COLUMNS - 1).nullable().optional();
+
+export const columnMappingSchema = z
+  .object(Object.fromEntries(IMPORT_FIELDS.map((field) => [field, columnIndex])) as Record<ImportField, typeof columnIndex>)
+  .strict();
+export type ColumnMapping = Partial<Record<ImportField, number | null>>;
+
+export const stepImportOptionsSchema = z
+  .object({
+    mapping: columnMappingSchema,
+    /** How the predecessors column refers to other rows. */
+    predecessorsBy: z.enum(["row", "sheetRow", "title"]),
+    /** What a bare number in the duration column means. */
+    durationUnit: z.enum(["minutes", "hours"]),
+  })
+  .strict();
+export type StepImportOptions = z.infer<typeof stepImportOptionsSchema>;
+
+export const PREDECESSOR_MODE_LABELS: Record<StepImportOptions["predecessorsBy"], string> = {
+  row: "Row numbers (1 = first row under the header, as in Smartsheet)",
+  sheetRow: "Spreadsheet row numbers (the header is row 1, as in Excel)",
+  title: "Step titles",
+};
+
+// ---------------------------------------------------------------- decoding
+
+export type CsvEncoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+
+/**
+ * Bytes of an uploaded file → text. A BOM decides (UTF-8, or UTF-16 as Excel's "Unicode text"
+ * writes); without one the bytes must be valid UTF-8. Invalid bytes become U+FFFD and
+ * `invalidBytes` is set: the rows holding them are then reported, and the user can re-read the
+ * file as Windows-1252 (Excel's plain "CSV (Comma delimited)" on Windows) or save it as UTF-8.
+ */
+export function decodeCsvBytes(bytes: Uint8Array, encoding: "auto" | "windows-1252" = "auto"): { text: string; encoding: CsvEncoding; invalidBytes: boolean } {
+  if (encoding === "windows-1252") return { text: new TextDecoder("windows-1252").decode(bytes), encoding, invalidBytes: false };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeWith("utf-8", bytes.subarray(3));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeWith("utf-16le", bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeWith("utf-16be", bytes.subarray(2));
+  return decodeWith("utf-8", bytes);
+}
+
+function decodeWith(encoding: CsvEncoding, bytes: Uint8Array) {
+  try {
+    return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes), encoding, invalidBytes: false };
+  } catch {
+    return { text: new TextDecoder(encoding).decode(bytes), encoding, invalidBytes: true };
+  }
+}
+
+// ---------------------------------------------------------------- parsing
+
+export interface CsvRecord {
+  /** 1-based data row number (row 1 = first row under the header); blank rows count. */
+  row: number;
+  /** 1-based spreadsheet row (the header is row 1 when it is the first line). */
+  sheetRow: number;
+  cells: string[];
+  /** papaparse found an unclosed quote in this record. */
+  quoteError: boolean;
+}
+
+export interface ParsedCsv {
+  delimiter: string;
+  headers: string[];
+  /** Every record after the header, blank ones included (they keep row numbers stable). */
+  records: CsvRecord[];
+  /** Problems with the file as a whole (no header, bad header encoding, too large). */
+  fileErrors: string[];
+}
+
+/** The header line's most frequent separator; Excel writes ";" in locales with a decimal comma, and tabs when cells are pasted. */
+function guessDelimiter(line: string): string {
+  let inQuotes = false;
+  const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0 };
+  for (const ch of line) {
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && ch in counts) counts[ch] += 1;
+  }
+  const best = Object.entries(counts).reduce((a, b) => (b[1] > a[1] ? b : a));
+  return best[1] > 0 ? best[0] : ",";
+}
+
+export function parseCsv(input: string): ParsedCsv {
+  const fileErrors: string[] = [];
+  if (input.length > MAX_IMPORT_CHARS) {
+    return { delimiter: ",", headers: [], records: [], fileErrors: [`The file is larger than ${MAX_IMPORT_CHARS / 1_000_000} MB; split it.`] };
+  }
+  // A BOM (U+FEFF) left in the text by a decoder or a paste would otherwise stick to the first header.
+  const text = input.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const firstLine = text.split("\n").find((line) => line.trim() !== "") ?? "";
+  const delimiter = guessDelimiter(firstLine);
+  const parsed = Papa.parse<string[]>(text, { delimiter, header: false, skipEmptyLines: false });
+  const quoteErrorRows = new Set(parsed.errors.filter((e) => e.type === "Quotes" && typeof e.row === "number").map((e) => e.row as number));
+  const all = parsed.data.map((cells) => cells.map((c) => (c ?? "").trim()));
+  const headerIndex = all.findIndex((cells) => cells.some((c) => c !== ""));
+  if (headerIndex < 0) return { delimiter, headers: [], records: [], fileErrors: ["The file is empty."] };
+  const headers = all[headerIndex].slice(0, MAX_COLUMNS);
+  if (all[headerIndex].length > MAX_COLUMNS) fileErrors.push(`The header has more than ${MAX_COLUMNS} columns.`);
+  const badHeader = encodingProblem(headers.join(" "));
+  if (badHeader) fileErrors.push(`The header row: ${badHeader}`);
+  const records = all.slice(headerIndex + 1).map((cells, i) => ({
+    row: i + 1,
+    sheetRow: headerIndex + i + 2,
+    cells,
+    quoteError: quoteErrorRows.has(headerIndex + 1 + i),
+  }));
+  // papaparse yields one empty record for the final newline; it is not a row of the sheet.
+  while (records.length > 0 && records[records.length - 1].cells.every((c) => c === "")) records.pop();
+  return { delimiter, headers, records, fileErrors };
+}
+
+/**
+ * Text that went wrong on its way from the spreadsheet: U+FFFD (bytes that were not valid in
+ * the file's encoding), NUL (UTF-16 read as UTF-8) or UTF-8 read as Windows-1252 ("Ã¼" for "ü").
+ */
+export function encodingProblem(text: string): string | null {
+  if (text.includes("\uFFFD")) {
+    return "contains characters that could not be decoded (shown as \uFFFD). Save the sheet as \"CSV UTF-8\" and upload it again, or re-read the file as Windows-1252.";
+  }
+  if (text.includes("\u0000")) return "contains NUL characters: the file is probably UTF-16 without a byte-order mark. Save it as \"CSV UTF-8\".";
+  if (/Ã[\u0080-\u00BF]|â€[\u0080-\u00BF\u2018-\u201E\u2122]/.test(text)) {
+    return 'looks like UTF-8 text that was read with the wrong encoding (for example "Ã¼" instead of "ü"). Save the sheet as "CSV UTF-8" and upload it again.';
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- mapping
+
+/** Header names we recognise, compared after lower-casing and dropping everything but letters and digits. */
+const HEADER_ALIASES: Record<ImportField, string[]> = {
+  phase: ["phase", "phasename", "stage", "section", "group", "workstream", "parent"],
+  title: ["title", "step", "steptitle", "stepname", "task", "taskname", "name", "activity", "summary", "action"],
+  details: ["details", "detail", "description", "notes", "note", "comments", "comment", "instructions"],
+  commands: ["commands", "command", "cmd", "cmds", "script", "shell"],
+  verification: ["verification", "verify", "check", "checks", "validation", "successcriteria", "howtoverify", "proof"],
+  team: ["team", "ownerteam", "responsibleteam", "department", "role"],
+  assignee: ["assignee", "assigneeemail", "assignedto", "assigned", "owner", "owneremail", "email", "responsible", "resource", "person"],
+  plannedMinutes: ["plannedminutes", "minutes", "mins", "min", "duration", "durationmin", "durationmins", "durationminutes", "plannedduration", "estimate", "estimatedminutes", "planned", "time"],
+  predecessors: ["predecessors", "predecessor", "dependson", "dependencies", "dependency", "depends", "after", "preds"],
+  kind: ["kind", "type", "steptype", "tasktype", "category"],
+};
+
+/** Looser clues for headers such as "Duration (min)" or "Owner e-mail". */
+const HEADER_HINTS: [ImportField, RegExp][] = [
+  ["predecessors", /predecessor|depend/],
+  ["plannedMinutes", /minute|duration|estimate|hours?$/],
+  ["assignee", /e-?mail|assign/],
+  ["verification", /verif|check/],
+  ["commands", /command/],
+  ["phase", /phase|stage/],
+  ["title", /title|task|step/],
+  ["details", /detail|descr|note/],
+  ["team", /team/],
+];
+
+const normaliseHeader = (cell: string) => cell.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** A first guess at the mapping from the header names; the user corrects it in the form. */
+export function guessColumnMapping(headers: readonly string[]): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  const used = new Set<number>();
+  const assign = (field: ImportField, index: number) => {
+    if (mapping[field] !== undefined || used.has(index)) return;
+    mapping[field] = index;
+    used.add(index);
+  };
+  headers.forEach((header, index) => {
+    const key = normaliseHeader(header);
+    for (const field of IMPORT_FIELDS) if (HEADER_ALIASES[field].includes(key)) return assign(field, index);
+  });
+  headers.forEach((header, index) => {
+    if (used.has(index)) return;
+    const key = header.toLowerCase();
+    for (const [field, pattern] of HEADER_HINTS) {
+      if (mapping[field] === undefined && pattern.test(key)) return assign(field, index);
+    }
+  });
+  return mapping;
+}
+
+/** "Duration (hours)", "Est. h": bare numbers in that column are hours. */
+export function guessDurationUnit(header: string | undefined): StepImportOptions["durationUnit"] {
+  if (!header) return "minutes";
+  return /hour|hrs?\b|\(h\)|\bh$/i.test(header) ? "hours" : "minutes";
+}
+
+/** Titles in the predecessors column (anything not made of numbers) mean "by title". */
+export function guessPredecessorMode(parsed: ParsedCsv, column: number | null | undefined): StepImportOptions["predecessorsBy"] {
+  if (column === null || column === undefined) return "row";
+  const values = parsed.records.map((r) => r.cells[column] ?? "").filter((v) => v !== "");
+  if (values.length === 0) return "row";
+  const numeric = values.filter((v) => PREDECESSOR_TOKENS_NUMERIC.test(v)).length;
+  return numeric >= values.length / 2 ? "row" : "title";
+}
+const PREDECESSOR_TOKENS_NUMERIC = /^\s*(row\s*)?\d+\s*([FS]{2})?(\s*[+-]\s*\S+)?(\s*[,;\n]\s*(row\s*)?\d+\s*([FS]{2})?(\s*[+-]\s*\S+)?)*\s*$/i;
+
+export function defaultImportOptions(parsed: ParsedCsv): StepImportOptions {
+  const mapping = guessColumnMapping(parsed.headers);
+  return {
+    mapping,
+    predecessorsBy: guessPredecessorMode(parsed, mapping.predecessors),
+    durationUnit: guessDurationUnit(mapping.plannedMinutes !== undefined && mapping.plannedMinutes !== null ? parsed.headers[mapping.plannedMinutes] : undefined),
+  };
+}
+
+// ---------------------------------------------------------------- cell parsers
+
+/**
+ * "45", "45 min", "1:30", "01:30:00", "1.5h", "2 h", "1h 30m", "90m" → minutes. Days and weeks
+ * are refused: Smartsheet's "1d" means a working day, which is not a duration in a cutover window.
+ */
+export function parseDuration(raw: string, unit: StepImportOptions["durationUnit"]): { ok: true; minutes: number } | { ok: false; message: string } {
+  const value = raw.trim().toLowerCase().replace(/^~\s*/, "");
+  if (value === "") return { ok: false, message: "The planned duration is empty." };
+  const bad = (why: string) => ({ ok: false as const, message: `The planned duration "${raw.trim()}" ${why}` });
+  let minutes: number;
+  const clock = /^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$/.exec(value);
+  if (clock) {
+    if (clock[3] && clock[3] !== "00") return bad("has seconds; give whole minutes.");
+    minutes = Number(clock[1]) * 60 + Number(clock[2]);
+  } else if (/^[+-]?\d+([.,]\d+)?$/.test(value)) {
+    const number = Number(value.replace(",", "."));
+    minutes = unit === "hours" ? number * 60 : number;
+  } else if (/\d\s*(d|day|days|w|wk|wks|week|weeks)\b/.test(value)) {
+    return bad("is in days or weeks; give minutes or hours (a cutover step is measured in clock time).");
+  } else {
+    const parts = [...value.matchAll(/(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hour|hours|m|min|mins|minute|minutes)\b/g)];
+    const rest = value.replace(/(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hour|hours|m|min|mins|minute|minutes)\b/g, "").trim();
+    if (parts.length === 0 || rest !== "") return bad('is not a duration. Use minutes ("45"), hours and minutes ("1:30", "1h 30m") or hours ("1.5h").');
+    minutes = parts.reduce((total, [, amount, unitText]) => total + Number(amount.replace(",", ".")) * (unitText.startsWith("h") ? 60 : 1), 0);
+  }
+  if (minutes < 0) return bad("is negative.");
+  if (!Number.isInteger(Math.round(minutes * 1e6) / 1e6)) return bad("is not a whole number of minutes.");
+  minutes = Math.round(minutes);
+  if (minutes > MAX_STEP_MINUTES) return bad(`is longer than ${MAX_STEP_MINUTES} minutes (24 h); split the step.`);
+  return { ok: true, minutes };
+}
+
+const KIND_WORDS: Record<string, StepKindName> = {
+  task: "TASK",
+  step: "TASK",
+  gate: "GATE",
+  gonogo: "GATE",
+  gonogogate: "GATE",
+  decision: "GATE",
+  milestone: "MILESTONE",
+  rollback: "ROLLBACK",
+  backout: "ROLLBACK",
+  fallback: "ROLLBACK",
+};
+
+export function parseKind(raw: string): StepKindName | null {
+  const key = raw.toLowerCase().replace(/[^a-z]/g, "");
+  if (key === "") return "TASK";
+  if ((STEP_KINDS as readonly string[]).includes(raw.trim().toUpperCase())) return raw.trim().toUpperCase() as StepKindName;
+  return KIND_WORDS[key] ?? null;
+}
+
+const emailSchema = z.string().email();
+
+// ---------------------------------------------------------------- validation
+
+export interface ImportRowError {
+  /** Data row number, or null for a problem with the file or the mapping. */
+  row: number | null;
+  message: string;
+}
+
+export interface ImportPreviewRow {
+  row: number;
+  sheetRow: number;
+  phase: string;
+  title: string;
+  team: string;
+  assignee: string;
+  plannedMinutes: number | null;
+  kind: StepKindName | null;
+  /** Data row numbers of the predecessors that could be resolved. */
+  predecessorRows: number[];
+  errors: string[];
+}
+
+export interface ImportPhasePreview {
+  title: string;
+  stepCount: number;
+  plannedMinutes: number;
+  /** A phase of the project has this title: the steps are added to the end of it. */
+  existing: boolean;
+}
+
+export interface StepImportResult {
+  rows: ImportPreviewRow[];
+  phases: ImportPhasePreview[];
+  errors: ImportRowError[];
+  /** Present only when there are no errors. Keys are the row numbers. */
+  document: RunbookDocument | null;
+  /** Lower-cased assignee email by step key (row number). */
+  assigneeEmails: Record<string, string>;
+}
+
+const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
+const titleKey = (title: string) => collapse(title).toLowerCase();
+
+interface WorkingRow {
+  record: CsvRecord;
+  phase: string;
+  title: string;
+  details: string;
+  commands: string;
+  verification: string;
+  team: string;
+  assignee: string;
+  plannedMinutes: number | null;
+  kind: StepKindName | null;
+  predecessorsRaw: string;
+  predecessorRows: number[];
+  errors: string[];
+}
+
+/**
+ * Checks every row and builds the document. `knownEmails` are the active users' emails (any
+ * case); pass null to skip the check (the server always passes them). `existingPhaseTitles` only
+ * marks phases in the preview that will receive steps rather than be created.
+ */
+export function validateStepImport(options: {
+  parsed: ParsedCsv;
+  options: StepImportOptions;
+  knownEmails: Iterable<string> | null;
+  existingPhaseTitles?: Iterable<string>;
+  name?: string;
+}): StepImportResult {
+  const { parsed } = options;
+  const { mapping, predecessorsBy, durationUnit } = options.options;
+  const errors: ImportRowError[] = parsed.fileErrors.map((message) => ({ row: null, message }));
+  const fileLevel = (message: string) => errors.push({ row: null, message });
+
+  for (const field of REQUIRED_IMPORT_FIELDS) {
+    if (mapping[field] === undefined || mapping[field] === null) fileLevel(`Choose the column that holds the ${IMPORT_FIELD_LABELS[field].toLowerCase()}.`);
+  }
+  const mappedColumns = IMPORT_FIELDS.map((f) => mapping[f]).filter((c): c is number => c !== undefined && c !== null);
+  for (const column of mappedColumns) {
+    if (column >= parsed.headers.length) fileLevel(`Column ${column + 1} is mapped, but the header has only ${parsed.headers.length} columns.`);
+  }
+  const duplicated = mappedColumns.filter((c, i) => mappedColumns.indexOf(c) !== i);
+  for (const column of new Set(duplicated)) {
+    const fields = IMPORT_FIELDS.filter((f) => mapping[f] === column).map((f) => IMPORT_FIELD_LABELS[f]);
+    fileLevel(`The column "${parsed.headers[column] ?? column + 1}" is mapped to ${fields.join(" and ")}; map each column once.`);
+  }
+  if (errors.length > 0) return { rows: [], phases: [], errors, document: null, assigneeEmails: {} };
+
+  const known = options.knownEmails ? new Set([...options.knownEmails].map((e) => e.trim().toLowerCase())) : null;
+  const cell = (record: CsvRecord, field: ImportField) => {
+    const column = mapping[field];
+    return column === undefined || column === null ? "" : (record.cells[column] ?? "");
+  };
+
+  // 1. Read each non-blank row on its own.
+  const rows: WorkingRow[] = [];
+  let currentPhase = DEFAULT_IMPORT_PHASE;
+  for (const record of parsed.records) {
+    if (record.cells.every((c) => c === "")) continue;
+    const rowErrors: string[] = [];
+    if (record.quoteError) rowErrors.push('A quoted value is not closed (a missing ").');
+    const extra = record.cells.slice(parsed.headers.length).filter((c) => c !== "");
+    if (extra.length > 0) {
+      rowErrors.push(`It has ${record.cells.length} fields but the header has ${parsed.headers.length}: a value containing "${parsed.delimiter === "\t" ? "tab" : parsed.delimiter}" must be in double quotes.`);
+    }
+    const encoding = encodingProblem(record.cells.join(" "));
+    if (encoding) rowErrors.push(`It ${encoding}`);
+
+    const phaseCell = collapse(cell(record, "phase"));
+    if (phaseCell !== "") currentPhase = phaseCell;
+    const title = collapse(cell(record, "title"));
+    if (title === "") rowErrors.push("The title is empty.");
+    else if (title.length > 200) rowErrors.push(`The title is ${title.length} characters long; at most 200.`);
+    if (currentPhase.length > 200) rowErrors.push("The phase name is longer than 200 characters.");
+
+    const limits: [ImportField, number][] = [["details", 20_000], ["commands", 20_000], ["verification", 5000], ["team", 60]];
+    for (const [field, max] of limits) {
+      if (cell(record, field).length > max) rowErrors.push(`The ${IMPORT_FIELD_LABELS[field].toLowerCase()} is longer than ${max} characters.`);
+    }
+
+    let plannedMinutes: number | null = null;
+    if (mapping.plannedMinutes !== undefined && mapping.plannedMinutes !== null) {
+      const duration = parseDuration(cell(record, "plannedMinutes"), durationUnit);
+      if (duration.ok) plannedMinutes = duration.minutes;
+      else rowErrors.push(duration.message);
+    }
+
+    const kind = parseKind(cell(record, "kind"));
+    if (kind === null) rowErrors.push(`The kind "${cell(record, "kind")}" is not one of task, gate, milestone, rollback.`);
+
+    const assignee = cell(record, "assignee").toLowerCase();
+    if (assignee !== "") {
+      if (!emailSchema.safeParse(assignee).success) rowErrors.push(`The assignee "${cell(record, "assignee")}" is not an email address.`);
+      else if (known && !known.has(assignee)) rowErrors.push(`No active user has the email "${assignee}".`);
+    }
+
+    rows.push({
+      record,
+      phase: currentPhase,
+      title,
+      details: cell(record, "details"),
+      commands: cell(record, "commands"),
+      verification: cell(record, "verification"),
+      team: cell(record, "team"),
+      assignee,
+      plannedMinutes,
+      kind,
+      predecessorsRaw: cell(record, "predecessors"),
+      predecessorRows: [],
+      errors: rowErrors,
+    });
+  }
+
+  if (rows.length === 0) fileLevel("There are no steps under the header.");
+  if (rows.length > MAX_IMPORT_ROWS) fileLevel(`${rows.length} steps in one import; at most ${MAX_IMPORT_ROWS}. Split the file.`);
+
+  // 2. Titles must be unique when predecessors name them.
+  const rowsByTitle = new Map<string, WorkingRow[]>();
+  for (const row of rows) if (row.title !== "") rowsByTitle.set(titleKey(row.title), [...(rowsByTitle.get(titleKey(row.title)) ?? []), row]);
+  if (predecessorsBy === "title" && mapping.predecessors !== undefined && mapping.predecessors !== null) {
+    for (const same of rowsByTitle.values()) {
+      if (same.length < 2) continue;
+      for (const row of same) {
+        const others = same.filter((r) => r !== row).map((r) => r.record.row);
+        row.errors.push(`The title "${row.title}" is also on row${others.length > 1 ? "s" : ""} ${others.join(", ")}; predecessors are given by title, so titles must be unique.`);
+      }
+    }
+  }
+
+  // 3. Resolve predecessors to rows of the file.
+  const rowByNumber = new Map(rows.map((r) => [r.record.row, r]));
+  const blankRows = new Set(parsed.records.filter((r) => r.cells.every((c) => c === "")).map((r) => r.row));
+  for (const row of rows) {
+    if (row.predecessorsRaw.trim() === "") continue;
+    const resolved = predecessorsBy === "title" ? resolveByTitle(row, rowsByTitle) : resolveByNumber(row, predecessorsBy, rowByNumber, blankRows);
+    row.predecessorRows = [...new Set(resolved)];
+    if (row.predecessorRows.includes(row.record.row)) {
+      row.errors.push("A step can't be its own predecessor.");
+      row.predecessorRows = row.predecessorRows.filter((n) => n !== row.record.row);
+    }
+  }
+
+  // 4. No cycles (lib/platform/graph.ts), reported on every row of the cycle.
+  const cycle = findCycle(new Map(rows.map((r) => [String(r.record.row), r.predecessorRows.map(String)])));
+  if (cycle) {
+    const path = cycle.map((n) => `row ${n}`).join(" → ");
+    for (const n of new Set(cycle)) rowByNumber.get(Number(n))?.errors.push(`The predecessors form a cycle: ${path}.`);
+  }
+
+  // 5. Phases in order of first appearance; a phase named twice (A, B, A) is one phase.
+  const phaseOrder: string[] = [];
+  const phaseRows = new Map<string, WorkingRow[]>();
+  for (const row of rows) {
+    const key = titleKey(row.phase);
+    if (!phaseRows.has(key)) {
+      phaseOrder.push(key);
+      phaseRows.set(key, []);
+    }
+    phaseRows.get(key)!.push(row);
+  }
+  const existing = new Set([...(options.existingPhaseTitles ?? [])].map(titleKey));
+  const phases: ImportPhasePreview[] = phaseOrder.map((key) => {
+    const list = phaseRows.get(key)!;
+    return { title: list[0].phase, stepCount: list.length, plannedMinutes: list.reduce((t, r) => t + (r.plannedMinutes ?? 0), 0), existing: existing.has(key) };
+  });
+  if (phases.length > 50) fileLevel(`${phases.length} phases in one import; at most 50.`);
+
+  for (const row of rows) for (const message of row.errors) errors.push({ row: row.record.row, message });
+  errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+
+  const preview: ImportPreviewRow[] = rows.map((r) => ({
+    row: r.record.row,
+    sheetRow: r.record.sheetRow,
+    phase: r.phase,
+    title: r.title,
+    team: r.team,
+    assignee: r.assignee,
+    plannedMinutes: r.plannedMinutes,
+    kind: r.kind,
+    predecessorRows: r.predecessorRows,
+    errors: r.errors,
+  }));
+  if (errors.length > 0) return { rows: preview, phases, errors, document: null, assigneeEmails: {} };
+
+  const candidate = {
+    format: "runsheet.runbook" as const,
+    version: RUNBOOK_DOCUMENT_VERSION,
+    name: options.name?.trim() || "Imported steps",
+    description: "",
+    phases: phaseOrder.map((key) => {
+      const list = phaseRows.get(key)!;
+      return {
+        title: list[0].phase,
+        description: "",
+        inWindow: true,
+        steps: list.map((r) => ({
+          key: String(r.record.row),
+          title: r.title,
+          details: r.details,
+          commands: r.commands,
+          verification: r.verification,
+          team: r.team,
+          plannedMinutes: r.plannedMinutes!,
+          kind: r.kind!,
+          isFleet: false,
+          fleetAction: null,
+          predecessors: r.predecessorRows.map(String),
+        })),
+      };
+    }),
+  };
+  // The checks above mirror the document schema; this is the backstop that keeps them honest.
+  const document = runbookDocumentSchema.safeParse(candidate);
+  if (!document.success) {
+    const schemaErrors = document.error.issues.map((issue) => ({ row: null, message: `${issue.path.join(".")}: ${issue.message}` }));
+    return { rows: preview, phases, errors: schemaErrors, document: null, assigneeEmails: {} };
+  }
+  const assigneeEmails: Record<string, string> = {};
+  for (const row of rows) if (row.assignee) assigneeEmails[String(row.record.row)] = row.assignee;
+  return { rows: preview, phases, errors: [], document: document.data, assigneeEmails };
+}
+
+/** "3", "3, 5", "3;5", "3FS", "row 3". Other dependency types and lags can't be represented. */
+function resolveByNumber(row: WorkingRow, mode: "row" | "sheetRow", rowByNumber: Map<number, WorkingRow>, blankRows: Set<number>): number[] {
+  const out: number[] = [];
+  // Sheet row N is data row N - (header's sheet row): the offset is the same for every record.
+  const offset = row.record.sheetRow - row.record.row;
+  for (const token of row.predecessorsRaw.split(/[,;\n]+/).map((t) => t.trim()).filter(Boolean)) {
+    const match = /^(?:row\s*)?(\d+)\s*([a-z]{2})?\s*([+-].*)?$/i.exec(token);
+    if (!match) {
+      row.errors.push(`The predecessor "${token}" is not a row number.`);
+      continue;
+    }
+    const [, digits, type, lag] = match;
+    if ((type && type.toUpperCase() !== "FS") || lag) {
+      row.errors.push(`The predecessor "${token}" has a dependency type or lag; only finish-to-start without lag is supported. Write "${digits}".`);
+      continue;
+    }
+    const number = Number(digits);
+    const target = mode === "sheetRow" ? number - offset : number;
+    const label = mode === "sheetRow" ? `spreadsheet row ${number}` : `row ${number}`;
+    if (rowByNumber.has(target)) out.push(target);
+    else if (blankRows.has(target)) row.errors.push(`The predecessor ${label} is a blank row.`);
+    else if (mode === "sheetRow" && target <= 0) row.errors.push(`The predecessor ${label} is the header or above it.`);
+    else row.errors.push(`Unknown predecessor: there is no ${label} in the file.`);
+  }
+  return out;
+}
+
+/** Titles separated by ";" or new lines; "A, B" is tried as one title first, then as two. */
+function resolveByTitle(row: WorkingRow, rowsByTitle: Map<string, WorkingRow[]>): number[] {
+  const out: number[] = [];
+  const find = (title: string) => rowsByTitle.get(titleKey(title));
+  for (const part of row.predecessorsRaw.split(/[;\n]+/).map((t) => t.trim()).filter(Boolean)) {
+    const whole = find(part);
+    if (whole) {
+      out.push(...whole.map((r) => r.record.row));
+      continue;
+    }
+    const pieces = part.split(",").map((t) => t.trim()).filter(Boolean);
+    if (pieces.length > 1 && pieces.every((p) => find(p))) {
+      for (const p of pieces) out.push(...find(p)!.map((r) => r.record.row));
+      continue;
+    }
+    row.errors.push(`Unknown predecessor: no step is titled "${part}".`);
+  }
+  return out;
+}
+
+/** "Row 7: The title is empty." — how an error is shown outside the preview table. */
+export function formatImportError(error: ImportRowError): string {
+  return error.row === null ? error.message : `Row ${error.row}: ${error.message}`;
+}

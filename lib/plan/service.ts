@@ -1,0 +1,254 @@
+import "server-only";
+import { appendAuditEvent } from "../audit/service";
+import { type Tx } from "../platform/db/client";
+import { runTransaction } from "../platform/db/transaction";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
+import { findCycle } from "../platform/graph";
+import { canEditPlan, type Actor } from "../platform/auth/permissions";
+import type { FleetActionName } from "../runs/model";
+import type { createStepInput, phaseInput, updatePhaseInput, updateStepInput } from "../platform/validation";
+import type { z } from "zod";
+
+type ActingUser = Actor & { name: string };
+
+function requirePlanEditor(actor: ActingUser) {
+  if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit the plan.");
+}
+
+const stepSnapshot = (s: { title: string; phaseId: string; position: number; details: string; commands: string; verification: string; team: string; assigneeId: string | null; plannedMinutes: number; kind: string; isFleet: boolean; fleetAction: string | null }, predecessorIds: string[]) => ({
+  title: s.title,
+  phaseId: s.phaseId,
+  position: s.position,
+  details: s.details,
+  commands: s.commands,
+  verification: s.verification,
+  team: s.team,
+  assigneeId: s.assigneeId,
+  plannedMinutes: s.plannedMinutes,
+  kind: s.kind,
+  isFleet: s.isFleet,
+  fleetAction: s.fleetAction,
+  predecessorIds,
+});
+
+// ---------- phases ----------
+
+export async function addPhase(options: { actor: ActingUser; projectId: string; input: z.infer<typeof phaseInput> }) {
+  requirePlanEditor(options.actor);
+  return runTransaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
+    if (!project) throw new NotFoundError("Project");
+    const last = await tx.phase.findFirst({ where: { projectId: project.id }, orderBy: { position: "desc" }, select: { position: true } });
+    const phase = await tx.phase.create({ data: { ...options.input, projectId: project.id, position: (last?.position ?? 0) + 1 } });
+    await appendAuditEvent(tx, { actor: options.actor, projectId: project.id, action: "phase.create", entityType: "phase", entityId: phase.id, before: null, after: options.input });
+    return phase;
+  });
+}
+
+export async function updatePhase(options: { actor: ActingUser; phaseId: string; input: z.infer<typeof updatePhaseInput> }) {
+  requirePlanEditor(options.actor);
+  return runTransaction(async (tx) => {
+    const before = await tx.phase.findUnique({ where: { id: options.phaseId } });
+    if (!before) throw new NotFoundError("Phase");
+    const after = await tx.phase.update({ where: { id: before.id }, data: options.input });
+    await appendAuditEvent(tx, {
+      actor: options.actor,
+      projectId: before.projectId,
+      action: "phase.update",
+      entityType: "phase",
+      entityId: before.id,
+      before: { title: before.title, description: before.description },
+      after: { title: after.title, description: after.description },
+    });
+    return after;
+  });
+}
+
+export async function deletePhase(options: { actor: ActingUser; phaseId: string }) {
+  requirePlanEditor(options.actor);
+  return runTransaction(async (tx) => {
+    const phase = await tx.phase.findUnique({ where: { id: options.phaseId }, include: { steps: { select: { id: true } } } });
+    if (!phase) throw new NotFoundError("Phase");
+    await assertNoStartedWork(tx, phase.steps.map((s) => s.id));
+    await tx.phase.delete({ where: { id: phase.id } });
+    await appendAuditEvent(tx, {
+      actor: options.actor,
+      projectId: phase.projectId,
+      action: "phase.delete",
+      entityType: "phase",
+      entityId: phase.id,
+      before: { title: phase.title, stepCount: phase.steps.length },
+      after: null,
+    });
+  });
+}
+
+export async function movePhase(options: { actor: ActingUser; phaseId: string; direction: "up" | "down" }) {
+  requirePlanEditor(options.actor);
+  return runTransaction(async (tx) => {
+    const phase = await tx.phase.findUnique({ where: { id: options.phaseId } });
+    if (!phase) throw new NotFoundError("Phase");
+    const neighbour = await tx.phase.findFirst({
+      where: { projectId: phase.projectId, position: options.direction === "up" ? { lt: phase.position } : { gt: phase.position } },
+      orderBy: { position: options.direction === "up" ? "desc" : "asc" },
+    });
+    if (!neighbour) return phase;
+    await tx.phase.update({ where: { id: phase.id }, data: { position: neighbour.position } });
+    await tx.phase.update({ where: { id: neighbour.id }, data: { position: phase.position } });
+    await appendAuditEvent(tx, { actor: options.actor, projectId: phase.projectId, action: "phase.move", entityType: "phase", entityId: phase.id, before: { position: phase.position }, after: { position: neighbour.position } });
+    return phase;
+  });
+}
+
+// ---------- steps ----------
+
+/** Predecessors must be steps of the same project, and the graph must stay acyclic. */
+async function validatePredecessors(tx: Tx, options: { projectId: string; stepId: string | null; predecessorIds: string[] }) {
+  const unique = [...new Set(options.predecessorIds)];
+  if (options.stepId && unique.includes(options.stepId)) {
+    throw new ValidationError("A step can't depend on itself.", { predecessorIds: ["A step can't depend on itself."] });
+  }
+  const steps = await tx.step.findMany({ where: { projectId: options.projectId }, select: { id: true, title: true, predecessors: { select: { predecessorId: true } } } });
+  const inProject = new Set(steps.map((s) => s.id));
+  const foreign = unique.filter((id) => !inProject.has(id));
+  if (foreign.length > 0) throw new ValidationError("Predecessors must be steps of this project.", { predecessorIds: ["Predecessors must be steps of this project."] });
+  if (options.stepId) {
+    const graph = new Map(steps.map((s) => [s.id, s.predecessors.map((p) => p.predecessorId)]));
+    graph.set(options.stepId, unique);
+    const cycle = findCycle(graph);
+    if (cycle) {
+      const titleOf = new Map(steps.map((s) => [s.id, s.title]));
+      const message = `That would create a dependency cycle: ${cycle.map((id) => `"${titleOf.get(id)}"`).join(" → ")}.`;
+      throw new ValidationError(message, { predecessorIds: [message] });
+    }
+  }
+  return unique;
+}
+
+async function validateAssignee(tx: Tx, assigneeId: string | null | undefined) {
+  if (!assigneeId) return;
+  const user = await tx.user.findUnique({ where: { id: assigneeId }, select: { deactivatedAt: true } });
+  if (!user || user.deactivatedAt) throw new ValidationError("Unknown assignee.", { assigneeId: ["Unknown or deactivated user."] });
+}
+
+/**
+ * A fleet step always has an action (GENERIC unless one is chosen, or kept from before); any
+ * other step has none, and asking for one is an error rather than silently dropped.
+ */
+function fleetActionFor(options: { isFleet: boolean; requested: FleetActionName | null | undefined; current: string | null }): FleetActionName | null {
+  if (!options.isFleet) {
+    if (options.requested) throw new ValidationError("Only a fleet step has a fleet action.", { fleetAction: ["Only a fleet step has a fleet action; tick “Fleet step” first."] });
+    return null;
+  }
+  return options.requested ?? (options.current as FleetActionName | null) ?? "GENERIC";
+}
+
+/** Removing a step that somebody already started or signed off would erase execution history. */
+async function assertNoStartedWork(tx: Tx, stepIds: string[]) {
+  if (stepIds.length === 0) return;
+  const started = await tx.stepRun.findFirst({ where: { stepId: { in: stepIds }, status: { not: "PENDING" } }, include: { step: { select: { title: true } } } });
+  if (started) throw new ConflictError(`"${started.step.title}" has already been worked on in a run, so it can't be deleted.`);
+}
+
+export async function addStep(options: { actor: ActingUser; projectId: string; input: z.infer<typeof createStepInput> }) {
+  requirePlanEditor(options.actor);
+  const { actor, input } = options;
+  return runTransaction(async (tx) => {
+    const phase = await tx.phase.findUnique({ where: { id: input.phaseId }, select: { id: true, projectId: true } });
+    // The phase decides the project; a phase of another project is "not found" here.
+    if (!phase || phase.projectId !== options.projectId) throw new ValidationError("Choose a phase of this project.", { phaseId: ["Choose a phase of this project."] });
+    const predecessorIds = await validatePredecessors(tx, { projectId: phase.projectId, stepId: null, predecessorIds: input.predecessorIds });
+    await validateAssignee(tx, input.assigneeId);
+    const last = await tx.step.findFirst({ where: { phaseId: phase.id }, orderBy: { position: "desc" }, select: { position: true } });
+    const { predecessorIds: _ignored, fleetAction: _action, ...fields } = input;
+    const step = await tx.step.create({
+      data: { ...fields, fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
+    });
+    if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: step.id, predecessorId })) });
+    // Active runs track the new step too, so it can be ticked without restarting the run.
+    const activeRuns = await tx.run.findMany({ where: { projectId: phase.projectId, status: "ACTIVE" }, select: { id: true } });
+    if (activeRuns.length > 0) await tx.stepRun.createMany({ data: activeRuns.map((run) => ({ runId: run.id, stepId: step.id })) });
+    await appendAuditEvent(tx, { actor, projectId: phase.projectId, action: "step.create", entityType: "step", entityId: step.id, before: null, after: stepSnapshot(step, predecessorIds) });
+    return step;
+  });
+}
+
+export async function updateStep(options: { actor: ActingUser; stepId: string; input: z.infer<typeof updateStepInput> }) {
+  requirePlanEditor(options.actor);
+  const { actor, input } = options;
+  return runTransaction(async (tx) => {
+    const before = await tx.step.findUnique({ where: { id: options.stepId }, include: { predecessors: { select: { predecessorId: true } } } });
+    if (!before) throw new NotFoundError("Step");
+    if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
+      throw new ConflictError("Someone else changed this step while you were editing. Reload to see their change.");
+    }
+    const beforePreds = before.predecessors.map((p) => p.predecessorId);
+    if (input.phaseId !== undefined && input.phaseId !== before.phaseId) {
+      const phase = await tx.phase.findUnique({ where: { id: input.phaseId }, select: { projectId: true } });
+      if (!phase || phase.projectId !== before.projectId) throw new ValidationError("Choose a phase of this project.", { phaseId: ["Choose a phase of this project."] });
+    }
+    const predecessorIds = input.predecessorIds !== undefined
+      ? await validatePredecessors(tx, { projectId: before.projectId, stepId: before.id, predecessorIds: input.predecessorIds })
+      : beforePreds;
+    await validateAssignee(tx, input.assigneeId);
+    const { predecessorIds: _p, expectedVersion: _v, fleetAction: _a, ...fields } = input;
+    const fleetAction = fleetActionFor({ isFleet: input.isFleet ?? before.isFleet, requested: input.fleetAction, current: before.fleetAction });
+    const movedPhase = input.phaseId !== undefined && input.phaseId !== before.phaseId;
+    const position = movedPhase
+      ? ((await tx.step.findFirst({ where: { phaseId: input.phaseId }, orderBy: { position: "desc" }, select: { position: true } }))?.position ?? 0) + 1
+      : before.position;
+    const updated = await tx.step.updateMany({
+      where: { id: before.id, version: before.version },
+      data: {
+        ...fields,
+        fleetAction,
+        position,
+        version: { increment: 1 },
+      },
+    });
+    if (updated.count === 0) throw new ConflictError("Someone else changed this step while you were editing. Reload to see their change.");
+    if (input.predecessorIds !== undefined) {
+      await tx.stepDependency.deleteMany({ where: { stepId: before.id } });
+      if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: before.id, predecessorId })) });
+    }
+    const after = await tx.step.findUniqueOrThrow({ where: { id: before.id } });
+    await appendAuditEvent(tx, { actor, projectId: before.projectId, action: "step.update", entityType: "step", entityId: before.id, before: stepSnapshot(before, beforePreds), after: stepSnapshot(after, predecessorIds) });
+    return after;
+  });
+}
+
+export async function deleteStep(options: { actor: ActingUser; stepId: string }) {
+  requirePlanEditor(options.actor);
+  return runTransaction(async (tx) => {
+    const step = await tx.step.findUnique({ where: { id: options.stepId }, include: { predecessors: { select: { predecessorId: true } } } });
+    if (!step) throw new NotFoundError("Step");
+    await assertNoStartedWork(tx, [step.id]);
+    await tx.step.delete({ where: { id: step.id } });
+    await appendAuditEvent(tx, {
+      actor: options.actor,
+      projectId: step.projectId,
+      action: "step.delete",
+      entityType: "step",
+      entityId: step.id,
+      before: stepSnapshot(step, step.predecessors.map((p) => p.predecessorId)),
+      after: null,
+    });
+  });
+}
+
+export async function moveStep(options: { actor: ActingUser; stepId: string; direction: "up" | "down" }) {
+  requirePlanEditor(options.actor);
+  return runTransaction(async (tx) => {
+    const step = await tx.step.findUnique({ where: { id: options.stepId } });
+    if (!step) throw new NotFoundError("Step");
+    const neighbour = await tx.step.findFirst({
+      where: { phaseId: step.phaseId, position: options.direction === "up" ? { lt: step.position } : { gt: step.position } },
+      orderBy: { position: options.direction === "up" ? "desc" : "asc" },
+    });
+    if (!neighbour) return step;
+    await tx.step.update({ where: { id: step.id }, data: { position: neighbour.position, version: { increment: 1 } } });
+    await tx.step.update({ where: { id: neighbour.id }, data: { position: step.position, version: { increment: 1 } } });
+    await appendAuditEvent(tx, { actor: options.actor, projectId: step.projectId, action: "step.move", entityType: "step", entityId: step.id, before: { position: step.position }, after: { position: neighbour.position } });
+    return step;
+  });
+}

@@ -1,0 +1,77 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { auth } from "./auth";
+import { prisma, sqlite } from "../db/client";
+import { prepared } from "../db/sql";
+import { classifyDatabaseError } from "../db/transaction";
+import type { RoleName } from "./roles";
+
+export interface CurrentUser {
+  id: string;
+  name: string;
+  email: string;
+  role: RoleName;
+}
+
+/**
+ * Verified sessions, remembered for a few seconds per exact Cookie header. better-auth checks
+ * two HMAC-signed cookies on every call (about 1 ms of CPU, the largest cost of a sign-off after
+ * the framework's own). While its signed cookie cache (60 s, lib/platform/auth/auth.ts) is in the cookies, its
+ * answer for the same cookies can't change, so remembering it for less than that accepts nothing
+ * better-auth would refuse; without that cookie, a session revoked in the database could still
+ * pass for up to these 5 s. Signing out clears the browser's cookies, so the next request misses;
+ * the user row (deactivation, role) is still read on every request.
+ */
+const VERIFIED_TTL_MS = 5_000;
+const VERIFIED_MAX = 2_000;
+const globalForSessions = globalThis as unknown as { runsheetVerifiedSessions?: Map<string, { userId: string; until: number }> };
+const verifiedSessions = (globalForSessions.runsheetVerifiedSessions ??= new Map());
+
+async function verifiedUserId(requestHeaders: Headers): Promise<string | null> {
+  const header = requestHeaders.get("cookie") ?? "";
+  if (!header.includes("session_token")) return null;
+  // Keyed by a digest: bounded memory, and no session tokens kept in the heap.
+  const cookie = createHash("sha256").update(header).digest("base64");
+  const now = Date.now();
+  const remembered = verifiedSessions.get(cookie);
+  if (remembered && remembered.until > now) return remembered.userId;
+  const session = await auth.api.getSession({ headers: requestHeaders });
+  if (!session) {
+    verifiedSessions.delete(cookie);
+    return null;
+  }
+  if (verifiedSessions.size >= VERIFIED_MAX) {
+    for (const [key, entry] of verifiedSessions) if (entry.until <= now || verifiedSessions.size >= VERIFIED_MAX) verifiedSessions.delete(key);
+  }
+  verifiedSessions.set(cookie, { userId: session.user.id, until: now + VERIFIED_TTL_MS });
+  return session.user.id;
+}
+
+/** The signed-in user of this request, or null. Deactivated users count as signed out. */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const userId = await verifiedUserId(await headers());
+  if (!userId) return null;
+  // A prepared statement on the direct connection: this runs on every request and every tick.
+  let user: { id: string; name: string; email: string; role: RoleName; deactivatedAt: string | null } | undefined;
+  try {
+    user = prepared<NonNullable<typeof user>>(sqlite(), `SELECT "id", "name", "email", "role", "deactivatedAt" FROM "user" WHERE "id" = ?`).get(userId);
+  } catch (error) {
+    // That connection never waits for a lock (see sqlite()); a rare busy moment is a clear 503.
+    throw classifyDatabaseError(error);
+  }
+  if (!user || user.deactivatedAt !== null) return null;
+  return { id: user.id, name: user.name, email: user.email, role: user.role };
+});
+
+/** For server pages: the user, or a redirect to sign-in. */
+export async function requireUser(): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (!user) {
+    const userCount = await prisma.user.count();
+    redirect(userCount === 0 ? "/setup" : "/login");
+  }
+  return user;
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import Database from "better-sqlite3";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { applyMigrations } from "./migrate";
+import { resolveDatabasePath } from "./sqlite-path";
+
+/** Longest synchronous wait for SQLite's write lock (see runTransaction for the real budget). */
+export const BUSY_TIMEOUT_MS = 100;
+
+export function createPrismaClient(databasePath = resolveDatabasePath()): PrismaClient {
+  // Migrating here means no process can ever talk to an unmigrated database.
+  applyMigrations({ databasePath });
+  // better-sqlite3's `timeout` is SQLite's busy_timeout, which SQLite waits out synchronously:
+  // the whole process (every request, every live stream) stops for that long. Keep it short;
+  // runTransaction waits for another process's write lock asynchronously, up to 5 s.
+  const adapter = new PrismaBetterSqlite3({ url: `file:${databasePath}`, timeout: BUSY_TIMEOUT_MS });
+  return new PrismaClient({ adapter });
+}
+
+const globalForPrisma = globalThis as unknown as { runsheetPrisma?: PrismaClient; runsheetSqlite?: { path: string; db: Database.Database } };
+
+const databasePath = resolveDatabasePath();
+
+/** The one Prisma client of this process (kept on globalThis so dev reloads don't open more). */
+export const prisma: PrismaClient = globalForPrisma.runsheetPrisma ?? createPrismaClient(databasePath);
+globalForPrisma.runsheetPrisma = prisma;
+
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * A direct better-sqlite3 connection to the same file, for the one hot path of a live cutover:
+ * step actions (lib/runs/service/service.ts). They run as one synchronous transaction of prepared statements,
+ * which costs a fraction of the same work through Prisma (see the README's benchmark section).
+ *
+ * busy_timeout is 0 on purpose. A synchronous wait would block the event loop, and if the lock
+ * holder is this process's own Prisma connection (an async transaction awaiting between its
+ * statements) it could never let go: runSqlTransaction retries asynchronously instead.
+ */
+export function sqlite(): Database.Database {
+  const open = globalForPrisma.runsheetSqlite;
+  if (open && open.path === databasePath && open.db.open) return open.db;
+  open?.db.close();
+  const db = new Database(databasePath, { timeout: 0 });
+  // A connection setting, not stored in the file: as in the migrator (better-sqlite3's default too).
+  db.pragma("foreign_keys = ON");
+  globalForPrisma.runsheetSqlite = { path: databasePath, db };
+  return db;
+}
+
+/** Closes both connections (tests and scripts; the server keeps them for its lifetime). */
+export async function disconnectDatabase(): Promise<void> {
+  await prisma.$disconnect();
+  const open = globalForPrisma.runsheetSqlite;
+  if (open && open.path === databasePath) {
+    open.db.close();
+    delete globalForPrisma.runsheetSqlite;
+  }
+}

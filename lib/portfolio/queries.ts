@@ -1,0 +1,107 @@
+import "server-only";
+import { prisma } from "../platform/db/client";
+import { forecastRun, overrunMinutes, type ForecastVerdict } from "../runs/forecast";
+import { listPresence } from "../platform/live/events";
+import { progressByPlannedMinutes, stepsInScope, type RunModeName, type StepStatusName } from "../runs/model";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export interface PortfolioFilters {
+  status: string | null;
+  from: Date | null;
+  to: Date | null;
+  ownerId: string | null;
+}
+
+/**
+ * The portfolio: every project with where it is, how far, whether it will make its window, what
+ * is overdue and who is active. One query for projects, one for the latest runs' step states.
+ */
+export async function listPortfolio(options: { filters: PortfolioFilters; now?: number }) {
+  const now = options.now ?? Date.now();
+  const { filters } = options;
+  const where: Prisma.ProjectWhereInput = {};
+  if (filters.status) where.status = filters.status as Prisma.ProjectWhereInput["status"];
+  if (filters.ownerId) where.createdById = filters.ownerId;
+  if (filters.from || filters.to) where.windowStart = { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lte: filters.to } : {}) };
+  const projects = await prisma.project.findMany({
+    where,
+    orderBy: { windowStart: "asc" },
+    include: {
+      createdBy: { select: { id: true, name: true } },
+      runs: { orderBy: { startedAt: "desc" }, take: 1 },
+      phases: { orderBy: { position: "asc" }, select: { id: true, title: true, position: true, inWindow: true } },
+    },
+  });
+  const runIds = projects.flatMap((p) => p.runs.map((r) => r.id));
+  const stepRuns = runIds.length
+    ? await prisma.stepRun.findMany({
+        where: { runId: { in: runIds } },
+        select: {
+          runId: true,
+          status: true,
+          startedAt: true,
+          startedBy: { select: { name: true } },
+          step: { select: { id: true, kind: true, plannedMinutes: true, phaseId: true, position: true, predecessors: { select: { predecessorId: true } } } },
+        },
+      })
+    : [];
+  const byRun = new Map<string, typeof stepRuns>();
+  for (const sr of stepRuns) byRun.set(sr.runId, [...(byRun.get(sr.runId) ?? []), sr]);
+
+  return projects.map((project) => {
+    const run = project.runs[0] ?? null;
+    const phaseOf = new Map(project.phases.map((p) => [p.id, p]));
+    const rows = run ? (byRun.get(run.id) ?? []) : [];
+    const mode = (run?.mode ?? "FORWARD") as RunModeName;
+    const steps = rows.map((r) => {
+      const phase = phaseOf.get(r.step.phaseId)!;
+      return {
+        id: r.step.id,
+        kind: r.step.kind,
+        plannedMinutes: r.step.plannedMinutes,
+        status: r.status as StepStatusName,
+        startedAt: r.startedAt?.toISOString() ?? null,
+        predecessorIds: r.step.predecessors.map((p) => p.predecessorId),
+        inWindow: phase.inWindow,
+        position: phase.position * 100_000 + r.step.position,
+        phaseId: phase.id,
+        startedBy: r.startedBy?.name ?? null,
+      };
+    });
+    const scope = stepsInScope(steps, mode);
+    const progress = progressByPlannedMinutes(scope);
+    const windowStart = (run?.windowStart ?? project.windowStart).getTime();
+    const windowEnd = (run?.windowEnd ?? project.windowEnd).getTime();
+    const forecast = run && run.status === "ACTIVE" ? forecastRun({ steps, mode, windowStart, windowEnd, now }) : null;
+    const current = [...scope].sort((a, b) => a.position - b.position).find((s) => s.status === "IN_PROGRESS") ?? [...scope].sort((a, b) => a.position - b.position).find((s) => s.status !== "DONE" && s.status !== "SKIPPED");
+    const overdue = run && run.status === "ACTIVE" ? steps.filter((s) => overrunMinutes(s, now) > 0).length : 0;
+    const active = new Set<string>([
+      ...listPresence(project.id).map((v) => v.name),
+      ...(run?.status === "ACTIVE" ? steps.filter((s) => s.status === "IN_PROGRESS" && s.startedBy).map((s) => s.startedBy!) : []),
+    ]);
+    return {
+      id: project.id,
+      name: project.name,
+      status: project.status,
+      sourceHost: project.sourceHost,
+      targetHost: project.targetHost,
+      timezone: project.timezone,
+      owner: project.createdBy?.name ?? null,
+      windowStart: new Date(windowStart).toISOString(),
+      windowEnd: new Date(windowEnd).toISOString(),
+      run: run ? { id: run.id, name: run.name, kind: run.kind, status: run.status, mode: run.mode } : null,
+      currentPhase: current ? (phaseOf.get(current.phaseId)?.title ?? null) : null,
+      percent: progress.percent,
+      verdict: (forecast?.verdict ?? null) as ForecastVerdict | null,
+      slackMinutes: forecast?.slackMinutes ?? null,
+      forecastFinish: forecast ? new Date(forecast.finishAt).toISOString() : null,
+      overdueSteps: overdue,
+      activeNow: [...active],
+    };
+  });
+}
+export type PortfolioRow = Awaited<ReturnType<typeof listPortfolio>>[number];
+
+export async function listProjectOwners() {
+  return prisma.user.findMany({ where: { createdProjects: { some: {} } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+}

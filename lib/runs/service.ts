@@ -1,0 +1,484 @@
+import "server-only";
+import { appendAuditEvent, appendAuditEventSql } from "../audit/service";
+import { prisma } from "../platform/db/client";
+import { fromSqlTime, prepared, toSqlTime } from "../platform/db/sql";
+import { runSqlTransaction, runTransaction, type SqlTx } from "../platform/db/transaction";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
+import { boundedOfflineTime } from "../platform/offline-time";
+import { canDecideGate, canOperateSteps, canSignOffStep, canStartRun, canUndoSignOff, type Actor } from "../platform/auth/permissions";
+import {
+  blockedReason,
+  checkTransition,
+  runOutcome,
+  STATUS_LABELS,
+  type RunModeName,
+  type RunStatusName,
+  type StepAction,
+  type StepKindName,
+  type StepStatusName,
+} from "./model";
+import { formatInZone } from "../platform/time";
+
+type ActingUser = Actor & { name: string };
+
+
+export async function startRun(options: {
+  actor: ActingUser;
+  projectId: string;
+  input: { kind: "REHEARSAL" | "LIVE"; name: string };
+  /** Seed/import only: backdate the run's start. Never taken from a request. */
+  startedAt?: Date;
+}) {
+  const { actor, input } = options;
+  if (!canStartRun(actor)) throw new ForbiddenError("Only admins can start a run.");
+  return runTransaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id: options.projectId }, include: { steps: { select: { id: true, isFleet: true } }, fleetClients: { select: { id: true } } } });
+    if (!project) throw new NotFoundError("Project");
+    if (project.steps.length === 0) throw new ConflictError("Add steps to the plan before starting a run.");
+    if (input.kind === "LIVE") {
+      const activeLive = await tx.run.findFirst({ where: { projectId: project.id, kind: "LIVE", status: "ACTIVE" }, select: { name: true } });
+      if (activeLive) throw new ConflictError(`The live run "${activeLive.name}" is still active.`);
+    }
+    const now = options.startedAt ?? new Date();
+    const windowLength = project.windowEnd.getTime() - project.windowStart.getTime();
+    // A rehearsal is measured against a window of the same length starting now.
+    const windowStart = input.kind === "LIVE" ? project.windowStart : now;
+    const windowEnd = input.kind === "LIVE" ? project.windowEnd : new Date(now.getTime() + windowLength);
+    const count = await tx.run.count({ where: { projectId: project.id, kind: input.kind } });
+    const name = input.name || `${input.kind === "LIVE" ? "Live cutover" : "Rehearsal"} ${count + 1}`;
+    const run = await tx.run.create({
+      data: { projectId: project.id, kind: input.kind, name, windowStart, windowEnd, startedAt: now, startedById: actor.id },
+    });
+    await tx.stepRun.createMany({ data: project.steps.map((step) => ({ runId: run.id, stepId: step.id })) });
+    const fleetSteps = project.steps.filter((s) => s.isFleet);
+    if (fleetSteps.length > 0 && project.fleetClients.length > 0) {
+      await tx.fleetClientRun.createMany({
+        data: fleetSteps.flatMap((step) => project.fleetClients.map((client) => ({ runId: run.id, stepId: step.id, clientId: client.id }))),
+      });
+    }
+    await tx.project.update({ where: { id: project.id }, data: { status: input.kind === "LIVE" ? "LIVE" : "REHEARSAL" } });
+    await appendAuditEvent(tx, { actor, projectId: project.id, runId: run.id, action: "run.start", entityType: "run", entityId: run.id, before: null, after: { kind: run.kind, name: run.name, windowStart, windowEnd } });
+    return run;
+  });
+}
+
+/** Everything the run page shows, in one round of queries (no per-step fetches). */
+export async function getRunView(options: { runId: string }) {
+  const run = await prisma.run.findUnique({
+    where: { id: options.runId },
+    include: {
+      project: true,
+      startedBy: { select: { name: true } },
+      stepRuns: {
+        include: {
+          startedBy: { select: { id: true, name: true } },
+          signedOffBy: { select: { id: true, name: true } },
+          decidedBy: { select: { id: true, name: true } },
+        },
+      },
+    },
+  });
+  if (!run) throw new NotFoundError("Run");
+  const phases = await prisma.phase.findMany({
+    where: { projectId: run.projectId },
+    orderBy: { position: "asc" },
+    include: {
+      steps: {
+        orderBy: { position: "asc" },
+        include: { predecessors: { select: { predecessorId: true } }, assignee: { select: { id: true, name: true } } },
+      },
+    },
+  });
+  return { run, phases };
+}
+
+/*
+ * Executing a run: Start, Done, Skip, Fail, gate decisions and undo. This is what every operator
+ * does at 3 a.m., often many at once, so it runs on the direct SQLite connection as one
+ * synchronous transaction of prepared statements (runSqlTransaction). Through Prisma the same
+ * work took about ten times the CPU; see the README's benchmark section for the figures.
+ */
+
+interface StepRunRow {
+  id: string;
+  runId: string;
+  stepId: string;
+  status: StepStatusName;
+  startedAt: string | null;
+  finishedAt: string | null;
+  startedById: string | null;
+  signedOffById: string | null;
+  signedOffAt: string | null;
+  note: string;
+  reason: string;
+  gateDecision: string | null;
+  decidedById: string | null;
+  version: number;
+}
+
+/** A step run with the step and run facts the rules, permission checks and audit record use. */
+interface LoadedStepRun extends Omit<StepRunRow, "startedAt" | "finishedAt" | "signedOffAt"> {
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  signedOffAt: Date | null;
+  step: { id: string; kind: string; title: string; assigneeId: string | null };
+  run: { status: RunStatusName; mode: RunModeName; startedAt: Date; projectId: string; timezone: string };
+}
+
+const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "signedOffById", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "version"`;
+
+function withDates<T extends Pick<StepRunRow, "startedAt" | "finishedAt" | "signedOffAt">>(row: T) {
+  return { ...row, startedAt: fromSqlTime(row.startedAt), finishedAt: fromSqlTime(row.finishedAt), signedOffAt: fromSqlTime(row.signedOffAt) };
+}
+
+const stepRunSnapshot = (s: { status: string; startedAt: Date | null; finishedAt: Date | null; signedOffById: string | null; signedOffAt: Date | null; note: string; reason: string; gateDecision: string | null; version: number }) => ({
+  status: s.status,
+  startedAt: s.startedAt,
+  finishedAt: s.finishedAt,
+  signedOffById: s.signedOffById,
+  signedOffAt: s.signedOffAt,
+  note: s.note,
+  reason: s.reason,
+  gateDecision: s.gateDecision,
+  version: s.version,
+});
+
+function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedStepRun {
+  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; runStatus: RunStatusName; runMode: RunModeName; runStartedAt: string; projectId: string; timezone: string }>(
+    tx.db,
+    `SELECT ${STEP_RUN_COLUMNS.replace(/"(\w+)"/g, 'sr."$1"')},
+            s."kind" AS stepKind, s."title" AS stepTitle, s."assigneeId" AS stepAssigneeId,
+            r."status" AS runStatus, r."mode" AS runMode, r."startedAt" AS runStartedAt, r."projectId" AS projectId, p."timezone" AS timezone
+       FROM "step_run" sr
+       JOIN "step" s ON s."id" = sr."stepId"
+       JOIN "run" r ON r."id" = sr."runId"
+       JOIN "project" p ON p."id" = r."projectId"
+      WHERE sr."runId" = ? AND sr."stepId" = ?`,
+  ).get(runId, stepId);
+  if (!row) throw new NotFoundError("Step in this run");
+  const { stepKind, stepTitle, stepAssigneeId, runStatus, runMode, runStartedAt, projectId, timezone, ...stepRun } = row;
+  return {
+    ...withDates(stepRun),
+    step: { id: stepRun.stepId, kind: stepKind, title: stepTitle, assigneeId: stepAssigneeId },
+    run: { status: runStatus, mode: runMode, startedAt: fromSqlTime(runStartedAt), projectId, timezone },
+  };
+}
+
+/** Writes the step run's next state, only if it is still the version that was read; null if not. */
+function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<LoadedStepRun, "id" | "runId" | "stepId" | "version" | "step" | "run">) {
+  const row = prepared<StepRunRow>(
+    tx.db,
+    `UPDATE "step_run"
+        SET "status" = ?, "startedAt" = ?, "startedById" = ?, "finishedAt" = ?, "signedOffById" = ?, "signedOffAt" = ?,
+            "note" = ?, "reason" = ?, "gateDecision" = ?, "decidedById" = ?,
+            "version" = "version" + 1, "updatedAt" = ?
+      WHERE "id" = ? AND "version" = ? AND "status" = ?
+  RETURNING ${STEP_RUN_COLUMNS}`,
+  ).get(
+    next.status,
+    toSqlTime(next.startedAt),
+    next.startedById,
+    toSqlTime(next.finishedAt),
+    next.signedOffById,
+    toSqlTime(next.signedOffAt),
+    next.note,
+    next.reason,
+    next.gateDecision,
+    next.decidedById,
+    toSqlTime(new Date()),
+    current.id,
+    current.version,
+    current.status,
+  );
+  return row ? withDates(row) : null;
+}
+
+/** Why this step can't start in its run right now (dependencies, rollback mode), or null. */
+function blockedReasonFor(tx: SqlTx, stepRun: LoadedStepRun): string | null {
+  // Load only what the rule looks at: this step and its predecessors, or (for a rollback step)
+  // the rollback steps. Reading the whole run here made every sign-off O(steps).
+  const predecessorIds = prepared<{ predecessorId: string }>(tx.db, `SELECT "predecessorId" FROM "step_dependency" WHERE "stepId" = ?`)
+    .all(stepRun.stepId)
+    .map((p) => p.predecessorId);
+  const columns = `sr."status", s."id", s."title", s."kind", s."position", ph."position" AS phasePosition
+       FROM "step_run" sr JOIN "step" s ON s."id" = sr."stepId" JOIN "phase" ph ON ph."id" = s."phaseId"`;
+  type Related = { status: StepStatusName; id: string; title: string; kind: StepKindName; position: number; phasePosition: number };
+  const related =
+    stepRun.step.kind === "ROLLBACK"
+      ? prepared<Related>(tx.db, `SELECT ${columns} WHERE sr."runId" = ? AND s."kind" = 'ROLLBACK'`).all(stepRun.runId)
+      : prepared<Related>(tx.db, `SELECT ${columns} WHERE sr."runId" = ? AND sr."stepId" IN (SELECT ? UNION ALL SELECT "predecessorId" FROM "step_dependency" WHERE "stepId" = ?)`).all(
+          stepRun.runId,
+          stepRun.stepId,
+          stepRun.stepId,
+        );
+  const statusById = new Map(related.map((s) => [s.id, s.status]));
+  const steps = related.map((s) => ({
+    id: s.id,
+    title: s.title,
+    kind: s.kind,
+    // Order across phases: phase position first, then step position.
+    position: s.phasePosition * 100_000 + s.position,
+    predecessorIds: s.id === stepRun.stepId ? predecessorIds : [],
+  }));
+  const self = steps.find((s) => s.id === stepRun.stepId)!;
+  return blockedReason({ step: self, steps, statusOf: (id) => statusById.get(id) ?? "PENDING", mode: stepRun.run.mode, runStatus: stepRun.run.status });
+}
+
+function userName(tx: SqlTx, userId: string | null): string | null {
+  if (userId === null) return null;
+  return prepared<{ name: string }>(tx.db, `SELECT "name" FROM "user" WHERE "id" = ?`).get(userId)?.name ?? null;
+}
+
+/** "Already signed off by X at T": names are read only here, when someone lost a race. */
+function conflictMessage(tx: SqlTx, current: LoadedStepRun): string {
+  const tz = current.run.timezone;
+  const signedOffBy = userName(tx, current.signedOffById);
+  if (current.status === "DONE" && signedOffBy) {
+    return `Already signed off by ${signedOffBy} at ${formatInZone(current.signedOffAt, tz, "time")}. Nothing was changed.`;
+  }
+  const startedBy = userName(tx, current.startedById);
+  if (current.status === "IN_PROGRESS" && startedBy) {
+    return `Already started by ${startedBy} at ${formatInZone(current.startedAt, tz, "time")}. Nothing was changed.`;
+  }
+  return `Someone else changed this step first; it is now ${STATUS_LABELS[current.status].toLowerCase()}. Nothing was changed.`;
+}
+
+function conflict(tx: SqlTx, current: LoadedStepRun): ConflictError {
+  return new ConflictError(conflictMessage(tx, current), stepRunSnapshot(current));
+}
+
+export interface StepActionResult {
+  stepId: string;
+  runId: string;
+  status: StepStatusName;
+  version: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  signedOffBy: string | null;
+  replayed?: boolean;
+}
+
+function replayIfSeen(tx: SqlTx, key: string | undefined, userId: string): StepActionResult | null {
+  if (!key) return null;
+  const seen = prepared<{ userId: string; response: string }>(tx.db, `SELECT "userId", "response" FROM "idempotency_key" WHERE "key" = ?`).get(key);
+  if (!seen) return null;
+  if (seen.userId !== userId) throw new ConflictError("That idempotency key belongs to another user.");
+  return { ...(JSON.parse(seen.response) as StepActionResult), replayed: true };
+}
+
+function rememberResult(tx: SqlTx, key: string | undefined, userId: string, result: StepActionResult): void {
+  if (!key) return;
+  prepared(tx.db, `INSERT INTO "idempotency_key" ("key", "userId", "runId", "response", "createdAt") VALUES (?, ?, ?, ?, ?)`).run(key, userId, result.runId, JSON.stringify(result), toSqlTime(new Date()));
+}
+
+function resultOf(after: ReturnType<typeof withDates<StepRunRow>>, signedOffBy: string | null): StepActionResult {
+  return {
+    stepId: after.stepId,
+    runId: after.runId,
+    status: after.status,
+    version: after.version,
+    startedAt: after.startedAt?.toISOString() ?? null,
+    finishedAt: after.finishedAt?.toISOString() ?? null,
+    signedOffBy,
+  };
+}
+
+/**
+ * Start, Done (sign-off), Skip or Fail one step of a run. The update is conditional on the
+ * version and status the server read, so of two operators ticking at once exactly one wins and
+ * the other gets "already signed off by X at T" with nothing overwritten.
+ */
+export async function performStepAction(options: {
+  actor: ActingUser;
+  runId: string;
+  stepId: string;
+  input: { action: StepAction; note: string; reason: string; expectedVersion?: number; idempotencyKey?: string; occurredAt?: Date };
+  /** Seed only: backdate the action without marking it as queued offline. Never taken from a request. */
+  recordedAt?: Date;
+}): Promise<StepActionResult> {
+  const { actor, input } = options;
+  return runSqlTransaction((tx) => {
+    const replay = replayIfSeen(tx, input.idempotencyKey, actor.id);
+    if (replay) return replay;
+    const current = loadStepRun(tx, options.runId, options.stepId);
+    const step = current.step;
+    if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
+    if (input.action === "done" ? !canSignOffStep(actor, step) : !canOperateSteps(actor)) {
+      throw new ForbiddenError(step.kind === "GATE" && canOperateSteps(actor) ? "A go/no-go gate needs a Go or No-Go decision." : "Your role can't change steps in a run.");
+    }
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(tx, current);
+    const transition = checkTransition({ from: current.status, action: input.action, reason: input.reason });
+    if (!transition.ok) {
+      if (current.status === "DONE" || current.status === "SKIPPED" || current.status === "IN_PROGRESS") throw conflict(tx, current);
+      throw new ValidationError(transition.message, input.action === "skip" || input.action === "fail" ? { reason: [transition.message] } : {});
+    }
+    if (current.status === "PENDING" || input.action === "start") {
+      const blocked = blockedReasonFor(tx, current);
+      if (blocked) throw new ConflictError(`This step is blocked. ${blocked}`);
+    }
+    const at = options.recordedAt ?? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: current.run.startedAt, now: new Date() });
+    const finishing = transition.to !== "IN_PROGRESS";
+    const startedAt = current.startedAt ?? at;
+    // A finish can't precede its own start, even with skewed offline clocks.
+    const finishedAt = finishing ? (at.getTime() < startedAt.getTime() ? startedAt : at) : null;
+    const signsOff = input.action !== "start";
+    const after = updateStepRun(tx, current, {
+      status: transition.to,
+      startedAt,
+      startedById: current.startedById ?? actor.id,
+      finishedAt,
+      // Start clears a previous sign-off; Done, Skip and Fail record who closed the step.
+      signedOffById: signsOff ? actor.id : null,
+      signedOffAt: signsOff ? finishedAt : null,
+      note: signsOff ? input.note : current.note,
+      reason: input.action === "start" ? "" : input.action === "done" ? current.reason : input.reason,
+      gateDecision: current.gateDecision,
+      decidedById: current.decidedById,
+    });
+    if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
+    appendAuditEventSql(tx, {
+      actor,
+      projectId: current.run.projectId,
+      runId: current.runId,
+      action: `step.${input.action}`,
+      entityType: "step_run",
+      entityId: current.id,
+      before: stepRunSnapshot(current),
+      after: { ...stepRunSnapshot(after), stepTitle: step.title, offline: input.occurredAt !== undefined },
+    });
+    if (finishing) settleRunOutcome(tx, { runId: current.runId, actor });
+    const result = resultOf(after, input.action === "done" ? actor.name : null);
+    rememberResult(tx, input.idempotencyKey, actor.id, result);
+    return result;
+  });
+}
+
+/** Completes or rolls back the run once every step in its current scope is finished. */
+function settleRunOutcome(tx: SqlTx, options: { runId: string; actor: ActingUser }): void {
+  const run = prepared<{ id: string; projectId: string; kind: string; status: RunStatusName; mode: RunModeName }>(
+    tx.db,
+    `SELECT "id", "projectId", "kind", "status", "mode" FROM "run" WHERE "id" = ?`,
+  ).get(options.runId);
+  if (!run || run.status !== "ACTIVE") return;
+  // One indexed pass over the run's step runs; loading every step run was O(steps) per sign-off.
+  const { total, open } = prepared<{ total: number; open: number }>(
+    tx.db,
+    `SELECT count(*) AS total, coalesce(sum(sr."status" NOT IN ('DONE', 'SKIPPED')), 0) AS open
+       FROM "step_run" sr JOIN "step" s ON s."id" = sr."stepId"
+      WHERE sr."runId" = ? AND (s."kind" = 'ROLLBACK') = ?`,
+  ).get(run.id, run.mode === "ROLLBACK" ? 1 : 0)!;
+  const outcome = runOutcome({ mode: run.mode, inScope: total, unfinished: open });
+  if (outcome === "ACTIVE") return;
+  const endedAt = new Date();
+  prepared(tx.db, `UPDATE "run" SET "status" = ?, "endedAt" = ?, "updatedAt" = ? WHERE "id" = ?`).run(outcome, toSqlTime(endedAt), toSqlTime(endedAt), run.id);
+  if (run.kind === "LIVE") {
+    prepared(tx.db, `UPDATE "project" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?`).run(outcome === "ROLLED_BACK" ? "ROLLED_BACK" : "COMPLETED", toSqlTime(endedAt), run.projectId);
+  }
+  appendAuditEventSql(tx, {
+    actor: options.actor,
+    projectId: run.projectId,
+    runId: run.id,
+    action: outcome === "ROLLED_BACK" ? "run.rolled_back" : "run.complete",
+    entityType: "run",
+    entityId: run.id,
+    before: { status: run.status },
+    after: { status: outcome, endedAt },
+  });
+}
+
+/**
+ * A go/no-go gate's decision. Go closes the gate; No-Go closes it and switches the run to its
+ * rollback steps.
+ */
+export async function decideGate(options: {
+  actor: ActingUser;
+  runId: string;
+  stepId: string;
+  input: { decision: "GO" | "NO_GO"; note: string; expectedVersion?: number; idempotencyKey?: string };
+  /** Seed only: backdate the decision. Never taken from a request. */
+  decidedAt?: Date;
+}): Promise<StepActionResult> {
+  const { actor, input } = options;
+  return runSqlTransaction((tx) => {
+    const replay = replayIfSeen(tx, input.idempotencyKey, actor.id);
+    if (replay) return replay;
+    const current = loadStepRun(tx, options.runId, options.stepId);
+    if (current.step.kind !== "GATE") throw new ValidationError("Only go/no-go gates take a decision.");
+    if (!canDecideGate(actor, current.step)) throw new ForbiddenError("Only an admin or the gate's assignee can decide this gate.");
+    if (current.status === "DONE" || current.status === "SKIPPED") {
+      const by = userName(tx, current.signedOffById);
+      throw new ConflictError(`This gate was already decided${by ? ` by ${by}` : ""}. Nothing was changed.`, stepRunSnapshot(current));
+    }
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(tx, current);
+    const blocked = blockedReasonFor(tx, current);
+    if (blocked) throw new ConflictError(`This gate is blocked. ${blocked}`);
+    const now = options.decidedAt ?? new Date();
+    const after = updateStepRun(tx, current, {
+      status: "DONE",
+      gateDecision: input.decision,
+      decidedById: actor.id,
+      signedOffById: actor.id,
+      signedOffAt: now,
+      startedAt: current.startedAt ?? now,
+      startedById: current.startedById ?? actor.id,
+      finishedAt: now,
+      note: input.note,
+      reason: current.reason,
+    });
+    if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
+    appendAuditEventSql(tx, {
+      actor,
+      projectId: current.run.projectId,
+      runId: current.runId,
+      action: input.decision === "GO" ? "gate.go" : "gate.no_go",
+      entityType: "step_run",
+      entityId: current.id,
+      before: stepRunSnapshot(current),
+      after: { ...stepRunSnapshot(after), stepTitle: current.step.title },
+    });
+    if (input.decision === "NO_GO") {
+      prepared(tx.db, `UPDATE "run" SET "mode" = 'ROLLBACK', "updatedAt" = ? WHERE "id" = ?`).run(toSqlTime(new Date()), current.runId);
+      appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action: "run.rollback_started", entityType: "run", entityId: current.runId, before: { mode: "FORWARD" }, after: { mode: "ROLLBACK", gate: current.step.title } });
+    }
+    settleRunOutcome(tx, { runId: current.runId, actor });
+    const result = resultOf(after, actor.name);
+    rememberResult(tx, input.idempotencyKey, actor.id, result);
+    return result;
+  });
+}
+
+/** Admin-only: reopens a signed-off, skipped or failed step. Audited with the reason. */
+export async function undoSignOff(options: { actor: ActingUser; runId: string; stepId: string; input: { reason: string } }) {
+  const { actor } = options;
+  if (!canUndoSignOff(actor)) throw new ForbiddenError("Only admins can undo a sign-off.");
+  return runSqlTransaction((tx) => {
+    const current = loadStepRun(tx, options.runId, options.stepId);
+    if (current.status === "PENDING" || current.status === "IN_PROGRESS") throw new ConflictError("There is no sign-off to undo on this step.");
+    if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
+    if (current.gateDecision === "NO_GO" && current.run.mode === "ROLLBACK") throw new ConflictError("A No-Go that started the rollback can't be undone.");
+    const after = updateStepRun(tx, current, {
+      status: current.startedAt ? "IN_PROGRESS" : "PENDING",
+      startedAt: current.startedAt,
+      startedById: current.startedById,
+      finishedAt: null,
+      signedOffById: null,
+      signedOffAt: null,
+      note: current.note,
+      reason: "",
+      gateDecision: null,
+      decidedById: null,
+    });
+    if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
+    appendAuditEventSql(tx, {
+      actor,
+      projectId: current.run.projectId,
+      runId: current.runId,
+      action: "step.undo_signoff",
+      entityType: "step_run",
+      entityId: current.id,
+      before: stepRunSnapshot(current),
+      after: { ...stepRunSnapshot(after), undoReason: options.input.reason, stepTitle: current.step.title },
+    });
+    return { status: after.status, version: after.version };
+  });
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { MAX_STEP_MINUTES } from "../platform/validation";
+import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
+
+/**
+ * A runbook as a portable, versioned document: built-in templates are written in it, saved
+ * templates are stored in it, and the JSON export (issue 5) wraps it so it imports again.
+ * Bump RUNBOOK_DOCUMENT_VERSION and add a migration path when the shape changes.
+ */
+export const RUNBOOK_DOCUMENT_VERSION = 1;
+
+export const runbookStepSchema = z
+  .object({
+    /** Stable key within the document ("14", "R1"); predecessors refer to it. */
+    key: z.string().min(1).max(40),
+    title: z.string().trim().min(1).max(200),
+    details: z.string().max(20_000).default(""),
+    commands: z.string().max(20_000).default(""),
+    verification: z.string().max(5000).default(""),
+    team: z.string().max(60).default(""),
+    plannedMinutes: z.number().int().min(0).max(MAX_STEP_MINUTES),
+    kind: z.enum(STEP_KINDS).default("TASK"),
+    isFleet: z.boolean().default(false),
+    fleetAction: z.enum(FLEET_ACTIONS).nullable().default(null),
+    predecessors: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const runbookPhaseSchema = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    description: z.string().max(5000).default(""),
+    inWindow: z.boolean().default(true),
+    steps: z.array(runbookStepSchema).max(1000),
+  })
+  .strict();
+
+export const runbookDocumentSchema = z
+  .object({
+    format: z.literal("runsheet.runbook"),
+    version: z.literal(RUNBOOK_DOCUMENT_VERSION),
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(5000).default(""),
+    phases: z.array(runbookPhaseSchema).min(1).max(50),
+  })
+  .strict()
+  .superRefine((doc, ctx) => {
+    const keys = new Set<string>();
+    doc.phases.forEach((phase, p) =>
+      phase.steps.forEach((step, s) => {
+        if (keys.has(step.key)) ctx.addIssue({ code: "custom", path: ["phases", p, "steps", s, "key"], message: `Duplicate step key "${step.key}".` });
+        keys.add(step.key);
+      }),
+    );
+    doc.phases.forEach((phase, p) =>
+      phase.steps.forEach((step, s) =>
+        step.predecessors.forEach((key) => {
+          if (!keys.has(key)) ctx.addIssue({ code: "custom", path: ["phases", p, "steps", s, "predecessors"], message: `Unknown predecessor "${key}".` });
+        }),
+      ),
+    );
+  });
+
+export type RunbookDocument = z.infer<typeof runbookDocumentSchema>;
+export type RunbookDocumentInput = z.input<typeof runbookDocumentSchema>;
