@@ -45,7 +45,7 @@ const { appendAuditEvent } = await import("../lib/audit/service");
 const { createFirstAdmin, createUser } = await import("../lib/users/service");
 const { createProject, instantiateRunbook } = await import("../lib/projects/service");
 const { runbookDocumentSchema } = await import("../lib/templates/runbook-document");
-const { createProjectInput } = await import("../lib/platform/validation");
+const { createProjectInput } = await import("../lib/projects/schemas");
 const { performStepAction, startRun } = await import("../lib/runs/service");
 
 const started = Date.now();

@@ -127,7 +127,7 @@ export function auditCount(db: Database.Database, where: { action: string; entit
   return (db.prepare(`SELECT count(*) AS n FROM audit_event WHERE ${clauses.join(" AND ")}`).get(where) as { n: number }).n;
 }
 
-/** Steps of a project in plan order, numbered as the app numbers them (lib/plan/service/numbering.ts). */
+/** Steps of a project in plan order, numbered as the app numbers them (lib/plan/numbering.ts). */
 export function loadPlan(db: Database.Database, projectId: string): PlanStep[] {
   const rows = db
     .prepare(

@@ -1,5 +1,6 @@
 import "server-only";
-import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocument } from "../templates/runbook-document";
+import { planToRunbookDocument } from "../templates/from-project";
+import type { RunbookDocument } from "../templates/runbook-document";
 import { loadRunExportData, type RunExportData } from "./run-export-data";
 import { RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION, runExportSchema, type RunExport } from "./run-export-schema";
 import { exportFilename } from "./text";
@@ -10,33 +11,9 @@ const iso = (date: Date) => date.toISOString();
 const minutes = (value: number | null) => (value === null ? null : Math.round(value * 100) / 100);
 const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
 
-/** The plan as a runbook document; step keys are the step numbers ("14", "R2"). */
+/** The plan as a runbook document, exactly as "save project as template" writes it (step keys are the step numbers). */
 export function planDocument(data: RunExportData): RunbookDocument {
-  const numberById = new Map(data.steps.map((s) => [s.id, s.number]));
-  return {
-    format: "runsheet.runbook",
-    version: RUNBOOK_DOCUMENT_VERSION,
-    name: data.project.name,
-    description: data.project.description,
-    phases: data.phases.map((phase) => ({
-      title: phase.title,
-      description: phase.description,
-      inWindow: phase.inWindow,
-      steps: phase.steps.map((step) => ({
-        key: step.number,
-        title: step.title,
-        details: step.details,
-        commands: step.commands,
-        verification: step.verification,
-        team: step.team,
-        plannedMinutes: step.plannedMinutes,
-        kind: step.kind,
-        isFleet: step.isFleet,
-        fleetAction: step.fleetAction,
-        predecessors: step.predecessorIds.map((id) => numberById.get(id)).filter((k): k is string => k !== undefined),
-      })),
-    })),
-  };
+  return planToRunbookDocument({ name: data.project.name, description: data.project.description, phases: data.phases });
 }
 
 export function runExportDocument(data: RunExportData, exportedBy: string): RunExport {

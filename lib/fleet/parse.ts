@@ -11,7 +11,7 @@
  * Pure (no I/O, no "server-only"): the server's import calls it with the hostnames already in
  * the project, and the unit tests call it directly.
  */
-import Papa from "papaparse";
+import { delimiterLabel, detectDelimiter, firstNonBlankLine, normaliseHeader, normaliseText, readCsv, splitLines, UNCLOSED_QUOTE_MESSAGE } from "../platform/csv";
 import { hostname as hostnameSchema } from "../platform/validation";
 
 export type ClientListFormat = "csv" | "bpplclients";
@@ -59,26 +59,15 @@ const FIELD_LABELS: Record<Exclude<Column, "hostname">, string> = { os: "OS", ha
 const BPPLCLIENTS_HEADER = /^hardware\s+os\s+client(\s*name)?$/i;
 const DASHED_LINE = /^[-\s]*-[-\s]*$/;
 
-const normaliseHeader = (cell: string) => cell.toLowerCase().replace(/[^a-z0-9]/g, "");
 const columnOf = (cell: string): Column | null => {
   const key = normaliseHeader(cell);
   for (const [column, aliases] of Object.entries(HEADER_ALIASES) as [Column, string[]][]) if (aliases.includes(key)) return column;
   return null;
 };
 
-/** BOM off, every line ending "\n", so line numbers are counted one way. */
-function normaliseText(text: string): string {
-  return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
-}
-
-function firstNonBlankLine(text: string): string {
-  for (const line of text.split("\n")) if (line.trim() !== "") return line.trim();
-  return "";
-}
-
 /** Which of the two forms this text is; decided by its first non-blank line. */
 export function detectClientListFormat(options: { text: string }): ClientListFormat {
-  const first = firstNonBlankLine(normaliseText(options.text));
+  const first = firstNonBlankLine(options.text).trim();
   if (BPPLCLIENTS_HEADER.test(first)) return "bpplclients";
   // bpplclients never prints commas or semicolons; a CSV header nearly always has one.
   if (/[,;]/.test(first)) return "csv";
@@ -96,7 +85,7 @@ export function detectClientListFormat(options: { text: string }): ClientListFor
 export function parseClientList(options: { text: string; format?: ClientListFormat | "auto"; existingHostnames?: Iterable<string> }): ClientListParse {
   const text = normaliseText(options.text);
   const format = !options.format || options.format === "auto" ? detectClientListFormat({ text }) : options.format;
-  const raw = format === "csv" ? readCsv(text) : readBpplclients(text);
+  const raw = format === "csv" ? readClientCsv(text) : readBpplclients(text);
   const errors = [...raw.errors];
   if (raw.clients.length === 0 && errors.length === 0) errors.push({ line: 1, hostname: null, message: "No clients found in the list." });
   const existing = new Set<string>();
@@ -156,7 +145,7 @@ function readBpplclients(text: string): RawRead {
   const clients: ParsedClient[] = [];
   const errors: ClientLineError[] = [];
   let seenContent = false;
-  text.split("\n").forEach((rawLine, index) => {
+  splitLines(text).forEach((rawLine, index) => {
     const line = index + 1;
     const content = rawLine.trim();
     if (content === "" || content.startsWith("#")) return;
@@ -182,72 +171,42 @@ function readBpplclients(text: string): RawRead {
 
 // ---------------------------------------------------------------- CSV
 
-/** The header line's most frequent separator; Excel writes ";" in locales with a decimal comma. */
-function guessDelimiter(headerLine: string): string {
-  const counts = [",", ";", "\t"].map((d) => ({ d, n: headerLine.split(d).length - 1 }));
-  const best = counts.reduce((a, b) => (b.n > a.n ? b : a));
-  return best.n > 0 ? best.d : ",";
-}
-
-function readCsv(text: string): RawRead {
+function readClientCsv(text: string): RawRead {
   const clients: ParsedClient[] = [];
   const errors: ClientLineError[] = [];
-  const delimiter = guessDelimiter(firstNonBlankLine(text));
-  let header: (Column | null)[] | null = null;
-  let headerCells: string[] = [];
-  let missingHostname = false;
-  // Line numbers from papaparse's cursor: a quoted value may span lines, so rows ≠ lines.
-  let rowStart = 0;
-  let linesBefore = 0;
-  Papa.parse<string[]>(text, {
-    delimiter,
-    header: false,
-    skipEmptyLines: false,
-    step: (result) => {
-      const start = rowStart;
-      rowStart = result.meta.cursor;
-      let newlines = 0;
-      for (let i = start; i < rowStart; i++) if (text.charCodeAt(i) === 10) newlines += 1;
-      const line = linesBefore + 1;
-      linesBefore += newlines;
-      if (missingHostname) return;
-      const cells = result.data.map((c) => (c ?? "").trim());
-      if (cells.every((c) => c === "")) return;
-      const quoteError = result.errors.find((e) => e.type === "Quotes");
-      if (!header) {
-        headerCells = cells;
-        header = cells.map(columnOf);
-        const seen = new Set<Column>();
-        header = header.map((column) => (column && !seen.has(column) ? (seen.add(column), column) : null));
-        if (!header.includes("hostname")) {
-          missingHostname = true;
-          errors.push({
-            line,
-            hostname: null,
-            message: `The header has no hostname column (found: ${headerCells.map((c) => `"${c}"`).join(", ")}). Name the columns hostname, os, policy, owner.`,
-          });
-        }
-        return;
-      }
-      if (quoteError) {
-        errors.push({ line, hostname: null, message: "A quoted value is not closed (a missing \")." });
-        return;
-      }
-      const client: ParsedClient = { line, hostname: "", os: "", hardware: "", policy: "", owner: "" };
-      header.forEach((column, i) => {
-        if (column) client[column] = cells[i] ?? "";
+  // Trimmed: tabs padding a pasted header line are not separators between its names.
+  const { delimiter, header: headerRow, records } = readCsv(text, { delimiter: detectDelimiter(firstNonBlankLine(text).trim()) });
+  if (!headerRow) return { clients, errors };
+  const seen = new Set<Column>();
+  const header = headerRow.cells.map(columnOf).map((column) => (column && !seen.has(column) ? (seen.add(column), column) : null));
+  if (!header.includes("hostname")) {
+    errors.push({
+      line: headerRow.line,
+      hostname: null,
+      message: `The header has no hostname column (found: ${headerRow.cells.map((c) => `"${c}"`).join(", ")}). Name the columns hostname, os, policy, owner.`,
+    });
+    return { clients, errors };
+  }
+  for (const { line, cells, quoteError } of records) {
+    if (cells.every((c) => c === "")) continue;
+    if (quoteError) {
+      errors.push({ line, hostname: null, message: UNCLOSED_QUOTE_MESSAGE });
+      continue;
+    }
+    const client: ParsedClient = { line, hostname: "", os: "", hardware: "", policy: "", owner: "" };
+    header.forEach((column, i) => {
+      if (column) client[column] = cells[i] ?? "";
+    });
+    const extra = cells.slice(header.length).filter((c) => c !== "");
+    if (extra.length > 0) {
+      errors.push({
+        line,
+        hostname: client.hostname || null,
+        message: `${cells.length} fields, but the header has ${header.length} columns. A value containing "${delimiterLabel(delimiter)}" must be in double quotes.`,
       });
-      const extra = cells.slice(header.length).filter((c) => c !== "");
-      if (extra.length > 0) {
-        errors.push({
-          line,
-          hostname: client.hostname || null,
-          message: `${cells.length} fields, but the header has ${header.length} columns. A value containing "${delimiter === "\t" ? "tab" : delimiter}" must be in double quotes.`,
-        });
-        return;
-      }
-      clients.push(client);
-    },
-  });
+      continue;
+    }
+    clients.push(client);
+  }
   return { clients, errors };
 }

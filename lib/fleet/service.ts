@@ -4,118 +4,19 @@ import { appendAuditEvent } from "../audit/service";
 import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
+import { rememberResult, replayIfSeen } from "../platform/db/idempotency";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
-import { formatLineError, MAX_CLIENT_FIELD_LENGTH, parseClientList, type ClientLineError } from "./parse";
-import { canEditPlan, canUpdateFleet, canViewProjects, type Actor } from "../platform/auth/permissions";
+import { formatLineError, parseClientList, type ClientLineError } from "./parse";
+import { canEditPlan, canUpdateFleet, canViewProjects, type Actor, type ActingUser } from "../platform/auth/permissions";
 import { formatInZone } from "../platform/time";
-import { fieldErrorsOf, hostname, id, idempotencyKeyField, occurredAtField } from "../platform/validation";
-
-type ActingUser = Actor & { name: string };
-
-export const FLEET_STATUSES = ["PENDING", "UPDATED", "VERIFIED", "FAILED"] as const;
-export type FleetStatusName = (typeof FLEET_STATUSES)[number];
+import { ID_CHUNK, type FleetStatusName } from "./model";
+import { fleetClientsQuery, fleetUpdateInput, importFleetInput, removeFleetClientsInput, statusFilter, updateFleetClientInput, type FleetStepQuery } from "./schemas";
 
 /** Rows per SQL statement: far below SQLite's 32,766 bound variables even at 9 columns a row. */
 const CHUNK = 1000;
-/** Ids per `IN (…)` list. */
-const ID_CHUNK = 5000;
 /** Cap on how many line errors travel back to the browser; the count is always exact. */
 const MAX_REPORTED_ERRORS = 500;
-
-// ---------------------------------------------------------------- input schemas
-
-export const importFleetInput = z
-  .object({
-    // 5,000 clients of ~80 characters is 400 kB; 5 MB leaves room for wide spreadsheets.
-    text: z.string().max(5_000_000, "The list is larger than 5 MB; split it."),
-    format: z.enum(["auto", "csv", "bpplclients"]).default("auto"),
-    /** Parse and check only: the preview in the import dialog. */
-    dryRun: z.boolean().default(false),
-  })
-  .strict();
-
-export const removeFleetClientsInput = z
-  .object({
-    clientIds: z.array(id).min(1, "Choose at least one client.").max(ID_CHUNK, `Remove at most ${ID_CHUNK.toLocaleString("en-GB")} clients at a time.`),
-  })
-  .strict();
-
-const clientField = (label: string) => z.string().trim().max(MAX_CLIENT_FIELD_LENGTH, `${label} must be at most ${MAX_CLIENT_FIELD_LENGTH} characters.`).optional();
-
-export const updateFleetClientInput = z
-  .object({
-    hostname: hostname.optional(),
-    os: clientField("OS"),
-    hardware: clientField("Hardware"),
-    policy: clientField("Policy"),
-    owner: clientField("Owner"),
-  })
-  .strict();
-
-const statusFilter = z.enum(["ALL", ...FLEET_STATUSES]);
-const search = z.string().trim().max(253, "Too long.");
-
-export const fleetStepQuery = z
-  .object({
-    status: statusFilter.default("ALL"),
-    q: search.default(""),
-    page: z.coerce.number().int().min(1).default(1),
-    pageSize: z.coerce.number().int().min(1).max(500).default(100),
-  })
-  .strict();
-
-export const fleetClientsQuery = z
-  .object({
-    q: search.default(""),
-    page: z.coerce.number().int().min(1).default(1),
-    pageSize: z.coerce.number().int().min(1).max(500).default(100),
-  })
-  .strict();
-
-export const fleetUpdateInput = z
-  .object({
-    status: z.enum(FLEET_STATUSES),
-    reason: z.string().trim().max(2000, "Reason must be at most 2000 characters.").default(""),
-    selection: z.discriminatedUnion("kind", [
-      /** Rows the operator ticked, with the version each showed: a newer version means someone else changed it. */
-      z
-        .object({
-          kind: z.literal("ids"),
-          items: z.array(z.object({ id, version: z.number().int().positive() }).strict()).min(1, "Select at least one client.").max(10_000, "Select at most 10,000 clients."),
-        })
-        .strict(),
-      /** "All N matching this filter", across pages, minus any the operator unticked. */
-      z
-        .object({
-          kind: z.literal("filter"),
-          status: statusFilter,
-          q: search,
-          /** How many the operator saw selected; a different count now means the set changed underneath. */
-          expectedCount: z.number().int().min(1),
-          excludeIds: z.array(id).max(10_000).default([]),
-        })
-        .strict(),
-    ]),
-    idempotencyKey: idempotencyKeyField,
-    /** When the operator ticked, if the tick waited in the offline queue: recorded in the audit. */
-    occurredAt: occurredAtField,
-  })
-  .strict()
-  .superRefine((value, ctx) => {
-    if (value.status === "FAILED" && value.reason === "") ctx.addIssue({ code: "custom", path: ["reason"], message: "Say why the client failed." });
-  });
-
-export type FleetUpdateRequest = z.input<typeof fleetUpdateInput>;
-export type FleetStepQuery = z.infer<typeof fleetStepQuery>;
-
-/** Query-string parameters through the same strict schema discipline as bodies. */
-export function parseSearchParams<S extends z.ZodType>(schema: S, url: string): z.infer<S> {
-  const params = Object.fromEntries(new URL(url).searchParams.entries());
-  const parsed = schema.safeParse(params);
-  if (!parsed.success) throw new ValidationError("Unknown or invalid query parameters.", fieldErrorsOf(parsed.error));
-  return parsed.data;
-}
 
 // ---------------------------------------------------------------- import
 
@@ -434,18 +335,15 @@ export interface FleetUpdateResult {
 /**
  * Marks clients of one fleet step in one run UPDATED / VERIFIED / FAILED (with a reason) or back
  * to PENDING: one client or thousands, in ONE transaction and ONE audit event listing every
- * client. Every write is conditional on the version read (as in lib/runs/service/service.ts), and a selection
+ * client. Every write is conditional on the version read (as in lib/runs/service.ts), and a selection
  * that changed underneath the operator is refused whole, so no tick overwrites another unseen.
  */
 export async function updateFleetClients(options: { actor: ActingUser; runId: string; stepId: string; input: z.infer<typeof fleetUpdateInput> }): Promise<FleetUpdateResult> {
   const { actor, input } = options;
   if (!canUpdateFleet(actor)) throw new ForbiddenError("Your role can't update fleet clients.");
   return runTransaction(async (tx): Promise<FleetUpdateResult> => {
-    if (input.idempotencyKey) {
-      const seen = await tx.idempotencyKey.findUnique({ where: { key: input.idempotencyKey } });
-      if (seen && seen.userId !== actor.id) throw new ConflictError("That idempotency key belongs to another user.");
-      if (seen) return { ...(JSON.parse(seen.response) as FleetUpdateResult), replayed: true };
-    }
+    const replay = await replayIfSeen<FleetUpdateResult>(tx, input.idempotencyKey, actor.id);
+    if (replay) return replay;
     const { run, step } = await loadFleetStep(tx, options);
     if (run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
     // Checked like a step action's: a device clock far off can't put a time in the record.
@@ -539,7 +437,7 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
     }
     const counts = await countByStatus(tx, { runId: run.id, stepId: step.id });
     const result: FleetUpdateResult = { status: input.status, updated, unchanged: rows.length - changing.length, counts };
-    if (input.idempotencyKey) await tx.idempotencyKey.create({ data: { key: input.idempotencyKey, userId: actor.id, runId: run.id, response: JSON.stringify(result) } });
+    await rememberResult(tx, { key: input.idempotencyKey, userId: actor.id, runId: run.id, result });
     return result;
   });
 }

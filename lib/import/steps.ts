@@ -10,12 +10,12 @@
  * row under the header. Blank rows are skipped but keep their number, so a reference to "row 7"
  * still means the seventh row of the sheet.
  */
-import Papa from "papaparse";
 import { z } from "zod";
+import { delimiterLabel, encodingProblem, normaliseHeader, readCsv, UNCLOSED_QUOTE_MESSAGE } from "../platform/csv";
 import { findCycle } from "../platform/graph";
 import { RUNBOOK_DOCUMENT_VERSION, runbookDocumentSchema, type RunbookDocument } from "../templates/runbook-document";
 import { STEP_KINDS, type StepKindName } from "../runs/model";
-import { MAX_STEP_MINUTES } from "../platform/validation";
+import { MAX_STEP_MINUTES } from "../plan/model";
 
 // ---------------------------------------------------------------- fields and options
 
@@ -70,29 +70,8 @@ export const PREDECESSOR_MODE_LABELS: Record<StepImportOptions["predecessorsBy"]
 
 // ---------------------------------------------------------------- decoding
 
-export type CsvEncoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
-
-/**
- * Bytes of an uploaded file → text. A BOM decides (UTF-8, or UTF-16 as Excel's "Unicode text"
- * writes); without one the bytes must be valid UTF-8. Invalid bytes become U+FFFD and
- * `invalidBytes` is set: the rows holding them are then reported, and the user can re-read the
- * file as Windows-1252 (Excel's plain "CSV (Comma delimited)" on Windows) or save it as UTF-8.
- */
-export function decodeCsvBytes(bytes: Uint8Array, encoding: "auto" | "windows-1252" = "auto"): { text: string; encoding: CsvEncoding; invalidBytes: boolean } {
-  if (encoding === "windows-1252") return { text: new TextDecoder("windows-1252").decode(bytes), encoding, invalidBytes: false };
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeWith("utf-8", bytes.subarray(3));
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeWith("utf-16le", bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeWith("utf-16be", bytes.subarray(2));
-  return decodeWith("utf-8", bytes);
-}
-
-function decodeWith(encoding: CsvEncoding, bytes: Uint8Array) {
-  try {
-    return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes), encoding, invalidBytes: false };
-  } catch {
-    return { text: new TextDecoder(encoding).decode(bytes), encoding, invalidBytes: true };
-  }
-}
+// The import dialog decodes uploads through this module; the reader lives in lib/platform/csv.ts.
+export { decodeCsvBytes, encodingProblem, type CsvEncoding } from "../platform/csv";
 
 // ---------------------------------------------------------------- parsing
 
@@ -115,60 +94,23 @@ export interface ParsedCsv {
   fileErrors: string[];
 }
 
-/** The header line's most frequent separator; Excel writes ";" in locales with a decimal comma, and tabs when cells are pasted. */
-function guessDelimiter(line: string): string {
-  let inQuotes = false;
-  const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0 };
-  for (const ch of line) {
-    if (ch === '"') inQuotes = !inQuotes;
-    else if (!inQuotes && ch in counts) counts[ch] += 1;
-  }
-  const best = Object.entries(counts).reduce((a, b) => (b[1] > a[1] ? b : a));
-  return best[1] > 0 ? best[0] : ",";
-}
-
 export function parseCsv(input: string): ParsedCsv {
   const fileErrors: string[] = [];
   if (input.length > MAX_IMPORT_CHARS) {
     return { delimiter: ",", headers: [], records: [], fileErrors: [`The file is larger than ${MAX_IMPORT_CHARS / 1_000_000} MB; split it.`] };
   }
-  // A BOM (U+FEFF) left in the text by a decoder or a paste would otherwise stick to the first header.
-  const text = input.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
-  const firstLine = text.split("\n").find((line) => line.trim() !== "") ?? "";
-  const delimiter = guessDelimiter(firstLine);
-  const parsed = Papa.parse<string[]>(text, { delimiter, header: false, skipEmptyLines: false });
-  const quoteErrorRows = new Set(parsed.errors.filter((e) => e.type === "Quotes" && typeof e.row === "number").map((e) => e.row as number));
-  const all = parsed.data.map((cells) => cells.map((c) => (c ?? "").trim()));
-  const headerIndex = all.findIndex((cells) => cells.some((c) => c !== ""));
-  if (headerIndex < 0) return { delimiter, headers: [], records: [], fileErrors: ["The file is empty."] };
-  const headers = all[headerIndex].slice(0, MAX_COLUMNS);
-  if (all[headerIndex].length > MAX_COLUMNS) fileErrors.push(`The header has more than ${MAX_COLUMNS} columns.`);
+  const { delimiter, header, records } = readCsv(input);
+  if (!header) return { delimiter, headers: [], records: [], fileErrors: ["The file is empty."] };
+  const headers = header.cells.slice(0, MAX_COLUMNS);
+  if (header.cells.length > MAX_COLUMNS) fileErrors.push(`The header has more than ${MAX_COLUMNS} columns.`);
   const badHeader = encodingProblem(headers.join(" "));
   if (badHeader) fileErrors.push(`The header row: ${badHeader}`);
-  const records = all.slice(headerIndex + 1).map((cells, i) => ({
-    row: i + 1,
-    sheetRow: headerIndex + i + 2,
-    cells,
-    quoteError: quoteErrorRows.has(headerIndex + 1 + i),
-  }));
-  // papaparse yields one empty record for the final newline; it is not a row of the sheet.
-  while (records.length > 0 && records[records.length - 1].cells.every((c) => c === "")) records.pop();
-  return { delimiter, headers, records, fileErrors };
-}
-
-/**
- * Text that went wrong on its way from the spreadsheet: U+FFFD (bytes that were not valid in
- * the file's encoding), NUL (UTF-16 read as UTF-8) or UTF-8 read as Windows-1252 ("Ã¼" for "ü").
- */
-export function encodingProblem(text: string): string | null {
-  if (text.includes("\uFFFD")) {
-    return "contains characters that could not be decoded (shown as \uFFFD). Save the sheet as \"CSV UTF-8\" and upload it again, or re-read the file as Windows-1252.";
-  }
-  if (text.includes("\u0000")) return "contains NUL characters: the file is probably UTF-16 without a byte-order mark. Save it as \"CSV UTF-8\".";
-  if (/Ã[\u0080-\u00BF]|â€[\u0080-\u00BF\u2018-\u201E\u2122]/.test(text)) {
-    return 'looks like UTF-8 text that was read with the wrong encoding (for example "Ã¼" instead of "ü"). Save the sheet as "CSV UTF-8" and upload it again.';
-  }
-  return null;
+  return {
+    delimiter,
+    headers,
+    records: records.map((record, i) => ({ row: i + 1, sheetRow: header.index + i + 2, cells: record.cells, quoteError: record.quoteError })),
+    fileErrors,
+  };
 }
 
 // ---------------------------------------------------------------- mapping
@@ -199,8 +141,6 @@ const HEADER_HINTS: [ImportField, RegExp][] = [
   ["details", /detail|descr|note/],
   ["team", /team/],
 ];
-
-const normaliseHeader = (cell: string) => cell.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /** A first guess at the mapping from the header names; the user corrects it in the form. */
 export function guessColumnMapping(headers: readonly string[]): ColumnMapping {
@@ -407,10 +347,10 @@ export function validateStepImport(options: {
   for (const record of parsed.records) {
     if (record.cells.every((c) => c === "")) continue;
     const rowErrors: string[] = [];
-    if (record.quoteError) rowErrors.push('A quoted value is not closed (a missing ").');
+    if (record.quoteError) rowErrors.push(UNCLOSED_QUOTE_MESSAGE);
     const extra = record.cells.slice(parsed.headers.length).filter((c) => c !== "");
     if (extra.length > 0) {
-      rowErrors.push(`It has ${record.cells.length} fields but the header has ${parsed.headers.length}: a value containing "${parsed.delimiter === "\t" ? "tab" : parsed.delimiter}" must be in double quotes.`);
+      rowErrors.push(`It has ${record.cells.length} fields but the header has ${parsed.headers.length}: a value containing "${delimiterLabel(parsed.delimiter)}" must be in double quotes.`);
     }
     const encoding = encodingProblem(record.cells.join(" "));
     if (encoding) rowErrors.push(`It ${encoding}`);

@@ -4,12 +4,10 @@ import { type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { findCycle } from "../platform/graph";
-import { canEditPlan, type Actor } from "../platform/auth/permissions";
+import { canEditPlan, type ActingUser } from "../platform/auth/permissions";
 import type { FleetActionName } from "../runs/model";
-import type { createStepInput, phaseInput, updatePhaseInput, updateStepInput } from "../platform/validation";
+import type { createStepInput, phaseInput, updatePhaseInput, updateStepInput } from "./schemas";
 import type { z } from "zod";
-
-type ActingUser = Actor & { name: string };
 
 function requirePlanEditor(actor: ActingUser) {
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit the plan.");

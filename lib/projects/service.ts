@@ -3,15 +3,14 @@ import { appendAuditEvent } from "../audit/service";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
-import { canCreateProject, canEditProject, type Actor } from "../platform/auth/permissions";
+import { canCreateProject, canEditProject, type Actor, type ActingUser } from "../platform/auth/permissions";
 import { runbookDocumentSchema, type RunbookDocument } from "../templates/runbook-document";
 import { EMPTY_PLAN, IMPORTED_PLAN } from "../templates/ids";
 import { fillHostPlaceholders } from "../templates/placeholders";
 import { resolveTemplateDocument } from "../templates/resolve";
-import { fieldErrorsOf, type createProjectInput, type updateProjectInput } from "../platform/validation";
+import { fieldErrorsOf } from "../platform/validation";
+import { type createProjectInput, type updateProjectInput } from "./schemas";
 import type { z } from "zod";
-
-type ActingUser = Actor & { name: string };
 
 /** The built-in templates by id (lib/templates/built-in.ts); saved ones live in the Template table. */
 export { BUILT_IN_TEMPLATES } from "../templates/built-in";

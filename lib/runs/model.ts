@@ -2,16 +2,19 @@
  * The rules of a step's life in a run, as pure functions: what each action does to the status,
  * and why a step can't be started yet. Shared by the server (enforcement) and the UI (hints).
  */
-export const STEP_STATUSES = ["PENDING", "IN_PROGRESS", "DONE", "SKIPPED", "FAILED"] as const;
-export type StepStatusName = (typeof STEP_STATUSES)[number];
-export const STEP_KINDS = ["TASK", "GATE", "MILESTONE", "ROLLBACK"] as const;
-export type StepKindName = (typeof STEP_KINDS)[number];
-export type RunModeName = "FORWARD" | "ROLLBACK";
-export type RunStatusName = "ACTIVE" | "COMPLETED" | "ROLLED_BACK" | "ABORTED";
+import { FleetAction, RunKind, RunMode, RunStatus, StepKind, StepStatus } from "@/lib/generated/prisma/enums";
+import { enumValues } from "../platform/enums";
+
+export const STEP_STATUSES = enumValues(StepStatus);
+export type StepStatusName = StepStatus;
+export const STEP_KINDS = enumValues(StepKind);
+export type StepKindName = StepKind;
+export type RunModeName = RunMode;
+export type RunStatusName = RunStatus;
 
 /** What a fleet step asks of each client: it decides the lines and commands its panel offers. */
-export const FLEET_ACTIONS = ["UPDATE_BPCONF", "CHECK_CONNECTIVITY", "GENERIC"] as const;
-export type FleetActionName = (typeof FLEET_ACTIONS)[number];
+export const FLEET_ACTIONS = enumValues(FleetAction);
+export type FleetActionName = FleetAction;
 export const FLEET_ACTION_LABELS: Record<FleetActionName, string> = {
   UPDATE_BPCONF: "Update bp.conf SERVER lines",
   CHECK_CONNECTIVITY: "Check connectivity",
@@ -62,6 +65,15 @@ export const STATUS_LABELS: Record<StepStatusName, string> = {
   SKIPPED: "Skipped",
   FAILED: "Failed",
 };
+
+export const RUN_STATUS_LABELS: Record<string, string> = {
+  ACTIVE: "In progress",
+  COMPLETED: "Completed",
+  ROLLED_BACK: "Rolled back",
+  ABORTED: "Aborted",
+} satisfies Record<RunStatusName, string>;
+
+export const RUN_KIND_LABELS: Record<string, string> = { REHEARSAL: "Rehearsal", LIVE: "Live" } satisfies Record<RunKind, string>;
 
 export const KIND_LABELS: Record<StepKindName, string> = {
   TASK: "Task",

@@ -2,10 +2,11 @@ import "server-only";
 import { appendAuditEvent, appendAuditEventSql } from "../audit/service";
 import { prisma } from "../platform/db/client";
 import { fromSqlTime, prepared, toSqlTime } from "../platform/db/sql";
+import { rememberResultSql, replayIfSeenSql } from "../platform/db/idempotency";
 import { runSqlTransaction, runTransaction, type SqlTx } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
-import { canDecideGate, canOperateSteps, canSignOffStep, canStartRun, canUndoSignOff, type Actor } from "../platform/auth/permissions";
+import { canDecideGate, canOperateSteps, canSignOffStep, canStartRun, canUndoSignOff, type ActingUser } from "../platform/auth/permissions";
 import {
   blockedReason,
   checkTransition,
@@ -18,8 +19,6 @@ import {
   type StepStatusName,
 } from "./model";
 import { formatInZone } from "../platform/time";
-
-type ActingUser = Actor & { name: string };
 
 
 export async function startRun(options: {
@@ -258,19 +257,6 @@ export interface StepActionResult {
   replayed?: boolean;
 }
 
-function replayIfSeen(tx: SqlTx, key: string | undefined, userId: string): StepActionResult | null {
-  if (!key) return null;
-  const seen = prepared<{ userId: string; response: string }>(tx.db, `SELECT "userId", "response" FROM "idempotency_key" WHERE "key" = ?`).get(key);
-  if (!seen) return null;
-  if (seen.userId !== userId) throw new ConflictError("That idempotency key belongs to another user.");
-  return { ...(JSON.parse(seen.response) as StepActionResult), replayed: true };
-}
-
-function rememberResult(tx: SqlTx, key: string | undefined, userId: string, result: StepActionResult): void {
-  if (!key) return;
-  prepared(tx.db, `INSERT INTO "idempotency_key" ("key", "userId", "runId", "response", "createdAt") VALUES (?, ?, ?, ?, ?)`).run(key, userId, result.runId, JSON.stringify(result), toSqlTime(new Date()));
-}
-
 function resultOf(after: ReturnType<typeof withDates<StepRunRow>>, signedOffBy: string | null): StepActionResult {
   return {
     stepId: after.stepId,
@@ -298,7 +284,7 @@ export async function performStepAction(options: {
 }): Promise<StepActionResult> {
   const { actor, input } = options;
   return runSqlTransaction((tx) => {
-    const replay = replayIfSeen(tx, input.idempotencyKey, actor.id);
+    const replay = replayIfSeenSql<StepActionResult>(tx, input.idempotencyKey, actor.id);
     if (replay) return replay;
     const current = loadStepRun(tx, options.runId, options.stepId);
     const step = current.step;
@@ -348,7 +334,7 @@ export async function performStepAction(options: {
     });
     if (finishing) settleRunOutcome(tx, { runId: current.runId, actor });
     const result = resultOf(after, input.action === "done" ? actor.name : null);
-    rememberResult(tx, input.idempotencyKey, actor.id, result);
+    rememberResultSql(tx, { key: input.idempotencyKey, userId: actor.id, runId: result.runId, result });
     return result;
   });
 }
@@ -400,7 +386,7 @@ export async function decideGate(options: {
 }): Promise<StepActionResult> {
   const { actor, input } = options;
   return runSqlTransaction((tx) => {
-    const replay = replayIfSeen(tx, input.idempotencyKey, actor.id);
+    const replay = replayIfSeenSql<StepActionResult>(tx, input.idempotencyKey, actor.id);
     if (replay) return replay;
     const current = loadStepRun(tx, options.runId, options.stepId);
     if (current.step.kind !== "GATE") throw new ValidationError("Only go/no-go gates take a decision.");
@@ -442,7 +428,7 @@ export async function decideGate(options: {
     }
     settleRunOutcome(tx, { runId: current.runId, actor });
     const result = resultOf(after, actor.name);
-    rememberResult(tx, input.idempotencyKey, actor.id, result);
+    rememberResultSql(tx, { key: input.idempotencyKey, userId: actor.id, runId: result.runId, result });
     return result;
   });
 }

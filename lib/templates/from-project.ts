@@ -1,4 +1,4 @@
-import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocumentInput } from "./runbook-document";
+import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocument } from "./runbook-document";
 import { numberSteps } from "../plan/numbering";
 import type { StepKindName } from "../runs/model";
 
@@ -30,7 +30,7 @@ export interface ProjectPlanForTemplate {
  * people use on the bridge call ("14", "R2"), so the JSON reads like the runbook; predecessors are
  * mapped from step ids to those numbers. Assignees are left out: a template is person-free.
  */
-export function planToRunbookDocument(plan: ProjectPlanForTemplate): RunbookDocumentInput {
+export function planToRunbookDocument(plan: ProjectPlanForTemplate): RunbookDocument {
   const numbers = numberSteps(plan.phases);
   return {
     format: "runsheet.runbook",
@@ -52,7 +52,7 @@ export function planToRunbookDocument(plan: ProjectPlanForTemplate): RunbookDocu
         kind: step.kind,
         isFleet: step.isFleet,
         fleetAction: step.isFleet ? (step.fleetAction ?? "GENERIC") : null,
-        // Every predecessor is a step of the same project (lib/plan/service/service.ts enforces it), so it has a number.
+        // Every predecessor is a step of the same project (lib/plan/service.ts enforces it), so it has a number.
         predecessors: step.predecessorIds.map((id) => numbers.get(id)).filter((key): key is string => key !== undefined),
       })),
     })),

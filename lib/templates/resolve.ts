@@ -6,7 +6,7 @@ import { BUILT_IN_TEMPLATES } from "./built-in";
 import { isBuiltInTemplateId, type BuiltInTemplateId } from "./ids";
 
 /**
- * Template documents as stored or shipped, shared by lib/projects/service/service.ts (create a project from a
+ * Template documents as stored or shipped, shared by lib/projects/service.ts (create a project from a
  * template) and lib/templates/service.ts (the library itself) without the two importing each other.
  */
 export function builtInDocument(id: BuiltInTemplateId): RunbookDocument {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_STEP_MINUTES } from "../platform/validation";
+import { MAX_STEP_MINUTES } from "../plan/model";
 import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
 
 /**

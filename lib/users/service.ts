@@ -5,10 +5,8 @@ import { appendAuditEvent } from "../audit/service";
 import { prisma } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
-import { canManageUsers, type Actor } from "../platform/auth/permissions";
+import { canManageUsers, type ActingUser } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
-
-type ActingUser = Actor & { name: string };
 
 const publicUser = { id: true, name: true, email: true, role: true, deactivatedAt: true, lockedUntil: true, createdAt: true } as const;
 

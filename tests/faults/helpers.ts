@@ -37,7 +37,7 @@ export function integrityCheck(db: Database.Database): string {
   return (db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check).join("; ");
 }
 
-/** Recomputes the whole audit hash chain in seq order with lib/audit/service/chain.ts. */
+/** Recomputes the whole audit hash chain in seq order with lib/audit/chain.ts. */
 export function verifyAuditChain(db: Database.Database): ChainVerdict {
   return verifyStoredChain(db.prepare(`SELECT * FROM audit_event ORDER BY seq`).iterate() as IterableIterator<StoredAuditRow>);
 }

@@ -1,5 +1,5 @@
 /**
- * lib/dashboard/queries/metrics.ts: every figure of the PM dashboard, on fixed data with a fixed clock.
+ * lib/dashboard/metrics.ts: every figure of the PM dashboard, on fixed data with a fixed clock.
  */
 import { describe, expect, it } from "vitest";
 import {

@@ -2,6 +2,7 @@
  * Fleet import and ticking against a real, freshly migrated SQLite file: 2,000 clients imported
  * in one call, 500 ticked in one call, counts and the single audit event checked.
  */
+import { fleetUpdateInput, updateFleetClientInput, type FleetStepQuery } from "@/lib/fleet/schemas";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -123,7 +124,7 @@ describe("import", () => {
 });
 
 describe("ticking clients", () => {
-  const view = (query: Partial<import("@/lib/fleet/service").FleetStepQuery> = {}) =>
+  const view = (query: Partial<FleetStepQuery> = {}) =>
     lib.fleet.getFleetStepView({ actor: viewer, runId, stepId: fleetStepId, query: { status: "ALL", q: "", page: 1, pageSize: 100, ...query } });
 
   it("the panel's view: counts, a page of the filter and the bp.conf lines (rename project)", async () => {
@@ -197,7 +198,7 @@ describe("ticking clients", () => {
   });
 
   it("FAILED needs a reason; viewers can't tick", () => {
-    const parsed = lib.fleet.fleetUpdateInput.safeParse({ status: "FAILED", selection: { kind: "ids", items: [{ id: "x", version: 1 }] } });
+    const parsed = fleetUpdateInput.safeParse({ status: "FAILED", selection: { kind: "ids", items: [{ id: "x", version: 1 }] } });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]).toMatchObject({ path: ["reason"], message: "Say why the client failed." });
     return expect(
@@ -281,9 +282,9 @@ describe("editing a client", () => {
   it("only admins edit clients, and bad input is refused at the boundary", async () => {
     const client = await lib.db.prisma.fleetClient.findFirstOrThrow({ where: { projectId } });
     await expect(lib.fleet.updateFleetClient({ actor: operator, clientId: client.id, input: { os: "Linux" } })).rejects.toMatchObject({ status: 403 });
-    expect(lib.fleet.updateFleetClientInput.safeParse({ hostname: "bad host" }).success).toBe(false);
-    expect(lib.fleet.updateFleetClientInput.safeParse({ os: "x".repeat(201) }).success).toBe(false);
-    expect(lib.fleet.updateFleetClientInput.safeParse({ version: 3 }).success).toBe(false);
+    expect(updateFleetClientInput.safeParse({ hostname: "bad host" }).success).toBe(false);
+    expect(updateFleetClientInput.safeParse({ os: "x".repeat(201) }).success).toBe(false);
+    expect(updateFleetClientInput.safeParse({ version: 3 }).success).toBe(false);
   });
 });
 

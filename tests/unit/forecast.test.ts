@@ -1,5 +1,5 @@
 /**
- * lib/runs/service/forecast.ts: remaining work, the critical path, the forecast verdict and the rollback
+ * lib/runs/forecast.ts: remaining work, the critical path, the forecast verdict and the rollback
  * deadline, on hand-made plans with a fixed clock.
  */
 import { describe, expect, it } from "vitest";

@@ -1,10 +1,10 @@
 /**
- * lib/plan/service/service.ts against a real, migrated SQLite file: predecessor rules, optimistic locking,
+ * lib/plan/service.ts against a real, migrated SQLite file: predecessor rules, optimistic locking,
  * partial updates, deletion guards, moves, and one audit event (with before/after) per mutation.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, ForbiddenError, ValidationError } from "@/lib/platform/errors";
-import { createStepInput, phaseInput, updateStepInput } from "@/lib/platform/validation";
+import { createStepInput, phaseInput, updateStepInput } from "@/lib/plan/schemas";
 import { caught, createProject, createTeam, templateSteps } from "./helpers/db-fixtures";
 import { openTestDatabase, type Lib, type TestDatabase } from "./helpers/db-setup";
 

@@ -7,12 +7,12 @@ import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { caught, createProject, createTeam, templateSteps } from "./helpers/db-fixtures";
 
 let db: TestDatabase;
-let recalibrate: typeof import("@/lib/recalibrate/service");
+let recalibrate: typeof import("@/lib/recalibrate/service") & typeof import("@/lib/recalibrate/queries");
 let team: Awaited<ReturnType<typeof createTeam>>;
 
 beforeAll(async () => {
   db = await openTestDatabase("recalibrate");
-  recalibrate = await import("@/lib/recalibrate/service");
+  recalibrate = { ...(await import("@/lib/recalibrate/service")), ...(await import("@/lib/recalibrate/queries")) };
   team = await createTeam(db.lib);
 });
 afterAll(async () => db?.close());

@@ -1,10 +1,6 @@
-import { describe, expect, it, vi } from "vitest";
-
-// The maths is pure; the module's data functions are not used here, so no database is opened.
-vi.mock("@/lib/db/client", () => ({ prisma: {} }));
-
-const { actualMinutes, medianMinutes, planRecalibration, proposeMinutes } = await import("@/lib/recalibrate/service");
-type RecalibrationStepInput = import("@/lib/recalibrate/service").RecalibrationStepInput;
+import { describe, expect, it } from "vitest";
+// The maths is pure (lib/recalibrate/model.ts): no database is opened.
+import { actualMinutes, medianMinutes, planRecalibration, proposeMinutes, type RecalibrationStepInput } from "@/lib/recalibrate/model";
 
 const at = (minutes: number, seconds = 0) => new Date(Date.UTC(2026, 10, 28, 8, 0, 0) + minutes * 60_000 + seconds * 1000);
 

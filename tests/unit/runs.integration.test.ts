@@ -1,5 +1,5 @@
 /**
- * lib/runs/service/service.ts against a real, migrated SQLite file: step transitions, permissions, lost-update
+ * lib/runs/service.ts against a real, migrated SQLite file: step transitions, permissions, lost-update
  * protection, idempotency, offline times, gates and run outcomes, run isolation and the audit
  * chain. Each describe block works on its own run (or project) so the blocks don't depend on
  * each other, except the audit-chain block at the end, which checks everything written before.

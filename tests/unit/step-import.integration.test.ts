@@ -7,13 +7,13 @@ import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { caught, createProject, createTeam, type TestActor } from "./helpers/db-fixtures";
 
 let db: TestDatabase;
-let library: typeof import("@/lib/templates/service");
+let library: typeof import("@/lib/import/service");
 let stepImport: typeof import("@/lib/import/steps");
 let team: Awaited<ReturnType<typeof createTeam>>;
 
 beforeAll(async () => {
   db = await openTestDatabase("step-import");
-  library = await import("@/lib/templates/service");
+  library = await import("@/lib/import/service");
   stepImport = await import("@/lib/import/steps");
   team = await createTeam(db.lib);
 });

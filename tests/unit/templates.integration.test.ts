@@ -7,7 +7,7 @@ import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { caught, createProject, createTeam } from "./helpers/db-fixtures";
 import { BUILT_IN_TEMPLATES } from "@/lib/templates/built-in";
 import { runbookDocumentSchema } from "@/lib/templates/runbook-document";
-import { createProjectInput } from "@/lib/platform/validation";
+import { createProjectInput } from "@/lib/projects/schemas";
 
 let db: TestDatabase;
 let library: typeof import("@/lib/templates/service");

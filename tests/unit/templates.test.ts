@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { findCycle } from "@/lib/platform/graph";
 import { runbookDocumentSchema, type RunbookDocument } from "@/lib/templates/runbook-document";
-import { fieldErrorsOf, createProjectInput } from "@/lib/platform/validation";
+import { fieldErrorsOf } from "@/lib/platform/validation";
+import { createProjectInput } from "@/lib/projects/schemas";
 import { BUILT_IN_TEMPLATES } from "@/lib/templates/built-in";
 import { readRunbookFile } from "@/lib/templates/document-file";
 import { planToRunbookDocument } from "@/lib/templates/from-project";

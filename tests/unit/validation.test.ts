@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import {
-  MAX_STEP_MINUTES,
-  updatePhaseInput,
-  updateStepInput,
-  createProjectInput,
-  createStepInput,
-  fieldErrorsOf,
-  gateDecisionInput,
-  hostname,
-  stepActionInput,
-  timezone,
-  updateProjectInput,
-} from "@/lib/platform/validation";
+import { fieldErrorsOf, hostname, timezone } from "@/lib/platform/validation";
+import { gateDecisionInput, stepActionInput } from "@/lib/runs/schemas";
+import { updatePhaseInput, updateStepInput, createStepInput } from "@/lib/plan/schemas";
+import { createProjectInput, updateProjectInput } from "@/lib/projects/schemas";
+import { MAX_STEP_MINUTES } from "@/lib/plan/model";
 
 /** Parse expecting failure; return { field: [messages] }. */
 function errorsOf(schema: z.ZodType, input: unknown): Record<string, string[]> {
@@ -150,7 +142,7 @@ describe("updateProjectInput", () => {
  * Regression: zod's .partial() keeps defaults, which once reset every omitted field on a PATCH:
  * the update schemas are `.partial()` of objects whose fields have `.default(...)`. In zod 4 the
  * default still fires for a missing key, so a PATCH that changes one field comes back with every
- * defaulted field reset. lib/plan/service/service.ts updateStep then sees `predecessorIds: []` (!== undefined) and
+ * defaulted field reset. lib/plan/service.ts updateStep then sees `predecessorIds: []` (!== undefined) and
  * deletes the step's dependencies, clears its assignee, details, commands, etc.
  */
 describe("partial update schemas leave omitted fields out", () => {

@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/card";
 import { canCreateProject } from "@/lib/platform/auth/permissions";
 import { listPortfolio, listProjectOwners } from "@/lib/portfolio/queries";
 import { requireUser } from "@/lib/platform/auth/session";
-import { PROJECT_STATUSES } from "@/lib/platform/validation";
+import { PROJECT_STATUSES } from "@/lib/projects/model";
 
 export const metadata: Metadata = { title: "Projects" };
 

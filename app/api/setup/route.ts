@@ -1,16 +1,9 @@
-import { errorResponse } from "@/lib/platform/http/route";
-import { ValidationError } from "@/lib/platform/errors";
+import { publicRoute } from "@/lib/platform/http/route";
 import { createFirstAdmin } from "@/lib/users/service";
-import { fieldErrorsOf, firstAdminInput } from "@/lib/platform/validation";
+import { firstAdminInput } from "@/lib/users/schemas";
 
 /** First-run: creates the first admin. Unauthenticated by design, and refuses once any user exists. */
-export async function POST(request: Request) {
-  try {
-    const parsed = firstAdminInput.safeParse(await request.json().catch(() => null));
-    if (!parsed.success) throw new ValidationError("Please correct the highlighted fields.", fieldErrorsOf(parsed.error));
-    const user = await createFirstAdmin({ input: parsed.data });
-    return Response.json({ id: user.id });
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const POST = publicRoute({ body: firstAdminInput }, async ({ body }) => {
+  const user = await createFirstAdmin({ input: body });
+  return { id: user.id };
+});

@@ -2,7 +2,7 @@ import { route } from "@/lib/platform/http/route";
 import { ForbiddenError } from "@/lib/platform/errors";
 import { canManageTemplates } from "@/lib/platform/auth/permissions";
 import { createTemplate, listTemplates } from "@/lib/templates/service";
-import { createTemplateInput } from "@/lib/templates/inputs";
+import { createTemplateInput } from "@/lib/templates/schemas";
 
 /** The library's names, for pickers (the "replace a template" choice of Save as template). Admins only. */
 export const GET = route({}, async ({ user }) => {

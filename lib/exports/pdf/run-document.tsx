@@ -1,6 +1,7 @@
 import { Document, Page, Rect, Line, Svg, Text, View } from "@react-pdf/renderer";
 import type { ReactNode } from "react";
-import { RUN_KIND_LABELS, STRATEGY_LABELS } from "../../projects/model";
+import { STRATEGY_LABELS } from "../../projects/model";
+import { RUN_KIND_LABELS } from "../../runs/model";
 import { KIND_LABELS } from "../../runs/model";
 import { auditActionLabel } from "../audit-summary";
 import { count, longDateTime, mediumDateTime, zoneName, minutesText, preciseDateTime, shortDateTime, utcOffset, varianceText, windowRange } from "../format";

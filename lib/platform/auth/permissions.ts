@@ -9,6 +9,9 @@ export interface Actor {
   role: RoleName;
 }
 
+/** The acting user as services record them: who, with which role, under which name. */
+export type ActingUser = Actor & { name: string };
+
 export interface GateLike {
   kind: string;
   assigneeId: string | null;

@@ -1,6 +1,9 @@
-/** Roles as plain strings so client components can use them without the Prisma client. */
-export const ROLES = ["ADMIN", "OPERATOR", "VIEWER"] as const;
-export type RoleName = (typeof ROLES)[number];
+import { Role } from "@/lib/generated/prisma/enums";
+import { enumValues } from "../enums";
+
+/** Roles from the schema's enum (client-safe), so client components can use them without the Prisma client. */
+export const ROLES = enumValues(Role);
+export type RoleName = Role;
 
 export const ROLE_LABELS: Record<RoleName, string> = {
   ADMIN: "Admin",

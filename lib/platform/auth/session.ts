@@ -50,9 +50,16 @@ async function verifiedUserId(requestHeaders: Headers): Promise<string | null> {
   return session.user.id;
 }
 
-/** The signed-in user of this request, or null. Deactivated users count as signed out. */
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const userId = await verifiedUserId(await headers());
+/** The signed-in user of a route handler's request, or null. Deactivated users count as signed out. */
+export async function getUserFromRequest(request: Request): Promise<CurrentUser | null> {
+  return userFromHeaders(request.headers);
+}
+
+/** The signed-in user of the page being rendered (once per render), or null. */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => userFromHeaders(await headers()));
+
+async function userFromHeaders(requestHeaders: Headers): Promise<CurrentUser | null> {
+  const userId = await verifiedUserId(requestHeaders);
   if (!userId) return null;
   // A prepared statement on the direct connection: this runs on every request and every tick.
   let user: { id: string; name: string; email: string; role: RoleName; deactivatedAt: string | null } | undefined;
@@ -64,7 +71,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   }
   if (!user || user.deactivatedAt !== null) return null;
   return { id: user.id, name: user.name, email: user.email, role: user.role };
-});
+}
 
 /** For server pages: the user, or a redirect to sign-in. */
 export async function requireUser(): Promise<CurrentUser> {

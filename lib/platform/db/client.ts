@@ -30,7 +30,7 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 /**
  * A direct better-sqlite3 connection to the same file, for the one hot path of a live cutover:
- * step actions (lib/runs/service/service.ts). They run as one synchronous transaction of prepared statements,
+ * step actions (lib/runs/service.ts). They run as one synchronous transaction of prepared statements,
  * which costs a fraction of the same work through Prisma (see the README's benchmark section).
  *
  * busy_timeout is 0 on purpose. A synchronous wait would block the event loop, and if the lock

@@ -1,10 +1,24 @@
 import "server-only";
 import { BusyError, StorageError } from "../errors";
-import { publishProjectChange } from "../live/events";
 import type Database from "better-sqlite3";
 import { prisma, sqlite, type Tx } from "./client";
 
 const touchedProjects = new WeakMap<object, Set<string>>();
+
+type CommitListener = (projectIds: ReadonlySet<string>) => void;
+// On globalThis: Next.js may load this module once per route bundle, and a listener registered
+// through one copy must hear commits made through every other.
+const globalForCommits = globalThis as unknown as { runsheetCommitListeners?: Map<string, CommitListener> };
+const commitListeners = (globalForCommits.runsheetCommitListeners ??= new Map());
+
+/**
+ * Hears, after each commit, which projects' audit logs it extended. The live bus registers here,
+ * so the database layer knows nothing of who listens. Registering the same name again replaces
+ * the listener (a module reloaded in development).
+ */
+export function onProjectsCommitted(name: string, listener: CommitListener): void {
+  commitListeners.set(name, listener);
+}
 
 /** Called by appendAuditEvent: this transaction changed `projectId`, tell live pages after commit. */
 export function markProjectTouched(tx: Tx, projectId: string): void {
@@ -81,7 +95,7 @@ async function retryWhileBusy<T>(deadline: number, firstWaitMs: number, attempt:
       }
       throw classified;
     }
-    for (const projectId of projects) publishProjectChange(projectId);
+    if (projects.size > 0) for (const listener of commitListeners.values()) listener(projects);
     return result;
   }
 }

@@ -1,40 +1,83 @@
 import "server-only";
 import { z } from "zod";
 import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from "../errors";
-import { getCurrentUser, type CurrentUser } from "../auth/session";
+import { getUserFromRequest, type CurrentUser } from "../auth/session";
 import { fieldErrorsOf } from "../validation";
 
-interface RouteContext<P, B> {
-  user: CurrentUser;
+interface RouteSchemas<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType> {
+  params?: PS;
+  /** The query string, as a flat object of strings; a strict schema refuses unknown parameters. */
+  query?: QS;
+  body?: BS;
+}
+
+interface PublicRouteContext<P, Q, B> {
   params: P;
+  query: Q;
   body: B;
   request: Request;
 }
 
+interface RouteContext<P, Q, B> extends PublicRouteContext<P, Q, B> {
+  user: CurrentUser;
+}
+
+type Handler<Ctx> = (ctx: Ctx) => Promise<unknown>;
+type NextContext = { params: Promise<unknown> };
+
 /**
- * The one way into a mutation or a private read over HTTP: signed-in user → same-origin check →
- * strict zod parse of params and body → the handler, which loads the resource, runs the named
- * permission check and mutates in one transaction. Errors become JSON with a status; unknown
- * errors become a plain 500 with no stack trace.
+ * The one way into a mutation or a private read over HTTP: same-origin check → the acting user,
+ * resolved from the Request itself (so the same wrapper can accept other credentials than the
+ * session cookie) → strict zod parse of params, query and body → the handler, which loads the
+ * resource, runs the named permission check and mutates in one transaction. Errors become JSON
+ * with a status; unknown errors become a plain 500 with no stack trace.
  */
-export function route<PS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined, R = unknown>(
-  schemas: { params?: PS; body?: BS },
-  handler: (ctx: RouteContext<z.infer<PS>, z.infer<BS>>) => Promise<R>,
+export function route<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined>(
+  schemas: RouteSchemas<PS, QS, BS>,
+  handler: Handler<RouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>>,
 ) {
-  return async (request: Request, context: { params: Promise<unknown> }): Promise<Response> => {
-    try {
+  return async (request: Request, context: NextContext): Promise<Response> =>
+    respond(async () => {
       assertSameOrigin(request);
-      const user = await getCurrentUser();
+      const user = await getUserFromRequest(request);
       if (!user) throw new UnauthenticatedError();
-      const params = parseOrThrow(schemas.params, await context.params, "Unknown address.");
-      const body = schemas.body ? parseOrThrow(schemas.body, await readJson(request), "Please correct the highlighted fields.") : undefined;
-      const result = await handler({ user, params: params as z.infer<PS>, body: body as z.infer<BS>, request });
-      if (result instanceof Response) return result;
-      return Response.json(result ?? { ok: true });
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
+      return handler({ user, ...(await parseRequest(schemas, request, context)) });
+    });
+}
+
+/** The same pipeline without a signed-in user: only for first-run setup, which refuses once any user exists. */
+export function publicRoute<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined>(
+  schemas: RouteSchemas<PS, QS, BS>,
+  handler: Handler<PublicRouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>>,
+) {
+  return async (request: Request, context: NextContext): Promise<Response> =>
+    respond(async () => {
+      assertSameOrigin(request);
+      return handler(await parseRequest(schemas, request, context));
+    });
+}
+
+async function respond(run: () => Promise<unknown>): Promise<Response> {
+  try {
+    const result = await run();
+    if (result instanceof Response) return result;
+    return Response.json(result ?? { ok: true });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+async function parseRequest<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType>(
+  schemas: RouteSchemas<PS, QS, BS>,
+  request: Request,
+  context: NextContext | undefined,
+): Promise<PublicRouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>> {
+  const params = parseOrThrow(schemas.params, await context?.params, "Unknown address.");
+  const query = schemas.query
+    ? parseOrThrow(schemas.query, Object.fromEntries(new URL(request.url).searchParams.entries()), "Unknown or invalid query parameters.")
+    : undefined;
+  const body = schemas.body ? parseOrThrow(schemas.body, await readJson(request), "Please correct the highlighted fields.") : undefined;
+  return { params: params as z.infer<PS>, query: query as z.infer<QS>, body: body as z.infer<BS>, request };
 }
 
 function parseOrThrow(schema: z.ZodType | undefined, value: unknown, message: string): unknown {

@@ -1,5 +1,6 @@
 import "server-only";
 import { EventEmitter } from "node:events";
+import { onProjectsCommitted } from "../db/transaction";
 
 /**
  * In-process notification that a project's audit log grew. The SSE route listens and then reads
@@ -15,6 +16,12 @@ globalForBus.runsheetBus = bus;
 export function publishProjectChange(projectId: string): void {
   bus.emit(`project:${projectId}`);
 }
+
+// Live pages hear of a change only after its transaction committed, so they never read a state
+// that could still roll back.
+onProjectsCommitted("live-events", (projectIds) => {
+  for (const projectId of projectIds) publishProjectChange(projectId);
+});
 
 export function subscribeProjectChanges(projectId: string, listener: () => void): () => void {
   bus.on(`project:${projectId}`, listener);

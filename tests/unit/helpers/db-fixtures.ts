@@ -3,7 +3,7 @@
  * the real lib functions, so the audit chain grows exactly as it does in the app.
  */
 import { netbackupKeepHostnameTemplate } from "@/lib/templates/netbackup-keep-hostname";
-import { createProjectInput } from "@/lib/platform/validation";
+import { createProjectInput } from "@/lib/projects/schemas";
 import type { RoleName } from "@/lib/platform/auth/roles";
 import type { RunbookDocumentInput } from "@/lib/templates/runbook-document";
 import type { Lib } from "./db-setup";

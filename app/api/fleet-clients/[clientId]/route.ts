@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
-import { updateFleetClient, updateFleetClientInput } from "@/lib/fleet/service";
+import { updateFleetClient } from "@/lib/fleet/service";
+import { updateFleetClientInput } from "@/lib/fleet/schemas";
 import { id } from "@/lib/platform/validation";
 
 /** Correct one client's host name (while no run has ticked it), OS, hardware, policy or owner. */

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { deletePhase, updatePhase } from "@/lib/plan/service";
-import { id, updatePhaseInput } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { updatePhaseInput } from "@/lib/plan/schemas";
 
 const params = z.object({ phaseId: id });
 

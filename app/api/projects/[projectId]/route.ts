@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { updateProject } from "@/lib/projects/service";
-import { id, updateProjectInput } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { updateProjectInput } from "@/lib/projects/schemas";
 
 export const PATCH = route({ params: z.object({ projectId: id }), body: updateProjectInput }, async ({ user, params, body }) => {
   const project = await updateProject({ actor: user, projectId: params.projectId, input: body });

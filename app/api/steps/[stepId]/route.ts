@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { deleteStep, updateStep } from "@/lib/plan/service";
-import { id, updateStepInput } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { updateStepInput } from "@/lib/plan/schemas";
 
 const params = z.object({ stepId: id });
 

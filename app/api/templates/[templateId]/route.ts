@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { deleteTemplate, updateTemplate } from "@/lib/templates/service";
-import { updateTemplateInput } from "@/lib/templates/inputs";
+import { updateTemplateInput } from "@/lib/templates/schemas";
 import { id } from "@/lib/platform/validation";
 
 const params = z.object({ templateId: id }).strict();

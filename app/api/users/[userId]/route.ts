@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { updateUser } from "@/lib/users/service";
-import { id, updateUserInput } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { updateUserInput } from "@/lib/users/schemas";
 
 export const PATCH = route({ params: z.object({ userId: id }), body: updateUserInput }, async ({ user, params, body }) => {
   const updated = await updateUser({ actor: user, userId: params.userId, input: body });

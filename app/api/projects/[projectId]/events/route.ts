@@ -6,18 +6,28 @@ import { id } from "@/lib/platform/validation";
 
 export const dynamic = "force-dynamic";
 
+const sequence = z.string().regex(/^\d+$/).transform(Number);
+
+/** ?runId= (whose page is watching, for presence) and ?after= (resume point when the browser can't send Last-Event-ID). */
+const query = z
+  .object({
+    runId: id.optional(),
+    // A malformed resume point means "from now", as a fresh page would.
+    after: sequence.optional().catch(undefined),
+  })
+  .strict();
+
 /**
  * Server-Sent Events for one project: every audit event (seq = event id, so a reconnecting
  * browser resumes with Last-Event-ID) plus who is viewing.
  */
-export const GET = route({ params: z.object({ projectId: id }) }, async ({ user, params, request }) => {
-  const url = new URL(request.url);
-  const resumeFrom = request.headers.get("last-event-id") ?? url.searchParams.get("after");
+export const GET = route({ params: z.object({ projectId: id }), query }, async ({ user, params, query, request }) => {
+  const lastEventId = sequence.safeParse(request.headers.get("last-event-id"));
   return openProjectEventStream({
     projectId: params.projectId,
-    viewer: { userId: user.id, name: user.name, runId: url.searchParams.get("runId") },
+    viewer: { userId: user.id, name: user.name, runId: query.runId ?? null },
     connectionId: randomUUID(),
-    resumeAfterSeq: resumeFrom !== null && /^\d+$/.test(resumeFrom) ? Number(resumeFrom) : null,
+    resumeAfterSeq: lastEventId.success ? lastEventId.data : (query.after ?? null),
     signal: request.signal,
   });
 });

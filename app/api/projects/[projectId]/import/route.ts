@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
-import { getImportContext, importStepsFromCsv } from "@/lib/templates/service";
-import { importStepsInput } from "@/lib/templates/inputs";
+import { getImportContext, importStepsFromCsv } from "@/lib/import/service";
+import { importStepsInput } from "@/lib/import/schemas";
 import { id } from "@/lib/platform/validation";
 
 const params = z.object({ projectId: id }).strict();

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { addPhase } from "@/lib/plan/service";
-import { id, phaseInput } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { phaseInput } from "@/lib/plan/schemas";
 
 export const POST = route({ params: z.object({ projectId: id }), body: phaseInput }, async ({ user, params, body }) => {
   const phase = await addPhase({ actor: user, projectId: params.projectId, input: body });

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
-import { ForbiddenError, ValidationError } from "@/lib/platform/errors";
+import { ForbiddenError } from "@/lib/platform/errors";
 import { canViewProjects } from "@/lib/platform/auth/permissions";
-import { applyRecalibration, applyRecalibrationInput, previewRecalibration, recalibrationQuery } from "@/lib/recalibrate/service";
-import { fieldErrorsOf, id } from "@/lib/platform/validation";
+import { applyRecalibration, previewRecalibration } from "@/lib/recalibrate/service";
+import { applyRecalibrationInput, recalibrationSearchParams } from "@/lib/recalibrate/schemas";
+import { id } from "@/lib/platform/validation";
 
 const params = z.object({ projectId: id }).strict();
 
@@ -11,13 +12,9 @@ const params = z.object({ projectId: id }).strict();
  * GET ?basis=last|median|worst&runs=id1,id2 — the rehearsal comparison and the recalibration
  * preview. Readable by every role (the comparison teaches everyone); only admins apply.
  */
-export const GET = route({ params }, async ({ user, params, request }) => {
+export const GET = route({ params, query: recalibrationSearchParams }, async ({ user, params, query }) => {
   if (!canViewProjects(user)) throw new ForbiddenError();
-  const search = new URL(request.url).searchParams;
-  const runs = search.get("runs");
-  const parsed = recalibrationQuery.safeParse({ basis: search.get("basis") ?? "median", runIds: runs ? runs.split(",").filter(Boolean) : [] });
-  if (!parsed.success) throw new ValidationError("Unknown recalibration options.", fieldErrorsOf(parsed.error));
-  return previewRecalibration({ projectId: params.projectId, input: parsed.data });
+  return previewRecalibration({ projectId: params.projectId, input: query });
 });
 
 export const POST = route({ params, body: applyRecalibrationInput }, async ({ user, params, body }) => {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { startRun } from "@/lib/runs/service";
-import { id, startRunInput } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { startRunInput } from "@/lib/runs/schemas";
 
 export const POST = route({ params: z.object({ projectId: id }), body: startRunInput }, async ({ user, params, body }) => {
   const run = await startRun({ actor: user, projectId: params.projectId, input: body });

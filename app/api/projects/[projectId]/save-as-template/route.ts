@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { saveProjectAsTemplate } from "@/lib/templates/service";
-import { saveAsTemplateInput } from "@/lib/templates/inputs";
+import { saveAsTemplateInput } from "@/lib/templates/schemas";
 import { id } from "@/lib/platform/validation";
 
 export const POST = route({ params: z.object({ projectId: id }).strict(), body: saveAsTemplateInput }, async ({ user, params, body }) => {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { addStep } from "@/lib/plan/service";
-import { createStepInput, id } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { createStepInput } from "@/lib/plan/schemas";
 
 export const POST = route({ params: z.object({ projectId: id }), body: createStepInput }, async ({ user, params, body }) => {
   const step = await addStep({ actor: user, projectId: params.projectId, input: body });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { moveStep } from "@/lib/plan/service";
-import { id, moveInput } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { moveInput } from "@/lib/plan/schemas";
 
 export const POST = route({ params: z.object({ stepId: id }), body: moveInput }, async ({ user, params, body }) => {
   await moveStep({ actor: user, stepId: params.stepId, direction: body.direction });

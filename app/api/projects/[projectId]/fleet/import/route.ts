@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
-import { importFleetClients, importFleetInput } from "@/lib/fleet/service";
+import { importFleetClients } from "@/lib/fleet/service";
+import { importFleetInput } from "@/lib/fleet/schemas";
 import { id } from "@/lib/platform/validation";
 
 /** Import a client list (CSV or bpplclients output), all or nothing; `dryRun: true` only checks it. */

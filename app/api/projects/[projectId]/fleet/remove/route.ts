@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
-import { removeFleetClients, removeFleetClientsInput } from "@/lib/fleet/service";
+import { removeFleetClients } from "@/lib/fleet/service";
+import { removeFleetClientsInput } from "@/lib/fleet/schemas";
 import { id } from "@/lib/platform/validation";
 
 /** Remove clients from the project's fleet (never one already ticked in a run), all or nothing. */

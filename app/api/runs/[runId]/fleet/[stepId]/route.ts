@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
-import { fleetStepQuery, fleetUpdateInput, getFleetStepView, parseSearchParams, updateFleetClients } from "@/lib/fleet/service";
+import { getFleetStepView, updateFleetClients } from "@/lib/fleet/service";
+import { fleetStepQuery, fleetUpdateInput } from "@/lib/fleet/schemas";
 import { id } from "@/lib/platform/validation";
 
 const params = z.object({ runId: id, stepId: id });
 
 /** The fleet panel: counts per status and one page of clients, ?status=ALL|PENDING|…&q=&page=&pageSize=. */
-export const GET = route({ params }, async ({ user, params, request }) =>
-  getFleetStepView({ actor: user, runId: params.runId, stepId: params.stepId, query: parseSearchParams(fleetStepQuery, request.url) }),
+export const GET = route({ params, query: fleetStepQuery }, async ({ user, params, query }) =>
+  getFleetStepView({ actor: user, runId: params.runId, stepId: params.stepId, query }),
 );
 
 /** Tick one client or many (by ids with versions, or "all matching this filter"). */

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { performStepAction } from "@/lib/runs/service";
-import { id, stepActionInput } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { stepActionInput } from "@/lib/runs/schemas";
 
 /** Start / Done / Skip / Fail. The UI, the offline queue and the benchmark all use this route. */
 export const POST = route({ params: z.object({ runId: id, stepId: id }), body: stepActionInput }, async ({ user, params, body }) =>

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { decideGate } from "@/lib/runs/service";
-import { gateDecisionInput, id } from "@/lib/platform/validation";
+import { id } from "@/lib/platform/validation";
+import { gateDecisionInput } from "@/lib/runs/schemas";
 
 export const POST = route({ params: z.object({ runId: id, stepId: id }), body: gateDecisionInput }, async ({ user, params, body }) =>
   decideGate({ actor: user, runId: params.runId, stepId: params.stepId, input: body }),

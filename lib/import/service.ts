@@ -1,0 +1,104 @@
+import "server-only";
+import type { z } from "zod";
+import { appendAuditEvent } from "../audit/service";
+import { canEditPlan, type ActingUser } from "../platform/auth/permissions";
+import { prisma } from "../platform/db/client";
+import { runTransaction } from "../platform/db/transaction";
+import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
+import { instantiateRunbook } from "../projects/service";
+import type { importStepsInput } from "./schemas";
+import { formatImportError, parseCsv, validateStepImport } from "./steps";
+
+/** What the import preview checks against: the active users' emails and the project's phase names. Admins only. */
+export async function getImportContext(options: { actor: ActingUser; projectId: string }) {
+  if (!canEditPlan(options.actor)) throw new ForbiddenError("Only admins can import steps.");
+  const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { phases: { orderBy: { position: "asc" }, select: { title: true } } } });
+  if (!project) throw new NotFoundError("Project");
+  const users = await prisma.user.findMany({ where: { deactivatedAt: null }, select: { email: true }, orderBy: { email: "asc" } });
+  return { emails: users.map((u) => u.email), phaseTitles: project.phases.map((p) => p.title) };
+}
+
+const phaseKey = (title: string) => title.replace(/\s+/g, " ").trim().toLowerCase();
+
+/**
+ * Imports steps from a CSV into a project, all or nothing. The server parses and checks the text
+ * again (the browser's preview is a convenience, not a trust boundary), with the active users'
+ * emails read in the same transaction.
+ *
+ * Phases: a CSV phase whose name matches an existing phase of the project (case and spacing
+ * ignored) adds its steps to the END of that phase, so "Cutover window" in the sheet means the
+ * project's cutover window, not a second phase of the same name. Other phases are appended
+ * after the existing ones, in the order the file first names them. Predecessors refer only to
+ * rows of the file.
+ */
+export async function importStepsFromCsv(options: { actor: ActingUser; projectId: string; input: z.infer<typeof importStepsInput> }) {
+  const { actor, input } = options;
+  if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can import steps.");
+  const parsed = parseCsv(input.csv);
+  return runTransaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id: options.projectId }, include: { phases: { orderBy: { position: "asc" }, select: { id: true, title: true, position: true } } } });
+    if (!project) throw new NotFoundError("Project");
+    const users = await tx.user.findMany({ where: { deactivatedAt: null }, select: { id: true, email: true } });
+    const result = validateStepImport({
+      parsed,
+      options: input.options,
+      knownEmails: users.map((u) => u.email),
+      existingPhaseTitles: project.phases.map((p) => p.title),
+      name: input.fileName || "CSV import",
+    });
+    if (!result.document) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const error of result.errors) (fieldErrors[error.row === null ? "_" : `rows.${error.row}`] ??= []).push(error.message);
+      const badRows = new Set(result.errors.map((e) => e.row).filter((r) => r !== null)).size;
+      const lead = badRows > 0 ? `${badRows} row${badRows === 1 ? " has" : "s have"} problems` : "The file has problems";
+      throw new ValidationError(`Nothing was imported: ${lead}. ${result.errors.slice(0, 5).map(formatImportError).join(" ")}`, fieldErrors);
+    }
+
+    const lastPosition = project.phases.at(-1)?.position ?? 0;
+    const idByKey = await instantiateRunbook(tx, { projectId: project.id, document: result.document });
+    const created = await tx.phase.findMany({ where: { projectId: project.id, position: { gt: lastPosition } }, orderBy: { position: "asc" }, select: { id: true, title: true } });
+    const existingByKey = new Map(project.phases.map((p) => [phaseKey(p.title), p]));
+    const merged: string[] = [];
+    for (const phase of created) {
+      const target = existingByKey.get(phaseKey(phase.title));
+      if (!target) continue;
+      const last = await tx.step.findFirst({ where: { phaseId: target.id }, orderBy: { position: "desc" }, select: { position: true } });
+      const steps = await tx.step.findMany({ where: { phaseId: phase.id }, orderBy: { position: "asc" }, select: { id: true } });
+      let position = last?.position ?? 0;
+      for (const step of steps) await tx.step.update({ where: { id: step.id }, data: { phaseId: target.id, position: ++position } });
+      await tx.phase.delete({ where: { id: phase.id } });
+      merged.push(target.title);
+    }
+
+    const userIdByEmail = new Map(users.map((u) => [u.email.toLowerCase(), u.id]));
+    const stepIdsByUser = new Map<string, string[]>();
+    for (const [key, email] of Object.entries(result.assigneeEmails)) {
+      const userId = userIdByEmail.get(email)!;
+      stepIdsByUser.set(userId, [...(stepIdsByUser.get(userId) ?? []), idByKey.get(key)!]);
+    }
+    for (const [assigneeId, ids] of stepIdsByUser) await tx.step.updateMany({ where: { id: { in: ids } }, data: { assigneeId } });
+
+    // Active runs track the new steps too, as they do for a step added by hand (lib/plan/service.ts addStep).
+    const stepIds = [...idByKey.values()];
+    const activeRuns = await tx.run.findMany({ where: { projectId: project.id, status: "ACTIVE" }, select: { id: true } });
+    if (activeRuns.length > 0) await tx.stepRun.createMany({ data: activeRuns.flatMap((run) => stepIds.map((stepId) => ({ runId: run.id, stepId }))) });
+
+    const summary = {
+      source: "csv",
+      fileName: input.fileName,
+      stepCount: stepIds.length,
+      phases: result.phases.map((p) => ({ title: p.title, stepCount: p.stepCount, plannedMinutes: p.plannedMinutes, addedToExisting: p.existing })),
+      stepIds,
+    };
+    await appendAuditEvent(tx, {
+      actor,
+      projectId: project.id,
+      action: "plan.import",
+      entityType: "project",
+      entityId: project.id,
+      before: { phaseCount: project.phases.length },
+      after: summary,
+    });
+    return { stepCount: stepIds.length, phaseCount: result.phases.length, mergedInto: merged };
+  });
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { id, partialWithoutDefaults, requiredText, text } from "../platform/validation";
+import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
+import { MAX_STEP_MINUTES } from "./model";
+
+export const phaseInput = z
+  .object({
+    title: requiredText("Title", 200),
+    description: text("Description", 5000).default(""),
+  })
+  .strict();
+
+export const updatePhaseInput = z.lazy(() => partialWithoutDefaults(phaseInput.shape).strict());
+
+export const stepFields = z
+  .object({
+    phaseId: id,
+    title: requiredText("Title", 200),
+    details: text("Details", 20_000).default(""),
+    commands: text("Commands", 20_000).default(""),
+    verification: text("Verification", 5000).default(""),
+    team: text("Team", 60).default(""),
+    assigneeId: id.nullable().default(null),
+    plannedMinutes: z.coerce
+      .number({ error: "Planned minutes must be a number." })
+      .int("Planned minutes must be a whole number.")
+      .min(0, "Planned minutes can't be negative.")
+      .max(MAX_STEP_MINUTES, `A step can't be planned for more than ${MAX_STEP_MINUTES} minutes (24 h); split it.`),
+    kind: z.enum(STEP_KINDS),
+    isFleet: z.boolean().default(false),
+    /** Only for fleet steps; a fleet step without one is "GENERIC". */
+    fleetAction: z.enum(FLEET_ACTIONS, { error: "Choose what each client needs." }).nullable().default(null),
+    predecessorIds: z.array(id).max(50, "Too many predecessors.").default([]),
+  })
+  .strict();
+
+export const createStepInput = stepFields;
+export const updateStepInput = z.lazy(() =>
+  partialWithoutDefaults({ ...stepFields.shape, expectedVersion: z.number().int().positive() }).strict(),
+);
+
+export const moveInput = z.object({ direction: z.enum(["up", "down"]) }).strict();

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { hostname, isoDate, partialWithoutDefaults, requiredText, text, timezone } from "../platform/validation";
+import { IMPORTED_PLAN, isTemplateRef } from "../templates/ids";
+import { HOSTNAME_STRATEGIES, PROJECT_STATUSES } from "./model";
+
+const MAX_WINDOW_DAYS = 14;
+
+export const projectFields = z
+  .object({
+    name: requiredText("Name", 120),
+    description: text("Description", 5000).default(""),
+    sourceHost: hostname,
+    targetHost: hostname,
+    product: requiredText("Product", 60).default("NetBackup"),
+    hostnameStrategy: z.enum(HOSTNAME_STRATEGIES, { error: "Choose keep or rename." }),
+    mediaServers: z.array(hostname).max(50).default([]),
+    timezone,
+    windowStart: isoDate,
+    windowEnd: isoDate,
+  })
+  .strict();
+
+function checkWindow(value: { windowStart?: Date; windowEnd?: Date; sourceHost?: string; targetHost?: string; hostnameStrategy?: string }, ctx: z.RefinementCtx) {
+  if (value.windowStart && value.windowEnd) {
+    if (value.windowEnd.getTime() <= value.windowStart.getTime()) {
+      ctx.addIssue({ code: "custom", path: ["windowEnd"], message: "The window must end after it starts." });
+    } else if (value.windowEnd.getTime() - value.windowStart.getTime() > MAX_WINDOW_DAYS * 86_400_000) {
+      ctx.addIssue({ code: "custom", path: ["windowEnd"], message: `A downtime window can't be longer than ${MAX_WINDOW_DAYS} days.` });
+    }
+  }
+}
+
+export const createProjectInput = projectFields
+  .extend({
+    /** "empty", a built-in template id, a saved template's id, or "import" with `document` (lib/templates/ids.ts). */
+    template: z
+      .string()
+      .trim()
+      .refine(isTemplateRef, "Choose a template, an empty plan or an imported file.")
+      .default("netbackup-keep-hostname"),
+    /**
+     * The plan of an imported file, only with template "import". createProject checks it against
+     * runbookDocumentSchema: lib/templates/runbook-document.ts imports this module, so it can't be named here.
+     */
+    document: z.unknown().optional(),
+  })
+  .strict()
+  .superRefine(checkWindow)
+  .superRefine((value, ctx) => {
+    if (value.template === IMPORTED_PLAN && value.document === undefined) ctx.addIssue({ code: "custom", path: ["document"], message: "Choose the file to import." });
+    if (value.template !== IMPORTED_PLAN && value.document !== undefined) ctx.addIssue({ code: "custom", path: ["document"], message: 'A document is only accepted with template "import".' });
+  });
+
+export const updateProjectInput = z.lazy(() =>
+  partialWithoutDefaults({ ...projectFields.shape, status: z.enum(PROJECT_STATUSES) })
+    .strict()
+    .superRefine(checkWindow),
+);

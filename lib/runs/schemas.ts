@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { idempotencyKeyField, occurredAtField, requiredText, text } from "../platform/validation";
+import { STEP_ACTIONS } from "./model";
+
+export const stepActionInput = z
+  .object({
+    action: z.enum(STEP_ACTIONS),
+    note: text("Note", 2000).default(""),
+    reason: text("Reason", 2000).default(""),
+    /** The version the operator saw; a mismatch means someone else acted first. */
+    expectedVersion: z.number().int().positive().optional(),
+    idempotencyKey: idempotencyKeyField,
+    occurredAt: occurredAtField,
+  })
+  .strict();
+
+export const gateDecisionInput = z
+  .object({
+    decision: z.enum(["GO", "NO_GO"]),
+    note: requiredText("A note", 2000),
+    expectedVersion: z.number().int().positive().optional(),
+    idempotencyKey: idempotencyKeyField,
+  })
+  .strict();
+
+export const undoSignOffInput = z.object({ reason: requiredText("Reason", 2000) }).strict();
+
+export const startRunInput = z
+  .object({
+    kind: z.enum(["REHEARSAL", "LIVE"]),
+    name: text("Name", 120).default(""),
+  })
+  .strict();
