@@ -77,3 +77,31 @@ export function verifyStoredChain(rows: Iterable<StoredAuditRow>): ChainVerdict 
 export function snapshot(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
+
+export interface AuditInput {
+  actor: { id: string; name: string } | null;
+  projectId: string | null;
+  runId?: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** The next link of the chain: the event as stored, with the hash that ties it to the previous one. */
+export function chainLink(prevHash: string, input: AuditInput) {
+  const content = {
+    at: new Date(),
+    actorId: input.actor?.id ?? null,
+    actorName: input.actor?.name ?? "system",
+    projectId: input.projectId,
+    runId: input.runId ?? null,
+    action: input.action,
+    entityType: input.entityType,
+    entityId: input.entityId,
+    before: snapshot(input.before),
+    after: snapshot(input.after),
+  };
+  return { content, prevHash, hash: hashAuditEvent(prevHash, content) };
+}

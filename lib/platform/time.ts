@@ -13,12 +13,6 @@ export function formatInZone(date: Date | string | null | undefined, timeZone: s
   return new Intl.DateTimeFormat("en-GB", { ...options, timeZone }).format(d);
 }
 
-/** Short zone name such as "CET" or "GMT+1" for a date in a zone. */
-export function zoneAbbreviation(date: Date, timeZone: string): string {
-  const part = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "short" }).formatToParts(date).find((p) => p.type === "timeZoneName");
-  return part?.value ?? timeZone;
-}
-
 /** "2026-11-28T13:00" as wall-clock time in `timeZone` → the UTC instant. */
 export function wallClockToUtc(local: string, timeZone: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);

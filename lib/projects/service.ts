@@ -3,7 +3,7 @@ import { appendAuditEvent } from "../audit/service";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
-import { canCreateProject, canEditProject, type Actor, type ActingUser } from "../platform/auth/permissions";
+import { canCreateProject, canEditProject, type ActingUser } from "../platform/auth/permissions";
 import { runbookDocumentSchema, type RunbookDocument } from "../templates/runbook-document";
 import { EMPTY_PLAN, IMPORTED_PLAN } from "../templates/ids";
 import { fillHostPlaceholders } from "../templates/placeholders";
@@ -14,17 +14,6 @@ import type { z } from "zod";
 
 /** The built-in templates by id (lib/templates/built-in.ts); saved ones live in the Template table. */
 export { BUILT_IN_TEMPLATES } from "../templates/built-in";
-
-export async function listProjectsForUser(_options: { user: Actor }) {
-  // Every role reads every project; the argument is here so a future per-team scope has one place to go.
-  return prisma.project.findMany({
-    orderBy: [{ windowStart: "desc" }],
-    include: {
-      runs: { orderBy: { startedAt: "desc" }, take: 1, select: { id: true, kind: true, status: true, mode: true, name: true, startedAt: true } },
-      _count: { select: { steps: true } },
-    },
-  });
-}
 
 export async function getProject(options: { projectId: string }) {
   const project = await prisma.project.findUnique({ where: { id: options.projectId } });

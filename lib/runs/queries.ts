@@ -1,8 +1,38 @@
 import "server-only";
 import { prisma } from "../platform/db/client";
-import { getRunView } from "./service";
+import { NotFoundError } from "../platform/errors";
 import { numberSteps } from "../plan/numbering";
 import type { StepStatusName } from "./model";
+
+/** Everything the run page shows, in one round of queries (no per-step fetches). */
+export async function getRunView(options: { runId: string }) {
+  const run = await prisma.run.findUnique({
+    where: { id: options.runId },
+    include: {
+      project: true,
+      startedBy: { select: { name: true } },
+      stepRuns: {
+        include: {
+          startedBy: { select: { id: true, name: true } },
+          signedOffBy: { select: { id: true, name: true } },
+          decidedBy: { select: { id: true, name: true } },
+        },
+      },
+    },
+  });
+  if (!run) throw new NotFoundError("Run");
+  const phases = await prisma.phase.findMany({
+    where: { projectId: run.projectId },
+    orderBy: { position: "asc" },
+    include: {
+      steps: {
+        orderBy: { position: "asc" },
+        include: { predecessors: { select: { predecessorId: true } }, assignee: { select: { id: true, name: true } } },
+      },
+    },
+  });
+  return { run, phases };
+}
 
 /** The run page's props: small, serialisable, everything the board and its clocks need. */
 export async function getRunBoard(options: { runId: string }) {

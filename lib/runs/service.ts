@@ -1,7 +1,6 @@
 import "server-only";
-import { appendAuditEvent, appendAuditEventSql } from "../audit/service";
-import { prisma } from "../platform/db/client";
-import { fromSqlTime, prepared, toSqlTime } from "../platform/db/sql";
+import { appendAuditEvent } from "../audit/service";
+import { appendAuditEventSql } from "../audit/service";
 import { rememberResultSql, replayIfSeenSql } from "../platform/db/idempotency";
 import { runSqlTransaction, runTransaction, type SqlTx } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
@@ -12,13 +11,23 @@ import {
   checkTransition,
   runOutcome,
   STATUS_LABELS,
-  type RunModeName,
-  type RunStatusName,
   type StepAction,
-  type StepKindName,
   type StepStatusName,
 } from "./model";
 import { formatInZone } from "../platform/time";
+import {
+  endRun,
+  loadBlockingSteps,
+  loadRunProgress,
+  loadStepRun,
+  stepRunSnapshot,
+  switchRunToRollback,
+  updateStepRun,
+  userName,
+  withDates,
+  type LoadedStepRun,
+  type StepRunRow,
+} from "./store.sqlite";
 
 
 export async function startRun(options: {
@@ -61,155 +70,14 @@ export async function startRun(options: {
   });
 }
 
-/** Everything the run page shows, in one round of queries (no per-step fetches). */
-export async function getRunView(options: { runId: string }) {
-  const run = await prisma.run.findUnique({
-    where: { id: options.runId },
-    include: {
-      project: true,
-      startedBy: { select: { name: true } },
-      stepRuns: {
-        include: {
-          startedBy: { select: { id: true, name: true } },
-          signedOffBy: { select: { id: true, name: true } },
-          decidedBy: { select: { id: true, name: true } },
-        },
-      },
-    },
-  });
-  if (!run) throw new NotFoundError("Run");
-  const phases = await prisma.phase.findMany({
-    where: { projectId: run.projectId },
-    orderBy: { position: "asc" },
-    include: {
-      steps: {
-        orderBy: { position: "asc" },
-        include: { predecessors: { select: { predecessorId: true } }, assignee: { select: { id: true, name: true } } },
-      },
-    },
-  });
-  return { run, phases };
-}
-
 /*
- * Executing a run: Start, Done, Skip, Fail, gate decisions and undo. This is what every operator
- * does at 3 a.m., often many at once, so it runs on the direct SQLite connection as one
- * synchronous transaction of prepared statements (runSqlTransaction). Through Prisma the same
- * work took about ten times the CPU; see the README's benchmark section for the figures.
+ * Executing a run: Start, Done, Skip, Fail, gate decisions and undo, each one synchronous
+ * transaction on the direct connection (runSqlTransaction) through ./store.sqlite.ts.
  */
-
-interface StepRunRow {
-  id: string;
-  runId: string;
-  stepId: string;
-  status: StepStatusName;
-  startedAt: string | null;
-  finishedAt: string | null;
-  startedById: string | null;
-  signedOffById: string | null;
-  signedOffAt: string | null;
-  note: string;
-  reason: string;
-  gateDecision: string | null;
-  decidedById: string | null;
-  version: number;
-}
-
-/** A step run with the step and run facts the rules, permission checks and audit record use. */
-interface LoadedStepRun extends Omit<StepRunRow, "startedAt" | "finishedAt" | "signedOffAt"> {
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  signedOffAt: Date | null;
-  step: { id: string; kind: string; title: string; assigneeId: string | null };
-  run: { status: RunStatusName; mode: RunModeName; startedAt: Date; projectId: string; timezone: string };
-}
-
-const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "signedOffById", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "version"`;
-
-function withDates<T extends Pick<StepRunRow, "startedAt" | "finishedAt" | "signedOffAt">>(row: T) {
-  return { ...row, startedAt: fromSqlTime(row.startedAt), finishedAt: fromSqlTime(row.finishedAt), signedOffAt: fromSqlTime(row.signedOffAt) };
-}
-
-const stepRunSnapshot = (s: { status: string; startedAt: Date | null; finishedAt: Date | null; signedOffById: string | null; signedOffAt: Date | null; note: string; reason: string; gateDecision: string | null; version: number }) => ({
-  status: s.status,
-  startedAt: s.startedAt,
-  finishedAt: s.finishedAt,
-  signedOffById: s.signedOffById,
-  signedOffAt: s.signedOffAt,
-  note: s.note,
-  reason: s.reason,
-  gateDecision: s.gateDecision,
-  version: s.version,
-});
-
-function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedStepRun {
-  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; runStatus: RunStatusName; runMode: RunModeName; runStartedAt: string; projectId: string; timezone: string }>(
-    tx.db,
-    `SELECT ${STEP_RUN_COLUMNS.replace(/"(\w+)"/g, 'sr."$1"')},
-            s."kind" AS stepKind, s."title" AS stepTitle, s."assigneeId" AS stepAssigneeId,
-            r."status" AS runStatus, r."mode" AS runMode, r."startedAt" AS runStartedAt, r."projectId" AS projectId, p."timezone" AS timezone
-       FROM "step_run" sr
-       JOIN "step" s ON s."id" = sr."stepId"
-       JOIN "run" r ON r."id" = sr."runId"
-       JOIN "project" p ON p."id" = r."projectId"
-      WHERE sr."runId" = ? AND sr."stepId" = ?`,
-  ).get(runId, stepId);
-  if (!row) throw new NotFoundError("Step in this run");
-  const { stepKind, stepTitle, stepAssigneeId, runStatus, runMode, runStartedAt, projectId, timezone, ...stepRun } = row;
-  return {
-    ...withDates(stepRun),
-    step: { id: stepRun.stepId, kind: stepKind, title: stepTitle, assigneeId: stepAssigneeId },
-    run: { status: runStatus, mode: runMode, startedAt: fromSqlTime(runStartedAt), projectId, timezone },
-  };
-}
-
-/** Writes the step run's next state, only if it is still the version that was read; null if not. */
-function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<LoadedStepRun, "id" | "runId" | "stepId" | "version" | "step" | "run">) {
-  const row = prepared<StepRunRow>(
-    tx.db,
-    `UPDATE "step_run"
-        SET "status" = ?, "startedAt" = ?, "startedById" = ?, "finishedAt" = ?, "signedOffById" = ?, "signedOffAt" = ?,
-            "note" = ?, "reason" = ?, "gateDecision" = ?, "decidedById" = ?,
-            "version" = "version" + 1, "updatedAt" = ?
-      WHERE "id" = ? AND "version" = ? AND "status" = ?
-  RETURNING ${STEP_RUN_COLUMNS}`,
-  ).get(
-    next.status,
-    toSqlTime(next.startedAt),
-    next.startedById,
-    toSqlTime(next.finishedAt),
-    next.signedOffById,
-    toSqlTime(next.signedOffAt),
-    next.note,
-    next.reason,
-    next.gateDecision,
-    next.decidedById,
-    toSqlTime(new Date()),
-    current.id,
-    current.version,
-    current.status,
-  );
-  return row ? withDates(row) : null;
-}
 
 /** Why this step can't start in its run right now (dependencies, rollback mode), or null. */
 function blockedReasonFor(tx: SqlTx, stepRun: LoadedStepRun): string | null {
-  // Load only what the rule looks at: this step and its predecessors, or (for a rollback step)
-  // the rollback steps. Reading the whole run here made every sign-off O(steps).
-  const predecessorIds = prepared<{ predecessorId: string }>(tx.db, `SELECT "predecessorId" FROM "step_dependency" WHERE "stepId" = ?`)
-    .all(stepRun.stepId)
-    .map((p) => p.predecessorId);
-  const columns = `sr."status", s."id", s."title", s."kind", s."position", ph."position" AS phasePosition
-       FROM "step_run" sr JOIN "step" s ON s."id" = sr."stepId" JOIN "phase" ph ON ph."id" = s."phaseId"`;
-  type Related = { status: StepStatusName; id: string; title: string; kind: StepKindName; position: number; phasePosition: number };
-  const related =
-    stepRun.step.kind === "ROLLBACK"
-      ? prepared<Related>(tx.db, `SELECT ${columns} WHERE sr."runId" = ? AND s."kind" = 'ROLLBACK'`).all(stepRun.runId)
-      : prepared<Related>(tx.db, `SELECT ${columns} WHERE sr."runId" = ? AND sr."stepId" IN (SELECT ? UNION ALL SELECT "predecessorId" FROM "step_dependency" WHERE "stepId" = ?)`).all(
-          stepRun.runId,
-          stepRun.stepId,
-          stepRun.stepId,
-        );
+  const { predecessorIds, related } = loadBlockingSteps(tx, stepRun);
   const statusById = new Map(related.map((s) => [s.id, s.status]));
   const steps = related.map((s) => ({
     id: s.id,
@@ -221,11 +89,6 @@ function blockedReasonFor(tx: SqlTx, stepRun: LoadedStepRun): string | null {
   }));
   const self = steps.find((s) => s.id === stepRun.stepId)!;
   return blockedReason({ step: self, steps, statusOf: (id) => statusById.get(id) ?? "PENDING", mode: stepRun.run.mode, runStatus: stepRun.run.status });
-}
-
-function userName(tx: SqlTx, userId: string | null): string | null {
-  if (userId === null) return null;
-  return prepared<{ name: string }>(tx.db, `SELECT "name" FROM "user" WHERE "id" = ?`).get(userId)?.name ?? null;
 }
 
 /** "Already signed off by X at T": names are read only here, when someone lost a race. */
@@ -341,25 +204,13 @@ export async function performStepAction(options: {
 
 /** Completes or rolls back the run once every step in its current scope is finished. */
 function settleRunOutcome(tx: SqlTx, options: { runId: string; actor: ActingUser }): void {
-  const run = prepared<{ id: string; projectId: string; kind: string; status: RunStatusName; mode: RunModeName }>(
-    tx.db,
-    `SELECT "id", "projectId", "kind", "status", "mode" FROM "run" WHERE "id" = ?`,
-  ).get(options.runId);
-  if (!run || run.status !== "ACTIVE") return;
-  // One indexed pass over the run's step runs; loading every step run was O(steps) per sign-off.
-  const { total, open } = prepared<{ total: number; open: number }>(
-    tx.db,
-    `SELECT count(*) AS total, coalesce(sum(sr."status" NOT IN ('DONE', 'SKIPPED')), 0) AS open
-       FROM "step_run" sr JOIN "step" s ON s."id" = sr."stepId"
-      WHERE sr."runId" = ? AND (s."kind" = 'ROLLBACK') = ?`,
-  ).get(run.id, run.mode === "ROLLBACK" ? 1 : 0)!;
-  const outcome = runOutcome({ mode: run.mode, inScope: total, unfinished: open });
+  const progress = loadRunProgress(tx, options.runId);
+  if (!progress || progress.run.status !== "ACTIVE") return;
+  const { run } = progress;
+  const outcome = runOutcome({ mode: run.mode, inScope: progress.inScope, unfinished: progress.unfinished });
   if (outcome === "ACTIVE") return;
   const endedAt = new Date();
-  prepared(tx.db, `UPDATE "run" SET "status" = ?, "endedAt" = ?, "updatedAt" = ? WHERE "id" = ?`).run(outcome, toSqlTime(endedAt), toSqlTime(endedAt), run.id);
-  if (run.kind === "LIVE") {
-    prepared(tx.db, `UPDATE "project" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?`).run(outcome === "ROLLED_BACK" ? "ROLLED_BACK" : "COMPLETED", toSqlTime(endedAt), run.projectId);
-  }
+  endRun(tx, run, outcome, endedAt);
   appendAuditEventSql(tx, {
     actor: options.actor,
     projectId: run.projectId,
@@ -423,7 +274,7 @@ export async function decideGate(options: {
       after: { ...stepRunSnapshot(after), stepTitle: current.step.title },
     });
     if (input.decision === "NO_GO") {
-      prepared(tx.db, `UPDATE "run" SET "mode" = 'ROLLBACK', "updatedAt" = ? WHERE "id" = ?`).run(toSqlTime(new Date()), current.runId);
+      switchRunToRollback(tx, current.runId);
       appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action: "run.rollback_started", entityType: "run", entityId: current.runId, before: { mode: "FORWARD" }, after: { mode: "ROLLBACK", gate: current.step.title } });
     }
     settleRunOutcome(tx, { runId: current.runId, actor });

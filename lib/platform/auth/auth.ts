@@ -6,8 +6,8 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
-import { prisma } from "../db/client";
-import { resolveDatabasePath } from "../db/sqlite-path";
+import { DATABASE_PROVIDER, prisma } from "../db/client";
+import { dataDirectory } from "../db/sqlite-path";
 
 /** After this many wrong passwords in a row an account is locked for LOCKOUT_MINUTES. */
 export const MAX_FAILED_SIGN_INS = 5;
@@ -20,7 +20,7 @@ export const LOCKOUT_MINUTES = 15;
 function resolveSecret(): string {
   const fromEnv = process.env.BETTER_AUTH_SECRET;
   if (fromEnv && fromEnv.length >= 32) return fromEnv;
-  const file = path.join(path.dirname(resolveDatabasePath()), ".auth-secret");
+  const file = path.join(dataDirectory(), ".auth-secret");
   try {
     return fs.readFileSync(file, "utf8").trim();
   } catch {
@@ -47,7 +47,7 @@ export const auth = betterAuth({
     const host = request?.headers.get("x-forwarded-host") ?? request?.headers.get("host");
     return host ? [`http://${host}`, `https://${host}`] : [];
   },
-  database: prismaAdapter(prisma, { provider: "sqlite" }),
+  database: prismaAdapter(prisma, { provider: DATABASE_PROVIDER }),
   emailAndPassword: {
     enabled: true,
     // Accounts are created by admins (or the first-run screen), never by self sign-up.

@@ -4,10 +4,9 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "./auth";
-import { prisma, sqlite } from "../db/client";
-import { prepared } from "../db/sql";
-import { classifyDatabaseError } from "../db/transaction";
+import { prisma } from "../db/client";
 import type { RoleName } from "./roles";
+import { findSessionUser } from "./store.sqlite";
 
 export interface CurrentUser {
   id: string;
@@ -61,14 +60,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => use
 async function userFromHeaders(requestHeaders: Headers): Promise<CurrentUser | null> {
   const userId = await verifiedUserId(requestHeaders);
   if (!userId) return null;
-  // A prepared statement on the direct connection: this runs on every request and every tick.
-  let user: { id: string; name: string; email: string; role: RoleName; deactivatedAt: string | null } | undefined;
-  try {
-    user = prepared<NonNullable<typeof user>>(sqlite(), `SELECT "id", "name", "email", "role", "deactivatedAt" FROM "user" WHERE "id" = ?`).get(userId);
-  } catch (error) {
-    // That connection never waits for a lock (see sqlite()); a rare busy moment is a clear 503.
-    throw classifyDatabaseError(error);
-  }
+  const user = findSessionUser(userId);
   if (!user || user.deactivatedAt !== null) return null;
   return { id: user.id, name: user.name, email: user.email, role: user.role };
 }

@@ -26,12 +26,16 @@ const databasePath = resolveDatabasePath();
 export const prisma: PrismaClient = globalForPrisma.runsheetPrisma ?? createPrismaClient(databasePath);
 globalForPrisma.runsheetPrisma = prisma;
 
+/** For libraries that speak to the database through Prisma and need its provider name (better-auth). */
+export const DATABASE_PROVIDER = "sqlite";
+
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 /**
- * A direct better-sqlite3 connection to the same file, for the one hot path of a live cutover:
- * step actions (lib/runs/service.ts). They run as one synchronous transaction of prepared statements,
- * which costs a fraction of the same work through Prisma (see the README's benchmark section).
+ * A direct better-sqlite3 connection to the same file, for the paths that run on every request or
+ * every tick: step actions and the audit append (lib/runs/store.sqlite.ts, lib/audit/store.sqlite.ts)
+ * and the signed-in user's row (lib/platform/auth/store.sqlite.ts). Prepared statements cost a
+ * fraction of the same work through Prisma (see the README's benchmark section).
  *
  * busy_timeout is 0 on purpose. A synchronous wait would block the event loop, and if the lock
  * holder is this process's own Prisma connection (an async transaction awaiting between its

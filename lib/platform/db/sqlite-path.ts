@@ -6,3 +6,8 @@ export function resolveDatabasePath(url = process.env.DATABASE_URL): string {
   const withoutScheme = raw.startsWith("file:") ? raw.slice("file:".length) : raw;
   return path.resolve(/*turbopackIgnore: true*/ process.cwd(), withoutScheme);
 }
+
+/** The folder of the database file: files that belong with the data (the auth secret) are kept there. */
+export function dataDirectory(): string {
+  return path.dirname(resolveDatabasePath());
+}
