@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { ButtonLink } from "@/components/ui/button";
 
 export default function NotFound() {
   return (
@@ -6,9 +6,9 @@ export default function NotFound() {
       <p className="text-sm font-semibold text-indigo-600">404</p>
       <h1 className="mt-2 text-2xl font-bold">Not found</h1>
       <p className="mt-2 text-slate-600 dark:text-slate-400">This page doesn&apos;t exist, or your role can&apos;t see it.</p>
-      <Link href="/projects" className="mt-6 inline-block rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white">
+      <ButtonLink href="/projects" className="mt-6">
         Back to projects
-      </Link>
+      </ButtonLink>
     </main>
   );
 }

@@ -5,6 +5,7 @@ import type { AuditView } from "@/lib/audit/queries";
 import { LiveIndicator } from "../live/live-indicator";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { Card, EmptyState, PageHeader } from "../ui/card";
+import { Table, TableBody, TableHead } from "../ui/table";
 import { ZonedTime } from "../ui/zoned-time";
 import { formatInZone } from "@/lib/platform/time";
 
@@ -142,40 +143,35 @@ export function AuditLog({ view }: { view: AuditView }) {
         <EmptyState title="No events yet" />
       ) : (
         <Card className="overflow-hidden">
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Audit events, newest first</caption>
-              <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50">
-                <tr>
-                  <th scope="col" className="px-3 py-2">#</th>
-                  <th scope="col" className="px-3 py-2">When</th>
-                  <th scope="col" className="px-3 py-2">Who</th>
-                  <th scope="col" className="px-3 py-2">What</th>
-                  <th scope="col" className="hidden px-3 py-2 md:table-cell">Change</th>
-                  <th scope="col" className="hidden px-3 py-2 lg:table-cell">Hash</th>
+          <Table caption="Audit events, newest first">
+            <TableHead className="bg-slate-50 text-slate-500 dark:bg-slate-800/50">
+              <th scope="col" className="px-3 py-2">#</th>
+              <th scope="col" className="px-3 py-2">When</th>
+              <th scope="col" className="px-3 py-2">Who</th>
+              <th scope="col" className="px-3 py-2">What</th>
+              <th scope="col" className="hidden px-3 py-2 md:table-cell">Change</th>
+              <th scope="col" className="hidden px-3 py-2 lg:table-cell">Hash</th>
+            </TableHead>
+            <TableBody>
+              {view.events.map((event) => (
+                <tr key={event.seq} className="align-top">
+                  <td className="px-3 py-2 font-mono text-xs text-slate-500">{event.seq}</td>
+                  <td className="whitespace-nowrap px-3 py-2">
+                    <ZonedTime value={event.at} timeZone={view.project.timezone} />
+                  </td>
+                  <td className="px-3 py-2">{event.actorName}</td>
+                  <td className="px-3 py-2">
+                    <div className="font-medium">{ACTION_LABELS[event.action] ?? event.action}</div>
+                    <div className="text-xs text-slate-500 md:hidden">{describeChange(event.before, event.after, view.project.timezone)}</div>
+                  </td>
+                  <td className="hidden max-w-md px-3 py-2 text-xs text-slate-600 md:table-cell dark:text-slate-400">{describeChange(event.before, event.after, view.project.timezone)}</td>
+                  <td className="hidden px-3 py-2 font-mono text-xs text-slate-500 lg:table-cell dark:text-slate-400" title={event.hash}>
+                    {event.hash.slice(0, 12)}…
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-                {view.events.map((event) => (
-                  <tr key={event.seq} className="align-top">
-                    <td className="px-3 py-2 font-mono text-xs text-slate-500">{event.seq}</td>
-                    <td className="whitespace-nowrap px-3 py-2">
-                      <ZonedTime value={event.at} timeZone={view.project.timezone} />
-                    </td>
-                    <td className="px-3 py-2">{event.actorName}</td>
-                    <td className="px-3 py-2">
-                      <div className="font-medium">{ACTION_LABELS[event.action] ?? event.action}</div>
-                      <div className="text-xs text-slate-500 md:hidden">{describeChange(event.before, event.after, view.project.timezone)}</div>
-                    </td>
-                    <td className="hidden max-w-md px-3 py-2 text-xs text-slate-600 md:table-cell dark:text-slate-400">{describeChange(event.before, event.after, view.project.timezone)}</td>
-                    <td className="hidden px-3 py-2 font-mono text-xs text-slate-500 lg:table-cell dark:text-slate-400" title={event.hash}>
-                      {event.hash.slice(0, 12)}…
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TableBody>
+          </Table>
         </Card>
       )}
     </>

@@ -5,26 +5,18 @@ import { apiRequest } from "@/lib/platform/http/api-client";
 import { authClient } from "@/lib/platform/auth/auth-client";
 import { Button } from "../ui/button";
 import { Field, FormError, TextInput } from "../ui/field";
+import { useApiForm } from "../ui/use-api-form";
 
 export function FirstAdminForm() {
   const router = useRouter();
   const [form, setForm] = useState({ name: "", email: "", password: "" });
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, message, pending, submit } = useApiForm();
 
-  async function submit(event: FormEvent) {
+  async function createAdmin(event: FormEvent) {
     event.preventDefault();
-    setPending(true);
-    setErrors({});
-    setMessage(null);
-    const result = await apiRequest("POST", "/api/setup", form);
-    if (!result.ok) {
-      setErrors(result.error.fieldErrors);
-      setMessage(result.error.message);
-      setPending(false);
-      return;
-    }
+    // Stays pending on success: signing in and moving on to the projects follow.
+    const result = await submit(() => apiRequest("POST", "/api/setup", form), { keepPending: true });
+    if (!result.ok) return;
     const signIn = await authClient.signIn.email({ email: form.email.trim(), password: form.password });
     if (signIn.error) {
       router.push("/login");
@@ -36,7 +28,7 @@ export function FirstAdminForm() {
 
   const bind = (key: keyof typeof form) => ({ value: form[key], onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [key]: e.target.value }) });
   return (
-    <form onSubmit={submit} className="space-y-4" noValidate>
+    <form onSubmit={createAdmin} className="space-y-4" noValidate>
       <FormError message={message} />
       <Field label="Your name" error={errors.name}>{(a) => <TextInput {...a} autoComplete="name" {...bind("name")} />}</Field>
       <Field label="Email" error={errors.email}>{(a) => <TextInput {...a} type="email" autoComplete="username" {...bind("email")} />}</Field>

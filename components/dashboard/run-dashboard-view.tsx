@@ -2,12 +2,14 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { RunDashboard } from "@/lib/dashboard/queries";
-import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/projects/model";
+import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/runs/model";
 import { formatInZone, formatMinutes } from "@/lib/platform/time";
 import { LiveIndicator } from "../live/live-indicator";
 import { useLiveUpdates } from "../live/use-live-updates";
+import { ButtonLink } from "../ui/button";
 import { Card } from "../ui/card";
 import { ProgressBar } from "../ui/progress-bar";
+import { Table, TableBody, TableHead } from "../ui/table";
 import { Pill, StatusBadge } from "../ui/status-badge";
 import { BurndownChart, TimelineChart, WorkloadChart } from "./charts";
 
@@ -39,31 +41,26 @@ function DataTable({ caption, head, rows }: { caption: string; head: string[]; r
   return (
     <details className="mt-2 text-sm">
       <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Show the data as a table</summary>
-      <div className="relative mt-2 overflow-x-auto">
-        <table className="w-full text-left">
-          <caption className="sr-only">{caption}</caption>
-          <thead className="text-xs uppercase text-slate-500">
-            <tr>
-              {head.map((h) => (
-                <th key={h} scope="col" className="px-2 py-1">
-                  {h}
-                </th>
+      <Table caption={caption} scrollClassName="mt-2">
+        <TableHead>
+          {head.map((h) => (
+            <th key={h} scope="col" className="px-2 py-1">
+              {h}
+            </th>
+          ))}
+        </TableHead>
+        <TableBody>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              {r.map((c, j) => (
+                <td key={j} className="px-2 py-1 tabular-nums">
+                  {c}
+                </td>
               ))}
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-            {rows.map((r, i) => (
-              <tr key={i}>
-                {r.map((c, j) => (
-                  <td key={j} className="px-2 py-1 tabular-nums">
-                    {c}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </TableBody>
+      </Table>
     </details>
   );
 }
@@ -95,9 +92,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
           </div>
         </div>
         <div className="no-print flex flex-wrap gap-2">
-          <Link href={`/projects/${project.id}/runs/${run.id}`} className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
-            Open runbook
-          </Link>
+          <ButtonLink href={`/projects/${project.id}/runs/${run.id}`}>Open runbook</ButtonLink>
           {data.otherRuns.length > 0 ? (
             <select
               aria-label="Compare with run"
@@ -189,17 +184,14 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
           {data.variance.length === 0 ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">No step has run over its plan.</p>
           ) : (
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Steps that ran over their planned time, largest first</caption>
-              <thead className="text-xs uppercase text-slate-500">
-                <tr>
-                  <th scope="col" className="py-1 pr-2">Step</th>
-                  <th scope="col" className="py-1 pr-2 text-right">Planned</th>
-                  <th scope="col" className="py-1 pr-2 text-right">Actual</th>
-                  <th scope="col" className="py-1 text-right">Over</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            <Table caption="Steps that ran over their planned time, largest first" scroll={false}>
+              <TableHead>
+                <th scope="col" className="py-1 pr-2">Step</th>
+                <th scope="col" className="py-1 pr-2 text-right">Planned</th>
+                <th scope="col" className="py-1 pr-2 text-right">Actual</th>
+                <th scope="col" className="py-1 text-right">Over</th>
+              </TableHead>
+              <TableBody>
                 {data.variance.map((row) => (
                   <tr key={row.id}>
                     <td className="py-1.5 pr-2">
@@ -211,8 +203,8 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
                     <td className="py-1.5 text-right font-semibold tabular-nums text-rose-700 dark:text-rose-300">+{formatMinutes(row.varianceMinutes)}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
+              </TableBody>
+            </Table>
           )}
         </Section>
 
@@ -252,41 +244,36 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
 
       {data.comparison ? (
         <Section title={`${data.comparison.leftName} vs ${data.comparison.rightName}`} id="comparison">
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Actual minutes per step in both runs</caption>
-              <thead className="text-xs uppercase text-slate-500">
-                <tr>
-                  <th scope="col" className="py-1 pr-2">Step</th>
-                  <th scope="col" className="py-1 pr-2 text-right">Planned</th>
-                  <th scope="col" className="py-1 pr-2 text-right">{data.comparison.leftName}</th>
-                  <th scope="col" className="py-1 text-right">{data.comparison.rightName}</th>
+          <Table caption="Actual minutes per step in both runs">
+            <TableHead>
+              <th scope="col" className="py-1 pr-2">Step</th>
+              <th scope="col" className="py-1 pr-2 text-right">Planned</th>
+              <th scope="col" className="py-1 pr-2 text-right">{data.comparison.leftName}</th>
+              <th scope="col" className="py-1 text-right">{data.comparison.rightName}</th>
+            </TableHead>
+            <TableBody>
+              {data.comparison.rows.map((r) => (
+                <tr key={r.id}>
+                  <td className="py-1 pr-2">
+                    <span className="font-mono text-slate-500">{r.number}</span> {r.title}
+                  </td>
+                  <td className="py-1 pr-2 text-right tabular-nums">{formatMinutes(r.plannedMinutes)}</td>
+                  <td className="py-1 pr-2 text-right tabular-nums">{r.leftMinutes === null ? "—" : formatMinutes(r.leftMinutes)}</td>
+                  <td className="py-1 text-right tabular-nums">{r.rightMinutes === null ? "—" : formatMinutes(r.rightMinutes)}</td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-                {data.comparison.rows.map((r) => (
-                  <tr key={r.id}>
-                    <td className="py-1 pr-2">
-                      <span className="font-mono text-slate-500">{r.number}</span> {r.title}
-                    </td>
-                    <td className="py-1 pr-2 text-right tabular-nums">{formatMinutes(r.plannedMinutes)}</td>
-                    <td className="py-1 pr-2 text-right tabular-nums">{r.leftMinutes === null ? "—" : formatMinutes(r.leftMinutes)}</td>
-                    <td className="py-1 text-right tabular-nums">{r.rightMinutes === null ? "—" : formatMinutes(r.rightMinutes)}</td>
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot className="font-semibold">
-                <tr>
-                  <th scope="row" className="py-1 pr-2">
-                    Total
-                  </th>
-                  <td className="py-1 pr-2 text-right tabular-nums">{formatMinutes(data.comparison.totals.plannedMinutes)}</td>
-                  <td className="py-1 pr-2 text-right tabular-nums">{formatMinutes(data.comparison.totals.leftMinutes)}</td>
-                  <td className="py-1 text-right tabular-nums">{formatMinutes(data.comparison.totals.rightMinutes)}</td>
-                </tr>
-              </tfoot>
-            </table>
-          </div>
+              ))}
+            </TableBody>
+            <tfoot className="font-semibold">
+              <tr>
+                <th scope="row" className="py-1 pr-2">
+                  Total
+                </th>
+                <td className="py-1 pr-2 text-right tabular-nums">{formatMinutes(data.comparison.totals.plannedMinutes)}</td>
+                <td className="py-1 pr-2 text-right tabular-nums">{formatMinutes(data.comparison.totals.leftMinutes)}</td>
+                <td className="py-1 text-right tabular-nums">{formatMinutes(data.comparison.totals.rightMinutes)}</td>
+              </tr>
+            </tfoot>
+          </Table>
         </Section>
       ) : null}
     </div>

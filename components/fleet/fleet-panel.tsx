@@ -1,19 +1,23 @@
 "use client";
 import { useEffect, useMemo, useState } from "react";
-import { apiRequest, type ApiError } from "@/lib/platform/http/api-client";
+import { apiRequest, getJson, isAborted, type ApiError } from "@/lib/platform/http/api-client";
+import { formatCount } from "@/lib/platform/format";
 import { bpconfCommandsFor, connectivityCommandsFor } from "@/lib/fleet/bpconf";
-import type { FleetStatusName, FleetStepRow, FleetStepView, FleetUpdateRequest, FleetUpdateResult } from "@/lib/fleet/service";
-import { Button } from "../ui/button";
+import type { FleetStepRow, FleetStepView, FleetUpdateResult } from "@/lib/fleet/service";
+import type { FleetUpdateRequest } from "@/lib/fleet/schemas";
+import type { FleetStatusName } from "@/lib/fleet/model";
+import { Button, ButtonLink } from "../ui/button";
 import { CopyButton } from "../ui/copy-button";
-import { Dialog } from "../ui/dialog";
-import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
+import { Field, FormError, Select, TextInput } from "../ui/field";
+import { ReasonDialog } from "../ui/reason-dialog";
 import { Pill } from "../ui/status-badge";
+import { Table, TableBody, TableHead } from "../ui/table";
 import { ZonedTime } from "../ui/zoned-time";
 import { BpconfBlock } from "./bpconf-block";
-import { formatCount, getJson } from "./fleet-api";
-import { FLEET_BAR_COLORS, FLEET_STATUS_LABELS, FLEET_STATUSES, FleetStatusBadge } from "./fleet-status";
+import { FLEET_BAR_COLORS, FLEET_STATUS_LABELS, FLEET_STATUSES, FleetStatusBadge, OsFamilyPill, osFamilyLabel } from "./fleet-status";
 import { HostName } from "../ui/host-name";
 import { Pager } from "../ui/pager";
+import { useSettledSearch } from "./use-settled-search";
 import type { ActionOutcome, QueuedFleetUpdate } from "../runs/offline-queue";
 
 const PAGE_SIZE = 100;
@@ -62,8 +66,6 @@ const PANEL_BOX = "mt-3 -ml-12 rounded-lg p-2 ring-1 ring-slate-200 sm:ml-0 sm:p
 export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaultOpen = false, queued = NOTHING_QUEUED, submit }: FleetPanelProps) {
   const [open, setOpen] = useState(defaultOpen);
   const [status, setStatus] = useState<StatusFilter>("ALL");
-  const [search, setSearch] = useState("");
-  const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
   const [reload, setReload] = useState(0);
   const [data, setData] = useState<FleetStepView | null>(null);
@@ -77,33 +79,23 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
   const [failDialog, setFailDialog] = useState<{ row: FleetStepRow | null } | null>(null);
 
   // Search as you type, without a request per keystroke.
-  useEffect(() => {
-    const next = search.trim();
-    if (next === q) return;
-    const timer = setTimeout(() => {
-      setQ(next);
-      setPage(1);
-      setSelection(NONE);
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [search, q]);
+  const { search, setSearch, q } = useSettledSearch(() => {
+    setPage(1);
+    setSelection(NONE);
+  });
 
   useEffect(() => {
     const controller = new AbortController();
     // Closed, the panel shows only counts: ask for one row, not a page.
     const params = new URLSearchParams({ status, q, page: String(page), pageSize: String(open ? PAGE_SIZE : 1) });
-    getJson<FleetStepView>(`/api/runs/${runId}/fleet/${stepId}?${params}`, { signal: controller.signal })
-      .then((result) => {
-        if (result.ok) {
-          setData(result.data);
-          setLoadError(null);
-        } else {
-          setLoadError(result.error.message);
-        }
-      })
-      .catch(() => {
-        // aborted by a newer request
-      });
+    getJson<FleetStepView>(`/api/runs/${runId}/fleet/${stepId}?${params}`, { signal: controller.signal }).then((result) => {
+      if (result.ok) {
+        setData(result.data);
+        setLoadError(null);
+      } else if (!isAborted(result.error)) {
+        setLoadError(result.error.message);
+      }
+    });
     return () => controller.abort();
   }, [runId, stepId, status, q, page, open, refreshKey, reload]);
 
@@ -345,13 +337,9 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                 <Field label="Search host names" className="min-w-48 flex-1">
                   {(props) => <TextInput {...props} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. web-fe" autoComplete="off" />}
                 </Field>
-                <a
-                  href={`/api/runs/${runId}/fleet/${stepId}/hostnames?${new URLSearchParams({ status, q })}`}
-                  download="clients.txt"
-                  className="min-h-9 rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800"
-                >
+                <ButtonLink href={`/api/runs/${runId}/fleet/${stepId}/hostnames?${new URLSearchParams({ status, q })}`} download="clients.txt" variant="secondary" className="min-h-9">
                   Download host names
-                </a>
+                </ButtonLink>
               </div>
               <p className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
                 {formatCount(data.matching)} match{data.matching === 1 ? "es" : ""}
@@ -396,78 +384,74 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                 </div>
               ) : null}
 
-              <div className="relative overflow-x-auto">
-                <table className="w-full text-left text-sm">
-                  <thead className="text-xs uppercase tracking-wide text-slate-500">
-                    <tr>
+              <Table>
+                <TableHead>
+                  {canAct ? (
+                    <th scope="col" className="w-8 py-1 pr-2">
+                      <input type="checkbox" aria-label="Select all on this page" checked={pageAllSelected} onChange={togglePage} disabled={busy || rows.length === 0} className="size-4" />
+                    </th>
+                  ) : null}
+                  <th scope="col" className="py-1 pr-2">
+                    Client
+                  </th>
+                  <th scope="col" className="hidden py-1 pr-2 sm:table-cell">
+                    OS
+                  </th>
+                  <th scope="col" className="py-1 pr-2">
+                    Status
+                  </th>
+                  <th scope="col" className="hidden py-1 pr-2 md:table-cell">
+                    By
+                  </th>
+                  <th scope="col" className="py-1 text-right">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </TableHead>
+                <TableBody className="divide-slate-200 dark:divide-slate-800">
+                  {rows.map((row) => (
+                    <tr key={row.id} data-hostname={row.hostname} data-status={row.status}>
                       {canAct ? (
-                        <th scope="col" className="w-8 py-1 pr-2">
-                          <input type="checkbox" aria-label="Select all on this page" checked={pageAllSelected} onChange={togglePage} disabled={busy || rows.length === 0} className="size-4" />
-                        </th>
-                      ) : null}
-                      <th scope="col" className="py-1 pr-2">
-                        Client
-                      </th>
-                      <th scope="col" className="hidden py-1 pr-2 sm:table-cell">
-                        OS
-                      </th>
-                      <th scope="col" className="py-1 pr-2">
-                        Status
-                      </th>
-                      <th scope="col" className="hidden py-1 pr-2 md:table-cell">
-                        By
-                      </th>
-                      <th scope="col" className="py-1 text-right">
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                    {rows.map((row) => (
-                      <tr key={row.id} data-hostname={row.hostname} data-status={row.status}>
-                        {canAct ? (
-                          <td className="py-1.5 pr-2">
-                            <input type="checkbox" aria-label={`Select ${row.hostname}`} checked={isSelected(row)} onChange={() => toggleRow(row)} disabled={busy || queuedIds.has(row.id)} className="size-4" />
-                          </td>
-                        ) : null}
-                        <td className="py-1.5 pr-2 font-mono text-[13px]">
-                          <HostName name={row.hostname} />
-                          {row.policy ? <div className="font-sans text-xs text-slate-500">{row.policy}</div> : null}
-                          {/* On a phone the OS column gives way to the actions; its family stays here. */}
-                          <div className="font-sans text-xs text-slate-500 sm:hidden">{row.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</div>
-                        </td>
-                        <td className="hidden py-1.5 pr-2 text-xs sm:table-cell">
-                          <Pill tone={row.osFamily === "WINDOWS" ? "sky" : "slate"}>{row.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</Pill> <span className="text-slate-500">{row.os || row.hardware}</span>
-                        </td>
                         <td className="py-1.5 pr-2">
-                          <FleetStatusBadge status={row.status} />
-                          {queuedIds.has(row.id) ? (
-                            <div className="mt-0.5">
-                              <Pill tone="amber">tick queued (offline)</Pill>
-                            </div>
-                          ) : null}
-                          {row.reason ? <div className="mt-0.5 max-w-56 text-xs break-words text-rose-700 dark:text-rose-300">{row.reason}</div> : null}
+                          <input type="checkbox" aria-label={`Select ${row.hostname}`} checked={isSelected(row)} onChange={() => toggleRow(row)} disabled={busy || queuedIds.has(row.id)} className="size-4" />
                         </td>
-                        <td className="hidden py-1.5 pr-2 text-xs text-slate-600 md:table-cell dark:text-slate-400">
-                          {row.updatedBy ? (
-                            <>
-                              {row.updatedBy} · <ZonedTime value={row.updatedAt} timeZone={data.run.timezone} style="time" />
-                            </>
-                          ) : (
-                            "—"
-                          )}
-                        </td>
-                        <td className="py-1.5 text-right whitespace-nowrap">
-                          <span className="inline-flex flex-wrap justify-end gap-1">
-                            {commandFor ? <CopyButton text={commandFor(row)} label="Copy cmd" className="min-h-7 px-2 py-1" /> : null}
-                            {canAct && !queuedIds.has(row.id) ? <RowActions row={row} busy={busy} onApply={(target) => void apply(target, { row })} onFail={() => setFailDialog({ row })} /> : null}
-                          </span>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                      ) : null}
+                      <td className="py-1.5 pr-2 font-mono text-[13px]">
+                        <HostName name={row.hostname} />
+                        {row.policy ? <div className="font-sans text-xs text-slate-500">{row.policy}</div> : null}
+                        {/* On a phone the OS column gives way to the actions; its family stays here. */}
+                        <div className="font-sans text-xs text-slate-500 sm:hidden">{osFamilyLabel(row.osFamily)}</div>
+                      </td>
+                      <td className="hidden py-1.5 pr-2 text-xs sm:table-cell">
+                        <OsFamilyPill family={row.osFamily} /> <span className="text-slate-500">{row.os || row.hardware}</span>
+                      </td>
+                      <td className="py-1.5 pr-2">
+                        <FleetStatusBadge status={row.status} />
+                        {queuedIds.has(row.id) ? (
+                          <div className="mt-0.5">
+                            <Pill tone="amber">tick queued (offline)</Pill>
+                          </div>
+                        ) : null}
+                        {row.reason ? <div className="mt-0.5 max-w-56 text-xs break-words text-rose-700 dark:text-rose-300">{row.reason}</div> : null}
+                      </td>
+                      <td className="hidden py-1.5 pr-2 text-xs text-slate-600 md:table-cell dark:text-slate-400">
+                        {row.updatedBy ? (
+                          <>
+                            {row.updatedBy} · <ZonedTime value={row.updatedAt} timeZone={data.run.timezone} style="time" />
+                          </>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                      <td className="py-1.5 text-right whitespace-nowrap">
+                        <span className="inline-flex flex-wrap justify-end gap-1">
+                          {commandFor ? <CopyButton text={commandFor(row)} label="Copy cmd" className="min-h-7 px-2 py-1" /> : null}
+                          {canAct && !queuedIds.has(row.id) ? <RowActions row={row} busy={busy} onApply={(target) => void apply(target, { row })} onFail={() => setFailDialog({ row })} /> : null}
+                        </span>
+                      </td>
+                    </tr>
+                  ))}
+                </TableBody>
+              </Table>
               <Pager page={data.page} pageCount={data.pageCount} onPage={setPage} label="Client pages" />
             </>
           )}
@@ -475,8 +459,12 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
       ) : null}
 
       {failDialog ? (
-        <FailDialog
+        <ReasonDialog
           title={failDialog.row ? `Mark ${failDialog.row.hostname} failed` : `Mark ${formatCount(selectedCount)} clients failed`}
+          label="What failed? (recorded with each client and in the audit log)"
+          confirmLabel="Mark failed"
+          requiredMessage="Say why the client failed."
+          placeholder="e.g. bptestbpcd: connection refused on 1556"
           onClose={() => setFailDialog(null)}
           onConfirm={async (reason) => {
             const message = await apply("FAILED", { row: failDialog.row ?? undefined, reason });
@@ -514,38 +502,5 @@ function RowActions({ row, busy, onApply, onFail }: { row: FleetStepRow; busy: b
         </button>
       ) : null}
     </>
-  );
-}
-
-function FailDialog({ title, onClose, onConfirm }: { title: string; onClose: () => void; onConfirm: (reason: string) => Promise<string | null> }) {
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <Dialog open onClose={onClose} title={title}>
-      <form
-        className="space-y-3"
-        onSubmit={async (event) => {
-          event.preventDefault();
-          if (reason.trim() === "") return setError("Say why the client failed.");
-          setBusy(true);
-          const message = await onConfirm(reason.trim());
-          setBusy(false);
-          setError(message);
-        }}
-      >
-        <Field label="What failed? (recorded with each client and in the audit log)" error={error ? [error] : undefined}>
-          {(props) => <TextArea {...props} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus placeholder="e.g. bptestbpcd: connection refused on 1556" />}
-        </Field>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="danger" disabled={busy}>
-            {busy ? "Saving…" : "Mark failed"}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
   );
 }

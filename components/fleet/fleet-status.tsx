@@ -1,4 +1,6 @@
-import type { FleetStatusName } from "@/lib/fleet/service";
+import type { OsFamily } from "@/lib/fleet/bpconf";
+import type { FleetStatusName } from "@/lib/fleet/model";
+import { Pill } from "../ui/status-badge";
 
 export const FLEET_STATUSES: readonly FleetStatusName[] = ["PENDING", "UPDATED", "VERIFIED", "FAILED"];
 
@@ -22,4 +24,11 @@ export function FleetStatusBadge({ status }: { status: FleetStatusName }) {
       {FLEET_STATUS_LABELS[status]}
     </span>
   );
+}
+
+export const osFamilyLabel = (family: OsFamily) => (family === "WINDOWS" ? "Windows" : "UNIX");
+
+/** A client's OS family, as the fleet tables show it. */
+export function OsFamilyPill({ family }: { family: OsFamily }) {
+  return <Pill tone={family === "WINDOWS" ? "sky" : "slate"}>{osFamilyLabel(family)}</Pill>;
 }

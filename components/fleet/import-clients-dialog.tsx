@@ -1,12 +1,14 @@
 "use client";
 import { useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
+import { formatCount } from "@/lib/platform/format";
 import type { FleetImportResult } from "@/lib/fleet/service";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, FormError, Select, TextArea } from "../ui/field";
 import { Pill } from "../ui/status-badge";
-import { formatCount } from "./fleet-api";
+import { Table } from "../ui/table";
+import { osFamilyLabel } from "./fleet-status";
 
 const SHOWN_ERRORS = 100;
 type Format = "auto" | "csv" | "bpplclients";
@@ -158,20 +160,8 @@ function ImportPreview({ result }: { result: FleetImportResult }) {
       </p>
       {result.errorCount > 0 ? (
         <div className="max-h-56 overflow-y-auto">
-          <table className="w-full text-left text-xs">
-            <thead className="text-slate-500">
-              <tr>
-                <th scope="col" className="py-1 pr-2">
-                  Line
-                </th>
-                <th scope="col" className="py-1 pr-2">
-                  Host
-                </th>
-                <th scope="col" className="py-1">
-                  Problem
-                </th>
-              </tr>
-            </thead>
+          <Table dense scroll={false}>
+            <PreviewHead columns={["Line", "Host", "Problem"]} />
             <tbody>
               {result.errors.slice(0, SHOWN_ERRORS).map((e, i) => (
                 <tr key={i} className="align-top">
@@ -181,48 +171,45 @@ function ImportPreview({ result }: { result: FleetImportResult }) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
           {result.errorCount > SHOWN_ERRORS ? <p className="mt-1 text-xs text-slate-500">…and {formatCount(result.errorCount - SHOWN_ERRORS)} more.</p> : null}
         </div>
       ) : (
         <div className="max-h-56 overflow-y-auto">
-          <table className="w-full text-left text-xs">
+          <Table dense scroll={false}>
             <caption className="mb-1 text-left text-slate-500">First {Math.min(result.preview.length, result.importable)} of {formatCount(result.importable)}</caption>
-            <thead className="text-slate-500">
-              <tr>
-                <th scope="col" className="py-1 pr-2">
-                  Line
-                </th>
-                <th scope="col" className="py-1 pr-2">
-                  Host
-                </th>
-                <th scope="col" className="py-1 pr-2">
-                  OS
-                </th>
-                <th scope="col" className="py-1 pr-2">
-                  Policy
-                </th>
-                <th scope="col" className="py-1">
-                  Owner
-                </th>
-              </tr>
-            </thead>
+            <PreviewHead columns={["Line", "Host", "OS", "Policy", "Owner"]} />
             <tbody>
               {result.preview.map((c) => (
                 <tr key={c.line}>
                   <td className="py-0.5 pr-2 font-mono">{c.line}</td>
                   <td className="py-0.5 pr-2 font-mono">{c.hostname}</td>
                   <td className="py-0.5 pr-2">
-                    {c.os || c.hardware || "—"} <span className="text-slate-500">({c.osFamily === "WINDOWS" ? "Windows" : "UNIX"})</span>
+                    {c.os || c.hardware || "—"} <span className="text-slate-500">({osFamilyLabel(c.osFamily)})</span>
                   </td>
                   <td className="py-0.5 pr-2">{c.policy || "—"}</td>
                   <td className="py-0.5">{c.owner || "—"}</td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
         </div>
       )}
     </div>
+  );
+}
+
+/** The preview tables' header row: plain column names (not the uppercase TableHead), the last one without right padding. */
+function PreviewHead({ columns }: { columns: string[] }) {
+  return (
+    <thead className="text-slate-500">
+      <tr>
+        {columns.map((column, i) => (
+          <th key={column} scope="col" className={i < columns.length - 1 ? "py-1 pr-2" : "py-1"}>
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }

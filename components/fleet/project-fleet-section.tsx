@@ -1,16 +1,19 @@
 "use client";
 import { useEffect, useId, useState } from "react";
-import { apiRequest } from "@/lib/platform/http/api-client";
+import { apiRequest, getJson, isAborted } from "@/lib/platform/http/api-client";
+import { formatCount } from "@/lib/platform/format";
 import type { FleetClientsPage, FleetImportResult } from "@/lib/fleet/service";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, TextInput } from "../ui/field";
-import { Pill } from "../ui/status-badge";
-import { formatCount, getJson } from "./fleet-api";
+import { Table, TableBody, TableHead } from "../ui/table";
+import { OsFamilyPill } from "./fleet-status";
 import { ImportClientsDialog } from "./import-clients-dialog";
+import { useSettledSearch } from "./use-settled-search";
 import { HostName } from "../ui/host-name";
 import { Pager } from "../ui/pager";
+import { useApiForm } from "../ui/use-api-form";
 
 const PAGE_SIZE = 50;
 
@@ -24,9 +27,8 @@ export interface ProjectFleetSectionProps {
 
 /** The project's backup clients: count, a searchable paginated table, and the import dialog. */
 export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: ProjectFleetSectionProps) {
-  const [search, setSearch] = useState("");
-  const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
+  const { search, setSearch, q } = useSettledSearch(() => setPage(1));
   const [reload, setReload] = useState(0);
   const [data, setData] = useState<FleetClientsPage | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -37,28 +39,14 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
   const headingId = useId();
 
   useEffect(() => {
-    const next = search.trim();
-    if (next === q) return;
-    const timer = setTimeout(() => {
-      setQ(next);
-      setPage(1);
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [search, q]);
-
-  useEffect(() => {
     const controller = new AbortController();
     const params = new URLSearchParams({ q, page: String(page), pageSize: String(PAGE_SIZE) });
-    getJson<FleetClientsPage>(`/api/projects/${projectId}/fleet?${params}`, { signal: controller.signal })
-      .then((result) => {
-        if (result.ok) {
-          setData(result.data);
-          setError(null);
-        } else setError(result.error.message);
-      })
-      .catch(() => {
-        // aborted by a newer request
-      });
+    getJson<FleetClientsPage>(`/api/projects/${projectId}/fleet?${params}`, { signal: controller.signal }).then((result) => {
+      if (result.ok) {
+        setData(result.data);
+        setError(null);
+      } else if (!isAborted(result.error)) setError(result.error.message);
+    });
     return () => controller.abort();
   }, [projectId, q, page, refreshKey, reload]);
 
@@ -124,59 +112,55 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
             {(props) => <TextInput {...props} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />}
           </Field>
           {q ? <p className="text-sm text-slate-600 dark:text-slate-400">{formatCount(data.matching)} match</p> : null}
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="py-1 pr-3">
-                    Client
-                  </th>
-                  <th scope="col" className="py-1 pr-3">
-                    OS
-                  </th>
-                  <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
-                    Hardware
-                  </th>
-                  <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
-                    Policy
-                  </th>
-                  <th scope="col" className="hidden py-1 pr-3 md:table-cell">
-                    Owner
-                  </th>
+          <Table>
+            <TableHead>
+              <th scope="col" className="py-1 pr-3">
+                Client
+              </th>
+              <th scope="col" className="py-1 pr-3">
+                OS
+              </th>
+              <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
+                Hardware
+              </th>
+              <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
+                Policy
+              </th>
+              <th scope="col" className="hidden py-1 pr-3 md:table-cell">
+                Owner
+              </th>
+              {canEdit ? (
+                <th scope="col" className="py-1">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </TableHead>
+            <TableBody className="divide-slate-200 dark:divide-slate-800">
+              {data.clients.map((c) => (
+                <tr key={c.id}>
+                  <td className="py-1.5 pr-3 font-mono text-[13px]">
+                    <HostName name={c.hostname} />
+                  </td>
+                  <td className="py-1.5 pr-3">
+                    <OsFamilyPill family={c.osFamily} /> <span className="text-xs text-slate-500">{c.os}</span>
+                  </td>
+                  <td className="hidden py-1.5 pr-3 text-xs sm:table-cell">{c.hardware || "—"}</td>
+                  <td className="hidden py-1.5 pr-3 text-xs sm:table-cell">{c.policy || "—"}</td>
+                  <td className="hidden py-1.5 pr-3 text-xs md:table-cell">{c.owner || "—"}</td>
                   {canEdit ? (
-                    <th scope="col" className="py-1">
-                      <span className="sr-only">Actions</span>
-                    </th>
+                    <td className="whitespace-nowrap py-1 text-right">
+                      <Button size="sm" variant="ghost" aria-label={`Edit ${c.hostname}`} onClick={() => setEditing(c)}>
+                        Edit
+                      </Button>
+                      <Button size="sm" variant="ghost" aria-label={`Remove ${c.hostname}`} onClick={() => setRemoving({ id: c.id, hostname: c.hostname })}>
+                        Remove
+                      </Button>
+                    </td>
                   ) : null}
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {data.clients.map((c) => (
-                  <tr key={c.id}>
-                    <td className="py-1.5 pr-3 font-mono text-[13px]">
-                      <HostName name={c.hostname} />
-                    </td>
-                    <td className="py-1.5 pr-3">
-                      <Pill tone={c.osFamily === "WINDOWS" ? "sky" : "slate"}>{c.osFamily === "WINDOWS" ? "Windows" : "UNIX"}</Pill> <span className="text-xs text-slate-500">{c.os}</span>
-                    </td>
-                    <td className="hidden py-1.5 pr-3 text-xs sm:table-cell">{c.hardware || "—"}</td>
-                    <td className="hidden py-1.5 pr-3 text-xs sm:table-cell">{c.policy || "—"}</td>
-                    <td className="hidden py-1.5 pr-3 text-xs md:table-cell">{c.owner || "—"}</td>
-                    {canEdit ? (
-                      <td className="whitespace-nowrap py-1 text-right">
-                        <Button size="sm" variant="ghost" aria-label={`Edit ${c.hostname}`} onClick={() => setEditing(c)}>
-                          Edit
-                        </Button>
-                        <Button size="sm" variant="ghost" aria-label={`Remove ${c.hostname}`} onClick={() => setRemoving({ id: c.id, hostname: c.hostname })}>
-                          Remove
-                        </Button>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TableBody>
+          </Table>
           <Pager page={data.page} pageCount={data.pageCount} onPage={setPage} label="Client pages" />
         </div>
       ) : null}
@@ -190,34 +174,19 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
 
 /** Confirms removing one client; a refusal (already ticked in a run) keeps the dialog open with the reason. */
 function RemoveClientDialog({ projectId, client, onClose, onRemoved }: { projectId: string; client: { id: string; hostname: string }; onClose: () => void; onRemoved: (hostname: string) => void }) {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { message, pending, submit } = useApiForm();
   async function remove() {
-    setPending(true);
-    setError(null);
-    const result = await apiRequest("POST", `/api/projects/${projectId}/fleet/remove`, { clientIds: [client.id] });
-    setPending(false);
-    if (!result.ok) {
-      setError(result.error.message);
-      return;
-    }
-    onRemoved(client.hostname);
+    const result = await submit(() => apiRequest("POST", `/api/projects/${projectId}/fleet/remove`, { clientIds: [client.id] }));
+    if (result.ok) onRemoved(client.hostname);
   }
   return (
     <Dialog open onClose={onClose} title={`Remove ${client.hostname}?`}>
       <div className="space-y-4">
-        <FormError message={error} />
+        <FormError message={message} />
         <p className="text-sm">
           <span className="font-mono">{client.hostname}</span> leaves the project and the fleet steps of its runs. A client that was already ticked in a run can&apos;t be removed, so the record stays complete.
         </p>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={remove} disabled={pending}>
-            {pending ? "Removing…" : "Remove client"}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} confirmLabel="Remove client" pending={pending} pendingLabel="Removing…" variant="danger" onConfirm={remove} />
       </div>
     </Dialog>
   );
@@ -235,21 +204,11 @@ type ClientFieldKey = (typeof CLIENT_FIELDS)[number]["key"];
 /** Corrects one client; field errors (a duplicate or invalid host name) show next to the field. */
 function EditClientDialog({ client, onClose, onSaved }: { client: FleetClientsPage["clients"][number]; onClose: () => void; onSaved: (hostname: string) => void }) {
   const [form, setForm] = useState<Record<ClientFieldKey, string>>({ hostname: client.hostname, os: client.os, hardware: client.hardware, policy: client.policy, owner: client.owner });
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, message, pending, submit } = useApiForm();
   async function save(event: React.FormEvent) {
     event.preventDefault();
-    setPending(true);
-    setMessage(null);
-    const result = await apiRequest<{ hostname: string }>("PATCH", `/api/fleet-clients/${client.id}`, form);
-    setPending(false);
-    if (!result.ok) {
-      setErrors(result.error.fieldErrors);
-      setMessage(result.error.message);
-      return;
-    }
-    onSaved(result.data.hostname);
+    const result = await submit(() => apiRequest<{ hostname: string }>("PATCH", `/api/fleet-clients/${client.id}`, form));
+    if (result.ok) onSaved(result.data.hostname);
   }
   return (
     <Dialog open onClose={onClose} title={`Edit ${client.hostname}`}>
@@ -268,14 +227,7 @@ function EditClientDialog({ client, onClose, onSaved }: { client: FleetClientsPa
             )}
           </Field>
         ))}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save client"}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} confirmLabel="Save client" pending={pending} />
       </form>
     </Dialog>
   );

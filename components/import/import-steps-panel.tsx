@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useState, type ChangeEvent } from "react";
-import { apiRequest } from "@/lib/platform/http/api-client";
+import { apiRequest, getJson, isAborted } from "@/lib/platform/http/api-client";
 import {
   decodeCsvBytes,
   defaultImportOptions,
@@ -20,9 +20,9 @@ import { KIND_LABELS } from "@/lib/runs/model";
 import { formatMinutes } from "@/lib/platform/time";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { Field, FormError, Select, TextArea } from "../ui/field";
+import { Field, FormError, FormSuccess, Select, TextArea } from "../ui/field";
 import { Pill } from "../ui/status-badge";
-import { getJson } from "./get-json";
+import { Table, TableBody, TableHead } from "../ui/table";
 
 interface Source {
   text: string;
@@ -56,9 +56,9 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
   useEffect(() => {
     if (!open) return;
     const controller = new AbortController();
-    getJson<{ emails: string[]; phaseTitles: string[] }>(`/api/projects/${projectId}/import`, controller.signal).then((result) => {
+    getJson<{ emails: string[]; phaseTitles: string[] }>(`/api/projects/${projectId}/import`, { signal: controller.signal }).then((result) => {
       if (result.ok) setContext(result.data);
-      else if (result.error.code !== "network") setServerError({ message: result.error.message, rows: [] });
+      else if (!isAborted(result.error)) setServerError({ message: result.error.message, rows: [] });
     });
     return () => controller.abort();
   }, [open, projectId, done]);
@@ -159,11 +159,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
         </Button>
       </div>
 
-      {done ? (
-        <p role="status" className="mb-4 rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900">
-          {done}
-        </p>
-      ) : null}
+      <FormSuccess message={done} className="mb-4" />
 
       <ol className="space-y-6">
         <li>
@@ -270,43 +266,42 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
               </p>
             )}
             {result.rows.length ? (
-              <div className="relative max-h-[28rem] overflow-auto rounded-md ring-1 ring-slate-200 dark:ring-slate-800">
-                <table className="w-full min-w-[48rem] text-left text-sm">
-                  <caption className="sr-only">Preview of the rows to import</caption>
-                  <thead className="sticky top-0 bg-slate-100 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                    <tr>
-                      {["Row", "Phase", "Title", "Team", "Assignee", "Planned", "After rows", "Problems"].map((h) => (
-                        <th key={h} scope="col" className="px-2 py-1.5 font-medium">
-                          {h}
-                        </th>
-                      ))}
+              <Table
+                caption="Preview of the rows to import"
+                scrollClassName="max-h-[28rem] overflow-y-auto rounded-md ring-1 ring-slate-200 dark:ring-slate-800"
+                className="min-w-[48rem]"
+              >
+                <TableHead className="sticky top-0 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                  {["Row", "Phase", "Title", "Team", "Assignee", "Planned", "After rows", "Problems"].map((h) => (
+                    <th key={h} scope="col" className="px-2 py-1.5 font-medium">
+                      {h}
+                    </th>
+                  ))}
+                </TableHead>
+                <TableBody>
+                  {result.rows.map((row) => (
+                    <tr key={row.row} aria-invalid={row.errors.length > 0 || undefined} className={row.errors.length ? "bg-rose-50 dark:bg-rose-950/30" : undefined}>
+                      <th scope="row" className="px-2 py-1.5 font-mono text-xs font-semibold">
+                        {row.row}
+                      </th>
+                      <td className="px-2 py-1.5">{row.phase}</td>
+                      <td className="px-2 py-1.5">
+                        {row.title || <span className="italic text-slate-500">empty</span>}
+                        {row.kind && row.kind !== "TASK" ? (
+                          <span className="ml-1.5">
+                            <Pill tone="violet">{KIND_LABELS[row.kind]}</Pill>
+                          </span>
+                        ) : null}
+                      </td>
+                      <td className="px-2 py-1.5">{row.team}</td>
+                      <td className="px-2 py-1.5 font-mono text-xs">{row.assignee}</td>
+                      <td className="px-2 py-1.5 tabular-nums">{row.plannedMinutes === null ? "—" : formatMinutes(row.plannedMinutes)}</td>
+                      <td className="px-2 py-1.5 font-mono text-xs">{row.predecessorRows.join(", ")}</td>
+                      <td className="px-2 py-1.5 text-rose-800 dark:text-rose-300">{row.errors.join(" ")}</td>
                     </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-                    {result.rows.map((row) => (
-                      <tr key={row.row} aria-invalid={row.errors.length > 0 || undefined} className={row.errors.length ? "bg-rose-50 dark:bg-rose-950/30" : undefined}>
-                        <th scope="row" className="px-2 py-1.5 font-mono text-xs font-semibold">
-                          {row.row}
-                        </th>
-                        <td className="px-2 py-1.5">{row.phase}</td>
-                        <td className="px-2 py-1.5">
-                          {row.title || <span className="italic text-slate-500">empty</span>}
-                          {row.kind && row.kind !== "TASK" ? (
-                            <span className="ml-1.5">
-                              <Pill tone="violet">{KIND_LABELS[row.kind]}</Pill>
-                            </span>
-                          ) : null}
-                        </td>
-                        <td className="px-2 py-1.5">{row.team}</td>
-                        <td className="px-2 py-1.5 font-mono text-xs">{row.assignee}</td>
-                        <td className="px-2 py-1.5 tabular-nums">{row.plannedMinutes === null ? "—" : formatMinutes(row.plannedMinutes)}</td>
-                        <td className="px-2 py-1.5 font-mono text-xs">{row.predecessorRows.join(", ")}</td>
-                        <td className="px-2 py-1.5 text-rose-800 dark:text-rose-300">{row.errors.join(" ")}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                  ))}
+                </TableBody>
+              </Table>
             ) : null}
           </li>
         ) : null}

@@ -3,13 +3,13 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import type { PlanStep, PlanView } from "@/lib/plan/queries";
-import { StepBadges } from "./step-badges";
 import { StepDialog } from "./step-dialog";
 import { Button } from "../ui/button";
-import { StepInstructions } from "./step-instructions";
+import { StepDetails } from "./step-details";
 import { Card, EmptyState } from "../ui/card";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, TextArea, TextInput } from "../ui/field";
+import { useApiForm } from "../ui/use-api-form";
 import { PhaseHeading } from "./phase-heading";
 
 type Users = { id: string; name: string }[];
@@ -78,18 +78,17 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
             <ol className="divide-y divide-slate-100 dark:divide-slate-800">
               {phase.steps.map((step, stepIndex) => (
                 <li key={step.id} className="px-4 py-3">
-                  <details className="group">
-                    <summary className="flex cursor-pointer list-none flex-wrap items-start gap-x-3 gap-y-1">
-                      <span className="w-8 shrink-0 pt-0.5 text-right font-mono text-sm font-semibold text-slate-500 dark:text-slate-400">{step.number}</span>
-                      {/* At least 14rem for the title: on a phone the buttons wrap below it instead of squeezing it. */}
-                      <span className="min-w-0 flex-1 basis-56">
-                        <span className="font-medium">{step.title}</span>
-                        <StepBadges step={step}>
-                          {step.assigneeName ? <span>· {step.assigneeName}</span> : null}
-                          {step.predecessorIds.length ? <span>· after {step.predecessorIds.map((id) => numberOf.get(id)).join(", ")}</span> : null}
-                        </StepBadges>
-                      </span>
-                      {canEdit ? (
+                  <StepDetails
+                    number={step.number}
+                    step={step}
+                    meta={
+                      <>
+                        {step.assigneeName ? <span>· {step.assigneeName}</span> : null}
+                        {step.predecessorIds.length ? <span>· after {step.predecessorIds.map((id) => numberOf.get(id)).join(", ")}</span> : null}
+                      </>
+                    }
+                    actions={
+                      canEdit ? (
                         <span className="ml-11 flex gap-1 sm:ml-0" onClick={(e) => e.preventDefault()}>
                           <Button size="sm" variant="ghost" aria-label={`Move step ${step.number} up`} disabled={stepIndex === 0} onClick={() => call("POST", `/api/steps/${step.id}/move`, { direction: "up" })}>
                             ↑
@@ -104,10 +103,9 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
                             Delete
                           </Button>
                         </span>
-                      ) : null}
-                    </summary>
-                    <StepInstructions step={step} className="pl-11" />
-                  </details>
+                      ) : null
+                    }
+                  />
                 </li>
               ))}
             </ol>
@@ -135,22 +133,13 @@ function PhaseDialog({ projectId, state, onClose }: { projectId: string; state: 
   const router = useRouter();
   const [title, setTitle] = useState(state.mode === "edit" ? state.title : "");
   const [description, setDescription] = useState(state.mode === "edit" ? state.description : "");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, message, pending, submit } = useApiForm();
   async function save(event: React.FormEvent) {
     event.preventDefault();
-    setPending(true);
-    const result =
-      state.mode === "create"
-        ? await apiRequest("POST", `/api/projects/${projectId}/phases`, { title, description })
-        : await apiRequest("PATCH", `/api/phases/${state.id}`, { title, description });
-    setPending(false);
-    if (!result.ok) {
-      setErrors(result.error.fieldErrors);
-      setMessage(result.error.message);
-      return;
-    }
+    const result = await submit(() =>
+      state.mode === "create" ? apiRequest("POST", `/api/projects/${projectId}/phases`, { title, description }) : apiRequest("PATCH", `/api/phases/${state.id}`, { title, description }),
+    );
+    if (!result.ok) return;
     onClose();
     router.refresh();
   }
@@ -160,14 +149,7 @@ function PhaseDialog({ projectId, state, onClose }: { projectId: string; state: 
         <FormError message={message} />
         <Field label="Phase title" error={errors.title}>{(a) => <TextInput {...a} value={title} onChange={(e) => setTitle(e.target.value)} autoFocus />}</Field>
         <Field label="Description" error={errors.description}>{(a) => <TextArea {...a} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save phase"}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} confirmLabel="Save phase" pending={pending} />
       </form>
     </Dialog>
   );

@@ -4,9 +4,9 @@ import { useMemo, useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import type { PlanStep } from "@/lib/plan/queries";
 import { FLEET_ACTION_LABELS, FLEET_ACTIONS, KIND_LABELS, STEP_KINDS, type FleetActionName, type StepKindName } from "@/lib/runs/model";
-import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
+import { useApiForm } from "../ui/use-api-form";
 
 interface Props {
   projectId: string;
@@ -40,16 +40,12 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
     predecessorIds: initial?.predecessorIds ?? defaultPredecessor,
   });
   const [filter, setFilter] = useState("");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, message, pending, submit } = useApiForm();
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm((f) => ({ ...f, [key]: value }));
   const candidates = steps.filter((s) => s.id !== initial?.id && `${s.number} ${s.title}`.toLowerCase().includes(filter.toLowerCase()));
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
-    setPending(true);
-    setMessage(null);
     const minutes = form.plannedMinutes.trim() === "" ? Number.NaN : Number(form.plannedMinutes);
     const body = {
       ...form,
@@ -58,13 +54,8 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
       plannedMinutes: Number.isFinite(minutes) ? minutes : form.plannedMinutes,
       ...(initial ? { expectedVersion: initial.version } : {}),
     };
-    const result = initial ? await apiRequest("PATCH", `/api/steps/${initial.id}`, body) : await apiRequest("POST", `/api/projects/${projectId}/steps`, body);
-    setPending(false);
-    if (!result.ok) {
-      setErrors(result.error.fieldErrors);
-      setMessage(result.error.message);
-      return;
-    }
+    const result = await submit(() => (initial ? apiRequest("PATCH", `/api/steps/${initial.id}`, body) : apiRequest("POST", `/api/projects/${projectId}/steps`, body)));
+    if (!result.ok) return;
     onClose();
     router.refresh();
   }
@@ -163,14 +154,7 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
             </p>
           ) : null}
         </fieldset>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save step"}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} confirmLabel="Save step" pending={pending} />
       </form>
     </Dialog>
   );

@@ -1,9 +1,11 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, RUN_KIND_LABELS } from "@/lib/projects/model";
+import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES } from "@/lib/projects/model";
+import { RUN_KIND_LABELS } from "@/lib/runs/model";
 import type { PortfolioRow } from "@/lib/portfolio/queries";
 import { formatDuration, formatInZone, formatMinutes } from "@/lib/platform/time";
+import { ButtonLink } from "../ui/button";
 import { EmptyState } from "../ui/card";
 import { ProgressBar } from "../ui/progress-bar";
 import { Pill } from "../ui/status-badge";
@@ -43,9 +45,7 @@ export function PortfolioList({ rows, canCreate, filtered }: { rows: PortfolioRo
         title="No migration projects yet"
         action={
           canCreate ? (
-            <Link href="/projects/new" className="inline-flex rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
-              Create the first project
-            </Link>
+            <ButtonLink href="/projects/new">Create the first project</ButtonLink>
           ) : null
         }
       >

@@ -6,6 +6,7 @@ import { utcToWallClock, wallClockToUtc } from "@/lib/platform/time";
 import { TemplatePicker, type ImportedPlan, type TemplateChoice } from "../templates/template-picker";
 import { Button } from "../ui/button";
 import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
+import { useApiForm } from "../ui/use-api-form";
 
 export interface ProjectFormValues {
   name: string;
@@ -53,9 +54,7 @@ export function ProjectForm({
   // Until the admin picks a template, the hostname strategy picks the matching NetBackup one.
   const [templateChosen, setTemplateChosen] = useState(initialTemplate !== undefined);
   const [imported, setImported] = useState<ImportedPlan | null>(null);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, message, pending, submit } = useApiForm();
   // The browser's list leaves out aliases such as "UTC"; the current value must always be selectable.
   const zones = useMemo(() => {
     const listed = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
@@ -96,11 +95,8 @@ export function ProjectForm({
     }));
   }
 
-  async function submit(event: FormEvent) {
+  async function save(event: FormEvent) {
     event.preventDefault();
-    setPending(true);
-    setErrors({});
-    setMessage(null);
     const start = wallClockToUtc(values.windowStart, values.timezone);
     const end = wallClockToUtc(values.windowEnd, values.timezone);
     const body = {
@@ -116,20 +112,14 @@ export function ProjectForm({
       windowEnd: Number.isNaN(end.getTime()) ? values.windowEnd : end.toISOString(),
       ...(mode === "create" ? { template, ...(template === "import" && imported ? { document: imported.document } : {}) } : { status: values.status }),
     };
-    const result =
-      mode === "create" ? await apiRequest<{ id: string }>("POST", "/api/projects", body) : await apiRequest<{ id: string }>("PATCH", `/api/projects/${projectId}`, body);
-    setPending(false);
-    if (!result.ok) {
-      setErrors(result.error.fieldErrors);
-      setMessage(result.error.message);
-      return;
-    }
+    const result = await submit(() => (mode === "create" ? apiRequest<{ id: string }>("POST", "/api/projects", body) : apiRequest<{ id: string }>("PATCH", `/api/projects/${projectId}`, body)));
+    if (!result.ok) return;
     router.push(`/projects/${result.data.id}`);
     router.refresh();
   }
 
   return (
-    <form onSubmit={submit} className="space-y-6" noValidate>
+    <form onSubmit={save} className="space-y-6" noValidate>
       <FormError message={message} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Project name" error={errors.name} className="sm:col-span-2">

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
-import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, RUN_KIND_LABELS, RUN_STATUS_LABELS, STRATEGY_LABELS } from "@/lib/projects/model";
+import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, STRATEGY_LABELS } from "@/lib/projects/model";
+import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/runs/model";
 import type { PlanView } from "@/lib/plan/queries";
 import { formatMinutes } from "@/lib/platform/time";
 import { PlanEditor } from "../plan/plan-editor";
@@ -11,7 +12,7 @@ import { ProjectFleetSection } from "../fleet/project-fleet-section";
 import { ImportStepsPanel } from "../import/import-steps-panel";
 import { RehearsalComparisonPanel } from "../recalibrate/rehearsal-comparison";
 import { SaveAsTemplateButton } from "../templates/save-as-template-button";
-import { Button } from "../ui/button";
+import { Button, ButtonLink } from "../ui/button";
 import { Card, PageHeader } from "../ui/card";
 import { FormError } from "../ui/field";
 import { Pill } from "../ui/status-badge";
@@ -69,13 +70,13 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
         }
         actions={
           <>
-            <Link href={`/projects/${project.id}/audit`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+            <ButtonLink href={`/projects/${project.id}/audit`} variant="secondary">
               Audit log
-            </Link>
+            </ButtonLink>
             {canEdit ? (
-              <Link href={`/projects/${project.id}/settings`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+              <ButtonLink href={`/projects/${project.id}/settings`} variant="secondary">
                 Project settings
-              </Link>
+              </ButtonLink>
             ) : null}
             {canEdit ? <SaveAsTemplateButton projectId={project.id} projectName={project.name} /> : null}
           </>

@@ -1,14 +1,14 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
-import { apiRequest } from "@/lib/platform/http/api-client";
-import type { RecalibrationBasis, RecalibrationRow, RehearsalComparison } from "@/lib/recalibrate/service";
-import { RUN_STATUS_LABELS } from "@/lib/projects/model";
+import { apiRequest, getJson, isAborted } from "@/lib/platform/http/api-client";
+import type { RecalibrationBasis, RecalibrationRow, RehearsalComparison } from "@/lib/recalibrate/model";
+import { RUN_STATUS_LABELS } from "@/lib/runs/model";
 import { formatInZone, formatMinutes } from "@/lib/platform/time";
-import { getJson } from "../import/get-json";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { FormError } from "../ui/field";
+import { FormError, FormSuccess } from "../ui/field";
+import { Table, TableBody, TableHead } from "../ui/table";
 
 interface Preview {
   comparison: RehearsalComparison;
@@ -54,9 +54,11 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
     async (signal?: AbortSignal) => {
       const query = new URLSearchParams({ basis });
       if (chosen && chosen.length > 0) query.set("runs", chosen.join(","));
-      const result = await getJson<Preview>(`/api/projects/${projectId}/recalibrate?${query}`, signal);
-      if (signal?.aborted) return;
-      if (!result.ok) return setLoadError(result.error.message);
+      const result = await getJson<Preview>(`/api/projects/${projectId}/recalibrate?${query}`, { signal });
+      if (!result.ok) {
+        if (!isAborted(result.error)) setLoadError(result.error.message);
+        return;
+      }
       setLoadError(null);
       setData(result.data);
     },
@@ -137,59 +139,54 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
 
       {data && rehearsals.length > 0 ? (
         <>
-          <div className="relative mt-3 overflow-x-auto">
-            <table className="w-full min-w-[36rem] text-left text-sm">
-              <caption className="sr-only">Planned and actual minutes per step</caption>
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="py-1.5 pr-2 font-medium">
-                    #
-                  </th>
-                  <th scope="col" className="py-1.5 pr-2 font-medium">
-                    Step
-                  </th>
-                  <th scope="col" className="py-1.5 pr-2 text-right font-medium">
-                    Planned
-                  </th>
-                  {columns.map((run) => (
-                    <th key={run.id} scope="col" className="py-1.5 pr-2 text-right font-medium normal-case">
-                      <span className="block">{run.name}</span>
-                      <span className="block text-[11px] font-normal">
-                        {formatInZone(run.startedAt, timeZone, "date")} · {RUN_STATUS_LABELS[run.status] ?? run.status}
-                      </span>
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-                {steps.map((step) => (
-                  <tr key={step.id}>
-                    <td className="py-1.5 pr-2 font-mono text-xs font-semibold text-slate-500">{step.number}</td>
-                    <td className="py-1.5 pr-2">{step.title}</td>
-                    <td className="py-1.5 pr-2 text-right tabular-nums">{formatMinutes(step.plannedMinutes)}</td>
-                    {columns.map((run) => {
-                      const actual = step.actuals[run.id];
-                      if (actual === undefined) {
-                        return (
-                          <td key={run.id} className="py-1.5 pr-2 text-right text-slate-500">
-                            <span aria-label="not measured">—</span>
-                          </td>
-                        );
-                      }
-                      const diff = actual - step.plannedMinutes;
+          <Table caption="Planned and actual minutes per step" scrollClassName="mt-3" className="min-w-[36rem]">
+            <TableHead>
+              <th scope="col" className="py-1.5 pr-2 font-medium">
+                #
+              </th>
+              <th scope="col" className="py-1.5 pr-2 font-medium">
+                Step
+              </th>
+              <th scope="col" className="py-1.5 pr-2 text-right font-medium">
+                Planned
+              </th>
+              {columns.map((run) => (
+                <th key={run.id} scope="col" className="py-1.5 pr-2 text-right font-medium normal-case">
+                  <span className="block">{run.name}</span>
+                  <span className="block text-[11px] font-normal">
+                    {formatInZone(run.startedAt, timeZone, "date")} · {RUN_STATUS_LABELS[run.status] ?? run.status}
+                  </span>
+                </th>
+              ))}
+            </TableHead>
+            <TableBody>
+              {steps.map((step) => (
+                <tr key={step.id}>
+                  <td className="py-1.5 pr-2 font-mono text-xs font-semibold text-slate-500">{step.number}</td>
+                  <td className="py-1.5 pr-2">{step.title}</td>
+                  <td className="py-1.5 pr-2 text-right tabular-nums">{formatMinutes(step.plannedMinutes)}</td>
+                  {columns.map((run) => {
+                    const actual = step.actuals[run.id];
+                    if (actual === undefined) {
                       return (
-                        <td key={run.id} className="py-1.5 pr-2 text-right tabular-nums">
-                          {formatMinutes(actual)}
-                          {diff !== 0 ? " " : null}
-                          {diff !== 0 ? <span className={`text-xs ${diff > 0 ? "text-rose-700 dark:text-rose-300" : "text-emerald-700 dark:text-emerald-300"}`}>({signed(diff)})</span> : null}
+                        <td key={run.id} className="py-1.5 pr-2 text-right text-slate-500">
+                          <span aria-label="not measured">—</span>
                         </td>
                       );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    }
+                    const diff = actual - step.plannedMinutes;
+                    return (
+                      <td key={run.id} className="py-1.5 pr-2 text-right tabular-nums">
+                        {formatMinutes(actual)}
+                        {diff !== 0 ? " " : null}
+                        {diff !== 0 ? <span className={`text-xs ${diff > 0 ? "text-rose-700 dark:text-rose-300" : "text-emerald-700 dark:text-emerald-300"}`}>({signed(diff)})</span> : null}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </TableBody>
+          </Table>
           <p className="mt-2 flex flex-wrap items-center gap-3 text-xs text-slate-600 dark:text-slate-400">
             <span>
               {measured.length} of {data.comparison.steps.length} steps measured
@@ -249,58 +246,50 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
                   Nothing to change: with this basis every measured step already matches its plan.
                 </p>
               ) : (
-                <div className="relative mt-4 overflow-x-auto">
-                  <table className="w-full text-left text-sm" aria-label="Recalibration preview">
-                    <thead className="text-xs uppercase tracking-wide text-slate-500">
-                      <tr>
-                        <th scope="col" className="py-1.5 pr-2 font-medium">
-                          #
-                        </th>
-                        <th scope="col" className="py-1.5 pr-2 font-medium">
-                          Step
-                        </th>
-                        <th scope="col" className="py-1.5 pr-2 text-right font-medium">
-                          Current plan
-                        </th>
-                        <th scope="col" className="py-1.5 pr-2 text-right font-medium">
-                          New plan
-                        </th>
-                        <th scope="col" className="py-1.5 text-right font-medium">
-                          Change
-                        </th>
+                <Table aria-label="Recalibration preview" scrollClassName="mt-4">
+                  <TableHead>
+                    <th scope="col" className="py-1.5 pr-2 font-medium">
+                      #
+                    </th>
+                    <th scope="col" className="py-1.5 pr-2 font-medium">
+                      Step
+                    </th>
+                    <th scope="col" className="py-1.5 pr-2 text-right font-medium">
+                      Current plan
+                    </th>
+                    <th scope="col" className="py-1.5 pr-2 text-right font-medium">
+                      New plan
+                    </th>
+                    <th scope="col" className="py-1.5 text-right font-medium">
+                      Change
+                    </th>
+                  </TableHead>
+                  <TableBody>
+                    {data.rows.map((row) => (
+                      <tr key={row.stepId}>
+                        <td className="py-1.5 pr-2 font-mono text-xs font-semibold text-slate-500">{row.number}</td>
+                        <td className="py-1.5 pr-2">{row.title}</td>
+                        <td className="whitespace-nowrap py-1.5 pr-2 text-right tabular-nums">{formatMinutes(row.currentMinutes)}</td>
+                        <td className="whitespace-nowrap py-1.5 pr-2 text-right font-semibold tabular-nums">{formatMinutes(row.newMinutes)}</td>
+                        <td className={`whitespace-nowrap py-1.5 text-right tabular-nums ${row.change > 0 ? "text-rose-700 dark:text-rose-300" : "text-emerald-700 dark:text-emerald-300"}`}>{signed(row.change)}</td>
                       </tr>
-                    </thead>
-                    <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-                      {data.rows.map((row) => (
-                        <tr key={row.stepId}>
-                          <td className="py-1.5 pr-2 font-mono text-xs font-semibold text-slate-500">{row.number}</td>
-                          <td className="py-1.5 pr-2">{row.title}</td>
-                          <td className="whitespace-nowrap py-1.5 pr-2 text-right tabular-nums">{formatMinutes(row.currentMinutes)}</td>
-                          <td className="whitespace-nowrap py-1.5 pr-2 text-right font-semibold tabular-nums">{formatMinutes(row.newMinutes)}</td>
-                          <td className={`whitespace-nowrap py-1.5 text-right tabular-nums ${row.change > 0 ? "text-rose-700 dark:text-rose-300" : "text-emerald-700 dark:text-emerald-300"}`}>{signed(row.change)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                    <tfoot>
-                      <tr className="border-t border-slate-300 font-semibold dark:border-slate-700">
-                        <td className="py-1.5 pr-2" />
-                        <th scope="row" className="py-1.5 pr-2 text-left">
-                          {data.rows.length} step{data.rows.length === 1 ? "" : "s"}
-                        </th>
-                        <td className="whitespace-nowrap py-1.5 pr-2 text-right tabular-nums">{formatMinutes(data.rows.reduce((t, r) => t + r.currentMinutes, 0))}</td>
-                        <td className="whitespace-nowrap py-1.5 pr-2 text-right tabular-nums">{formatMinutes(data.rows.reduce((t, r) => t + r.newMinutes, 0))}</td>
-                        <td className="whitespace-nowrap py-1.5 text-right tabular-nums">{signed(data.rows.reduce((t, r) => t + r.change, 0))}</td>
-                      </tr>
-                    </tfoot>
-                  </table>
-                </div>
+                    ))}
+                  </TableBody>
+                  <tfoot>
+                    <tr className="border-t border-slate-300 font-semibold dark:border-slate-700">
+                      <td className="py-1.5 pr-2" />
+                      <th scope="row" className="py-1.5 pr-2 text-left">
+                        {data.rows.length} step{data.rows.length === 1 ? "" : "s"}
+                      </th>
+                      <td className="whitespace-nowrap py-1.5 pr-2 text-right tabular-nums">{formatMinutes(data.rows.reduce((t, r) => t + r.currentMinutes, 0))}</td>
+                      <td className="whitespace-nowrap py-1.5 pr-2 text-right tabular-nums">{formatMinutes(data.rows.reduce((t, r) => t + r.newMinutes, 0))}</td>
+                      <td className="whitespace-nowrap py-1.5 text-right tabular-nums">{signed(data.rows.reduce((t, r) => t + r.change, 0))}</td>
+                    </tr>
+                  </tfoot>
+                </Table>
               )}
               <FormError message={applyError} />
-              {applied ? (
-                <p role="status" className="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900">
-                  {applied}
-                </p>
-              ) : null}
+              <FormSuccess message={applied} className="mt-3" />
               {data.rows.length > 0 ? (
                 <div className="mt-3">
                   <Button onClick={apply} disabled={applying}>

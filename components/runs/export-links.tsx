@@ -1,3 +1,5 @@
+import { ButtonLink } from "../ui/button";
+
 /**
  * Downloads of a run: the PDF record, the step CSV and the JSON document. Plain links to the
  * export routes (the server sends them as attachments), so this stays a server component and
@@ -15,19 +17,20 @@ export function ExportLinks({ runId, className = "" }: { runId: string; classNam
     <div role="group" aria-label="Export this run" className={`no-print flex flex-wrap items-center gap-2 ${className}`}>
       <span className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Export</span>
       {FORMATS.map(({ format, label, title }) => (
-        <a
+        <ButtonLink
           key={format}
           href={`${base}/${format}`}
           download
           title={title}
           aria-label={`Download ${label}: ${title}`}
-          className="inline-flex min-h-9 items-center gap-1.5 rounded-md bg-white px-3 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-600 dark:hover:bg-slate-700"
+          variant="secondary"
+          className="min-h-9 focus-visible:outline-indigo-600"
         >
           <svg aria-hidden="true" viewBox="0 0 16 16" className="h-4 w-4 fill-none stroke-current" strokeWidth={1.6} strokeLinecap="round" strokeLinejoin="round">
             <path d="M8 2.5v7.5M4.75 7 8 10.25 11.25 7M3 13.5h10" />
           </svg>
           Download {label}
-        </a>
+        </ButtonLink>
       ))}
     </div>
   );

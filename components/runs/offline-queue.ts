@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { apiRequest, isNetworkError, type ApiError } from "@/lib/platform/http/api-client";
-import type { FleetStatusName } from "@/lib/fleet/service";
+import type { FleetStatusName } from "@/lib/fleet/model";
 import type { StepAction } from "@/lib/runs/model";
 
 /**

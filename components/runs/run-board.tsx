@@ -5,14 +5,16 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import { forecastRun, rollbackDeadline } from "@/lib/runs/forecast";
-import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/projects/model";
+import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/runs/model";
 import { canDecideGate } from "@/lib/platform/auth/permissions";
 import type { RoleName } from "@/lib/platform/auth/roles";
 import type { RunBoardData, RunBoardStep } from "@/lib/runs/queries";
 import { blockedReason, isClosed, progressByPlannedMinutes, stepsInScope, type StepAction } from "@/lib/runs/model";
-import { Button } from "../ui/button";
+import { Button, ButtonLink } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, FormError, TextArea } from "../ui/field";
+import { ReasonDialog } from "../ui/reason-dialog";
+import { useApiForm } from "../ui/use-api-form";
 import { Pill } from "../ui/status-badge";
 import { LiveIndicator } from "../live/live-indicator";
 import { useLiveUpdates } from "../live/use-live-updates";
@@ -267,12 +269,12 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
           </div>
         </div>
         <div className="no-print flex flex-wrap gap-2">
-          <Link href={`/projects/${project.id}/runs/${run.id}/dashboard`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+          <ButtonLink href={`/projects/${project.id}/runs/${run.id}/dashboard`} variant="secondary">
             Dashboard
-          </Link>
-          <Link href={`/projects/${project.id}/audit?run=${run.id}`} className="rounded-md px-3 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800">
+          </ButtonLink>
+          <ButtonLink href={`/projects/${project.id}/audit?run=${run.id}`} variant="secondary">
             Audit
-          </Link>
+          </ButtonLink>
           <ExportLinks runId={run.id} />
           <span className="hidden sm:inline">
             <Button variant="ghost" onClick={() => setDialog({ kind: "help" })} aria-label="Keyboard shortcuts">
@@ -411,54 +413,16 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
   );
 }
 
-function ReasonDialog({ title, label, confirmLabel, onClose, onConfirm }: { title: string; label: string; confirmLabel: string; onClose: () => void; onConfirm: (reason: string) => Promise<string | null> }) {
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  return (
-    <Dialog open onClose={onClose} title={title}>
-      <form
-        className="space-y-4"
-        noValidate
-        onSubmit={async (e) => {
-          e.preventDefault();
-          if (!reason.trim()) return setError("A reason is required.");
-          setPending(true);
-          setError(await onConfirm(reason.trim()));
-          setPending(false);
-        }}
-      >
-        <Field label={label} error={error ? [error] : undefined}>
-          {(a) => <TextArea {...a} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />}
-        </Field>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="danger" disabled={pending}>
-            {pending ? "Saving…" : confirmLabel}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
 function GateDialog({ runId, step, onClose, onDone }: { runId: string; step: RunBoardStep; onClose: () => void; onDone: () => void }) {
   const [note, setNote] = useState("");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { errors, message, submit } = useApiForm();
   const [pending, setPending] = useState<"GO" | "NO_GO" | null>(null);
   async function decide(decision: "GO" | "NO_GO") {
     if (decision === "NO_GO" && !window.confirm("No-Go switches this run to its rollback steps. Continue?")) return;
     setPending(decision);
-    const result = await apiRequest("POST", `/api/runs/${runId}/steps/${step.id}/gate`, { decision, note, expectedVersion: step.version });
+    const result = await submit(() => apiRequest("POST", `/api/runs/${runId}/steps/${step.id}/gate`, { decision, note, expectedVersion: step.version }));
     setPending(null);
-    if (!result.ok) {
-      setErrors(result.error.fieldErrors);
-      setMessage(result.error.message);
-      return;
-    }
+    if (!result.ok) return;
     onClose();
     onDone();
   }

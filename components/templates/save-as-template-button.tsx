@@ -1,11 +1,10 @@
 "use client";
-import Link from "next/link";
 import { useEffect, useState, type FormEvent } from "react";
-import { apiRequest } from "@/lib/platform/http/api-client";
-import { getJson } from "../import/get-json";
-import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { apiRequest, getJson } from "@/lib/platform/http/api-client";
+import { Button, ButtonLink } from "../ui/button";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
+import { useApiForm } from "../ui/use-api-form";
 
 interface SavedTemplate {
   id: string;
@@ -27,15 +26,14 @@ export function SaveAsTemplateButton({ projectId, projectName }: { projectId: st
   const [replaceId, setReplaceId] = useState("");
   const [name, setName] = useState(`${projectName} (template)`.slice(0, 200));
   const [description, setDescription] = useState("");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { errors, message, pending, submit, setErrors, setMessage } = useApiForm();
   const [savedId, setSavedId] = useState<string | null>(null);
 
   useEffect(() => {
     if (!open) return;
     const controller = new AbortController();
-    getJson<{ templates: SavedTemplate[] }>("/api/templates", controller.signal).then((result) => {
+    getJson<{ templates: SavedTemplate[] }>("/api/templates", { signal: controller.signal }).then((result) => {
+      // Without the list (an error, or aborted) only "a new template" is offered.
       if (result.ok) setSaved(result.data.templates.filter((t) => !t.builtIn));
     });
     return () => controller.abort();
@@ -56,21 +54,14 @@ export function SaveAsTemplateButton({ projectId, projectName }: { projectId: st
       setErrors({ replaceTemplateId: ["Choose the template to replace."] });
       return;
     }
-    setPending(true);
-    setErrors({});
-    setMessage(null);
-    const result = await apiRequest<{ id: string }>("POST", `/api/projects/${projectId}/save-as-template`, {
-      name,
-      description,
-      ...(mode === "replace" ? { replaceTemplateId: replaceId } : {}),
-    });
-    setPending(false);
-    if (!result.ok) {
-      setErrors(result.error.fieldErrors);
-      setMessage(result.error.message);
-      return;
-    }
-    setSavedId(result.data.id);
+    const result = await submit(() =>
+      apiRequest<{ id: string }>("POST", `/api/projects/${projectId}/save-as-template`, {
+        name,
+        description,
+        ...(mode === "replace" ? { replaceTemplateId: replaceId } : {}),
+      }),
+    );
+    if (result.ok) setSavedId(result.data.id);
   }
 
   function close() {
@@ -95,9 +86,7 @@ export function SaveAsTemplateButton({ projectId, projectName }: { projectId: st
               <Button variant="secondary" onClick={close}>
                 Close
               </Button>
-              <Link href={`/templates/${savedId}`} className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
-                Open the template
-              </Link>
+              <ButtonLink href={`/templates/${savedId}`}>Open the template</ButtonLink>
             </div>
           </div>
         ) : (
@@ -136,14 +125,7 @@ export function SaveAsTemplateButton({ projectId, projectName }: { projectId: st
             <Field label="Template description" error={errors.description}>
               {(a) => <TextArea {...a} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />}
             </Field>
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={pending}>
-                {pending ? "Saving…" : mode === "replace" ? "Replace the plan" : "Save template"}
-              </Button>
-            </div>
+            <DialogActions onCancel={close} confirmLabel={mode === "replace" ? "Replace the plan" : "Save template"} pending={pending} />
           </form>
         )}
       </Dialog>

@@ -7,7 +7,8 @@ import { issuesOf, readRunbookFile } from "@/lib/templates/document-file";
 import { summarizeRunbook } from "@/lib/templates/summary";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { Field, FormError, TextArea, TextInput } from "../ui/field";
+import { Field, FormError, FormSuccess, TextArea, TextInput } from "../ui/field";
+import { useApiForm } from "../ui/use-api-form";
 import { TemplateSummary } from "./template-summary";
 
 /** What a brand-new template starts from: one phase, one step, every field visible. */
@@ -65,10 +66,8 @@ export function TemplateEditor(props: { mode: "create" } | { mode: "edit"; templ
   const [description, setDescription] = useState(props.mode === "edit" ? props.description : "");
   const [body, setBody] = useState(props.mode === "edit" ? props.body : JSON.stringify(STARTER, null, 2));
   const [updatedAt, setUpdatedAt] = useState(props.mode === "edit" ? props.updatedAt : "");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { errors, message, pending, submit, setErrors, setMessage } = useApiForm();
   const [saved, setSaved] = useState(false);
-  const [pending, setPending] = useState(false);
   const check = useMemo(() => checkBody(body), [body]);
   const summary = useMemo(() => (check.ok ? summarizeRunbook({ ...check.document, name: name || check.document.name, description }) : null), [check, name, description]);
 
@@ -95,20 +94,13 @@ export function TemplateEditor(props: { mode: "create" } | { mode: "edit"; templ
       setMessage("The plan JSON has problems; fix them first.");
       return;
     }
-    setPending(true);
-    setErrors({});
-    setMessage(null);
     const payload = { name, description, document: check.document };
-    const result =
+    const result = await submit(() =>
       props.mode === "create"
-        ? await apiRequest<{ id: string; updatedAt?: string }>("POST", "/api/templates", payload)
-        : await apiRequest<{ id: string; updatedAt?: string }>("PATCH", `/api/templates/${props.templateId}`, { ...payload, expectedUpdatedAt: updatedAt });
-    setPending(false);
-    if (!result.ok) {
-      setErrors(result.error.fieldErrors);
-      setMessage(result.error.message);
-      return;
-    }
+        ? apiRequest<{ id: string; updatedAt?: string }>("POST", "/api/templates", payload)
+        : apiRequest<{ id: string; updatedAt?: string }>("PATCH", `/api/templates/${props.templateId}`, { ...payload, expectedUpdatedAt: updatedAt }),
+    );
+    if (!result.ok) return;
     if (props.mode === "create") {
       router.push(`/templates/${result.data.id}`);
       return;
@@ -129,11 +121,7 @@ export function TemplateEditor(props: { mode: "create" } | { mode: "edit"; templ
     <form onSubmit={save} noValidate className="grid gap-6 lg:grid-cols-5">
       <div className="space-y-4 lg:col-span-3">
         <FormError message={message} />
-        {saved ? (
-          <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900">
-            Template saved.
-          </p>
-        ) : null}
+        <FormSuccess message={saved ? "Template saved." : null} />
         <Field label="Template name" error={errors.name}>
           {(a) => <TextInput {...a} value={name} onChange={(e) => setName(e.target.value)} placeholder="NetBackup rehost — our data center" />}
         </Field>

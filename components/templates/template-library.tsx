@@ -1,11 +1,10 @@
 import Link from "next/link";
 import type { TemplateListItem } from "@/lib/templates/service";
 import { formatMinutes, formatInZone } from "@/lib/platform/time";
+import { ButtonLink } from "../ui/button";
 import { Card } from "../ui/card";
 import { Pill } from "../ui/status-badge";
 import { TemplateActions } from "./template-actions";
-
-const linkClass = "rounded-md px-2.5 py-1.5 text-xs font-semibold ring-1 ring-slate-300 hover:bg-slate-100 dark:ring-slate-700 dark:hover:bg-slate-800";
 
 /** The template library: built-ins (read-only, duplicable) and the team's saved templates. */
 export function TemplateLibrary({ items }: { items: TemplateListItem[] }) {
@@ -78,14 +77,14 @@ function TemplateCard({ item }: { item: TemplateListItem }) {
           </p>
         ) : null}
         <div className="mt-auto flex flex-wrap items-center gap-2 pt-3">
-          <Link href={`/templates/${item.id}`} className={linkClass}>
+          <ButtonLink href={`/templates/${item.id}`} variant="secondary" size="sm">
             {item.builtIn ? "View" : "Edit"}
             <span className="sr-only"> {item.name}</span>
-          </Link>
+          </ButtonLink>
           {s ? (
-            <Link href={`/projects/new?template=${encodeURIComponent(item.id)}`} className={linkClass}>
+            <ButtonLink href={`/projects/new?template=${encodeURIComponent(item.id)}`} variant="secondary" size="sm">
               New project<span className="sr-only"> from {item.name}</span>
-            </Link>
+            </ButtonLink>
           ) : null}
           <TemplateActions templateId={item.id} name={item.name} builtIn={item.builtIn} size="sm" />
         </div>

@@ -1,9 +1,7 @@
 import type { RunbookDocument } from "@/lib/templates/runbook-document";
 import { Card } from "../ui/card";
-import { StepInstructions } from "../plan/step-instructions";
 import { PhaseHeading } from "../plan/phase-heading";
-import { StepBadges } from "../plan/step-badges";
-
+import { StepDetails } from "../plan/step-details";
 
 /** A template's phases and steps, read-only: what a project created from it will contain. */
 export function TemplateOutline({ document }: { document: RunbookDocument }) {
@@ -17,16 +15,7 @@ export function TemplateOutline({ document }: { document: RunbookDocument }) {
           <ol className="divide-y divide-slate-100 dark:divide-slate-800">
             {phase.steps.map((step) => (
               <li key={step.key} className="px-4 py-2.5">
-                <details>
-                  <summary className="flex cursor-pointer list-none gap-3">
-                    <span className="w-8 shrink-0 text-right font-mono text-sm font-semibold text-slate-500">{step.key}</span>
-                    <span className="min-w-0 flex-1">
-                      <span className="font-medium">{step.title}</span>
-                      <StepBadges step={step}>{step.predecessors.length ? <span>· after {step.predecessors.join(", ")}</span> : null}</StepBadges>
-                    </span>
-                  </summary>
-                  <StepInstructions step={step} className="pl-11" />
-                </details>
+                <StepDetails number={step.key} step={step} meta={step.predecessors.length ? <span>· after {step.predecessors.join(", ")}</span> : null} />
               </li>
             ))}
           </ol>

@@ -1,6 +1,7 @@
 import type { RunbookSummary } from "@/lib/templates/summary";
 import { formatMinutes } from "@/lib/platform/time";
 import { Pill } from "../ui/status-badge";
+import { Table, TableBody, TableHead } from "../ui/table";
 
 /**
  * The preview of a plan before anything is created from it: phases with step counts and minutes,
@@ -38,36 +39,31 @@ export function TemplateSummary({ summary, windowMinutes, headingLevel = 3 }: { 
           {summary.rollbackMinutes > 0 ? ` A rollback must start by window end − ${formatMinutes(summary.rollbackMinutes)}.` : ""}
         </p>
       ) : null}
-      <div className="relative overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Phases of {summary.name}</caption>
-          <thead className="text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="py-1.5 pr-3 font-medium">
-                Phase
-              </th>
-              <th scope="col" className="py-1.5 pr-3 text-right font-medium">
-                Steps
-              </th>
-              <th scope="col" className="py-1.5 text-right font-medium">
-                Planned
-              </th>
+      <Table caption={`Phases of ${summary.name}`}>
+        <TableHead>
+          <th scope="col" className="py-1.5 pr-3 font-medium">
+            Phase
+          </th>
+          <th scope="col" className="py-1.5 pr-3 text-right font-medium">
+            Steps
+          </th>
+          <th scope="col" className="py-1.5 text-right font-medium">
+            Planned
+          </th>
+        </TableHead>
+        <TableBody>
+          {summary.phases.map((phase, index) => (
+            <tr key={index}>
+              <td className="py-1.5 pr-3">
+                {phase.title}
+                {phase.inWindow ? <span className="ml-1.5 text-xs text-slate-500">· in window</span> : null}
+              </td>
+              <td className="py-1.5 pr-3 text-right tabular-nums">{phase.stepCount}</td>
+              <td className="py-1.5 text-right tabular-nums">{formatMinutes(phase.plannedMinutes + phase.rollbackMinutes)}</td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-            {summary.phases.map((phase, index) => (
-              <tr key={index}>
-                <td className="py-1.5 pr-3">
-                  {phase.title}
-                  {phase.inWindow ? <span className="ml-1.5 text-xs text-slate-500">· in window</span> : null}
-                </td>
-                <td className="py-1.5 pr-3 text-right tabular-nums">{phase.stepCount}</td>
-                <td className="py-1.5 text-right tabular-nums">{formatMinutes(phase.plannedMinutes + phase.rollbackMinutes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </TableBody>
+      </Table>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, type ReactNode } from "react";
+import { Button, type ButtonVariant } from "./button";
 
 /** The native <dialog>: focus trapping, Esc to close and a backdrop come from the browser. */
 export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
@@ -29,5 +30,37 @@ export function Dialog({ open, onClose, title, children }: { open: boolean; onCl
         </div>
       ) : null}
     </dialog>
+  );
+}
+
+/**
+ * A dialog's buttons, right-aligned: Cancel, then the confirming button, which reads
+ * `pendingLabel` and is disabled while its request runs. It submits the dialog's form, or
+ * with `onConfirm` it is a plain button.
+ */
+export function DialogActions({
+  onCancel,
+  confirmLabel,
+  pending,
+  pendingLabel = "Saving…",
+  variant = "primary",
+  onConfirm,
+}: {
+  onCancel: () => void;
+  confirmLabel: string;
+  pending: boolean;
+  pendingLabel?: string;
+  variant?: ButtonVariant;
+  onConfirm?: () => void;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type={onConfirm ? "button" : "submit"} variant={variant} onClick={onConfirm} disabled={pending}>
+        {pending ? pendingLabel : confirmLabel}
+      </Button>
+    </div>
   );
 }

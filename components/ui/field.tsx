@@ -57,3 +57,13 @@ export function FormError({ message }: { message: string | null }) {
     </div>
   );
 }
+
+/** The success counterpart of FormError: a green status line (saved, imported…). */
+export function FormSuccess({ message, className = "" }: { message: string | null; className?: string }) {
+  if (!message) return null;
+  return (
+    <p role="status" className={`rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 ring-1 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900 ${className}`}>
+      {message}
+    </p>
+  );
+}

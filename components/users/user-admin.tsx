@@ -5,8 +5,9 @@ import { apiRequest } from "@/lib/platform/http/api-client";
 import { ROLE_LABELS, ROLES, type RoleName } from "@/lib/platform/auth/roles";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { Field, FormError, Select, TextInput } from "../ui/field";
+import { Field, FormError, FormSuccess, Select, TextInput } from "../ui/field";
 import { Pill } from "../ui/status-badge";
+import { useApiForm } from "../ui/use-api-form";
 
 interface UserRow {
   id: string;
@@ -85,35 +86,21 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
 function NewUserForm({ onCreated }: { onCreated: () => void }) {
   const empty = { name: "", email: "", password: "", role: "OPERATOR" as RoleName };
   const [form, setForm] = useState(empty);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { errors, message, pending, submit } = useApiForm();
   const [created, setCreated] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  async function submit(event: FormEvent) {
+  async function addUser(event: FormEvent) {
     event.preventDefault();
-    setPending(true);
-    setErrors({});
-    setMessage(null);
     setCreated(null);
-    const result = await apiRequest("POST", "/api/users", form);
-    setPending(false);
-    if (!result.ok) {
-      setErrors(result.error.fieldErrors);
-      setMessage(result.error.message);
-      return;
-    }
+    const result = await submit(() => apiRequest("POST", "/api/users", form));
+    if (!result.ok) return;
     setCreated(`${form.name} can now sign in as ${form.email}.`);
     setForm(empty);
     onCreated();
   }
   return (
-    <form onSubmit={submit} className="mt-4 space-y-3" noValidate>
+    <form onSubmit={addUser} className="mt-4 space-y-3" noValidate>
       <FormError message={message} />
-      {created ? (
-        <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">
-          {created}
-        </p>
-      ) : null}
+      <FormSuccess message={created} />
       <Field label="Name" error={errors.name}>{(a) => <TextInput {...a} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}</Field>
       <Field label="Email" error={errors.email}>{(a) => <TextInput {...a} type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />}</Field>
       <Field label="Initial password" error={errors.password} hint="At least 10 characters. Share it privately.">

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { ButtonLink } from "@/components/ui/button";
 import { z } from "zod";
 import { PortfolioFilterBar } from "@/components/portfolio/portfolio-filter-bar";
 import { PortfolioList } from "@/components/portfolio/portfolio-list";
@@ -41,9 +41,9 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
         subtitle="Where every cutover stands, and whether it will finish inside its window."
         actions={
           canCreate ? (
-            <Link href="/projects/new" className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500">
+            <ButtonLink href="/projects/new">
               New project
-            </Link>
+            </ButtonLink>
           ) : null
         }
       />

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { ButtonLink } from "@/components/ui/button";
 import { notFound } from "next/navigation";
 import { TemplateLibrary } from "@/components/templates/template-library";
 import { PageHeader } from "@/components/ui/card";
@@ -19,9 +19,9 @@ export default async function TemplatesPage() {
         title="Runbook templates"
         subtitle="The plans new projects start from."
         actions={
-          <Link href="/templates/new" className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500">
+          <ButtonLink href="/templates/new">
             New template
-          </Link>
+          </ButtonLink>
         }
       />
       <TemplateLibrary items={items} />

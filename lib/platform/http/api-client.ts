@@ -1,7 +1,14 @@
 /**
- * Browser-side calls to our route handlers. A failed request is never treated as success:
- * every call returns either { ok: true, data } or { ok: false, error } with the server's message
- * and field errors, or a network error the caller can queue or show.
+ * The browser's one JSON client for our route handlers (client-safe: no server-only imports).
+ * GET and the mutating verbs share one response and error mapping. A failed request is never
+ * treated as success: every call resolves (it never rejects) to either { ok: true, data } or
+ * { ok: false, error } with the server's message and field errors, or one of two errors that
+ * carry no server answer:
+ *
+ * - `code: "network"` (status 0): no connection. The caller can queue the request or show it.
+ * - `code: "aborted"` (status 0): the caller's AbortSignal fired, before or while the answer was
+ *   read. Nobody is waiting for the answer any more: never show it, never use it as data.
+ *   `isAborted(error)` tells it apart; `isNetworkError` is false for it.
  */
 export interface ApiError {
   status: number;
@@ -13,19 +20,34 @@ export interface ApiError {
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
-export async function apiRequest<T = unknown>(method: "POST" | "PATCH" | "DELETE", url: string, body?: unknown): Promise<ApiResult<T>> {
+export type ApiMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+export interface ApiRequestOptions {
+  /** Aborting it resolves the call to an "aborted" error (see isAborted). */
+  signal?: AbortSignal;
+}
+
+const networkError = (): ApiError => ({ status: 0, code: "network", message: "No connection to the server. Check the network and try again.", fieldErrors: {} });
+const abortedError = (): ApiError => ({ status: 0, code: "aborted", message: "The request was cancelled.", fieldErrors: {} });
+
+export async function apiRequest<T = unknown>(method: ApiMethod, url: string, body?: unknown, options: ApiRequestOptions = {}): Promise<ApiResult<T>> {
+  const { signal } = options;
   let response: Response;
   try {
     response = await fetch(url, {
       method,
-      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
+      cache: "no-store",
+      signal,
     });
   } catch {
-    return { ok: false, error: { status: 0, code: "network", message: "No connection to the server. Check the network and try again.", fieldErrors: {} } };
+    return { ok: false, error: signal?.aborted ? abortedError() : networkError() };
   }
   const payload = (await response.json().catch(() => null)) as { error?: Partial<ApiError> } | T | null;
+  // Aborted while the body was read: the answer is incomplete (or no longer wanted).
+  if (signal?.aborted) return { ok: false, error: abortedError() };
   if (response.ok) return { ok: true, data: payload as T };
   const error = (payload as { error?: Partial<ApiError> } | null)?.error;
   return {
@@ -40,4 +62,13 @@ export async function apiRequest<T = unknown>(method: "POST" | "PATCH" | "DELETE
   };
 }
 
-export const isNetworkError = (error: ApiError) => error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504;
+/** GET a JSON document: apiRequest("GET", url) with an optional AbortSignal. */
+export function getJson<T = unknown>(url: string, options: ApiRequestOptions = {}): Promise<ApiResult<T>> {
+  return apiRequest<T>("GET", url, undefined, options);
+}
+
+/** The caller aborted the request: not an error to show, and no data. */
+export const isAborted = (error: ApiError) => error.code === "aborted";
+
+/** No answer from the app (no connection, or a proxy saying the app is down): worth retrying later. */
+export const isNetworkError = (error: ApiError) => (error.status === 0 && !isAborted(error)) || error.status === 502 || error.status === 503 || error.status === 504;
