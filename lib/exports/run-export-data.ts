@@ -1,4 +1,5 @@
 import "server-only";
+import { getRunView } from "../runs/queries";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
 import { getAuditHead } from "../audit/service";
 import { prisma } from "../platform/db/client";
@@ -113,34 +114,11 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   const now = options.now ?? new Date();
   const wantFleet = options.sections?.fleet ?? true;
   const wantAudit = options.sections?.audit ?? true;
-  const run = await prisma.run.findUnique({
-    where: { id: options.runId },
-    include: {
-      project: true,
-      startedBy: { select: { name: true } },
-      stepRuns: {
-        include: {
-          startedBy: { select: { name: true } },
-          signedOffBy: { select: { name: true } },
-          decidedBy: { select: { name: true } },
-        },
-      },
-    },
-  });
-  if (!run) throw new NotFoundError("Run");
+  // The run's frozen copy of the plan: an export of a run is a record of what that run ran.
+  const { run, phases } = await getRunView({ runId: options.runId });
   const project = run.project;
 
-  const [phases, auditRows, chainHead] = await Promise.all([
-    prisma.phase.findMany({
-      where: { projectId: project.id },
-      orderBy: { position: "asc" },
-      include: {
-        steps: {
-          orderBy: { position: "asc" },
-          include: { predecessors: { select: { predecessorId: true } }, assignee: { select: { name: true } } },
-        },
-      },
-    }),
+  const [auditRows, chainHead] = await Promise.all([
     wantAudit ? prisma.auditEvent.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } }) : Promise.resolve([]),
     wantAudit ? getAuditHead() : Promise.resolve(null),
   ]);
@@ -151,7 +129,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
         prisma.fleetClient.findMany({ where: { projectId: project.id }, orderBy: { hostname: "asc" } }),
         prisma.fleetClientRun.findMany({
           where: { runId: run.id },
-          select: { stepId: true, clientId: true, status: true, reason: true, updatedAt: true, updatedBy: { select: { name: true } } },
+          select: { stepId: true, clientId: true, status: true, reason: true, updatedAt: true, updatedByName: true },
         }),
       ])
     : [[], []];
@@ -267,7 +245,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
       const index = column.get(fr.stepId);
       if (!row || index === undefined) continue;
       const status = fr.status as FleetStatusName;
-      row.cells[index] = { status, reason: fr.reason, updatedBy: fr.updatedBy?.name ?? null, updatedAt: fr.updatedAt };
+      row.cells[index] = { status, reason: fr.reason, updatedBy: fr.updatedByName, updatedAt: fr.updatedAt };
       counts[index][status]++;
     }
     fleet = {

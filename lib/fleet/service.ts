@@ -85,7 +85,7 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
       for (const row of created) createdIds.push(row.id);
     }
     // Only (run, step) pairs the run tracks: a step added after the run started has no StepRun there.
-    const fleetStepRuns = await tx.stepRun.findMany({ where: { run: { projectId: project.id, status: "ACTIVE" }, step: { isFleet: true } }, select: { runId: true, stepId: true } });
+    const fleetStepRuns = await tx.stepRun.findMany({ where: { run: { projectId: project.id, status: "ACTIVE" }, isFleet: true }, select: { runId: true, stepId: true } });
     let runRowsCreated = 0;
     for (const { runId, stepId } of fleetStepRuns) {
       for (let i = 0; i < createdIds.length; i += CHUNK) {
@@ -216,11 +216,14 @@ async function loadFleetStep(db: Tx | typeof prisma, options: { runId: string; s
     select: { id: true, status: true, projectId: true, startedAt: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
   });
   if (!run) throw new NotFoundError("Run");
-  const step = await db.step.findUnique({ where: { id: options.stepId }, select: { id: true, title: true, projectId: true, isFleet: true, fleetAction: true } });
-  // A step of another project is "not found" in this run.
-  if (!step || step.projectId !== run.projectId) throw new NotFoundError("Step in this run");
-  if (!step.isFleet) throw new ValidationError("This step is not a fleet step.");
-  return { run, step };
+  // The run's frozen copy of the step: a step of another project, or one the run doesn't have, is "not found".
+  const frozen = await db.stepRun.findUnique({
+    where: { runId_stepId: { runId: run.id, stepId: options.stepId } },
+    select: { stepId: true, title: true, isFleet: true, fleetAction: true },
+  });
+  if (!frozen) throw new NotFoundError("Step in this run");
+  if (!frozen.isFleet) throw new ValidationError("This step is not a fleet step.");
+  return { run, step: { id: frozen.stepId, title: frozen.title, isFleet: frozen.isFleet, fleetAction: frozen.fleetAction } };
 }
 
 function rowFilter(options: { runId: string; stepId: string; status: z.infer<typeof statusFilter>; q: string }) {
@@ -270,7 +273,8 @@ export async function getFleetStepView(options: { actor: Actor; runId: string; s
       reason: true,
       version: true,
       updatedAt: true,
-      updatedBy: { select: { name: true } },
+      updatedById: true,
+      updatedByName: true,
       client: { select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true } },
     },
   });
@@ -300,8 +304,8 @@ export async function getFleetStepView(options: { actor: Actor; runId: string; s
       reason: r.reason,
       version: r.version,
       // A row nobody touched keeps its creation time; only show a time once someone changed it.
-      updatedAt: r.updatedBy ? r.updatedAt.toISOString() : null,
-      updatedBy: r.updatedBy?.name ?? null,
+      updatedAt: r.updatedByName !== null || r.updatedById !== null ? r.updatedAt.toISOString() : null,
+      updatedBy: r.updatedByName,
     })),
     bpconf,
   };
@@ -348,8 +352,8 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
     if (run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
     // Checked like a step action's: a device clock far off can't put a time in the record.
     const tappedAt = input.occurredAt ? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: run.startedAt, now: new Date() }) : null;
-    const selectRow = { id: true, status: true, reason: true, version: true, clientId: true, updatedAt: true, client: { select: { hostname: true } }, updatedBy: { select: { name: true } } } as const;
-    type Row = { id: string; status: string; reason: string; version: number; clientId: string; updatedAt: Date; client: { hostname: string }; updatedBy: { name: string } | null };
+    const selectRow = { id: true, status: true, reason: true, version: true, clientId: true, updatedAt: true, client: { select: { hostname: true } }, updatedByName: true } as const;
+    type Row = { id: string; status: string; reason: string; version: number; clientId: string; updatedAt: Date; client: { hostname: string }; updatedByName: string | null };
     let rows: Row[] = [];
     const selection = input.selection;
     if (selection.kind === "ids") {
@@ -362,7 +366,7 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
       if (stale.length > 0) {
         throw new ConflictError(
           stale.length === 1 && rows.length === 1
-            ? `${stale[0].client.hostname} was already marked ${stale[0].status.toLowerCase()}${stale[0].updatedBy ? ` by ${stale[0].updatedBy.name}` : ""} at ${formatInZone(stale[0].updatedAt, run.project.timezone, "time")}. Nothing was changed.`
+            ? `${stale[0].client.hostname} was already marked ${stale[0].status.toLowerCase()}${stale[0].updatedByName ? ` by ${stale[0].updatedByName}` : ""} at ${formatInZone(stale[0].updatedAt, run.project.timezone, "time")}. Nothing was changed.`
             : `Someone else changed ${describeHosts(stale)} first. Nothing was changed; review the list and try again.`,
           { stale: stale.map((r) => ({ id: r.id, hostname: r.client.hostname, status: r.status, version: r.version })) },
         );
@@ -386,7 +390,7 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
       for (const chunk of chunks(ids, ID_CHUNK)) {
         const result = await tx.fleetClientRun.updateMany({
           where: { id: { in: chunk }, runId: run.id, stepId: step.id, version },
-          data: { status: input.status, reason, updatedById: actor.id, version: { increment: 1 } },
+          data: { status: input.status, reason, updatedById: actor.id, updatedByName: actor.name, version: { increment: 1 } },
         });
         updated += result.count;
       }

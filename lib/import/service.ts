@@ -1,4 +1,5 @@
 import "server-only";
+import { recordPlanVersion } from "../plan/versions";
 import type { z } from "zod";
 import { appendAuditEvent } from "../audit/service";
 import { canEditPlan, type ActingUser } from "../platform/auth/permissions";
@@ -78,10 +79,7 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
     }
     for (const [assigneeId, ids] of stepIdsByUser) await tx.step.updateMany({ where: { id: { in: ids } }, data: { assigneeId } });
 
-    // Active runs track the new steps too, as they do for a step added by hand (lib/plan/service.ts addStep).
     const stepIds = [...idByKey.values()];
-    const activeRuns = await tx.run.findMany({ where: { projectId: project.id, status: "ACTIVE" }, select: { id: true } });
-    if (activeRuns.length > 0) await tx.stepRun.createMany({ data: activeRuns.flatMap((run) => stepIds.map((stepId) => ({ runId: run.id, stepId }))) });
 
     const summary = {
       source: "csv",
@@ -99,6 +97,7 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
       before: { phaseCount: project.phases.length },
       after: summary,
     });
+    await recordPlanVersion(tx, { projectId: project.id, actor: actor });
     return { stepCount: stepIds.length, phaseCount: result.phases.length, mergedInto: merged };
   });
 }

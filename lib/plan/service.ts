@@ -1,4 +1,5 @@
 import "server-only";
+import { recordPlanVersion } from "./versions";
 import { appendAuditEvent } from "../audit/service";
 import { type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
@@ -39,6 +40,7 @@ export async function addPhase(options: { actor: ActingUser; projectId: string; 
     const last = await tx.phase.findFirst({ where: { projectId: project.id }, orderBy: { position: "desc" }, select: { position: true } });
     const phase = await tx.phase.create({ data: { ...options.input, projectId: project.id, position: (last?.position ?? 0) + 1 } });
     await appendAuditEvent(tx, { actor: options.actor, projectId: project.id, action: "phase.create", entityType: "phase", entityId: phase.id, before: null, after: options.input });
+    await recordPlanVersion(tx, { projectId: project.id, actor: options.actor });
     return phase;
   });
 }
@@ -58,6 +60,7 @@ export async function updatePhase(options: { actor: ActingUser; phaseId: string;
       before: { title: before.title, description: before.description },
       after: { title: after.title, description: after.description },
     });
+    await recordPlanVersion(tx, { projectId: before.projectId, actor: options.actor });
     return after;
   });
 }
@@ -67,7 +70,6 @@ export async function deletePhase(options: { actor: ActingUser; phaseId: string 
   return runTransaction(async (tx) => {
     const phase = await tx.phase.findUnique({ where: { id: options.phaseId }, include: { steps: { select: { id: true } } } });
     if (!phase) throw new NotFoundError("Phase");
-    await assertNoStartedWork(tx, phase.steps.map((s) => s.id));
     await tx.phase.delete({ where: { id: phase.id } });
     await appendAuditEvent(tx, {
       actor: options.actor,
@@ -78,6 +80,7 @@ export async function deletePhase(options: { actor: ActingUser; phaseId: string 
       before: { title: phase.title, stepCount: phase.steps.length },
       after: null,
     });
+    await recordPlanVersion(tx, { projectId: phase.projectId, actor: options.actor });
   });
 }
 
@@ -94,6 +97,7 @@ export async function movePhase(options: { actor: ActingUser; phaseId: string; d
     await tx.phase.update({ where: { id: phase.id }, data: { position: neighbour.position } });
     await tx.phase.update({ where: { id: neighbour.id }, data: { position: phase.position } });
     await appendAuditEvent(tx, { actor: options.actor, projectId: phase.projectId, action: "phase.move", entityType: "phase", entityId: phase.id, before: { position: phase.position }, after: { position: neighbour.position } });
+    await recordPlanVersion(tx, { projectId: phase.projectId, actor: options.actor });
     return phase;
   });
 }
@@ -141,13 +145,6 @@ function fleetActionFor(options: { isFleet: boolean; requested: FleetActionName 
   return options.requested ?? (options.current as FleetActionName | null) ?? "GENERIC";
 }
 
-/** Removing a step that somebody already started or signed off would erase execution history. */
-async function assertNoStartedWork(tx: Tx, stepIds: string[]) {
-  if (stepIds.length === 0) return;
-  const started = await tx.stepRun.findFirst({ where: { stepId: { in: stepIds }, status: { not: "PENDING" } }, include: { step: { select: { title: true } } } });
-  if (started) throw new ConflictError(`"${started.step.title}" has already been worked on in a run, so it can't be deleted.`);
-}
-
 export async function addStep(options: { actor: ActingUser; projectId: string; input: z.infer<typeof createStepInput> }) {
   requirePlanEditor(options.actor);
   const { actor, input } = options;
@@ -163,10 +160,8 @@ export async function addStep(options: { actor: ActingUser; projectId: string; i
       data: { ...fields, fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
     });
     if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: step.id, predecessorId })) });
-    // Active runs track the new step too, so it can be ticked without restarting the run.
-    const activeRuns = await tx.run.findMany({ where: { projectId: phase.projectId, status: "ACTIVE" }, select: { id: true } });
-    if (activeRuns.length > 0) await tx.stepRun.createMany({ data: activeRuns.map((run) => ({ runId: run.id, stepId: step.id })) });
     await appendAuditEvent(tx, { actor, projectId: phase.projectId, action: "step.create", entityType: "step", entityId: step.id, before: null, after: stepSnapshot(step, predecessorIds) });
+    await recordPlanVersion(tx, { projectId: phase.projectId, actor: actor });
     return step;
   });
 }
@@ -211,6 +206,7 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
     }
     const after = await tx.step.findUniqueOrThrow({ where: { id: before.id } });
     await appendAuditEvent(tx, { actor, projectId: before.projectId, action: "step.update", entityType: "step", entityId: before.id, before: stepSnapshot(before, beforePreds), after: stepSnapshot(after, predecessorIds) });
+    await recordPlanVersion(tx, { projectId: before.projectId, actor: actor });
     return after;
   });
 }
@@ -220,7 +216,6 @@ export async function deleteStep(options: { actor: ActingUser; stepId: string })
   return runTransaction(async (tx) => {
     const step = await tx.step.findUnique({ where: { id: options.stepId }, include: { predecessors: { select: { predecessorId: true } } } });
     if (!step) throw new NotFoundError("Step");
-    await assertNoStartedWork(tx, [step.id]);
     await tx.step.delete({ where: { id: step.id } });
     await appendAuditEvent(tx, {
       actor: options.actor,
@@ -231,6 +226,7 @@ export async function deleteStep(options: { actor: ActingUser; stepId: string })
       before: stepSnapshot(step, step.predecessors.map((p) => p.predecessorId)),
       after: null,
     });
+    await recordPlanVersion(tx, { projectId: step.projectId, actor: options.actor });
   });
 }
 
@@ -247,6 +243,7 @@ export async function moveStep(options: { actor: ActingUser; stepId: string; dir
     await tx.step.update({ where: { id: step.id }, data: { position: neighbour.position, version: { increment: 1 } } });
     await tx.step.update({ where: { id: neighbour.id }, data: { position: step.position, version: { increment: 1 } } });
     await appendAuditEvent(tx, { actor: options.actor, projectId: step.projectId, action: "step.move", entityType: "step", entityId: step.id, before: { position: step.position }, after: { position: neighbour.position } });
+    await recordPlanVersion(tx, { projectId: step.projectId, actor: options.actor });
     return step;
   });
 }

@@ -28,8 +28,7 @@ export async function listPortfolio(options: { filters: PortfolioFilters; now?: 
     orderBy: { windowStart: "asc" },
     include: {
       createdBy: { select: { id: true, name: true } },
-      runs: { orderBy: { startedAt: "desc" }, take: 1 },
-      phases: { orderBy: { position: "asc" }, select: { id: true, title: true, position: true, inWindow: true } },
+      runs: { orderBy: { startedAt: "desc" }, take: 1, include: { phases: { select: { id: true, title: true, position: true, inWindow: true } } } },
     },
   });
   const runIds = projects.flatMap((p) => p.runs.map((r) => r.id));
@@ -40,8 +39,14 @@ export async function listPortfolio(options: { filters: PortfolioFilters; now?: 
           runId: true,
           status: true,
           startedAt: true,
-          startedBy: { select: { name: true } },
-          step: { select: { id: true, kind: true, plannedMinutes: true, phaseId: true, position: true, predecessors: { select: { predecessorId: true } } } },
+          startedByName: true,
+          // The run's frozen copy of each step: what the run was started with, not today's plan.
+          stepId: true,
+          kind: true,
+          plannedMinutes: true,
+          runPhaseId: true,
+          position: true,
+          predecessorIds: true,
         },
       })
     : [];
@@ -50,22 +55,22 @@ export async function listPortfolio(options: { filters: PortfolioFilters; now?: 
 
   return projects.map((project) => {
     const run = project.runs[0] ?? null;
-    const phaseOf = new Map(project.phases.map((p) => [p.id, p]));
+    const phaseOf = new Map((run?.phases ?? []).map((p) => [p.id, p]));
     const rows = run ? (byRun.get(run.id) ?? []) : [];
     const mode = (run?.mode ?? "FORWARD") as RunModeName;
     const steps = rows.map((r) => {
-      const phase = phaseOf.get(r.step.phaseId)!;
+      const phase = phaseOf.get(r.runPhaseId)!;
       return {
-        id: r.step.id,
-        kind: r.step.kind,
-        plannedMinutes: r.step.plannedMinutes,
+        id: r.stepId,
+        kind: r.kind,
+        plannedMinutes: r.plannedMinutes,
         status: r.status as StepStatusName,
         startedAt: r.startedAt?.toISOString() ?? null,
-        predecessorIds: r.step.predecessors.map((p) => p.predecessorId),
+        predecessorIds: JSON.parse(r.predecessorIds) as string[],
         inWindow: phase.inWindow,
-        position: phase.position * 100_000 + r.step.position,
+        position: phase.position * 100_000 + r.position,
         phaseId: phase.id,
-        startedBy: r.startedBy?.name ?? null,
+        startedBy: r.startedByName,
       };
     });
     const scope = stepsInScope(steps, mode);

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordPlanVersion } from "../plan/versions";
 import { appendAuditEvent } from "../audit/service";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
@@ -99,6 +100,7 @@ export async function createProject(options: { actor: ActingUser; input: z.infer
       const document = fillHostPlaceholders(source.document, { sourceHost: project.sourceHost, targetHost: project.targetHost });
       await instantiateRunbook(tx, { projectId: project.id, document });
     }
+    await recordPlanVersion(tx, { projectId: project.id, actor, summary: source ? `Created from "${source.name}"` : "Created empty" });
     return project;
   });
 }

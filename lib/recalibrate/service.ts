@@ -1,4 +1,5 @@
 import "server-only";
+import { recordPlanVersion } from "../plan/versions";
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/service";
 import { runTransaction } from "../platform/db/transaction";
@@ -67,6 +68,7 @@ export async function applyRecalibration(options: { actor: ActingUser; projectId
         steps: rows.map((r) => ({ stepId: r.stepId, number: r.number, title: r.title, plannedMinutes: r.newMinutes, samples: r.samples })),
       },
     });
+    await recordPlanVersion(tx, { projectId: options.projectId, actor: actor });
     return { changed: rows.length, totalChange: rows.reduce((sum, r) => sum + r.change, 0) };
   });
 }

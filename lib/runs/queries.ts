@@ -4,34 +4,58 @@ import { NotFoundError } from "../platform/errors";
 import { numberSteps } from "../plan/numbering";
 import type { StepStatusName } from "./model";
 
-/** Everything the run page shows, in one round of queries (no per-step fetches). */
+/**
+ * Everything the run page shows, in one round of queries (no per-step fetches), from the run's
+ * frozen copy of the plan (lib/runs/frozen-plan.ts): phases and steps as they were when the run
+ * started, people's names as they were when they acted. Shaped like the plan (phases with their
+ * steps, ids of the plan's steps), so every reader of a run treats it as the plan it ran.
+ */
 export async function getRunView(options: { runId: string }) {
   const run = await prisma.run.findUnique({
     where: { id: options.runId },
     include: {
       project: true,
       startedBy: { select: { name: true } },
-      stepRuns: {
-        include: {
-          startedBy: { select: { id: true, name: true } },
-          signedOffBy: { select: { id: true, name: true } },
-          decidedBy: { select: { id: true, name: true } },
-        },
-      },
+      phases: { orderBy: { position: "asc" } },
+      stepRuns: { orderBy: { position: "asc" } },
     },
   });
   if (!run) throw new NotFoundError("Run");
-  const phases = await prisma.phase.findMany({
-    where: { projectId: run.projectId },
-    orderBy: { position: "asc" },
-    include: {
-      steps: {
-        orderBy: { position: "asc" },
-        include: { predecessors: { select: { predecessorId: true } }, assignee: { select: { id: true, name: true } } },
-      },
-    },
-  });
-  return { run, phases };
+  const person = (id: string | null, name: string | null) => (id !== null || name !== null ? { id, name: name ?? "" } : null);
+  const stepRuns = run.stepRuns.map((sr) => ({
+    ...sr,
+    startedBy: person(sr.startedById, sr.startedByName),
+    signedOffBy: person(sr.signedOffById, sr.signedOffByName),
+    decidedBy: person(sr.decidedById, sr.decidedByName),
+  }));
+  const stepsByPhase = new Map<string, typeof stepRuns>();
+  for (const sr of stepRuns) stepsByPhase.set(sr.runPhaseId, [...(stepsByPhase.get(sr.runPhaseId) ?? []), sr]);
+  const phases = run.phases.map((phase) => ({
+    id: phase.phaseId,
+    title: phase.title,
+    description: phase.description,
+    position: phase.position,
+    inWindow: phase.inWindow,
+    steps: (stepsByPhase.get(phase.id) ?? []).map((sr) => ({
+      id: sr.stepId,
+      phaseId: phase.phaseId,
+      position: sr.position,
+      title: sr.title,
+      details: sr.details,
+      commands: sr.commands,
+      verification: sr.verification,
+      team: sr.team,
+      assigneeId: sr.assigneeId,
+      assignee: sr.assigneeName !== null ? { id: sr.assigneeId, name: sr.assigneeName } : null,
+      plannedMinutes: sr.plannedMinutes,
+      kind: sr.kind,
+      isFleet: sr.isFleet,
+      fleetAction: sr.fleetAction,
+      predecessors: (JSON.parse(sr.predecessorIds) as string[]).map((predecessorId) => ({ predecessorId })),
+    })),
+  }));
+  const { phases: _frozenPhases, stepRuns: _rows, ...runFields } = run;
+  return { run: { ...runFields, stepRuns }, phases };
 }
 
 /** The run page's props: small, serialisable, everything the board and its clocks need. */

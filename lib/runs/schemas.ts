@@ -31,3 +31,11 @@ export const startRunInput = z
     name: text("Name", 120).default(""),
   })
   .strict();
+
+export const applyPlanInput = z
+  .object({
+    reason: requiredText("Reason", 2000),
+    /** The plan version the admin reviewed; if the plan moved on since, nothing is applied. */
+    expectedPlanVersion: z.number().int().positive(),
+  })
+  .strict();

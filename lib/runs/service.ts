@@ -15,6 +15,8 @@ import {
   type StepStatusName,
 } from "./model";
 import { formatInZone } from "../platform/time";
+import { recordPlanVersion } from "../plan/versions";
+import { freezePlanIntoRun } from "./frozen-plan";
 import {
   endRun,
   loadBlockingSteps,
@@ -40,13 +42,17 @@ export async function startRun(options: {
   const { actor, input } = options;
   if (!canStartRun(actor)) throw new ForbiddenError("Only admins can start a run.");
   return runTransaction(async (tx) => {
-    const project = await tx.project.findUnique({ where: { id: options.projectId }, include: { steps: { select: { id: true, isFleet: true } }, fleetClients: { select: { id: true } } } });
+    const project = await tx.project.findUnique({ where: { id: options.projectId }, include: { fleetClients: { select: { id: true } } } });
     if (!project) throw new NotFoundError("Project");
-    if (project.steps.length === 0) throw new ConflictError("Add steps to the plan before starting a run.");
     if (input.kind === "LIVE") {
       const activeLive = await tx.run.findFirst({ where: { projectId: project.id, kind: "LIVE", status: "ACTIVE" }, select: { name: true } });
       if (activeLive) throw new ConflictError(`The live run "${activeLive.name}" is still active.`);
     }
+    // The run freezes the plan as it is now, as a numbered version (recorded here if the latest
+    // edit somehow wasn't): what the run shows and exports can't change afterwards.
+    const plan = await recordPlanVersion(tx, { projectId: project.id, actor });
+    const steps = plan.snapshot.phases.flatMap((phase) => phase.steps);
+    if (steps.length === 0) throw new ConflictError("Add steps to the plan before starting a run.");
     const now = options.startedAt ?? new Date();
     const windowLength = project.windowEnd.getTime() - project.windowStart.getTime();
     // A rehearsal is measured against a window of the same length starting now.
@@ -55,17 +61,17 @@ export async function startRun(options: {
     const count = await tx.run.count({ where: { projectId: project.id, kind: input.kind } });
     const name = input.name || `${input.kind === "LIVE" ? "Live cutover" : "Rehearsal"} ${count + 1}`;
     const run = await tx.run.create({
-      data: { projectId: project.id, kind: input.kind, name, windowStart, windowEnd, startedAt: now, startedById: actor.id },
+      data: { projectId: project.id, kind: input.kind, name, windowStart, windowEnd, startedAt: now, startedById: actor.id, planVersion: plan.version, planHash: plan.hash },
     });
-    await tx.stepRun.createMany({ data: project.steps.map((step) => ({ runId: run.id, stepId: step.id })) });
-    const fleetSteps = project.steps.filter((s) => s.isFleet);
+    await freezePlanIntoRun(tx, { runId: run.id, snapshot: plan.snapshot });
+    const fleetSteps = steps.filter((s) => s.isFleet);
     if (fleetSteps.length > 0 && project.fleetClients.length > 0) {
       await tx.fleetClientRun.createMany({
         data: fleetSteps.flatMap((step) => project.fleetClients.map((client) => ({ runId: run.id, stepId: step.id, clientId: client.id }))),
       });
     }
     await tx.project.update({ where: { id: project.id }, data: { status: input.kind === "LIVE" ? "LIVE" : "REHEARSAL" } });
-    await appendAuditEvent(tx, { actor, projectId: project.id, runId: run.id, action: "run.start", entityType: "run", entityId: run.id, before: null, after: { kind: run.kind, name: run.name, windowStart, windowEnd } });
+    await appendAuditEvent(tx, { actor, projectId: project.id, runId: run.id, action: "run.start", entityType: "run", entityId: run.id, before: null, after: { kind: run.kind, name: run.name, windowStart, windowEnd, planVersion: plan.version, planHash: plan.hash } });
     return run;
   });
 }
@@ -175,14 +181,17 @@ export async function performStepAction(options: {
       status: transition.to,
       startedAt,
       startedById: current.startedById ?? actor.id,
+      startedByName: current.startedById ? current.startedByName : actor.name,
       finishedAt,
       // Start clears a previous sign-off; Done, Skip and Fail record who closed the step.
       signedOffById: signsOff ? actor.id : null,
+      signedOffByName: signsOff ? actor.name : null,
       signedOffAt: signsOff ? finishedAt : null,
       note: signsOff ? input.note : current.note,
       reason: input.action === "start" ? "" : input.action === "done" ? current.reason : input.reason,
       gateDecision: current.gateDecision,
       decidedById: current.decidedById,
+      decidedByName: current.decidedByName,
     });
     if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
     appendAuditEventSql(tx, {
@@ -254,10 +263,13 @@ export async function decideGate(options: {
       status: "DONE",
       gateDecision: input.decision,
       decidedById: actor.id,
+      decidedByName: actor.name,
       signedOffById: actor.id,
+      signedOffByName: actor.name,
       signedOffAt: now,
       startedAt: current.startedAt ?? now,
       startedById: current.startedById ?? actor.id,
+      startedByName: current.startedById ? current.startedByName : actor.name,
       finishedAt: now,
       note: input.note,
       reason: current.reason,
@@ -297,13 +309,16 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
       status: current.startedAt ? "IN_PROGRESS" : "PENDING",
       startedAt: current.startedAt,
       startedById: current.startedById,
+      startedByName: current.startedByName,
       finishedAt: null,
       signedOffById: null,
+      signedOffByName: null,
       signedOffAt: null,
       note: current.note,
       reason: "",
       gateDecision: null,
       decidedById: null,
+      decidedByName: null,
     });
     if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
     appendAuditEventSql(tx, {

@@ -20,12 +20,15 @@ export interface StepRunRow {
   startedAt: string | null;
   finishedAt: string | null;
   startedById: string | null;
+  startedByName: string | null;
   signedOffById: string | null;
+  signedOffByName: string | null;
   signedOffAt: string | null;
   note: string;
   reason: string;
   gateDecision: string | null;
   decidedById: string | null;
+  decidedByName: string | null;
   version: number;
 }
 
@@ -38,7 +41,7 @@ export interface LoadedStepRun extends Omit<StepRunRow, "startedAt" | "finishedA
   run: { status: RunStatusName; mode: RunModeName; startedAt: Date; projectId: string; timezone: string };
 }
 
-const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "signedOffById", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "version"`;
+const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "startedByName", "signedOffById", "signedOffByName", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "decidedByName", "version"`;
 
 export function withDates<T extends Pick<StepRunRow, "startedAt" | "finishedAt" | "signedOffAt">>(row: T) {
   return { ...row, startedAt: fromSqlTime(row.startedAt), finishedAt: fromSqlTime(row.finishedAt), signedOffAt: fromSqlTime(row.signedOffAt) };
@@ -60,10 +63,9 @@ export function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedSte
   const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; runStatus: RunStatusName; runMode: RunModeName; runStartedAt: string; projectId: string; timezone: string }>(
     tx.db,
     `SELECT ${STEP_RUN_COLUMNS.replace(/"(\w+)"/g, 'sr."$1"')},
-            s."kind" AS stepKind, s."title" AS stepTitle, s."assigneeId" AS stepAssigneeId,
+            sr."kind" AS stepKind, sr."title" AS stepTitle, sr."assigneeId" AS stepAssigneeId,
             r."status" AS runStatus, r."mode" AS runMode, r."startedAt" AS runStartedAt, r."projectId" AS projectId, p."timezone" AS timezone
        FROM "step_run" sr
-       JOIN "step" s ON s."id" = sr."stepId"
        JOIN "run" r ON r."id" = sr."runId"
        JOIN "project" p ON p."id" = r."projectId"
       WHERE sr."runId" = ? AND sr."stepId" = ?`,
@@ -82,8 +84,8 @@ export function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<Load
   const row = prepared<StepRunRow>(
     tx.db,
     `UPDATE "step_run"
-        SET "status" = ?, "startedAt" = ?, "startedById" = ?, "finishedAt" = ?, "signedOffById" = ?, "signedOffAt" = ?,
-            "note" = ?, "reason" = ?, "gateDecision" = ?, "decidedById" = ?,
+        SET "status" = ?, "startedAt" = ?, "startedById" = ?, "startedByName" = ?, "finishedAt" = ?, "signedOffById" = ?, "signedOffByName" = ?, "signedOffAt" = ?,
+            "note" = ?, "reason" = ?, "gateDecision" = ?, "decidedById" = ?, "decidedByName" = ?,
             "version" = "version" + 1, "updatedAt" = ?
       WHERE "id" = ? AND "version" = ? AND "status" = ?
   RETURNING ${STEP_RUN_COLUMNS}`,
@@ -91,13 +93,16 @@ export function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<Load
     next.status,
     toSqlTime(next.startedAt),
     next.startedById,
+    next.startedByName,
     toSqlTime(next.finishedAt),
     next.signedOffById,
+    next.signedOffByName,
     toSqlTime(next.signedOffAt),
     next.note,
     next.reason,
     next.gateDecision,
     next.decidedById,
+    next.decidedByName,
     toSqlTime(new Date()),
     current.id,
     current.version,
@@ -117,18 +122,17 @@ export function userName(tx: SqlTx, userId: string | null): string | null {
  * sign-off O(steps).
  */
 export function loadBlockingSteps(tx: SqlTx, stepRun: LoadedStepRun): { predecessorIds: string[]; related: RelatedStepState[] } {
-  const predecessorIds = prepared<{ predecessorId: string }>(tx.db, `SELECT "predecessorId" FROM "step_dependency" WHERE "stepId" = ?`)
-    .all(stepRun.stepId)
-    .map((p) => p.predecessorId);
-  const columns = `sr."status", s."id", s."title", s."kind", s."position", ph."position" AS phasePosition
-       FROM "step_run" sr JOIN "step" s ON s."id" = sr."stepId" JOIN "phase" ph ON ph."id" = s."phaseId"`;
+  // The run's frozen copy of the plan: predecessors and order as they were when it was frozen.
+  const predecessorIds = JSON.parse(prepared<{ predecessorIds: string }>(tx.db, `SELECT "predecessorIds" FROM "step_run" WHERE "id" = ?`).get(stepRun.id)!.predecessorIds) as string[];
+  const columns = `sr."status", sr."stepId" AS "id", sr."title", sr."kind", sr."position", ph."position" AS phasePosition
+       FROM "step_run" sr JOIN "run_phase" ph ON ph."id" = sr."runPhaseId"`;
   const related =
     stepRun.step.kind === "ROLLBACK"
-      ? prepared<RelatedStepState>(tx.db, `SELECT ${columns} WHERE sr."runId" = ? AND s."kind" = 'ROLLBACK'`).all(stepRun.runId)
-      : prepared<RelatedStepState>(tx.db, `SELECT ${columns} WHERE sr."runId" = ? AND sr."stepId" IN (SELECT ? UNION ALL SELECT "predecessorId" FROM "step_dependency" WHERE "stepId" = ?)`).all(
+      ? prepared<RelatedStepState>(tx.db, `SELECT ${columns} WHERE sr."runId" = ? AND sr."kind" = 'ROLLBACK'`).all(stepRun.runId)
+      : prepared<RelatedStepState>(tx.db, `SELECT ${columns} WHERE sr."runId" = ? AND (sr."id" = ? OR sr."stepId" IN (SELECT value FROM json_each(?)))`).all(
           stepRun.runId,
-          stepRun.stepId,
-          stepRun.stepId,
+          stepRun.id,
+          JSON.stringify(predecessorIds),
         );
   return { predecessorIds, related };
 }
@@ -153,8 +157,8 @@ export function loadRunProgress(tx: SqlTx, runId: string) {
   const { total, open } = prepared<{ total: number; open: number }>(
     tx.db,
     `SELECT count(*) AS total, coalesce(sum(sr."status" NOT IN ('DONE', 'SKIPPED')), 0) AS open
-       FROM "step_run" sr JOIN "step" s ON s."id" = sr."stepId"
-      WHERE sr."runId" = ? AND (s."kind" = 'ROLLBACK') = ?`,
+       FROM "step_run" sr
+      WHERE sr."runId" = ? AND (sr."kind" = 'ROLLBACK') = ?`,
   ).get(run.id, run.mode === "ROLLBACK" ? 1 : 0)!;
   return { run, inScope: total, unfinished: open };
 }

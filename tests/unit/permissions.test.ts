@@ -17,6 +17,7 @@ const simpleRules: Record<string, RoleName[]> = {
   canManageUsers: ["ADMIN"],
   canManageTemplates: ["ADMIN"],
   canStartRun: ["ADMIN"],
+  canApplyPlanToRun: ["ADMIN"],
   canOperateSteps: ["ADMIN", "OPERATOR"],
   canUndoSignOff: ["ADMIN"],
   canUpdateFleet: ["ADMIN", "OPERATOR"],

@@ -183,25 +183,52 @@ describe("plan mutations", () => {
     ]);
   });
 
-  it("a step added during an active run is tracked by that run", async () => {
+  it("a step added during an active run reaches it only when an admin applies the plan change, with a reason", async () => {
     const run = await lib.runs.startRun({ actor: team.admin, projectId: project.id, input: { kind: "REHEARSAL", name: "" } });
     const late = await addStep({ title: "Late addition", predecessorIds: [z.id] });
-    expect(await lib.prisma.stepRun.findUnique({ where: { runId_stepId: { runId: run.id, stepId: late.id } } })).toMatchObject({ status: "PENDING", version: 1 });
+    const runRow = () => lib.prisma.stepRun.findUnique({ where: { runId_stepId: { runId: run.id, stepId: late.id } } });
+    expect(await runRow()).toBeNull();
+    const drift = await lib.planChanges.getRunPlanDrift({ runId: run.id });
+    expect(drift?.diff.steps).toEqual([{ id: late.id, title: "Late addition", change: "added", fields: [] }]);
+    expect(drift?.planVersion).toBeGreaterThan(drift!.runVersion);
+
+    const input = { reason: "Forgot the late step", expectedPlanVersion: drift!.planVersion };
+    expect(await rejectedWithoutAudit(() => lib.planChanges.applyPlanToRun({ actor: team.operator, runId: run.id, input }))).toBeInstanceOf(ForbiddenError);
+    const stale = await rejectedWithoutAudit(() => lib.planChanges.applyPlanToRun({ actor: team.admin, runId: run.id, input: { ...input, expectedPlanVersion: drift!.runVersion } }));
+    expect(stale).toBeInstanceOf(ConflictError);
+    expect(await runRow()).toBeNull();
+
+    const { after } = await oneAuditEvent({ action: "run.plan_applied", entityType: "run" }, () => lib.planChanges.applyPlanToRun({ actor: team.admin, runId: run.id, input }));
+    expect(after).toMatchObject({ planVersion: drift!.planVersion, reason: "Forgot the late step", steps: [{ title: "Late addition", change: "added", kept: false }] });
+    expect(await runRow()).toMatchObject({ status: "PENDING", version: 1, title: "Late addition", predecessorIds: JSON.stringify([z.id]) });
+    expect(await lib.planChanges.getRunPlanDrift({ runId: run.id })).toBeNull();
   });
 
-  it("deleting a step already worked on in a run → ConflictError; the step stays", async () => {
-    const run = await lib.prisma.run.findFirstOrThrow({ where: { projectId: project.id } });
-    await lib.runs.performStepAction({ actor: team.operator, runId: run.id, stepId: x.id, input: { action: "done", note: "", reason: "" } });
-    await lib.runs.performStepAction({ actor: team.operator, runId: run.id, stepId: y.id, input: { action: "start", note: "", reason: "" } });
-    const running = await rejectedWithoutAudit(() => lib.plan.deleteStep({ actor: team.admin, stepId: y.id }));
-    expect(running).toBeInstanceOf(ConflictError);
-    expect(running.message).toBe(`"Copy /usr/openv to the new server" has already been worked on in a run, so it can't be deleted.`);
-    const done = await rejectedWithoutAudit(() => lib.plan.deleteStep({ actor: team.admin, stepId: x.id }));
-    expect(done).toBeInstanceOf(ConflictError);
-    expect(done.message).toBe(`"Stop NetBackup on the old server" has already been worked on in a run, so it can't be deleted.`);
-    expect(await lib.prisma.step.count({ where: { id: { in: [x.id, y.id] } } })).toBe(2);
-    expect(await predecessorsOf(y.id)).toEqual([x.id]);
-    expect((await lib.prisma.stepRun.findUniqueOrThrow({ where: { runId_stepId: { runId: run.id, stepId: y.id } } })).status).toBe("IN_PROGRESS");
+  it("deleting steps already worked on in a run leaves the run's record of them as it was", async () => {
+    const run = await lib.prisma.run.findFirstOrThrow({ where: { projectId: project.id, status: "ACTIVE" } });
+    const p = await addStep({ title: "Worked then dropped" });
+    const q = await addStep({ title: "Started then dropped" });
+    const version = (await lib.planChanges.getRunPlanDrift({ runId: run.id }))!.planVersion;
+    await lib.planChanges.applyPlanToRun({ actor: team.admin, runId: run.id, input: { reason: "Two more steps", expectedPlanVersion: version } });
+    await lib.runs.performStepAction({ actor: team.operator, runId: run.id, stepId: p.id, input: { action: "done", note: "", reason: "" } });
+    await lib.runs.performStepAction({ actor: team.operator, runId: run.id, stepId: q.id, input: { action: "start", note: "", reason: "" } });
+    const view = async () => (await lib.runQueries.getRunBoard({ runId: run.id })).steps.filter((s) => s.id === p.id || s.id === q.id).map((s) => [s.title, s.status, s.signedOffBy ?? s.startedBy]);
+    const recorded = await view();
+    expect(recorded).toEqual([
+      ["Worked then dropped", "DONE", team.operator.name],
+      ["Started then dropped", "IN_PROGRESS", team.operator.name],
+    ]);
+
+    await lib.plan.deleteStep({ actor: team.admin, stepId: p.id });
+    await lib.plan.deleteStep({ actor: team.admin, stepId: q.id });
+    expect(await lib.prisma.step.count({ where: { id: { in: [p.id, q.id] } } })).toBe(0);
+    expect(await view()).toEqual(recorded);
+    // Applying the deletion can't take them out of the run either: they have started.
+    const drift = (await lib.planChanges.getRunPlanDrift({ runId: run.id }))!;
+    expect(drift.startedStepIds.sort()).toEqual([p.id, q.id].sort());
+    const result = await lib.planChanges.applyPlanToRun({ actor: team.admin, runId: run.id, input: { reason: "Cleanup", expectedPlanVersion: drift.planVersion } });
+    expect(result.kept.map((k) => k.title).sort()).toEqual(["Started then dropped", "Worked then dropped"]);
+    expect(await view()).toEqual(recorded);
   });
 
   it("deleting a step nobody worked on removes it and writes one audit event with its last state", async () => {
@@ -211,7 +238,8 @@ describe("plan mutations", () => {
     expect(after).toBeNull();
     expect(await lib.prisma.step.findUnique({ where: { id: late.id } })).toBeNull();
     expect(await lib.prisma.stepDependency.count({ where: { stepId: late.id } })).toBe(0);
-    expect(await lib.prisma.stepRun.count({ where: { stepId: late.id } })).toBe(0);
+    // The active run keeps its copy until an admin applies the deletion.
+    expect(await lib.prisma.stepRun.count({ where: { stepId: late.id } })).toBe(1);
   });
 
   it("a fleet step keeps the action chosen for it; a non-fleet step can't have one", async () => {

@@ -229,6 +229,10 @@ describe("permissions by role", () => {
     expect((await row(runId, gate.id)).status).toBe("PENDING");
 
     await lib.plan.updateStep({ actor: team.admin, stepId: gate.id, input: { assigneeId: team.operator.id } });
+    // The run decides by its own copy of the plan: the new assignee counts once the change is applied.
+    expect(await caught(() => decide(team.operator, runId, gate.id, "GO"))).toBeInstanceOf(ForbiddenError);
+    const drift = await lib.planChanges.getRunPlanDrift({ runId });
+    await lib.planChanges.applyPlanToRun({ actor: team.admin, runId, input: { reason: "Olivia decides the gate", expectedPlanVersion: drift!.planVersion } });
     const otherOperator = await caught(() => decide(team.operator2, runId, gate.id, "GO"));
     expect(otherOperator).toBeInstanceOf(ForbiddenError);
     const decided = await decide(team.operator, runId, gate.id, "GO");

@@ -94,8 +94,11 @@ describe("importStepsFromCsv", () => {
     expect(check.predecessors.map((d) => d.predecessorId)).toEqual([update.id]);
     expect(check.assigneeId).toBe(team.operator2.id);
 
-    // The active rehearsal tracks the new steps.
-    expect(await db.lib.prisma.stepRun.count({ where: { runId: run.id, stepId: { in: [update.id, check.id, merged.at(-1)!.id] } } })).toBe(3);
+    // The active rehearsal keeps its copy of the plan; the import shows there as three added steps.
+    const newIds = [update.id, check.id, merged.at(-1)!.id];
+    expect(await db.lib.prisma.stepRun.count({ where: { runId: run.id, stepId: { in: newIds } } })).toBe(0);
+    const drift = await db.lib.planChanges.getRunPlanDrift({ runId: run.id });
+    expect(drift!.diff.steps.filter((s) => s.change === "added").map((s) => s.id).sort()).toEqual([...newIds].sort());
 
     const event = await db.lib.prisma.auditEvent.findFirstOrThrow({ where: { projectId: project.id, action: "plan.import" } });
     expect(JSON.parse(event.after)).toMatchObject({ source: "csv", fileName: "steps.csv", stepCount: 3, phases: [{ title: "Cutover window (Saturday)", addedToExisting: true }, { title: "Client wave 2", addedToExisting: false }] });

@@ -27,6 +27,8 @@ export const canEditPlan = isAdmin;
 export const canManageUsers = isAdmin;
 export const canManageTemplates = isAdmin;
 export const canStartRun = isAdmin;
+/** Bringing plan changes into a running run changes what operators work from: admins only, with a reason. */
+export const canApplyPlanToRun = isAdmin;
 /** Start, Done (sign-off), Skip and Fail. */
 export const canOperateSteps = isOperatorOrAdmin;
 export const canSignOffStep = (user: Actor, step: { kind: string }) => isOperatorOrAdmin(user) && step.kind !== "GATE";

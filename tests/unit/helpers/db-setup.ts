@@ -11,15 +11,18 @@ import path from "node:path";
 import Database from "better-sqlite3";
 
 async function importLib() {
-  const [client, users, projects, runs, plan, audit] = await Promise.all([
+  const [client, users, projects, runs, plan, audit, planChanges, runQueries, planVersions] = await Promise.all([
     import("@/lib/platform/db/client"),
     import("@/lib/users/service"),
     import("@/lib/projects/service"),
     import("@/lib/runs/service"),
     import("@/lib/plan/service"),
     import("@/lib/audit/service"),
+    import("@/lib/runs/plan-changes"),
+    import("@/lib/runs/queries"),
+    import("@/lib/plan/versions"),
   ]);
-  return { prisma: client.prisma, disconnectDatabase: client.disconnectDatabase, users, projects, runs, plan, audit };
+  return { prisma: client.prisma, disconnectDatabase: client.disconnectDatabase, users, projects, runs, plan, audit, planChanges, runQueries, planVersions };
 }
 
 export type Lib = Awaited<ReturnType<typeof importLib>>;

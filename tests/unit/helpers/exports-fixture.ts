@@ -240,8 +240,10 @@ export async function seedLargeRun(options: { actor: { id: string; name: string;
     data: Array.from({ length: options.clients }, (_, i) => ({ projectId: project.id, hostname: `client-${String(i).padStart(5, "0")}.prod.example.internal`, os: ["Solaris10", "RHEL8", "Windows2019"][i % 3], hardware: "x86" })),
   });
   const run = await startRun({ actor: options.actor, projectId: project.id, input: { kind: "LIVE", name: "Live cutover" }, startedAt: new Date(windowStart.getTime() - 60 * MINUTE) });
-  const stepRuns = await prisma.stepRun.findMany({ where: { runId: run.id }, include: { step: { select: { id: true, title: true, kind: true, plannedMinutes: true, position: true, phase: { select: { position: true } } } } } });
-  stepRuns.sort((a, b) => a.step.phase.position - b.step.phase.position || a.step.position - b.step.position);
+  // The run's frozen copy of each step, in plan order.
+  const frozen = await prisma.stepRun.findMany({ where: { runId: run.id }, include: { runPhase: { select: { position: true } } } });
+  frozen.sort((a, b) => a.runPhase.position - b.runPhase.position || a.position - b.position);
+  const stepRuns = frozen.map((sr) => ({ ...sr, step: { id: sr.stepId, title: sr.title, kind: sr.kind, plannedMinutes: sr.plannedMinutes } }));
   await runTransaction(async (tx) => {
     let clock = windowStart.getTime() - 50 * MINUTE;
     for (const [i, sr] of stepRuns.entries()) {
@@ -257,15 +259,17 @@ export async function seedLargeRun(options: { actor: { id: string; name: string;
           startedAt,
           finishedAt,
           startedById: options.actor.id,
+          startedByName: options.actor.name,
           signedOffById: options.actor.id,
+          signedOffByName: options.actor.name,
           signedOffAt: finishedAt,
           note: i % 10 === 0 ? `Group ${i} moved; ${i * 3} jobs re-run.` : "",
-          ...(sr.step.kind === "GATE" ? { gateDecision: "GO" as const, decidedById: options.actor.id } : {}),
+          ...(sr.step.kind === "GATE" ? { gateDecision: "GO" as const, decidedById: options.actor.id, decidedByName: options.actor.name } : {}),
         },
       });
       await appendAuditEvent(tx, { actor: options.actor, projectId: project.id, runId: run.id, action: sr.step.kind === "GATE" ? "gate.go" : "step.done", entityType: "step_run", entityId: sr.id, before: { status: "IN_PROGRESS" }, after: { status: "DONE", stepTitle: sr.step.title } });
     }
-    await tx.fleetClientRun.updateMany({ where: { runId: run.id }, data: { status: "VERIFIED", updatedById: options.actor.id } });
+    await tx.fleetClientRun.updateMany({ where: { runId: run.id }, data: { status: "VERIFIED", updatedById: options.actor.id, updatedByName: options.actor.name } });
     await tx.run.update({ where: { id: run.id }, data: { status: "COMPLETED", endedAt: new Date(clock) } });
     await appendAuditEvent(tx, { actor: options.actor, projectId: project.id, runId: run.id, action: "run.complete", entityType: "run", entityId: run.id, before: { status: "ACTIVE" }, after: { status: "COMPLETED" } });
   });
