@@ -73,6 +73,9 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
             <ButtonLink href={`/projects/${project.id}/audit`} variant="secondary">
               Audit log
             </ButtonLink>
+            <ButtonLink href={`/projects/${project.id}/plan-history`} variant="secondary">
+              Plan history
+            </ButtonLink>
             {canEdit ? (
               <ButtonLink href={`/projects/${project.id}/settings`} variant="secondary">
                 Project settings

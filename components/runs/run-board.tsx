@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import { forecastRun, rollbackDeadline } from "@/lib/runs/forecast";
-import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/runs/model";
+import { RUN_KIND_LABELS, RUN_STATUS_LABELS, type RunPlanDrift } from "@/lib/runs/model";
 import { canDecideGate } from "@/lib/platform/auth/permissions";
 import type { RoleName } from "@/lib/platform/auth/roles";
 import type { RunBoardData, RunBoardStep } from "@/lib/runs/queries";
@@ -19,6 +19,7 @@ import { Pill } from "../ui/status-badge";
 import { LiveIndicator } from "../live/live-indicator";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { ExportLinks } from "./export-links";
+import { PlanDriftBanner } from "./plan-drift-banner";
 import { isFleetItem, useOfflineQueue, type QueuedAction, type QueuedFleetUpdate, type QueuedStepAction } from "./offline-queue";
 import { DeadlineAlert, RunStatusStrip } from "./run-status-strip";
 import { StepCard, type StepCardActions } from "./step-card";
@@ -26,7 +27,9 @@ import { StepCard, type StepCardActions } from "./step-card";
 interface Props {
   data: RunBoardData;
   me: { id: string; name: string; role: RoleName };
-  permissions: { canOperate: boolean; canUndo: boolean; isAdmin: boolean };
+  permissions: { canOperate: boolean; canUndo: boolean; isAdmin: boolean; canApplyPlan: boolean };
+  /** Plan changes since this run froze its copy, or null. */
+  planDrift: RunPlanDrift | null;
   renderedAt: number;
 }
 
@@ -38,7 +41,7 @@ type DialogState =
   | { kind: "help" }
   | null;
 
-export function RunBoard({ data, me, permissions, renderedAt }: Props) {
+export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props) {
   const router = useRouter();
   const { run, project, phases, steps } = data;
   const [now, setNow] = useState(renderedAt);
@@ -301,6 +304,7 @@ export function RunBoard({ data, me, permissions, renderedAt }: Props) {
           A No-Go was decided. The run has switched to its rollback steps; run them in order.
         </div>
       ) : null}
+      {planDrift && runActive ? <PlanDriftBanner runId={run.id} projectId={project.id} drift={planDrift} canApply={permissions.canApplyPlan} /> : null}
       {notices.map((notice, i) => (
         <div key={i} role="alert" className="flex items-start justify-between gap-3 rounded-lg bg-rose-50 p-3 text-sm text-rose-900 ring-1 ring-rose-200 dark:bg-rose-950 dark:text-rose-100 dark:ring-rose-900">
           <span>{notice}</span>

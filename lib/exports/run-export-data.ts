@@ -311,6 +311,9 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
       endedAt: run.endedAt,
       startedBy: run.startedBy?.name ?? null,
       finished: runEnded,
+      /** The plan version the run's frozen copy came from, and the SHA-256 of that copy (0 and "" for runs from before versions). */
+      planVersion: run.planVersion,
+      planHash: run.planHash,
     },
     phases: exportPhases,
     steps,

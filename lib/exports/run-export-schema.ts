@@ -116,6 +116,9 @@ export const runExportSchema = z
         startedAt: instant,
         endedAt: instant.nullable(),
         startedBy: z.string().nullable(),
+        /** The plan version this run ran, and the SHA-256 of its frozen copy of the plan (absent in older exports). */
+        planVersion: z.number().int().min(0).optional(),
+        planHash: z.string().optional(),
         summary: z
           .object({
             steps: z.number().int().min(0),

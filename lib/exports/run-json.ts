@@ -60,6 +60,8 @@ export function runExportDocument(data: RunExportData, exportedBy: string): RunE
       startedAt: iso(data.run.startedAt),
       endedAt: isoOrNull(data.run.endedAt),
       startedBy: data.run.startedBy,
+      planVersion: data.run.planVersion,
+      planHash: data.run.planHash,
       summary: {
         steps: s.total,
         done: s.done,

@@ -1,6 +1,10 @@
 import "server-only";
 import { getProjectPlan } from "../projects/service";
+import { prisma } from "../platform/db/client";
+import { NotFoundError } from "../platform/errors";
 import { numberSteps } from "./numbering";
+import { diffPlans, type PlanDiff } from "./snapshot";
+import { getPlanVersionSnapshot, listPlanVersions } from "./versions";
 import type { FleetActionName } from "../runs/model";
 
 /** The plan as small serialisable props for the plan editor and viewer. */
@@ -60,3 +64,23 @@ export async function getPlanView(options: { projectId: string }) {
 }
 export type PlanView = Awaited<ReturnType<typeof getPlanView>>;
 export type PlanStep = PlanView["phases"][number]["steps"][number];
+
+/**
+ * The plan's history: every version (who, when, what), and the difference between two of them
+ * when asked (`from` → `to`; either missing means "the one before `to`" and "the newest").
+ */
+export async function getPlanHistory(options: { projectId: string; from: number | null; to: number | null }) {
+  const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { id: true, name: true, timezone: true } });
+  if (!project) throw new NotFoundError("Project");
+  const versions = await listPlanVersions({ projectId: project.id });
+  const newest = versions[0]?.version ?? null;
+  const to = options.to ?? newest;
+  const from = options.from ?? (to !== null && to > 1 ? to - 1 : null);
+  let comparison: { from: number; to: number; diff: PlanDiff } | null = null;
+  if (to !== null && from !== null && versions.some((v) => v.version === from) && versions.some((v) => v.version === to)) {
+    const [a, b] = await Promise.all([getPlanVersionSnapshot({ projectId: project.id, version: from }), getPlanVersionSnapshot({ projectId: project.id, version: to })]);
+    comparison = { from, to, diff: diffPlans(a, b) };
+  }
+  return { project, versions, comparison };
+}
+export type PlanHistory = Awaited<ReturnType<typeof getPlanHistory>>;

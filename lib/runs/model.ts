@@ -4,6 +4,7 @@
  */
 import { FleetAction, RunKind, RunMode, RunStatus, StepKind, StepStatus } from "@/lib/generated/prisma/enums";
 import { enumValues } from "../platform/enums";
+import type { PlanDiff } from "../plan/snapshot";
 
 export const STEP_STATUSES = enumValues(StepStatus);
 export type StepStatusName = StepStatus;
@@ -147,3 +148,14 @@ export function runOutcome(input: { mode: RunModeName; inScope: number; unfinish
   if (input.inScope === 0 || input.unfinished > 0) return "ACTIVE";
   return input.mode === "ROLLBACK" ? "ROLLED_BACK" : "COMPLETED";
 }
+
+/** What changed in the plan since a run froze its copy (lib/runs/plan-changes.ts). */
+export interface RunPlanDrift {
+  /** The plan version the run's copy was taken from (or last brought up to). */
+  runVersion: number;
+  planVersion: number;
+  diff: PlanDiff;
+  /** Steps of the diff that have started in this run, so a change won't reach them. */
+  startedStepIds: string[];
+}
+

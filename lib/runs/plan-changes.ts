@@ -1,7 +1,8 @@
 import "server-only";
 import type { z } from "zod";
 import { appendAuditEvent } from "../audit/service";
-import { diffPlans, type PlanDiff, type PlanSnapshotStep } from "../plan/snapshot";
+import { diffPlans, type PlanSnapshotStep } from "../plan/snapshot";
+import type { RunPlanDrift } from "./model";
 import { hashPlanSnapshot, loadPlanSnapshot, recordPlanVersion } from "../plan/versions";
 import { canApplyPlanToRun, type ActingUser } from "../platform/auth/permissions";
 import { prisma } from "../platform/db/client";
@@ -15,15 +16,6 @@ import type { applyPlanInput } from "./schemas";
  * run page shows what changed since the run froze its copy. Only steps that haven't started take a
  * change: a started or finished step keeps what it was done against.
  */
-
-export interface RunPlanDrift {
-  /** The plan version the run's copy was taken from (or last brought up to). */
-  runVersion: number;
-  planVersion: number;
-  diff: PlanDiff;
-  /** Steps of the diff that have started in this run, so a change won't reach them. */
-  startedStepIds: string[];
-}
 
 /** What changed in the plan since the run froze it; null when nothing did or the run has ended. */
 export async function getRunPlanDrift(options: { runId: string }): Promise<RunPlanDrift | null> {

@@ -37,7 +37,7 @@ export interface LoadedStepRun extends Omit<StepRunRow, "startedAt" | "finishedA
   startedAt: Date | null;
   finishedAt: Date | null;
   signedOffAt: Date | null;
-  step: { id: string; kind: string; title: string; assigneeId: string | null };
+  step: { id: string; kind: string; title: string; assigneeId: string | null; predecessorIds: string[] };
   run: { status: RunStatusName; mode: RunModeName; startedAt: Date; projectId: string; timezone: string };
 }
 
@@ -60,10 +60,10 @@ export const stepRunSnapshot = (s: { status: string; startedAt: Date | null; fin
 });
 
 export function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedStepRun {
-  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; runStatus: RunStatusName; runMode: RunModeName; runStartedAt: string; projectId: string; timezone: string }>(
+  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; stepPredecessorIds: string; runStatus: RunStatusName; runMode: RunModeName; runStartedAt: string; projectId: string; timezone: string }>(
     tx.db,
     `SELECT ${STEP_RUN_COLUMNS.replace(/"(\w+)"/g, 'sr."$1"')},
-            sr."kind" AS stepKind, sr."title" AS stepTitle, sr."assigneeId" AS stepAssigneeId,
+            sr."kind" AS stepKind, sr."title" AS stepTitle, sr."assigneeId" AS stepAssigneeId, sr."predecessorIds" AS stepPredecessorIds,
             r."status" AS runStatus, r."mode" AS runMode, r."startedAt" AS runStartedAt, r."projectId" AS projectId, p."timezone" AS timezone
        FROM "step_run" sr
        JOIN "run" r ON r."id" = sr."runId"
@@ -71,10 +71,10 @@ export function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedSte
       WHERE sr."runId" = ? AND sr."stepId" = ?`,
   ).get(runId, stepId);
   if (!row) throw new NotFoundError("Step in this run");
-  const { stepKind, stepTitle, stepAssigneeId, runStatus, runMode, runStartedAt, projectId, timezone, ...stepRun } = row;
+  const { stepKind, stepTitle, stepAssigneeId, stepPredecessorIds, runStatus, runMode, runStartedAt, projectId, timezone, ...stepRun } = row;
   return {
     ...withDates(stepRun),
-    step: { id: stepRun.stepId, kind: stepKind, title: stepTitle, assigneeId: stepAssigneeId },
+    step: { id: stepRun.stepId, kind: stepKind, title: stepTitle, assigneeId: stepAssigneeId, predecessorIds: JSON.parse(stepPredecessorIds) as string[] },
     run: { status: runStatus, mode: runMode, startedAt: fromSqlTime(runStartedAt), projectId, timezone },
   };
 }
@@ -123,7 +123,7 @@ export function userName(tx: SqlTx, userId: string | null): string | null {
  */
 export function loadBlockingSteps(tx: SqlTx, stepRun: LoadedStepRun): { predecessorIds: string[]; related: RelatedStepState[] } {
   // The run's frozen copy of the plan: predecessors and order as they were when it was frozen.
-  const predecessorIds = JSON.parse(prepared<{ predecessorIds: string }>(tx.db, `SELECT "predecessorIds" FROM "step_run" WHERE "id" = ?`).get(stepRun.id)!.predecessorIds) as string[];
+  const predecessorIds = stepRun.step.predecessorIds;
   const columns = `sr."status", sr."stepId" AS "id", sr."title", sr."kind", sr."position", ph."position" AS phasePosition
        FROM "step_run" sr JOIN "run_phase" ph ON ph."id" = sr."runPhaseId"`;
   const related =

@@ -182,6 +182,12 @@ function Cover({ data }: { data: RunExportData }) {
           <Fact label="Downtime window">{t(`${windowRange(run.windowStart, run.windowEnd, tz)} · ${tz} (${utcOffset(run.windowStart, tz)})`)}</Fact>
           {run.kind === "REHEARSAL" ? <Fact label="Live window">{t(`${windowRange(project.windowStart, project.windowEnd, tz)} (the rehearsal is measured against a window of the same length from its start)`)}</Fact> : null}
           <Fact label="Times in this record">{t(`All in ${tz} (${[...new Set([zoneName(run.windowStart, tz), zoneName(run.startedAt, tz), zoneName(data.generatedAt, tz)])].join(" / ")})`)}</Fact>
+          <Fact label="Plan">
+            {run.planHash
+              ? t(`Version ${run.planVersion} of the plan, frozen when the run started; this record shows the run's own copy. SHA-256 of that copy:`)
+              : "Frozen from the plan when versions were introduced (no version number)."}
+          </Fact>
+          {run.planHash ? <Text style={[s.hash, { marginLeft: 92, marginBottom: 3 }]}>{run.planHash}</Text> : null}
         </View>
       </View>
 

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { RunBoard } from "@/components/runs/run-board";
 import { NotFoundError } from "@/lib/platform/errors";
-import { canOperateSteps, canUndoSignOff } from "@/lib/platform/auth/permissions";
+import { canApplyPlanToRun, canOperateSteps, canUndoSignOff } from "@/lib/platform/auth/permissions";
+import { getRunPlanDrift } from "@/lib/runs/plan-changes";
 import { getRunBoard } from "@/lib/runs/queries";
 import { requireUser } from "@/lib/platform/auth/session";
 
@@ -11,17 +12,21 @@ export const metadata: Metadata = { title: "Run" };
 export default async function RunPage({ params }: { params: Promise<{ projectId: string; runId: string }> }) {
   const { projectId, runId } = await params;
   const user = await requireUser();
-  const board = await getRunBoard({ runId }).catch((error) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const [board, planDrift] = await Promise.all([
+    getRunBoard({ runId }).catch((error) => {
+      if (error instanceof NotFoundError) notFound();
+      throw error;
+    }),
+    getRunPlanDrift({ runId }),
+  ]);
   // The project comes from the run; a URL pairing a run with another project is a 404.
   if (board.project.id !== projectId) notFound();
   return (
     <RunBoard
       data={board}
       me={{ id: user.id, name: user.name, role: user.role }}
-      permissions={{ canOperate: canOperateSteps(user), canUndo: canUndoSignOff(user), isAdmin: user.role === "ADMIN" }}
+      permissions={{ canOperate: canOperateSteps(user), canUndo: canUndoSignOff(user), isAdmin: user.role === "ADMIN", canApplyPlan: canApplyPlanToRun(user) }}
+      planDrift={planDrift}
       renderedAt={Date.now()}
     />
   );
