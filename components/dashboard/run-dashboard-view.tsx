@@ -136,7 +136,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
                 <div className="mb-1 flex justify-between gap-2 text-sm">
                   <span className="font-medium">{phase.title}</span>
                   <span className="tabular-nums text-slate-600 dark:text-slate-400">
-                    {phase.percent}% · {phase.stepsClosed}/{phase.stepCount} steps
+                    {run.status !== "ACTIVE" && !phase.ran ? "Not run" : `${phase.percent}%`} · {phase.stepsClosed}/{phase.stepCount} steps
                   </span>
                 </div>
                 <ProgressBar percent={phase.percent} label={`${phase.title}: ${phase.percent}%`} />
@@ -149,14 +149,16 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
           <figure aria-labelledby="burndown-caption">
             <BurndownChart data={burndown} timeZone={tz} now={data.now} />
             <figcaption id="burndown-caption" className="text-sm text-slate-600 dark:text-slate-400">
-              {formatMinutes(burndown.remainingMinutes)} of planned work left, {formatMinutes(burndown.timeLeftMinutes)} left in the window.
+              {run.status === "ACTIVE"
+                ? `${formatMinutes(burndown.remainingMinutes)} of planned work left, ${formatMinutes(burndown.timeLeftMinutes)} left in the window.`
+                : `The run ended with ${formatMinutes(burndown.remainingMinutes)} of planned work not done.`}
             </figcaption>
             <DataTable caption="Remaining planned minutes over time" head={["Time", "Remaining"]} rows={burndown.actual.map((p) => [formatInZone(new Date(p.at), tz, "time"), formatMinutes(p.remainingMinutes)])} />
           </figure>
         </Section>
       </div>
 
-      <Section title="Planned vs actual timeline (steps inside the window)" id="timeline">
+      <Section title="Planned vs actual timeline (steps inside the window, and rollback steps that ran)" id="timeline">
         <figure aria-labelledby="timeline-caption">
           <div className="relative overflow-x-auto">
             <div className="min-w-[640px]">

@@ -6,7 +6,7 @@ import { apiRequest } from "@/lib/platform/http/api-client";
 import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, STRATEGY_LABELS } from "@/lib/projects/model";
 import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/runs/model";
 import type { PlanView } from "@/lib/plan/queries";
-import { formatMinutes } from "@/lib/platform/time";
+import { formatInZone, formatMinutes } from "@/lib/platform/time";
 import { PlanEditor } from "../plan/plan-editor";
 import { ProjectFleetSection } from "../fleet/project-fleet-section";
 import { ImportStepsPanel } from "../import/import-steps-panel";
@@ -14,6 +14,7 @@ import { RehearsalComparisonPanel } from "../recalibrate/rehearsal-comparison";
 import { SaveAsTemplateButton } from "../templates/save-as-template-button";
 import { Button, ButtonLink } from "../ui/button";
 import { Card, PageHeader } from "../ui/card";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { FormError } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { ZonedTime } from "../ui/zoned-time";
@@ -36,6 +37,7 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
   });
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState<string | null>(null);
+  const [confirmLive, setConfirmLive] = useState(false);
   const activeLive = runs.find((r) => r.kind === "LIVE" && r.status === "ACTIVE");
   const totalMinutes = view.phases.flatMap((p) => p.steps).filter((s) => s.kind !== "ROLLBACK").reduce((sum, s) => sum + s.plannedMinutes, 0);
   const rollbackMinutes = view.phases.flatMap((p) => p.steps).filter((s) => s.kind === "ROLLBACK").reduce((sum, s) => sum + s.plannedMinutes, 0);
@@ -45,6 +47,7 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
     setError(null);
     const result = await apiRequest<{ id: string }>("POST", `/api/projects/${project.id}/runs`, { kind });
     setStarting(null);
+    setConfirmLive(false);
     if (!result.ok) return setError(result.error.message);
     router.push(`/projects/${project.id}/runs/${result.data.id}`);
   }
@@ -138,11 +141,23 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
               <Button variant="secondary" onClick={() => start("REHEARSAL")} disabled={starting !== null}>
                 {starting === "REHEARSAL" ? "Starting…" : "Start rehearsal"}
               </Button>
-              <Button onClick={() => start("LIVE")} disabled={starting !== null || Boolean(activeLive)} title={activeLive ? "A live run is already active" : undefined}>
-                {starting === "LIVE" ? "Starting…" : "Start live run"}
+              <Button onClick={() => setConfirmLive(true)} disabled={starting !== null || Boolean(activeLive)} title={activeLive ? "A live run is already active" : undefined}>
+                Start live run…
               </Button>
             </div>
           ) : null}
+          <Dialog open={confirmLive} onClose={() => setConfirmLive(false)} title="Start the live cutover?">
+            <div className="space-y-3 text-sm">
+              <p>
+                This starts the live run of <span className="font-semibold">{project.name}</span> against its downtime window:
+              </p>
+              <p className="rounded-md bg-slate-100 p-3 font-medium dark:bg-slate-800" data-testid="live-window">
+                {formatInZone(project.windowStart, project.timezone, "datetime")} – {formatInZone(project.windowEnd, project.timezone, "datetime")} ({project.timezone})
+              </p>
+              <p className="text-slate-600 dark:text-slate-400">The run freezes the plan as it is now. Everyone following the project sees it; it can be aborted, but not undone.</p>
+              <DialogActions onCancel={() => setConfirmLive(false)} confirmLabel="Start the live run now" pending={starting === "LIVE"} pendingLabel="Starting…" onConfirm={() => start("LIVE")} />
+            </div>
+          </Dialog>
         </Card>
       </div>
 

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import { forecastRun, rollbackDeadline } from "@/lib/runs/forecast";
+import { formatInZone } from "@/lib/platform/time";
 import { RUN_KIND_LABELS, RUN_STATUS_LABELS, type RunPlanDrift } from "@/lib/runs/model";
 import { canDecideGate } from "@/lib/platform/auth/permissions";
 import type { RoleName } from "@/lib/platform/auth/roles";
@@ -39,6 +40,7 @@ type DialogState =
   | { kind: "gate"; step: RunBoardStep }
   | { kind: "undo"; step: RunBoardStep }
   | { kind: "help" }
+  | { kind: "end"; how: "abort" | "end" }
   | null;
 
 export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props) {
@@ -101,13 +103,16 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
     };
   }, []);
 
+  const runActive = run.status === "ACTIVE";
+  // Once the run has ended every clock stops at its end: the record doesn't keep counting down.
+  const endedAt = run.endedAt ? Date.parse(run.endedAt) : null;
   useEffect(() => {
+    if (!runActive) return;
     setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
-  }, []);
-
-  const runActive = run.status === "ACTIVE";
+  }, [runActive]);
+  const clock = runActive || endedAt === null ? now : endedAt;
   const mode = run.mode as "FORWARD" | "ROLLBACK";
   const statusOf = useMemo(() => {
     const map = new Map(steps.map((s) => [s.id, s.status]));
@@ -124,8 +129,8 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
   );
   const windowStart = Date.parse(run.windowStart);
   const windowEnd = Date.parse(run.windowEnd);
-  const forecast = forecastRun({ steps: forecastSteps, mode, windowStart, windowEnd, now });
-  const deadline = rollbackDeadline({ steps: forecastSteps, windowEnd, now, mode });
+  const forecast = forecastRun({ steps: forecastSteps, mode, windowStart, windowEnd, now: clock });
+  const deadline = rollbackDeadline({ steps: forecastSteps, windowEnd, now: clock, mode });
   const critical = new Set(forecast.criticalStepIds);
   const progress = progressByPlannedMinutes(stepsInScope(steps, mode));
   const { queuedByStep, queuedFleetByStep } = useMemo(() => {
@@ -279,6 +284,18 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
             Audit
           </ButtonLink>
           <ExportLinks runId={run.id} />
+          {runActive && permissions.isAdmin ? (
+            <>
+              {run.kind === "REHEARSAL" ? (
+                <Button variant="secondary" onClick={() => setDialog({ kind: "end", how: "end" })}>
+                  End rehearsal…
+                </Button>
+              ) : null}
+              <Button variant="danger" onClick={() => setDialog({ kind: "end", how: "abort" })}>
+                Abort run…
+              </Button>
+            </>
+          ) : null}
           <span className="hidden sm:inline">
             <Button variant="ghost" onClick={() => setDialog({ kind: "help" })} aria-label="Keyboard shortcuts">
               ?
@@ -288,7 +305,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
       </div>
 
       <RunStatusStrip
-        now={now}
+        now={clock}
         timeZone={project.timezone}
         windowStart={windowStart}
         windowEnd={windowEnd}
@@ -297,7 +314,19 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
         deadline={deadline}
         mode={mode}
         runStatus={run.status}
+        endedAt={endedAt}
       />
+      {!runActive && run.endReason ? (
+        <div role="status" className="rounded-lg bg-amber-50 p-3 text-sm text-amber-950 ring-1 ring-amber-200 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-900">
+          <span className="font-semibold">
+            {run.status === "ABORTED" ? "Aborted" : "Ended early"}
+            {run.endedBy ? ` by ${run.endedBy}` : ""}
+            {endedAt !== null ? ` at ${formatInZone(new Date(endedAt), project.timezone, "datetime")}` : ""}:
+          </span>{" "}
+          <span className="[overflow-wrap:anywhere]">{run.endReason}</span>
+          {run.status !== "ABORTED" ? <span> Steps that hadn&apos;t started are recorded as not run.</span> : null}
+        </div>
+      ) : null}
       {runActive ? <DeadlineAlert level={deadline.level} minutesLeft={deadline.minutesLeft} /> : null}
       {mode === "ROLLBACK" && runActive ? (
         <div role="status" className="rounded-lg bg-amber-100 p-3 text-sm font-semibold text-amber-950 dark:bg-amber-950 dark:text-amber-100">
@@ -386,6 +415,22 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
           onClose={() => setDialog(null)}
           onConfirm={async (reason) => {
             const result = await apiRequest("POST", `/api/runs/${run.id}/steps/${dialog.step.id}/undo`, { reason });
+            if (!result.ok) return result.error.fieldErrors.reason?.join(" ") ?? result.error.message;
+            setDialog(null);
+            router.refresh();
+            return null;
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "end" ? (
+        <ReasonDialog
+          title={dialog.how === "abort" ? `Abort ${run.name}` : `End ${run.name} early`}
+          label={dialog.how === "abort" ? "Why is the run aborted? (recorded in the audit log and the PDF)" : "Why end it now? (recorded in the audit log and the PDF)"}
+          confirmLabel={dialog.how === "abort" ? "Abort the run" : "End the rehearsal"}
+          placeholder={dialog.how === "abort" ? "e.g. No-Go from the CAB before anything was changed" : "e.g. The after-cutover checks are not rehearsed"}
+          onClose={() => setDialog(null)}
+          onConfirm={async (reason) => {
+            const result = await apiRequest("POST", `/api/runs/${run.id}/${dialog.how}`, { reason });
             if (!result.ok) return result.error.fieldErrors.reason?.join(" ") ?? result.error.message;
             setDialog(null);
             router.refresh();

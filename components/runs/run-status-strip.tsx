@@ -13,7 +13,11 @@ interface Props {
   deadline: { deadline: number | null; minutesLeft: number | null; level: DeadlineLevel; rollbackMinutes: number };
   mode: "FORWARD" | "ROLLBACK";
   runStatus: string;
+  /** When the run ended (ms), or null while it runs. */
+  endedAt?: number | null;
 }
+
+const OUTCOME_TEXT: Record<string, string> = { COMPLETED: "Completed", ROLLED_BACK: "Rolled back", ABORTED: "Aborted" };
 
 const verdictStyle = {
   on_track: "text-emerald-700 dark:text-emerald-300",
@@ -22,7 +26,8 @@ const verdictStyle = {
   finished: "text-emerald-700 dark:text-emerald-300",
 } as const;
 
-export function RunStatusStrip({ now, timeZone, windowStart, windowEnd, progress, forecast, deadline, mode, runStatus }: Props) {
+export function RunStatusStrip({ now, timeZone, windowStart, windowEnd, progress, forecast, deadline, mode, runStatus, endedAt = null }: Props) {
+  if (runStatus !== "ACTIVE") return <EndedStrip timeZone={timeZone} windowStart={windowStart} windowEnd={windowEnd} progress={progress} mode={mode} runStatus={runStatus} endedAt={endedAt} />;
   const beforeWindow = now < windowStart;
   const windowClock = beforeWindow ? windowStart - now : windowEnd - now;
   const verdictText =
@@ -94,4 +99,46 @@ export function DeadlineAlert({ level, minutesLeft }: { level: DeadlineLevel; mi
     );
   }
   return null;
+}
+
+/** An ended run: the facts of the record, with no clock left running. */
+function EndedStrip({ timeZone, windowStart, windowEnd, progress, mode, runStatus, endedAt }: Pick<Props, "timeZone" | "windowStart" | "windowEnd" | "progress" | "mode" | "runStatus"> & { endedAt: number | null }) {
+  const cell = "bg-white p-3 sm:p-4 dark:bg-slate-900";
+  const label = "text-xs font-medium uppercase tracking-wide text-slate-500";
+  const margin = endedAt !== null ? windowEnd - endedAt : null;
+  return (
+    <div className="grid grid-cols-2 gap-px overflow-hidden rounded-xl bg-slate-200 shadow-sm ring-1 ring-slate-200 sm:grid-cols-4 dark:bg-slate-800 dark:ring-slate-800">
+      <div className={cell}>
+        <div className={label}>Ended</div>
+        <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{endedAt !== null ? formatInZone(new Date(endedAt), timeZone, "time") : "—"}</div>
+        <div className="text-xs text-slate-500">
+          {margin === null ? "" : margin >= 0 ? `${formatDuration(margin)} before the window closed` : `${formatDuration(-margin)} after the window closed`}
+        </div>
+      </div>
+      <div className={cell}>
+        <div className={label}>{mode === "ROLLBACK" ? "Rollback progress" : "Progress"}</div>
+        <div className="mt-1 text-xl font-bold tabular-nums sm:text-2xl" aria-label="Progress by planned minutes">
+          {progress.percent}%
+        </div>
+        <ProgressBar percent={progress.percent} label="Run progress by planned minutes" tone={mode === "ROLLBACK" ? "amber" : "indigo"} />
+        <div className="mt-1 text-xs text-slate-500">
+          {formatMinutes(progress.doneMinutes)} of {formatMinutes(progress.totalMinutes)} planned
+        </div>
+      </div>
+      <div className={cell}>
+        <div className={label}>Outcome</div>
+        <div className="mt-1 text-xl font-bold sm:text-2xl">{OUTCOME_TEXT[runStatus] ?? runStatus}</div>
+        <div className="text-xs font-semibold text-slate-600 dark:text-slate-400" data-testid="forecast-verdict">
+          Run ended
+        </div>
+      </div>
+      <div className={cell}>
+        <div className={label}>Window</div>
+        <div className="mt-1 text-sm font-medium">
+          {formatInZone(new Date(windowStart), timeZone, "time")} – {formatInZone(new Date(windowEnd), timeZone, "time")}
+        </div>
+        <div className="text-xs text-slate-500">No clock runs on an ended run</div>
+      </div>
+    </div>
+  );
 }

@@ -43,6 +43,8 @@ export function phaseProgress(phases: readonly { id: string; title: string }[], 
       percent: total === 0 ? (inPhase.length > 0 && inPhase.every((s) => isFinished(s.status)) ? 100 : 0) : Math.floor((done / total) * 100),
       stepsClosed: inPhase.filter((s) => isFinished(s.status) || s.status === "FAILED").length,
       stepCount: inPhase.length,
+      /** Whether any step of the phase was started, skipped or closed: an ended run shows the others as "not run". */
+      ran: inPhase.some((s) => s.status !== "PENDING"),
     };
   });
 }
@@ -121,6 +123,8 @@ export function skippedAndFailed(steps: readonly MetricStep[]) {
 export function timelineBars(input: { steps: readonly MetricStep[]; windowStart: number; now: number; criticalIds: ReadonlySet<string> }) {
   const { windowStart, now } = input;
   const scope = input.steps.filter((s) => s.inWindow && s.kind !== "ROLLBACK");
+  // Rollback steps appear once they ran (after a No-Go), planned from their own start.
+  const rollbacks = input.steps.filter((s) => s.kind === "ROLLBACK" && s.startedAt);
   // Planned bars follow the plan's schedule from the window start: each step starts when its
   // last in-window predecessor is planned to end (parallel branches overlap, as planned).
   // Memoised recursion, so the order steps arrive in doesn't matter.
@@ -138,8 +142,8 @@ export function timelineBars(input: { steps: readonly MetricStep[]; windowStart:
     plannedEnd.set(id, start + step.plannedMinutes);
     return start + step.plannedMinutes;
   };
-  return scope.map((s) => {
-    const plannedStart = endOf(s.id) - s.plannedMinutes;
+  return [...scope, ...rollbacks].map((s) => {
+    const plannedStart = s.kind === "ROLLBACK" ? (Date.parse(s.startedAt!) - windowStart) / MINUTE : endOf(s.id) - s.plannedMinutes;
     const actualStart = s.startedAt ? (Date.parse(s.startedAt) - windowStart) / MINUTE : null;
     const actualEnd = s.startedAt ? ((s.finishedAt ? Date.parse(s.finishedAt) : now) - windowStart) / MINUTE : null;
     return {

@@ -24,9 +24,10 @@ const toMetric = (s: RunBoardStep): MetricStep => ({
 
 /** Every figure of the run dashboard, computed once on the server at `now`. */
 export async function getRunDashboard(options: { runId: string; compareRunId?: string | null; now?: number }) {
-  const now = options.now ?? Date.now();
   const board = await getRunBoard({ runId: options.runId });
   const { run, steps, phases, project } = board;
+  // An ended run is measured at its end: nothing keeps counting afterwards.
+  const now = run.endedAt ? Date.parse(run.endedAt) : (options.now ?? Date.now());
   const mode = run.mode as "FORWARD" | "ROLLBACK";
   const metricSteps = steps.map(toMetric);
   const windowStart = Date.parse(run.windowStart);

@@ -314,6 +314,9 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
       /** The plan version the run's frozen copy came from, and the SHA-256 of that copy (0 and "" for runs from before versions). */
       planVersion: run.planVersion,
       planHash: run.planHash,
+      /** Who ended the run by hand (abort, rehearsal ended early) and why; "" otherwise. */
+      endReason: run.endReason,
+      endedBy: run.endedByName,
     },
     phases: exportPhases,
     steps,

@@ -114,6 +114,10 @@ export async function getRunBoard(options: { runId: string }) {
       windowEnd: run.windowEnd.toISOString(),
       startedAt: run.startedAt.toISOString(),
       endedAt: run.endedAt?.toISOString() ?? null,
+      /** Set when an admin aborted the run or ended a rehearsal early. */
+      endReason: run.endReason,
+      endedBy: run.endedByName,
+      planVersion: run.planVersion,
     },
     project: { id: run.project.id, name: run.project.name, timezone: run.project.timezone, sourceHost: run.project.sourceHost, targetHost: run.project.targetHost },
     phases: phases.map((p) => ({ id: p.id, title: p.title, inWindow: p.inWindow })),

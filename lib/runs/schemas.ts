@@ -39,3 +39,6 @@ export const applyPlanInput = z
     expectedPlanVersion: z.number().int().positive(),
   })
   .strict();
+
+/** Abort a run, or end a rehearsal early: the reason goes into the record. */
+export const endRunInput = z.object({ reason: requiredText("Reason", 2000) }).strict();

@@ -5,12 +5,14 @@ import { rememberResultSql, replayIfSeenSql } from "../platform/db/idempotency";
 import { runSqlTransaction, runTransaction, type SqlTx } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
-import { canDecideGate, canOperateSteps, canSignOffStep, canStartRun, canUndoSignOff, type ActingUser } from "../platform/auth/permissions";
+import { canAbortRun, canDecideGate, canEndRehearsal, canOperateSteps, canSignOffStep, canStartRun, canUndoSignOff, type ActingUser } from "../platform/auth/permissions";
+import type { Tx } from "../platform/db/client";
 import {
   blockedReason,
   checkTransition,
   runOutcome,
   STATUS_LABELS,
+  type RunStatusName,
   type StepAction,
   type StepStatusName,
 } from "./model";
@@ -332,5 +334,55 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
       after: { ...stepRunSnapshot(after), undoReason: options.input.reason, stepTitle: current.step.title },
     });
     return { status: after.status, version: after.version };
+  });
+}
+
+/**
+ * After a run ends: a live run's outcome becomes the project's status; an aborted live run puts
+ * the project back to planning (the cutover is postponed); a rehearsal that was the last active
+ * one puts a project still in "Rehearsal" back to planning.
+ */
+async function settleProjectStatus(tx: Tx, run: { id: string; projectId: string; kind: string }, outcome: RunStatusName): Promise<void> {
+  if (run.kind === "LIVE") {
+    const status = outcome === "ABORTED" ? "PLANNING" : outcome === "ROLLED_BACK" ? "ROLLED_BACK" : "COMPLETED";
+    await tx.project.update({ where: { id: run.projectId }, data: { status } });
+    return;
+  }
+  const otherActive = await tx.run.count({ where: { projectId: run.projectId, status: "ACTIVE", id: { not: run.id } } });
+  if (otherActive === 0) await tx.project.updateMany({ where: { id: run.projectId, status: "REHEARSAL" }, data: { status: "PLANNING" } });
+}
+
+/**
+ * Ends a run by hand: "abort" (any run; nothing more is ticked, the outcome is Aborted) or "end"
+ * (a rehearsal ended early: its remaining steps are recorded as not run). Admins only, with a
+ * reason, audited; the run's record is final from then on.
+ */
+export async function endRunByHand(options: { actor: ActingUser; runId: string; how: "abort" | "end"; input: { reason: string } }) {
+  const { actor, how, input } = options;
+  if (!(how === "abort" ? canAbortRun(actor) : canEndRehearsal(actor))) {
+    throw new ForbiddenError(how === "abort" ? "Only admins can abort a run." : "Only admins can end a rehearsal.");
+  }
+  return runTransaction(async (tx) => {
+    const run = await tx.run.findUnique({ where: { id: options.runId }, select: { id: true, projectId: true, kind: true, status: true, mode: true, name: true } });
+    if (!run) throw new NotFoundError("Run");
+    if (run.status !== "ACTIVE") throw new ConflictError("This run has already ended; its record can't be changed.");
+    if (how === "end" && run.kind !== "REHEARSAL") throw new ValidationError("Only a rehearsal can be ended early. A live run is completed, rolled back or aborted.");
+    const counts = await tx.stepRun.groupBy({ by: ["status"], where: { runId: run.id }, _count: { _all: true } });
+    const byStatus = Object.fromEntries(counts.map((c) => [c.status, c._count._all]));
+    const outcome: RunStatusName = how === "abort" ? "ABORTED" : "COMPLETED";
+    const endedAt = new Date();
+    await tx.run.update({ where: { id: run.id }, data: { status: outcome, endedAt, endReason: input.reason, endedById: actor.id, endedByName: actor.name } });
+    await settleProjectStatus(tx, run, outcome);
+    await appendAuditEvent(tx, {
+      actor,
+      projectId: run.projectId,
+      runId: run.id,
+      action: how === "abort" ? "run.abort" : "run.end_early",
+      entityType: "run",
+      entityId: run.id,
+      before: { status: run.status, mode: run.mode },
+      after: { status: outcome, endedAt, reason: input.reason, notRun: byStatus.PENDING ?? 0, inProgress: byStatus.IN_PROGRESS ?? 0 },
+    });
+    return { status: outcome, endedAt: endedAt.toISOString() };
   });
 }

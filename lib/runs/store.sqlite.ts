@@ -167,6 +167,13 @@ export function endRun(tx: SqlTx, run: { id: string; projectId: string; kind: st
   prepared(tx.db, `UPDATE "run" SET "status" = ?, "endedAt" = ?, "updatedAt" = ? WHERE "id" = ?`).run(outcome, toSqlTime(endedAt), toSqlTime(endedAt), run.id);
   if (run.kind === "LIVE") {
     prepared(tx.db, `UPDATE "project" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?`).run(outcome === "ROLLED_BACK" ? "ROLLED_BACK" : "COMPLETED", toSqlTime(endedAt), run.projectId);
+  } else {
+    // The last active rehearsal is over: a project still shown as "Rehearsal" is back to planning.
+    prepared(
+      tx.db,
+      `UPDATE "project" SET "status" = 'PLANNING', "updatedAt" = ?
+        WHERE "id" = ? AND "status" = 'REHEARSAL' AND NOT EXISTS (SELECT 1 FROM "run" WHERE "projectId" = ? AND "status" = 'ACTIVE')`,
+    ).run(toSqlTime(endedAt), run.projectId, run.projectId);
   }
 }
 

@@ -83,7 +83,7 @@ describe("phaseProgress", () => {
     expect(rows.map((r) => r.title)).toEqual(["Prepare", "Cutover", "Milestones", "Empty"]);
   });
   it("weighs by planned minutes; done and skipped count, failed doesn't", () => {
-    expect(rows[0]).toEqual({ phaseId: "p1", title: "Prepare", doneMinutes: 90, totalMinutes: 100, percent: 90, stepsClosed: 3, stepCount: 4 });
+    expect(rows[0]).toEqual({ phaseId: "p1", title: "Prepare", doneMinutes: 90, totalMinutes: 100, percent: 90, stepsClosed: 3, stepCount: 4, ran: true });
   });
   it("rounds the percent down", () => {
     expect(rows[1]).toMatchObject({ doneMinutes: 20, totalMinutes: 60, percent: 33, stepsClosed: 2, stepCount: 3 });
@@ -94,7 +94,14 @@ describe("phaseProgress", () => {
     expect(pending[0].percent).toBe(0);
   });
   it("an empty phase is 0%", () => {
-    expect(rows[3]).toEqual({ phaseId: "p4", title: "Empty", doneMinutes: 0, totalMinutes: 0, percent: 0, stepsClosed: 0, stepCount: 0 });
+    expect(rows[3]).toEqual({ phaseId: "p4", title: "Empty", doneMinutes: 0, totalMinutes: 0, percent: 0, stepsClosed: 0, stepCount: 0, ran: false });
+  });
+  it("a phase ran once any of its steps left pending; an ended run shows the others as not run", () => {
+    const only = phaseProgress([{ id: "p5", title: "After the cutover" }, { id: "p6", title: "Started" }], [ms("j", { phaseId: "p5", plannedMinutes: 30 }), ms("k", { phaseId: "p6", plannedMinutes: 30, status: "IN_PROGRESS" })]);
+    expect(only.map((r) => [r.title, r.ran, r.percent])).toEqual([
+      ["After the cutover", false, 0],
+      ["Started", true, 0],
+    ]);
   });
 });
 
@@ -283,6 +290,17 @@ describe("timelineBars", () => {
       [20, 80], // parallel to s2
       [80, 90], // after the later of s2 and s3
     ]);
+  });
+
+  it("adds the rollback steps that ran, planned from their own start", () => {
+    const rolledBack = timelineBars({
+      steps: [...steps, ms("r2", { number: "R2", title: "Restart old master", plannedMinutes: 20, kind: "ROLLBACK", status: "DONE", startedAt: iso(40), finishedAt: iso(65) })],
+      windowStart: WINDOW_START,
+      now: at(70),
+      criticalIds: new Set(),
+    });
+    expect(rolledBack.map((b) => b.id)).toEqual(["s1", "s2", "s3", "s4", "r2"]);
+    expect(rolledBack.at(-1)).toMatchObject({ label: "R2. Restart old master", planned: [40, 60], actual: [40, 65] });
   });
 
   it("actual bars: start to finish, or to now while running; none before a start", () => {

@@ -17,6 +17,8 @@ const simpleRules: Record<string, RoleName[]> = {
   canManageUsers: ["ADMIN"],
   canManageTemplates: ["ADMIN"],
   canStartRun: ["ADMIN"],
+  canAbortRun: ["ADMIN"],
+  canEndRehearsal: ["ADMIN"],
   canApplyPlanToRun: ["ADMIN"],
   canOperateSteps: ["ADMIN", "OPERATOR"],
   canUndoSignOff: ["ADMIN"],

@@ -125,7 +125,7 @@ function durationText(minutes: number): string {
 function outcomeText(run: RunExportData["run"]): string {
   switch (run.status) {
     case "COMPLETED":
-      return "Completed — the forward plan finished";
+      return run.endReason ? "Ended early — the rest of the rehearsal was not run" : "Completed — the forward plan finished";
     case "ROLLED_BACK":
       return "Rolled back — the rollback steps finished after a No-Go";
     case "ABORTED":
@@ -172,7 +172,8 @@ function Cover({ data }: { data: RunExportData }) {
             <Fact label="Run">{t(`${run.name} (${RUN_KIND_LABELS[run.kind]})`)}</Fact>
             <Fact label="Outcome">{t(`${outcomeText(run)} (status ${run.status}, mode ${run.mode})`)}</Fact>
             <Fact label="Started">{t(`${longDateTime(run.startedAt, tz)}${run.startedBy ? ` by ${run.startedBy}` : ""}`)}</Fact>
-            <Fact label="Ended">{run.endedAt ? longDateTime(run.endedAt, tz) : "Not yet — the run is still active"}</Fact>
+            <Fact label="Ended">{run.endedAt ? t(`${longDateTime(run.endedAt, tz)}${run.endedBy ? ` by ${run.endedBy}` : ""}`) : "Not yet — the run is still active"}</Fact>
+            {run.endReason ? <Fact label={run.status === "ABORTED" ? "Why aborted" : "Why ended early"}>{t(run.endReason)}</Fact> : null}
             <Fact label="Duration">
               {run.endedAt ? durationText((run.endedAt.getTime() - run.startedAt.getTime()) / 60_000) : `${durationText((data.generatedAt.getTime() - run.startedAt.getTime()) / 60_000)} so far`}
             </Fact>

@@ -29,6 +29,9 @@ export const canManageTemplates = isAdmin;
 export const canStartRun = isAdmin;
 /** Bringing plan changes into a running run changes what operators work from: admins only, with a reason. */
 export const canApplyPlanToRun = isAdmin;
+/** Ending a run by hand makes its record final: admins only, with a reason. */
+export const canAbortRun = isAdmin;
+export const canEndRehearsal = isAdmin;
 /** Start, Done (sign-off), Skip and Fail. */
 export const canOperateSteps = isOperatorOrAdmin;
 export const canSignOffStep = (user: Actor, step: { kind: string }) => isOperatorOrAdmin(user) && step.kind !== "GATE";
