@@ -20,6 +20,8 @@ export interface QueuedStepAction {
   action: StepAction;
   note: string;
   reason: string;
+  /** Done on a fleet step signed off with clients not done: why. */
+  exceptionReason?: string;
   occurredAt: string;
 }
 
@@ -106,6 +108,7 @@ export function useOfflineQueue(options: { runId: string; onApplied: () => void;
           action: item.action,
           note: item.note,
           reason: item.reason,
+          ...(item.exceptionReason ? { exceptionReason: item.exceptionReason } : {}),
           idempotencyKey: item.key,
           ...(offline ? { occurredAt: item.occurredAt } : {}),
         });

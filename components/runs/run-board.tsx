@@ -35,12 +35,20 @@ interface Props {
 }
 
 type Filter = "all" | "mine" | "ready";
+interface FleetExceptionDetail {
+  total: number;
+  done: number;
+  word: string;
+  exceptions: { hostname: string; status: string }[];
+}
+
 type DialogState =
   | { kind: "reason"; step: RunBoardStep; action: "skip" | "fail" }
   | { kind: "gate"; step: RunBoardStep }
   | { kind: "undo"; step: RunBoardStep }
   | { kind: "help" }
   | { kind: "end"; how: "abort" | "end" }
+  | { kind: "exceptions"; step: RunBoardStep; note: string; detail: FleetExceptionDetail }
   | null;
 
 export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props) {
@@ -159,11 +167,23 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
     });
 
   const act = useCallback(
-    async (step: RunBoardStep, action: StepAction, extra: { note?: string; reason?: string } = {}) => {
+    async (step: RunBoardStep, action: StepAction, extra: { note?: string; reason?: string; exceptionReason?: string } = {}) => {
       setBusyStep(step.id);
       setMessage(step.id, null);
-      const outcome = await queue.submit({ stepId: step.id, stepNumber: step.number, action, note: extra.note ?? "", reason: extra.reason ?? "" });
+      const outcome = await queue.submit({
+        stepId: step.id,
+        stepNumber: step.number,
+        action,
+        note: extra.note ?? "",
+        reason: extra.reason ?? "",
+        ...(extra.exceptionReason ? { exceptionReason: extra.exceptionReason } : {}),
+      });
       setBusyStep(null);
+      if (!outcome.ok && outcome.error?.code === "needs_confirmation" && action === "done") {
+        // A fleet step with clients not done: show which, and ask why before signing off.
+        setDialog({ kind: "exceptions", step, note: extra.note ?? "", detail: outcome.error.current as FleetExceptionDetail });
+        return outcome.error.message;
+      }
       if (!outcome.ok) {
         const message = outcome.error?.fieldErrors.reason?.join(" ") ?? outcome.error?.message ?? "That didn't work.";
         setMessage(step.id, message);
@@ -437,6 +457,35 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
             return null;
           }}
         />
+      ) : null}
+      {dialog?.kind === "exceptions" ? (
+        <ReasonDialog
+          title={`Sign off step ${dialog.step.number} with exceptions`}
+          label="Why sign off now? (recorded with the exceptions, and printed in the PDF)"
+          confirmLabel="Sign off with exceptions"
+          placeholder="e.g. 3 clients decommissioned; owners informed"
+          onClose={() => setDialog(null)}
+          onConfirm={async (reason) => {
+            const message = await act(dialog.step, "done", { note: dialog.note, exceptionReason: reason });
+            if (message) return message;
+            setDialog(null);
+            return null;
+          }}
+        >
+          <div className="space-y-2 text-sm">
+            <p>
+              {dialog.detail.done} of {dialog.detail.total} clients are {dialog.detail.word}. These are not:
+            </p>
+            <ul className="max-h-48 overflow-y-auto rounded-md bg-slate-50 p-2 font-mono text-xs dark:bg-slate-800" aria-label="Clients not done">
+              {dialog.detail.exceptions.map((e) => (
+                <li key={e.hostname} className="[overflow-wrap:anywhere]">
+                  {e.hostname} · {e.status.toLowerCase()}
+                </li>
+              ))}
+              {dialog.detail.total - dialog.detail.done > dialog.detail.exceptions.length ? <li>… and {dialog.detail.total - dialog.detail.done - dialog.detail.exceptions.length} more</li> : null}
+            </ul>
+          </div>
+        </ReasonDialog>
       ) : null}
       {dialog?.kind === "help" ? (
         <Dialog open onClose={() => setDialog(null)} title="Keyboard shortcuts">

@@ -115,6 +115,11 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             </div>
           ) : null}
           {step.reason ? <p className="mt-2 rounded bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">Reason: {step.reason}</p> : null}
+          {step.fleetLine ? (
+            <p className={`mt-2 rounded px-2 py-1 text-sm [overflow-wrap:anywhere] ${step.fleetLine.includes("exception") ? "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-100" : "bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100"}`}>
+              Clients: {step.fleetLine}
+            </p>
+          ) : null}
           {step.note ? <p className="mt-2 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800">Note: {step.note}</p> : null}
           {blocked && open && runActive ? <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
               <span className="font-semibold">Blocked:</span> {blocked}

@@ -12,13 +12,15 @@ export interface ReasonDialogProps {
   /** Shown (without a request) when the reason is left empty. */
   requiredMessage?: string;
   placeholder?: string;
+  /** What the reason is about, shown above the text box (a list of clients, a summary). */
+  children?: React.ReactNode;
   onClose: () => void;
   /** Called with the trimmed reason; resolves to an error message to show, or null. Closing is the caller's job. */
   onConfirm: (reason: string) => Promise<string | null>;
 }
 
 /** Asks why before a destructive action (skip, fail, undo): a required reason, Cancel, and the confirming danger button. */
-export function ReasonDialog({ title, label, confirmLabel, requiredMessage = "A reason is required.", placeholder, onClose, onConfirm }: ReasonDialogProps) {
+export function ReasonDialog({ title, label, confirmLabel, requiredMessage = "A reason is required.", placeholder, children, onClose, onConfirm }: ReasonDialogProps) {
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -35,6 +37,7 @@ export function ReasonDialog({ title, label, confirmLabel, requiredMessage = "A 
           setPending(false);
         }}
       >
+        {children}
         <Field label={label} error={error ? [error] : undefined}>
           {(a) => <TextArea {...a} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus placeholder={placeholder} />}
         </Field>

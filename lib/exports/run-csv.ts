@@ -23,6 +23,7 @@ export const RUN_CSV_COLUMNS = [
   "Signed off at",
   "Note",
   "Reason",
+  "Clients",
 ] as const;
 
 /** Excel reads UTF-8 only with a byte-order mark. */
@@ -54,6 +55,7 @@ export function runCsvText(data: RunExportData): string {
     zonedIso(step.signedOffAt, tz),
     step.note,
     step.reason,
+    step.fleetLine ?? "",
   ]);
   const csv = Papa.unparse({ fields: [...RUN_CSV_COLUMNS], data: rows }, { newline: "\r\n", escapeFormulae: true });
   return `${UTF8_BOM}${csv}\r\n`;

@@ -1,5 +1,6 @@
 import "server-only";
 import { getRunView } from "../runs/queries";
+import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
 import { getAuditHead } from "../audit/service";
 import { prisma } from "../platform/db/client";
@@ -49,6 +50,10 @@ export interface ExportStep {
   reason: string;
   gateDecision: "GO" | "NO_GO" | null;
   decidedBy: string | null;
+  /** A signed-off fleet step: "9 of 10 verified, 1 exception: reason"; null otherwise. */
+  fleetLine: string | null;
+  /** The clients that weren't done when it was signed off with exceptions. */
+  fleetExceptions: { hostname: string; status: string }[];
   /** Done steps: sign-off − start, in (fractional) minutes. */
   actualMinutes: number | null;
   /** actual − planned, for done steps. */
@@ -103,6 +108,8 @@ export interface ExportFleet {
   steps: { id: string; number: string; title: string; action: string | null; counts: Record<FleetStatusName, number>; total: number }[];
   rows: ExportFleetRow[];
 }
+
+const fleetOutcomeOf = (state: { fleetOutcome: string | null } | undefined): FleetOutcome | null => (state?.fleetOutcome ? (JSON.parse(state.fleetOutcome) as FleetOutcome) : null);
 
 export type RunExportData = Awaited<ReturnType<typeof loadRunExportData>>;
 
@@ -176,6 +183,8 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
         reason: state?.reason ?? "",
         gateDecision,
         decidedBy: state?.decidedBy?.name ?? null,
+        fleetLine: fleetOutcomeOf(state) ? fleetOutcomeLine(fleetOutcomeOf(state)!, state!.exceptionReason) : null,
+        fleetExceptions: fleetOutcomeOf(state)?.exceptions ?? [],
         actualMinutes: actual,
         varianceMinutes: actual === null ? null : actual - step.plannedMinutes,
         elapsedMinutes: elapsed,

@@ -42,6 +42,8 @@ export const runExportStepStateSchema = z
     reason: z.string(),
     gateDecision: z.enum(["GO", "NO_GO"]).nullable(),
     decidedBy: z.string().nullable(),
+    /** A fleet step's sign-off: "9 of 10 verified, 1 exception: reason", and the clients that weren't done. */
+    fleetSignOff: z.object({ line: z.string(), exceptions: z.array(z.object({ hostname: z.string(), status: z.string() }).strict()) }).strict().optional(),
     /** Fleet steps only: each client's progress in this run. */
     fleet: z
       .array(

@@ -99,6 +99,7 @@ export function runExportDocument(data: RunExportData, exportedBy: string): RunE
             reason: step.reason,
             gateDecision: step.gateDecision,
             decidedBy: step.decidedBy,
+            ...(step.fleetLine ? { fleetSignOff: { line: step.fleetLine, exceptions: step.fleetExceptions } } : {}),
             ...(step.isFleet ? { fleet: fleetByStep.get(step.id) ?? [] } : {}),
           },
         ]),

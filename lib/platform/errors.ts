@@ -45,6 +45,16 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * The action is allowed only with an explicit confirmation the request didn't carry (a fleet step
+ * signed off with clients not done). `current` tells the browser what to show before it asks.
+ */
+export class NeedsConfirmationError extends AppError {
+  constructor(message: string, readonly current: unknown) {
+    super(message, 409, "needs_confirmation");
+  }
+}
+
 /** The database is locked by another writer for longer than busy_timeout. Safe to retry. */
 export class BusyError extends AppError {
   constructor() {

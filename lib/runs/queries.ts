@@ -1,6 +1,7 @@
 import "server-only";
 import { prisma } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
+import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { numberSteps } from "../plan/numbering";
 import type { StepStatusName } from "./model";
 
@@ -100,6 +101,8 @@ export async function getRunBoard(options: { runId: string }) {
         reason: state?.reason ?? "",
         gateDecision: state?.gateDecision ?? null,
         decidedBy: state?.decidedBy?.name ?? null,
+        /** A signed-off fleet step: "9 of 10 verified, 1 exception: reason". */
+        fleetLine: state?.fleetOutcome ? fleetOutcomeLine(JSON.parse(state.fleetOutcome) as FleetOutcome, state.exceptionReason) : null,
       };
     }),
   );

@@ -3,7 +3,7 @@ import { appendAuditEvent } from "../audit/service";
 import { appendAuditEventSql } from "../audit/service";
 import { rememberResultSql, replayIfSeenSql } from "../platform/db/idempotency";
 import { runSqlTransaction, runTransaction, type SqlTx } from "../platform/db/transaction";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
+import { ConflictError, ForbiddenError, NeedsConfirmationError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
 import { canAbortRun, canDecideGate, canEndRehearsal, canOperateSteps, canSignOffStep, canStartRun, canUndoSignOff, type ActingUser } from "../platform/auth/permissions";
 import type { Tx } from "../platform/db/client";
@@ -17,11 +17,13 @@ import {
   type StepStatusName,
 } from "./model";
 import { formatInZone } from "../platform/time";
+import { FLEET_DONE_STATUSES, FLEET_DONE_WORD, fleetOutcomeLine, MAX_LISTED_EXCEPTIONS, type FleetOutcome } from "../fleet/model";
 import { recordPlanVersion } from "../plan/versions";
 import { freezePlanIntoRun } from "./frozen-plan";
 import {
   endRun,
   loadBlockingSteps,
+  loadFleetOutcome,
   loadRunProgress,
   loadStepRun,
   stepRunSnapshot,
@@ -82,6 +84,25 @@ export async function startRun(options: {
  * Executing a run: Start, Done, Skip, Fail, gate decisions and undo, each one synchronous
  * transaction on the direct connection (runSqlTransaction) through ./store.sqlite.ts.
  */
+
+/**
+ * The fleet's state for a Done on a fleet step. All clients done: a clean sign-off. Otherwise it
+ * needs an exception reason; without one the browser is told which clients aren't done, so it
+ * can ask the operator to confirm.
+ */
+function fleetSignOff(tx: SqlTx, current: LoadedStepRun, exceptionReason: string): { outcome: FleetOutcome; exceptionReason: string } {
+  const action = current.step.fleetAction ?? "GENERIC";
+  const outcome = loadFleetOutcome(tx, { runId: current.runId, stepId: current.stepId, action, doneStatuses: FLEET_DONE_STATUSES[action], listLimit: MAX_LISTED_EXCEPTIONS });
+  const missing = outcome.total - outcome.done;
+  if (missing === 0) return { outcome, exceptionReason: "" };
+  if (!exceptionReason.trim()) {
+    throw new NeedsConfirmationError(
+      `${missing} of ${outcome.total} clients ${missing === 1 ? "is" : "are"} not ${FLEET_DONE_WORD[action]}. Sign off with exceptions and say why, or finish the clients first.`,
+      { total: outcome.total, done: outcome.done, counts: outcome.counts, exceptions: outcome.exceptions.slice(0, 50), word: FLEET_DONE_WORD[action] },
+    );
+  }
+  return { outcome, exceptionReason: exceptionReason.trim() };
+}
 
 /** Why this step can't start in its run right now (dependencies, rollback mode), or null. */
 function blockedReasonFor(tx: SqlTx, stepRun: LoadedStepRun): string | null {
@@ -149,7 +170,7 @@ export async function performStepAction(options: {
   actor: ActingUser;
   runId: string;
   stepId: string;
-  input: { action: StepAction; note: string; reason: string; expectedVersion?: number; idempotencyKey?: string; occurredAt?: Date };
+  input: { action: StepAction; note: string; reason: string; exceptionReason?: string; expectedVersion?: number; idempotencyKey?: string; occurredAt?: Date };
   /** Seed only: backdate the action without marking it as queued offline. Never taken from a request. */
   recordedAt?: Date;
 }): Promise<StepActionResult> {
@@ -173,6 +194,9 @@ export async function performStepAction(options: {
       const blocked = blockedReasonFor(tx, current);
       if (blocked) throw new ConflictError(`This step is blocked. ${blocked}`);
     }
+    // A fleet step is done when every client is in the state its action asks for; otherwise the
+    // operator signs off "with exceptions" and says why, and both are kept on the record.
+    const fleet = input.action === "done" && step.isFleet ? fleetSignOff(tx, current, input.exceptionReason ?? "") : null;
     const at = options.recordedAt ?? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: current.run.startedAt, now: new Date() });
     const finishing = transition.to !== "IN_PROGRESS";
     const startedAt = current.startedAt ?? at;
@@ -194,6 +218,8 @@ export async function performStepAction(options: {
       gateDecision: current.gateDecision,
       decidedById: current.decidedById,
       decidedByName: current.decidedByName,
+      exceptionReason: fleet?.exceptionReason ?? "",
+      fleetOutcome: fleet ? JSON.stringify(fleet.outcome) : null,
     });
     if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
     appendAuditEventSql(tx, {
@@ -204,7 +230,12 @@ export async function performStepAction(options: {
       entityType: "step_run",
       entityId: current.id,
       before: stepRunSnapshot(current),
-      after: { ...stepRunSnapshot(after), stepTitle: step.title, offline: input.occurredAt !== undefined },
+      after: {
+        ...stepRunSnapshot(after),
+        stepTitle: step.title,
+        offline: input.occurredAt !== undefined,
+        ...(fleet ? { fleet: fleetOutcomeLine(fleet.outcome, fleet.exceptionReason), exceptions: fleet.outcome.exceptions.map((e) => e.hostname) } : {}),
+      },
     });
     if (finishing) settleRunOutcome(tx, { runId: current.runId, actor });
     const result = resultOf(after, input.action === "done" ? actor.name : null);
@@ -275,6 +306,8 @@ export async function decideGate(options: {
       finishedAt: now,
       note: input.note,
       reason: current.reason,
+      exceptionReason: current.exceptionReason,
+      fleetOutcome: current.fleetOutcome,
     });
     if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
     appendAuditEventSql(tx, {
@@ -321,6 +354,8 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
       gateDecision: null,
       decidedById: null,
       decidedByName: null,
+      exceptionReason: "",
+      fleetOutcome: null,
     });
     if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
     appendAuditEventSql(tx, {

@@ -2,7 +2,8 @@ import "server-only";
 import { fromSqlTime, prepared, toSqlTime } from "../platform/db/sql";
 import type { SqlTx } from "../platform/db/transaction";
 import { NotFoundError } from "../platform/errors";
-import type { RunModeName, RunStatusName, StepKindName, StepStatusName } from "./model";
+import type { FleetOutcome, FleetStatusName } from "../fleet/model";
+import type { FleetActionName, RunModeName, RunStatusName, StepKindName, StepStatusName } from "./model";
 
 /*
  * The step-action hot path's SQL: Start, Done, Skip, Fail, gate decisions and undo are what every
@@ -29,6 +30,8 @@ export interface StepRunRow {
   gateDecision: string | null;
   decidedById: string | null;
   decidedByName: string | null;
+  exceptionReason: string;
+  fleetOutcome: string | null;
   version: number;
 }
 
@@ -37,11 +40,11 @@ export interface LoadedStepRun extends Omit<StepRunRow, "startedAt" | "finishedA
   startedAt: Date | null;
   finishedAt: Date | null;
   signedOffAt: Date | null;
-  step: { id: string; kind: string; title: string; assigneeId: string | null; predecessorIds: string[] };
+  step: { id: string; kind: string; title: string; assigneeId: string | null; predecessorIds: string[]; isFleet: boolean; fleetAction: FleetActionName | null };
   run: { status: RunStatusName; mode: RunModeName; startedAt: Date; projectId: string; timezone: string };
 }
 
-const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "startedByName", "signedOffById", "signedOffByName", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "decidedByName", "version"`;
+const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "startedByName", "signedOffById", "signedOffByName", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "decidedByName", "exceptionReason", "fleetOutcome", "version"`;
 
 export function withDates<T extends Pick<StepRunRow, "startedAt" | "finishedAt" | "signedOffAt">>(row: T) {
   return { ...row, startedAt: fromSqlTime(row.startedAt), finishedAt: fromSqlTime(row.finishedAt), signedOffAt: fromSqlTime(row.signedOffAt) };
@@ -60,10 +63,10 @@ export const stepRunSnapshot = (s: { status: string; startedAt: Date | null; fin
 });
 
 export function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedStepRun {
-  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; stepPredecessorIds: string; runStatus: RunStatusName; runMode: RunModeName; runStartedAt: string; projectId: string; timezone: string }>(
+  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; stepPredecessorIds: string; stepIsFleet: number; stepFleetAction: FleetActionName | null; runStatus: RunStatusName; runMode: RunModeName; runStartedAt: string; projectId: string; timezone: string }>(
     tx.db,
     `SELECT ${STEP_RUN_COLUMNS.replace(/"(\w+)"/g, 'sr."$1"')},
-            sr."kind" AS stepKind, sr."title" AS stepTitle, sr."assigneeId" AS stepAssigneeId, sr."predecessorIds" AS stepPredecessorIds,
+            sr."kind" AS stepKind, sr."title" AS stepTitle, sr."assigneeId" AS stepAssigneeId, sr."predecessorIds" AS stepPredecessorIds, sr."isFleet" AS stepIsFleet, sr."fleetAction" AS stepFleetAction,
             r."status" AS runStatus, r."mode" AS runMode, r."startedAt" AS runStartedAt, r."projectId" AS projectId, p."timezone" AS timezone
        FROM "step_run" sr
        JOIN "run" r ON r."id" = sr."runId"
@@ -71,10 +74,10 @@ export function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedSte
       WHERE sr."runId" = ? AND sr."stepId" = ?`,
   ).get(runId, stepId);
   if (!row) throw new NotFoundError("Step in this run");
-  const { stepKind, stepTitle, stepAssigneeId, stepPredecessorIds, runStatus, runMode, runStartedAt, projectId, timezone, ...stepRun } = row;
+  const { stepKind, stepTitle, stepAssigneeId, stepPredecessorIds, stepIsFleet, stepFleetAction, runStatus, runMode, runStartedAt, projectId, timezone, ...stepRun } = row;
   return {
     ...withDates(stepRun),
-    step: { id: stepRun.stepId, kind: stepKind, title: stepTitle, assigneeId: stepAssigneeId, predecessorIds: JSON.parse(stepPredecessorIds) as string[] },
+    step: { id: stepRun.stepId, kind: stepKind, title: stepTitle, assigneeId: stepAssigneeId, predecessorIds: JSON.parse(stepPredecessorIds) as string[], isFleet: stepIsFleet === 1, fleetAction: stepFleetAction },
     run: { status: runStatus, mode: runMode, startedAt: fromSqlTime(runStartedAt), projectId, timezone },
   };
 }
@@ -85,7 +88,7 @@ export function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<Load
     tx.db,
     `UPDATE "step_run"
         SET "status" = ?, "startedAt" = ?, "startedById" = ?, "startedByName" = ?, "finishedAt" = ?, "signedOffById" = ?, "signedOffByName" = ?, "signedOffAt" = ?,
-            "note" = ?, "reason" = ?, "gateDecision" = ?, "decidedById" = ?, "decidedByName" = ?,
+            "note" = ?, "reason" = ?, "gateDecision" = ?, "decidedById" = ?, "decidedByName" = ?, "exceptionReason" = ?, "fleetOutcome" = ?,
             "version" = "version" + 1, "updatedAt" = ?
       WHERE "id" = ? AND "version" = ? AND "status" = ?
   RETURNING ${STEP_RUN_COLUMNS}`,
@@ -103,6 +106,8 @@ export function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<Load
     next.gateDecision,
     next.decidedById,
     next.decidedByName,
+    next.exceptionReason,
+    next.fleetOutcome,
     toSqlTime(new Date()),
     current.id,
     current.version,
@@ -181,3 +186,21 @@ export function switchRunToRollback(tx: SqlTx, runId: string): void {
   prepared(tx.db, `UPDATE "run" SET "mode" = 'ROLLBACK', "updatedAt" = ? WHERE "id" = ?`).run(toSqlTime(new Date()), runId);
 }
 
+
+/** A fleet step's clients in this run, for its sign-off: counts by status and the ones not done. */
+export function loadFleetOutcome(tx: SqlTx, options: { runId: string; stepId: string; action: FleetActionName; doneStatuses: readonly FleetStatusName[]; listLimit: number }): FleetOutcome {
+  const counts: Record<FleetStatusName, number> = { PENDING: 0, UPDATED: 0, VERIFIED: 0, FAILED: 0 };
+  for (const row of prepared<{ status: FleetStatusName; n: number }>(tx.db, `SELECT "status", count(*) AS n FROM "fleet_client_run" WHERE "runId" = ? AND "stepId" = ? GROUP BY "status"`).all(options.runId, options.stepId)) {
+    counts[row.status] = row.n;
+  }
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const done = options.doneStatuses.reduce((sum, status) => sum + counts[status], 0);
+  const placeholders = options.doneStatuses.map(() => "?").join(", ");
+  const exceptions = prepared<{ hostname: string; status: FleetStatusName }>(
+    tx.db,
+    `SELECT c."hostname", f."status" FROM "fleet_client_run" f JOIN "fleet_client" c ON c."id" = f."clientId"
+      WHERE f."runId" = ? AND f."stepId" = ? AND f."status" NOT IN (${placeholders})
+      ORDER BY f."status" = 'FAILED' DESC, c."hostname" LIMIT ?`,
+  ).all(options.runId, options.stepId, ...options.doneStatuses, options.listLimit);
+  return { action: options.action, total, done, counts, exceptions };
+}

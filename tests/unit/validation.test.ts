@@ -234,9 +234,9 @@ describe("createStepInput", () => {
 });
 
 describe("stepActionInput", () => {
-  it("accepts every action and defaults note and reason", () => {
+  it("accepts every action and defaults note, reason and exception reason", () => {
     for (const action of ["start", "done", "skip", "fail"]) {
-      expect(stepActionInput.parse({ action })).toEqual({ action, note: "", reason: "" });
+      expect(stepActionInput.parse({ action })).toEqual({ action, note: "", reason: "", exceptionReason: "" });
     }
   });
 

@@ -458,7 +458,7 @@ function StepBlock({ step, data }: { step: ExportStep; data: RunExportData }) {
     step.startedAt ? `${shortDateTime(step.startedAt, tz)} – ${step.finishedAt ? (sameDay(step.startedAt, step.finishedAt, tz) ? shortDateTime(step.finishedAt, tz).slice(-5) : shortDateTime(step.finishedAt, tz)) : "…"}` : "",
     closed && step.startedBy && step.signedOffBy && step.startedBy !== step.signedOffBy ? `started by ${step.startedBy}` : "",
   ].filter(Boolean);
-  const hasDetail = step.note || step.reason || details || commandLines.length > 0 || step.verification || step.gateDecision || step.history.length > 0;
+  const hasDetail = step.fleetLine || step.note || step.reason || details || commandLines.length > 0 || step.verification || step.gateDecision || step.history.length > 0;
   // Keep short steps on one page; long ones (many command lines) may break inside their details.
   const estimatedLines = 3 + commandLines.length + Math.ceil((details.length + step.note.length + step.reason.length + step.verification.length) / 110);
   const breakable = estimatedLines > 28;
@@ -491,6 +491,13 @@ function StepBlock({ step, data }: { step: ExportStep; data: RunExportData }) {
         <Text style={s.decision}>
           <Text style={s.bold}>{step.gateDecision === "GO" ? "Decision: GO" : "Decision: NO-GO — the run switched to its rollback steps"}</Text>
           {t(` — by ${step.decidedBy ?? step.signedOffBy ?? "?"}, ${shortDateTime(step.signedOffAt, tz)}${step.note ? `. ${step.note}` : ""}`)}
+        </Text>
+      ) : null}
+      {step.fleetLine ? (
+        <Text style={step.fleetExceptions.length > 0 ? s.reason : s.note}>
+          <Text style={s.bold}>Clients: </Text>
+          {t(step.fleetLine)}
+          {step.fleetExceptions.length > 0 ? t(` (not done: ${step.fleetExceptions.slice(0, 20).map((e) => `${e.hostname} ${e.status.toLowerCase()}`).join(", ")}${step.fleetExceptions.length > 20 ? `, and ${step.fleetExceptions.length - 20} more` : ""})`) : ""}
         </Text>
       ) : null}
       {step.note && !step.gateDecision ? (

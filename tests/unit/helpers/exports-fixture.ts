@@ -104,7 +104,8 @@ export async function seedExportFixture(): Promise<Fixture> {
   for (const step of plan.filter((p) => p.kind !== "ROLLBACK").slice(0, 11)) {
     await performStepAction({ actor: operator, runId: drill.id, stepId: step.id, input: { action: "start", note: "", reason: "", occurredAt: new Date(d) } });
     d += 30 * MINUTE;
-    await performStepAction({ actor: operator, runId: drill.id, stepId: step.id, input: { action: "done", note: "", reason: "", occurredAt: new Date(d) } });
+    // A rehearsal doesn't touch the clients: its fleet steps are signed off with that as the exception.
+    await performStepAction({ actor: operator, runId: drill.id, stepId: step.id, input: { action: "done", note: "", reason: "", exceptionReason: step.isFleet ? "Rehearsal: clients are not touched." : "", occurredAt: new Date(d) } });
   }
   await decideGate({ actor: admin, runId: drill.id, stepId: plan[11].id, input: { decision: "NO_GO", note: "Catalog backup failed twice; rolling back." }, decidedAt: new Date(d + MINUTE) });
   for (const step of plan.filter((p) => p.kind === "ROLLBACK")) {
@@ -149,16 +150,21 @@ export async function seedExportFixture(): Promise<Fixture> {
     // Some steps overrun, some finish early.
     const actual = Math.max(1, step.plannedMinutes + ((index * 7) % 5) * 6 - 10);
     clock += actual * MINUTE;
-    await performStepAction({ actor, runId: live.id, stepId: step.id, input: { action: "done", note: index === 13 ? 'Hot catalog backup OK, media ID "A00417".' : "", reason: "", occurredAt: new Date(clock) } });
-    clock += 2 * MINUTE;
     if (step.isFleet) {
       const client = await prisma.fleetClient.findFirstOrThrow({ where: { projectId: project.id, hostname: "legacy-nis.very-long-subdomain.example.internal" } });
-      await prisma.fleetClientRun.updateMany({ where: { runId: live.id, stepId: step.id }, data: { status: "VERIFIED", updatedById: operator.id } });
+      await prisma.fleetClientRun.updateMany({ where: { runId: live.id, stepId: step.id }, data: { status: "VERIFIED", updatedById: operator.id, updatedByName: operator.name } });
       await prisma.fleetClientRun.updateMany({
         where: { runId: live.id, stepId: step.id, clientId: client.id },
         data: { status: "FAILED", reason: "bpclntcmd -pn timed out; the client is scheduled for decommissioning and was excluded with the owner's consent." },
       });
     }
+    await performStepAction({
+      actor,
+      runId: live.id,
+      stepId: step.id,
+      input: { action: "done", note: index === 13 ? 'Hot catalog backup OK, media ID "A00417".' : "", reason: "", exceptionReason: step.isFleet ? "legacy-nis is being decommissioned; excluded with the owner's consent." : "", occurredAt: new Date(clock) },
+    });
+    clock += 2 * MINUTE;
   }
   return {
     admin,
