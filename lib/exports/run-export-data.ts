@@ -4,7 +4,6 @@ import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
 import { getAuditHead } from "../audit/service";
 import { prisma } from "../platform/db/client";
-import { NotFoundError } from "../platform/errors";
 import { numberSteps } from "../plan/numbering";
 import { type RunModeName, type RunStatusName, type StepKindName, type StepStatusName } from "../runs/model";
 import { summarizeAuditEvent } from "./audit-summary";
@@ -318,7 +317,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
       windowEnd: run.windowEnd,
       startedAt: run.startedAt,
       endedAt: run.endedAt,
-      startedBy: run.startedBy?.name ?? null,
+      startedBy: run.startedByName,
       finished: runEnded,
       /** The plan version the run's frozen copy came from, and the SHA-256 of that copy (0 and "" for runs from before versions). */
       planVersion: run.planVersion,

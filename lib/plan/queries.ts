@@ -58,7 +58,7 @@ export async function getPlanView(options: { projectId: string }) {
       mode: run.mode,
       startedAt: run.startedAt.toISOString(),
       endedAt: run.endedAt?.toISOString() ?? null,
-      startedBy: run.startedBy?.name ?? null,
+      startedBy: run.startedByName,
     })),
   };
 }

@@ -1,4 +1,5 @@
 import type { FleetActionName, StepKindName } from "../runs/model";
+import { approverLabel, NO_GO_OUTCOME_LABELS, type GateApprover, type NoGoOutcomeName } from "./model";
 
 /**
  * A plan as one value: what a run freezes when it starts, what a plan version records, and what
@@ -19,6 +20,10 @@ export interface PlanSnapshotStep {
   isFleet: boolean;
   fleetAction: FleetActionName | null;
   predecessorIds: string[];
+  /** Gates: what a No-Go does, the approvals a Go needs, four-eyes. */
+  noGoOutcome: NoGoOutcomeName;
+  gateApprovers: GateApprover[];
+  fourEyes: boolean;
 }
 
 export interface PlanSnapshotPhase {
@@ -46,6 +51,9 @@ export const SNAPSHOT_STEP_FIELDS = [
   "isFleet",
   "fleetAction",
   "predecessorIds",
+  "noGoOutcome",
+  "gateApprovers",
+  "fourEyes",
   "phase",
   "position",
 ] as const;
@@ -63,6 +71,9 @@ export const SNAPSHOT_FIELD_LABELS: Record<SnapshotStepField, string> = {
   isFleet: "Fleet step",
   fleetAction: "Fleet action",
   predecessorIds: "Predecessors",
+  noGoOutcome: "No-Go means",
+  gateApprovers: "Approvals needed",
+  fourEyes: "Four-eyes",
   phase: "Phase",
   position: "Position",
 };
@@ -85,13 +96,16 @@ export function canonicalPlanJson(snapshot: PlanSnapshot): string {
         commands: step.commands,
         verification: step.verification,
         team: step.team,
+        // The assignee by id: renaming a person is not a change of the plan.
         assigneeId: step.assigneeId,
-        assigneeName: step.assigneeName,
         plannedMinutes: step.plannedMinutes,
         kind: step.kind,
         isFleet: step.isFleet,
         fleetAction: step.fleetAction,
         predecessorIds: [...step.predecessorIds].sort(),
+        noGoOutcome: step.noGoOutcome,
+        gateApprovers: step.gateApprovers,
+        fourEyes: step.fourEyes,
       })),
     })),
   });
@@ -157,14 +171,7 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
   const a = locate(before);
   const b = locate(after);
   const steps: PlanDiffStep[] = [];
-  // A step "moved" when the step before it changed, counting only steps in both plans: adding or
-  // removing a step elsewhere shifts indexes but moves nothing.
-  const previousId = (m: Map<string, Located>, other: Map<string, Located>) => {
-    const order = [...m.keys()].filter((id) => other.has(id));
-    return new Map(order.map((id, i) => [id, i > 0 ? order[i - 1] : null]));
-  };
-  const prevA = previousId(a, b);
-  const prevB = previousId(b, a);
+  const moved = movedWithinPhases(before, after);
   for (const [id, now] of b) {
     const was = a.get(id);
     if (!was) {
@@ -176,13 +183,21 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
       if (field === "phase") {
         if (was.phase.id !== now.phase.id) fields.push({ field, before: was.phase.title, after: now.phase.title });
       } else if (field === "position") {
-        if (was.phase.id === now.phase.id && prevA.get(id) !== prevB.get(id)) {
+        if (moved.has(id)) {
           fields.push({ field, before: `#${was.position}`, after: `#${now.position}` });
         }
       } else if (field === "predecessorIds") {
         const x = [...was.step.predecessorIds].sort().join(",");
         const y = [...now.step.predecessorIds].sort().join(",");
         if (x !== y) fields.push({ field, before: titlesOf(was.step.predecessorIds, a, b), after: titlesOf(now.step.predecessorIds, b, a) });
+      } else if (field === "gateApprovers") {
+        const x = was.step.gateApprovers.map(approverLabel).join(", ");
+        const y = now.step.gateApprovers.map(approverLabel).join(", ");
+        if (x !== y) fields.push({ field, before: x || "one decision", after: y || "one decision" });
+      } else if (field === "noGoOutcome") {
+        if (was.step.noGoOutcome !== now.step.noGoOutcome) fields.push({ field, before: NO_GO_OUTCOME_LABELS[was.step.noGoOutcome], after: NO_GO_OUTCOME_LABELS[now.step.noGoOutcome] });
+      } else if (field === "assigneeName") {
+        if (was.step.assigneeId !== now.step.assigneeId) fields.push({ field, before: show(was.step.assigneeName), after: show(now.step.assigneeName) });
       } else if (was.step[field] !== now.step[field]) {
         fields.push({ field, before: show(was.step[field]), after: show(now.step[field]) });
       }
@@ -192,6 +207,7 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
   for (const [id, was] of a) if (!b.has(id)) steps.push({ id, title: was.step.title, change: "removed", fields: [] });
 
   const phases: PlanDiffPhase[] = [];
+  const movedPhases = movedItems(before.phases.map((p) => p.id), after.phases.map((p) => p.id));
   const phasesA = new Map(before.phases.map((p, i) => [p.id, { phase: p, index: i }]));
   const phasesB = new Map(after.phases.map((p, i) => [p.id, { phase: p, index: i }]));
   for (const [id, now] of phasesB) {
@@ -204,12 +220,55 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
     if (was.phase.title !== now.phase.title) fields.push({ field: "title", before: was.phase.title, after: now.phase.title });
     if (was.phase.description !== now.phase.description) fields.push({ field: "description", before: show(was.phase.description), after: show(now.phase.description) });
     if (was.phase.inWindow !== now.phase.inWindow) fields.push({ field: "inWindow", before: show(was.phase.inWindow), after: show(now.phase.inWindow) });
-    if (was.index !== now.index) fields.push({ field: "position", before: `#${was.index + 1}`, after: `#${now.index + 1}` });
+    if (movedPhases.has(id)) fields.push({ field: "position", before: `#${was.index + 1}`, after: `#${now.index + 1}` });
     if (fields.length > 0) phases.push({ id, title: now.phase.title, change: "changed", fields });
   }
   for (const [id, was] of phasesA) if (!phasesB.has(id)) phases.push({ id, title: was.phase.title, change: "removed", fields: [] });
 
   return { steps, phases, empty: steps.length === 0 && phases.length === 0 };
+}
+
+/**
+ * The items that moved from `before` order to `after` order: of the items in both, those outside
+ * the longest run that kept its relative order. Swapping two neighbours moves one; adding or
+ * removing an item elsewhere moves none.
+ */
+export function movedItems(before: readonly string[], after: readonly string[]): Set<string> {
+  const oldIndex = new Map(before.map((id, i) => [id, i]));
+  const common = after.filter((id) => oldIndex.has(id));
+  const seq = common.map((id) => oldIndex.get(id)!);
+  // Longest increasing subsequence (patience sorting), keeping predecessors to rebuild it.
+  const tails: number[] = [];
+  const prev = new Array<number>(seq.length).fill(-1);
+  for (let i = 0; i < seq.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (seq[tails[mid]] < seq[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[i] = tails[lo - 1];
+    tails[lo] = i;
+  }
+  const kept = new Set<string>();
+  for (let i = tails.length > 0 ? tails[tails.length - 1] : -1; i >= 0; i = prev[i]) kept.add(common[i]);
+  return new Set(common.filter((id) => !kept.has(id)));
+}
+
+/** Steps that changed place inside a phase they are in in both plans (a move to another phase is a phase change). */
+function movedWithinPhases(before: PlanSnapshot, after: PlanSnapshot): Set<string> {
+  const out = new Set<string>();
+  const beforePhases = new Map(before.phases.map((p) => [p.id, p]));
+  for (const phase of after.phases) {
+    const old = beforePhases.get(phase.id);
+    if (!old) continue;
+    const stay = new Set(old.steps.map((s) => s.id));
+    const now = phase.steps.map((s) => s.id).filter((id) => stay.has(id));
+    const nowSet = new Set(now);
+    for (const id of movedItems(old.steps.map((s) => s.id).filter((id) => nowSet.has(id)), now)) out.add(id);
+  }
+  return out;
 }
 
 /** One line for a plan version's list entry: "2 steps changed, 1 added". */

@@ -36,7 +36,7 @@ export async function getProjectPlan(options: { projectId: string }) {
           },
         },
       },
-      runs: { orderBy: { startedAt: "desc" }, include: { startedBy: { select: { name: true } } } },
+      runs: { orderBy: { startedAt: "desc" } },
     },
   });
   if (!project) throw new NotFoundError("Project");

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "../platform/db/client";
+import { parseGateApprovers } from "../plan/model";
 import type { PlanSnapshot, PlanSnapshotPhase, PlanSnapshotStep } from "../plan/snapshot";
 import type { FleetActionName, StepKindName } from "./model";
 
@@ -33,6 +34,9 @@ export function frozenStepFields(runId: string, phaseId: string, step: PlanSnaps
     isFleet: step.isFleet,
     fleetAction: step.fleetAction,
     predecessorIds: JSON.stringify(step.predecessorIds),
+    noGoOutcome: step.noGoOutcome,
+    gateApprovers: JSON.stringify(step.gateApprovers),
+    fourEyes: step.fourEyes,
   };
 }
 
@@ -72,6 +76,9 @@ export async function loadRunSnapshot(db: Pick<Tx, "runPhase">, runId: string): 
           isFleet: sr.isFleet,
           fleetAction: sr.fleetAction as FleetActionName | null,
           predecessorIds: JSON.parse(sr.predecessorIds) as string[],
+          noGoOutcome: sr.noGoOutcome,
+          gateApprovers: parseGateApprovers(sr.gateApprovers),
+          fourEyes: sr.fourEyes,
         })),
       })),
   };

@@ -5,7 +5,7 @@ import { diffPlans, type PlanSnapshotStep } from "../plan/snapshot";
 import type { RunPlanDrift } from "./model";
 import { hashPlanSnapshot, loadPlanSnapshot, recordPlanVersion } from "../plan/versions";
 import { canApplyPlanToRun, type ActingUser } from "../platform/auth/permissions";
-import { prisma } from "../platform/db/client";
+import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError } from "../platform/errors";
 import { frozenStepFields, loadRunSnapshot, runPhaseData } from "./frozen-plan";
@@ -112,6 +112,7 @@ export async function applyPlanToRun(options: { actor: ActingUser; runId: string
     const emptied = await tx.runPhase.findMany({ where: { runId: run.id, stepRuns: { none: {} } }, select: { id: true, phaseId: true } });
     for (const phase of emptied) if (!planPhaseIds.has(phase.phaseId)) await tx.runPhase.delete({ where: { id: phase.id } });
 
+    await renumberRunPlan(tx, { runId: run.id, planPhaseIds, planStepIds });
     const after = await loadRunSnapshot(tx, run.id);
     const planHash = hashPlanSnapshot(after);
     await tx.run.update({ where: { id: run.id }, data: { planVersion: plan.version, planHash } });
@@ -132,4 +133,26 @@ export async function applyPlanToRun(options: { actor: ActingUser; runId: string
     });
     return { planVersion: plan.version, planHash, applied, kept };
   });
+}
+
+/**
+ * Positions 1..n again after an apply: plan phases and steps took the plan's positions, while kept
+ * ones (started steps, phases they still sit in) kept theirs, so two can share a number. Ties go to
+ * the plan's item, then by id, so the order never depends on how the database breaks a tie.
+ */
+async function renumberRunPlan(tx: Tx, options: { runId: string; planPhaseIds: ReadonlySet<string>; planStepIds: ReadonlySet<string> }) {
+  const phases = await tx.runPhase.findMany({ where: { runId: options.runId }, select: { id: true, phaseId: true, position: true } });
+  const byOrder = <T extends { position: number }>(rows: T[], inPlan: (row: T) => boolean, id: (row: T) => string) =>
+    [...rows].sort((a, b) => a.position - b.position || Number(!inPlan(a)) - Number(!inPlan(b)) || id(a).localeCompare(id(b)));
+  for (const [index, phase] of byOrder(phases, (p) => options.planPhaseIds.has(p.phaseId), (p) => p.phaseId).entries()) {
+    if (phase.position !== index + 1) await tx.runPhase.update({ where: { id: phase.id }, data: { position: index + 1 } });
+  }
+  const steps = await tx.stepRun.findMany({ where: { runId: options.runId }, select: { id: true, stepId: true, runPhaseId: true, position: true } });
+  const byPhase = new Map<string, typeof steps>();
+  for (const step of steps) byPhase.set(step.runPhaseId, [...(byPhase.get(step.runPhaseId) ?? []), step]);
+  for (const inPhase of byPhase.values()) {
+    for (const [index, step] of byOrder(inPhase, (r) => options.planStepIds.has(r.stepId), (r) => r.stepId).entries()) {
+      if (step.position !== index + 1) await tx.stepRun.update({ where: { id: step.id }, data: { position: index + 1 } });
+    }
+  }
 }

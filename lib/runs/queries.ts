@@ -16,7 +16,6 @@ export async function getRunView(options: { runId: string }) {
     where: { id: options.runId },
     include: {
       project: true,
-      startedBy: { select: { name: true } },
       phases: { orderBy: { position: "asc" } },
       stepRuns: { orderBy: { position: "asc" } },
     },

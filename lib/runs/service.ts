@@ -29,7 +29,6 @@ import {
   stepRunSnapshot,
   switchRunToRollback,
   updateStepRun,
-  userName,
   withDates,
   type LoadedStepRun,
   type StepRunRow,
@@ -65,7 +64,7 @@ export async function startRun(options: {
     const count = await tx.run.count({ where: { projectId: project.id, kind: input.kind } });
     const name = input.name || `${input.kind === "LIVE" ? "Live cutover" : "Rehearsal"} ${count + 1}`;
     const run = await tx.run.create({
-      data: { projectId: project.id, kind: input.kind, name, windowStart, windowEnd, startedAt: now, startedById: actor.id, planVersion: plan.version, planHash: plan.hash },
+      data: { projectId: project.id, kind: input.kind, name, windowStart, windowEnd, startedAt: now, startedById: actor.id, startedByName: actor.name, planVersion: plan.version, planHash: plan.hash },
     });
     await freezePlanIntoRun(tx, { runId: run.id, snapshot: plan.snapshot });
     const fleetSteps = steps.filter((s) => s.isFleet);
@@ -120,22 +119,22 @@ function blockedReasonFor(tx: SqlTx, stepRun: LoadedStepRun): string | null {
   return blockedReason({ step: self, steps, statusOf: (id) => statusById.get(id) ?? "PENDING", mode: stepRun.run.mode, runStatus: stepRun.run.status });
 }
 
-/** "Already signed off by X at T": names are read only here, when someone lost a race. */
-function conflictMessage(tx: SqlTx, current: LoadedStepRun): string {
+/** "Already signed off by X at T", with the names as the record holds them. */
+function conflictMessage(current: LoadedStepRun): string {
   const tz = current.run.timezone;
-  const signedOffBy = userName(tx, current.signedOffById);
+  const signedOffBy = current.signedOffByName;
   if (current.status === "DONE" && signedOffBy) {
     return `Already signed off by ${signedOffBy} at ${formatInZone(current.signedOffAt, tz, "time")}. Nothing was changed.`;
   }
-  const startedBy = userName(tx, current.startedById);
+  const startedBy = current.startedByName;
   if (current.status === "IN_PROGRESS" && startedBy) {
     return `Already started by ${startedBy} at ${formatInZone(current.startedAt, tz, "time")}. Nothing was changed.`;
   }
   return `Someone else changed this step first; it is now ${STATUS_LABELS[current.status].toLowerCase()}. Nothing was changed.`;
 }
 
-function conflict(tx: SqlTx, current: LoadedStepRun): ConflictError {
-  return new ConflictError(conflictMessage(tx, current), stepRunSnapshot(current));
+function conflict(current: LoadedStepRun): ConflictError {
+  return new ConflictError(conflictMessage(current), stepRunSnapshot(current));
 }
 
 export interface StepActionResult {
@@ -184,10 +183,10 @@ export async function performStepAction(options: {
     if (input.action === "done" ? !canSignOffStep(actor, step) : !canOperateSteps(actor)) {
       throw new ForbiddenError(step.kind === "GATE" && canOperateSteps(actor) ? "A go/no-go gate needs a Go or No-Go decision." : "Your role can't change steps in a run.");
     }
-    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(tx, current);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(current);
     const transition = checkTransition({ from: current.status, action: input.action, reason: input.reason });
     if (!transition.ok) {
-      if (current.status === "DONE" || current.status === "SKIPPED" || current.status === "IN_PROGRESS") throw conflict(tx, current);
+      if (current.status === "DONE" || current.status === "SKIPPED" || current.status === "IN_PROGRESS") throw conflict(current);
       throw new ValidationError(transition.message, input.action === "skip" || input.action === "fail" ? { reason: [transition.message] } : {});
     }
     if (current.status === "PENDING" || input.action === "start") {
@@ -221,7 +220,7 @@ export async function performStepAction(options: {
       exceptionReason: fleet?.exceptionReason ?? "",
       fleetOutcome: fleet ? JSON.stringify(fleet.outcome) : null,
     });
-    if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
+    if (!after) throw conflict(loadStepRun(tx, options.runId, options.stepId));
     appendAuditEventSql(tx, {
       actor,
       projectId: current.run.projectId,
@@ -285,10 +284,10 @@ export async function decideGate(options: {
     if (current.step.kind !== "GATE") throw new ValidationError("Only go/no-go gates take a decision.");
     if (!canDecideGate(actor, current.step)) throw new ForbiddenError("Only an admin or the gate's assignee can decide this gate.");
     if (current.status === "DONE" || current.status === "SKIPPED") {
-      const by = userName(tx, current.signedOffById);
+      const by = current.decidedByName ?? current.signedOffByName;
       throw new ConflictError(`This gate was already decided${by ? ` by ${by}` : ""}. Nothing was changed.`, stepRunSnapshot(current));
     }
-    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(tx, current);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(current);
     const blocked = blockedReasonFor(tx, current);
     if (blocked) throw new ConflictError(`This gate is blocked. ${blocked}`);
     const now = options.decidedAt ?? new Date();
@@ -309,7 +308,7 @@ export async function decideGate(options: {
       exceptionReason: current.exceptionReason,
       fleetOutcome: current.fleetOutcome,
     });
-    if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
+    if (!after) throw conflict(loadStepRun(tx, options.runId, options.stepId));
     appendAuditEventSql(tx, {
       actor,
       projectId: current.run.projectId,
@@ -357,7 +356,7 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
       exceptionReason: "",
       fleetOutcome: null,
     });
-    if (!after) throw conflict(tx, loadStepRun(tx, options.runId, options.stepId));
+    if (!after) throw conflict(loadStepRun(tx, options.runId, options.stepId));
     appendAuditEventSql(tx, {
       actor,
       projectId: current.run.projectId,

@@ -116,10 +116,6 @@ export function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<Load
   return row ? withDates(row) : null;
 }
 
-export function userName(tx: SqlTx, userId: string | null): string | null {
-  if (userId === null) return null;
-  return prepared<{ name: string }>(tx.db, `SELECT "name" FROM "user" WHERE "id" = ?`).get(userId)?.name ?? null;
-}
 
 /**
  * What the blocked-step rule looks at, and only that: this step's predecessors with their states,

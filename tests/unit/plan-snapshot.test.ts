@@ -20,6 +20,9 @@ function step(id: string, title: string, fields: Partial<PlanSnapshotStep> = {})
     isFleet: false,
     fleetAction: null,
     predecessorIds: [],
+    noGoOutcome: "ROLLBACK",
+    gateApprovers: [],
+    fourEyes: false,
     ...fields,
   };
 }
@@ -229,50 +232,46 @@ describe("diffPlans: changed fields, with before and after as text", () => {
     });
   });
 
-  it("swapping the last two steps of the plan: both are moved, with their positions in the whole plan", () => {
+  it("swapping the last two steps of the plan: one step moved, with its positions in the whole plan", () => {
     const after = edited((p) => phaseOf(p, "P2").steps.reverse());
     const diff = diffPlans(basePlan(), after);
     expect(diff).toEqual({
-      steps: [
-        { id: "e", title: "Verify", change: "changed", fields: [{ field: "position", before: "#5", after: "#4" }] },
-        { id: "d", title: "Switch DNS", change: "changed", fields: [{ field: "position", before: "#4", after: "#5" }] },
-      ],
+      steps: [{ id: "e", title: "Verify", change: "changed", fields: [{ field: "position", before: "#5", after: "#4" }] }],
       phases: [],
       empty: false,
     });
-    expect(summarizeDiff(diff)).toBe("2 steps changed");
+    expect(summarizeDiff(diff)).toBe("1 step changed");
   });
 
   it("a position change and a field change of the same step are one entry", () => {
     const after = edited((p) => {
       phaseOf(p, "P2").steps.reverse();
-      stepOf(p, "d").plannedMinutes = 16;
+      stepOf(p, "e").plannedMinutes = 16;
     });
-    expect(diffPlans(basePlan(), after).steps.find((s) => s.id === "d")).toEqual({
-      id: "d",
-      title: "Switch DNS",
-      change: "changed",
-      fields: [
-        { field: "plannedMinutes", before: "15", after: "16" },
-        { field: "position", before: "#4", after: "#5" },
-      ],
-    });
-  });
-
-  // BUG (lib/plan/snapshot.ts, diffPlans, the `previousId` rule): a step counts as moved when the
-  // step before it (across the whole plan) changed, so the step right after a moved pair is
-  // listed as moved although its place didn't change at all: "Position #4 → #4".
-  it.fails("swapping two steps does not list the untouched step after them (no 'Position #4 → #4')", () => {
-    const after = edited((p) => phaseOf(p, "P1").steps.splice(1, 2, stepOf(p, "c"), stepOf(p, "b")));
-    const diff = diffPlans(basePlan(), after);
-    expect(diff.steps).toEqual([
-      { id: "c", title: "Copy config", change: "changed", fields: [{ field: "position", before: "#3", after: "#2" }] },
-      { id: "b", title: "Back up catalog", change: "changed", fields: [{ field: "position", before: "#2", after: "#3" }] },
+    const before = stepOf(basePlan(), "e").plannedMinutes;
+    expect(diffPlans(basePlan(), after).steps).toEqual([
+      {
+        id: "e",
+        title: "Verify",
+        change: "changed",
+        fields: [
+          { field: "plannedMinutes", before: String(before), after: "16" },
+          { field: "position", before: "#5", after: "#4" },
+        ],
+      },
     ]);
   });
 
-  // Same bug: a step that only shifted because another step left its phase is listed as moved.
-  it.fails("moving a step to the end of another phase doesn't list the step that merely shifted up", () => {
+  // Moved steps are those outside the longest run that kept its order (lib/plan/snapshot.ts movedItems):
+  // the untouched step after a swapped pair is not listed ("Position #4 → #4" was a bug).
+  it("swapping two steps lists the one that moved, not the untouched step after them", () => {
+    const after = edited((p) => phaseOf(p, "P1").steps.splice(1, 2, stepOf(p, "c"), stepOf(p, "b")));
+    const diff = diffPlans(basePlan(), after);
+    expect(diff.steps).toEqual([{ id: "c", title: "Copy config", change: "changed", fields: [{ field: "position", before: "#3", after: "#2" }] }]);
+  });
+
+  // A step that only shifted because another step left its phase is not listed as moved.
+  it("moving a step to the end of another phase doesn't list the step that merely shifted up", () => {
     const after = edited((p) => {
       const [c] = phaseOf(p, "P1").steps.splice(2, 1);
       phaseOf(p, "P2").steps.push(c);
@@ -280,8 +279,8 @@ describe("diffPlans: changed fields, with before and after as text", () => {
     expect(diffPlans(basePlan(), after).steps).toEqual([{ id: "c", title: "Copy config", change: "changed", fields: [{ field: "phase", before: "Prepare", after: "Cutover" }] }]);
   });
 
-  // Same bug: reordering phases marks the first step of each phase as moved (and no other).
-  it.fails("reordering phases changes the phases only, not their steps", () => {
+  // Reordering phases moves the phases, not the steps inside them.
+  it("reordering phases changes the phases only, not their steps", () => {
     const after = edited((p) => p.phases.reverse());
     expect(diffPlans(basePlan(), after).steps).toEqual([]);
   });
@@ -335,24 +334,23 @@ describe("diffPlans: phases", () => {
     ]);
   });
 
-  it("reordered phases: each phase's position, 1-based, in the new order", () => {
+  it("reordered phases: the phase that moved, with its 1-based positions", () => {
     const after = edited((p) => p.phases.reverse());
-    expect(diffPlans(basePlan(), after).phases).toEqual([
-      { id: "P2", title: "Cutover", change: "changed", fields: [{ field: "position", before: "#2", after: "#1" }] },
-      { id: "P1", title: "Prepare", change: "changed", fields: [{ field: "position", before: "#1", after: "#2" }] },
-    ]);
+    expect(diffPlans(basePlan(), after).phases).toEqual([{ id: "P2", title: "Cutover", change: "changed", fields: [{ field: "position", before: "#2", after: "#1" }] }]);
   });
 
-  it("a phase removed before another: the later one's position changes", () => {
+  it("a phase removed at the end or added at the end: no other phase changes", () => {
+    const withWrapUp: PlanSnapshot = { phases: [...basePlan().phases, phase("P9", "Wrap-up", [])] };
+    expect(diffPlans(withWrapUp, basePlan())).toEqual({ steps: [], phases: [{ id: "P9", title: "Wrap-up", change: "removed", fields: [] }], empty: false });
+    expect(diffPlans(basePlan(), withWrapUp)).toEqual({ steps: [], phases: [{ id: "P9", title: "Wrap-up", change: "added", fields: [] }], empty: false });
+  });
+
+  // Removing (or adding) a phase in front of others shifts them but moves none of them.
+  it("a phase removed in front of others is the only phase entry", () => {
     const before: PlanSnapshot = { phases: [phase("P0", "Announce", []), ...basePlan().phases] };
     const diff = diffPlans(before, basePlan());
-    expect(diff.phases).toEqual([
-      { id: "P1", title: "Prepare", change: "changed", fields: [{ field: "position", before: "#2", after: "#1" }] },
-      { id: "P2", title: "Cutover", change: "changed", fields: [{ field: "position", before: "#3", after: "#2" }] },
-      { id: "P0", title: "Announce", change: "removed", fields: [] },
-    ]);
-    expect(diff.steps).toEqual([]);
-    expect(summarizeDiff(diff)).toBe("2 phases changed, 1 phase removed");
+    expect(diff).toEqual({ steps: [], phases: [{ id: "P0", title: "Announce", change: "removed", fields: [] }], empty: false });
+    expect(summarizeDiff(diff)).toBe("1 phase removed");
   });
 });
 
@@ -383,7 +381,7 @@ describe("canonicalPlanJson", () => {
   it("exact text: fixed key order, nothing else", () => {
     const plan: PlanSnapshot = { phases: [phase("P", "Only", [step("s", "One", { predecessorIds: ["z", "y"] })])] };
     expect(canonicalPlanJson(plan)).toBe(
-      '{"phases":[{"id":"P","title":"Only","description":"","inWindow":true,"steps":[{"id":"s","title":"One","details":"","commands":"","verification":"","team":"","assigneeId":null,"assigneeName":null,"plannedMinutes":10,"kind":"TASK","isFleet":false,"fleetAction":null,"predecessorIds":["y","z"]}]}]}',
+      '{"phases":[{"id":"P","title":"Only","description":"","inWindow":true,"steps":[{"id":"s","title":"One","details":"","commands":"","verification":"","team":"","assigneeId":null,"plannedMinutes":10,"kind":"TASK","isFleet":false,"fleetAction":null,"predecessorIds":["y","z"],"noGoOutcome":"ROLLBACK","gateApprovers":[],"fourEyes":false}]}]}',
     );
   });
 

@@ -41,12 +41,7 @@ export default async function TemplatePage({ params }: { params: Promise<{ templ
         actions={
           <>
             {document ? (
-              <Link
-                href={`/projects/new?template=${encodeURIComponent(item.id)}`}
-                className="inline-flex items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500"
-              >
-                New project from this template
-              </Link>
+              <ButtonLink href={`/projects/new?template=${encodeURIComponent(item.id)}`}>New project from this template</ButtonLink>
             ) : null}
             <TemplateActions templateId={item.id} name={item.name} builtIn={item.builtIn} after="library" />
           </>
