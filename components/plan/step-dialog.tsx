@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import type { PlanStep } from "@/lib/plan/queries";
 import { FLEET_ACTION_LABELS, FLEET_ACTIONS, KIND_LABELS, STEP_KINDS, type FleetActionName, type StepKindName } from "@/lib/runs/model";
+import { approverLabel, MAX_GATE_APPROVERS, NO_GO_OUTCOME_LABELS, NO_GO_OUTCOMES, type GateApprover, type NoGoOutcomeName } from "@/lib/plan/model";
 import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
@@ -38,7 +39,11 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
     isFleet: initial?.isFleet ?? false,
     fleetAction: (initial?.fleetAction ?? "GENERIC") as FleetActionName,
     predecessorIds: initial?.predecessorIds ?? defaultPredecessor,
+    noGoOutcome: (initial?.noGoOutcome ?? "ROLLBACK") as NoGoOutcomeName,
+    gateApprovers: initial?.gateApprovers ?? ([] as GateApprover[]),
+    fourEyes: initial?.fourEyes ?? false,
   });
+  const [approverChoice, setApproverChoice] = useState("");
   const [filter, setFilter] = useState("");
   const { errors, message, pending, submit } = useApiForm();
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm((f) => ({ ...f, [key]: value }));
@@ -51,6 +56,10 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
       ...form,
       assigneeId: form.assigneeId || null,
       fleetAction: form.isFleet ? form.fleetAction : null,
+      // Gate settings go only with a gate; the server refuses them on other steps.
+      noGoOutcome: form.kind === "GATE" ? form.noGoOutcome : "ROLLBACK",
+      gateApprovers: form.kind === "GATE" ? form.gateApprovers.map((a) => (a.kind === "role" ? a : { kind: "user" as const, userId: a.userId })) : [],
+      fourEyes: form.kind === "GATE" && form.fourEyes,
       plannedMinutes: Number.isFinite(minutes) ? minutes : form.plannedMinutes,
       ...(initial ? { expectedVersion: initial.version } : {}),
     };
@@ -131,6 +140,77 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
             </Field>
           ) : null}
         </div>
+        {form.kind === "GATE" ? (
+          <fieldset className="min-w-0 space-y-3 rounded-lg p-3 ring-1 ring-slate-200 dark:ring-slate-800">
+            <legend className="px-1 text-sm font-semibold">Go/No-Go settings</legend>
+            <Field label="A No-Go means" error={errors.noGoOutcome} hint="Abort fits a gate before anything has changed: there is nothing to roll back.">
+              {(a) => (
+                <Select {...a} value={form.noGoOutcome} onChange={(e) => set("noGoOutcome", e.target.value as NoGoOutcomeName)}>
+                  {NO_GO_OUTCOMES.map((o) => (
+                    <option key={o} value={o}>
+                      {NO_GO_OUTCOME_LABELS[o]}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+            <div>
+              <p className="text-sm font-medium">Approvals a Go needs</p>
+              {form.gateApprovers.length === 0 ? (
+                <p className="text-sm text-slate-600 dark:text-slate-400">One decision, by an admin or the assignee.</p>
+              ) : (
+                <ul className="mt-1 space-y-1" aria-label="Approvals a Go needs">
+                  {form.gateApprovers.map((approver, i) => (
+                    <li key={`${i}-${approverLabel(approver)}`} className="flex items-center justify-between gap-2 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800">
+                      <span>{approverLabel(approver)}</span>
+                      <button type="button" className="text-xs underline" onClick={() => set("gateApprovers", form.gateApprovers.filter((_, j) => j !== i))} aria-label={`Remove approval: ${approverLabel(approver)}`}>
+                        Remove
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {form.gateApprovers.length < MAX_GATE_APPROVERS ? (
+                <div className="mt-2 flex flex-wrap items-end gap-2">
+                  <Field label="Add an approval" error={errors.gateApprovers} className="min-w-0 flex-1">
+                    {(a) => (
+                      <Select {...a} value={approverChoice} onChange={(e) => setApproverChoice(e.target.value)}>
+                        <option value="">Choose a role or a person…</option>
+                        <option value="role:ADMIN">An admin</option>
+                        <option value="role:OPERATOR">An operator</option>
+                        {users
+                          .filter((u) => !form.gateApprovers.some((g) => g.kind === "user" && g.userId === u.id))
+                          .map((u) => (
+                            <option key={u.id} value={`user:${u.id}`}>
+                              {u.name}
+                            </option>
+                          ))}
+                      </Select>
+                    )}
+                  </Field>
+                  <button
+                    type="button"
+                    className="min-h-10 rounded-md px-3 text-sm font-semibold ring-1 ring-slate-300 disabled:opacity-50 dark:ring-slate-700"
+                    disabled={!approverChoice}
+                    onClick={() => {
+                      const [kind, value] = approverChoice.split(":");
+                      const approver: GateApprover =
+                        kind === "role" ? { kind: "role", role: value as "ADMIN" | "OPERATOR" } : { kind: "user", userId: value, name: users.find((u) => u.id === value)?.name ?? value };
+                      set("gateApprovers", [...form.gateApprovers, approver]);
+                      setApproverChoice("");
+                    }}
+                  >
+                    Add
+                  </button>
+                </div>
+              ) : null}
+            </div>
+            <label className="flex min-h-11 items-center gap-2 text-sm">
+              <input type="checkbox" checked={form.fourEyes} onChange={(e) => set("fourEyes", e.target.checked)} className="h-4 w-4" />
+              Four-eyes: the people who did the gated steps can&apos;t approve alone
+            </label>
+          </fieldset>
+        ) : null}
         {/* A fieldset is min-content wide by default: long step titles would push it off a phone. */}
         <fieldset className="min-w-0">
           <legend className="text-sm font-medium text-slate-700 dark:text-slate-300">Predecessors</legend>

@@ -20,6 +20,7 @@ import { Pill } from "../ui/status-badge";
 import { LiveIndicator } from "../live/live-indicator";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { ExportLinks } from "./export-links";
+import { GateFacts } from "./gate-facts";
 import { PlanDriftBanner } from "./plan-drift-banner";
 import { isFleetItem, useOfflineQueue, type QueuedAction, type QueuedFleetUpdate, type QueuedStepAction } from "./offline-queue";
 import { DeadlineAlert, RunStatusStrip } from "./run-status-strip";
@@ -255,7 +256,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
       queued={queuedByStep.get(step.id) ?? []}
       canOperate={permissions.canOperate}
       canUndo={permissions.canUndo}
-      canDecide={canDecideGate(me, step)}
+      canDecide={canDecideGate(me, { kind: step.kind, assigneeId: step.assigneeId, gateApprovers: step.gate?.approverRules })}
       runActive={runActive}
       actions={actions}
       onFocus={() => setFocusedId(step.id)}
@@ -511,12 +512,22 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
   );
 }
 
+const NO_GO_BUTTON = { ROLLBACK: "No-Go → roll back", ABORT: "No-Go → abort the run", HOLD: "No-Go → hold" } as const;
+const NO_GO_CONFIRM = {
+  ROLLBACK: "No-Go switches this run to its rollback steps. Continue?",
+  ABORT: "No-Go ends this run as aborted: nothing more is ticked, and no rollback runs. Continue?",
+  HOLD: "No-Go holds the run at this gate until a second decision: Go continues, a second No-Go rolls back. Continue?",
+} as const;
+
 function GateDialog({ runId, step, onClose, onDone }: { runId: string; step: RunBoardStep; onClose: () => void; onDone: () => void }) {
   const [note, setNote] = useState("");
   const { errors, message, submit } = useApiForm();
   const [pending, setPending] = useState<"GO" | "NO_GO" | null>(null);
+  const gate = step.gate;
+  const outcome = gate?.noGoOutcome ?? "ROLLBACK";
+  const waiting = gate?.approvers.filter((a) => !a.approvedBy) ?? [];
   async function decide(decision: "GO" | "NO_GO") {
-    if (decision === "NO_GO" && !window.confirm("No-Go switches this run to its rollback steps. Continue?")) return;
+    if (decision === "NO_GO" && !window.confirm(NO_GO_CONFIRM[outcome])) return;
     setPending(decision);
     const result = await submit(() => apiRequest("POST", `/api/runs/${runId}/steps/${step.id}/gate`, { decision, note, expectedVersion: step.version }));
     setPending(null);
@@ -529,6 +540,7 @@ function GateDialog({ runId, step, onClose, onDone }: { runId: string; step: Run
       <div className="space-y-4">
         <FormError message={message} />
         <p className="text-sm text-slate-600 dark:text-slate-400">Your decision is recorded in your name with the note, and cannot be changed afterwards.</p>
+        {gate ? <GateFacts gate={gate} /> : null}
         <Field label="Decision note (required)" error={errors.note}>
           {(a) => <TextArea {...a} rows={3} value={note} onChange={(e) => setNote(e.target.value)} autoFocus placeholder="What was checked, who agreed" />}
         </Field>
@@ -537,10 +549,10 @@ function GateDialog({ runId, step, onClose, onDone }: { runId: string; step: Run
             Cancel
           </Button>
           <Button variant="danger" size="lg" onClick={() => decide("NO_GO")} disabled={pending !== null}>
-            {pending === "NO_GO" ? "Saving…" : "No-Go → roll back"}
+            {pending === "NO_GO" ? "Saving…" : NO_GO_BUTTON[outcome]}
           </Button>
           <Button variant="success" size="lg" onClick={() => decide("GO")} disabled={pending !== null}>
-            {pending === "GO" ? "Saving…" : "Go"}
+            {pending === "GO" ? "Saving…" : waiting.length > 1 ? "Approve" : "Go"}
           </Button>
         </div>
       </div>

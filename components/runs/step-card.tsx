@@ -8,6 +8,7 @@ import { StepInstructions } from "../plan/step-instructions";
 import { Pill, StatusBadge } from "../ui/status-badge";
 import { ZonedTime } from "../ui/zoned-time";
 import { kindTone } from "../plan/step-badges";
+import { GateFacts } from "./gate-facts";
 import type { QueuedStepAction } from "./offline-queue";
 import { FleetPanel, type FleetQueueProps } from "../fleet/fleet-panel";
 
@@ -130,6 +131,11 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             </p>
           ) : null}
 
+          {isGate && step.gate && open && (step.gate.approvers.length > 0 || step.gate.held || step.gate.noGoOutcome !== "ROLLBACK") ? (
+            <div className="mt-2">
+              <GateFacts gate={step.gate} />
+            </div>
+          ) : null}
           {canAct && !blocked && open ? (
             <div className="no-print mt-3 flex flex-wrap gap-2">
               {isGate ? (

@@ -1,5 +1,6 @@
 import "server-only";
 import { getRunView } from "../runs/queries";
+import type { GateApprover, NoGoOutcomeName } from "../plan/model";
 import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
 import { getAuditHead } from "../audit/service";
@@ -37,6 +38,11 @@ export interface ExportStep {
   assigneeName: string | null;
   predecessorIds: string[];
   predecessorNumbers: string[];
+  noGoOutcome: NoGoOutcomeName;
+  gateApprovers: GateApprover[];
+  fourEyes: boolean;
+  /** Gates: every approval, hold and No-Go in this run, in order (undone ones left out). */
+  gateApprovals: { decision: string; by: string; note: string; at: Date }[];
   /** False for a step added to the plan after this run started: it has no state in the run. */
   tracked: boolean;
   status: StepStatusName;
@@ -121,7 +127,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   const wantFleet = options.sections?.fleet ?? true;
   const wantAudit = options.sections?.audit ?? true;
   // The run's frozen copy of the plan: an export of a run is a record of what that run ran.
-  const { run, phases } = await getRunView({ runId: options.runId });
+  const { run, phases, gateApprovals } = await getRunView({ runId: options.runId });
   const project = run.project;
 
   const [auditRows, chainHead] = await Promise.all([
@@ -171,6 +177,10 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
         assigneeName: step.assignee?.name ?? null,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
         predecessorNumbers: [],
+        noGoOutcome: step.noGoOutcome,
+        gateApprovers: step.gateApprovers,
+        fourEyes: step.fourEyes,
+        gateApprovals: gateApprovals.filter((a) => a.stepId === step.id && !a.revokedAt).map((a) => ({ decision: a.decision, by: a.userName, note: a.note, at: a.at })),
         tracked: state !== undefined,
         status,
         startedAt: state?.startedAt ?? null,

@@ -4,6 +4,9 @@ import { enumValues } from "../platform/enums";
 /** The longest a single step may be planned for; longer work is split so progress stays visible. */
 export const MAX_STEP_MINUTES = 24 * 60;
 
+/** A gate needs at most this many named approvals: more would stall a 3 a.m. decision. */
+export const MAX_GATE_APPROVERS = 5;
+
 /** What a No-Go at a gate does. Abort fits a gate before anything has changed (nothing to roll back). */
 export const NO_GO_OUTCOMES = enumValues(NoGoOutcome);
 export type NoGoOutcomeName = NoGoOutcome;

@@ -3,6 +3,7 @@ import { getProjectPlan } from "../projects/service";
 import { prisma } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
 import { numberSteps } from "./numbering";
+import { parseGateApprovers } from "./model";
 import { diffPlans, type PlanDiff } from "./snapshot";
 import { getPlanVersionSnapshot, listPlanVersions } from "./versions";
 import type { FleetActionName } from "../runs/model";
@@ -46,6 +47,9 @@ export async function getPlanView(options: { projectId: string }) {
         kind: step.kind,
         isFleet: step.isFleet,
         fleetAction: step.fleetAction as FleetActionName | null,
+        noGoOutcome: step.noGoOutcome,
+        gateApprovers: parseGateApprovers(step.gateApprovers),
+        fourEyes: step.fourEyes,
         version: step.version,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
       })),

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { id, partialWithoutDefaults, requiredText, text } from "../platform/validation";
 import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
-import { MAX_STEP_MINUTES } from "./model";
+import { MAX_GATE_APPROVERS, MAX_STEP_MINUTES, NO_GO_OUTCOMES } from "./model";
+
+/** One approval a gate asks for: a role, or a person by user id (the name is looked up when saved). */
+export const gateApproverInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("role"), role: z.enum(["ADMIN", "OPERATOR"], { error: "Choose admin or operator." }) }).strict(),
+  z.object({ kind: z.literal("user"), userId: id }).strict(),
+]);
 
 export const phaseInput = z
   .object({
@@ -31,6 +37,12 @@ export const stepFields = z
     /** Only for fleet steps; a fleet step without one is "GENERIC". */
     fleetAction: z.enum(FLEET_ACTIONS, { error: "Choose what each client needs." }).nullable().default(null),
     predecessorIds: z.array(id).max(50, "Too many predecessors.").default([]),
+    /** Gates only: what a No-Go does. */
+    noGoOutcome: z.enum(NO_GO_OUTCOMES, { error: "Choose what a No-Go means." }).default("ROLLBACK"),
+    /** Gates only: the approvals a Go needs (none: one decision from an admin or the assignee). */
+    gateApprovers: z.array(gateApproverInput).max(MAX_GATE_APPROVERS, `At most ${MAX_GATE_APPROVERS} approvals.`).default([]),
+    /** Gates only: the people who did the gated steps can't approve alone. */
+    fourEyes: z.boolean().default(false),
   })
   .strict();
 

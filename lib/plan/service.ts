@@ -7,14 +7,15 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { findCycle } from "../platform/graph";
 import { canEditPlan, type ActingUser } from "../platform/auth/permissions";
 import type { FleetActionName } from "../runs/model";
-import type { createStepInput, phaseInput, updatePhaseInput, updateStepInput } from "./schemas";
+import type { createStepInput, gateApproverInput, phaseInput, updatePhaseInput, updateStepInput } from "./schemas";
+import { parseGateApprovers, type GateApprover, type NoGoOutcomeName } from "./model";
 import type { z } from "zod";
 
 function requirePlanEditor(actor: ActingUser) {
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit the plan.");
 }
 
-const stepSnapshot = (s: { title: string; phaseId: string; position: number; details: string; commands: string; verification: string; team: string; assigneeId: string | null; plannedMinutes: number; kind: string; isFleet: boolean; fleetAction: string | null }, predecessorIds: string[]) => ({
+const stepSnapshot = (s: { title: string; phaseId: string; position: number; details: string; commands: string; verification: string; team: string; assigneeId: string | null; plannedMinutes: number; kind: string; isFleet: boolean; fleetAction: string | null; noGoOutcome: string; gateApprovers: string; fourEyes: boolean }, predecessorIds: string[]) => ({
   title: s.title,
   phaseId: s.phaseId,
   position: s.position,
@@ -27,6 +28,7 @@ const stepSnapshot = (s: { title: string; phaseId: string; position: number; det
   kind: s.kind,
   isFleet: s.isFleet,
   fleetAction: s.fleetAction,
+  ...(s.kind === "GATE" ? { noGoOutcome: s.noGoOutcome, gateApprovers: parseGateApprovers(s.gateApprovers), fourEyes: s.fourEyes } : {}),
   predecessorIds,
 });
 
@@ -137,6 +139,47 @@ async function validateAssignee(tx: Tx, assigneeId: string | null | undefined) {
  * A fleet step always has an action (GENERIC unless one is chosen, or kept from before); any
  * other step has none, and asking for one is an error rather than silently dropped.
  */
+/**
+ * A gate's settings as stored: the approvers with the names of the people chosen (they must be
+ * active users), and the defaults for any other kind of step, so a step that stops being a gate
+ * carries nothing of it. Settings not in the request keep their current value.
+ */
+async function gateSettingsFor(
+  tx: Tx,
+  options: {
+    kind: string;
+    requested: { noGoOutcome?: NoGoOutcomeName; gateApprovers?: z.infer<typeof gateApproverInput>[]; fourEyes?: boolean };
+    current: { noGoOutcome: NoGoOutcomeName; gateApprovers: string; fourEyes: boolean } | null;
+  },
+): Promise<{ noGoOutcome: NoGoOutcomeName; gateApprovers: string; fourEyes: boolean }> {
+  const { requested, current } = options;
+  if (options.kind !== "GATE") {
+    if ((requested.gateApprovers?.length ?? 0) > 0 || requested.fourEyes || (requested.noGoOutcome && requested.noGoOutcome !== "ROLLBACK")) {
+      throw new ValidationError("Only a go/no-go gate has approvals and a No-Go outcome.", { kind: ["Make the step a go/no-go gate first."] });
+    }
+    return { noGoOutcome: "ROLLBACK", gateApprovers: "[]", fourEyes: false };
+  }
+  let approvers: GateApprover[] = current ? parseGateApprovers(current.gateApprovers) : [];
+  if (requested.gateApprovers !== undefined) {
+    const userIds = requested.gateApprovers.flatMap((a) => (a.kind === "user" ? [a.userId] : []));
+    if (new Set(userIds).size !== userIds.length) throw new ValidationError("Each person can give one approval.", { gateApprovers: ["Each person can give one approval."] });
+    const users = await tx.user.findMany({ where: { id: { in: userIds }, deactivatedAt: null }, select: { id: true, name: true, role: true } });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    approvers = requested.gateApprovers.map((a) => {
+      if (a.kind === "role") return a;
+      const user = byId.get(a.userId);
+      if (!user) throw new ValidationError("Choose an active user as approver.", { gateApprovers: ["Choose an active user as approver."] });
+      if (user.role === "VIEWER") throw new ValidationError(`${user.name} is a viewer and can't approve a gate.`, { gateApprovers: [`${user.name} is a viewer and can't approve a gate.`] });
+      return { kind: "user", userId: user.id, name: user.name };
+    });
+  }
+  return {
+    noGoOutcome: requested.noGoOutcome ?? current?.noGoOutcome ?? "ROLLBACK",
+    gateApprovers: JSON.stringify(approvers),
+    fourEyes: requested.fourEyes ?? current?.fourEyes ?? false,
+  };
+}
+
 function fleetActionFor(options: { isFleet: boolean; requested: FleetActionName | null | undefined; current: string | null }): FleetActionName | null {
   if (!options.isFleet) {
     if (options.requested) throw new ValidationError("Only a fleet step has a fleet action.", { fleetAction: ["Only a fleet step has a fleet action; tick “Fleet step” first."] });
@@ -155,9 +198,10 @@ export async function addStep(options: { actor: ActingUser; projectId: string; i
     const predecessorIds = await validatePredecessors(tx, { projectId: phase.projectId, stepId: null, predecessorIds: input.predecessorIds });
     await validateAssignee(tx, input.assigneeId);
     const last = await tx.step.findFirst({ where: { phaseId: phase.id }, orderBy: { position: "desc" }, select: { position: true } });
-    const { predecessorIds: _ignored, fleetAction: _action, ...fields } = input;
+    const { predecessorIds: _ignored, fleetAction: _action, noGoOutcome: _outcome, gateApprovers: _approvers, fourEyes: _fourEyes, ...fields } = input;
+    const gate = await gateSettingsFor(tx, { kind: input.kind, requested: input, current: null });
     const step = await tx.step.create({
-      data: { ...fields, fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
+      data: { ...fields, ...gate, fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
     });
     if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: step.id, predecessorId })) });
     await appendAuditEvent(tx, { actor, projectId: phase.projectId, action: "step.create", entityType: "step", entityId: step.id, before: null, after: stepSnapshot(step, predecessorIds) });
@@ -184,8 +228,9 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
       ? await validatePredecessors(tx, { projectId: before.projectId, stepId: before.id, predecessorIds: input.predecessorIds })
       : beforePreds;
     await validateAssignee(tx, input.assigneeId);
-    const { predecessorIds: _p, expectedVersion: _v, fleetAction: _a, ...fields } = input;
+    const { predecessorIds: _p, expectedVersion: _v, fleetAction: _a, noGoOutcome: _o, gateApprovers: _g, fourEyes: _f, ...fields } = input;
     const fleetAction = fleetActionFor({ isFleet: input.isFleet ?? before.isFleet, requested: input.fleetAction, current: before.fleetAction });
+    const gate = await gateSettingsFor(tx, { kind: input.kind ?? before.kind, requested: input, current: before });
     const movedPhase = input.phaseId !== undefined && input.phaseId !== before.phaseId;
     const position = movedPhase
       ? ((await tx.step.findFirst({ where: { phaseId: input.phaseId }, orderBy: { position: "desc" }, select: { position: true } }))?.position ?? 0) + 1
@@ -194,6 +239,7 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
       where: { id: before.id, version: before.version },
       data: {
         ...fields,
+        ...gate,
         fleetAction,
         position,
         version: { increment: 1 },

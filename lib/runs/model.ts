@@ -5,6 +5,7 @@
 import { FleetAction, RunKind, RunMode, RunStatus, StepKind, StepStatus } from "@/lib/generated/prisma/enums";
 import { enumValues } from "../platform/enums";
 import type { PlanDiff } from "../plan/snapshot";
+import { approverLabel, fillsApprover, type GateApprover, type NoGoOutcomeName } from "../plan/model";
 
 export const STEP_STATUSES = enumValues(StepStatus);
 export type StepStatusName = StepStatus;
@@ -159,3 +160,42 @@ export interface RunPlanDrift {
   startedStepIds: string[];
 }
 
+
+/** What a No-Go does now: the gate's setting, except that a gate already held rolls back. */
+export function gateNoGoOutcome(outcome: NoGoOutcomeName, held: boolean): NoGoOutcomeName {
+  return held ? "ROLLBACK" : outcome;
+}
+
+export type GateApprovalPlan = { ok: true; slot: number | null; complete: boolean; waitingFor: string[] } | { ok: false; message: string };
+
+/**
+ * Where a Go from `actor` goes: the gate's one decision, or the first of its required approvals
+ * that the actor can give and nobody has given yet. With four-eyes, the people who started or
+ * signed off the gated steps (`doers`) can't be the only ones who approved it.
+ */
+export function planGateApproval(input: {
+  approvers: readonly GateApprover[];
+  approvals: readonly { slot: number | null; userId: string | null }[];
+  actor: { id: string; role: string };
+  fourEyes: boolean;
+  doers: ReadonlySet<string>;
+}): GateApprovalPlan {
+  const { approvers, approvals, actor, fourEyes, doers } = input;
+  const fourEyesRefusal = { ok: false as const, message: "Four-eyes: the people who did the gated steps can't approve this gate alone. Someone else must approve." };
+  if (approvers.length === 0) {
+    if (fourEyes && doers.has(actor.id)) return fourEyesRefusal;
+    return { ok: true, slot: null, complete: true, waitingFor: [] };
+  }
+  if (approvals.some((a) => a.userId === actor.id)) return { ok: false, message: "You have already approved this gate; another approver must give the next approval." };
+  const filled = new Set(approvals.map((a) => a.slot));
+  const open = approvers.map((approver, slot) => ({ approver, slot })).filter((a) => !filled.has(a.slot));
+  const mine = open.find((a) => fillsApprover(actor, a.approver));
+  if (!mine) return { ok: false, message: `Your approval isn't one this gate asks for. Waiting for: ${open.map((a) => approverLabel(a.approver)).join(", ")}.` };
+  const waitingFor = open.filter((a) => a.slot !== mine.slot).map((a) => approverLabel(a.approver));
+  const complete = waitingFor.length === 0;
+  if (complete && fourEyes) {
+    const approvers = new Set([...approvals.map((a) => a.userId).filter((id): id is string => id !== null), actor.id]);
+    if ([...approvers].every((id) => doers.has(id))) return fourEyesRefusal;
+  }
+  return { ok: true, slot: mine.slot, complete, waitingFor };
+}

@@ -3,6 +3,8 @@ import { prisma } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
 import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { numberSteps } from "../plan/numbering";
+import { approverLabel, parseGateApprovers, type GateApprover, type NoGoOutcomeName } from "../plan/model";
+import { gateNoGoOutcome } from "./model";
 import type { StepStatusName } from "./model";
 
 /**
@@ -18,6 +20,8 @@ export async function getRunView(options: { runId: string }) {
       project: true,
       phases: { orderBy: { position: "asc" } },
       stepRuns: { orderBy: { position: "asc" } },
+      // Every approval, No-Go and hold of the run's gates, undone ones included (marked revoked).
+      gateApprovals: { orderBy: [{ at: "asc" }, { id: "asc" }] },
     },
   });
   if (!run) throw new NotFoundError("Run");
@@ -52,10 +56,33 @@ export async function getRunView(options: { runId: string }) {
       isFleet: sr.isFleet,
       fleetAction: sr.fleetAction,
       predecessors: (JSON.parse(sr.predecessorIds) as string[]).map((predecessorId) => ({ predecessorId })),
+      noGoOutcome: sr.noGoOutcome,
+      gateApprovers: parseGateApprovers(sr.gateApprovers),
+      fourEyes: sr.fourEyes,
     })),
   }));
-  const { phases: _frozenPhases, stepRuns: _rows, ...runFields } = run;
-  return { run: { ...runFields, stepRuns }, phases };
+  const { phases: _frozenPhases, stepRuns: _rows, gateApprovals, ...runFields } = run;
+  return { run: { ...runFields, stepRuns }, phases, gateApprovals };
+}
+
+/** A gate on the run page: what a No-Go does, the approvals asked for and given, a hold. */
+function gateView(
+  step: { noGoOutcome: NoGoOutcomeName; gateApprovers: GateApprover[]; fourEyes: boolean },
+  state: { heldAt: Date | null; heldByName: string | null; holdNote: string } | null,
+  approvals: readonly { slot: number | null; decision: string; userName: string; note: string; at: Date }[],
+) {
+  const given = approvals.filter((a) => a.decision === "GO");
+  return {
+    noGoOutcome: gateNoGoOutcome(step.noGoOutcome, state?.heldAt != null),
+    fourEyes: step.fourEyes,
+    /** The approvals as rules, for the permission check the page shares with the server. */
+    approverRules: step.gateApprovers,
+    approvers: step.gateApprovers.map((approver, slot) => {
+      const approval = given.find((a) => a.slot === slot);
+      return { label: approverLabel(approver), approvedBy: approval?.userName ?? null, note: approval?.note ?? "", at: approval?.at.toISOString() ?? null };
+    }),
+    held: state?.heldAt ? { at: state.heldAt.toISOString(), by: state.heldByName, note: state.holdNote } : null,
+  };
 }
 
 /** The run page's props: small, serialisable, everything the board and its clocks need. */
@@ -63,8 +90,10 @@ export async function getRunBoard(options: { runId: string }) {
   // Read before the board: the page's live stream resumes after this event, so a change that
   // lands between this render and the stream's connect is still delivered (at worst twice).
   const head = await prisma.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
-  const { run, phases } = await getRunView(options);
+  const { run, phases, gateApprovals } = await getRunView(options);
   const numbers = numberSteps(phases);
+  const approvalsByStep = new Map<string, typeof gateApprovals>();
+  for (const a of gateApprovals) if (!a.revokedAt) approvalsByStep.set(a.stepId, [...(approvalsByStep.get(a.stepId) ?? []), a]);
   const stateByStep = new Map(run.stepRuns.map((s) => [s.stepId, s]));
   let order = 0;
   const steps = phases.flatMap((phase) =>
@@ -100,6 +129,7 @@ export async function getRunBoard(options: { runId: string }) {
         reason: state?.reason ?? "",
         gateDecision: state?.gateDecision ?? null,
         decidedBy: state?.decidedBy?.name ?? null,
+        gate: step.kind === "GATE" ? gateView(step, state ?? null, approvalsByStep.get(step.id) ?? []) : null,
         /** A signed-off fleet step: "9 of 10 verified, 1 exception: reason". */
         fleetLine: state?.fleetOutcome ? fleetOutcomeLine(JSON.parse(state.fleetOutcome) as FleetOutcome, state.exceptionReason) : null,
       };

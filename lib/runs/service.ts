@@ -2,6 +2,7 @@ import "server-only";
 import { appendAuditEvent } from "../audit/service";
 import { appendAuditEventSql } from "../audit/service";
 import { rememberResultSql, replayIfSeenSql } from "../platform/db/idempotency";
+import { toSqlTime } from "../platform/db/sql";
 import { runSqlTransaction, runTransaction, type SqlTx } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NeedsConfirmationError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
@@ -10,6 +11,8 @@ import type { Tx } from "../platform/db/client";
 import {
   blockedReason,
   checkTransition,
+  gateNoGoOutcome,
+  planGateApproval,
   runOutcome,
   STATUS_LABELS,
   type RunStatusName,
@@ -25,7 +28,14 @@ import {
   loadBlockingSteps,
   loadFleetOutcome,
   loadRunProgress,
+  abortRunSql,
+  gatedStepPeople,
+  holdGate,
+  insertGateApproval,
+  listGateApprovals,
+  revokeGateApprovals,
   loadStepRun,
+  touchStepRun,
   stepRunSnapshot,
   switchRunToRollback,
   updateStepRun,
@@ -281,8 +291,10 @@ export async function decideGate(options: {
     const replay = replayIfSeenSql<StepActionResult>(tx, input.idempotencyKey, actor.id);
     if (replay) return replay;
     const current = loadStepRun(tx, options.runId, options.stepId);
-    if (current.step.kind !== "GATE") throw new ValidationError("Only go/no-go gates take a decision.");
-    if (!canDecideGate(actor, current.step)) throw new ForbiddenError("Only an admin or the gate's assignee can decide this gate.");
+    const gate = current.step;
+    if (gate.kind !== "GATE") throw new ValidationError("Only go/no-go gates take a decision.");
+    if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
+    if (!canDecideGate(actor, gate)) throw new ForbiddenError("Only an admin, the gate's assignee or one of its approvers can decide this gate.");
     if (current.status === "DONE" || current.status === "SKIPPED") {
       const by = current.decidedByName ?? current.signedOffByName;
       throw new ConflictError(`This gate was already decided${by ? ` by ${by}` : ""}. Nothing was changed.`, stepRunSnapshot(current));
@@ -291,44 +303,81 @@ export async function decideGate(options: {
     const blocked = blockedReasonFor(tx, current);
     if (blocked) throw new ConflictError(`This gate is blocked. ${blocked}`);
     const now = options.decidedAt ?? new Date();
-    const after = updateStepRun(tx, current, {
-      status: "DONE",
-      gateDecision: input.decision,
-      decidedById: actor.id,
-      decidedByName: actor.name,
-      signedOffById: actor.id,
-      signedOffByName: actor.name,
-      signedOffAt: now,
-      startedAt: current.startedAt ?? now,
-      startedById: current.startedById ?? actor.id,
-      startedByName: current.startedById ? current.startedByName : actor.name,
-      finishedAt: now,
-      note: input.note,
-      reason: current.reason,
-      exceptionReason: current.exceptionReason,
-      fleetOutcome: current.fleetOutcome,
-    });
-    if (!after) throw conflict(loadStepRun(tx, options.runId, options.stepId));
-    appendAuditEventSql(tx, {
-      actor,
-      projectId: current.run.projectId,
-      runId: current.runId,
-      action: input.decision === "GO" ? "gate.go" : "gate.no_go",
-      entityType: "step_run",
-      entityId: current.id,
-      before: stepRunSnapshot(current),
-      after: { ...stepRunSnapshot(after), stepTitle: current.step.title },
-    });
+    const approvals = listGateApprovals(tx, current.runId, current.stepId).filter((a) => a.decision === "GO");
+    const step = { runId: current.runId, stepId: current.stepId, userId: actor.id, userName: actor.name, note: input.note, at: now };
+    const audit = (action: string, after: Record<string, unknown>) =>
+      appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action, entityType: "step_run", entityId: current.id, before: stepRunSnapshot(current), after: { ...after, stepTitle: gate.title } });
+    const finish = (result: StepActionResult) => {
+      rememberResultSql(tx, { key: input.idempotencyKey, userId: actor.id, runId: result.runId, result });
+      return result;
+    };
+
     if (input.decision === "NO_GO") {
-      switchRunToRollback(tx, current.runId);
-      appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action: "run.rollback_started", entityType: "run", entityId: current.runId, before: { mode: "FORWARD" }, after: { mode: "ROLLBACK", gate: current.step.title } });
+      // A hold waits for a second decision; after a hold, a No-Go rolls back.
+      const outcome = gateNoGoOutcome(gate.noGoOutcome, current.held !== null);
+      if (outcome === "HOLD") {
+        if (!holdGate(tx, current, { at: now, by: actor.name, note: input.note })) throw conflict(loadStepRun(tx, options.runId, options.stepId));
+        insertGateApproval(tx, { ...step, slot: null, decision: "HOLD" });
+        audit("gate.hold", { held: true, note: input.note, version: current.version + 1 });
+        return finish({ ...resultOf(withDates({ ...current, startedAt: null, finishedAt: null, signedOffAt: null }), null), status: current.status, version: current.version + 1 });
+      }
+      const after = closeGate(tx, current, { decision: "NO_GO", actor, note: input.note, at: now });
+      insertGateApproval(tx, { ...step, slot: null, decision: "NO_GO" });
+      audit("gate.no_go", { ...stepRunSnapshot(after), outcome, approvals: approvalsForRecord(approvals) });
+      if (outcome === "ABORT") {
+        const reason = `No-Go at "${gate.title}": ${input.note}`;
+        abortRunSql(tx, { id: current.runId, projectId: current.run.projectId, kind: current.run.kind }, { at: now, reason, byId: actor.id, byName: actor.name });
+        appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action: "run.abort", entityType: "run", entityId: current.runId, before: { status: "ACTIVE" }, after: { status: "ABORTED", endedAt: now, reason, gate: gate.title } });
+      } else {
+        switchRunToRollback(tx, current.runId);
+        appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action: "run.rollback_started", entityType: "run", entityId: current.runId, before: { mode: "FORWARD" }, after: { mode: "ROLLBACK", gate: gate.title } });
+        settleRunOutcome(tx, { runId: current.runId, actor });
+      }
+      return finish(resultOf(after, actor.name));
     }
+
+    // Go: one decision, or the approvals the gate asks for, one person each.
+    const doers = gate.fourEyes ? gatedStepPeople(tx, current.runId, gate.predecessorIds) : new Set<string>();
+    const plan = planGateApproval({ approvers: gate.gateApprovers, approvals, actor, fourEyes: gate.fourEyes, doers });
+    if (!plan.ok) throw new ForbiddenError(plan.message);
+    insertGateApproval(tx, { ...step, slot: plan.slot, decision: "GO" });
+    if (!plan.complete) {
+      if (!touchStepRun(tx, current)) throw conflict(loadStepRun(tx, options.runId, options.stepId));
+      audit("gate.approve", { approvedBy: actor.name, note: input.note, waitingFor: plan.waitingFor, version: current.version + 1 });
+      return finish({ ...resultOf(withDates({ ...current, startedAt: null, finishedAt: null, signedOffAt: null }), null), status: current.status, version: current.version + 1 });
+    }
+    const after = closeGate(tx, current, { decision: "GO", actor, note: input.note, at: now });
+    audit("gate.go", { ...stepRunSnapshot(after), approvals: approvalsForRecord([...approvals, { userName: actor.name, note: input.note, at: toSqlTime(now)! }]) });
     settleRunOutcome(tx, { runId: current.runId, actor });
-    const result = resultOf(after, actor.name);
-    rememberResultSql(tx, { key: input.idempotencyKey, userId: actor.id, runId: result.runId, result });
-    return result;
+    return finish(resultOf(after, actor.name));
   });
 }
+
+/** The gate's final state: decided, signed off in the decider's name. */
+function closeGate(tx: SqlTx, current: LoadedStepRun, decision: { decision: "GO" | "NO_GO"; actor: ActingUser; note: string; at: Date }) {
+  const { actor, at } = decision;
+  const after = updateStepRun(tx, current, {
+    status: "DONE",
+    gateDecision: decision.decision,
+    decidedById: actor.id,
+    decidedByName: actor.name,
+    signedOffById: actor.id,
+    signedOffByName: actor.name,
+    signedOffAt: at,
+    startedAt: current.startedAt ?? at,
+    startedById: current.startedById ?? actor.id,
+    startedByName: current.startedById ? current.startedByName : actor.name,
+    finishedAt: at,
+    note: decision.note,
+    reason: current.reason,
+    exceptionReason: current.exceptionReason,
+    fleetOutcome: current.fleetOutcome,
+  });
+  if (!after) throw conflict(loadStepRun(tx, current.runId, current.stepId));
+  return after;
+}
+
+const approvalsForRecord = (rows: readonly { userName: string; note: string; at: string }[]) => rows.map((r) => ({ by: r.userName, note: r.note, at: r.at }));
 
 /** Admin-only: reopens a signed-off, skipped or failed step. Audited with the reason. */
 export async function undoSignOff(options: { actor: ActingUser; runId: string; stepId: string; input: { reason: string } }) {
@@ -357,6 +406,8 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
       fleetOutcome: null,
     });
     if (!after) throw conflict(loadStepRun(tx, options.runId, options.stepId));
+    // A reopened gate starts its approvals over; the undone ones stay on record, revoked.
+    if (current.step.kind === "GATE") revokeGateApprovals(tx, current.runId, current.stepId, new Date());
     appendAuditEventSql(tx, {
       actor,
       projectId: current.run.projectId,

@@ -1,8 +1,10 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { fromSqlTime, prepared, toSqlTime } from "../platform/db/sql";
 import type { SqlTx } from "../platform/db/transaction";
 import { NotFoundError } from "../platform/errors";
 import type { FleetOutcome, FleetStatusName } from "../fleet/model";
+import { parseGateApprovers, type GateApprover, type NoGoOutcomeName } from "../plan/model";
 import type { FleetActionName, RunModeName, RunStatusName, StepKindName, StepStatusName } from "./model";
 
 /*
@@ -40,8 +42,21 @@ export interface LoadedStepRun extends Omit<StepRunRow, "startedAt" | "finishedA
   startedAt: Date | null;
   finishedAt: Date | null;
   signedOffAt: Date | null;
-  step: { id: string; kind: string; title: string; assigneeId: string | null; predecessorIds: string[]; isFleet: boolean; fleetAction: FleetActionName | null };
-  run: { status: RunStatusName; mode: RunModeName; startedAt: Date; projectId: string; timezone: string };
+  step: {
+    id: string;
+    kind: string;
+    title: string;
+    assigneeId: string | null;
+    predecessorIds: string[];
+    isFleet: boolean;
+    fleetAction: FleetActionName | null;
+    noGoOutcome: NoGoOutcomeName;
+    gateApprovers: GateApprover[];
+    fourEyes: boolean;
+  };
+  /** A gate held for a second decision. */
+  held: { at: Date; by: string | null; note: string } | null;
+  run: { status: RunStatusName; mode: RunModeName; kind: string; startedAt: Date; projectId: string; timezone: string };
 }
 
 const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "startedByName", "signedOffById", "signedOffByName", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "decidedByName", "exceptionReason", "fleetOutcome", "version"`;
@@ -63,27 +78,34 @@ export const stepRunSnapshot = (s: { status: string; startedAt: Date | null; fin
 });
 
 export function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedStepRun {
-  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; stepPredecessorIds: string; stepIsFleet: number; stepFleetAction: FleetActionName | null; runStatus: RunStatusName; runMode: RunModeName; runStartedAt: string; projectId: string; timezone: string }>(
+  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; stepPredecessorIds: string; stepIsFleet: number; stepFleetAction: FleetActionName | null; stepNoGoOutcome: NoGoOutcomeName; stepGateApprovers: string; stepFourEyes: number; heldAt: string | null; heldByName: string | null; holdNote: string; runStatus: RunStatusName; runMode: RunModeName; runKind: string; runStartedAt: string; projectId: string; timezone: string }>(
     tx.db,
     `SELECT ${STEP_RUN_COLUMNS.replace(/"(\w+)"/g, 'sr."$1"')},
-            sr."kind" AS stepKind, sr."title" AS stepTitle, sr."assigneeId" AS stepAssigneeId, sr."predecessorIds" AS stepPredecessorIds, sr."isFleet" AS stepIsFleet, sr."fleetAction" AS stepFleetAction,
-            r."status" AS runStatus, r."mode" AS runMode, r."startedAt" AS runStartedAt, r."projectId" AS projectId, p."timezone" AS timezone
+            sr."kind" AS stepKind, sr."title" AS stepTitle, sr."assigneeId" AS stepAssigneeId, sr."predecessorIds" AS stepPredecessorIds, sr."isFleet" AS stepIsFleet, sr."fleetAction" AS stepFleetAction, sr."noGoOutcome" AS stepNoGoOutcome, sr."gateApprovers" AS stepGateApprovers, sr."fourEyes" AS stepFourEyes, sr."heldAt", sr."heldByName", sr."holdNote",
+            r."status" AS runStatus, r."mode" AS runMode, r."kind" AS runKind, r."startedAt" AS runStartedAt, r."projectId" AS projectId, p."timezone" AS timezone
        FROM "step_run" sr
        JOIN "run" r ON r."id" = sr."runId"
        JOIN "project" p ON p."id" = r."projectId"
       WHERE sr."runId" = ? AND sr."stepId" = ?`,
   ).get(runId, stepId);
   if (!row) throw new NotFoundError("Step in this run");
-  const { stepKind, stepTitle, stepAssigneeId, stepPredecessorIds, stepIsFleet, stepFleetAction, runStatus, runMode, runStartedAt, projectId, timezone, ...stepRun } = row;
+  const { stepKind, stepTitle, stepAssigneeId, stepPredecessorIds, stepIsFleet, stepFleetAction, stepNoGoOutcome, stepGateApprovers, stepFourEyes, heldAt, heldByName, holdNote, runStatus, runMode, runKind, runStartedAt, projectId, timezone, ...stepRun } = row;
   return {
     ...withDates(stepRun),
-    step: { id: stepRun.stepId, kind: stepKind, title: stepTitle, assigneeId: stepAssigneeId, predecessorIds: JSON.parse(stepPredecessorIds) as string[], isFleet: stepIsFleet === 1, fleetAction: stepFleetAction },
-    run: { status: runStatus, mode: runMode, startedAt: fromSqlTime(runStartedAt), projectId, timezone },
+    step: { id: stepRun.stepId, kind: stepKind, title: stepTitle, assigneeId: stepAssigneeId, predecessorIds: JSON.parse(stepPredecessorIds) as string[],
+      isFleet: stepIsFleet === 1,
+      fleetAction: stepFleetAction,
+      noGoOutcome: stepNoGoOutcome,
+      gateApprovers: parseGateApprovers(stepGateApprovers),
+      fourEyes: stepFourEyes === 1,
+    },
+    held: heldAt ? { at: fromSqlTime(heldAt)!, by: heldByName, note: holdNote } : null,
+    run: { status: runStatus, mode: runMode, kind: runKind, startedAt: fromSqlTime(runStartedAt)!, projectId, timezone },
   };
 }
 
 /** Writes the step run's next state, only if it is still the version that was read; null if not. */
-export function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<LoadedStepRun, "id" | "runId" | "stepId" | "version" | "step" | "run">) {
+export function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<LoadedStepRun, "id" | "runId" | "stepId" | "version" | "step" | "run" | "held">) {
   const row = prepared<StepRunRow>(
     tx.db,
     `UPDATE "step_run"
@@ -199,4 +221,87 @@ export function loadFleetOutcome(tx: SqlTx, options: { runId: string; stepId: st
       ORDER BY f."status" = 'FAILED' DESC, c."hostname" LIMIT ?`,
   ).all(options.runId, options.stepId, ...options.doneStatuses, options.listLimit);
   return { action: options.action, total, done, counts, exceptions };
+}
+
+export interface GateApprovalRow {
+  id: string;
+  slot: number | null;
+  decision: string;
+  userId: string | null;
+  userName: string;
+  note: string;
+  at: string;
+}
+
+/** A gate's approvals in a run that still stand (an undone decision revokes them). */
+export function listGateApprovals(tx: SqlTx, runId: string, stepId: string): GateApprovalRow[] {
+  return prepared<GateApprovalRow>(
+    tx.db,
+    `SELECT "id", "slot", "decision", "userId", "userName", "note", "at" FROM "gate_approval" WHERE "runId" = ? AND "stepId" = ? AND "revokedAt" IS NULL ORDER BY "at", "id"`,
+  ).all(runId, stepId);
+}
+
+export function insertGateApproval(tx: SqlTx, row: { runId: string; stepId: string; slot: number | null; decision: "GO" | "NO_GO" | "HOLD"; userId: string; userName: string; note: string; at: Date }): void {
+  prepared(tx.db, `INSERT INTO "gate_approval" ("id", "runId", "stepId", "slot", "decision", "userId", "userName", "note", "at") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    randomUUID(),
+    row.runId,
+    row.stepId,
+    row.slot,
+    row.decision,
+    row.userId,
+    row.userName,
+    row.note,
+    toSqlTime(row.at),
+  );
+}
+
+export function revokeGateApprovals(tx: SqlTx, runId: string, stepId: string, at: Date): void {
+  prepared(tx.db, `UPDATE "gate_approval" SET "revokedAt" = ? WHERE "runId" = ? AND "stepId" = ? AND "revokedAt" IS NULL`).run(toSqlTime(at), runId, stepId);
+}
+
+/** Who started or signed off the steps a gate gates (its predecessors) in this run: four-eyes excludes them as sole approvers. */
+export function gatedStepPeople(tx: SqlTx, runId: string, predecessorIds: readonly string[]): Set<string> {
+  if (predecessorIds.length === 0) return new Set();
+  const rows = prepared<{ startedById: string | null; signedOffById: string | null }>(
+    tx.db,
+    `SELECT "startedById", "signedOffById" FROM "step_run" WHERE "runId" = ? AND "stepId" IN (SELECT value FROM json_each(?))`,
+  ).all(runId, JSON.stringify(predecessorIds));
+  return new Set(rows.flatMap((r) => [r.startedById, r.signedOffById]).filter((id): id is string => id !== null));
+}
+
+/** Marks a gate as held (its No-Go means "hold"), conditional on the version read; false if someone changed it first. */
+export function holdGate(tx: SqlTx, current: { id: string; version: number }, hold: { at: Date; by: string; note: string }): boolean {
+  const { changes } = prepared(tx.db, `UPDATE "step_run" SET "heldAt" = ?, "heldByName" = ?, "holdNote" = ?, "version" = "version" + 1, "updatedAt" = ? WHERE "id" = ? AND "version" = ?`).run(
+    toSqlTime(hold.at),
+    hold.by,
+    hold.note,
+    toSqlTime(new Date()),
+    current.id,
+    current.version,
+  );
+  return changes === 1;
+}
+
+/** An approval that doesn't decide the gate yet still moves its version, so every open page sees it. */
+export function touchStepRun(tx: SqlTx, current: { id: string; version: number }): boolean {
+  const { changes } = prepared(tx.db, `UPDATE "step_run" SET "version" = "version" + 1, "updatedAt" = ? WHERE "id" = ? AND "version" = ?`).run(toSqlTime(new Date()), current.id, current.version);
+  return changes === 1;
+}
+
+/** Ends a run as aborted (a No-Go at a gate whose No-Go means abort): the same record as an admin's abort. */
+export function abortRunSql(tx: SqlTx, run: { id: string; projectId: string; kind: string }, end: { at: Date; reason: string; byId: string; byName: string }): void {
+  prepared(tx.db, `UPDATE "run" SET "status" = 'ABORTED', "endedAt" = ?, "endReason" = ?, "endedById" = ?, "endedByName" = ?, "updatedAt" = ? WHERE "id" = ?`).run(
+    toSqlTime(end.at),
+    end.reason,
+    end.byId,
+    end.byName,
+    toSqlTime(end.at),
+    run.id,
+  );
+  // A live cutover that was aborted is postponed: the project is back to planning, as after a rehearsal.
+  prepared(
+    tx.db,
+    `UPDATE "project" SET "status" = 'PLANNING', "updatedAt" = ?
+      WHERE "id" = ? AND ("status" = 'LIVE' OR ("status" = 'REHEARSAL' AND NOT EXISTS (SELECT 1 FROM "run" WHERE "projectId" = ? AND "status" = 'ACTIVE')))`,
+  ).run(toSqlTime(end.at), run.projectId, run.projectId);
 }

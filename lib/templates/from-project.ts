@@ -1,6 +1,7 @@
 import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocument } from "./runbook-document";
 import { numberSteps } from "../plan/numbering";
 import type { StepKindName } from "../runs/model";
+import type { GateApprover, NoGoOutcomeName } from "../plan/model";
 
 export interface ProjectPlanForTemplate {
   name: string;
@@ -21,6 +22,9 @@ export interface ProjectPlanForTemplate {
       isFleet: boolean;
       fleetAction: "UPDATE_BPCONF" | "CHECK_CONNECTIVITY" | "GENERIC" | null;
       predecessorIds: string[];
+      noGoOutcome: NoGoOutcomeName;
+      gateApprovers: GateApprover[];
+      fourEyes: boolean;
     }[];
   }[];
 }
@@ -54,6 +58,10 @@ export function planToRunbookDocument(plan: ProjectPlanForTemplate): RunbookDocu
         fleetAction: step.isFleet ? (step.fleetAction ?? "GENERIC") : null,
         // Every predecessor is a step of the same project (lib/plan/service.ts enforces it), so it has a number.
         predecessors: step.predecessorIds.map((id) => numbers.get(id)).filter((key): key is string => key !== undefined),
+        noGoOutcome: step.kind === "GATE" ? step.noGoOutcome : "ROLLBACK",
+        // A template is person-free: approvals by role stay, named people are left out.
+        gateApprovers: step.kind === "GATE" ? step.gateApprovers.flatMap((a) => (a.kind === "role" ? [a] : [])) : [],
+        fourEyes: step.kind === "GATE" && step.fourEyes,
       })),
     })),
   };

@@ -142,6 +142,8 @@ export const netbackupKeepHostnameTemplate = {
           team: "PM",
           plannedMinutes: 15,
           kind: "GATE",
+          // Nothing has changed yet at this gate: a No-Go ends the run; there is nothing to roll back.
+          noGoOutcome: "ABORT",
           predecessors: ["8", "10", "11"],
         },
         {

@@ -133,6 +133,8 @@ export const netbackupMediaServerMoveTemplate = {
           team: "PM",
           plannedMinutes: 15,
           kind: "GATE",
+          // Nothing has changed yet at this gate: a No-Go ends the run; there is nothing to roll back.
+          noGoOutcome: "ABORT",
           predecessors: ["7", "8", "9"],
         },
         {

@@ -188,6 +188,8 @@ export const netbackupRenameHostnameTemplate = {
           team: "PM",
           plannedMinutes: 15,
           kind: "GATE",
+          // Nothing has changed yet at this gate: a No-Go ends the run; there is nothing to roll back.
+          noGoOutcome: "ABORT",
           predecessors: ["9", "11", "12", "13"],
         },
         {

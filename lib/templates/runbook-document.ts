@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_STEP_MINUTES } from "../plan/model";
+import { MAX_GATE_APPROVERS, MAX_STEP_MINUTES, NO_GO_OUTCOMES } from "../plan/model";
 import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
 
 /**
@@ -23,6 +23,13 @@ export const runbookStepSchema = z
     isFleet: z.boolean().default(false),
     fleetAction: z.enum(FLEET_ACTIONS).nullable().default(null),
     predecessors: z.array(z.string()).default([]),
+    /** Gates: what a No-Go does, the approvals (by role: a template names no people) and four-eyes. */
+    noGoOutcome: z.enum(NO_GO_OUTCOMES).default("ROLLBACK"),
+    gateApprovers: z
+      .array(z.object({ kind: z.literal("role"), role: z.enum(["ADMIN", "OPERATOR"]) }).strict())
+      .max(MAX_GATE_APPROVERS)
+      .default([]),
+    fourEyes: z.boolean().default(false),
   })
   .strict();
 

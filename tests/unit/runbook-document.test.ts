@@ -83,6 +83,9 @@ describe("runbookDocumentSchema", () => {
       isFleet: false,
       fleetAction: null,
       predecessors: [],
+      noGoOutcome: "ROLLBACK",
+      gateApprovers: [],
+      fourEyes: false,
     });
   });
 

@@ -24,7 +24,17 @@ beforeAll(async () => {
   team = await createTeam(lib);
   main = await createProject(lib, team.admin, { name: "Main" });
   ({ get: step, ordered } = await templateSteps(lib, main.id));
+  await rollBackAtFirstGate(main.id);
 }, 30_000);
+
+/**
+ * These tests drive the rollback path from the template's first gate, whose No-Go now aborts
+ * (nothing has changed yet at that point); gate outcomes have their own tests.
+ */
+async function rollBackAtFirstGate(projectId: string) {
+  const { get } = await templateSteps(lib, projectId);
+  await lib.plan.updateStep({ actor: team.admin, stepId: get("12").id, input: { noGoOutcome: "ROLLBACK" } });
+}
 
 afterAll(async () => {
   await db?.close();
@@ -225,7 +235,7 @@ describe("permissions by role", () => {
     const gate = step("12");
     const notAssigned = await caught(() => decide(team.operator, runId, gate.id, "GO"));
     expect(notAssigned).toBeInstanceOf(ForbiddenError);
-    expect(notAssigned.message).toBe("Only an admin or the gate's assignee can decide this gate.");
+    expect(notAssigned.message).toBe("Only an admin, the gate's assignee or one of its approvers can decide this gate.");
     expect((await row(runId, gate.id)).status).toBe("PENDING");
 
     await lib.plan.updateStep({ actor: team.admin, stepId: gate.id, input: { assigneeId: team.operator.id } });
@@ -476,6 +486,7 @@ describe("gates and run outcomes", () => {
   beforeAll(async () => {
     cutover = await createProject(lib, team.admin, { name: "Cutover" });
     ({ get: c, ordered: cOrdered } = await templateSteps(lib, cutover.id));
+    await rollBackAtFirstGate(cutover.id);
   });
   const cRange = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => c(String(from + i)));
 

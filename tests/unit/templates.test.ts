@@ -141,6 +141,9 @@ describe("planToRunbookDocument (save project as template)", () => {
     isFleet: false,
     fleetAction: null,
     predecessorIds,
+    noGoOutcome: "ROLLBACK" as const,
+    gateApprovers: [],
+    fourEyes: false,
     ...extra,
   });
 

@@ -171,6 +171,9 @@ describe("createStepInput", () => {
       isFleet: false,
       fleetAction: null,
       predecessorIds: [],
+      noGoOutcome: "ROLLBACK",
+      gateApprovers: [],
+      fourEyes: false,
     });
   });
 

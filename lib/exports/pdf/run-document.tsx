@@ -216,6 +216,11 @@ function Cover({ data }: { data: RunExportData }) {
                   <Text style={[s.td, { width: 92 }]}>{mediumDateTime(gate.signedOffAt, tz)}</Text>
                 </View>
                 {gate.note ? <Text style={[s.td, { marginLeft: 26, marginTop: 1.5, color: C.muted, fontSize: 7.6 }]}>{t(`Note: ${gate.note}`)}</Text> : null}
+                {gate.gateApprovals.length > 1 || gate.gateApprovals.some((a) => a.decision === "HOLD") ? (
+                  <Text style={[s.td, { marginLeft: 26, marginTop: 1.5, color: C.muted, fontSize: 7.6 }]}>
+                    {t(gate.gateApprovals.map((a) => `${a.decision === "GO" ? "Approved" : a.decision === "HOLD" ? "Held" : "No-Go"} by ${a.by}, ${mediumDateTime(a.at, tz)}${a.note ? `: ${a.note}` : ""}`).join("\n"))}
+                  </Text>
+                ) : null}
               </View>
             );
           })}

@@ -15,6 +15,8 @@ export type ActingUser = Actor & { name: string };
 export interface GateLike {
   kind: string;
   assigneeId: string | null;
+  /** The approvals the gate asks for (lib/plan/model.ts GateApprover); their people may decide too. */
+  gateApprovers?: readonly ({ kind: "role"; role: string } | { kind: "user"; userId: string })[];
 }
 
 const isAdmin = (user: Actor) => user.role === "ADMIN";
@@ -37,9 +39,12 @@ export const canOperateSteps = isOperatorOrAdmin;
 export const canSignOffStep = (user: Actor, step: { kind: string }) => isOperatorOrAdmin(user) && step.kind !== "GATE";
 /** Undoing a sign-off rewrites history, so only admins may, and it is audited. */
 export const canUndoSignOff = isAdmin;
-/** A go/no-go needs a named decision from an admin or from the gate's own assignee. */
+/** A go/no-go needs a named decision from an admin, the gate's assignee, or one of its approvers. */
 export const canDecideGate = (user: Actor, gate: GateLike) =>
-  gate.kind === "GATE" && (isAdmin(user) || (isOperatorOrAdmin(user) && gate.assigneeId === user.id));
+  gate.kind === "GATE" &&
+  (isAdmin(user) ||
+    (isOperatorOrAdmin(user) &&
+      (gate.assigneeId === user.id || (gate.gateApprovers ?? []).some((a) => (a.kind === "role" ? a.role === user.role : a.userId === user.id)))));
 export const canUpdateFleet = isOperatorOrAdmin;
 
 const ROLE_SET = new Set<string>(["ADMIN", "OPERATOR", "VIEWER"]);

@@ -84,6 +84,8 @@ export async function seedExportFixture(): Promise<Fixture> {
     const assigneeId = step.team.startsWith("PM") ? admin.id : step.team.includes("BA") ? operator.id : null;
     if (assigneeId) await prisma.step.update({ where: { id: step.id }, data: { assigneeId } });
   }
+  // The No-Go drill below rolls back from the first gate, whose template outcome is abort.
+  await updateStep({ actor: admin, stepId: plan[11].id, input: { noGoOutcome: "ROLLBACK" } });
   await updateStep({ actor: admin, stepId: plan[2].id, input: { commands: `bppllist -allpolicies -U\n${LONG_COMMAND}\n${UNBROKEN_TOKEN}` } });
 
   // A rehearsal, left in progress: two steps done, one running.
