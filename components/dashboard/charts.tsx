@@ -11,7 +11,7 @@ const OVER = "#e11d48";
 const axisTick = { fill: "currentColor", fontSize: 12 };
 
 /** Planned vs actual per step, in minutes from the window start, with the now-line, the window end and the critical path. */
-export function TimelineChart({ data, windowMinutes, nowMinutes, timeZone, windowStart }: { data: RunDashboard["timeline"]; windowMinutes: number; nowMinutes: number; timeZone: string; windowStart: number }) {
+export function TimelineChart({ data, windowMinutes, nowMinutes, timeZone, windowStart, nowLabel = "now" }: { data: RunDashboard["timeline"]; windowMinutes: number; nowMinutes: number; timeZone: string; windowStart: number; nowLabel?: string }) {
   const rows = data.map((d) => ({ ...d, plannedRange: d.planned, actualRange: d.actual ?? undefined }));
   const max = Math.max(windowMinutes, nowMinutes, ...data.flatMap((d) => [d.planned[1], d.actual?.[1] ?? 0])) + 15;
   const tickLabel = (minutes: number) => formatInZone(new Date(windowStart + minutes * 60_000), timeZone, "time");
@@ -33,7 +33,7 @@ export function TimelineChart({ data, windowMinutes, nowMinutes, timeZone, windo
             ))}
           </Bar>
           <Bar dataKey="actualRange" name="Actual" fill={ACTUAL} isAnimationActive={false} />
-          <ReferenceLine x={nowMinutes} stroke={OVER} strokeDasharray="4 3" label={{ value: "now", position: "top", fill: OVER, fontSize: 11 }} />
+          <ReferenceLine x={nowMinutes} stroke={OVER} strokeDasharray="4 3" label={{ value: nowLabel, position: "top", fill: OVER, fontSize: 11 }} />
           <ReferenceLine x={0} stroke="currentColor" label={{ value: "window start", position: "insideTopLeft", fill: "currentColor", fontSize: 11 }} />
           <ReferenceLine x={windowMinutes} stroke="currentColor" strokeDasharray="6 3" label={{ value: "window end", position: "insideTopRight", fill: "currentColor", fontSize: 11 }} />
         </BarChart>
@@ -42,7 +42,7 @@ export function TimelineChart({ data, windowMinutes, nowMinutes, timeZone, windo
   );
 }
 
-export function BurndownChart({ data, timeZone, now }: { data: RunDashboard["burndown"]; timeZone: string; now: number }) {
+export function BurndownChart({ data, timeZone, now, nowLabel = "now" }: { data: RunDashboard["burndown"]; timeZone: string; now: number; nowLabel?: string }) {
   const points = [...data.actual.map((p) => ({ at: p.at, actual: p.remainingMinutes })), ...data.ideal.map((p) => ({ at: p.at, ideal: p.remainingMinutes }))].sort((a, b) => a.at - b.at);
   return (
     <div className="h-64 overflow-hidden text-slate-600 dark:text-slate-300">
@@ -55,7 +55,7 @@ export function BurndownChart({ data, timeZone, now }: { data: RunDashboard["bur
           <Legend verticalAlign="top" height={28} />
           <Line type="stepAfter" dataKey="actual" name="Remaining (actual)" stroke={ACTUAL} strokeWidth={2.5} dot={false} connectNulls isAnimationActive={false} />
           <Line type="linear" dataKey="ideal" name="Ideal burn-down" stroke={PLANNED} strokeDasharray="6 4" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-          <ReferenceLine x={now} stroke={OVER} strokeDasharray="4 3" label={{ value: "now", position: "top", fill: OVER, fontSize: 11 }} />
+          <ReferenceLine x={now} stroke={OVER} strokeDasharray="4 3" label={{ value: nowLabel, position: "top", fill: OVER, fontSize: 11 }} />
         </LineChart>
       </ResponsiveContainer>
     </div>

@@ -119,13 +119,23 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
           detail={run.status === "ACTIVE" ? `${VERDICT_TEXT[forecast.verdict]}${forecast.verdict === "overrun" ? ` by ${formatMinutes(-forecast.slackMinutes)}` : forecast.verdict !== "finished" ? ` · ${formatMinutes(forecast.slackMinutes)} slack` : ""}` : "Run ended"}
           tone={run.status === "ACTIVE" ? verdictTone : undefined}
         />
-        <Stat label="Time left in window" value={formatMinutes(burndown.timeLeftMinutes)} detail={`window ends ${formatInZone(run.windowEnd, tz, "time")}`} />
-        <Stat
-          label="Rollback deadline"
-          value={deadline.deadline ? formatInZone(new Date(deadline.deadline), tz, "time") : "—"}
-          detail={deadline.minutesLeft !== null ? (deadline.minutesLeft > 0 ? `in ${formatMinutes(deadline.minutesLeft)}` : "passed") : undefined}
-          tone={deadline.level === "passed_gate_open" || deadline.level === "warn_10" ? "rose" : deadline.level === "warn_30" ? "amber" : undefined}
-        />
+        {run.status === "ACTIVE" ? (
+          <>
+            <Stat label="Time left in window" value={formatMinutes(burndown.timeLeftMinutes)} detail={`window ends ${formatInZone(run.windowEnd, tz, "time")}`} />
+            <Stat
+              label="Rollback deadline"
+              value={deadline.deadline ? formatInZone(new Date(deadline.deadline), tz, "time") : "—"}
+              detail={deadline.minutesLeft !== null ? (deadline.minutesLeft > 0 ? `in ${formatMinutes(deadline.minutesLeft)}` : "passed") : undefined}
+              tone={deadline.level === "passed_gate_open" || deadline.level === "warn_10" ? "rose" : deadline.level === "warn_30" ? "amber" : undefined}
+            />
+          </>
+        ) : (
+          <>
+            {/* An ended run's clocks have stopped: what is left is when it ended, and how. */}
+            <Stat label="Ended" value={run.endedAt ? formatInZone(run.endedAt, tz, "time") : "—"} detail={`window ${formatInZone(run.windowStart, tz, "time")} – ${formatInZone(run.windowEnd, tz, "time")}`} />
+            <Stat label="Outcome" value={RUN_STATUS_LABELS[run.status]} detail={run.endReason ? run.endReason : undefined} />
+          </>
+        )}
       </dl>
 
       <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
@@ -147,7 +157,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
 
         <Section title="Burn-down of planned minutes in the window" id="burndown">
           <figure aria-labelledby="burndown-caption">
-            <BurndownChart data={burndown} timeZone={tz} now={data.now} />
+            <BurndownChart data={burndown} timeZone={tz} now={data.now} nowLabel={run.status === "ACTIVE" ? "now" : "ended"} />
             <figcaption id="burndown-caption" className="text-sm text-slate-600 dark:text-slate-400">
               {run.status === "ACTIVE"
                 ? `${formatMinutes(burndown.remainingMinutes)} of planned work left, ${formatMinutes(burndown.timeLeftMinutes)} left in the window.`
@@ -162,7 +172,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
         <figure aria-labelledby="timeline-caption">
           <div className="relative overflow-x-auto">
             <div className="min-w-[640px]">
-              <TimelineChart data={data.timeline} windowMinutes={windowMinutes} nowMinutes={nowMinutes} timeZone={tz} windowStart={windowStart} />
+              <TimelineChart data={data.timeline} windowMinutes={windowMinutes} nowMinutes={nowMinutes} timeZone={tz} windowStart={windowStart} nowLabel={run.status === "ACTIVE" ? "now" : "ended"} />
             </div>
           </div>
           <figcaption id="timeline-caption" className="text-sm text-slate-600 dark:text-slate-400">

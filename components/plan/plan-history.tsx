@@ -65,10 +65,10 @@ export function PlanHistoryView({ history }: { history: PlanHistory }) {
                 <th scope="col" className="py-1 pr-3">
                   Version
                 </th>
-                <th scope="col" className="py-1 pr-3">
+                <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
                   When
                 </th>
-                <th scope="col" className="py-1 pr-3">
+                <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
                   Who
                 </th>
                 <th scope="col" className="py-1 pr-3">
@@ -82,11 +82,15 @@ export function PlanHistoryView({ history }: { history: PlanHistory }) {
                 {versions.map((v) => (
                   <tr key={v.version}>
                     <td className="py-1.5 pr-3 font-mono">{v.version}</td>
-                    <td className="py-1.5 pr-3 whitespace-nowrap">
+                    <td className="hidden py-1.5 pr-3 whitespace-nowrap sm:table-cell">
                       <ZonedTime value={v.createdAt} timeZone={project.timezone} />
                     </td>
-                    <td className="py-1.5 pr-3">{v.actorName}</td>
+                    <td className="hidden py-1.5 pr-3 sm:table-cell">{v.actorName}</td>
                     <td className="py-1.5 pr-3">
+                      {/* On a phone, who and when go under the change instead of in columns of their own. */}
+                      <span className="block text-xs text-slate-500 sm:hidden">
+                        <ZonedTime value={v.createdAt} timeZone={project.timezone} /> · {v.actorName}
+                      </span>
                       {v.version > 1 ? (
                         <Link className="underline" href={`?from=${v.version - 1}&to=${v.version}`}>
                           {v.summary}

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES } from "@/lib/projects/model";
-import { RUN_KIND_LABELS } from "@/lib/runs/model";
+import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/runs/model";
 import type { PortfolioRow } from "@/lib/portfolio/queries";
 import { formatDuration, formatInZone, formatMinutes } from "@/lib/platform/time";
 import { ButtonLink } from "../ui/button";
@@ -83,7 +83,7 @@ export function PortfolioList({ rows, canCreate, filtered }: { rows: PortfolioRo
                 <div className="flex justify-between text-xs text-slate-600 dark:text-slate-400">
                   <span>
                     {RUN_KIND_LABELS[row.run.kind]} · {row.run.name}
-                    {row.currentPhase ? ` · now in “${row.currentPhase}”` : ""}
+                    {row.run.status === "ACTIVE" && row.currentPhase ? ` · now in “${row.currentPhase}”` : ""}
                   </span>
                   <span className="font-semibold tabular-nums">{row.percent}%</span>
                 </div>
@@ -97,6 +97,7 @@ export function PortfolioList({ rows, canCreate, filtered }: { rows: PortfolioRo
                     </Pill>
                   ) : null}
                   {row.run.mode === "ROLLBACK" && row.run.status === "ACTIVE" ? <Pill tone="rose">Rolling back</Pill> : null}
+                  {row.run.status !== "ACTIVE" ? <Pill tone={row.run.status === "COMPLETED" ? "emerald" : "amber"}>Last run: {RUN_STATUS_LABELS[row.run.status]}</Pill> : null}
                   {row.overdueSteps > 0 ? <Pill tone="rose">{row.overdueSteps} overdue</Pill> : null}
                   {row.forecastFinish ? <span className="text-slate-600 dark:text-slate-400">forecast {formatInZone(row.forecastFinish, row.timezone, "time")}</span> : null}
                 </div>

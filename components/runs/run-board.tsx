@@ -245,7 +245,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
             }
       }
       step={step}
-      now={now}
+      now={clock}
       timeZone={project.timezone}
       blocked={blockedById.get(step.id) ?? null}
       critical={critical.has(step.id)}
@@ -277,8 +277,8 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-col gap-2 sm:flex-row sm:items-end sm:justify-between">
-        <div className="min-w-0">
+      <div className="flex flex-col gap-2 lg:flex-row lg:items-end lg:justify-between">
+        <div className="min-w-0 lg:flex-1">
           <Link href={`/projects/${project.id}`} className="text-sm text-slate-500 hover:underline">
             ← {project.name}
           </Link>
@@ -297,7 +297,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
             {queue.queue.length > 0 ? <Pill tone="amber">{queue.queue.length} queued</Pill> : null}
           </div>
         </div>
-        <div className="no-print flex flex-wrap gap-2">
+        <div className="no-print flex flex-wrap gap-2 lg:max-w-[65%] lg:justify-end">
           <ButtonLink href={`/projects/${project.id}/runs/${run.id}/dashboard`} variant="secondary">
             Dashboard
           </ButtonLink>
@@ -382,7 +382,10 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
             ["mine", `My steps (${steps.filter(isMine).length})`],
             ["ready", `Ready now (${ready.length + inProgress.length})`],
           ] as const
-        ).map(([value, label]) => (
+        )
+          // Nothing is ready on an ended run.
+          .filter(([value]) => runActive || value !== "ready")
+          .map(([value, label]) => (
           <button
             key={value}
             type="button"

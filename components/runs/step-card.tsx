@@ -78,7 +78,10 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             <h3 className="min-w-0 font-semibold leading-snug break-words">{step.title}</h3>
             <div className="flex flex-wrap items-center gap-1.5">
               {queuedLast ? <Pill tone="amber">{queuedLast.action} queued (offline)</Pill> : null}
-              <StatusBadge status={step.status} label={isGate && step.gateDecision ? (step.gateDecision === "GO" ? "Go" : "No-Go") : undefined} />
+              <StatusBadge
+                status={step.status}
+                label={isGate && step.gateDecision ? (step.gateDecision === "GO" ? "Go" : "No-Go") : !runActive && step.status === "PENDING" ? "Not run" : undefined}
+              />
             </div>
           </div>
           <div className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600 dark:text-slate-400">

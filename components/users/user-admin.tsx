@@ -5,6 +5,7 @@ import { apiRequest } from "@/lib/platform/http/api-client";
 import { ROLE_LABELS, ROLES, type RoleName } from "@/lib/platform/auth/roles";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, FormSuccess, Select, TextInput } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { useApiForm } from "../ui/use-api-form";
@@ -27,6 +28,7 @@ const ROLE_HELP: Record<RoleName, string> = {
 export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
   const router = useRouter();
   const [rowError, setRowError] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<UserRow | null>(null);
 
   async function update(user: UserRow, input: { role?: RoleName; active?: boolean }) {
     setRowError(null);
@@ -66,6 +68,9 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
                   </option>
                 ))}
               </select>
+              <Button size="sm" variant="secondary" onClick={() => setRenaming(user)} aria-label={`Rename ${user.name}`}>
+                Rename
+              </Button>
               {user.id !== meId ? (
                 <Button size="sm" variant="secondary" onClick={() => update(user, { active: !user.active })}>
                   {user.active ? "Deactivate" : user.locked ? "Reactivate and unlock" : "Reactivate"}
@@ -75,6 +80,7 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
           ))}
         </ul>
       </Card>
+      {renaming ? <RenameDialog user={renaming} onClose={() => setRenaming(null)} onDone={() => router.refresh()} /> : null}
       <Card className="self-start p-5">
         <h2 className="font-semibold">Add a user</h2>
         <NewUserForm onCreated={() => router.refresh()} />
@@ -121,5 +127,31 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
         {pending ? "Adding…" : "Add user"}
       </Button>
     </form>
+  );
+}
+
+/** An admin renames a user (audited). Past sign-offs keep the name they were signed with. */
+function RenameDialog({ user, onClose, onDone }: { user: UserRow; onClose: () => void; onDone: () => void }) {
+  const [name, setName] = useState(user.name);
+  const { errors, message, pending, submit } = useApiForm();
+  return (
+    <Dialog open onClose={onClose} title={`Rename ${user.name}`}>
+      <form
+        className="space-y-4"
+        noValidate
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const result = await submit(() => apiRequest("PATCH", `/api/users/${user.id}`, { name }));
+          if (!result.ok) return;
+          onClose();
+          onDone();
+        }}
+      >
+        <FormError message={message} />
+        <p className="text-sm text-slate-600 dark:text-slate-400">New sign-offs and decisions use the new name. Past records keep the name they were made under.</p>
+        <Field label="Name" error={errors.name}>{(a) => <TextInput {...a} value={name} onChange={(e) => setName(e.target.value)} autoFocus />}</Field>
+        <DialogActions onCancel={onClose} confirmLabel="Rename" pending={pending} />
+      </form>
+    </Dialog>
   );
 }

@@ -157,7 +157,8 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
       const status = (state?.status ?? "PENDING") as StepStatusName;
       // Actual time is measured for work that was done; a skip or a failure has no comparable duration.
       const actual = status === "DONE" && state?.startedAt && state.finishedAt ? (state.finishedAt.getTime() - state.startedAt.getTime()) / MINUTE : null;
-      const elapsed = status === "IN_PROGRESS" && state?.startedAt ? Math.max(0, (now.getTime() - state.startedAt.getTime()) / MINUTE) : null;
+      // An ended run is measured to its end: exporting it later must not change the record.
+      const elapsed = status === "IN_PROGRESS" && state?.startedAt ? Math.max(0, ((run.endedAt ?? now).getTime() - state.startedAt.getTime()) / MINUTE) : null;
       const gateDecision = (state?.gateDecision ?? null) as "GO" | "NO_GO" | null;
       return {
         id: step.id,

@@ -13,6 +13,7 @@ export const createUserInput = z
 
 export const updateUserInput = z
   .object({
+    name: requiredText("Name", 100).optional(),
     role: z.enum(ROLES).optional(),
     active: z.boolean().optional(),
   })

@@ -54,7 +54,11 @@ export async function createFirstAdmin(options: { input: { name: string; email: 
   return insertUser({ actor: null, ...options.input, role: "ADMIN" });
 }
 
-export async function updateUser(options: { actor: ActingUser; userId: string; input: { role?: RoleName; active?: boolean } }) {
+/**
+ * An admin changes a user's role, activity or name (users can't rename themselves: names on
+ * records are facts). Renaming changes what new records say; past ones keep the name they had.
+ */
+export async function updateUser(options: { actor: ActingUser; userId: string; input: { name?: string; role?: RoleName; active?: boolean } }) {
   if (!canManageUsers(options.actor)) throw new ForbiddenError("Only admins can change users.");
   const { actor, userId, input } = options;
   return runTransaction(async (tx) => {
@@ -66,6 +70,7 @@ export async function updateUser(options: { actor: ActingUser; userId: string; i
     const after = await tx.user.update({
       where: { id: userId },
       data: {
+        ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.role !== undefined ? { role: input.role } : {}),
         ...(input.active !== undefined ? { deactivatedAt: input.active ? null : new Date() } : {}),
         // Unlocking is part of re-activating: an admin vouches for the person.
@@ -80,8 +85,8 @@ export async function updateUser(options: { actor: ActingUser; userId: string; i
       action: "user.update",
       entityType: "user",
       entityId: userId,
-      before: { role: before.role, active: before.deactivatedAt === null },
-      after: { role: after.role, active: after.deactivatedAt === null },
+      before: { name: before.name, role: before.role, active: before.deactivatedAt === null },
+      after: { name: after.name, role: after.role, active: after.deactivatedAt === null },
     });
     return after;
   });
