@@ -58,8 +58,12 @@ test.describe("live execution", () => {
 
   test("a No-Go switches the run to its rollback, and finishing the rollback ends the run rolled back", async ({ page, loginAs, createProject, startRun, adminApi, db }) => {
     const project = await createProject();
-    const run = await startRun(project.id, "LIVE");
     const gate = project.step("12");
+    // The template's first gate aborts on a No-Go (nothing has changed yet); this test is about
+    // the rollback path, so the plan sets this gate to roll back before the run freezes it.
+    const rollbackGate = await adminApi.patch(`/api/steps/${gate.id}`, { noGoOutcome: "ROLLBACK" });
+    expect(rollbackGate.status, JSON.stringify(rollbackGate.body)).toBe(200);
+    const run = await startRun(project.id, "LIVE");
     // Everything before the first go/no-go gate is done.
     await adminApi.completeSteps(run.id, project.steps.filter((s) => s.kind !== "ROLLBACK" && Number(s.number) < 12));
     const admin = await loginAs(page, "ADMIN");

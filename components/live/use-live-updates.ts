@@ -2,7 +2,10 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 
-export type LiveState = "connecting" | "live" | "reconnecting";
+export type LiveState = "connecting" | "live" | "reconnecting" | "offline";
+
+/** The server sends a ping every 15 s; a stream silent for this long is taken for dead. */
+const SILENCE_MS = 35_000;
 export interface Viewer {
   userId: string;
   name: string;
@@ -61,8 +64,14 @@ export function useLiveUpdates(options: {
       if (options.runId) params.set("runId", options.runId);
       if (lastSeq) params.set("after", lastSeq);
       source = new EventSource(`/api/projects/${options.projectId}/events?${params}`);
-      source.onopen = () => setState("live");
+      source.onopen = () => {
+        heard();
+        setState(navigator.onLine ? "live" : "offline");
+      };
+      source.addEventListener("ping", heard);
+      source.addEventListener("presence", heard);
       source.addEventListener("change", (event) => {
+        heard();
         const message = event as MessageEvent<string>;
         if (message.lastEventId) lastSeq = message.lastEventId;
         try {
@@ -88,19 +97,39 @@ export function useLiveUpdates(options: {
       };
     };
 
-    connect();
-    const onOnline = () => {
-      if (source?.readyState !== EventSource.OPEN) {
+    // "Live" only while the browser is online and the stream has been heard from recently: a
+    // network that drops without closing the connection must not leave a green "Live" behind.
+    let lastHeard = Date.now();
+    const heard = () => {
+      lastHeard = Date.now();
+    };
+    const watchdog = setInterval(() => {
+      if (!navigator.onLine) return setState("offline");
+      if (Date.now() - lastHeard > SILENCE_MS) {
+        setState("reconnecting");
         source?.close();
         clearTimeout(retryTimer);
+        lastHeard = Date.now();
         connect();
       }
+    }, 2000);
+    const onOffline = () => setState("offline");
+    window.addEventListener("offline", onOffline);
+    connect();
+    const onOnline = () => {
+      if (source?.readyState === EventSource.OPEN) return setState("live");
+      setState("reconnecting");
+      source?.close();
+      clearTimeout(retryTimer);
+      connect();
     };
     window.addEventListener("online", onOnline);
     return () => {
       disposed = true;
       clearTimeout(retryTimer);
+      clearInterval(watchdog);
       window.removeEventListener("online", onOnline);
+      window.removeEventListener("offline", onOffline);
       source?.close();
     };
   }, [options.projectId, options.runId, router]);

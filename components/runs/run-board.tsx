@@ -7,7 +7,7 @@ import { apiRequest } from "@/lib/platform/http/api-client";
 import { forecastRun, rollbackDeadline } from "@/lib/runs/forecast";
 import { formatInZone } from "@/lib/platform/time";
 import { RUN_KIND_LABELS, RUN_STATUS_LABELS, type RunPlanDrift } from "@/lib/runs/model";
-import { canDecideGate } from "@/lib/platform/auth/permissions";
+import { canDecideGate, OWN_UNDO_WINDOW_MS } from "@/lib/platform/auth/permissions";
 import type { RoleName } from "@/lib/platform/auth/roles";
 import type { RunBoardData, RunBoardStep } from "@/lib/runs/queries";
 import { blockedReason, isClosed, progressByPlannedMinutes, stepsInScope, type StepAction } from "@/lib/runs/model";
@@ -62,6 +62,8 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
   const [messages, setMessages] = useState<Record<string, string>>({});
   const [notices, setNotices] = useState<string[]>([]);
   const [dialog, setDialog] = useState<DialogState>(null);
+  /** The operator's last sign-off, which they may take back for two minutes (a mistaken tap on a phone). */
+  const [undoable, setUndoable] = useState<{ step: RunBoardStep; until: number } | null>(null);
   const cardRefs = useRef(new Map<string, HTMLElement>());
   // Fleet panels fetch their own data; re-fetch them only when a fleet change is announced.
   const [fleetSeq, setFleetSeq] = useState<number | null>(null);
@@ -192,6 +194,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
         return message;
       }
       if (!outcome.queued) router.refresh();
+      if (!outcome.queued && action === "done" && step.kind !== "GATE") setUndoable({ step, until: Date.now() + OWN_UNDO_WINDOW_MS });
       return null;
     },
     [queue, router],
@@ -490,6 +493,30 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
             </ul>
           </div>
         </ReasonDialog>
+      ) : null}
+      {undoable && runActive && now < undoable.until ? (
+        <div role="status" className="no-print fixed inset-x-3 bottom-3 z-40 mx-auto flex max-w-md items-center justify-between gap-3 rounded-xl bg-slate-900 px-4 py-3 text-sm text-white shadow-2xl dark:bg-slate-100 dark:text-slate-900">
+          <span>
+            Step {undoable.step.number} signed off. <span className="tabular-nums text-slate-300 dark:text-slate-600">{Math.ceil((undoable.until - now) / 1000)} s to undo</span>
+          </span>
+          <span className="flex gap-2">
+            <button
+              type="button"
+              className="rounded-md px-3 py-1.5 font-semibold ring-1 ring-white/40 dark:ring-slate-900/40"
+              onClick={async () => {
+                const result = await apiRequest("POST", `/api/runs/${run.id}/steps/${undoable.step.id}/undo`, { reason: "" });
+                setUndoable(null);
+                if (!result.ok) setMessage(undoable.step.id, result.error.message);
+                router.refresh();
+              }}
+            >
+              Undo
+            </button>
+            <button type="button" aria-label="Dismiss" className="px-1" onClick={() => setUndoable(null)}>
+              ✕
+            </button>
+          </span>
+        </div>
       ) : null}
       {dialog?.kind === "help" ? (
         <Dialog open onClose={() => setDialog(null)} title="Keyboard shortcuts">

@@ -44,6 +44,8 @@ interface Props {
   fleet?: { runId: string; refreshKey: number | null } & FleetQueueProps;
 }
 
+const ACTION_RESULT = { start: "IN_PROGRESS", done: "DONE", skip: "SKIPPED", fail: "FAILED" } as const;
+
 export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, ref) {
   const { step, now, timeZone, blocked, critical, mine, focused, busy, message, queued, canOperate, canUndo, canDecide, runActive, actions } = props;
   const [note, setNote] = useState("");
@@ -57,7 +59,11 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
   const open = step.status === "PENDING" || step.status === "IN_PROGRESS" || step.status === "FAILED";
   const isGate = step.kind === "GATE";
   const queuedLast = queued[queued.length - 1];
-  const canAct = runActive && step.tracked && canOperate && queued.length === 0;
+  // The step as it will be once its queued actions are sent: after a queued Start, Done (or Skip,
+  // Fail) can be queued behind it; after a queued close, nothing more.
+  const projected = queued.reduce<RunBoardStep["status"]>((_status, q) => ACTION_RESULT[q.action], step.status);
+  const startQueued = queued.length > 0 && projected === "IN_PROGRESS";
+  const canAct = runActive && step.tracked && canOperate && (queued.length === 0 || startQueued);
 
   return (
     <article
@@ -139,7 +145,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
               <GateFacts gate={step.gate} />
             </div>
           ) : null}
-          {canAct && !blocked && open ? (
+          {canAct && (!blocked || startQueued) && (open || startQueued) ? (
             <div className="no-print mt-3 flex flex-wrap gap-2">
               {isGate ? (
                 canDecide ? (
@@ -151,7 +157,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
                 )
               ) : (
                 <>
-                  {step.status !== "IN_PROGRESS" ? (
+                  {projected !== "IN_PROGRESS" ? (
                     <Button size="lg" variant="primary" onClick={() => actions.start(step)} disabled={busy}>
                       Start
                     </Button>

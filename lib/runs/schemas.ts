@@ -25,7 +25,8 @@ export const gateDecisionInput = z
   })
   .strict();
 
-export const undoSignOffInput = z.object({ reason: requiredText("Reason", 2000) }).strict();
+/** An admin says why; the signer undoing their own within two minutes may leave it empty. */
+export const undoSignOffInput = z.object({ reason: text("Reason", 2000).default("") }).strict();
 
 export const startRunInput = z
   .object({

@@ -29,6 +29,7 @@ import {
   loadFleetOutcome,
   loadRunProgress,
   abortRunSql,
+  insertFleetRowsForRun,
   gatedStepPeople,
   holdGate,
   insertGateApproval,
@@ -55,7 +56,7 @@ export async function startRun(options: {
   const { actor, input } = options;
   if (!canStartRun(actor)) throw new ForbiddenError("Only admins can start a run.");
   return runTransaction(async (tx) => {
-    const project = await tx.project.findUnique({ where: { id: options.projectId }, include: { fleetClients: { select: { id: true } } } });
+    const project = await tx.project.findUnique({ where: { id: options.projectId } });
     if (!project) throw new NotFoundError("Project");
     if (input.kind === "LIVE") {
       const activeLive = await tx.run.findFirst({ where: { projectId: project.id, kind: "LIVE", status: "ACTIVE" }, select: { name: true } });
@@ -77,12 +78,7 @@ export async function startRun(options: {
       data: { projectId: project.id, kind: input.kind, name, windowStart, windowEnd, startedAt: now, startedById: actor.id, startedByName: actor.name, planVersion: plan.version, planHash: plan.hash },
     });
     await freezePlanIntoRun(tx, { runId: run.id, snapshot: plan.snapshot });
-    const fleetSteps = steps.filter((s) => s.isFleet);
-    if (fleetSteps.length > 0 && project.fleetClients.length > 0) {
-      await tx.fleetClientRun.createMany({
-        data: fleetSteps.flatMap((step) => project.fleetClients.map((client) => ({ runId: run.id, stepId: step.id, clientId: client.id }))),
-      });
-    }
+    await insertFleetRowsForRun(tx, { runId: run.id, projectId: project.id, stepIds: steps.filter((s) => s.isFleet).map((s) => s.id) });
     await tx.project.update({ where: { id: project.id }, data: { status: input.kind === "LIVE" ? "LIVE" : "REHEARSAL" } });
     await appendAuditEvent(tx, { actor, projectId: project.id, runId: run.id, action: "run.start", entityType: "run", entityId: run.id, before: null, after: { kind: run.kind, name: run.name, windowStart, windowEnd, planVersion: plan.version, planHash: plan.hash } });
     return run;
@@ -382,9 +378,16 @@ const approvalsForRecord = (rows: readonly { userName: string; note: string; at:
 /** Admin-only: reopens a signed-off, skipped or failed step. Audited with the reason. */
 export async function undoSignOff(options: { actor: ActingUser; runId: string; stepId: string; input: { reason: string } }) {
   const { actor } = options;
-  if (!canUndoSignOff(actor)) throw new ForbiddenError("Only admins can undo a sign-off.");
   return runSqlTransaction((tx) => {
     const current = loadStepRun(tx, options.runId, options.stepId);
+    const signOff = { kind: current.step.kind, signedOffById: current.signedOffById, signedOffAt: current.signedOffAt };
+    if (!canUndoSignOff(actor, signOff)) {
+      throw new ForbiddenError(current.signedOffById === actor.id ? "Your own sign-off can be undone only within 2 minutes; after that, ask an admin." : "Only admins can undo someone else's sign-off.");
+    }
+    // The signer's own undo within the window needs no reason: it was a mistaken tap.
+    const ownQuickUndo = canUndoSignOff({ id: actor.id, role: "OPERATOR" }, signOff);
+    const reason = options.input.reason.trim() || (ownQuickUndo ? "Undone by the person who signed it off, within 2 minutes." : "");
+    if (!reason) throw new ValidationError("Say why the sign-off is undone.", { reason: ["Reason is required."] });
     if (current.status === "PENDING" || current.status === "IN_PROGRESS") throw new ConflictError("There is no sign-off to undo on this step.");
     if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
     if (current.gateDecision === "NO_GO" && current.run.mode === "ROLLBACK") throw new ConflictError("A No-Go that started the rollback can't be undone.");
@@ -416,7 +419,7 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
       entityType: "step_run",
       entityId: current.id,
       before: stepRunSnapshot(current),
-      after: { ...stepRunSnapshot(after), undoReason: options.input.reason, stepTitle: current.step.title },
+      after: { ...stepRunSnapshot(after), undoReason: reason, stepTitle: current.step.title, ...(ownQuickUndo ? { ownUndo: true } : {}) },
     });
     return { status: after.status, version: after.version };
   });

@@ -37,8 +37,21 @@ export const canEndRehearsal = isAdmin;
 /** Start, Done (sign-off), Skip and Fail. */
 export const canOperateSteps = isOperatorOrAdmin;
 export const canSignOffStep = (user: Actor, step: { kind: string }) => isOperatorOrAdmin(user) && step.kind !== "GATE";
-/** Undoing a sign-off rewrites history, so only admins may, and it is audited. */
-export const canUndoSignOff = isAdmin;
+/** How long the person who signed a step off may take it back themselves (a mistaken tap). */
+export const OWN_UNDO_WINDOW_MS = 2 * 60_000;
+
+/**
+ * Undoing a sign-off changes the record, so admins may (with a reason, audited), and the signer
+ * may undo their own within two minutes of it; never a gate decision.
+ */
+export const canUndoSignOff = (user: Actor, signOff?: { kind: string; signedOffById: string | null; signedOffAt: Date | string | null }, now = Date.now()) =>
+  isAdmin(user) ||
+  (signOff !== undefined &&
+    isOperatorOrAdmin(user) &&
+    signOff.kind !== "GATE" &&
+    signOff.signedOffById === user.id &&
+    signOff.signedOffAt !== null &&
+    now - new Date(signOff.signedOffAt).getTime() <= OWN_UNDO_WINDOW_MS);
 /** A go/no-go needs a named decision from an admin, the gate's assignee, or one of its approvers. */
 export const canDecideGate = (user: Actor, gate: GateLike) =>
   gate.kind === "GATE" &&

@@ -55,7 +55,8 @@ export async function openProjectEventStream(options: {
       cleanups.push(joinPresence(projectId, options.connectionId, options.viewer));
       cleanups.push(subscribePresence(projectId, sendPresence));
       cleanups.push(subscribeProjectChanges(projectId, () => wake?.()));
-      const heartbeat = setInterval(() => send(`: keep-alive\n\n`), HEARTBEAT_MS);
+      // A named event, not a comment: the browser sees it and knows the stream is still alive.
+      const heartbeat = setInterval(() => send(`event: ping\ndata: {}\n\n`), HEARTBEAT_MS);
       cleanups.push(() => clearInterval(heartbeat));
       options.signal.addEventListener("abort", close);
       sendPresence();
