@@ -251,11 +251,12 @@ describe("permissions by role", () => {
     await lib.plan.updateStep({ actor: team.admin, stepId: gate.id, input: { assigneeId: null } });
   });
 
-  it("undoSignOff is admin-only and audited", async () => {
+  it("undoing someone else's sign-off is admin-only and audited (the signer's own quick undo has its own tests)", async () => {
     const s1 = step("1");
     const before = await row(runId, s1.id);
     expect(before.status).toBe("DONE");
-    const byOperator = await caught(() => lib.runs.undoSignOff({ actor: team.operator, runId, stepId: s1.id, input: { reason: "oops" } }));
+    expect(before.signedOffById).toBe(team.operator.id);
+    const byOperator = await caught(() => lib.runs.undoSignOff({ actor: team.operator2, runId, stepId: s1.id, input: { reason: "oops" } }));
     expect(byOperator).toBeInstanceOf(ForbiddenError);
     expect(await row(runId, s1.id)).toEqual(before);
 
