@@ -348,7 +348,7 @@ export class RunBoard {
   }
 
   /**
-   * The status pill of a card: its icon and label ("◐In progress", "✓Done", "✓No-Go"). The icon
+   * The status pill of a card: its icon and label ("◐In progress", "✓Done", "✕No-Go"). The icon
    * tells it apart from the card's "Done" button.
    */
   statusBadge(step: PlanStep, label: string): Locator {

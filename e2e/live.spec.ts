@@ -72,7 +72,7 @@ test.describe("live execution", () => {
     await expect(board.card(project.step("R1")).getByText("Rollback steps run only after a No-Go decision.")).toBeVisible();
 
     await board.button(gate, "Decide Go / No-Go").click();
-    const dialog = page.getByRole("dialog", { name: `Go/No-Go: ${gate.title}` });
+    const dialog = page.getByRole("dialog", { name: gate.title });
     await dialog.getByLabel("Decision note (required)").fill("Catalog copy failed its checksum; rolling back.");
     page.once("dialog", (confirm) => {
       expect(confirm.type()).toBe("confirm");

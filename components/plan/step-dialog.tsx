@@ -13,7 +13,7 @@ interface Props {
   projectId: string;
   phases: { id: string; title: string }[];
   steps: PlanStep[];
-  users: { id: string; name: string }[];
+  users: { id: string; name: string; role?: string }[];
   initial: PlanStep | null;
   phaseId: string;
   onClose: () => void;
@@ -163,7 +163,7 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
                   {form.gateApprovers.map((approver, i) => (
                     <li key={`${i}-${approverLabel(approver)}`} className="flex items-center justify-between gap-2 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800">
                       <span>{approverLabel(approver)}</span>
-                      <button type="button" className="text-xs underline" onClick={() => set("gateApprovers", form.gateApprovers.filter((_, j) => j !== i))} aria-label={`Remove approval: ${approverLabel(approver)}`}>
+                      <button type="button" className="min-h-9 rounded px-2 text-xs underline" onClick={() => set("gateApprovers", form.gateApprovers.filter((_, j) => j !== i))} aria-label={`Remove approval: ${approverLabel(approver)}`}>
                         Remove
                       </button>
                     </li>
@@ -179,7 +179,8 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
                         <option value="role:ADMIN">An admin</option>
                         <option value="role:OPERATOR">An operator</option>
                         {users
-                          .filter((u) => !form.gateApprovers.some((g) => g.kind === "user" && g.userId === u.id))
+                          // Viewers can't decide a gate, so they can't be one of its approvers.
+                          .filter((u) => u.role !== "VIEWER" && !form.gateApprovers.some((g) => g.kind === "user" && g.userId === u.id))
                           .map((u) => (
                             <option key={u.id} value={`user:${u.id}`}>
                               {u.name}

@@ -21,7 +21,7 @@ import { ZonedTime } from "../ui/zoned-time";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { LiveIndicator } from "../live/live-indicator";
 
-export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: PlanView; canEdit: boolean; canStartRun: boolean; users: { id: string; name: string }[] }) {
+export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: PlanView; canEdit: boolean; canStartRun: boolean; users: { id: string; name: string; role?: string }[] }) {
   const { project, runs } = view;
   const router = useRouter();
   const [fleetSeq, setFleetSeq] = useState<number | null>(null);

@@ -261,6 +261,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
       canUndo={permissions.canUndo}
       canDecide={canDecideGate(me, { kind: step.kind, assigneeId: step.assigneeId, gateApprovers: step.gate?.approverRules })}
       runActive={runActive}
+      runId={run.id}
       actions={actions}
       onFocus={() => setFocusedId(step.id)}
       defaultOpen={opts.defaultOpen}
@@ -566,7 +567,7 @@ function GateDialog({ runId, step, onClose, onDone }: { runId: string; step: Run
     onDone();
   }
   return (
-    <Dialog open onClose={onClose} title={`Go/No-Go: ${step.title}`}>
+    <Dialog open onClose={onClose} title={/^go\s*\/\s*no-go\b/i.test(step.title) ? step.title : `Go/No-Go: ${step.title}`}>
       <div className="space-y-4">
         <FormError message={message} />
         <p className="text-sm text-slate-600 dark:text-slate-400">Your decision is recorded in your name with the note, and cannot be changed afterwards.</p>

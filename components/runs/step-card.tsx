@@ -8,6 +8,7 @@ import { StepInstructions } from "../plan/step-instructions";
 import { Pill, StatusBadge } from "../ui/status-badge";
 import { ZonedTime } from "../ui/zoned-time";
 import { kindTone } from "../plan/step-badges";
+import { EvidenceList } from "./evidence-list";
 import { GateFacts } from "./gate-facts";
 import type { QueuedStepAction } from "./offline-queue";
 import { FleetPanel, type FleetQueueProps } from "../fleet/fleet-panel";
@@ -35,6 +36,7 @@ interface Props {
   canUndo: boolean;
   canDecide: boolean;
   runActive: boolean;
+  runId: string;
   actions: StepCardActions;
   onFocus: () => void;
   defaultOpen?: boolean;
@@ -47,7 +49,7 @@ interface Props {
 const ACTION_RESULT = { start: "IN_PROGRESS", done: "DONE", skip: "SKIPPED", fail: "FAILED" } as const;
 
 export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, ref) {
-  const { step, now, timeZone, blocked, critical, mine, focused, busy, message, queued, canOperate, canUndo, canDecide, runActive, actions } = props;
+  const { step, now, timeZone, blocked, critical, mine, focused, busy, message, queued, canOperate, canUndo, canDecide, runActive, runId, actions } = props;
   const [note, setNote] = useState("");
   const [showNote, setShowNote] = useState(false);
   // Instructions (markdown, commands) are rendered once opened (or for printing): for 300
@@ -85,14 +87,14 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             <div className="flex flex-wrap items-center gap-1.5">
               {queuedLast ? <Pill tone="amber">{queuedLast.action} queued (offline)</Pill> : null}
               <StatusBadge
-                status={step.status}
+                status={isGate && step.gateDecision === "NO_GO" ? "FAILED" : step.status}
                 label={isGate && step.gateDecision ? (step.gateDecision === "GO" ? "Go" : "No-Go") : !runActive && step.status === "PENDING" ? "Not run" : undefined}
               />
             </div>
           </div>
           <div className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
             {step.kind !== "TASK" ? <Pill tone={kindTone[step.kind]}>{KIND_LABELS[step.kind]}</Pill> : null}
-            {critical && open ? <Pill tone="violet">Critical path</Pill> : null}
+            {critical && open && runActive ? <Pill tone="violet">Critical path</Pill> : null}
             {step.isFleet ? <Pill tone="sky">Fleet</Pill> : null}
             {step.team ? <Pill>{step.team}</Pill> : null}
             <span>
@@ -131,6 +133,9 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             </p>
           ) : null}
           {step.note ? <p className="mt-2 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800">Note: {step.note}</p> : null}
+          {step.tracked && (step.evidence.length > 0 || (runActive && canOperate && !isGate && (open || step.status === "DONE"))) ? (
+            <EvidenceList runId={runId} step={step} canAttach={runActive && canOperate && !isGate} />
+          ) : null}
           {blocked && open && runActive ? <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
               <span className="font-semibold">Blocked:</span> {blocked}
             </p> : null}

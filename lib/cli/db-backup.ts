@@ -10,14 +10,19 @@
  * Source: DATABASE_URL (file:…), else ./data/runsheet.db. Destination: the argument, else
  * data/backups/runsheet-<UTC timestamp>.db. Exit code 0 = verified backup written.
  *
+ * Evidence files go to `<dest>.evidence/`, each checked against its SHA-256.
+ *
  * Restore: stop the app, copy the backup over the DATABASE_URL file, delete that file's -wal
- * and -shm companions, start the app.
+ * and -shm companions, copy the contents of `<backup>.evidence/` into the evidence folder
+ * (data/evidence, or RUNSHEET_EVIDENCE_DIR), start the app.
  */
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { verifyStoredChain, type StoredAuditRow } from "../audit/chain";
+import { createHash } from "node:crypto";
 import { resolveDatabasePath } from "../platform/db/sqlite-path";
+import { evidenceDirectory, evidencePath } from "../platform/storage/evidence";
 
 function timestamp(date = new Date()): string {
   // 2026-11-25T01-02-03Z: sortable, and no colons (Windows shares, scp).
@@ -89,13 +94,43 @@ async function main(): Promise<void> {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(partial + suffix, { force: true });
     fail(`the copy did not verify: ${(error as Error).message}`);
   }
+  // The evidence files the records point at, every one checked against its name (its SHA-256).
+  const evidence = copyEvidence(copy, `${destination}.evidence`);
   copy.close();
   fs.renameSync(partial, destination);
   const bytes = fs.statSync(destination).size;
 
   console.log(`Backed up ${source}`);
   console.log(`       to ${destination}`);
+  if (evidence.files > 0) console.log(`   and ${evidence.files} evidence file(s), ${(evidence.bytes / 1024 / 1024).toFixed(1)} MB, to ${destination}.evidence (each checked against its SHA-256)`);
   console.log(`${(bytes / 1024 / 1024).toFixed(1)} MB, ${pages} pages, copied in ${copiedMs} ms; integrity_check ok; audit chain ok (${events} events${head ? `, head ${head.slice(0, 16)}…` : ""}).`);
+}
+
+/**
+ * Copies every evidence file the backed-up database records into `target` (same layout as the
+ * evidence folder), through a .partial folder renamed at the end. A missing or altered file fails
+ * the backup: a record whose evidence can't be restored is not a complete backup.
+ */
+function copyEvidence(copy: Database.Database, target: string): { files: number; bytes: number } {
+  const hasTable = copy.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachment'`).get();
+  if (!hasTable) return { files: 0, bytes: 0 };
+  const hashes = (copy.prepare(`SELECT DISTINCT "sha256" FROM "attachment"`).all() as { sha256: string }[]).map((r) => r.sha256);
+  if (hashes.length === 0) return { files: 0, bytes: 0 };
+  const partial = `${target}.partial`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  let bytes = 0;
+  for (const sha256 of hashes) {
+    const from = evidencePath(sha256);
+    if (!fs.existsSync(from)) fail(`evidence file ${sha256} is missing from ${evidenceDirectory()}.`);
+    const data = fs.readFileSync(from);
+    if (createHash("sha256").update(data).digest("hex") !== sha256) fail(`evidence file ${sha256} no longer matches its SHA-256.`);
+    const to = evidencePath(sha256, partial);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.writeFileSync(to, data);
+    bytes += data.byteLength;
+  }
+  fs.renameSync(partial, target);
+  return { files: hashes.length, bytes };
 }
 
 main().catch((error) => fail((error as Error).stack ?? String(error)));

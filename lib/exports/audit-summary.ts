@@ -24,6 +24,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "step.undo_signoff": "Sign-off undone",
   "gate.go": "Gate: Go",
   "gate.no_go": "Gate: No-Go",
+  "gate.approve": "Gate: approval",
+  "gate.hold": "Gate: held",
+  "run.abort": "Run aborted",
+  "run.end_early": "Rehearsal ended early",
+  "run.plan_applied": "Plan changes applied",
+  "evidence.attach": "Evidence attached",
 };
 
 export function auditActionLabel(action: string): string {
@@ -81,7 +87,15 @@ export function summarizeAuditEvent(
       return `${stepRef}${str(after.undoReason) ? ` — why: ${truncate(str(after.undoReason), 90)}` : ""}`;
     case "gate.go":
     case "gate.no_go":
+    case "gate.approve":
+    case "gate.hold":
       return `${stepRef}${note ? ` — ${truncate(note, 100)}` : ""}`;
+    case "run.abort":
+    case "run.end_early":
+    case "run.plan_applied":
+      return reason ? `Why: ${truncate(reason, 120)}` : auditActionLabel(event.action);
+    case "evidence.attach":
+      return `${stepRef} — ${truncate(str(after.name), 60)} (SHA-256 ${str(after.sha256).slice(0, 16)}…)`;
     default: {
       if (stepRef) return stepRef;
       const name = str(after.name) || str(after.hostname) || str(after.title);

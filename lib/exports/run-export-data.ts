@@ -1,5 +1,6 @@
 import "server-only";
 import { getRunView } from "../runs/queries";
+import { readEvidence } from "../platform/storage/evidence";
 import type { GateApprover, NoGoOutcomeName } from "../plan/model";
 import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
@@ -41,6 +42,8 @@ export interface ExportStep {
   noGoOutcome: NoGoOutcomeName;
   gateApprovers: GateApprover[];
   fourEyes: boolean;
+  /** Files attached to this step in the run, with their SHA-256; PNG/JPEG bytes for the PDF's thumbnails. */
+  evidence: { id: string; name: string; size: number; sha256: string; contentType: string; by: string; at: Date; image: { data: Buffer; format: "png" | "jpg" } | null }[];
   /** Gates: every approval, hold and No-Go in this run, in order (undone ones left out). */
   gateApprovals: { decision: string; by: string; note: string; at: Date }[];
   /** False for a step added to the plan after this run started: it has no state in the run. */
@@ -114,6 +117,14 @@ export interface ExportFleet {
   rows: ExportFleetRow[];
 }
 
+/** PNG and JPEG evidence as images for the PDF (react-pdf draws those two); others are listed only. */
+function thumbnailOf(a: { contentType: string; sha256: string }): { data: Buffer; format: "png" | "jpg" } | null {
+  const format = a.contentType === "image/png" ? "png" : a.contentType === "image/jpeg" ? "jpg" : null;
+  if (!format) return null;
+  const data = readEvidence(a.sha256);
+  return data ? { data, format } : null;
+}
+
 const fleetOutcomeOf = (state: { fleetOutcome: string | null } | undefined): FleetOutcome | null => (state?.fleetOutcome ? (JSON.parse(state.fleetOutcome) as FleetOutcome) : null);
 
 export type RunExportData = Awaited<ReturnType<typeof loadRunExportData>>;
@@ -127,7 +138,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   const wantFleet = options.sections?.fleet ?? true;
   const wantAudit = options.sections?.audit ?? true;
   // The run's frozen copy of the plan: an export of a run is a record of what that run ran.
-  const { run, phases, gateApprovals } = await getRunView({ runId: options.runId });
+  const { run, phases, gateApprovals, attachments } = await getRunView({ runId: options.runId });
   const project = run.project;
 
   const [auditRows, chainHead] = await Promise.all([
@@ -182,6 +193,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
         gateApprovers: step.gateApprovers,
         fourEyes: step.fourEyes,
         gateApprovals: gateApprovals.filter((a) => a.stepId === step.id && !a.revokedAt).map((a) => ({ decision: a.decision, by: a.userName, note: a.note, at: a.at })),
+        evidence: attachments.filter((a) => a.stepId === step.id).map((a) => ({ id: a.id, name: a.name, size: a.size, sha256: a.sha256, contentType: a.contentType, by: a.uploadedByName, at: a.createdAt, image: thumbnailOf(a) })),
         tracked: state !== undefined,
         status,
         startedAt: state?.startedAt ?? null,

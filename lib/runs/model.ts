@@ -189,7 +189,9 @@ export function planGateApproval(input: {
   if (approvals.some((a) => a.userId === actor.id)) return { ok: false, message: "You have already approved this gate; another approver must give the next approval." };
   const filled = new Set(approvals.map((a) => a.slot));
   const open = approvers.map((approver, slot) => ({ approver, slot })).filter((a) => !filled.has(a.slot));
-  const mine = open.find((a) => fillsApprover(actor, a.approver));
+  // A slot that names this person first, then one for their role: otherwise a named approver
+  // who approves first would take the role's slot and leave their own unfillable.
+  const mine = open.find((a) => a.approver.kind === "user" && fillsApprover(actor, a.approver)) ?? open.find((a) => fillsApprover(actor, a.approver));
   if (!mine) return { ok: false, message: `Your approval isn't one this gate asks for. Waiting for: ${open.map((a) => approverLabel(a.approver)).join(", ")}.` };
   const waitingFor = open.filter((a) => a.slot !== mine.slot).map((a) => approverLabel(a.approver));
   const complete = waitingFor.length === 0;
@@ -199,3 +201,30 @@ export function planGateApproval(input: {
   }
   return { ok: true, slot: mine.slot, complete, waitingFor };
 }
+
+/**
+ * Evidence a run accepts: screenshots, command output and logs, documents. By extension and
+ * declared type together, so a renamed executable isn't taken for a log.
+ */
+export const EVIDENCE_TYPES: Record<string, readonly string[]> = {
+  png: ["image/png"],
+  jpg: ["image/jpeg"],
+  jpeg: ["image/jpeg"],
+  gif: ["image/gif"],
+  webp: ["image/webp"],
+  txt: ["text/plain"],
+  log: ["text/plain", "text/x-log", "application/octet-stream"],
+  out: ["text/plain", "application/octet-stream"],
+  csv: ["text/csv", "text/plain", "application/vnd.ms-excel"],
+  json: ["application/json", "text/plain"],
+  pdf: ["application/pdf"],
+};
+export const DEFAULT_MAX_EVIDENCE_MB = 10;
+
+/** The content type evidence is served with: from its extension only, never from the upload. */
+export function evidenceContentType(name: string): string | null {
+  const ext = name.toLowerCase().split(".").pop() ?? "";
+  return EVIDENCE_TYPES[ext]?.[0] ?? null;
+}
+
+export const isImageEvidence = (name: string) => (evidenceContentType(name) ?? "").startsWith("image/");

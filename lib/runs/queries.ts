@@ -22,6 +22,7 @@ export async function getRunView(options: { runId: string }) {
       stepRuns: { orderBy: { position: "asc" } },
       // Every approval, No-Go and hold of the run's gates, undone ones included (marked revoked).
       gateApprovals: { orderBy: [{ at: "asc" }, { id: "asc" }] },
+      attachments: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
     },
   });
   if (!run) throw new NotFoundError("Run");
@@ -61,8 +62,8 @@ export async function getRunView(options: { runId: string }) {
       fourEyes: sr.fourEyes,
     })),
   }));
-  const { phases: _frozenPhases, stepRuns: _rows, gateApprovals, ...runFields } = run;
-  return { run: { ...runFields, stepRuns }, phases, gateApprovals };
+  const { phases: _frozenPhases, stepRuns: _rows, gateApprovals, attachments, ...runFields } = run;
+  return { run: { ...runFields, stepRuns }, phases, gateApprovals, attachments };
 }
 
 /** A gate on the run page: what a No-Go does, the approvals asked for and given, a hold. */
@@ -90,7 +91,9 @@ export async function getRunBoard(options: { runId: string }) {
   // Read before the board: the page's live stream resumes after this event, so a change that
   // lands between this render and the stream's connect is still delivered (at worst twice).
   const head = await prisma.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
-  const { run, phases, gateApprovals } = await getRunView(options);
+  const { run, phases, gateApprovals, attachments } = await getRunView(options);
+  const evidenceByStep = new Map<string, typeof attachments>();
+  for (const a of attachments) evidenceByStep.set(a.stepId, [...(evidenceByStep.get(a.stepId) ?? []), a]);
   const numbers = numberSteps(phases);
   const approvalsByStep = new Map<string, typeof gateApprovals>();
   for (const a of gateApprovals) if (!a.revokedAt) approvalsByStep.set(a.stepId, [...(approvalsByStep.get(a.stepId) ?? []), a]);
@@ -129,6 +132,7 @@ export async function getRunBoard(options: { runId: string }) {
         reason: state?.reason ?? "",
         gateDecision: state?.gateDecision ?? null,
         decidedBy: state?.decidedBy?.name ?? null,
+        evidence: (evidenceByStep.get(step.id) ?? []).map((a) => ({ id: a.id, name: a.name, size: a.size, sha256: a.sha256, by: a.uploadedByName, at: a.createdAt.toISOString(), clientId: a.clientId })),
         gate: step.kind === "GATE" ? gateView(step, state ?? null, approvalsByStep.get(step.id) ?? []) : null,
         /** A signed-off fleet step: "9 of 10 verified, 1 exception: reason". */
         fleetLine: state?.fleetOutcome ? fleetOutcomeLine(JSON.parse(state.fleetOutcome) as FleetOutcome, state.exceptionReason) : null,

@@ -1,4 +1,4 @@
-import { Document, Page, Rect, Line, Svg, Text, View } from "@react-pdf/renderer";
+import { Document, Image, Page, Rect, Line, Svg, Text, View } from "@react-pdf/renderer";
 import type { ReactNode } from "react";
 import { STRATEGY_LABELS } from "../../projects/model";
 import { RUN_KIND_LABELS } from "../../runs/model";
@@ -463,7 +463,7 @@ function StepBlock({ step, data }: { step: ExportStep; data: RunExportData }) {
     step.startedAt ? `${shortDateTime(step.startedAt, tz)} – ${step.finishedAt ? (sameDay(step.startedAt, step.finishedAt, tz) ? shortDateTime(step.finishedAt, tz).slice(-5) : shortDateTime(step.finishedAt, tz)) : "…"}` : "",
     closed && step.startedBy && step.signedOffBy && step.startedBy !== step.signedOffBy ? `started by ${step.startedBy}` : "",
   ].filter(Boolean);
-  const hasDetail = step.fleetLine || step.note || step.reason || details || commandLines.length > 0 || step.verification || step.gateDecision || step.history.length > 0;
+  const hasDetail = step.evidence.length > 0 || step.fleetLine || step.note || step.reason || details || commandLines.length > 0 || step.verification || step.gateDecision || step.history.length > 0;
   // Keep short steps on one page; long ones (many command lines) may break inside their details.
   const estimatedLines = 3 + commandLines.length + Math.ceil((details.length + step.note.length + step.reason.length + step.verification.length) / 110);
   const breakable = estimatedLines > 28;
@@ -494,7 +494,13 @@ function StepBlock({ step, data }: { step: ExportStep; data: RunExportData }) {
       {row}
       {step.gateDecision ? (
         <Text style={s.decision}>
-          <Text style={s.bold}>{step.gateDecision === "GO" ? "Decision: GO" : "Decision: NO-GO — the run switched to its rollback steps"}</Text>
+          <Text style={s.bold}>
+            {step.gateDecision === "GO"
+              ? "Decision: GO"
+              : data.run.status === "ABORTED" && data.run.mode === "FORWARD"
+                ? "Decision: NO-GO — the run was aborted (nothing had changed; no rollback)"
+                : "Decision: NO-GO — the run switched to its rollback steps"}
+          </Text>
           {t(` — by ${step.decidedBy ?? step.signedOffBy ?? "?"}, ${shortDateTime(step.signedOffAt, tz)}${step.note ? `. ${step.note}` : ""}`)}
         </Text>
       ) : null}
@@ -504,6 +510,21 @@ function StepBlock({ step, data }: { step: ExportStep; data: RunExportData }) {
           {t(step.fleetLine)}
           {step.fleetExceptions.length > 0 ? t(` (not done: ${step.fleetExceptions.slice(0, 20).map((e) => `${e.hostname} ${e.status.toLowerCase()}`).join(", ")}${step.fleetExceptions.length > 20 ? `, and ${step.fleetExceptions.length - 20} more` : ""})`) : ""}
         </Text>
+      ) : null}
+      {step.evidence.length > 0 ? (
+        <View style={{ marginTop: 2, marginLeft: 26 }}>
+          <Text style={[s.small, s.bold]}>Evidence</Text>
+          {step.evidence.map((e) => (
+            <View key={e.id} wrap={false} style={{ flexDirection: "row", marginTop: 2 }}>
+              {e.image ? <Image src={e.image} style={{ width: 90, maxHeight: 68, objectFit: "contain", marginRight: 6 }} /> : null}
+              <Text style={[s.small, { flex: 1 }]}>
+                {t(`${e.name} · ${e.size.toLocaleString("en-GB")} bytes · by ${e.by}, ${shortDateTime(e.at, tz)}`)}
+                {"\n"}
+                <Text style={s.hash}>{`SHA-256 ${e.sha256}`}</Text>
+              </Text>
+            </View>
+          ))}
+        </View>
       ) : null}
       {step.note && !step.gateDecision ? (
         <Text style={s.note}>
