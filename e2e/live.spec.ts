@@ -137,8 +137,9 @@ test.describe("live execution", () => {
     await board.button(s3, "Done").click();
     await expect(board.card(s3).getByText(/^done queued/)).toBeVisible();
     await expect(page.getByText("2 queued", { exact: true })).toBeVisible();
-    // A queued step offers no second tap.
-    await expect(board.card(s4).getByRole("button")).toHaveCount(0);
+    // A queued Start offers no second Start, but Done can be queued behind it.
+    await expect(board.card(s4).getByRole("button", { name: "Start", exact: true })).toHaveCount(0);
+    await expect(board.button(s4, "Done")).toBeVisible();
 
     const queue = (await page.evaluate((key) => JSON.parse(window.localStorage.getItem(key) ?? "[]"), `runsheet:queue:${run.id}`)) as {
       key: string;

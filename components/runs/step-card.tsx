@@ -133,8 +133,9 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             </p>
           ) : null}
           {step.note ? <p className="mt-2 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800">Note: {step.note}</p> : null}
-          {step.tracked && (step.evidence.length > 0 || (runActive && canOperate && !isGate && (open || step.status === "DONE"))) ? (
-            <EvidenceList runId={runId} step={step} canAttach={runActive && canOperate && !isGate} />
+          {/* Evidence goes with work that has started: the running step, or its sign-off. */}
+          {step.tracked && (step.evidence.length > 0 || (runActive && canOperate && !isGate && step.status !== "PENDING")) ? (
+            <EvidenceList runId={runId} step={step} canAttach={runActive && canOperate && !isGate && step.status !== "PENDING"} />
           ) : null}
           {blocked && open && runActive ? <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
               <span className="font-semibold">Blocked:</span> {blocked}

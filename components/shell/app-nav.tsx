@@ -19,6 +19,8 @@ export function AppNav({ user }: { user: { name: string; email: string; role: Ro
       setSigningOut(false);
       return;
     }
+    // Pages kept for offline use hold what this user could see: forget them.
+    if ("caches" in window) await Promise.all(["runsheet-pages-v1", "runsheet-static-v1"].map((name) => caches.delete(name))).catch(() => undefined);
     router.push("/login");
     router.refresh();
   }

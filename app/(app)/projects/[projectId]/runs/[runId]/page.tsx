@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { OfflineShell } from "@/components/runs/offline-shell";
 import { RunBoard } from "@/components/runs/run-board";
 import { NotFoundError } from "@/lib/platform/errors";
 import { canApplyPlanToRun, canOperateSteps, canUndoSignOff } from "@/lib/platform/auth/permissions";
@@ -22,12 +23,15 @@ export default async function RunPage({ params }: { params: Promise<{ projectId:
   // The project comes from the run; a URL pairing a run with another project is a 404.
   if (board.project.id !== projectId) notFound();
   return (
-    <RunBoard
-      data={board}
-      me={{ id: user.id, name: user.name, role: user.role }}
-      permissions={{ canOperate: canOperateSteps(user), canUndo: canUndoSignOff(user), isAdmin: user.role === "ADMIN", canApplyPlan: canApplyPlanToRun(user) }}
-      planDrift={planDrift}
-      renderedAt={Date.now()}
-    />
+    <>
+      <OfflineShell />
+      <RunBoard
+        data={board}
+        me={{ id: user.id, name: user.name, role: user.role }}
+        permissions={{ canOperate: canOperateSteps(user), canUndo: canUndoSignOff(user), isAdmin: user.role === "ADMIN", canApplyPlan: canApplyPlanToRun(user) }}
+        planDrift={planDrift}
+        renderedAt={Date.now()}
+      />
+    </>
   );
 }
