@@ -4,7 +4,7 @@ import { useMemo, useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import type { PlanStep } from "@/lib/plan/queries";
 import { FLEET_ACTION_LABELS, FLEET_ACTIONS, KIND_LABELS, STEP_KINDS, type FleetActionName, type StepKindName } from "@/lib/runs/model";
-import { approverLabel, MAX_GATE_APPROVERS, NO_GO_OUTCOME_LABELS, NO_GO_OUTCOMES, type GateApprover, type NoGoOutcomeName } from "@/lib/plan/model";
+import { approverLabel, MAX_GATE_APPROVERS, MAX_REQUIRED_FIELDS, NO_GO_OUTCOME_LABELS, NO_GO_OUTCOMES, type GateApprover, type NoGoOutcomeName } from "@/lib/plan/model";
 import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
@@ -42,7 +42,9 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
     noGoOutcome: (initial?.noGoOutcome ?? "ROLLBACK") as NoGoOutcomeName,
     gateApprovers: initial?.gateApprovers ?? ([] as GateApprover[]),
     fourEyes: initial?.fourEyes ?? false,
+    requiredFields: (initial?.requiredFields ?? []) as { label: string; type: "text" | "number" | "choice"; options?: string[] }[],
   });
+  const [newField, setNewField] = useState({ label: "", type: "text" as "text" | "number" | "choice", options: "" });
   const [approverChoice, setApproverChoice] = useState("");
   const [filter, setFilter] = useState("");
   const { errors, message, pending, submit } = useApiForm();
@@ -60,6 +62,7 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
       noGoOutcome: form.kind === "GATE" ? form.noGoOutcome : "ROLLBACK",
       gateApprovers: form.kind === "GATE" ? form.gateApprovers.map((a) => (a.kind === "role" ? a : { kind: "user" as const, userId: a.userId })) : [],
       fourEyes: form.kind === "GATE" && form.fourEyes,
+      requiredFields: form.requiredFields.map((f) => ({ label: f.label, type: f.type, ...(f.type === "choice" ? { options: f.options ?? [] } : {}) })),
       plannedMinutes: Number.isFinite(minutes) ? minutes : form.plannedMinutes,
       ...(initial ? { expectedVersion: initial.version } : {}),
     };
@@ -140,6 +143,57 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
             </Field>
           ) : null}
         </div>
+        <fieldset className="min-w-0 space-y-2 rounded-lg p-3 ring-1 ring-slate-200 dark:ring-slate-800">
+          <legend className="px-1 text-sm font-semibold">Values to record at sign-off</legend>
+          {form.requiredFields.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">None. Add one when Done needs a fact on record, such as the media ID of a backup.</p>
+          ) : (
+            <ul className="space-y-1" aria-label="Values to record at sign-off">
+              {form.requiredFields.map((f, i) => (
+                <li key={`${i}-${f.label}`} className="flex items-center justify-between gap-2 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800">
+                  <span className="min-w-0 [overflow-wrap:anywhere]">
+                    {f.label} <span className="text-xs text-slate-500">({f.type === "choice" ? `one of ${(f.options ?? []).join(", ")}` : f.type})</span>
+                  </span>
+                  <button type="button" className="min-h-9 rounded px-2 text-xs underline" aria-label={`Remove value: ${f.label}`} onClick={() => set("requiredFields", form.requiredFields.filter((_, j) => j !== i))}>
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <FormError message={errors.requiredFields?.join(" ") ?? null} />
+          {form.requiredFields.length < MAX_REQUIRED_FIELDS ? (
+            <div className="grid gap-2 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_auto] sm:items-end">
+              <Field label="New value's label">{(a) => <TextInput {...a} value={newField.label} onChange={(e) => setNewField({ ...newField, label: e.target.value })} placeholder="Media ID of the catalog backup" />}</Field>
+              <Field label="Kind">
+                {(a) => (
+                  <Select {...a} value={newField.type} onChange={(e) => setNewField({ ...newField, type: e.target.value as "text" | "number" | "choice" })}>
+                    <option value="text">Text</option>
+                    <option value="number">Number</option>
+                    <option value="choice">Choice</option>
+                  </Select>
+                )}
+              </Field>
+              <button
+                type="button"
+                className="min-h-10 rounded-md px-3 text-sm font-semibold ring-1 ring-slate-300 disabled:opacity-50 dark:ring-slate-700"
+                disabled={!newField.label.trim() || (newField.type === "choice" && newField.options.split(",").filter((o) => o.trim()).length < 2)}
+                onClick={() => {
+                  const options = newField.options.split(",").map((o) => o.trim()).filter(Boolean);
+                  set("requiredFields", [...form.requiredFields, { label: newField.label.trim(), type: newField.type, ...(newField.type === "choice" ? { options } : {}) }]);
+                  setNewField({ label: "", type: "text", options: "" });
+                }}
+              >
+                Add value
+              </button>
+              {newField.type === "choice" ? (
+                <Field label="Choices (comma-separated, at least two)" className="sm:col-span-3">
+                  {(a) => <TextInput {...a} value={newField.options} onChange={(e) => setNewField({ ...newField, options: e.target.value })} placeholder="OK, Not OK" />}
+                </Field>
+              ) : null}
+            </div>
+          ) : null}
+        </fieldset>
         {form.kind === "GATE" ? (
           <fieldset className="min-w-0 space-y-3 rounded-lg p-3 ring-1 ring-slate-200 dark:ring-slate-800">
             <legend className="px-1 text-sm font-semibold">Go/No-Go settings</legend>

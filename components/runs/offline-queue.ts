@@ -22,6 +22,8 @@ export interface QueuedStepAction {
   reason: string;
   /** Done on a fleet step signed off with clients not done: why. */
   exceptionReason?: string;
+  /** Done on a step that asks for values: the values. */
+  fields?: Record<string, string>;
   occurredAt: string;
 }
 
@@ -109,6 +111,7 @@ export function useOfflineQueue(options: { runId: string; onApplied: () => void;
           note: item.note,
           reason: item.reason,
           ...(item.exceptionReason ? { exceptionReason: item.exceptionReason } : {}),
+          ...(item.fields ? { fields: item.fields } : {}),
           idempotencyKey: item.key,
           ...(offline ? { occurredAt: item.occurredAt } : {}),
         });

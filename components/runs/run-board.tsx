@@ -49,7 +49,7 @@ type DialogState =
   | { kind: "undo"; step: RunBoardStep }
   | { kind: "help" }
   | { kind: "end"; how: "abort" | "end" }
-  | { kind: "exceptions"; step: RunBoardStep; note: string; detail: FleetExceptionDetail }
+  | { kind: "exceptions"; step: RunBoardStep; note: string; fields?: Record<string, string>; detail: FleetExceptionDetail }
   | null;
 
 export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props) {
@@ -170,7 +170,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
     });
 
   const act = useCallback(
-    async (step: RunBoardStep, action: StepAction, extra: { note?: string; reason?: string; exceptionReason?: string } = {}) => {
+    async (step: RunBoardStep, action: StepAction, extra: { note?: string; reason?: string; exceptionReason?: string; fields?: Record<string, string> } = {}) => {
       setBusyStep(step.id);
       setMessage(step.id, null);
       const outcome = await queue.submit({
@@ -180,15 +180,19 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
         note: extra.note ?? "",
         reason: extra.reason ?? "",
         ...(extra.exceptionReason ? { exceptionReason: extra.exceptionReason } : {}),
+        ...(extra.fields && Object.keys(extra.fields).length > 0 ? { fields: extra.fields } : {}),
       });
       setBusyStep(null);
       if (!outcome.ok && outcome.error?.code === "needs_confirmation" && action === "done") {
         // A fleet step with clients not done: show which, and ask why before signing off.
-        setDialog({ kind: "exceptions", step, note: extra.note ?? "", detail: outcome.error.current as FleetExceptionDetail });
+        setDialog({ kind: "exceptions", step, note: extra.note ?? "", fields: extra.fields, detail: outcome.error.current as FleetExceptionDetail });
         return outcome.error.message;
       }
       if (!outcome.ok) {
-        const message = outcome.error?.fieldErrors.reason?.join(" ") ?? outcome.error?.message ?? "That didn't work.";
+        const fieldMessages = Object.entries(outcome.error?.fieldErrors ?? {})
+          .filter(([key]) => key.startsWith("fields."))
+          .flatMap(([, messages]) => messages);
+        const message = outcome.error?.fieldErrors.reason?.join(" ") ?? (fieldMessages.length > 0 ? fieldMessages.join(" ") : null) ?? outcome.error?.message ?? "That didn't work.";
         setMessage(step.id, message);
         router.refresh();
         return message;
@@ -202,7 +206,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
 
   const actions: StepCardActions = {
     start: (step) => void act(step, "start"),
-    done: (step, note) => void act(step, "done", { note }),
+    done: (step, note, fields) => void act(step, "done", { note, fields }),
     openReason: (step, action) => setDialog({ kind: "reason", step, action }),
     openGate: (step) => setDialog({ kind: "gate", step }),
     openUndo: (step) => setDialog({ kind: "undo", step }),
@@ -474,7 +478,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
           placeholder="e.g. 3 clients decommissioned; owners informed"
           onClose={() => setDialog(null)}
           onConfirm={async (reason) => {
-            const message = await act(dialog.step, "done", { note: dialog.note, exceptionReason: reason });
+            const message = await act(dialog.step, "done", { note: dialog.note, exceptionReason: reason, fields: dialog.fields });
             if (message) return message;
             setDialog(null);
             return null;

@@ -15,7 +15,7 @@ import { FleetPanel, type FleetQueueProps } from "../fleet/fleet-panel";
 
 export interface StepCardActions {
   start: (step: RunBoardStep) => void;
-  done: (step: RunBoardStep, note: string) => void;
+  done: (step: RunBoardStep, note: string, fields: Record<string, string>) => void;
   openReason: (step: RunBoardStep, action: "skip" | "fail") => void;
   openGate: (step: RunBoardStep) => void;
   openUndo: (step: RunBoardStep) => void;
@@ -51,6 +51,7 @@ const ACTION_RESULT = { start: "IN_PROGRESS", done: "DONE", skip: "SKIPPED", fai
 export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, ref) {
   const { step, now, timeZone, blocked, critical, mine, focused, busy, message, queued, canOperate, canUndo, canDecide, runActive, runId, actions } = props;
   const [note, setNote] = useState("");
+  const [fields, setFields] = useState<Record<string, string>>({});
   const [showNote, setShowNote] = useState(false);
   // Instructions (markdown, commands) are rendered once opened (or for printing): for 300
   // collapsed cards they were most of the page's server render, its HTML and every live
@@ -133,6 +134,18 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             </p>
           ) : null}
           {step.note ? <p className="mt-2 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800">Note: {step.note}</p> : null}
+          {step.requiredFields.some((f) => step.fieldValues[f.key]) ? (
+            <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 rounded bg-slate-50 px-2 py-1 text-sm dark:bg-slate-800" aria-label={`Values recorded for step ${step.number}`}>
+              {step.requiredFields
+                .filter((f) => step.fieldValues[f.key])
+                .map((f) => (
+                  <div key={f.key} className="contents">
+                    <dt className="text-slate-600 dark:text-slate-400">{f.label}</dt>
+                    <dd className="font-medium [overflow-wrap:anywhere]">{step.fieldValues[f.key]}</dd>
+                  </div>
+                ))}
+            </dl>
+          ) : null}
           {/* Evidence goes with work that has started: the running step, or its sign-off. */}
           {step.tracked && (step.evidence.length > 0 || (runActive && canOperate && !isGate && step.status !== "PENDING")) ? (
             <EvidenceList runId={runId} step={step} canAttach={runActive && canOperate && !isGate && step.status !== "PENDING"} />
@@ -150,6 +163,37 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
             <div className="mt-2">
               <GateFacts gate={step.gate} />
             </div>
+          ) : null}
+          {canAct && (!blocked || startQueued) && (open || startQueued) && !isGate && step.requiredFields.length > 0 && projected !== "FAILED" ? (
+            <fieldset className="no-print mt-3 grid min-w-0 gap-2 sm:grid-cols-2">
+              <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Record at sign-off</legend>
+              {step.requiredFields.map((field) => (
+                <label key={field.key} className="flex min-w-0 flex-col gap-1 text-sm">
+                  <span className="font-medium">{field.label}</span>
+                  {field.type === "choice" ? (
+                    <select
+                      value={fields[field.key] ?? ""}
+                      onChange={(e) => setFields((f) => ({ ...f, [field.key]: e.target.value }))}
+                      className="min-h-10 rounded-md bg-white px-2 ring-1 ring-slate-300 dark:bg-slate-950 dark:ring-slate-700"
+                    >
+                      <option value="">Choose…</option>
+                      {(field.options ?? []).map((option) => (
+                        <option key={option} value={option}>
+                          {option}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <input
+                      value={fields[field.key] ?? ""}
+                      inputMode={field.type === "number" ? "decimal" : undefined}
+                      onChange={(e) => setFields((f) => ({ ...f, [field.key]: e.target.value }))}
+                      className="min-h-10 rounded-md px-3 ring-1 ring-slate-300 dark:bg-slate-950 dark:ring-slate-700"
+                    />
+                  )}
+                </label>
+              ))}
+            </fieldset>
           ) : null}
           {canAct && (!blocked || startQueued) && (open || startQueued) ? (
             <div className="no-print mt-3 flex flex-wrap gap-2">
@@ -169,7 +213,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
                     </Button>
                   ) : null}
                   {step.status !== "FAILED" ? (
-                    <Button size="lg" variant="success" onClick={() => actions.done(step, note)} disabled={busy}>
+                    <Button size="lg" variant="success" onClick={() => actions.done(step, note, fields)} disabled={busy}>
                       Done
                     </Button>
                   ) : null}

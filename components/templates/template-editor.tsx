@@ -38,6 +38,7 @@ const STARTER: RunbookDocument = {
           noGoOutcome: "ROLLBACK",
           gateApprovers: [],
           fourEyes: false,
+          requiredFields: [],
         },
       ],
     },

@@ -24,6 +24,7 @@ export const RUN_CSV_COLUMNS = [
   "Note",
   "Reason",
   "Clients",
+  "Recorded values",
 ] as const;
 
 /** Excel reads UTF-8 only with a byte-order mark. */
@@ -56,6 +57,7 @@ export function runCsvText(data: RunExportData): string {
     step.note,
     step.reason,
     step.fleetLine ?? "",
+    step.recordedValues.map((v) => `${v.label}: ${v.value}`).join("; "),
   ]);
   const csv = Papa.unparse({ fields: [...RUN_CSV_COLUMNS], data: rows }, { newline: "\r\n", escapeFormulae: true });
   return `${UTF8_BOM}${csv}\r\n`;

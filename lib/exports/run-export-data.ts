@@ -1,7 +1,7 @@
 import "server-only";
 import { getRunView } from "../runs/queries";
 import { readEvidence } from "../platform/storage/evidence";
-import type { GateApprover, NoGoOutcomeName } from "../plan/model";
+import type { GateApprover, NoGoOutcomeName, RequiredField } from "../plan/model";
 import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
 import { getAuditHead } from "../audit/service";
@@ -42,6 +42,9 @@ export interface ExportStep {
   noGoOutcome: NoGoOutcomeName;
   gateApprovers: GateApprover[];
   fourEyes: boolean;
+  requiredFields: RequiredField[];
+  /** The values the step asks for at sign-off, and those recorded (label → value). */
+  recordedValues: { label: string; value: string }[];
   /** Files attached to this step in the run, with their SHA-256; PNG/JPEG bytes for the PDF's thumbnails. */
   evidence: { id: string; name: string; size: number; sha256: string; contentType: string; by: string; at: Date; image: { data: Buffer; format: "png" | "jpg" } | null }[];
   /** Gates: every approval, hold and No-Go in this run, in order (undone ones left out). */
@@ -192,6 +195,8 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
         noGoOutcome: step.noGoOutcome,
         gateApprovers: step.gateApprovers,
         fourEyes: step.fourEyes,
+        requiredFields: step.requiredFields,
+        recordedValues: step.requiredFields.map((f) => ({ label: f.label, value: (state ? (JSON.parse(state.fieldValues) as Record<string, string>) : {})[f.key] ?? "" })).filter((v) => v.value !== ""),
         gateApprovals: gateApprovals.filter((a) => a.stepId === step.id && !a.revokedAt).map((a) => ({ decision: a.decision, by: a.userName, note: a.note, at: a.at })),
         evidence: attachments.filter((a) => a.stepId === step.id).map((a) => ({ id: a.id, name: a.name, size: a.size, sha256: a.sha256, contentType: a.contentType, by: a.uploadedByName, at: a.createdAt, image: thumbnailOf(a) })),
         tracked: state !== undefined,

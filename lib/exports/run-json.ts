@@ -99,6 +99,7 @@ export function runExportDocument(data: RunExportData, exportedBy: string): RunE
             reason: step.reason,
             gateDecision: step.gateDecision,
             decidedBy: step.decidedBy,
+            ...(step.recordedValues.length > 0 ? { recorded: step.recordedValues } : {}),
             ...(step.evidence.length > 0 ? { evidence: step.evidence.map((e) => ({ name: e.name, size: e.size, sha256: e.sha256, by: e.by, at: iso(e.at) })) } : {}),
             ...(step.fleetLine ? { fleetSignOff: { line: step.fleetLine, exceptions: step.fleetExceptions } } : {}),
             ...(step.isFleet ? { fleet: fleetByStep.get(step.id) ?? [] } : {}),

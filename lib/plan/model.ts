@@ -4,6 +4,43 @@ import { enumValues } from "../platform/enums";
 /** The longest a single step may be planned for; longer work is split so progress stays visible. */
 export const MAX_STEP_MINUTES = 24 * 60;
 
+/** A value Done asks for: free text, a number, or one of a few choices. */
+export interface RequiredField {
+  key: string;
+  label: string;
+  type: "text" | "number" | "choice";
+  options?: string[];
+}
+export const REQUIRED_FIELD_TYPES = ["text", "number", "choice"] as const;
+export const MAX_REQUIRED_FIELDS = 5;
+
+export function parseRequiredFields(json: string): RequiredField[] {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return Array.isArray(value) ? (value as RequiredField[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The values of a sign-off checked against what the step asks for: trimmed text, a finite number,
+ * one of the choices. Errors are per field, keyed like the form's inputs ("fields.<key>").
+ */
+export function checkFieldValues(fields: readonly RequiredField[], values: Record<string, string>): { ok: true; values: Record<string, string> } | { ok: false; errors: Record<string, string[]> } {
+  const errors: Record<string, string[]> = {};
+  const out: Record<string, string> = {};
+  for (const field of fields) {
+    const value = (values[field.key] ?? "").trim();
+    if (!value) errors[`fields.${field.key}`] = [`${field.label} is required.`];
+    else if (field.type === "number" && !Number.isFinite(Number(value.replace(/[\s,_]/g, "")))) errors[`fields.${field.key}`] = [`${field.label} must be a number.`];
+    else if (field.type === "choice" && !(field.options ?? []).includes(value)) errors[`fields.${field.key}`] = [`Choose one of: ${(field.options ?? []).join(", ")}.`];
+    else if (value.length > 500) errors[`fields.${field.key}`] = [`${field.label} must be at most 500 characters.`];
+    else out[field.key] = value;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values: out };
+}
+
 /** A gate needs at most this many named approvals: more would stall a 3 a.m. decision. */
 export const MAX_GATE_APPROVERS = 5;
 

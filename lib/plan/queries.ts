@@ -3,7 +3,7 @@ import { getProjectPlan } from "../projects/service";
 import { prisma } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
 import { numberSteps } from "./numbering";
-import { parseGateApprovers } from "./model";
+import { parseGateApprovers, parseRequiredFields } from "./model";
 import { diffPlans, type PlanDiff } from "./snapshot";
 import { getPlanVersionSnapshot, listPlanVersions } from "./versions";
 import type { FleetActionName } from "../runs/model";
@@ -50,6 +50,7 @@ export async function getPlanView(options: { projectId: string }) {
         noGoOutcome: step.noGoOutcome,
         gateApprovers: parseGateApprovers(step.gateApprovers),
         fourEyes: step.fourEyes,
+        requiredFields: parseRequiredFields(step.requiredFields),
         version: step.version,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
       })),

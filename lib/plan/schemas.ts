@@ -1,7 +1,19 @@
 import { z } from "zod";
 import { id, partialWithoutDefaults, requiredText, text } from "../platform/validation";
 import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
-import { MAX_GATE_APPROVERS, MAX_STEP_MINUTES, NO_GO_OUTCOMES } from "./model";
+import { MAX_GATE_APPROVERS, MAX_REQUIRED_FIELDS, MAX_STEP_MINUTES, NO_GO_OUTCOMES, REQUIRED_FIELD_TYPES } from "./model";
+
+/** A value to record at sign-off; its key is made from the label when saved. */
+export const requiredFieldInput = z
+  .object({
+    label: requiredText("Label", 80),
+    type: z.enum(REQUIRED_FIELD_TYPES, { error: "Choose text, number or choice." }),
+    options: z.array(requiredText("Option", 60)).max(12, "At most 12 choices.").optional(),
+  })
+  .strict()
+  .superRefine((field, ctx) => {
+    if (field.type === "choice" && (field.options?.length ?? 0) < 2) ctx.addIssue({ code: "custom", path: ["options"], message: "A choice needs at least two options." });
+  });
 
 /** One approval a gate asks for: a role, or a person by user id (the name is looked up when saved). */
 export const gateApproverInput = z.discriminatedUnion("kind", [
@@ -43,6 +55,8 @@ export const stepFields = z
     gateApprovers: z.array(gateApproverInput).max(MAX_GATE_APPROVERS, `At most ${MAX_GATE_APPROVERS} approvals.`).default([]),
     /** Gates only: the people who did the gated steps can't approve alone. */
     fourEyes: z.boolean().default(false),
+    /** Values Done asks for ("media ID of the catalog backup"). */
+    requiredFields: z.array(requiredFieldInput).max(MAX_REQUIRED_FIELDS, `At most ${MAX_REQUIRED_FIELDS} values.`).default([]),
   })
   .strict();
 

@@ -8,14 +8,14 @@ import { findCycle } from "../platform/graph";
 import { canEditPlan, type ActingUser } from "../platform/auth/permissions";
 import type { FleetActionName } from "../runs/model";
 import type { createStepInput, gateApproverInput, phaseInput, updatePhaseInput, updateStepInput } from "./schemas";
-import { parseGateApprovers, type GateApprover, type NoGoOutcomeName } from "./model";
+import { parseGateApprovers, parseRequiredFields, type GateApprover, type NoGoOutcomeName } from "./model";
 import type { z } from "zod";
 
 function requirePlanEditor(actor: ActingUser) {
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit the plan.");
 }
 
-const stepSnapshot = (s: { title: string; phaseId: string; position: number; details: string; commands: string; verification: string; team: string; assigneeId: string | null; plannedMinutes: number; kind: string; isFleet: boolean; fleetAction: string | null; noGoOutcome: string; gateApprovers: string; fourEyes: boolean }, predecessorIds: string[]) => ({
+const stepSnapshot = (s: { title: string; phaseId: string; position: number; details: string; commands: string; verification: string; team: string; assigneeId: string | null; plannedMinutes: number; kind: string; isFleet: boolean; fleetAction: string | null; noGoOutcome: string; gateApprovers: string; fourEyes: boolean; requiredFields: string }, predecessorIds: string[]) => ({
   title: s.title,
   phaseId: s.phaseId,
   position: s.position,
@@ -28,6 +28,7 @@ const stepSnapshot = (s: { title: string; phaseId: string; position: number; det
   kind: s.kind,
   isFleet: s.isFleet,
   fleetAction: s.fleetAction,
+  requiredFields: parseRequiredFields(s.requiredFields),
   ...(s.kind === "GATE" ? { noGoOutcome: s.noGoOutcome, gateApprovers: parseGateApprovers(s.gateApprovers), fourEyes: s.fourEyes } : {}),
   predecessorIds,
 });
@@ -180,6 +181,20 @@ async function gateSettingsFor(
   };
 }
 
+/** The fields as stored: each with a key made from its label, unique within the step. */
+function requiredFieldsJson(fields: readonly { label: string; type: "text" | "number" | "choice"; options?: string[] }[]): string {
+  const used = new Set<string>();
+  return JSON.stringify(
+    fields.map((field, index) => {
+      const base = field.label.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || `field-${index + 1}`;
+      let key = base;
+      for (let n = 2; used.has(key); n++) key = `${base}-${n}`;
+      used.add(key);
+      return { key, label: field.label, type: field.type, ...(field.type === "choice" ? { options: field.options ?? [] } : {}) };
+    }),
+  );
+}
+
 function fleetActionFor(options: { isFleet: boolean; requested: FleetActionName | null | undefined; current: string | null }): FleetActionName | null {
   if (!options.isFleet) {
     if (options.requested) throw new ValidationError("Only a fleet step has a fleet action.", { fleetAction: ["Only a fleet step has a fleet action; tick “Fleet step” first."] });
@@ -198,10 +213,10 @@ export async function addStep(options: { actor: ActingUser; projectId: string; i
     const predecessorIds = await validatePredecessors(tx, { projectId: phase.projectId, stepId: null, predecessorIds: input.predecessorIds });
     await validateAssignee(tx, input.assigneeId);
     const last = await tx.step.findFirst({ where: { phaseId: phase.id }, orderBy: { position: "desc" }, select: { position: true } });
-    const { predecessorIds: _ignored, fleetAction: _action, noGoOutcome: _outcome, gateApprovers: _approvers, fourEyes: _fourEyes, ...fields } = input;
+    const { predecessorIds: _ignored, fleetAction: _action, noGoOutcome: _outcome, gateApprovers: _approvers, fourEyes: _fourEyes, requiredFields: _fields, ...fields } = input;
     const gate = await gateSettingsFor(tx, { kind: input.kind, requested: input, current: null });
     const step = await tx.step.create({
-      data: { ...fields, ...gate, fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
+      data: { ...fields, ...gate, requiredFields: requiredFieldsJson(input.requiredFields), fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
     });
     if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: step.id, predecessorId })) });
     await appendAuditEvent(tx, { actor, projectId: phase.projectId, action: "step.create", entityType: "step", entityId: step.id, before: null, after: stepSnapshot(step, predecessorIds) });
@@ -228,7 +243,7 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
       ? await validatePredecessors(tx, { projectId: before.projectId, stepId: before.id, predecessorIds: input.predecessorIds })
       : beforePreds;
     await validateAssignee(tx, input.assigneeId);
-    const { predecessorIds: _p, expectedVersion: _v, fleetAction: _a, noGoOutcome: _o, gateApprovers: _g, fourEyes: _f, ...fields } = input;
+    const { predecessorIds: _p, expectedVersion: _v, fleetAction: _a, noGoOutcome: _o, gateApprovers: _g, fourEyes: _f, requiredFields: _r, ...fields } = input;
     const fleetAction = fleetActionFor({ isFleet: input.isFleet ?? before.isFleet, requested: input.fleetAction, current: before.fleetAction });
     const gate = await gateSettingsFor(tx, { kind: input.kind ?? before.kind, requested: input, current: before });
     const movedPhase = input.phaseId !== undefined && input.phaseId !== before.phaseId;
@@ -240,6 +255,7 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
       data: {
         ...fields,
         ...gate,
+        ...(input.requiredFields !== undefined ? { requiredFields: requiredFieldsJson(input.requiredFields) } : {}),
         fleetAction,
         position,
         version: { increment: 1 },

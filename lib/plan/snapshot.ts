@@ -1,5 +1,5 @@
 import type { FleetActionName, StepKindName } from "../runs/model";
-import { approverLabel, NO_GO_OUTCOME_LABELS, type GateApprover, type NoGoOutcomeName } from "./model";
+import { approverLabel, NO_GO_OUTCOME_LABELS, type GateApprover, type NoGoOutcomeName, type RequiredField } from "./model";
 
 /**
  * A plan as one value: what a run freezes when it starts, what a plan version records, and what
@@ -24,6 +24,8 @@ export interface PlanSnapshotStep {
   noGoOutcome: NoGoOutcomeName;
   gateApprovers: GateApprover[];
   fourEyes: boolean;
+  /** Values Done asks for. */
+  requiredFields: RequiredField[];
 }
 
 export interface PlanSnapshotPhase {
@@ -54,6 +56,7 @@ export const SNAPSHOT_STEP_FIELDS = [
   "noGoOutcome",
   "gateApprovers",
   "fourEyes",
+  "requiredFields",
   "phase",
   "position",
 ] as const;
@@ -74,6 +77,7 @@ export const SNAPSHOT_FIELD_LABELS: Record<SnapshotStepField, string> = {
   noGoOutcome: "No-Go means",
   gateApprovers: "Approvals needed",
   fourEyes: "Four-eyes",
+  requiredFields: "Values at sign-off",
   phase: "Phase",
   position: "Position",
 };
@@ -106,6 +110,7 @@ export function canonicalPlanJson(snapshot: PlanSnapshot): string {
         noGoOutcome: step.noGoOutcome,
         gateApprovers: step.gateApprovers,
         fourEyes: step.fourEyes,
+        requiredFields: step.requiredFields,
       })),
     })),
   });
@@ -194,6 +199,10 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
         const x = was.step.gateApprovers.map(approverLabel).join(", ");
         const y = now.step.gateApprovers.map(approverLabel).join(", ");
         if (x !== y) fields.push({ field, before: x || "one decision", after: y || "one decision" });
+      } else if (field === "requiredFields") {
+        const x = was.step.requiredFields.map((f) => `${f.label} (${f.type})`).join(", ");
+        const y = now.step.requiredFields.map((f) => `${f.label} (${f.type})`).join(", ");
+        if (JSON.stringify(was.step.requiredFields) !== JSON.stringify(now.step.requiredFields)) fields.push({ field, before: x || "none", after: y || "none" });
       } else if (field === "noGoOutcome") {
         if (was.step.noGoOutcome !== now.step.noGoOutcome) fields.push({ field, before: NO_GO_OUTCOME_LABELS[was.step.noGoOutcome], after: NO_GO_OUTCOME_LABELS[now.step.noGoOutcome] });
       } else if (field === "assigneeName") {

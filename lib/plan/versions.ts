@@ -4,7 +4,7 @@ import type { ActingUser } from "../platform/auth/permissions";
 import { prisma, type Tx } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
 import type { FleetActionName, StepKindName } from "../runs/model";
-import { parseGateApprovers } from "./model";
+import { parseGateApprovers, parseRequiredFields } from "./model";
 import { canonicalPlanJson, diffPlans, summarizeDiff, type PlanSnapshot } from "./snapshot";
 
 /** SHA-256 of the snapshot's canonical JSON, hex: printed on exports so a record names exactly the plan it ran. */
@@ -47,6 +47,7 @@ export async function loadPlanSnapshot(db: Pick<Tx, "phase">, projectId: string)
         noGoOutcome: step.noGoOutcome,
         gateApprovers: parseGateApprovers(step.gateApprovers),
         fourEyes: step.fourEyes,
+        requiredFields: parseRequiredFields(step.requiredFields),
       })),
     })),
   };

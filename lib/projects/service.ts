@@ -137,6 +137,7 @@ export async function instantiateRunbook(tx: Tx, options: { projectId: string; d
           noGoOutcome: step.noGoOutcome,
           gateApprovers: JSON.stringify(step.gateApprovers),
           fourEyes: step.fourEyes,
+          requiredFields: JSON.stringify(step.requiredFields),
           assigneeId: options.assigneeByTeam?.[step.team] ?? null,
         },
         select: { id: true },

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Tx } from "../platform/db/client";
-import { parseGateApprovers } from "../plan/model";
+import { parseGateApprovers, parseRequiredFields } from "../plan/model";
 import type { PlanSnapshot, PlanSnapshotPhase, PlanSnapshotStep } from "../plan/snapshot";
 import type { FleetActionName, StepKindName } from "./model";
 
@@ -37,6 +37,7 @@ export function frozenStepFields(runId: string, phaseId: string, step: PlanSnaps
     noGoOutcome: step.noGoOutcome,
     gateApprovers: JSON.stringify(step.gateApprovers),
     fourEyes: step.fourEyes,
+    requiredFields: JSON.stringify(step.requiredFields),
   };
 }
 
@@ -79,6 +80,7 @@ export async function loadRunSnapshot(db: Pick<Tx, "runPhase">, runId: string): 
           noGoOutcome: sr.noGoOutcome,
           gateApprovers: parseGateApprovers(sr.gateApprovers),
           fourEyes: sr.fourEyes,
+          requiredFields: parseRequiredFields(sr.requiredFields),
         })),
       })),
   };

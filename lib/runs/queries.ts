@@ -3,7 +3,7 @@ import { prisma } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
 import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { numberSteps } from "../plan/numbering";
-import { approverLabel, parseGateApprovers, type GateApprover, type NoGoOutcomeName } from "../plan/model";
+import { approverLabel, parseGateApprovers, parseRequiredFields, type GateApprover, type NoGoOutcomeName } from "../plan/model";
 import { gateNoGoOutcome } from "./model";
 import type { StepStatusName } from "./model";
 
@@ -60,6 +60,7 @@ export async function getRunView(options: { runId: string }) {
       noGoOutcome: sr.noGoOutcome,
       gateApprovers: parseGateApprovers(sr.gateApprovers),
       fourEyes: sr.fourEyes,
+      requiredFields: parseRequiredFields(sr.requiredFields),
     })),
   }));
   const { phases: _frozenPhases, stepRuns: _rows, gateApprovals, attachments, ...runFields } = run;
@@ -132,6 +133,9 @@ export async function getRunBoard(options: { runId: string }) {
         reason: state?.reason ?? "",
         gateDecision: state?.gateDecision ?? null,
         decidedBy: state?.decidedBy?.name ?? null,
+        requiredFields: step.requiredFields,
+        /** The values recorded with the sign-off, by field key. */
+        fieldValues: state ? (JSON.parse(state.fieldValues) as Record<string, string>) : {},
         evidence: (evidenceByStep.get(step.id) ?? []).map((a) => ({ id: a.id, name: a.name, size: a.size, sha256: a.sha256, by: a.uploadedByName, at: a.createdAt.toISOString(), clientId: a.clientId })),
         gate: step.kind === "GATE" ? gateView(step, state ?? null, approvalsByStep.get(step.id) ?? []) : null,
         /** A signed-off fleet step: "9 of 10 verified, 1 exception: reason". */

@@ -7,6 +7,8 @@ export const stepActionInput = z
     action: z.enum(STEP_ACTIONS),
     note: text("Note", 2000).default(""),
     reason: text("Reason", 2000).default(""),
+    /** Done on a step that asks for values: the values, by field key. */
+    fields: z.record(z.string().max(60), z.string().max(500, "At most 500 characters.")).default({}),
     /** Done on a fleet step whose clients aren't all done: why it is signed off anyway. */
     exceptionReason: text("Reason", 2000).default(""),
     /** The version the operator saw; a mismatch means someone else acted first. */

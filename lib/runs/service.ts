@@ -20,6 +20,7 @@ import {
   type StepStatusName,
 } from "./model";
 import { formatInZone } from "../platform/time";
+import { checkFieldValues } from "../plan/model";
 import { FLEET_DONE_STATUSES, FLEET_DONE_WORD, fleetOutcomeLine, MAX_LISTED_EXCEPTIONS, type FleetOutcome } from "../fleet/model";
 import { recordPlanVersion } from "../plan/versions";
 import { freezePlanIntoRun } from "./frozen-plan";
@@ -175,7 +176,7 @@ export async function performStepAction(options: {
   actor: ActingUser;
   runId: string;
   stepId: string;
-  input: { action: StepAction; note: string; reason: string; exceptionReason?: string; expectedVersion?: number; idempotencyKey?: string; occurredAt?: Date };
+  input: { action: StepAction; note: string; reason: string; fields?: Record<string, string>; exceptionReason?: string; expectedVersion?: number; idempotencyKey?: string; occurredAt?: Date };
   /** Seed only: backdate the action without marking it as queued offline. Never taken from a request. */
   recordedAt?: Date;
 }): Promise<StepActionResult> {
@@ -202,6 +203,13 @@ export async function performStepAction(options: {
     // A fleet step is done when every client is in the state its action asks for; otherwise the
     // operator signs off "with exceptions" and says why, and both are kept on the record.
     const fleet = input.action === "done" && step.isFleet ? fleetSignOff(tx, current, input.exceptionReason ?? "") : null;
+    // A step that asks for values ("media ID of the catalog backup") is done only with them.
+    let fieldValues = "{}";
+    if (input.action === "done" && step.requiredFields.length > 0) {
+      const checked = checkFieldValues(step.requiredFields, input.fields ?? {});
+      if (!checked.ok) throw new ValidationError("Fill in the values this step asks for before signing it off.", checked.errors);
+      fieldValues = JSON.stringify(checked.values);
+    }
     const at = options.recordedAt ?? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: current.run.startedAt, now: new Date() });
     const finishing = transition.to !== "IN_PROGRESS";
     const startedAt = current.startedAt ?? at;
@@ -225,6 +233,7 @@ export async function performStepAction(options: {
       decidedByName: current.decidedByName,
       exceptionReason: fleet?.exceptionReason ?? "",
       fleetOutcome: fleet ? JSON.stringify(fleet.outcome) : null,
+      fieldValues: input.action === "done" ? fieldValues : current.fieldValues,
     });
     if (!after) throw conflict(loadStepRun(tx, options.runId, options.stepId));
     appendAuditEventSql(tx, {
@@ -239,6 +248,7 @@ export async function performStepAction(options: {
         ...stepRunSnapshot(after),
         stepTitle: step.title,
         offline: input.occurredAt !== undefined,
+        ...(fieldValues !== "{}" ? { values: JSON.parse(fieldValues) as Record<string, string> } : {}),
         ...(fleet ? { fleet: fleetOutcomeLine(fleet.outcome, fleet.exceptionReason), exceptions: fleet.outcome.exceptions.map((e) => e.hostname) } : {}),
       },
     });
@@ -368,6 +378,7 @@ function closeGate(tx: SqlTx, current: LoadedStepRun, decision: { decision: "GO"
     reason: current.reason,
     exceptionReason: current.exceptionReason,
     fleetOutcome: current.fleetOutcome,
+    fieldValues: current.fieldValues,
   });
   if (!after) throw conflict(loadStepRun(tx, current.runId, current.stepId));
   return after;
@@ -407,6 +418,7 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
       decidedByName: null,
       exceptionReason: "",
       fleetOutcome: null,
+      fieldValues: "{}",
     });
     if (!after) throw conflict(loadStepRun(tx, options.runId, options.stepId));
     // A reopened gate starts its approvals over; the undone ones stay on record, revoked.

@@ -5,7 +5,7 @@ import type { Tx } from "../platform/db/client";
 import type { SqlTx } from "../platform/db/transaction";
 import { NotFoundError } from "../platform/errors";
 import type { FleetOutcome, FleetStatusName } from "../fleet/model";
-import { parseGateApprovers, type GateApprover, type NoGoOutcomeName } from "../plan/model";
+import { parseGateApprovers, parseRequiredFields, type GateApprover, type NoGoOutcomeName, type RequiredField } from "../plan/model";
 import type { FleetActionName, RunModeName, RunStatusName, StepKindName, StepStatusName } from "./model";
 
 /*
@@ -35,6 +35,7 @@ export interface StepRunRow {
   decidedByName: string | null;
   exceptionReason: string;
   fleetOutcome: string | null;
+  fieldValues: string;
   version: number;
 }
 
@@ -54,13 +55,14 @@ export interface LoadedStepRun extends Omit<StepRunRow, "startedAt" | "finishedA
     noGoOutcome: NoGoOutcomeName;
     gateApprovers: GateApprover[];
     fourEyes: boolean;
+    requiredFields: RequiredField[];
   };
   /** A gate held for a second decision. */
   held: { at: Date; by: string | null; note: string } | null;
   run: { status: RunStatusName; mode: RunModeName; kind: string; startedAt: Date; projectId: string; timezone: string };
 }
 
-const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "startedByName", "signedOffById", "signedOffByName", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "decidedByName", "exceptionReason", "fleetOutcome", "version"`;
+const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "startedByName", "signedOffById", "signedOffByName", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "decidedByName", "exceptionReason", "fleetOutcome", "fieldValues", "version"`;
 
 export function withDates<T extends Pick<StepRunRow, "startedAt" | "finishedAt" | "signedOffAt">>(row: T) {
   return { ...row, startedAt: fromSqlTime(row.startedAt), finishedAt: fromSqlTime(row.finishedAt), signedOffAt: fromSqlTime(row.signedOffAt) };
@@ -79,10 +81,10 @@ export const stepRunSnapshot = (s: { status: string; startedAt: Date | null; fin
 });
 
 export function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedStepRun {
-  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; stepPredecessorIds: string; stepIsFleet: number; stepFleetAction: FleetActionName | null; stepNoGoOutcome: NoGoOutcomeName; stepGateApprovers: string; stepFourEyes: number; heldAt: string | null; heldByName: string | null; holdNote: string; runStatus: RunStatusName; runMode: RunModeName; runKind: string; runStartedAt: string; projectId: string; timezone: string }>(
+  const row = prepared<StepRunRow & { stepKind: string; stepTitle: string; stepAssigneeId: string | null; stepPredecessorIds: string; stepIsFleet: number; stepFleetAction: FleetActionName | null; stepNoGoOutcome: NoGoOutcomeName; stepGateApprovers: string; stepFourEyes: number; stepRequiredFields: string; heldAt: string | null; heldByName: string | null; holdNote: string; runStatus: RunStatusName; runMode: RunModeName; runKind: string; runStartedAt: string; projectId: string; timezone: string }>(
     tx.db,
     `SELECT ${STEP_RUN_COLUMNS.replace(/"(\w+)"/g, 'sr."$1"')},
-            sr."kind" AS stepKind, sr."title" AS stepTitle, sr."assigneeId" AS stepAssigneeId, sr."predecessorIds" AS stepPredecessorIds, sr."isFleet" AS stepIsFleet, sr."fleetAction" AS stepFleetAction, sr."noGoOutcome" AS stepNoGoOutcome, sr."gateApprovers" AS stepGateApprovers, sr."fourEyes" AS stepFourEyes, sr."heldAt", sr."heldByName", sr."holdNote",
+            sr."kind" AS stepKind, sr."title" AS stepTitle, sr."assigneeId" AS stepAssigneeId, sr."predecessorIds" AS stepPredecessorIds, sr."isFleet" AS stepIsFleet, sr."fleetAction" AS stepFleetAction, sr."noGoOutcome" AS stepNoGoOutcome, sr."gateApprovers" AS stepGateApprovers, sr."fourEyes" AS stepFourEyes, sr."requiredFields" AS stepRequiredFields, sr."heldAt", sr."heldByName", sr."holdNote",
             r."status" AS runStatus, r."mode" AS runMode, r."kind" AS runKind, r."startedAt" AS runStartedAt, r."projectId" AS projectId, p."timezone" AS timezone
        FROM "step_run" sr
        JOIN "run" r ON r."id" = sr."runId"
@@ -90,7 +92,7 @@ export function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedSte
       WHERE sr."runId" = ? AND sr."stepId" = ?`,
   ).get(runId, stepId);
   if (!row) throw new NotFoundError("Step in this run");
-  const { stepKind, stepTitle, stepAssigneeId, stepPredecessorIds, stepIsFleet, stepFleetAction, stepNoGoOutcome, stepGateApprovers, stepFourEyes, heldAt, heldByName, holdNote, runStatus, runMode, runKind, runStartedAt, projectId, timezone, ...stepRun } = row;
+  const { stepKind, stepTitle, stepAssigneeId, stepPredecessorIds, stepIsFleet, stepFleetAction, stepNoGoOutcome, stepGateApprovers, stepFourEyes, stepRequiredFields, heldAt, heldByName, holdNote, runStatus, runMode, runKind, runStartedAt, projectId, timezone, ...stepRun } = row;
   return {
     ...withDates(stepRun),
     step: { id: stepRun.stepId, kind: stepKind, title: stepTitle, assigneeId: stepAssigneeId, predecessorIds: JSON.parse(stepPredecessorIds) as string[],
@@ -99,6 +101,7 @@ export function loadStepRun(tx: SqlTx, runId: string, stepId: string): LoadedSte
       noGoOutcome: stepNoGoOutcome,
       gateApprovers: parseGateApprovers(stepGateApprovers),
       fourEyes: stepFourEyes === 1,
+      requiredFields: parseRequiredFields(stepRequiredFields),
     },
     held: heldAt ? { at: fromSqlTime(heldAt)!, by: heldByName, note: holdNote } : null,
     run: { status: runStatus, mode: runMode, kind: runKind, startedAt: fromSqlTime(runStartedAt)!, projectId, timezone },
@@ -111,7 +114,7 @@ export function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<Load
     tx.db,
     `UPDATE "step_run"
         SET "status" = ?, "startedAt" = ?, "startedById" = ?, "startedByName" = ?, "finishedAt" = ?, "signedOffById" = ?, "signedOffByName" = ?, "signedOffAt" = ?,
-            "note" = ?, "reason" = ?, "gateDecision" = ?, "decidedById" = ?, "decidedByName" = ?, "exceptionReason" = ?, "fleetOutcome" = ?,
+            "note" = ?, "reason" = ?, "gateDecision" = ?, "decidedById" = ?, "decidedByName" = ?, "exceptionReason" = ?, "fleetOutcome" = ?, "fieldValues" = ?,
             "version" = "version" + 1, "updatedAt" = ?
       WHERE "id" = ? AND "version" = ? AND "status" = ?
   RETURNING ${STEP_RUN_COLUMNS}`,
@@ -131,6 +134,7 @@ export function updateStepRun(tx: SqlTx, current: LoadedStepRun, next: Omit<Load
     next.decidedByName,
     next.exceptionReason,
     next.fleetOutcome,
+    next.fieldValues,
     toSqlTime(new Date()),
     current.id,
     current.version,

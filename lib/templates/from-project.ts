@@ -1,7 +1,7 @@
 import { RUNBOOK_DOCUMENT_VERSION, type RunbookDocument } from "./runbook-document";
 import { numberSteps } from "../plan/numbering";
 import type { StepKindName } from "../runs/model";
-import type { GateApprover, NoGoOutcomeName } from "../plan/model";
+import type { GateApprover, NoGoOutcomeName, RequiredField } from "../plan/model";
 
 export interface ProjectPlanForTemplate {
   name: string;
@@ -25,6 +25,7 @@ export interface ProjectPlanForTemplate {
       noGoOutcome: NoGoOutcomeName;
       gateApprovers: GateApprover[];
       fourEyes: boolean;
+      requiredFields: RequiredField[];
     }[];
   }[];
 }
@@ -62,6 +63,7 @@ export function planToRunbookDocument(plan: ProjectPlanForTemplate): RunbookDocu
         // A template is person-free: approvals by role stay, named people are left out.
         gateApprovers: step.kind === "GATE" ? step.gateApprovers.flatMap((a) => (a.kind === "role" ? [a] : [])) : [],
         fourEyes: step.kind === "GATE" && step.fourEyes,
+        requiredFields: step.requiredFields,
       })),
     })),
   };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_GATE_APPROVERS, MAX_STEP_MINUTES, NO_GO_OUTCOMES } from "../plan/model";
+import { MAX_GATE_APPROVERS, MAX_REQUIRED_FIELDS, MAX_STEP_MINUTES, NO_GO_OUTCOMES, REQUIRED_FIELD_TYPES } from "../plan/model";
 import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
 
 /**
@@ -30,6 +30,11 @@ export const runbookStepSchema = z
       .max(MAX_GATE_APPROVERS)
       .default([]),
     fourEyes: z.boolean().default(false),
+    /** Values Done asks for. */
+    requiredFields: z
+      .array(z.object({ key: z.string().min(1).max(60), label: z.string().min(1).max(80), type: z.enum(REQUIRED_FIELD_TYPES), options: z.array(z.string().min(1).max(60)).max(12).optional() }).strict())
+      .max(MAX_REQUIRED_FIELDS)
+      .default([]),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { canManageTemplates, type ActingUser } from "../platform/auth/permissions";
 import { runbookDocumentSchema, type RunbookDocument } from "./runbook-document";
 import { planToRunbookDocument } from "./from-project";
-import { parseGateApprovers } from "../plan/model";
+import { parseGateApprovers, parseRequiredFields } from "../plan/model";
 import { BUILT_IN_TEMPLATE_IDS, isBuiltInTemplateId, SAVED_TEMPLATE_ID } from "./ids";
 import { builtInDocument, parseStoredBody } from "./resolve";
 import type { createTemplateInput, saveAsTemplateInput, updateTemplateInput } from "./schemas";
@@ -208,7 +208,7 @@ export async function saveProjectAsTemplate(options: { actor: ActingUser; projec
         title: phase.title,
         description: phase.description,
         inWindow: phase.inWindow,
-        steps: phase.steps.map((step) => ({ ...step, predecessorIds: step.predecessors.map((p) => p.predecessorId), gateApprovers: parseGateApprovers(step.gateApprovers) })),
+        steps: phase.steps.map((step) => ({ ...step, predecessorIds: step.predecessors.map((p) => p.predecessorId), gateApprovers: parseGateApprovers(step.gateApprovers), requiredFields: parseRequiredFields(step.requiredFields) })),
       })),
     });
     const parsed = runbookDocumentSchema.safeParse(candidate);

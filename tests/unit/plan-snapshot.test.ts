@@ -23,6 +23,7 @@ function step(id: string, title: string, fields: Partial<PlanSnapshotStep> = {})
     noGoOutcome: "ROLLBACK",
     gateApprovers: [],
     fourEyes: false,
+    requiredFields: [],
     ...fields,
   };
 }
@@ -381,7 +382,7 @@ describe("canonicalPlanJson", () => {
   it("exact text: fixed key order, nothing else", () => {
     const plan: PlanSnapshot = { phases: [phase("P", "Only", [step("s", "One", { predecessorIds: ["z", "y"] })])] };
     expect(canonicalPlanJson(plan)).toBe(
-      '{"phases":[{"id":"P","title":"Only","description":"","inWindow":true,"steps":[{"id":"s","title":"One","details":"","commands":"","verification":"","team":"","assigneeId":null,"plannedMinutes":10,"kind":"TASK","isFleet":false,"fleetAction":null,"predecessorIds":["y","z"],"noGoOutcome":"ROLLBACK","gateApprovers":[],"fourEyes":false}]}]}',
+      '{"phases":[{"id":"P","title":"Only","description":"","inWindow":true,"steps":[{"id":"s","title":"One","details":"","commands":"","verification":"","team":"","assigneeId":null,"plannedMinutes":10,"kind":"TASK","isFleet":false,"fleetAction":null,"predecessorIds":["y","z"],"noGoOutcome":"ROLLBACK","gateApprovers":[],"fourEyes":false,"requiredFields":[]}]}]}',
     );
   });
 

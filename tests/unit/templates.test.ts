@@ -144,6 +144,7 @@ describe("planToRunbookDocument (save project as template)", () => {
     noGoOutcome: "ROLLBACK" as const,
     gateApprovers: [],
     fourEyes: false,
+    requiredFields: [],
     ...extra,
   });
 

@@ -463,7 +463,7 @@ function StepBlock({ step, data }: { step: ExportStep; data: RunExportData }) {
     step.startedAt ? `${shortDateTime(step.startedAt, tz)} – ${step.finishedAt ? (sameDay(step.startedAt, step.finishedAt, tz) ? shortDateTime(step.finishedAt, tz).slice(-5) : shortDateTime(step.finishedAt, tz)) : "…"}` : "",
     closed && step.startedBy && step.signedOffBy && step.startedBy !== step.signedOffBy ? `started by ${step.startedBy}` : "",
   ].filter(Boolean);
-  const hasDetail = step.evidence.length > 0 || step.fleetLine || step.note || step.reason || details || commandLines.length > 0 || step.verification || step.gateDecision || step.history.length > 0;
+  const hasDetail = step.recordedValues.length > 0 || step.evidence.length > 0 || step.fleetLine || step.note || step.reason || details || commandLines.length > 0 || step.verification || step.gateDecision || step.history.length > 0;
   // Keep short steps on one page; long ones (many command lines) may break inside their details.
   const estimatedLines = 3 + commandLines.length + Math.ceil((details.length + step.note.length + step.reason.length + step.verification.length) / 110);
   const breakable = estimatedLines > 28;
@@ -502,6 +502,12 @@ function StepBlock({ step, data }: { step: ExportStep; data: RunExportData }) {
                 : "Decision: NO-GO — the run switched to its rollback steps"}
           </Text>
           {t(` — by ${step.decidedBy ?? step.signedOffBy ?? "?"}, ${shortDateTime(step.signedOffAt, tz)}${step.note ? `. ${step.note}` : ""}`)}
+        </Text>
+      ) : null}
+      {step.recordedValues.length > 0 ? (
+        <Text style={s.note}>
+          <Text style={s.bold}>Recorded: </Text>
+          {t(step.recordedValues.map((v) => `${v.label}: ${v.value}`).join(" · "))}
         </Text>
       ) : null}
       {step.fleetLine ? (
