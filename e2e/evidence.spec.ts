@@ -145,11 +145,13 @@ function firstTask(steps: PlanStep[]): PlanStep {
 // ---------------------------------------------------------------- tests
 
 test.describe("evidence", () => {
-  test("attach a file, see its hash in the audit log and in the PDF", async ({ page, loginAs, createProject, startRun, db }) => {
+  test("attach a file, see its hash in the audit log and in the PDF", async ({ page, loginAs, adminApi, createProject, startRun, db }) => {
     test.setTimeout(120_000);
     const project = await createProject();
     const run = await startRun(project.id);
     const step = firstTask(project.steps);
+    // The card offers evidence once work on the step has started (components/runs/step-card.tsx).
+    await adminApi.act(run.id, step, "start");
     const operator = await loginAs(page, "OPERATOR");
     const board = new RunBoard(page, project.id, run.id);
     await board.goto();
@@ -162,7 +164,7 @@ test.describe("evidence", () => {
     expect(await attachThroughPage(page, section, step, run.id, log)).toBe(200);
     const logLink = section.getByRole("link", { name: log.name, exact: true });
     await expect(logLink).toBeVisible();
-    await expect(section.getByRole("listitem").filter({ has: logLink })).toContainText(`${log.buffer.length} B · ${operator.name} · SHA-256 ${logSha.slice(0, 12)}…`);
+    await expect(section.getByRole("listitem").filter({ has: page.getByRole("link", { name: log.name, exact: true }) })).toContainText(`${log.buffer.length} B · ${operator.name} · SHA-256 ${logSha.slice(0, 12)}…`);
     await expect(section.getByText(`SHA-256 ${logSha.slice(0, 12)}…`, { exact: true })).toHaveAttribute("title", `SHA-256 ${logSha}`);
     await expect(section.getByRole("alert")).toHaveCount(0);
 
@@ -244,11 +246,12 @@ test.describe("evidence", () => {
     ]);
   });
 
-  test("bad files are refused and nothing is stored", async ({ page, loginAs, apiAs, createProject, startRun, db }) => {
+  test("bad files are refused and nothing is stored", async ({ page, loginAs, apiAs, adminApi, createProject, startRun, db }) => {
     test.setTimeout(120_000);
     const project = await createProject();
     const run = await startRun(project.id);
     const step = firstTask(project.steps);
+    await adminApi.act(run.id, step, "start");
     await loginAs(page, "OPERATOR");
     const operatorApi = await apiAs("OPERATOR");
     const board = new RunBoard(page, project.id, run.id);
@@ -319,6 +322,7 @@ test.describe("evidence", () => {
     const project = await createProject();
     const run = await startRun(project.id);
     const step = firstTask(project.steps);
+    await adminApi.act(run.id, step, "start");
     const operatorApi = await apiAs("OPERATOR");
     const first = logFile("before-the-end");
     const attached = await attachThroughApi(operatorApi, run.id, step.id, first);
@@ -380,11 +384,12 @@ test.describe("evidence", () => {
     await expect(page.getByText("Attach file", { exact: true })).toHaveCount(0);
   });
 
-  test("screenshots: a step card with two attachments", async ({ page, loginAs, apiAs, createProject, startRun }) => {
+  test("screenshots: a step card with two attachments", async ({ page, loginAs, apiAs, adminApi, createProject, startRun }) => {
     test.setTimeout(120_000);
     const project = await createProject();
     const run = await startRun(project.id);
     const step = firstTask(project.steps);
+    await adminApi.act(run.id, step, "start");
     const operator = await loginAs(page, "OPERATOR");
     const operatorApi = await apiAs(operator);
     // Realistic names: a long log name (must wrap on a phone) and a screenshot.
@@ -402,6 +407,7 @@ test.describe("evidence", () => {
     const section = evidenceSection(board, step);
     await expect(section.getByRole("listitem")).toHaveCount(2);
     await expect(section.getByText("Evidence (2)", { exact: true })).toBeVisible();
+    await expect(section.getByText("Attach file", { exact: true })).toBeVisible();
 
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     const shots: [string, { width: number; height: number }, "light" | "dark"][] = [

@@ -40,6 +40,13 @@ const ACTION_LABELS: Record<string, string> = {
   "plan.import": "Imported steps",
   "plan.recalibrate": "Recalibrated the plan",
   "template.save_from_project": "Saved the plan as a template",
+  "gate.approve": "Approved a gate",
+  "gate.hold": "Held a gate",
+  "run.abort": "Aborted the run",
+  "run.end_early": "Ended the rehearsal early",
+  "run.plan_applied": "Applied plan changes",
+  "evidence.attach": "Attached evidence",
+  "user.update": "Changed a user",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -64,6 +71,8 @@ const FIELD_LABELS: Record<string, string> = {
   hardware: "hardware",
   policy: "policy",
   owner: "owner",
+  name: "file",
+  planVersion: "plan version",
 };
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
@@ -80,6 +89,8 @@ function describeChange(before: string, after: string, timeZone: string): string
     const changed = Object.keys(a).filter((k) => FIELD_LABELS[k] && renamedOnlyIfRecorded(k) && JSON.stringify(a[k]) !== JSON.stringify(b?.[k]));
     const parts = changed.slice(0, 5).map((k) => (b ? `${FIELD_LABELS[k]}: ${show(b[k])} → ${show(a[k])}` : `${FIELD_LABELS[k]}: ${show(a[k])}`));
     if (a.offline === true) parts.push("queued offline");
+    // Evidence: its full SHA-256, the fingerprint an auditor checks the file against.
+    if (typeof a.sha256 === "string") parts.push(`SHA-256 ${a.sha256}`);
     return [title, parts.join("; ")].filter(Boolean).join(" · ");
   } catch {
     return "";

@@ -67,11 +67,11 @@ export function EvidenceList({ runId, step, canAttach }: { runId: string; step: 
       className={`mt-2 rounded-lg p-2 text-sm outline-none ring-1 focus-visible:ring-2 focus-visible:ring-indigo-500 ${dragging ? "bg-indigo-50 ring-indigo-400 dark:bg-indigo-950" : "ring-slate-200 dark:ring-slate-800"}`}
     >
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">Evidence{step.evidence.length > 0 ? ` (${step.evidence.length})` : ""}</span>
+        <span className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Evidence{step.evidence.length > 0 ? ` (${step.evidence.length})` : ""}</span>
         {canAttach ? (
           <span className="no-print flex items-center gap-2">
             <span className="hidden text-xs text-slate-500 sm:inline">Drop or paste a file here, or</span>
-            <label className={`cursor-pointer rounded-md px-2.5 py-1 text-xs font-semibold ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-700 dark:hover:bg-slate-800 ${busy ? "opacity-60" : ""}`}>
+            <label className={`inline-flex min-h-10 cursor-pointer items-center rounded-md px-3 text-xs font-semibold ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-700 dark:hover:bg-slate-800 ${busy ? "opacity-60" : ""}`}>
               {busy ? "Attaching…" : "Attach file"}
               <input
                 ref={input}
@@ -101,7 +101,7 @@ export function EvidenceList({ runId, step, canAttach }: { runId: string; step: 
               <a href={`/api/attachments/${file.id}`} className="font-medium text-indigo-700 underline dark:text-indigo-300" target="_blank" rel="noreferrer">
                 {file.name}
               </a>
-              <span className="text-xs text-slate-500">
+              <span className="text-xs text-slate-500 dark:text-slate-400">
                 {formatBytes(file.size)} · {file.by} · <span title={`SHA-256 ${file.sha256}`}>SHA-256 {file.sha256.slice(0, 12)}…</span>
               </span>
             </li>

@@ -95,7 +95,15 @@ async function main(): Promise<void> {
     fail(`the copy did not verify: ${(error as Error).message}`);
   }
   // The evidence files the records point at, every one checked against its name (its SHA-256).
-  const evidence = copyEvidence(copy, `${destination}.evidence`);
+  let evidence: { files: number; bytes: number };
+  try {
+    evidence = copyEvidence(copy, `${destination}.evidence`);
+  } catch (error) {
+    copy.close();
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(partial + suffix, { force: true });
+    fs.rmSync(`${destination}.evidence.partial`, { recursive: true, force: true });
+    fail((error as Error).message);
+  }
   copy.close();
   fs.renameSync(partial, destination);
   const bytes = fs.statSync(destination).size;
@@ -121,9 +129,9 @@ function copyEvidence(copy: Database.Database, target: string): { files: number;
   let bytes = 0;
   for (const sha256 of hashes) {
     const from = evidencePath(sha256);
-    if (!fs.existsSync(from)) fail(`evidence file ${sha256} is missing from ${evidenceDirectory()}.`);
+    if (!fs.existsSync(from)) throw new Error(`evidence file ${sha256} is missing from ${evidenceDirectory()}.`);
     const data = fs.readFileSync(from);
-    if (createHash("sha256").update(data).digest("hex") !== sha256) fail(`evidence file ${sha256} no longer matches its SHA-256.`);
+    if (createHash("sha256").update(data).digest("hex") !== sha256) throw new Error(`evidence file ${sha256} no longer matches its SHA-256.`);
     const to = evidencePath(sha256, partial);
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.writeFileSync(to, data);

@@ -45,9 +45,12 @@ export async function attachEvidence(options: { actor: ActingUser; runId: string
   if (!canOperateSteps(actor)) throw new ForbiddenError("Your role can't attach evidence.");
   const checked = checkEvidenceFile(file);
   // Cheap checks against the database before the bytes are read and kept.
-  const stepRun = await prisma.stepRun.findUnique({ where: { runId_stepId: { runId: options.runId, stepId: options.stepId } }, select: { id: true, title: true, run: { select: { status: true, projectId: true } } } });
+  const stepRun = await prisma.stepRun.findUnique({ where: { runId_stepId: { runId: options.runId, stepId: options.stepId } }, select: { id: true, title: true, kind: true, status: true, run: { select: { status: true, projectId: true } } } });
   if (!stepRun) throw new NotFoundError("Step in this run");
   if (stepRun.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
+  // Evidence goes with work: a step that has started or been signed off, not a gate's decision.
+  if (stepRun.kind === "GATE") throw new ValidationError("A go/no-go decision takes a note, not files.", { file: ["Not on a gate."] });
+  if (stepRun.status === "PENDING") throw new ConflictError("Start the step before attaching evidence to it.");
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes.byteLength !== file.size || bytes.byteLength === 0) throw new ValidationError(`"${checked.name}" could not be read whole. Try again.`, { file: ["Read incompletely."] });
   const sha256 = sha256Of(bytes);

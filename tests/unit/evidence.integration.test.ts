@@ -32,6 +32,8 @@ async function runWithStep(name: string) {
   const step = await lib.plan.addStep({ actor: team.admin, projectId: project.id, input: createStepInput.parse({ phaseId: phase.id, title: "Catalog backup", kind: "TASK", plannedMinutes: 30 }) });
   await lib.plan.addStep({ actor: team.admin, projectId: project.id, input: createStepInput.parse({ phaseId: phase.id, title: "Keeps the run open", kind: "TASK", plannedMinutes: 5 }) });
   const run = await lib.runs.startRun({ actor: team.admin, projectId: project.id, input: { kind: "REHEARSAL", name: "" } });
+  // Evidence goes with work that has started.
+  await lib.runs.performStepAction({ actor: team.operator, runId: run.id, stepId: step.id, input: { action: "start", note: "", reason: "" } });
   return { run, step };
 }
 
@@ -72,6 +74,14 @@ describe("attaching evidence", () => {
       delete process.env.RUNSHEET_MAX_EVIDENCE_MB;
     }
     expect({ rows: await db.lib.prisma.attachment.count(), files: files(), events: await db.lib.prisma.auditEvent.count() }).toEqual(before);
+  });
+
+  it("a step that hasn't started takes no evidence yet", async () => {
+    const { run } = await runWithStep("Evidence pending");
+    const pending = await db.lib.prisma.stepRun.findFirstOrThrow({ where: { runId: run.id, status: "PENDING" } });
+    const refused = await caught(() => evidence.attachEvidence({ actor: team.operator, runId: run.id, stepId: pending.stepId, file: new File(["x"], "early.txt", { type: "text/plain" }) }));
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused.message).toBe("Start the step before attaching evidence to it.");
   });
 
   it("an ended run takes no more evidence", async () => {

@@ -86,6 +86,7 @@ describe("runbookDocumentSchema", () => {
       noGoOutcome: "ROLLBACK",
       gateApprovers: [],
       fourEyes: false,
+      requiredFields: [],
     });
   });
 

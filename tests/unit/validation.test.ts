@@ -174,6 +174,7 @@ describe("createStepInput", () => {
       noGoOutcome: "ROLLBACK",
       gateApprovers: [],
       fourEyes: false,
+      requiredFields: [],
     });
   });
 
@@ -239,7 +240,7 @@ describe("createStepInput", () => {
 describe("stepActionInput", () => {
   it("accepts every action and defaults note, reason and exception reason", () => {
     for (const action of ["start", "done", "skip", "fail"]) {
-      expect(stepActionInput.parse({ action })).toEqual({ action, note: "", reason: "", exceptionReason: "" });
+      expect(stepActionInput.parse({ action })).toEqual({ action, note: "", reason: "", exceptionReason: "", fields: {} });
     }
   });
 
