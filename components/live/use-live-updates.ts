@@ -35,6 +35,7 @@ export function useLiveUpdates(options: {
 
   useEffect(() => {
     let source: EventSource | null = null;
+    const tab = newTabId();
     let lastSeq: string | null = initialAfterSeq.current !== null ? String(initialAfterSeq.current) : null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let refreshQueued = false;
@@ -63,6 +64,7 @@ export function useLiveUpdates(options: {
       const params = new URLSearchParams();
       if (options.runId) params.set("runId", options.runId);
       if (lastSeq) params.set("after", lastSeq);
+      params.set("tab", tab);
       source = new EventSource(`/api/projects/${options.projectId}/events?${params}`);
       source.onopen = () => {
         heard();
@@ -99,6 +101,17 @@ export function useLiveUpdates(options: {
 
     // "Live" only while the browser is online and the stream has been heard from recently: a
     // network that drops without closing the connection must not leave a green "Live" behind.
+    // Presence: the stream's tab says it's still here, so a tab that silently lost its network
+    // leaves "Viewing now" on the other screens.
+    const presenceBeat = setInterval(() => {
+      if (!navigator.onLine) return;
+      void fetch(`/api/projects/${options.projectId}/presence`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ tab }),
+        credentials: "same-origin",
+      }).catch(() => undefined);
+    }, 15_000);
     let lastHeard = Date.now();
     const heard = () => {
       lastHeard = Date.now();
@@ -128,6 +141,7 @@ export function useLiveUpdates(options: {
       disposed = true;
       clearTimeout(retryTimer);
       clearInterval(watchdog);
+      clearInterval(presenceBeat);
       window.removeEventListener("online", onOnline);
       window.removeEventListener("offline", onOffline);
       source?.close();
@@ -135,4 +149,13 @@ export function useLiveUpdates(options: {
   }, [options.projectId, options.runId, router]);
 
   return { state, viewers };
+}
+
+/** A v4 UUID. crypto.randomUUID exists only on HTTPS and localhost; a LAN over plain HTTP has getRandomValues. */
+function newTabId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -28,20 +28,42 @@ export function subscribeProjectChanges(projectId: string, listener: () => void)
   return () => bus.off(`project:${projectId}`, listener);
 }
 
-/** Presence: who has a project's page open right now, per browser tab. */
+/**
+ * Presence: who has a project's page open right now, per browser tab. A tab that stops saying it
+ * is there (its network dropped without closing the stream) is dropped after PRESENCE_TTL_MS.
+ */
 interface Viewer {
   userId: string;
   name: string;
   runId: string | null;
 }
-const globalForPresence = globalThis as unknown as { runsheetPresence?: Map<string, Map<string, Viewer>> };
-const presence = globalForPresence.runsheetPresence ?? new Map<string, Map<string, Viewer>>();
+export const PRESENCE_TTL_MS = 45_000;
+const globalForPresence = globalThis as unknown as { runsheetPresence?: Map<string, Map<string, Viewer & { seenAt: number }>>; runsheetPresenceSweep?: ReturnType<typeof setInterval> };
+const presence = globalForPresence.runsheetPresence ?? new Map<string, Map<string, Viewer & { seenAt: number }>>();
 globalForPresence.runsheetPresence = presence;
+globalForPresence.runsheetPresenceSweep ??= setInterval(() => {
+  const cutoff = Date.now() - PRESENCE_TTL_MS;
+  for (const [projectId, viewers] of presence) {
+    let dropped = false;
+    for (const [id, viewer] of viewers) if (viewer.seenAt < cutoff) dropped = viewers.delete(id) || dropped;
+    if (viewers.size === 0) presence.delete(projectId);
+    if (dropped) bus.emit(`presence:${projectId}`);
+  }
+}, 5_000);
+globalForPresence.runsheetPresenceSweep.unref?.();
+
+/** A tab says it is still there (POST /api/projects/:id/presence); false when it isn't known here. */
+export function touchPresence(projectId: string, connectionId: string, userId: string): boolean {
+  const viewer = presence.get(projectId)?.get(connectionId);
+  if (!viewer || viewer.userId !== userId) return false;
+  viewer.seenAt = Date.now();
+  return true;
+}
 
 export function joinPresence(projectId: string, connectionId: string, viewer: Viewer): () => void {
   let viewers = presence.get(projectId);
   if (!viewers) presence.set(projectId, (viewers = new Map()));
-  viewers.set(connectionId, viewer);
+  viewers.set(connectionId, { ...viewer, seenAt: Date.now() });
   bus.emit(`presence:${projectId}`);
   return () => {
     viewers.delete(connectionId);
@@ -52,7 +74,8 @@ export function joinPresence(projectId: string, connectionId: string, viewer: Vi
 
 export function listPresence(projectId: string): { userId: string; name: string; runId: string | null }[] {
   const unique = new Map<string, Viewer>();
-  for (const viewer of presence.get(projectId)?.values() ?? []) unique.set(`${viewer.userId}:${viewer.runId}`, viewer);
+  const cutoff = Date.now() - PRESENCE_TTL_MS;
+  for (const { seenAt, ...viewer } of presence.get(projectId)?.values() ?? []) if (seenAt >= cutoff) unique.set(`${viewer.userId}:${viewer.runId}`, viewer);
   return [...unique.values()];
 }
 

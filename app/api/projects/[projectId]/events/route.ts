@@ -12,6 +12,8 @@ const sequence = z.string().regex(/^\d+$/).transform(Number);
 const query = z
   .object({
     runId: id.optional(),
+    /** This browser tab's id, so its presence heartbeats (POST …/presence) keep it listed. */
+    tab: z.string().uuid().optional(),
     // A malformed resume point means "from now", as a fresh page would.
     after: sequence.optional().catch(undefined),
   })
@@ -26,7 +28,7 @@ export const GET = route({ params: z.object({ projectId: id }), query }, async (
   return openProjectEventStream({
     projectId: params.projectId,
     viewer: { userId: user.id, name: user.name, runId: query.runId ?? null },
-    connectionId: randomUUID(),
+    connectionId: query.tab ?? randomUUID(),
     resumeAfterSeq: lastEventId.success ? lastEventId.data : (query.after ?? null),
     signal: request.signal,
   });
