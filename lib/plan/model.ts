@@ -1,5 +1,6 @@
 import { NoGoOutcome } from "@/lib/generated/prisma/enums";
 import { enumValues } from "../platform/enums";
+import type { FleetActionName, StepKindName } from "../runs/model";
 
 /** The longest a single step may be planned for; longer work is split so progress stays visible. */
 export const MAX_STEP_MINUTES = 24 * 60;
@@ -69,4 +70,42 @@ export function parseGateApprovers(json: string): GateApprover[] {
   } catch {
     return [];
   }
+}
+
+/** The plan columns a step row has, on the plan's `step` and on each run's frozen `step_run` alike. */
+export interface StepFactColumns {
+  title: string;
+  details: string;
+  commands: string;
+  verification: string;
+  team: string;
+  assigneeId: string | null;
+  plannedMinutes: number;
+  kind: string;
+  isFleet: boolean;
+  fleetAction: string | null;
+  noGoOutcome: NoGoOutcomeName;
+  gateApprovers: string;
+  fourEyes: boolean;
+  requiredFields: string;
+}
+
+/** A step's plan facts from its row, JSON columns parsed: one reading for the plan, versions and runs. */
+export function stepFactsOf(row: StepFactColumns) {
+  return {
+    title: row.title,
+    details: row.details,
+    commands: row.commands,
+    verification: row.verification,
+    team: row.team,
+    assigneeId: row.assigneeId,
+    plannedMinutes: row.plannedMinutes,
+    kind: row.kind as StepKindName,
+    isFleet: row.isFleet,
+    fleetAction: row.fleetAction as FleetActionName | null,
+    noGoOutcome: row.noGoOutcome,
+    gateApprovers: parseGateApprovers(row.gateApprovers),
+    fourEyes: row.fourEyes,
+    requiredFields: parseRequiredFields(row.requiredFields),
+  };
 }

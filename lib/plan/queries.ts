@@ -3,7 +3,7 @@ import { getProjectPlan } from "../projects/service";
 import { prisma } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
 import { numberSteps } from "./numbering";
-import { parseGateApprovers, parseRequiredFields } from "./model";
+import { stepFactsOf } from "./model";
 import { diffPlans, type PlanDiff } from "./snapshot";
 import { getPlanVersionSnapshot, listPlanVersions } from "./versions";
 import type { FleetActionName } from "../runs/model";
@@ -36,21 +36,8 @@ export async function getPlanView(options: { projectId: string }) {
         id: step.id,
         number: numbers.get(step.id)!,
         phaseId: step.phaseId,
-        title: step.title,
-        details: step.details,
-        commands: step.commands,
-        verification: step.verification,
-        team: step.team,
-        assigneeId: step.assigneeId,
+        ...stepFactsOf(step),
         assigneeName: step.assignee?.name ?? null,
-        plannedMinutes: step.plannedMinutes,
-        kind: step.kind,
-        isFleet: step.isFleet,
-        fleetAction: step.fleetAction as FleetActionName | null,
-        noGoOutcome: step.noGoOutcome,
-        gateApprovers: parseGateApprovers(step.gateApprovers),
-        fourEyes: step.fourEyes,
-        requiredFields: parseRequiredFields(step.requiredFields),
         version: step.version,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
       })),

@@ -3,8 +3,7 @@ import { createHash } from "node:crypto";
 import type { ActingUser } from "../platform/auth/permissions";
 import { prisma, type Tx } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
-import type { FleetActionName, StepKindName } from "../runs/model";
-import { parseGateApprovers, parseRequiredFields } from "./model";
+import { stepFactsOf } from "./model";
 import { canonicalPlanJson, diffPlans, summarizeDiff, type PlanSnapshot } from "./snapshot";
 
 /** SHA-256 of the snapshot's canonical JSON, hex: printed on exports so a record names exactly the plan it ran. */
@@ -32,22 +31,9 @@ export async function loadPlanSnapshot(db: Pick<Tx, "phase">, projectId: string)
       inWindow: phase.inWindow,
       steps: phase.steps.map((step) => ({
         id: step.id,
-        title: step.title,
-        details: step.details,
-        commands: step.commands,
-        verification: step.verification,
-        team: step.team,
-        assigneeId: step.assigneeId,
+        ...stepFactsOf(step),
         assigneeName: step.assignee?.name ?? null,
-        plannedMinutes: step.plannedMinutes,
-        kind: step.kind as StepKindName,
-        isFleet: step.isFleet,
-        fleetAction: step.fleetAction as FleetActionName | null,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
-        noGoOutcome: step.noGoOutcome,
-        gateApprovers: parseGateApprovers(step.gateApprovers),
-        fourEyes: step.fourEyes,
-        requiredFields: parseRequiredFields(step.requiredFields),
       })),
     })),
   };

@@ -1,8 +1,7 @@
 import "server-only";
 import type { Tx } from "../platform/db/client";
-import { parseGateApprovers, parseRequiredFields } from "../plan/model";
+import { stepFactsOf } from "../plan/model";
 import type { PlanSnapshot, PlanSnapshotPhase, PlanSnapshotStep } from "../plan/snapshot";
-import type { FleetActionName, StepKindName } from "./model";
 
 /**
  * A run's own copy of the plan: run_phase rows and the plan facts on each step_run. Everything that
@@ -65,22 +64,9 @@ export async function loadRunSnapshot(db: Pick<Tx, "runPhase">, runId: string): 
         inWindow: phase.inWindow,
         steps: phase.stepRuns.map((sr) => ({
           id: sr.stepId,
-          title: sr.title,
-          details: sr.details,
-          commands: sr.commands,
-          verification: sr.verification,
-          team: sr.team,
-          assigneeId: sr.assigneeId,
+          ...stepFactsOf(sr),
           assigneeName: sr.assigneeName,
-          plannedMinutes: sr.plannedMinutes,
-          kind: sr.kind as StepKindName,
-          isFleet: sr.isFleet,
-          fleetAction: sr.fleetAction as FleetActionName | null,
           predecessorIds: JSON.parse(sr.predecessorIds) as string[],
-          noGoOutcome: sr.noGoOutcome,
-          gateApprovers: parseGateApprovers(sr.gateApprovers),
-          fourEyes: sr.fourEyes,
-          requiredFields: parseRequiredFields(sr.requiredFields),
         })),
       })),
   };

@@ -3,7 +3,7 @@ import { prisma } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
 import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { numberSteps } from "../plan/numbering";
-import { approverLabel, parseGateApprovers, parseRequiredFields, type GateApprover, type NoGoOutcomeName } from "../plan/model";
+import { approverLabel, stepFactsOf, type GateApprover, type NoGoOutcomeName } from "../plan/model";
 import { gateNoGoOutcome } from "./model";
 import type { StepStatusName } from "./model";
 
@@ -45,22 +45,9 @@ export async function getRunView(options: { runId: string }) {
       id: sr.stepId,
       phaseId: phase.phaseId,
       position: sr.position,
-      title: sr.title,
-      details: sr.details,
-      commands: sr.commands,
-      verification: sr.verification,
-      team: sr.team,
-      assigneeId: sr.assigneeId,
+      ...stepFactsOf(sr),
       assignee: sr.assigneeName !== null ? { id: sr.assigneeId, name: sr.assigneeName } : null,
-      plannedMinutes: sr.plannedMinutes,
-      kind: sr.kind,
-      isFleet: sr.isFleet,
-      fleetAction: sr.fleetAction,
       predecessors: (JSON.parse(sr.predecessorIds) as string[]).map((predecessorId) => ({ predecessorId })),
-      noGoOutcome: sr.noGoOutcome,
-      gateApprovers: parseGateApprovers(sr.gateApprovers),
-      fourEyes: sr.fourEyes,
-      requiredFields: parseRequiredFields(sr.requiredFields),
     })),
   }));
   const { phases: _frozenPhases, stepRuns: _rows, gateApprovals, attachments, ...runFields } = run;
