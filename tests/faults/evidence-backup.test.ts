@@ -64,6 +64,15 @@ describe("db:backup with evidence", () => {
     const evidenceRoot = path.join(dir, "evidence");
     const cookie = await signIn(server.baseUrl, seeded.operators[0].email, seeded.password);
     const [stepA, stepB] = seeded.pendingInLiveRun;
+    // Evidence goes with work that has started: start both steps first, as an operator would.
+    for (const stepId of [stepA, stepB]) {
+      const started = await fetch(`${server.baseUrl}/api/runs/${runId}/steps/${stepId}/actions`, {
+        method: "POST",
+        headers: { cookie, origin: server.baseUrl, "content-type": "application/json" },
+        body: JSON.stringify({ action: "start" }),
+      });
+      expect(started.status, await started.text()).toBe(200);
+    }
 
     const log = Buffer.from(`$ bpps -x\n${Date.now()} nbpem nbjm bprd\n`.repeat(50), "utf8");
     const json = Buffer.from(JSON.stringify({ check: "catalog", at: new Date().toISOString(), ok: true }), "utf8");
