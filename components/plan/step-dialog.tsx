@@ -62,7 +62,7 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
       noGoOutcome: form.kind === "GATE" ? form.noGoOutcome : "ROLLBACK",
       gateApprovers: form.kind === "GATE" ? form.gateApprovers.map((a) => (a.kind === "role" ? a : { kind: "user" as const, userId: a.userId })) : [],
       fourEyes: form.kind === "GATE" && form.fourEyes,
-      requiredFields: form.requiredFields.map((f) => ({ label: f.label, type: f.type, ...(f.type === "choice" ? { options: f.options ?? [] } : {}) })),
+      requiredFields: (form.kind === "GATE" ? [] : form.requiredFields).map((f) => ({ label: f.label, type: f.type, ...(f.type === "choice" ? { options: f.options ?? [] } : {}) })),
       plannedMinutes: Number.isFinite(minutes) ? minutes : form.plannedMinutes,
       ...(initial ? { expectedVersion: initial.version } : {}),
     };
@@ -143,6 +143,8 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
             </Field>
           ) : null}
         </div>
+        {/* A gate is decided, not signed off: it records a note, not values. */}
+        {form.kind !== "GATE" ? (
         <fieldset className="min-w-0 space-y-2 rounded-lg p-3 ring-1 ring-slate-200 dark:ring-slate-800">
           <legend className="px-1 text-sm font-semibold">Values to record at sign-off</legend>
           {form.requiredFields.length === 0 ? (
@@ -194,6 +196,7 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
             </div>
           ) : null}
         </fieldset>
+        ) : null}
         {form.kind === "GATE" ? (
           <fieldset className="min-w-0 space-y-3 rounded-lg p-3 ring-1 ring-slate-200 dark:ring-slate-800">
             <legend className="px-1 text-sm font-semibold">Go/No-Go settings</legend>
