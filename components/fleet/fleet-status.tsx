@@ -1,10 +1,6 @@
 import type { OsFamily } from "@/lib/fleet/bpconf";
-import type { FleetStatusName } from "@/lib/fleet/model";
+import { FLEET_STATUS_LABELS, type FleetStatusName } from "@/lib/fleet/model";
 import { Pill } from "../ui/status-badge";
-
-export const FLEET_STATUSES: readonly FleetStatusName[] = ["PENDING", "UPDATED", "VERIFIED", "FAILED"];
-
-export const FLEET_STATUS_LABELS: Record<FleetStatusName, string> = { PENDING: "Pending", UPDATED: "Updated", VERIFIED: "Verified", FAILED: "Failed" };
 
 const styles: Record<FleetStatusName, string> = {
   PENDING: "bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-300 dark:ring-slate-600",

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { apiRequest } from "@/lib/platform/http/api-client";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -105,12 +106,7 @@ export function useLiveUpdates(options: {
     // leaves "Viewing now" on the other screens.
     const presenceBeat = setInterval(() => {
       if (!navigator.onLine) return;
-      void fetch(`/api/projects/${options.projectId}/presence`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ tab }),
-        credentials: "same-origin",
-      }).catch(() => undefined);
+      void apiRequest("POST", `/api/projects/${options.projectId}/presence`, { tab });
     }, 15_000);
     let lastHeard = Date.now();
     const heard = () => {

@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { RunBoardStep } from "@/lib/runs/queries";
 import { formatBytes } from "@/lib/platform/format";
+import { apiRequest, isNetworkError } from "@/lib/platform/http/api-client";
 
 /**
  * A step's evidence: the files attached in this run (name, size, who, SHA-256), and for an active
@@ -23,17 +24,11 @@ export function EvidenceList({ runId, step, canAttach }: { runId: string; step: 
     // A pasted screenshot arrives as "image.png"; give it a name that says what it is.
     const named = file.name && file.name !== "image.png" ? file : new File([file], `screenshot-step-${step.number}-${new Date().toISOString().replace(/[:.]/g, "-")}.png`, { type: file.type || "image/png" });
     form.set("file", named);
-    try {
-      const response = await fetch(`/api/runs/${runId}/steps/${step.id}/evidence`, { method: "POST", body: form, credentials: "same-origin" });
-      const payload = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      if (!response.ok) setError(payload?.error?.message ?? `The server answered ${response.status}.`);
-      else router.refresh();
-    } catch {
-      setError("No connection to the server: the file was not attached. Try again when you're back online.");
-    } finally {
-      setBusy(false);
-      if (input.current) input.current.value = "";
-    }
+    const result = await apiRequest("POST", `/api/runs/${runId}/steps/${step.id}/evidence`, form);
+    setBusy(false);
+    if (input.current) input.current.value = "";
+    if (result.ok) router.refresh();
+    else setError(isNetworkError(result.error) ? "No connection to the server: the file was not attached. Try again when you're back online." : result.error.message);
   }
 
   if (!canAttach && step.evidence.length === 0) return null;

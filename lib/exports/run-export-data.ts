@@ -155,7 +155,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
         prisma.fleetClient.findMany({ where: { projectId: project.id }, orderBy: { hostname: "asc" } }),
         prisma.fleetClientRun.findMany({
           where: { runId: run.id },
-          select: { stepId: true, clientId: true, status: true, reason: true, updatedAt: true, updatedByName: true },
+          select: { stepId: true, clientId: true, status: true, reason: true, updatedAt: true, updatedByName: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
         }),
       ])
     : [[], []];
@@ -272,8 +272,14 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   if (hasFleetSteps) {
     const fleetSteps = steps.filter((s) => s.isFleet);
     const column = new Map(fleetSteps.map((s, i) => [s.id, i]));
+    // The run's own record of a client where it kept one (the client was edited after it ended).
+    const recordedByClient = new Map(fleetRuns.filter((r) => r.hostname !== null).map((r) => [r.clientId, r]));
     const rowByClient = new Map<string, ExportFleetRow>(
-      clients.map((c) => [c.id, { clientId: c.id, hostname: c.hostname, os: c.os, hardware: c.hardware, policy: c.policy, owner: c.owner, cells: fleetSteps.map(() => null) }]),
+      clients.map((c) => {
+        const recorded = recordedByClient.get(c.id);
+        const facts = recorded ? { hostname: recorded.hostname!, os: recorded.os ?? "", hardware: recorded.hardware ?? "", policy: recorded.policy ?? "", owner: recorded.owner ?? "" } : c;
+        return [c.id, { clientId: c.id, hostname: facts.hostname, os: facts.os, hardware: facts.hardware, policy: facts.policy, owner: facts.owner, cells: fleetSteps.map(() => null) }];
+      }),
     );
     const counts = fleetSteps.map(() => ({ PENDING: 0, UPDATED: 0, VERIFIED: 0, FAILED: 0 }) as Record<FleetStatusName, number>);
     for (const fr of fleetRuns) {

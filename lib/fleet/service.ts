@@ -132,6 +132,9 @@ export async function updateFleetClient(options: { actor: ActingUser; clientId: 
       }
     }
     const { id: _id, projectId, ...fieldsBefore } = before;
+    // Ended runs keep the client as they recorded it: copy its facts onto their rows the first time
+    // it changes after they ended (a run still going follows the correction).
+    await tx.fleetClientRun.updateMany({ where: { clientId: before.id, hostname: null, run: { status: { not: "ACTIVE" } } }, data: fieldsBefore });
     const after = await tx.fleetClient.update({ where: { id: before.id }, data: input, select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true } });
     const { id: _after, ...fieldsAfter } = after;
     await appendAuditEvent(tx, { actor, projectId, action: "fleet.client_update", entityType: "fleet_client", entityId: before.id, before: fieldsBefore, after: fieldsAfter });

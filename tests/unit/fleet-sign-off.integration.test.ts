@@ -92,3 +92,22 @@ describe("signing off a fleet step", () => {
     expect(await f.boardLine()).toBeNull();
   });
 });
+
+describe("an ended run's record of its clients", () => {
+  it("doesn't change when a client is corrected afterwards; a run still going follows the correction", async () => {
+    const ended = await fleetRun("Client facts ended", "CHECK_CONNECTIVITY");
+    const active = await fleetRun("Client facts active", "CHECK_CONNECTIVITY");
+    await db.lib.runs.endRunByHand({ actor: team.admin, runId: ended.run.id, how: "end", input: { reason: "Rehearsal over" } });
+    const { buildRunJson } = await import("@/lib/exports/run-json");
+    const clientsOf = async (runId: string) => (await buildRunJson({ runId, exportedBy: "test", now: new Date("2026-11-28T12:00:00Z") })).json.project.fleetClients;
+    const before = await clientsOf(ended.run.id);
+    expect(before.map((c) => c.os)).toEqual(["RHEL8", "RHEL8", "RHEL8"]);
+
+    for (const f of [ended, active]) {
+      const client = await db.lib.prisma.fleetClient.findFirstOrThrow({ where: { project: { runs: { some: { id: f.run.id } } }, hostname: "alpha.example.test" } });
+      await fleet.updateFleetClient({ actor: team.admin, clientId: client.id, input: { os: "RHEL9" } });
+    }
+    expect(await clientsOf(ended.run.id)).toEqual(before);
+    expect((await clientsOf(active.run.id)).find((c) => c.hostname === "alpha.example.test")!.os).toBe("RHEL9");
+  });
+});

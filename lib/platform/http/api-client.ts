@@ -34,10 +34,12 @@ export async function apiRequest<T = unknown>(method: ApiMethod, url: string, bo
   const { signal } = options;
   let response: Response;
   try {
+    // A FormData body (a file upload) goes as multipart, with the boundary the browser sets.
+    const multipart = typeof FormData !== "undefined" && body instanceof FormData;
     response = await fetch(url, {
       method,
-      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined || multipart ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      body: body === undefined ? undefined : multipart ? body : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
       signal,
