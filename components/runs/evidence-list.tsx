@@ -16,6 +16,8 @@ export function EvidenceList({ runId, step, canAttach }: { runId: string; step: 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  /** On a fleet step: the host name the file is about (empty: the step as a whole). */
+  const [client, setClient] = useState("");
 
   async function upload(file: File) {
     setBusy(true);
@@ -24,6 +26,7 @@ export function EvidenceList({ runId, step, canAttach }: { runId: string; step: 
     // A pasted screenshot arrives as "image.png"; give it a name that says what it is.
     const named = file.name && file.name !== "image.png" ? file : new File([file], `screenshot-step-${step.number}-${new Date().toISOString().replace(/[:.]/g, "-")}.png`, { type: file.type || "image/png" });
     form.set("file", named);
+    if (step.isFleet && client.trim()) form.set("client", client.trim());
     const result = await apiRequest("POST", `/api/runs/${runId}/steps/${step.id}/evidence`, form);
     setBusy(false);
     if (input.current) input.current.value = "";
@@ -84,6 +87,17 @@ export function EvidenceList({ runId, step, canAttach }: { runId: string; step: 
           </span>
         ) : null}
       </div>
+      {canAttach && step.isFleet ? (
+        <label className="no-print mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+          About one client (optional)
+          <input
+            value={client}
+            onChange={(e) => setClient(e.target.value)}
+            placeholder="host name"
+            className="min-h-9 min-w-0 flex-1 rounded-md px-2 font-mono ring-1 ring-slate-300 dark:bg-slate-950 dark:ring-slate-700"
+          />
+        </label>
+      ) : null}
       {error ? (
         <p role="alert" className="mt-1 text-rose-700 dark:text-rose-300">
           {error}
@@ -97,6 +111,7 @@ export function EvidenceList({ runId, step, canAttach }: { runId: string; step: 
                 {file.name}
               </a>
               <span className="text-xs text-slate-500 dark:text-slate-400">
+                {file.client ? <span className="font-mono">{file.client} · </span> : null}
                 {formatBytes(file.size)} · {file.by} · <span title={`SHA-256 ${file.sha256}`}>SHA-256 {file.sha256.slice(0, 12)}…</span>
               </span>
             </li>

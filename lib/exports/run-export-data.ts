@@ -46,7 +46,7 @@ export interface ExportStep {
   /** The values the step asks for at sign-off, and those recorded (label → value). */
   recordedValues: { label: string; value: string }[];
   /** Files attached to this step in the run, with their SHA-256; PNG/JPEG bytes for the PDF's thumbnails. */
-  evidence: { id: string; name: string; size: number; sha256: string; contentType: string; by: string; at: Date; image: { data: Buffer; format: "png" | "jpg" } | null }[];
+  evidence: { id: string; name: string; size: number; sha256: string; contentType: string; by: string; at: Date; client: string | null; image: { data: Buffer; format: "png" | "jpg" } | null }[];
   /** Gates: every approval, hold and No-Go in this run, in order (undone ones left out). */
   gateApprovals: { decision: string; by: string; note: string; at: Date }[];
   /** False for a step added to the plan after this run started: it has no state in the run. */
@@ -198,7 +198,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
         requiredFields: step.requiredFields,
         recordedValues: step.requiredFields.map((f) => ({ label: f.label, value: (state ? (JSON.parse(state.fieldValues) as Record<string, string>) : {})[f.key] ?? "" })).filter((v) => v.value !== ""),
         gateApprovals: gateApprovals.filter((a) => a.stepId === step.id && !a.revokedAt).map((a) => ({ decision: a.decision, by: a.userName, note: a.note, at: a.at })),
-        evidence: attachments.filter((a) => a.stepId === step.id).map((a) => ({ id: a.id, name: a.name, size: a.size, sha256: a.sha256, contentType: a.contentType, by: a.uploadedByName, at: a.createdAt, image: thumbnailOf(a) })),
+        evidence: attachments.filter((a) => a.stepId === step.id).map((a) => ({ id: a.id, name: a.name, size: a.size, sha256: a.sha256, contentType: a.contentType, by: a.uploadedByName, at: a.createdAt, client: a.clientHostname, image: thumbnailOf(a) })),
         tracked: state !== undefined,
         status,
         startedAt: state?.startedAt ?? null,

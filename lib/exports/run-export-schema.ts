@@ -45,7 +45,7 @@ export const runExportStepStateSchema = z
     /** Values recorded at sign-off, as the step asked for them (absent when none). */
     recorded: z.array(z.object({ label: z.string(), value: z.string() }).strict()).optional(),
     /** Files attached to the step in this run (absent in older exports and when there are none). */
-    evidence: z.array(z.object({ name: z.string(), size: z.number().int().min(0), sha256: z.string(), by: z.string(), at: instant }).strict()).optional(),
+    evidence: z.array(z.object({ name: z.string(), size: z.number().int().min(0), sha256: z.string(), by: z.string(), at: instant, client: z.string().optional() }).strict()).optional(),
     /** A fleet step's sign-off: "9 of 10 verified, 1 exception: reason", and the clients that weren't done. */
     fleetSignOff: z.object({ line: z.string(), exceptions: z.array(z.object({ hostname: z.string(), status: z.string() }).strict()) }).strict().optional(),
     /** Fleet steps only: each client's progress in this run. */

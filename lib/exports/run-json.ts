@@ -100,7 +100,7 @@ export function runExportDocument(data: RunExportData, exportedBy: string): RunE
             gateDecision: step.gateDecision,
             decidedBy: step.decidedBy,
             ...(step.recordedValues.length > 0 ? { recorded: step.recordedValues } : {}),
-            ...(step.evidence.length > 0 ? { evidence: step.evidence.map((e) => ({ name: e.name, size: e.size, sha256: e.sha256, by: e.by, at: iso(e.at) })) } : {}),
+            ...(step.evidence.length > 0 ? { evidence: step.evidence.map((e) => ({ name: e.name, size: e.size, sha256: e.sha256, by: e.by, at: iso(e.at), ...(e.client ? { client: e.client } : {}) })) } : {}),
             ...(step.fleetLine ? { fleetSignOff: { line: step.fleetLine, exceptions: step.fleetExceptions } } : {}),
             ...(step.isFleet ? { fleet: fleetByStep.get(step.id) ?? [] } : {}),
           },

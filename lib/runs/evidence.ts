@@ -40,7 +40,7 @@ export function checkEvidenceFile(file: { name: string; size: number; type: stri
  * under its SHA-256 first; the row and its audit event (with the hash) then commit together. A
  * refused file leaves nothing behind: it is checked before anything is written.
  */
-export async function attachEvidence(options: { actor: ActingUser; runId: string; stepId: string; clientId?: string | null; file: File }) {
+export async function attachEvidence(options: { actor: ActingUser; runId: string; stepId: string; clientId?: string | null; clientHostname?: string | null; file: File }) {
   const { actor, file } = options;
   if (!canOperateSteps(actor)) throw new ForbiddenError("Your role can't attach evidence.");
   const checked = checkEvidenceFile(file);
@@ -58,15 +58,22 @@ export async function attachEvidence(options: { actor: ActingUser; runId: string
     const run = await tx.run.findUniqueOrThrow({ where: { id: options.runId }, select: { status: true, projectId: true } });
     if (run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
     let clientHost: string | null = null;
-    if (options.clientId) {
-      const row = await tx.fleetClientRun.findFirst({ where: { runId: options.runId, stepId: options.stepId, clientId: options.clientId }, select: { client: { select: { hostname: true } } } });
-      if (!row) throw new NotFoundError("Client of this step");
+    let clientId: string | null = null;
+    if (options.clientId || options.clientHostname) {
+      const wanted = options.clientHostname?.trim().toLowerCase();
+      const rows = await tx.fleetClientRun.findMany({
+        where: { runId: options.runId, stepId: options.stepId, ...(options.clientId ? { clientId: options.clientId } : {}) },
+        select: { clientId: true, client: { select: { hostname: true } } },
+      });
+      const row = options.clientId ? rows[0] : rows.find((r) => r.client.hostname.toLowerCase() === wanted);
+      if (!row) throw new ValidationError(`"${options.clientHostname ?? options.clientId}" isn't a client of this step.`, { client: ["Not a client of this step."] });
       clientHost = row.client.hostname;
+      clientId = row.clientId;
     }
     // Stored inside the transaction's turn, after every check: a refused upload leaves no file.
     storeEvidence(bytes);
     const attachment = await tx.attachment.create({
-      data: { runId: options.runId, stepId: options.stepId, clientId: options.clientId ?? null, sha256, name: checked.name, size: bytes.byteLength, contentType: checked.contentType, uploadedById: actor.id, uploadedByName: actor.name },
+      data: { runId: options.runId, stepId: options.stepId, clientId, clientHostname: clientHost, sha256, name: checked.name, size: bytes.byteLength, contentType: checked.contentType, uploadedById: actor.id, uploadedByName: actor.name },
     });
     await appendAuditEvent(tx, {
       actor,

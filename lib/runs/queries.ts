@@ -123,7 +123,7 @@ export async function getRunBoard(options: { runId: string }) {
         requiredFields: step.requiredFields,
         /** The values recorded with the sign-off, by field key. */
         fieldValues: state ? (JSON.parse(state.fieldValues) as Record<string, string>) : {},
-        evidence: (evidenceByStep.get(step.id) ?? []).map((a) => ({ id: a.id, name: a.name, size: a.size, sha256: a.sha256, by: a.uploadedByName, at: a.createdAt.toISOString(), clientId: a.clientId })),
+        evidence: (evidenceByStep.get(step.id) ?? []).map((a) => ({ id: a.id, name: a.name, size: a.size, sha256: a.sha256, by: a.uploadedByName, at: a.createdAt.toISOString(), client: a.clientHostname })),
         gate: step.kind === "GATE" ? gateView(step, state ?? null, approvalsByStep.get(step.id) ?? []) : null,
         /** A signed-off fleet step: "9 of 10 verified, 1 exception: reason". */
         fleetLine: state?.fleetOutcome ? fleetOutcomeLine(JSON.parse(state.fleetOutcome) as FleetOutcome, state.exceptionReason) : null,

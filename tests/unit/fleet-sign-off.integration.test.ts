@@ -111,3 +111,20 @@ describe("an ended run's record of its clients", () => {
     expect((await clientsOf(active.run.id)).find((c) => c.hostname === "alpha.example.test")!.os).toBe("RHEL9");
   });
 });
+
+describe("evidence about one fleet client", () => {
+  it("is attached by the client's host name, kept with it, and refused for a host the step doesn't have", async () => {
+    const f = await fleetRun("Client evidence", "CHECK_CONNECTIVITY");
+    await db.lib.runs.performStepAction({ actor: team.operator, runId: f.run.id, stepId: f.step.id, input: { action: "start", note: "", reason: "" } });
+    const { attachEvidence } = await import("@/lib/runs/evidence");
+    const file = () => new File(["bptestbpcd: 1 1 1\n"], "bptestbpcd.txt", { type: "text/plain" });
+    await attachEvidence({ actor: team.operator, runId: f.run.id, stepId: f.step.id, clientHostname: "BRAVO.example.test", file: file() });
+    expect(await db.lib.prisma.attachment.findFirstOrThrow({ where: { runId: f.run.id } })).toMatchObject({ clientHostname: "bravo.example.test", name: "bptestbpcd.txt" });
+    const board = await db.lib.runQueries.getRunBoard({ runId: f.run.id });
+    expect(board.steps.find((s) => s.id === f.step.id)!.evidence.map((e) => e.client)).toEqual(["bravo.example.test"]);
+    const count = await db.lib.prisma.attachment.count();
+    const unknown = await caught(() => attachEvidence({ actor: team.operator, runId: f.run.id, stepId: f.step.id, clientHostname: "zulu.example.test", file: file() }));
+    expect(unknown.message).toBe('"zulu.example.test" isn\'t a client of this step.');
+    expect(await db.lib.prisma.attachment.count()).toBe(count);
+  });
+});

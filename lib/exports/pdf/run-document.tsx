@@ -524,7 +524,7 @@ function StepBlock({ step, data }: { step: ExportStep; data: RunExportData }) {
             <View key={e.id} wrap={false} style={{ flexDirection: "row", marginTop: 2 }}>
               {e.image ? <Image src={e.image} style={{ width: 90, maxHeight: 68, objectFit: "contain", marginRight: 6 }} /> : null}
               <Text style={[s.small, { flex: 1 }]}>
-                {t(`${e.name} · ${e.size.toLocaleString("en-GB")} bytes · by ${e.by}, ${shortDateTime(e.at, tz)}`)}
+                {t(`${e.client ? `${e.client}: ` : ""}${e.name} · ${e.size.toLocaleString("en-GB")} bytes · by ${e.by}, ${shortDateTime(e.at, tz)}`)}
                 {"\n"}
                 <Text style={s.hash}>{`SHA-256 ${e.sha256}`}</Text>
               </Text>

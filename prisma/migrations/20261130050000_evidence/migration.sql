@@ -5,6 +5,7 @@ CREATE TABLE "attachment" (
     "runId" TEXT NOT NULL,
     "stepId" TEXT NOT NULL,
     "clientId" TEXT,
+    "clientHostname" TEXT,
     "sha256" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "size" INTEGER NOT NULL,
