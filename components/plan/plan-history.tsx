@@ -26,26 +26,23 @@ export function PlanHistoryView({ history }: { history: PlanHistory }) {
         <div className="space-y-4">
           <Card className="p-4">
             <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Compare two versions">
-              <label className="flex flex-col gap-1 text-sm font-medium">
-                From version
-                <select name="from" defaultValue={comparison?.from ?? ""} className={select}>
-                  {versions.map((v) => (
-                    <option key={v.version} value={v.version}>
-                      {v.version}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label className="flex flex-col gap-1 text-sm font-medium">
-                To version
-                <select name="to" defaultValue={comparison?.to ?? versions[0].version} className={select}>
-                  {versions.map((v) => (
-                    <option key={v.version} value={v.version}>
-                      {v.version}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              {(
+                [
+                  ["from", "From version", comparison?.from ?? ""],
+                  ["to", "To version", comparison?.to ?? versions[0].version],
+                ] as const
+              ).map(([name, label, value]) => (
+                <label key={name} className="flex flex-col gap-1 text-sm font-medium">
+                  {label}
+                  <select name={name} defaultValue={value} className={select}>
+                    {versions.map((v) => (
+                      <option key={v.version} value={v.version}>
+                        {v.version}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ))}
               <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
                 Compare
               </button>

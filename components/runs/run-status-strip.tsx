@@ -47,16 +47,7 @@ export function RunStatusStrip({ now, timeZone, windowStart, windowEnd, progress
         </div>
         <div className="text-xs text-slate-500">ends {formatInZone(new Date(windowEnd), timeZone, "time")}</div>
       </div>
-      <div className="bg-white p-3 sm:p-4 dark:bg-slate-900">
-        <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{mode === "ROLLBACK" ? "Rollback progress" : "Progress"}</div>
-        <div className="mt-1 text-xl font-bold tabular-nums sm:text-2xl" aria-label="Progress by planned minutes">
-          {progress.percent}%
-        </div>
-        <ProgressBar percent={progress.percent} label="Run progress by planned minutes" tone={mode === "ROLLBACK" ? "amber" : "indigo"} />
-        <div className="mt-1 text-xs text-slate-500">
-          {formatMinutes(progress.doneMinutes)} of {formatMinutes(progress.totalMinutes)} planned
-        </div>
-      </div>
+      <ProgressCell progress={progress} mode={mode} />
       <div className="bg-white p-3 sm:p-4 dark:bg-slate-900">
         <div className="text-xs font-medium uppercase tracking-wide text-slate-500">Forecast finish</div>
         <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{runStatus === "ACTIVE" ? formatInZone(new Date(forecast.finishAt), timeZone, "time") : "—"}</div>
@@ -115,16 +106,7 @@ function EndedStrip({ timeZone, windowStart, windowEnd, progress, mode, runStatu
           {margin === null ? "" : margin >= 0 ? `${formatDuration(margin)} before the window closed` : `${formatDuration(-margin)} after the window closed`}
         </div>
       </div>
-      <div className={cell}>
-        <div className={label}>{mode === "ROLLBACK" ? "Rollback progress" : "Progress"}</div>
-        <div className="mt-1 text-xl font-bold tabular-nums sm:text-2xl" aria-label="Progress by planned minutes">
-          {progress.percent}%
-        </div>
-        <ProgressBar percent={progress.percent} label="Run progress by planned minutes" tone={mode === "ROLLBACK" ? "amber" : "indigo"} />
-        <div className="mt-1 text-xs text-slate-500">
-          {formatMinutes(progress.doneMinutes)} of {formatMinutes(progress.totalMinutes)} planned
-        </div>
-      </div>
+      <ProgressCell progress={progress} mode={mode} />
       <div className={cell}>
         <div className={label}>Outcome</div>
         <div className="mt-1 text-xl font-bold sm:text-2xl">{OUTCOME_TEXT[runStatus] ?? runStatus}</div>
@@ -138,6 +120,22 @@ function EndedStrip({ timeZone, windowStart, windowEnd, progress, mode, runStatu
           {formatInZone(new Date(windowStart), timeZone, "time")} – {formatInZone(new Date(windowEnd), timeZone, "time")}
         </div>
         <div className="text-xs text-slate-500">No clock runs on an ended run</div>
+      </div>
+    </div>
+  );
+}
+
+/** Progress by planned minutes: the same cell while the run goes on and once it has ended. */
+function ProgressCell({ progress, mode }: Pick<Props, "progress" | "mode">) {
+  return (
+    <div className="bg-white p-3 sm:p-4 dark:bg-slate-900">
+      <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{mode === "ROLLBACK" ? "Rollback progress" : "Progress"}</div>
+      <div className="mt-1 text-xl font-bold tabular-nums sm:text-2xl" aria-label="Progress by planned minutes">
+        {progress.percent}%
+      </div>
+      <ProgressBar percent={progress.percent} label="Run progress by planned minutes" tone={mode === "ROLLBACK" ? "amber" : "indigo"} />
+      <div className="mt-1 text-xs text-slate-500">
+        {formatMinutes(progress.doneMinutes)} of {formatMinutes(progress.totalMinutes)} planned
       </div>
     </div>
   );
