@@ -4,6 +4,7 @@ import { appendAuditEvent } from "../audit/service";
 import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
+import { freezeClientForEndedRuns } from "./store.sqlite";
 import { rememberResult, replayIfSeen } from "../platform/db/idempotency";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
@@ -132,9 +133,8 @@ export async function updateFleetClient(options: { actor: ActingUser; clientId: 
       }
     }
     const { id: _id, projectId, ...fieldsBefore } = before;
-    // Ended runs keep the client as they recorded it: copy its facts onto their rows the first time
-    // it changes after they ended (a run still going follows the correction).
-    await tx.fleetClientRun.updateMany({ where: { clientId: before.id, hostname: null, run: { status: { not: "ACTIVE" } } }, data: fieldsBefore });
+    // Ended runs keep the client as they recorded it (a run still going follows the correction).
+    await freezeClientForEndedRuns(tx, before);
     const after = await tx.fleetClient.update({ where: { id: before.id }, data: input, select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true } });
     const { id: _after, ...fieldsAfter } = after;
     await appendAuditEvent(tx, { actor, projectId, action: "fleet.client_update", entityType: "fleet_client", entityId: before.id, before: fieldsBefore, after: fieldsAfter });

@@ -1,0 +1,20 @@
+import "server-only";
+import type { Tx } from "../platform/db/client";
+
+/**
+ * Ended runs keep a client as they recorded it: its facts are copied onto those runs' fleet rows
+ * before its first later edit. Raw SQL on purpose: through Prisma the copy would also stamp the
+ * rows' `updatedAt`, which the record prints as when each client was ticked.
+ */
+export async function freezeClientForEndedRuns(tx: Tx, client: { id: string; hostname: string; os: string; hardware: string; policy: string; owner: string }): Promise<number> {
+  return tx.$executeRawUnsafe(
+    `UPDATE "fleet_client_run" SET "hostname" = ?, "os" = ?, "hardware" = ?, "policy" = ?, "owner" = ?
+      WHERE "clientId" = ? AND "hostname" IS NULL AND "runId" IN (SELECT "id" FROM "run" WHERE "status" <> 'ACTIVE')`,
+    client.hostname,
+    client.os,
+    client.hardware,
+    client.policy,
+    client.owner,
+    client.id,
+  );
+}
