@@ -66,3 +66,16 @@ describe("auth endpoints", () => {
     expect(signIn.status).not.toBe(404);
   });
 });
+
+describe("secure cookies follow the request's protocol", () => {
+  it("HTTPS (directly or through a proxy) gets Secure cookies; plain HTTP on a LAN doesn't", async () => {
+    const { authFor } = await import("@/lib/platform/auth/auth");
+    const secure = (headers: Record<string, string>, url?: string) => authFor(new Headers(headers), url).options.advanced?.useSecureCookies;
+    expect(secure({}, "http://runsheet.corp:3000/api/auth/sign-in/email")).toBe(false);
+    expect(secure({}, "https://runsheet.corp/api/auth/sign-in/email")).toBe(true);
+    expect(secure({ "x-forwarded-proto": "https" }, "http://10.0.0.5:3000/api/auth/sign-in/email")).toBe(true);
+    // A page render has no URL: the session cookie the browser sent tells which kind it got.
+    expect(secure({ cookie: "__Secure-better-auth.session_token=abc" })).toBe(true);
+    expect(secure({ cookie: "better-auth.session_token=abc" })).toBe(false);
+  });
+});

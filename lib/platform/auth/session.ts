@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { auth } from "./auth";
+import { authFor } from "./auth";
 import { prisma } from "../db/client";
 import type { RoleName } from "./roles";
 import { findSessionUser } from "./store.sqlite";
@@ -37,7 +37,7 @@ async function verifiedUserId(requestHeaders: Headers): Promise<string | null> {
   const now = Date.now();
   const remembered = verifiedSessions.get(cookie);
   if (remembered && remembered.until > now) return remembered.userId;
-  const session = await auth.api.getSession({ headers: requestHeaders });
+  const session = await authFor(requestHeaders).api.getSession({ headers: requestHeaders });
   if (!session) {
     verifiedSessions.delete(cookie);
     return null;

@@ -1,10 +1,13 @@
 import { toNextJsHandler } from "better-auth/next-js";
-import { auth } from "@/lib/platform/auth/auth";
+import { authFor } from "@/lib/platform/auth/auth";
 import { isAuthPathInUse } from "@/lib/platform/auth/endpoints";
 
-const handlers = toNextJsHandler(auth);
 const notFound = () => Response.json({ error: { code: "not_found", message: "Not found.", fieldErrors: {} } }, { status: 404 });
 
-// Only the endpoints the product uses reach the auth library (lib/platform/auth/endpoints.ts).
-export const GET = (request: Request) => (isAuthPathInUse(request.url) ? handlers.GET(request) : notFound());
-export const POST = (request: Request) => (isAuthPathInUse(request.url) ? handlers.POST(request) : notFound());
+// Only the endpoints the product uses reach the auth library (lib/platform/auth/endpoints.ts),
+// through the instance whose cookies fit the request's protocol (authFor).
+const handle = (method: "GET" | "POST") => (request: Request) =>
+  isAuthPathInUse(request.url) ? toNextJsHandler(authFor(request.headers, request.url))[method](request) : notFound();
+
+export const GET = handle("GET");
+export const POST = handle("POST");
