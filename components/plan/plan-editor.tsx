@@ -10,6 +10,7 @@ import { Card, EmptyState } from "../ui/card";
 import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, TextArea, TextInput } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
+import { useRefreshThen } from "../ui/use-refresh-then";
 import { PhaseHeading } from "./phase-heading";
 
 type Users = { id: string; name: string }[];
@@ -130,7 +131,7 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
 }
 
 function PhaseDialog({ projectId, state, onClose }: { projectId: string; state: { mode: "create" } | { mode: "edit"; id: string; title: string; description: string }; onClose: () => void }) {
-  const router = useRouter();
+  const { refreshing, refreshThen } = useRefreshThen();
   const [title, setTitle] = useState(state.mode === "edit" ? state.title : "");
   const [description, setDescription] = useState(state.mode === "edit" ? state.description : "");
   const { errors, message, pending, submit } = useApiForm();
@@ -140,8 +141,7 @@ function PhaseDialog({ projectId, state, onClose }: { projectId: string; state: 
       state.mode === "create" ? apiRequest("POST", `/api/projects/${projectId}/phases`, { title, description }) : apiRequest("PATCH", `/api/phases/${state.id}`, { title, description }),
     );
     if (!result.ok) return;
-    onClose();
-    router.refresh();
+    refreshThen(onClose);
   }
   return (
     <Dialog open onClose={onClose} title={state.mode === "create" ? "Add phase" : "Rename phase"}>
@@ -149,7 +149,7 @@ function PhaseDialog({ projectId, state, onClose }: { projectId: string; state: 
         <FormError message={message} />
         <Field label="Phase title" error={errors.title}>{(a) => <TextInput {...a} value={title} onChange={(e) => setTitle(e.target.value)} autoFocus />}</Field>
         <Field label="Description" error={errors.description}>{(a) => <TextArea {...a} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
-        <DialogActions onCancel={onClose} confirmLabel="Save phase" pending={pending} />
+        <DialogActions onCancel={onClose} confirmLabel="Save phase" pending={pending || refreshing} />
       </form>
     </Dialog>
   );

@@ -1,5 +1,4 @@
 "use client";
-import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import type { PlanStep } from "@/lib/plan/queries";
@@ -8,6 +7,7 @@ import { approverLabel, MAX_GATE_APPROVERS, MAX_REQUIRED_FIELDS, NO_GO_OUTCOME_L
 import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
+import { useRefreshThen } from "../ui/use-refresh-then";
 
 interface Props {
   projectId: string;
@@ -20,7 +20,7 @@ interface Props {
 }
 
 export function StepDialog({ projectId, phases, steps, users, initial, phaseId, onClose }: Props) {
-  const router = useRouter();
+  const { refreshing, refreshThen } = useRefreshThen();
   // A new step follows the last step of its phase by default: runbooks are mostly sequential.
   const defaultPredecessor = useMemo(() => {
     const inPhase = steps.filter((s) => s.phaseId === phaseId && s.kind !== "ROLLBACK");
@@ -68,8 +68,7 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
     };
     const result = await submit(() => (initial ? apiRequest("PATCH", `/api/steps/${initial.id}`, body) : apiRequest("POST", `/api/projects/${projectId}/steps`, body)));
     if (!result.ok) return;
-    onClose();
-    router.refresh();
+    refreshThen(onClose);
   }
 
   return (
@@ -292,7 +291,7 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
             </p>
           ) : null}
         </fieldset>
-        <DialogActions onCancel={onClose} confirmLabel="Save step" pending={pending} />
+        <DialogActions onCancel={onClose} confirmLabel="Save step" pending={pending || refreshing} />
       </form>
     </Dialog>
   );
