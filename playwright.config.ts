@@ -13,7 +13,8 @@ import { defineConfig, devices } from "@playwright/test";
  * through E2E_DATABASE_PATH (see e2e/fixtures.ts) to assert what was really stored.
  */
 const repoRoot = path.dirname(fileURLToPath(import.meta.url));
-const PORT = 3100;
+// E2E_PORT lets two checkouts run their suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DIST_DIR = ".next-e2e";
 const DATA_DIR = path.join(repoRoot, "e2e", ".data");
@@ -95,7 +96,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx next start -p ${PORT}`,
+    command: `node lib/platform/server/serve.mjs`,
     url: `${BASE_URL}/login`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -103,6 +104,9 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       NEXT_DIST_DIR: DIST_DIR,
+      NODE_ENV: "production",
+      PORT: String(PORT),
+      HOSTNAME: "127.0.0.1",
       DATABASE_URL: `file:${databasePath}`,
       RUNSHEET_SEED: "none",
       RUNSHEET_SIGNIN_RATE_LIMIT: "100000",

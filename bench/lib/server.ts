@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const nextBin = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
+/** Our server: next start plus the connection's own address (lib/platform/server/serve.mjs). */
+const serveScript = path.join(repoRoot, "lib", "platform", "server", "serve.mjs");
 const tsxBin = path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
 /** The build folder: RUNSHEET_BENCH_DIST_DIR points at an existing build, else .next-bench. */
@@ -73,11 +75,13 @@ export interface ServerHandle {
 export async function startServer(options: { databasePath: string; port?: number; env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number }): Promise<ServerHandle> {
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), serveScript], {
     cwd: repoRoot,
     env: {
       ...process.env,
       NODE_ENV: "production",
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
       NEXT_DIST_DIR: distDir(),
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: `file:${options.databasePath}`,

@@ -68,14 +68,25 @@ describe("auth endpoints", () => {
 });
 
 describe("secure cookies follow the request's protocol", () => {
-  it("HTTPS (directly or through a proxy) gets Secure cookies; plain HTTP on a LAN doesn't", async () => {
+  it("HTTPS (directly or through a trusted proxy) gets Secure cookies; plain HTTP on a LAN doesn't; a forged X-Forwarded-Proto changes nothing", async () => {
     const { authFor } = await import("@/lib/platform/auth/auth");
     const secure = (headers: Record<string, string>, url?: string) => authFor(new Headers(headers), url).options.advanced?.useSecureCookies;
+    const fromPeer = (peer: string, extra: Record<string, string> = {}) => ({ "x-runsheet-peer-address": peer, "x-runsheet-peer-protocol": "http", ...extra });
     expect(secure({}, "http://runsheet.corp:3000/api/auth/sign-in/email")).toBe(false);
     expect(secure({}, "https://runsheet.corp/api/auth/sign-in/email")).toBe(true);
-    expect(secure({ "x-forwarded-proto": "https" }, "http://10.0.0.5:3000/api/auth/sign-in/email")).toBe(true);
-    // A page render has no URL: the session cookie the browser sent tells which kind it got.
-    expect(secure({ cookie: "__Secure-better-auth.session_token=abc" })).toBe(true);
-    expect(secure({ cookie: "better-auth.session_token=abc" })).toBe(false);
+    const previous = process.env.RUNSHEET_TRUSTED_PROXIES;
+    try {
+      delete process.env.RUNSHEET_TRUSTED_PROXIES;
+      expect(secure(fromPeer("10.0.0.9", { "x-forwarded-proto": "https" }), "http://10.0.0.5:3000/api/auth/sign-in/email")).toBe(false);
+      process.env.RUNSHEET_TRUSTED_PROXIES = "10.0.0.0/24";
+      expect(secure(fromPeer("10.0.0.9", { "x-forwarded-proto": "https" }), "http://10.0.0.5:3000/api/auth/sign-in/email")).toBe(true);
+      expect(secure(fromPeer("10.0.1.9", { "x-forwarded-proto": "https" }), "http://10.0.0.5:3000/api/auth/sign-in/email")).toBe(false);
+      // A page render has no URL: the connection's own headers say it.
+      expect(secure(fromPeer("10.0.0.9", { "x-forwarded-proto": "https" }))).toBe(true);
+      expect(secure(fromPeer("192.168.1.20"))).toBe(false);
+    } finally {
+      if (previous === undefined) delete process.env.RUNSHEET_TRUSTED_PROXIES;
+      else process.env.RUNSHEET_TRUSTED_PROXIES = previous;
+    }
   });
 });

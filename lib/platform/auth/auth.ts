@@ -8,6 +8,7 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { DATABASE_PROVIDER, prisma } from "../db/client";
 import { dataDirectory } from "../db/sqlite-path";
+import { requestHost, requestProtocol } from "../http/client-address";
 
 /** After this many wrong passwords in a row an account is locked for LOCKOUT_MINUTES. */
 export const MAX_FAILED_SIGN_INS = 5;
@@ -52,8 +53,9 @@ function createAuth(secureCookies: boolean) {
     // origin of the Host the browser connected to: that is the same-origin rule, and a cross-site
     // page still carries its own, foreign Origin.
     trustedOrigins: async (request?: Request) => {
-      const host = request?.headers.get("x-forwarded-host") ?? request?.headers.get("host");
-      return host ? [`http://${host}`, `https://${host}`] : [];
+      if (!request) return [];
+      const host = requestHost(request.headers);
+      return host ? [`${requestProtocol(request.headers, request.url)}://${host}`] : [];
     },
     database: prismaAdapter(prisma, { provider: DATABASE_PROVIDER }),
     emailAndPassword: {
@@ -134,17 +136,10 @@ const overHttp = createAuth(false);
 /** BETTER_AUTH_URL, when set, says which one the install is; otherwise each request says it. */
 const configuredHttps = process.env.BETTER_AUTH_URL ? process.env.BETTER_AUTH_URL.trim().startsWith("https://") : null;
 
-/**
- * The instance whose cookies fit this request. Its protocol comes from X-Forwarded-Proto (a TLS
- * proxy in front; a client forging it only changes its own cookies' flags) or the request URL;
- * when neither is known (a page render), from the session cookie the browser sent.
- */
+/** The instance whose cookies fit this request: HTTPS as the browser used it, directly or through a trusted proxy (client-address.ts). */
 export function authFor(headers: Headers, url?: string) {
   if (configuredHttps !== null) return configuredHttps ? overHttps : overHttp;
-  const forwarded = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  const protocol = forwarded || (url ? new URL(url).protocol.replace(":", "") : null);
-  if (protocol) return protocol === "https" ? overHttps : overHttp;
-  return /(^|;\s*)__Secure-better-auth\./.test(headers.get("cookie") ?? "") ? overHttps : overHttp;
+  return requestProtocol(headers, url) === "https" ? overHttps : overHttp;
 }
 
 /** For code that needs the API without a request (the endpoint list in tests): both share it. */
