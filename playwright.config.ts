@@ -109,7 +109,6 @@ export default defineConfig({
       HOSTNAME: "127.0.0.1",
       DATABASE_URL: `file:${databasePath}`,
       RUNSHEET_SEED: "none",
-      RUNSHEET_SIGNIN_RATE_LIMIT: "100000",
       NEXT_TELEMETRY_DISABLED: "1",
       // No BETTER_AUTH_URL on purpose: sign-in must work the way a self-hosted install runs by
       // default, reached by an IP or LAN name with the origin taken from the request (lib/platform/auth/auth.ts).

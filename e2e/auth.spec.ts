@@ -1,39 +1,74 @@
+import http from "node:http";
 import { BASE_URL, expect, newContext, test } from "./fixtures";
 
+/** A sign-in from another loopback address: a second machine, as far as the server can tell. */
+function signInFrom(localAddress: string, body: { email: string; password: string }, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const url = new URL("/api/auth/sign-in/email", BASE_URL);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: "POST", localAddress, headers: { "content-type": "application/json", origin: BASE_URL, "content-length": Buffer.byteLength(payload), ...headers } }, (response) => {
+      let text = "";
+      response.on("data", (chunk) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+    });
+    request.on("error", reject);
+    request.end(payload);
+  });
+}
+
 test.describe("sign-in and first run", () => {
-  test("five wrong passwords lock the account, even against the right one", async ({ page, createUser, db }) => {
+  test("failed sign-ins from one address delay that address only: forged X-Forwarded-For gets no fresh budget, and the person signs in from their own machine", async ({ page, createUser, db }) => {
     const user = await createUser({ role: "OPERATOR" });
-    await page.goto("/login");
-    await expect(page.getByRole("heading", { level: 1, name: "Sign in to Runsheet" })).toBeVisible();
-    await page.getByLabel("Email").fill(user.email);
+    const attacker = "127.0.0.2";
+    const throttleRow = (address: string) => db.prepare(`SELECT failures, blockedUntil FROM sign_in_throttle WHERE key = ?`).get(`account:${user.email}|${address}`) as { failures: number; blockedUntil: string | null } | undefined;
 
-    const signIn = async (password: string) => {
-      await page.getByLabel("Password").fill(password);
-      const response = page.waitForResponse((r) => r.url().endsWith("/api/auth/sign-in/email"));
-      await page.getByRole("button", { name: "Sign in" }).click();
-      return (await response).status();
-    };
-
+    // Five wrong passwords from another machine, each claiming a different client address.
     for (let attempt = 1; attempt <= 5; attempt++) {
-      expect(await signIn(`wrong-password-${attempt}`)).toBe(401);
-      await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
-      const row = db.prepare(`SELECT failedLoginCount, lockedUntil FROM "user" WHERE id = ?`).get(user.id) as { failedLoginCount: number; lockedUntil: string | null };
-      // The fifth failure locks the account and resets the counter.
-      if (attempt < 5) expect(row).toEqual({ failedLoginCount: attempt, lockedUntil: null });
-      else expect(row.lockedUntil).not.toBeNull();
+      const response = await signInFrom(attacker, { email: user.email, password: `wrong-password-${attempt}` }, { "x-forwarded-for": `203.0.113.${attempt}` });
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" });
+      expect(throttleRow(attacker)?.failures).toBe(attempt);
     }
-
-    const lockedAt = Date.now();
-    expect(await signIn(user.password)).toBe(429);
-    await expect(page.getByRole("main").getByRole("alert")).toHaveText(/Too many failed sign-ins\. This account is locked for 1[45] more minutes\./);
-    await expect(page).toHaveURL(/\/login$/);
-
-    const { lockedUntil } = db.prepare(`SELECT lockedUntil FROM "user" WHERE id = ?`).get(user.id) as { lockedUntil: string };
-    const lockedForMinutes = (Date.parse(lockedUntil) - lockedAt) / 60_000;
-    expect(lockedForMinutes).toBeGreaterThan(13);
-    expect(lockedForMinutes).toBeLessThanOrEqual(15);
-    // No session was created for the locked account.
+    // Now that machine waits, whatever it claims, even with the right password.
+    const delayedAt = Date.now();
+    const delayed = await signInFrom(attacker, { email: user.email, password: user.password }, { "x-forwarded-for": "198.51.100.77" });
+    expect(delayed.status).toBe(429);
+    expect(delayed.body.message).toMatch(/^Too many failed sign-ins from this address\. Try again in (29|30) seconds\.$/);
+    const blockedForMs = Date.parse(throttleRow(attacker)!.blockedUntil!) - delayedAt;
+    expect(blockedForMs).toBeGreaterThan(25_000);
+    expect(blockedForMs).toBeLessThanOrEqual(30_000);
     expect((db.prepare(`SELECT count(*) AS n FROM session WHERE userId = ?`).get(user.id) as { n: number }).n).toBe(0);
+
+    // The operator, at their own machine, signs in at once: nobody can lock them out.
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/projects$/);
+    expect(throttleRow("127.0.0.1")).toBeUndefined();
+
+    // The audit trail has the failures with the real address, the delay, and the sign-in.
+    const events = db.prepare(`SELECT action, actorId, "after" FROM audit_event WHERE projectId IS NULL AND (entityId = ? OR "after" LIKE ?) AND action LIKE 'auth.%' ORDER BY seq`).all(user.id, `%${user.email}%`) as { action: string; actorId: string | null; after: string }[];
+    expect(events.map((e) => e.action)).toEqual([...Array(5).fill("auth.sign_in_failed"), "auth.sign_in_delayed", "auth.sign_in"]);
+    expect(JSON.parse(events[0].after)).toMatchObject({ address: attacker, reason: "wrong_password" });
+    expect(JSON.parse(events[6].after)).toMatchObject({ address: "127.0.0.1", method: "password" });
+    expect(events[6].actorId).toBe(user.id);
+  });
+
+  test("an unknown account, a deactivated one and a wrong password get the same answer", async ({ createUser, adminApi, db }) => {
+    const deactivated = await createUser({ role: "OPERATOR" });
+    expect((await adminApi.patch(`/api/users/${deactivated.id}`, { active: false })).status).toBe(200);
+    const known = await createUser({ role: "VIEWER" });
+    const address = "127.0.0.3";
+    const answers = [
+      await signInFrom(address, { email: `nobody-${Date.now()}@e2e.runsheet.test`, password: "a-long-enough-password" }),
+      await signInFrom(address, { email: deactivated.email, password: deactivated.password }),
+      await signInFrom(address, { email: known.email, password: "not-the-password-1" }),
+    ];
+    for (const answer of answers) expect({ status: answer.status, body: answer.body }).toEqual({ status: 401, body: answers[2].body });
+    const reasons = (db.prepare(`SELECT "after" FROM audit_event WHERE action = 'auth.sign_in_failed' ORDER BY seq DESC LIMIT 3`).all() as { after: string }[]).map((e) => JSON.parse(e.after).reason).reverse();
+    expect(reasons).toEqual(["unknown_account", "deactivated", "wrong_password"]);
+    expect((db.prepare(`SELECT count(*) AS n FROM session WHERE userId = ?`).get(deactivated.id) as { n: number }).n).toBe(0);
   });
 
   test("the right password signs in and lands on the projects page", async ({ page, createUser, db }) => {

@@ -86,7 +86,6 @@ export async function startServer(options: { databasePath: string; port?: number
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: `file:${options.databasePath}`,
       RUNSHEET_SEED: "none",
-      RUNSHEET_SIGNIN_RATE_LIMIT: "1000000",
       BETTER_AUTH_SECRET: BENCH_SECRET,
       BETTER_AUTH_URL: baseUrl,
       ...options.env,

@@ -16,7 +16,6 @@ interface UserRow {
   email: string;
   role: RoleName;
   active: boolean;
-  locked: boolean;
 }
 
 const ROLE_HELP: Record<RoleName, string> = {
@@ -51,7 +50,6 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
                 <div className="truncate text-sm text-slate-600 dark:text-slate-400">{user.email}</div>
               </div>
               {!user.active ? <Pill tone="rose">Deactivated</Pill> : null}
-              {user.locked ? <Pill tone="amber">Locked (failed sign-ins)</Pill> : null}
               <label className="sr-only" htmlFor={`role-${user.id}`}>
                 Role of {user.name}
               </label>
@@ -73,7 +71,7 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
               </Button>
               {user.id !== meId ? (
                 <Button size="sm" variant="secondary" onClick={() => update(user, { active: !user.active })}>
-                  {user.active ? "Deactivate" : user.locked ? "Reactivate and unlock" : "Reactivate"}
+                  {user.active ? "Deactivate" : "Reactivate"}
                 </Button>
               ) : null}
             </li>

@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { canManageUsers, type ActingUser } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
 
-const publicUser = { id: true, name: true, email: true, role: true, deactivatedAt: true, lockedUntil: true, createdAt: true } as const;
+const publicUser = { id: true, name: true, email: true, role: true, deactivatedAt: true, createdAt: true } as const;
 
 export async function listUsers() {
   return prisma.user.findMany({ select: publicUser, orderBy: [{ deactivatedAt: "asc" }, { name: "asc" }] });
@@ -73,8 +73,6 @@ export async function updateUser(options: { actor: ActingUser; userId: string; i
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.role !== undefined ? { role: input.role } : {}),
         ...(input.active !== undefined ? { deactivatedAt: input.active ? null : new Date() } : {}),
-        // Unlocking is part of re-activating: an admin vouches for the person.
-        ...(input.active === true ? { lockedUntil: null, failedLoginCount: 0 } : {}),
       },
       select: publicUser,
     });

@@ -122,12 +122,12 @@ describe("the drift comparator itself", () => {
   });
 
   it("reports a wrong type, a wrong nullability and a wrong default", () => {
-    let changed = edit(schemaText, "failedLoginCount    Int       @default(0)", "failedLoginCount    String    @default(\"0\")");
+    let changed = edit(schemaText, "  failures      Int       @default(0)", "  failures      String    @default(\"0\")");
     changed = edit(changed, "  image               String?\n", "  image               String\n");
     changed = edit(changed, "role                Role      @default(VIEWER)", "role                Role      @default(ADMIN)");
     expect(driftFor(changed).sort()).toEqual([
-      `model User (table "user"): field failedLoginCount: column "failedLoginCount" has DEFAULT 0, expected '0'`,
-      `model User (table "user"): field failedLoginCount: column "failedLoginCount" is INTEGER, expected TEXT for String`,
+      `model SignInThrottle (table "sign_in_throttle"): field failures: column "failures" has DEFAULT 0, expected '0'`,
+      `model SignInThrottle (table "sign_in_throttle"): field failures: column "failures" is INTEGER, expected TEXT for String`,
       `model User (table "user"): field image: column "image" is nullable but the field is required`,
       `model User (table "user"): field role: column "role" has DEFAULT 'VIEWER', expected 'ADMIN'`,
     ]);

@@ -4,15 +4,13 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { APIError, createAuthMiddleware } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { DATABASE_PROVIDER, prisma } from "../db/client";
 import { dataDirectory } from "../db/sqlite-path";
-import { requestHost, requestProtocol } from "../http/client-address";
-
-/** After this many wrong passwords in a row an account is locked for LOCKOUT_MINUTES. */
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCKOUT_MINUTES = 15;
+import { clientAddress, requestHost, requestProtocol } from "../http/client-address";
+import { reportAuthEvent, type SignInFailureReason } from "./auth-events";
+import { clearSignInFailures, recordSignInFailure, signInWaitMs, waitMessage } from "./sign-in-throttle";
 
 /**
  * The signing secret: BETTER_AUTH_SECRET, or one generated on first start and kept next to the
@@ -76,58 +74,80 @@ function createAuth(secureCookies: boolean) {
       // Deactivation still takes effect at once: getCurrentUser reads the user row every time.
       cookieCache: { enabled: true, maxAge: 60 },
     },
-    rateLimit: {
-      // Per-IP limit on top of the per-account lock-out below. Loopback test suites sign in far
-      // more often than people do, so the limit can be raised with RUNSHEET_SIGNIN_RATE_LIMIT.
-      enabled: process.env.NODE_ENV === "production",
-      customRules: {
-        [SIGN_IN_PATH]: { window: 60, max: Number(process.env.RUNSHEET_SIGNIN_RATE_LIMIT ?? 20) },
-      },
-    },
+    // Sign-in guessing is slowed per account and address by our own throttle (sign-in-throttle.ts);
+    // the library's limiter keys on X-Forwarded-For as sent, which any client can rotate.
+    rateLimit: { enabled: false },
     advanced: {
+      // Sessions record the client's address as we determined it (the auth route sets this header, overwriting a client's).
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
       useSecureCookies: secureCookies,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== SIGN_IN_PATH) return;
-        const email = String(ctx.body?.email ?? "").trim().toLowerCase();
-        const user = await prisma.user.findUnique({ where: { email }, select: { lockedUntil: true, deactivatedAt: true } });
-        if (user?.deactivatedAt) {
-          throw new APIError("FORBIDDEN", { message: "This account has been deactivated. Ask an admin." });
-        }
-        if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-          const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
-          throw new APIError("TOO_MANY_REQUESTS", {
-            message: `Too many failed sign-ins. This account is locked for ${minutes} more minute${minutes === 1 ? "" : "s"}.`,
-          });
-        }
+        if (ctx.path === SIGN_IN_PATH) await beforeSignIn(ctx);
+        else if (ctx.path === "/sign-out") await beforeSignOut(ctx);
       }),
       after: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== SIGN_IN_PATH) return;
-        const email = String(ctx.body?.email ?? "").trim().toLowerCase();
-        const returned = ctx.context.returned;
-        const failed = returned instanceof APIError || (returned instanceof Response && returned.status >= 400);
-        if (!failed) {
-          await prisma.user.updateMany({ where: { email }, data: { failedLoginCount: 0, lockedUntil: null } });
-          return;
-        }
-        if (returned instanceof APIError && returned.status === "TOO_MANY_REQUESTS") return;
-        const user = await prisma.user.update({
-          where: { email },
-          data: { failedLoginCount: { increment: 1 } },
-          select: { failedLoginCount: true },
-        }).catch(() => null);
-        if (user && user.failedLoginCount >= MAX_FAILED_SIGN_INS) {
-          await prisma.user.update({
-            where: { email },
-            data: { failedLoginCount: 0, lockedUntil: new Date(Date.now() + LOCKOUT_MINUTES * 60_000) },
-          });
-        }
+        if (ctx.path === SIGN_IN_PATH) await afterSignIn(ctx);
       }),
     },
     plugins: [nextCookies()],
   });
+}
+
+type HookContext = Parameters<Parameters<typeof createAuthMiddleware>[0]>[0];
+
+/** Set by the auth route from clientAddress(); better-auth reads the session's address from it. */
+export const CLIENT_ADDRESS_HEADER = "x-runsheet-client-address";
+
+function signInAttempt(ctx: HookContext) {
+  const headers = ctx.headers ?? new Headers();
+  return { email: String(ctx.body?.email ?? "").trim().toLowerCase(), address: clientAddress(headers), userAgent: headers.get("user-agent") };
+}
+
+/** The library's own answer to a wrong password: every refused sign-in gets exactly this (no account enumeration). */
+const invalidCredentials = () => APIError.from("UNAUTHORIZED", { code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" });
+
+async function beforeSignIn(ctx: HookContext): Promise<void> {
+  const { email, address } = signInAttempt(ctx);
+  const waitMs = await signInWaitMs({ email, address });
+  if (waitMs > 0) throw APIError.from("TOO_MANY_REQUESTS", { code: "SIGN_IN_DELAYED", message: waitMessage(waitMs) });
+  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, name: true, deactivatedAt: true } });
+  if (user?.deactivatedAt) {
+    // Spend the time a password check takes, so a deactivated account doesn't answer faster.
+    await ctx.context.password.hash(String(ctx.body?.password ?? ""));
+    await signInFailed({ email, address, user, reason: "deactivated" });
+    throw invalidCredentials();
+  }
+}
+
+async function afterSignIn(ctx: HookContext): Promise<void> {
+  const { email, address, userAgent } = signInAttempt(ctx);
+  const returned = ctx.context.returned;
+  if (returned instanceof APIError) {
+    if (returned.status !== "UNAUTHORIZED") return;
+    const user = await prisma.user.findUnique({ where: { email }, select: { id: true, name: true } });
+    await signInFailed({ email, address, user, reason: user ? "wrong_password" : "unknown_account" });
+    return;
+  }
+  const session = ctx.context.newSession;
+  if (!session) return;
+  await clearSignInFailures({ email, address });
+  await reportAuthEvent({ kind: "sign_in", userId: session.user.id, name: session.user.name, address, userAgent, method: "password" });
+}
+
+async function signInFailed(options: { email: string; address: string; user: { id: string; name: string } | null; reason: SignInFailureReason }): Promise<void> {
+  const { email, address, user, reason } = options;
+  const outcome = await recordSignInFailure({ email, address });
+  await reportAuthEvent({ kind: "sign_in_failed", email, userId: user?.id ?? null, name: user?.name ?? null, address, reason });
+  if (outcome.startedDelay) await reportAuthEvent({ kind: "sign_in_throttled", email, address, waitMs: outcome.waitMs });
+}
+
+async function beforeSignOut(ctx: HookContext): Promise<void> {
+  const session = await getSessionFromCtx(ctx).catch(() => null);
+  if (!session) return;
+  await reportAuthEvent({ kind: "sign_out", userId: session.user.id, name: session.user.name, address: clientAddress(ctx.headers ?? new Headers()) });
 }
 
 const overHttps = createAuth(true);
