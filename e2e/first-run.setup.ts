@@ -18,7 +18,7 @@ test("first run: an empty install sends everyone to /setup, which creates the fi
   await page.getByLabel("Email").fill("first-admin@e2e.runsheet.test");
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create admin account" }).click();
-  await expect(page.getByText("Use at least 10 characters.")).toBeVisible();
+  await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
   expect(db.prepare(`SELECT count(*) AS n FROM "user"`).get()).toEqual({ n: 0 });
 
   await page.getByLabel("Password").fill("first-admin-password");

@@ -569,9 +569,9 @@ test.describe("run records", () => {
     const row = () => db.prepare(`SELECT u.name, u.image, a.password FROM "user" u JOIN account a ON a.userId = u.id WHERE u.id = ?`).get(user.id);
     const before = row();
     // The session works: the endpoints the product uses answer.
-    const session = await page.request.get("/api/auth/get-session");
+    const session = await page.request.get("/api/account/sessions");
     expect(session.status()).toBe(200);
-    expect(((await session.json()) as { user: { id: string } }).user.id).toBe(user.id);
+    expect(((await session.json()) as { sessions: { current: boolean }[] }).sessions.filter((s) => s.current)).toHaveLength(1);
 
     const headers = { origin: BASE_URL };
     const update = await page.request.post("/api/auth/update-user", { data: { name: "Renamed through the auth library", image: "https://example.invalid/x.png" }, headers });
@@ -587,9 +587,10 @@ test.describe("run records", () => {
     expect(trailing.status()).toBe(404);
 
     expect(row()).toEqual(before);
-    // Still signed in, under the old name.
-    const still = await page.request.get("/api/auth/get-session");
-    expect(((await still.json()) as { user: { name: string } }).user.name).toBe(user.name);
+    // Still signed in, under the old name; the library's get-session isn't reachable either.
+    expect((await page.request.get("/api/account/sessions")).status()).toBe(200);
+    expect((await page.request.get("/api/auth/get-session")).status()).toBe(404);
+    expect((db.prepare(`SELECT name FROM "user" WHERE id = ?`).get(user.id) as { name: string }).name).toBe(user.name);
   });
 });
 

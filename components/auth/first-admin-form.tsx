@@ -32,7 +32,7 @@ export function FirstAdminForm() {
       <FormError message={message} />
       <Field label="Your name" error={errors.name}>{(a) => <TextInput {...a} autoComplete="name" {...bind("name")} />}</Field>
       <Field label="Email" error={errors.email}>{(a) => <TextInput {...a} type="email" autoComplete="username" {...bind("email")} />}</Field>
-      <Field label="Password" error={errors.password} hint="At least 10 characters.">
+      <Field label="Password" error={errors.password} hint="At least 12 characters, not easy to guess: a few unrelated words work well.">
         {(a) => <TextInput {...a} type="password" autoComplete="new-password" {...bind("password")} />}
       </Field>
       <Button type="submit" size="lg" className="w-full" disabled={pending}>

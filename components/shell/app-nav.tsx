@@ -53,14 +53,20 @@ export function AppNav({ user }: { user: { name: string; email: string; role: Ro
           {user.role === "ADMIN" ? link("/admin/users", "Users") : null}
         </nav>
         <div className="ml-auto flex items-center gap-2 sm:gap-3">
-          <div className="hidden text-right text-xs leading-tight sm:block">
-            <div className="font-semibold">{user.name}</div>
-            <div className="text-slate-400">{ROLE_LABELS[user.role]}</div>
-          </div>
-          {/* On a phone the admin's four nav items fill the bar; the role is still announced. */}
-          <span className="sr-only sm:hidden">
-            Signed in as {user.name}, {ROLE_LABELS[user.role]}
-          </span>
+          <Link
+            href="/account"
+            aria-label={`Your account: ${user.name}, ${ROLE_LABELS[user.role]}`}
+            aria-current={pathname === "/account" ? "page" : undefined}
+            className="flex items-center gap-2 rounded-md px-1.5 py-1 hover:bg-slate-800"
+          >
+            <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-full bg-slate-700 text-xs font-semibold">
+              {initialsOf(user.name)}
+            </span>
+            <span aria-hidden="true" className="hidden text-left text-xs leading-tight sm:block">
+              <span className="block font-semibold">{user.name}</span>
+              <span className="block text-slate-400">{ROLE_LABELS[user.role]}</span>
+            </span>
+          </Link>
           <button type="button" onClick={signOut} disabled={signingOut} className="whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm text-slate-300 ring-1 ring-slate-700 hover:bg-slate-800 hover:text-white">
             {signingOut ? "Signing out…" : "Sign out"}
           </button>
@@ -73,4 +79,9 @@ export function AppNav({ user }: { user: { name: string; email: string; role: Ro
       ) : null}
     </header>
   );
+}
+
+function initialsOf(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase() || "?";
 }

@@ -5,6 +5,7 @@ import { apiRequest } from "@/lib/platform/http/api-client";
 import { ROLE_LABELS, ROLES, type RoleName } from "@/lib/platform/auth/roles";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
+import { CopyButton } from "../ui/copy-button";
 import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, FormSuccess, Select, TextInput } from "../ui/field";
 import { Pill } from "../ui/status-badge";
@@ -28,9 +29,20 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
   const router = useRouter();
   const [rowError, setRowError] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<UserRow | null>(null);
+  const [resetting, setResetting] = useState<UserRow | null>(null);
+  const [rowNotice, setRowNotice] = useState<string | null>(null);
+
+  async function signOutEverywhere(user: UserRow) {
+    setRowError(null);
+    setRowNotice(null);
+    const result = await apiRequest<{ revoked: number }>("DELETE", `/api/users/${user.id}/sessions`);
+    if (!result.ok) return setRowError(`${user.name}: ${result.error.message}`);
+    setRowNotice(`${user.name} was signed out of ${result.data.revoked} session${result.data.revoked === 1 ? "" : "s"}.`);
+  }
 
   async function update(user: UserRow, input: { role?: RoleName; active?: boolean }) {
     setRowError(null);
+    setRowNotice(null);
     const result = await apiRequest("PATCH", `/api/users/${user.id}`, input);
     if (!result.ok) return setRowError(`${user.name}: ${result.error.message}`);
     router.refresh();
@@ -40,6 +52,7 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
     <div className="grid gap-6 lg:grid-cols-3">
       <Card className="self-start overflow-hidden lg:col-span-2">
         <FormError message={rowError} />
+        <FormSuccess message={rowNotice} className="m-3" />
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
           {users.map((user) => (
             <li key={user.id} className="flex flex-wrap items-center gap-3 px-4 py-3">
@@ -70,14 +83,27 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
                 Rename
               </Button>
               {user.id !== meId ? (
-                <Button size="sm" variant="secondary" onClick={() => update(user, { active: !user.active })}>
-                  {user.active ? "Deactivate" : "Reactivate"}
-                </Button>
+                <>
+                  {user.active ? (
+                    <>
+                      <Button size="sm" variant="secondary" onClick={() => setResetting(user)} aria-label={`Reset the password of ${user.name}`}>
+                        Reset password
+                      </Button>
+                      <Button size="sm" variant="secondary" onClick={() => signOutEverywhere(user)} aria-label={`Sign ${user.name} out everywhere`}>
+                        Sign out everywhere
+                      </Button>
+                    </>
+                  ) : null}
+                  <Button size="sm" variant="secondary" onClick={() => update(user, { active: !user.active })}>
+                    {user.active ? "Deactivate" : "Reactivate"}
+                  </Button>
+                </>
               ) : null}
             </li>
           ))}
         </ul>
       </Card>
+      {resetting ? <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} /> : null}
       {renaming ? <RenameDialog user={renaming} onClose={() => setRenaming(null)} onDone={() => router.refresh()} /> : null}
       <Card className="self-start p-5">
         <h2 className="font-semibold">Add a user</h2>
@@ -107,7 +133,7 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
       <FormSuccess message={created} />
       <Field label="Name" error={errors.name}>{(a) => <TextInput {...a} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}</Field>
       <Field label="Email" error={errors.email}>{(a) => <TextInput {...a} type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />}</Field>
-      <Field label="Initial password" error={errors.password} hint="At least 10 characters. Share it privately.">
+      <Field label="Initial password" error={errors.password} hint="At least 12 characters, not easy to guess. Share it privately.">
         {(a) => <TextInput {...a} type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />}
       </Field>
       <Field label="Role" error={errors.role} hint={ROLE_HELP[form.role]}>
@@ -150,6 +176,51 @@ function RenameDialog({ user, onClose, onDone }: { user: UserRow; onClose: () =>
         <Field label="Name" error={errors.name}>{(a) => <TextInput {...a} value={name} onChange={(e) => setName(e.target.value)} autoFocus />}</Field>
         <DialogActions onCancel={onClose} confirmLabel="Rename" pending={pending} />
       </form>
+    </Dialog>
+  );
+}
+
+/**
+ * An admin resets a password: first a confirmation (the old password stops working and the
+ * person is signed out everywhere), then the one-time link, shown once, to hand over.
+ */
+function ResetPasswordDialog({ user, onClose }: { user: UserRow; onClose: () => void }) {
+  const { message, pending, submit } = useApiForm();
+  const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  return (
+    <Dialog open onClose={onClose} title={`Reset the password of ${user.name}`}>
+      {link ? (
+        <div className="space-y-3">
+          <FormSuccess message={`${user.name}'s old password no longer works, and they were signed out everywhere.`} />
+          <p className="text-sm">Give them this link privately. It works once, until {new Date(link.expiresAt).toLocaleString()}, and asks them to choose a new password.</p>
+          <div className="flex items-center gap-2">
+            <code aria-label="One-time reset link" className="min-w-0 flex-1 break-all rounded-md bg-slate-100 px-2 py-1.5 text-xs dark:bg-slate-800">
+              {link.url}
+            </code>
+            <CopyButton text={link.url} label="Copy link" />
+          </div>
+          <div className="flex justify-end">
+            <Button onClick={onClose}>Done</Button>
+          </div>
+        </div>
+      ) : (
+        <form
+          className="space-y-4"
+          noValidate
+          onSubmit={async (event) => {
+            event.preventDefault();
+            const result = await submit(() => apiRequest<{ token: string; expiresAt: string }>("POST", `/api/users/${user.id}/password-reset`));
+            // The token travels in the fragment: browsers never send it to a server or in a Referer.
+            if (result.ok) setLink({ url: `${window.location.origin}/reset-password#${result.data.token}`, expiresAt: result.data.expiresAt });
+          }}
+        >
+          <FormError message={message} />
+          <p className="text-sm">
+            {user.name}&apos;s current password stops working at once and they are signed out everywhere. You get a one-time link for them to choose a new password.
+          </p>
+          <DialogActions onCancel={onClose} confirmLabel="Reset password" pending={pending} />
+        </form>
+      )}
     </Dialog>
   );
 }

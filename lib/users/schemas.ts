@@ -1,15 +1,27 @@
 import { z } from "zod";
 import { ROLES } from "../platform/auth/roles";
-import { email, password, requiredText } from "../platform/validation";
+import { passwordProblem } from "../platform/auth/password-policy";
+import { email, requiredText } from "../platform/validation";
+
+/** A new password as typed: checked against the policy, with the person's own name and email as things it mustn't lean on. */
+const newPassword = z.string().max(1000, "Too long.");
+
+function checkPassword(field: string, personal: (value: Record<string, unknown>) => string[]) {
+  return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const problem = passwordProblem(String(value[field] ?? ""), personal(value));
+    if (problem) ctx.addIssue({ code: "custom", path: [field], message: problem });
+  };
+}
 
 export const createUserInput = z
   .object({
     name: requiredText("Name", 100),
     email,
-    password,
+    password: newPassword,
     role: z.enum(ROLES),
   })
-  .strict();
+  .strict()
+  .superRefine(checkPassword("password", (v) => [String(v.name ?? ""), String(v.email ?? "")]));
 
 export const updateUserInput = z
   .object({
@@ -19,4 +31,27 @@ export const updateUserInput = z
   })
   .strict();
 
-export const firstAdminInput = createUserInput.omit({ role: true }).strict();
+export const firstAdminInput = z
+  .object({
+    name: requiredText("Name", 100),
+    email,
+    password: newPassword,
+  })
+  .strict()
+  .superRefine(checkPassword("password", (v) => [String(v.name ?? ""), String(v.email ?? "")]));
+
+/** Changing your own password: the current one proves it's you (a session left open on a shared laptop isn't enough). */
+export const changePasswordInput = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password.").max(1000),
+    newPassword,
+  })
+  .strict();
+
+/** Finishing a reset an admin started: the one-time token from the link, and the new password. */
+export const completePasswordResetInput = z
+  .object({
+    token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "This reset link is not valid."),
+    newPassword,
+  })
+  .strict();

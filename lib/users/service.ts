@@ -7,6 +7,7 @@ import { runTransaction } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { canManageUsers, type ActingUser } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
+import { publishSessionsEnded } from "../platform/live/events";
 
 const publicUser = { id: true, name: true, email: true, role: true, deactivatedAt: true, createdAt: true } as const;
 
@@ -61,7 +62,7 @@ export async function createFirstAdmin(options: { input: { name: string; email: 
 export async function updateUser(options: { actor: ActingUser; userId: string; input: { name?: string; role?: RoleName; active?: boolean } }) {
   if (!canManageUsers(options.actor)) throw new ForbiddenError("Only admins can change users.");
   const { actor, userId, input } = options;
-  return runTransaction(async (tx) => {
+  const updated = await runTransaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: userId }, select: publicUser });
     if (!before) throw new NotFoundError("User");
     if (userId === actor.id && (input.role !== undefined && input.role !== "ADMIN" || input.active === false)) {
@@ -88,4 +89,7 @@ export async function updateUser(options: { actor: ActingUser; userId: string; i
     });
     return after;
   });
+  // Their open live pages stop receiving now, not at their next reconnect.
+  if (input.active === false) publishSessionsEnded({ userId, sessionIds: "all" });
+  return updated;
 }

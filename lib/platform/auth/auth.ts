@@ -9,8 +9,27 @@ import { nextCookies } from "better-auth/next-js";
 import { DATABASE_PROVIDER, prisma } from "../db/client";
 import { dataDirectory } from "../db/sqlite-path";
 import { clientAddress, requestHost, requestProtocol } from "../http/client-address";
+import { publishSessionsEnded } from "../live/events";
 import { reportAuthEvent, type SignInFailureReason } from "./auth-events";
 import { clearSignInFailures, recordSignInFailure, signInWaitMs, waitMessage } from "./sign-in-throttle";
+
+const hours = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of hours.`);
+  return value * 3_600_000;
+};
+
+/**
+ * How long a session lasts. Idle: signed out after this long without a request (default 12 h:
+ * a night in the window with a long pause still fits; an open run page counts as use, since it
+ * keeps talking to the server). Absolute: signed out this long after signing in, used or not
+ * (default 72 h: a cutover weekend).
+ */
+export const SESSION_LIMITS = {
+  idleMs: hours("RUNSHEET_SESSION_IDLE_HOURS", 12),
+  absoluteMs: hours("RUNSHEET_SESSION_MAX_HOURS", 72),
+  refreshMs: 5 * 60_000,
+};
 
 /**
  * The signing secret: BETTER_AUTH_SECRET, or one generated on first start and kept next to the
@@ -68,10 +87,11 @@ function createAuth(secureCookies: boolean) {
       },
     },
     session: {
-      expiresIn: 60 * 60 * 24 * 7,
-      updateAge: 60 * 60 * 24,
-      // Every tick is authenticated; a short signed cookie cache saves a session query per request.
-      // Deactivation still takes effect at once: getCurrentUser reads the user row every time.
+      // The idle timeout: every use at least SESSION_REFRESH apart pushes the expiry out again.
+      expiresIn: SESSION_LIMITS.idleMs / 1000,
+      updateAge: SESSION_LIMITS.refreshMs / 1000,
+      // A short signed cookie cache saves the library a session query per request; it can't keep
+      // a revoked session alive, because getUserFromRequest reads the session row every time.
       cookieCache: { enabled: true, maxAge: 60 },
     },
     // Sign-in guessing is slowed per account and address by our own throttle (sign-in-throttle.ts);
@@ -147,6 +167,7 @@ async function signInFailed(options: { email: string; address: string; user: { i
 async function beforeSignOut(ctx: HookContext): Promise<void> {
   const session = await getSessionFromCtx(ctx).catch(() => null);
   if (!session) return;
+  publishSessionsEnded({ userId: session.user.id, sessionIds: [session.session.id] });
   await reportAuthEvent({ kind: "sign_out", userId: session.user.id, name: session.user.name, address: clientAddress(ctx.headers ?? new Headers()) });
 }
 

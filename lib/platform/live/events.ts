@@ -83,3 +83,22 @@ export function subscribePresence(projectId: string, listener: () => void): () =
   bus.on(`presence:${projectId}`, listener);
   return () => bus.off(`presence:${projectId}`, listener);
 }
+
+/**
+ * Sessions that just ended (sign-out elsewhere, revocation, deactivation): open live streams of
+ * those sessions close at once instead of streaming on. Publish after the change committed.
+ */
+export interface SessionsEnded {
+  userId: string;
+  /** The ended sessions, or "all" of the user's. */
+  sessionIds: string[] | "all";
+}
+
+export function publishSessionsEnded(ended: SessionsEnded): void {
+  bus.emit("sessions-ended", ended);
+}
+
+export function subscribeSessionsEnded(listener: (ended: SessionsEnded) => void): () => void {
+  bus.on("sessions-ended", listener);
+  return () => bus.off("sessions-ended", listener);
+}

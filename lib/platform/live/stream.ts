@@ -1,7 +1,8 @@
 import "server-only";
 import { prisma } from "../db/client";
 import { NotFoundError } from "../errors";
-import { joinPresence, listPresence, subscribePresence, subscribeProjectChanges } from "./events";
+import { joinPresence, listPresence, subscribePresence, subscribeProjectChanges, subscribeSessionsEnded } from "./events";
+import { sessionIsLive } from "../auth/session";
 
 /** Safety net for a missed in-process notification (or a write from another process). */
 const POLL_MS = 2000;
@@ -9,7 +10,7 @@ const HEARTBEAT_MS = 15_000;
 
 export async function openProjectEventStream(options: {
   projectId: string;
-  viewer: { userId: string; name: string; runId: string | null };
+  viewer: { userId: string; name: string; runId: string | null; sessionId: string };
   connectionId: string;
   resumeAfterSeq: number | null;
   signal: AbortSignal;
@@ -55,6 +56,12 @@ export async function openProjectEventStream(options: {
       cleanups.push(joinPresence(projectId, options.connectionId, options.viewer));
       cleanups.push(subscribePresence(projectId, sendPresence));
       cleanups.push(subscribeProjectChanges(projectId, () => wake?.()));
+      // A revoked session or a deactivated user stops receiving at once, not at the next reconnect.
+      cleanups.push(
+        subscribeSessionsEnded((ended) => {
+          if (ended.userId === options.viewer.userId && (ended.sessionIds === "all" || ended.sessionIds.includes(options.viewer.sessionId))) close();
+        }),
+      );
       // A named event, not a comment: the browser sees it and knows the stream is still alive.
       const heartbeat = setInterval(() => send(`event: ping\ndata: {}\n\n`), HEARTBEAT_MS);
       cleanups.push(() => clearInterval(heartbeat));
@@ -64,6 +71,11 @@ export async function openProjectEventStream(options: {
       void (async () => {
         while (!closed) {
           try {
+            // The safety net for an ending that happened in another process: checked every poll.
+            if (!sessionIsLive(options.viewer.sessionId)) {
+              close();
+              break;
+            }
             const events = await prisma.auditEvent.findMany({
               where: { projectId, seq: { gt: lastSeq } },
               orderBy: { seq: "asc" },

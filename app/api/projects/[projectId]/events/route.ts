@@ -27,7 +27,7 @@ export const GET = route({ params: z.object({ projectId: id }), query }, async (
   const lastEventId = sequence.safeParse(request.headers.get("last-event-id"));
   return openProjectEventStream({
     projectId: params.projectId,
-    viewer: { userId: user.id, name: user.name, runId: query.runId ?? null },
+    viewer: { userId: user.id, name: user.name, runId: query.runId ?? null, sessionId: user.sessionId },
     connectionId: query.tab ?? randomUUID(),
     resumeAfterSeq: lastEventId.success ? lastEventId.data : (query.after ?? null),
     signal: request.signal,
