@@ -27,7 +27,7 @@ beforeAll(async () => {
   policy = await import("@/lib/platform/auth/password-policy");
   schemas = await import("@/lib/users/schemas");
   team = await createTeam(db.lib);
-});
+}, 60_000);
 afterAll(async () => db?.close());
 
 /** Signs in through the auth route; answers the Cookie header a browser would send next. */

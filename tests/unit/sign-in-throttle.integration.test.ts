@@ -18,7 +18,7 @@ beforeAll(async () => {
   route = await import("@/app/api/auth/[...all]/route");
   throttle = await import("@/lib/platform/auth/sign-in-throttle");
   team = await createTeam(db.lib);
-});
+}, 60_000);
 afterAll(async () => db?.close());
 
 async function signIn(peer: string, email: string, password: string, extra: Record<string, string> = {}) {
