@@ -124,7 +124,7 @@ test.describe("passwords and sessions", () => {
     await second.getByLabel("New password", { exact: true }).fill("another-fine-long-phrase");
     await second.getByLabel("New password again").fill("another-fine-long-phrase");
     await second.getByRole("button", { name: "Set password and sign in" }).click();
-    await expect(second.getByRole("alert")).toHaveText("This reset link is not valid any more. Ask an admin for a new one.");
+    await expect(second.getByRole("main").getByRole("alert")).toHaveText("This reset link is not valid any more. Ask an admin for a new one.");
     await again.close();
     await theirs.close();
     const actions = (db.prepare(`SELECT action FROM audit_event WHERE entityId = ? AND action LIKE 'auth.password_reset%' ORDER BY seq`).all(user.id) as { action: string }[]).map((r) => r.action);

@@ -33,7 +33,10 @@ test("first run: an empty install sends everyone to /setup, which creates the fi
   await expect(page.getByRole("banner")).toContainText("First Admin");
   const admin = db.prepare(`SELECT id, role FROM "user" WHERE email = 'first-admin@e2e.runsheet.test'`).get() as { id: string; role: string };
   expect(admin.role).toBe("ADMIN");
-  expect(db.prepare(`SELECT actorId, action, entityId FROM audit_event ORDER BY seq`).all()).toEqual([{ actorId: admin.id, action: "user.create", entityId: admin.id }]);
+  expect(db.prepare(`SELECT actorId, action, entityId FROM audit_event ORDER BY seq`).all()).toEqual([
+    { actorId: admin.id, action: "user.create", entityId: admin.id },
+    { actorId: admin.id, action: "auth.sign_in", entityId: admin.id },
+  ]);
   await page.close();
 
   // Nothing else talks to the server yet, so the users the tests sign in as are inserted now.

@@ -162,7 +162,7 @@ export async function insertUser(db: Database.Database, options: { role: Role; n
 async function insertUsers(db: Database.Database, specs: { role: Role; name: string }[], emailDomain = "e2e.runsheet.test"): Promise<TestUser[]> {
   const hash = await hashedPassword();
   const now = sqliteNow();
-  const insertUserRow = db.prepare(`INSERT INTO "user" (id, name, email, emailVerified, role, failedLoginCount, createdAt, updatedAt) VALUES (?, ?, ?, 1, ?, 0, ?, ?)`);
+  const insertUserRow = db.prepare(`INSERT INTO "user" (id, name, email, emailVerified, role, createdAt, updatedAt) VALUES (?, ?, ?, 1, ?, ?, ?)`);
   const insertAccount = db.prepare(`INSERT INTO account (id, accountId, providerId, userId, password, createdAt, updatedAt) VALUES (?, ?, 'credential', ?, ?, ?, ?)`);
   const users = specs.map((spec) => {
     const id = randomUUID();
