@@ -17,6 +17,7 @@ interface UserRow {
   email: string;
   role: RoleName;
   active: boolean;
+  demo: boolean;
 }
 
 const ROLE_HELP: Record<RoleName, string> = {
@@ -62,6 +63,7 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
                 </div>
                 <div className="truncate text-sm text-slate-600 dark:text-slate-400">{user.email}</div>
               </div>
+              {user.demo ? <Pill tone="amber">Demo</Pill> : null}
               {!user.active ? <Pill tone="rose">Deactivated</Pill> : null}
               <label className="sr-only" htmlFor={`role-${user.id}`}>
                 Role of {user.name}

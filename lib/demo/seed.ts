@@ -66,6 +66,9 @@ export async function seedDemo(): Promise<boolean> {
   });
 
   await runTransaction(async (tx) => {
+    // Marked so that demo accounts sign in only from this machine, and "Remove the demo" finds it all.
+    await tx.user.updateMany({ where: { id: { in: users.map((u) => u.id) } }, data: { isDemo: true } });
+    await tx.project.update({ where: { id: project.id }, data: { isDemo: true } });
     await tx.fleetClient.createMany({ data: DEMO_CLIENTS.map(([hardware, os, hostname]) => ({ projectId: project.id, hostname, os, hardware })) });
     // Backup-admin steps go to the operator, PM steps and gates to the admin.
     const steps = await tx.step.findMany({ where: { projectId: project.id }, select: { id: true, team: true } });

@@ -9,7 +9,7 @@ import { canManageUsers, type ActingUser } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
 import { publishSessionsEnded } from "../platform/live/events";
 
-const publicUser = { id: true, name: true, email: true, role: true, deactivatedAt: true, createdAt: true } as const;
+const publicUser = { id: true, name: true, email: true, role: true, deactivatedAt: true, isDemo: true, createdAt: true } as const;
 
 export async function listUsers() {
   return prisma.user.findMany({ select: publicUser, orderBy: [{ deactivatedAt: "asc" }, { name: "asc" }] });

@@ -8,7 +8,7 @@ import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/a
 import { nextCookies } from "better-auth/next-js";
 import { DATABASE_PROVIDER, prisma } from "../db/client";
 import { dataDirectory } from "../db/sqlite-path";
-import { clientAddress, requestHost, requestProtocol } from "../http/client-address";
+import { clientAddress, isLoopbackAddress, requestHost, requestProtocol } from "../http/client-address";
 import { publishSessionsEnded } from "../live/events";
 import { reportAuthEvent, type SignInFailureReason } from "./auth-events";
 import { clearSignInFailures, recordSignInFailure, signInWaitMs, waitMessage } from "./sign-in-throttle";
@@ -126,6 +126,8 @@ function signInAttempt(ctx: HookContext) {
   return { email: String(ctx.body?.email ?? "").trim().toLowerCase(), address: clientAddress(headers), userAgent: headers.get("user-agent") };
 }
 
+export const DEMO_LOCAL_ONLY_MESSAGE = "Demo accounts sign in only on the machine Runsheet runs on (http://localhost). Sign in with your own account.";
+
 /** The library's own answer to a wrong password: every refused sign-in gets exactly this (no account enumeration). */
 const invalidCredentials = () => APIError.from("UNAUTHORIZED", { code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" });
 
@@ -133,7 +135,15 @@ async function beforeSignIn(ctx: HookContext): Promise<void> {
   const { email, address } = signInAttempt(ctx);
   const waitMs = await signInWaitMs({ email, address });
   if (waitMs > 0) throw APIError.from("TOO_MANY_REQUESTS", { code: "SIGN_IN_DELAYED", message: waitMessage(waitMs) });
-  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, name: true, deactivatedAt: true } });
+  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, name: true, deactivatedAt: true, isDemo: true } });
+  // Without our server in front (next dev) the address is unknown: allowed in development only.
+  const fromThisMachine = address === "unknown" ? process.env.NODE_ENV !== "production" : isLoopbackAddress(address);
+  if (user?.isDemo && !fromThisMachine) {
+    // The demo's password is published: its accounts work only on the machine itself. Saying so
+    // reveals nothing; the demo accounts are listed in the README.
+    await signInFailed({ email, address, user, reason: "demo_off_loopback" });
+    throw APIError.from("FORBIDDEN", { code: "DEMO_ACCOUNT_LOCAL_ONLY", message: DEMO_LOCAL_ONLY_MESSAGE });
+  }
   if (user?.deactivatedAt) {
     // Spend the time a password check takes, so a deactivated account doesn't answer faster.
     await ctx.context.password.hash(String(ctx.body?.password ?? ""));

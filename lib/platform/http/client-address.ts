@@ -74,3 +74,9 @@ export function requestOrigin(headers: Headers, url?: string): string | null {
   const host = requestHost(headers);
   return host ? `${requestProtocol(headers, url)}://${host}` : null;
 }
+
+/** 127.0.0.0/8 and ::1 (also IPv4-mapped): a connection from the machine itself. */
+export function isLoopbackAddress(address: string): boolean {
+  const plain = address.startsWith("::ffff:") ? address.slice(7) : address;
+  return plain === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain);
+}

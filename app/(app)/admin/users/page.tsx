@@ -17,7 +17,7 @@ export default async function UsersPage() {
       <PageHeader title="Users" subtitle="Who can sign in, and what each role may do." />
       <UserAdmin
         meId={user.id}
-        users={users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.deactivatedAt === null }))}
+        users={users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.deactivatedAt === null, demo: u.isDemo }))}
       />
     </>
   );
