@@ -13,7 +13,7 @@ import { generateKeyPairSync } from "node:crypto";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENESIS_HASH, hashAuditEvent, verifyStoredChain, type StoredAuditRow } from "@/lib/audit/chain";
-import { auditAnchorPaths, keyFingerprint, readCheckpoints, signCheckpoint, type AuditCheckpoint } from "@/lib/audit/checkpoint";
+import { auditAnchorPaths, checkpointSignatureValid, keyFingerprint, readCheckpoints, readPublicKey, signCheckpoint, type AuditCheckpoint } from "@/lib/audit/checkpoint";
 import { verifyAuditTrail, type AuditTrailVerdict } from "@/lib/audit/verify";
 import { createProject, createTeam, templateSteps, type PlanStep } from "./helpers/db-fixtures";
 import { openTestDatabase, type Lib, type TestDatabase } from "./helpers/db-setup";
@@ -115,6 +115,21 @@ describe("a clean installation", () => {
     await expect.poll(() => readCheckpoints(paths().checkpoints).lines.at(-1), { timeout: 3000 }).toMatchObject({ checkpoint: { seq: last.seq, headHash: last.hash } });
     expect(readCheckpoints(paths().checkpoints).lines.length).toBeGreaterThan(before);
     expect(lib.audit.verifyAuditTrailNow()).toMatchObject({ ok: true, findings: [] });
+  });
+});
+
+describe("exports", () => {
+  it("print the chain head as signed now, with a signature that verifies with the published key", async () => {
+    const { loadRunExportData } = await import("@/lib/exports/run-export-data");
+    const data = await loadRunExportData({ runId: run.id });
+    const last = await head();
+    const signed = data.audit.signedHead!;
+    expect(signed).toMatchObject({ seq: last.seq, headHash: last.hash });
+    const publicKey = readPublicKey(paths().publicKey);
+    expect(signed.keyFingerprint).toBe(keyFingerprint(publicKey));
+    const checkpoint: AuditCheckpoint = { v: 1, seq: signed.seq, headHash: signed.headHash, at: signed.at, key: signed.keyFingerprint, sig: signed.signature };
+    expect(checkpointSignatureValid(publicKey, checkpoint)).toBe(true);
+    expect(checkpointSignatureValid(publicKey, { ...checkpoint, seq: checkpoint.seq + 1 })).toBe(false);
   });
 });
 
