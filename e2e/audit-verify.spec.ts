@@ -1,3 +1,4 @@
+import { createPublicKey, verify } from "node:crypto";
 import fs from "node:fs";
 import { expect, test } from "./fixtures";
 
@@ -29,6 +30,7 @@ test.describe("audit verification", () => {
     await expect(anchor).toContainText("Every step of this project's runs agrees with its events.");
     await anchor.getByText("Public key to verify the signatures").click();
     await expect(anchor.locator("pre")).toContainText("-----BEGIN PUBLIC KEY-----");
+    await page.screenshot({ path: testInfo.outputPath("audit-page-clean.png"), fullPage: true });
     const fingerprint = /Fingerprint \(SHA-256\): ([0-9a-f]{64})/.exec((await anchor.textContent())!)![1];
 
     // The PDF record carries the signed head and the same key's fingerprint.
@@ -44,6 +46,13 @@ test.describe("audit verification", () => {
     const event = db.prepare(`SELECT hash FROM audit_event WHERE seq = ?`).get(Number(signed![1])) as { hash: string };
     expect(signed![3]).toBe(event.hash);
     expect(flat).toContain(`Signing key ${fingerprint}`);
+    // What a reader of the paper record can check with the public key from the page: the printed
+    // signature over the printed seq, hash, time and fingerprint.
+    const signature = /Signature ([A-Za-z0-9+/]{44}) ([A-Za-z0-9+/]{42}==)/.exec(flat);
+    expect(signature, "the PDF prints the signature in two whole lines").not.toBeNull();
+    const publicKeyPem = (await anchor.locator("pre").textContent())!;
+    const message = Buffer.from(`runsheet-audit-checkpoint/v1\n${signed![1]}\n${signed![3]}\n${signed![2]}\n${fingerprint}`, "utf8");
+    expect(verify(null, message, createPublicKey(publicKeyPem), Buffer.from(signature![1] + signature![2], "base64"))).toBe(true);
 
     // Tamper: step 2 is in progress; make its row say it was signed off by someone who never did.
     const step = project.step("2");
@@ -67,6 +76,7 @@ test.describe("audit verification", () => {
       await expect(findings.first()).toContainText("status is “DONE” in the row but “IN_PROGRESS” in the events");
       await expect(findings.first()).toContainText("signed off by is “Mallory Forger” in the row but nothing in the events");
       await expect(findings.first()).toContainText("It was changed outside Runsheet.");
+      await page.screenshot({ path: testInfo.outputPath("audit-page-tampered.png"), fullPage: true });
     } finally {
       db.prepare(`UPDATE step_run SET status = ?, finishedAt = ?, signedOffById = ?, signedOffByName = ?, signedOffAt = ? WHERE runId = ? AND stepId = ?`).run(
         original.status,

@@ -117,7 +117,7 @@ function pdfRecordText(text: string, generatedBy: string): string {
     .replace(/chain head at export #\d+\./g, "<chain head>.")
     // The signed checkpoint at export (lib/audit/checkpoint.ts) moves with the chain head.
     .replace(/Signed head #\d+, signed \S+ \(Ed25519\) ?[0-9a-f]{64}/g, "<signed head>")
-    .replace(/Signature [A-Za-z0-9+/]+=*/g, "<signature>");
+    .replace(/Signature [A-Za-z0-9+/]{44} [A-Za-z0-9+/]{42}==/g, "<signature>");
 }
 
 /**

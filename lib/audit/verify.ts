@@ -56,7 +56,12 @@ export interface AuditTrailVerdict {
 
 const LIST_LIMIT = 20;
 
-export function verifyAuditTrail(options: { db: Database.Database; paths?: AuditAnchorPaths; publicKey?: KeyObject }): AuditTrailVerdict {
+/**
+ * @param options.knownHeads heads known from outside this machine, such as the signed head printed
+ *   in a PDF record: each event must still be in the chain with that hash. They catch what the
+ *   checkpoint file alone can't: its newest lines removed together with the events they cover.
+ */
+export function verifyAuditTrail(options: { db: Database.Database; paths?: AuditAnchorPaths; publicKey?: KeyObject; knownHeads?: { seq: number; hash: string }[] }): AuditTrailVerdict {
   const paths = options.paths ?? auditAnchorPaths();
   const findings: AuditFinding[] = [];
   if (!hasAuditTables(options.db)) {
@@ -84,7 +89,8 @@ export function verifyAuditTrail(options: { db: Database.Database; paths?: Audit
       valid.push({ ...c, line: entry.line });
     }
   }
-  const wanted = new Set(valid.map((c) => c.seq));
+  const knownHeads = options.knownHeads ?? [];
+  const wanted = new Set([...valid.map((c) => c.seq), ...knownHeads.map((h) => h.seq)]);
 
   const snapshot = inReadSnapshot(options.db, () => {
     const replay = new AuditReplay();
@@ -135,6 +141,15 @@ export function verifyAuditTrail(options: { db: Database.Database; paths?: Audit
         ? `Event #${first.seq}, covered by the checkpoint signed at ${first.at}, is missing from the chain.`
         : `The chain was rewritten: event #${first.seq} no longer has the hash signed at ${first.at}${snapshot.broken ? "" : " (every hash in the chain is consistent: they were recomputed)"}.${rewritten.length > 1 ? ` ${rewritten.length - 1} later checkpoint(s) disagree too.` : ""}`,
     });
+  }
+  for (const known of knownHeads) {
+    const stored = snapshot.hashes.get(known.seq);
+    if (stored === known.hash) continue;
+    findings.push(
+      known.seq > maxSeq
+        ? { kind: "tail-deleted", seq: known.seq, message: `Events were deleted from the end of the chain: it ends at event #${maxSeq}, but the head #${known.seq} you gave (from an export) is later.` }
+        : { kind: "chain-rewritten", seq: known.seq, message: stored === undefined ? `Event #${known.seq}, the head you gave (from an export), is missing from the chain.` : `Event #${known.seq} no longer has the hash you gave (from an export): the chain was rewritten.` },
+    );
   }
   const lastSigned = valid.reduce<AuditCheckpoint | null>((best, c) => (!best || c.seq > best.seq || (c.seq === best.seq && c.at > best.at) ? c : best), null);
   const firstSignedAt = valid.reduce<string | null>((first, c) => (first === null || c.at < first ? c.at : first), null);

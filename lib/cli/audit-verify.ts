@@ -1,5 +1,5 @@
 /**
- * `npm run audit:verify [-- --public-key <file.pub>] [-- --json]`: checks the audit trail of the
+ * `npm run audit:verify [-- --public-key <file.pub>] [--head <seq>:<hash>]… [--json]`: checks the audit trail of the
  * Runsheet database, exactly as the Audit page does:
  *
  *  - the hash chain links and every event matches its hash;
@@ -11,7 +11,9 @@
  *
  * Database: DATABASE_URL (file:…), else ./data/runsheet.db. Key: RUNSHEET_AUDIT_SIGNING_KEY, else
  * `.audit-signing-key` next to the database; `--public-key` checks with a published public key
- * instead (an auditor without access to the private key). Read-only.
+ * instead (an auditor without access to the private key). `--head 1234:<hash>` (repeatable) checks
+ * a head printed in an export ("Signed head" in the PDF, `audit.signedHead` in the JSON) is still in
+ * the chain: it catches the newest checkpoints deleted together with the events they cover. Read-only.
  *
  * Exit code: 0 = everything checks out, 1 = findings (listed), 2 = could not run the check.
  */
@@ -22,7 +24,7 @@ import { auditAnchorPaths, readPublicKey } from "../audit/checkpoint";
 import { formatVerdict, verifyAuditTrail } from "../audit/verify";
 import { resolveDatabasePath } from "../platform/db/sqlite-path";
 
-const USAGE = "Usage: npm run audit:verify [-- --public-key <file.pub>] [-- --json]\nChecks the audit trail of DATABASE_URL (default ./data/runsheet.db). Exit code 0 = OK, 1 = findings, 2 = error.";
+const USAGE = "Usage: npm run audit:verify [-- --public-key <file.pub>] [--head <seq>:<sha256>]... [--json]\nChecks the audit trail of DATABASE_URL (default ./data/runsheet.db). Exit code 0 = OK, 1 = findings, 2 = error.";
 
 function fail(message: string): never {
   console.error(`audit:verify: ${message}`);
@@ -37,9 +39,15 @@ function main(): void {
   }
   let publicKeyFile: string | null = null;
   let json = false;
+  const knownHeads: { seq: number; hash: string }[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--public-key" && args[i + 1]) publicKeyFile = path.resolve(args[++i]);
     else if (args[i] === "--json") json = true;
+    else if (args[i] === "--head" && args[i + 1]) {
+      const match = /^#?(\d+):([0-9a-f]{64})$/.exec(args[++i]);
+      if (!match) fail(`--head takes <seq>:<sha256 hex>, such as 1234:${"0".repeat(64)}.`);
+      knownHeads.push({ seq: Number(match[1]), hash: match[2] });
+    }
     else fail(`unknown argument "${args[i]}".\n${USAGE}`);
   }
 
@@ -55,7 +63,7 @@ function main(): void {
   const db = new Database(databasePath, { fileMustExist: true, timeout: 5000 });
   let verdict;
   try {
-    verdict = verifyAuditTrail({ db, paths: auditAnchorPaths(databasePath), publicKey });
+    verdict = verifyAuditTrail({ db, paths: auditAnchorPaths(databasePath), publicKey, knownHeads });
   } catch (error) {
     fail((error as Error).stack ?? String(error));
   } finally {

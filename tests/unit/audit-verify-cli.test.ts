@@ -93,6 +93,31 @@ describe("npm run audit:verify", () => {
     expect(withPub.code).toBe(1);
   }, 60_000);
 
+  it("a tail deleted together with the checkpoints that cover it is caught by the head printed in an export", async () => {
+    const copy = path.join(path.dirname(db.file), "tail-and-checkpoints.db");
+    const raw = db.openRaw();
+    raw.exec(`VACUUM INTO '${copy}'`);
+    const last = raw.prepare(`SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string };
+    raw.close();
+    const cut = new (await import("better-sqlite3")).default(copy);
+    const keep = last.seq - 2;
+    cut.prepare(`DELETE FROM audit_event WHERE seq > ?`).run(keep);
+    const keptHash = (cut.prepare(`SELECT hash FROM audit_event WHERE seq = ?`).get(keep) as { hash: string }).hash;
+    cut.close();
+    const lines = fs.readFileSync(auditAnchorPaths(db.file).checkpoints, "utf8").split("\n").filter(Boolean);
+    const older = lines.filter((line) => (JSON.parse(line) as { seq: number }).seq <= keep);
+    expect(older.length).toBeLessThan(lines.length);
+    fs.writeFileSync(`${copy}.audit-checkpoints.jsonl`, `${older.join("\n")}\n`);
+    // What the machine alone can say: nothing is wrong (the limit of a local anchor).
+    expect((await runCli([], { DATABASE_URL: `file:${copy}` })).code).toBe(0);
+    // With the head from the PDF handed to the change board:
+    const withHead = await runCli(["--", "--head", `${last.seq}:${last.hash}`], { DATABASE_URL: `file:${copy}` });
+    expect(withHead.stdout).toContain(`[tail-deleted] Events were deleted from the end of the chain: it ends at event #${keep}, but the head #${last.seq} you gave (from an export) is later.`);
+    expect(withHead.code).toBe(1);
+    // An older head that is still there checks out.
+    expect((await runCli(["--", "--head", `${keep}:${keptHash}`], { DATABASE_URL: `file:${copy}` })).code).toBe(0);
+  }, 60_000);
+
   it("exits 2 with a clear message when there is no database", async () => {
     const { code, stderr } = await runCli([], { DATABASE_URL: `file:${path.join(path.dirname(db.file), "missing.db")}` });
     expect(stderr).toContain("audit:verify: no database at");

@@ -244,8 +244,9 @@ function Cover({ data }: { data: RunExportData }) {
             <Fact label="Signing key" mono>
               {audit.signedHead.keyFingerprint}
             </Fact>
+            {/* Two lines of 44: one 88-character word would be hyphenated, and a hyphen breaks the base64. */}
             <Fact label="Signature" mono>
-              {audit.signedHead.signature}
+              {`${audit.signedHead.signature.slice(0, 44)}\n${audit.signedHead.signature.slice(44)}`}
             </Fact>
           </>
         ) : null}
