@@ -94,6 +94,13 @@ describe("npm run audit:verify", () => {
   }, 60_000);
 
   it("a tail deleted together with the checkpoints that cover it is caught by the head printed in an export", async () => {
+    // The newest events are sign-ins (no project, no step state to give them away), each signed.
+    const { runTransaction } = await import("@/lib/platform/db/transaction");
+    const { flushAuditCheckpoint } = await import("@/lib/audit/checkpointer");
+    for (const email of ["a@example.test", "b@example.test"]) {
+      await runTransaction((tx) => lib.audit.appendAuditEvent(tx, { actor: null, projectId: null, action: "auth.sign_in", entityType: "user", entityId: email, before: null, after: { email } }));
+      await flushAuditCheckpoint();
+    }
     const copy = path.join(path.dirname(db.file), "tail-and-checkpoints.db");
     const raw = db.openRaw();
     raw.exec(`VACUUM INTO '${copy}'`);
