@@ -1,6 +1,7 @@
 /**
  * Runs once when the Next.js server starts: migrates the database (on first import of the
- * Prisma client), seeds the demo into an empty database unless RUNSHEET_SEED=none, and warms
+ * Prisma client), seeds the demo into an empty database unless RUNSHEET_SEED=none, anchors the
+ * audit chain (signing key, signed checkpoint of the head), and warms
  * the PDF renderer in the background.
  */
 export async function register() {
@@ -11,6 +12,10 @@ export async function register() {
     const { seedDemo } = await import("./lib/demo/seed");
     if (await seedDemo()) console.log("Runsheet: seeded the demo project and accounts (password: runsheet-demo).");
   }
+  // The audit signing key exists from the first start on, and whatever was committed but not yet
+  // signed when the server last stopped (or by another process, such as the seed) is signed now.
+  const { anchorAuditChainAtStartup } = await import("./lib/audit/checkpointer");
+  await anchorAuditChainAtStartup();
   // Load and exercise the PDF renderer once, off the start-up path, so the first "Export PDF"
   // of the night doesn't pay for loading it (~1 s) and for unoptimised layout code (~0.7 s).
   setTimeout(() => {

@@ -106,15 +106,18 @@ async function pdfText(pdf: Buffer): Promise<string> {
 /**
  * The PDF's text minus what depends on the moment of export (lib/exports/pdf/run-document.tsx):
  * the footer "Generated <date> by <name>" on every page, and the installation-wide audit chain
- * head ("Chain head at export #N … <hash>", "chain head at export #N.") which moves with every
- * event anywhere. Everything else is the run's record.
+ * head ("Chain head at export #N … <hash>", "chain head at export #N.") and its signed checkpoint
+ * ("Signed head #N, signed … <hash>", "Signature …"), which move with every event anywhere. Everything else is the run's record.
  */
 function pdfRecordText(text: string, generatedBy: string): string {
   const escaped = generatedBy.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return text
     .replace(new RegExp(`Generated .+? by ${escaped}`, "g"), "<generated>")
     .replace(/Chain head at export #\d+ \(the newest event of the whole installation when this was generated\) ?[0-9a-f]{64}/g, "<chain head>")
-    .replace(/chain head at export #\d+\./g, "<chain head>.");
+    .replace(/chain head at export #\d+\./g, "<chain head>.")
+    // The signed checkpoint at export (lib/audit/checkpoint.ts) moves with the chain head.
+    .replace(/Signed head #\d+, signed \S+ \(Ed25519\) ?[0-9a-f]{64}/g, "<signed head>")
+    .replace(/Signature [A-Za-z0-9+/]{44} [A-Za-z0-9+/]{42}==/g, "<signature>");
 }
 
 /**
@@ -128,6 +131,7 @@ function jsonRecord(body: Buffer): Record<string, unknown> {
   expect(json.audit.head, "the JSON names the chain head").toBeTruthy();
   delete json.exportedAt;
   delete json.audit.head;
+  delete (json.audit as { signedHead?: unknown }).signedHead;
   return json as unknown as Record<string, unknown>;
 }
 

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { AuditView } from "@/lib/audit/queries";
 import { LiveIndicator } from "../live/live-indicator";
+import { AuditVerdict, AuditVerdictBadge } from "./audit-verdict";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { Card, EmptyState, PageHeader } from "../ui/card";
 import { Table, TableBody, TableHead } from "../ui/table";
@@ -119,19 +120,12 @@ export function AuditLog({ view }: { view: AuditView }) {
         title="Audit log"
         subtitle={
           <span className="flex flex-wrap items-center gap-2">
-            {view.chain.ok ? (
-              <span className="rounded bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" data-testid="chain-status">
-                ✓ Hash chain verified ({view.chain.count} events)
-              </span>
-            ) : (
-              <span className="rounded bg-rose-600 px-2 py-0.5 text-xs font-semibold text-white" data-testid="chain-status">
-                ✕ Hash chain broken at event #{view.chain.brokenAtSeq}: {view.chain.reason}
-              </span>
-            )}
+            <AuditVerdictBadge trail={view.trail} />
             <LiveIndicator state={live.state} viewers={[]} />
           </span>
         }
       />
+      <AuditVerdict trail={view.trail} timeZone={view.project.timezone} />
       <div className="no-print mb-3 flex flex-wrap items-center gap-2 text-sm">
         <label htmlFor="run-filter" className="text-slate-600 dark:text-slate-400">
           Show

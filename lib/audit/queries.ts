@@ -1,6 +1,7 @@
 import "server-only";
 import { prisma } from "../platform/db/client";
-import { verifyAuditChain } from "./service";
+import { verifyAuditTrailNow } from "./service";
+import { readSigningKey } from "./checkpoint";
 import { NotFoundError } from "../platform/errors";
 
 /** What the audit page shows: a project's events (optionally one run's), newest first, and the chain's verdict. */
@@ -13,12 +14,25 @@ export async function getProjectAuditView(options: { projectId: string; runId: s
     orderBy: { seq: "desc" },
     take: options.limit ?? 1000,
   });
-  const verdict = await verifyAuditChain();
+  const verdict = verifyAuditTrailNow();
+  // The chain and its signatures are the installation's; step and run state belongs to a project.
+  // This page judges the chain and this project's runs, and counts what other projects have.
+  const mine = verdict.findings.filter((f) => (f.kind !== "step-state" && f.kind !== "run-state") || f.projectId === project.id);
+  const elsewhere = verdict.findings.length - mine.length;
+  const key = readSigningKey();
   return {
     project: { id: project.id, name: project.name, timezone: project.timezone },
     runs: project.runs,
     runId: runFilter,
-    chain: verdict,
+    trail: {
+      ok: mine.length === 0,
+      events: verdict.events,
+      findings: mine.map((f) => ({ kind: f.kind, message: f.message, runId: f.runId ?? null })),
+      otherProjectsFindings: elsewhere,
+      anchor: verdict.anchor,
+      publicKeyPem: key?.publicKeyPem ?? null,
+      stepsChecked: verdict.stepsChecked,
+    },
     events: events.map((e) => ({
       seq: e.seq,
       at: e.at.toISOString(),

@@ -1,8 +1,14 @@
 import "server-only";
-import { prisma, type Tx } from "../platform/db/client";
+import { prisma, sqlite, type Tx } from "../platform/db/client";
+import { verifyAuditTrail, type AuditTrailVerdict } from "./verify";
 import { chainLink, GENESIS_HASH, verifyChain, type AuditInput, type ChainVerdict } from "./chain";
 import { insertAuditEventSql } from "./store.sqlite";
-import { markProjectTouched, type SqlTx } from "../platform/db/transaction";
+import { markAuditAppended, markProjectTouched, type SqlTx } from "../platform/db/transaction";
+import { anchorsAtOnce } from "./anchor-policy";
+import { currentSignedHead, startAuditCheckpointer } from "./checkpointer";
+
+// Every process that appends audit events loads this module: from here on, its commits are anchored.
+startAuditCheckpointer();
 
 /**
  * Appends one event to the chain. Call it inside the transaction that makes the change, so the
@@ -16,6 +22,7 @@ export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<{ seq
   const { content, prevHash, hash } = chainLink(last?.hash ?? GENESIS_HASH, input);
   const created = await tx.auditEvent.create({ data: { ...content, prevHash, hash }, select: { seq: true } });
   if (content.projectId) markProjectTouched(tx, content.projectId);
+  markAuditAppended(tx, { seq: created.seq, hash, urgent: anchorsAtOnce(content.action) });
   return { seq: created.seq, hash };
 }
 
@@ -42,4 +49,28 @@ export async function verifyAuditChain(): Promise<ChainVerdict> {
 export async function getAuditHead(options: { runId?: string } = {}): Promise<{ seq: number; hash: string } | null> {
   const where = options.runId !== undefined ? { runId: options.runId } : {};
   return prisma.auditEvent.findFirst({ where, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+}
+
+/**
+ * The full check (chain, signed checkpoints, step and run state replayed from the events), on the
+ * direct connection inside one read snapshot. Never creates a signing key: a missing one is a finding.
+ */
+export function verifyAuditTrailNow(): AuditTrailVerdict {
+  return verifyAuditTrail({ db: sqlite() });
+}
+
+export interface SignedAuditHead {
+  seq: number;
+  headHash: string;
+  at: string;
+  /** SHA-256 of the signing key's public key (SPKI DER), hex. */
+  keyFingerprint: string;
+  /** Ed25519 signature, base64, over the checkpoint message (see lib/audit/checkpoint.ts). */
+  signature: string;
+}
+
+/** The chain's head as signed now (signing it first if the newest checkpoint is older): what exports print. */
+export async function getSignedAuditHead(): Promise<SignedAuditHead | null> {
+  const { checkpoint, fingerprint } = await currentSignedHead();
+  return checkpoint ? { seq: checkpoint.seq, headHash: checkpoint.headHash, at: checkpoint.at, keyFingerprint: fingerprint, signature: checkpoint.sig } : null;
 }

@@ -4,7 +4,7 @@ import { readEvidence } from "../platform/storage/evidence";
 import type { GateApprover, NoGoOutcomeName, RequiredField } from "../plan/model";
 import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
-import { getAuditHead } from "../audit/service";
+import { getAuditHead, getSignedAuditHead } from "../audit/service";
 import { prisma } from "../platform/db/client";
 import { numberSteps } from "../plan/numbering";
 import { type RunModeName, type RunStatusName, type StepKindName, type StepStatusName } from "../runs/model";
@@ -144,6 +144,8 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   const { run, phases, gateApprovals, attachments } = await getRunView({ runId: options.runId });
   const project = run.project;
 
+  // Signed first: the chain head read next is then at or after the signed one.
+  const signedHead = wantAudit ? await getSignedAuditHead() : null;
   const [auditRows, chainHead] = await Promise.all([
     wantAudit ? prisma.auditEvent.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } }) : Promise.resolve([]),
     wantAudit ? getAuditHead() : Promise.resolve(null),
@@ -368,6 +370,8 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
       events,
       runHead: last ? { seq: last.seq, hash: last.hash } : null,
       chainHead,
+      /** The newest signed checkpoint when this was exported (normally the chain head itself). */
+      signedHead,
       invalidSeqs: events.filter((e) => !e.hashValid).map((e) => e.seq),
     },
   };

@@ -15,6 +15,8 @@ export const RUN_EXPORT_VERSION = 1;
 const instant = z.iso.datetime({ offset: true });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "Not a SHA-256 hex digest.");
 const head = z.object({ seq: z.number().int().positive(), hash: sha256 }).strict();
+/** The newest signed checkpoint of the chain at export (lib/audit/checkpoint.ts): verifiable with the installation's public key. */
+const signedHead = z.object({ seq: z.number().int().nonnegative(), headHash: sha256, at: instant, keyFingerprint: sha256, signature: z.string().min(1) }).strict();
 
 export const fleetStatusSchema = z.enum(["PENDING", "UPDATED", "VERIFIED", "FAILED"]);
 
@@ -151,6 +153,8 @@ export const runExportSchema = z
         head: head.nullable(),
         /** The newest event of this run. */
         runHead: head.nullable(),
+        /** The newest signed checkpoint at export; absent in exports from before signed checkpoints. */
+        signedHead: signedHead.nullable().optional(),
         algorithm: z.literal("sha256"),
         /** How a reader recomputes `hash` from an event. */
         verification: z.string(),

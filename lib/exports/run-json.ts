@@ -110,6 +110,7 @@ export function runExportDocument(data: RunExportData, exportedBy: string): RunE
     audit: {
       head: data.audit.chainHead,
       runHead: data.audit.runHead,
+      signedHead: data.audit.signedHead,
       algorithm: "sha256",
       verification: AUDIT_VERIFICATION_TEXT,
       events: data.audit.events.map((e) => ({

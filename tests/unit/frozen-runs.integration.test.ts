@@ -85,13 +85,13 @@ async function csv(runId: string) {
 }
 
 /**
- * The JSON export, generated at a fixed time (`exportedAt`), without `audit.head`: the head of
- * the installation-wide audit chain at export time, which any later audit event elsewhere (a plan
- * edit, say) moves on. The run's own chain head (`audit.runHead`) stays in.
+ * The JSON export, generated at a fixed time (`exportedAt`), without `audit.head` and
+ * `audit.signedHead`: the head of the installation-wide audit chain at export time and its signed
+ * checkpoint, which any later audit event elsewhere (a plan edit, say) moves on. The run's own chain head (`audit.runHead`) stays in.
  */
 async function json(runId: string) {
   const { json: doc } = await jsonExport.buildRunJson({ runId, exportedBy: "Export Tester", now: EXPORTED_AT });
-  const { head: _head, ...audit } = doc.audit;
+  const { head: _head, signedHead: _signedHead, ...audit } = doc.audit;
   return { ...doc, audit };
 }
 

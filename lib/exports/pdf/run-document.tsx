@@ -233,6 +233,23 @@ function Cover({ data }: { data: RunExportData }) {
         {audit.runHead ? <Text style={[s.hash, { marginLeft: 92, marginBottom: 3 }]}>{audit.runHead.hash}</Text> : null}
         <Fact label="Chain head at export">{audit.chainHead ? `#${audit.chainHead.seq} (the newest event of the whole installation when this was generated)` : "Empty chain"}</Fact>
         {audit.chainHead ? <Text style={[s.hash, { marginLeft: 92, marginBottom: 3 }]}>{audit.chainHead.hash}</Text> : null}
+        <Fact label="Signed head">
+          {audit.signedHead
+            ? `#${audit.signedHead.seq}, signed ${audit.signedHead.at} (Ed25519)`
+            : "Not signed (no signing key): this record can't be checked against a signed checkpoint"}
+        </Fact>
+        {audit.signedHead ? (
+          <>
+            <Text style={[s.hash, { marginLeft: 92, marginBottom: 3 }]}>{audit.signedHead.headHash}</Text>
+            <Fact label="Signing key" mono>
+              {audit.signedHead.keyFingerprint}
+            </Fact>
+            {/* Two lines of 44: one 88-character word would be hyphenated, and a hyphen breaks the base64. */}
+            <Fact label="Signature" mono>
+              {`${audit.signedHead.signature.slice(0, 44)}\n${audit.signedHead.signature.slice(44)}`}
+            </Fact>
+          </>
+        ) : null}
         <Fact label="Checked at export">
           {audit.invalidSeqs.length === 0
             ? `The ${count(audit.events.length)} events of this run (appendix) were re-hashed when this PDF was generated: all match.`

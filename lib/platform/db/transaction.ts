@@ -3,13 +3,43 @@ import { BusyError, StorageError } from "../errors";
 import type Database from "better-sqlite3";
 import { prisma, sqlite, type Tx } from "./client";
 
-const touchedProjects = new WeakMap<object, Set<string>>();
+/** What one transaction attempt did that listeners hear of after its commit. */
+interface CommitRecord {
+  projects: Set<string>;
+  audit: CommittedAudit | null;
+}
+const commits = new WeakMap<object, CommitRecord>();
 
 type CommitListener = (projectIds: ReadonlySet<string>) => void;
+
+/** The newest audit event a transaction appended, and whether it ended a run (worth anchoring at once). */
+export interface CommittedAudit {
+  seq: number;
+  hash: string;
+  urgent: boolean;
+}
+type AuditCommitListener = (audit: CommittedAudit) => void;
+
 // On globalThis: Next.js may load this module once per route bundle, and a listener registered
 // through one copy must hear commits made through every other.
-const globalForCommits = globalThis as unknown as { runsheetCommitListeners?: Map<string, CommitListener> };
+const globalForCommits = globalThis as unknown as { runsheetCommitListeners?: Map<string, CommitListener>; runsheetAuditCommitListeners?: Map<string, AuditCommitListener> };
 const commitListeners = (globalForCommits.runsheetCommitListeners ??= new Map());
+const auditCommitListeners = (globalForCommits.runsheetAuditCommitListeners ??= new Map());
+
+/**
+ * Hears, after each commit that appended audit events (with or without a project: sign-ins
+ * belong to the chain too), the newest one. The audit checkpointer registers here.
+ */
+export function onAuditCommitted(name: string, listener: AuditCommitListener): void {
+  auditCommitListeners.set(name, listener);
+}
+
+/** Called by appendAuditEvent: this transaction appended `audit`; listeners hear of it after commit. */
+export function markAuditAppended(tx: Tx | SqlTx, audit: CommittedAudit): void {
+  const commit = commits.get(tx);
+  if (!commit) return;
+  commit.audit = { seq: audit.seq, hash: audit.hash, urgent: audit.urgent || (commit.audit?.urgent ?? false) };
+}
 
 /**
  * Hears, after each commit, which projects' audit logs it extended. The live bus registers here,
@@ -22,7 +52,7 @@ export function onProjectsCommitted(name: string, listener: CommitListener): voi
 
 /** Called by appendAuditEvent: this transaction changed `projectId`, tell live pages after commit. */
 export function markProjectTouched(tx: Tx, projectId: string): void {
-  touchedProjects.get(tx)?.add(projectId);
+  commits.get(tx)?.projects.add(projectId);
 }
 
 const globalForTurns = globalThis as unknown as { runsheetWriteTurn?: Promise<void> };
@@ -58,10 +88,10 @@ async function inWriteTurn<T>(deadline: number, fn: () => Promise<T>): Promise<T
 export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const deadline = Date.now() + BUSY_BUDGET_MS;
   return inWriteTurn(deadline, () =>
-    retryWhileBusy(deadline, 20, async (projects) =>
+    retryWhileBusy(deadline, 20, async (commit) =>
       prisma.$transaction(
         async (tx) => {
-          touchedProjects.set(tx, projects);
+          commits.set(tx, commit);
           // The adapter's BEGIN is DEFERRED. A first read would make this transaction a reader,
           // and SQLite never runs the busy handler when a reader upgrades to writer: it fails at
           // once (SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT when another process committed since the
@@ -80,12 +110,12 @@ export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> 
  * them without blocking the event loop (safe: a failed attempt committed nothing), until the
  * deadline. After the commit, live pages hear of the projects the attempt touched.
  */
-async function retryWhileBusy<T>(deadline: number, firstWaitMs: number, attempt: (touchedProjects: Set<string>) => Promise<T>): Promise<T> {
+async function retryWhileBusy<T>(deadline: number, firstWaitMs: number, attempt: (commit: CommitRecord) => Promise<T>): Promise<T> {
   for (let n = 0; ; n++) {
-    const projects = new Set<string>();
+    const commit: CommitRecord = { projects: new Set<string>(), audit: null };
     let result: T;
     try {
-      result = await attempt(projects);
+      result = await attempt(commit);
     } catch (error) {
       const classified = classifyDatabaseError(error);
       const remaining = deadline - Date.now();
@@ -95,7 +125,17 @@ async function retryWhileBusy<T>(deadline: number, firstWaitMs: number, attempt:
       }
       throw classified;
     }
-    if (projects.size > 0) for (const listener of commitListeners.values()) listener(projects);
+    if (commit.projects.size > 0) for (const listener of commitListeners.values()) listener(commit.projects);
+    if (commit.audit) {
+      for (const listener of auditCommitListeners.values()) {
+        // The change is committed: a listener's failure must not turn it into an error response.
+        try {
+          listener(commit.audit);
+        } catch (error) {
+          console.error("An audit commit listener failed", error);
+        }
+      }
+    }
     return result;
   }
 }
@@ -119,7 +159,17 @@ export async function runSqlTransaction<T>(fn: (tx: SqlTx) => T): Promise<T> {
   const deadline = Date.now() + BUSY_BUDGET_MS;
   const db = sqlite();
   // Start short: a lock held by another process is usually a sign-off there, a few ms long.
-  return inWriteTurn(deadline, () => retryWhileBusy(deadline, 2, async (touchedProjects) => db.transaction(() => fn({ db, touchedProjects })).immediate()));
+  return inWriteTurn(deadline, () =>
+    retryWhileBusy(deadline, 2, async (commit) =>
+      db
+        .transaction(() => {
+          const tx: SqlTx = { db, touchedProjects: commit.projects };
+          commits.set(tx, commit);
+          return fn(tx);
+        })
+        .immediate(),
+    ),
+  );
 }
 
 /** How long a transaction keeps trying while another process holds SQLite's write lock. */

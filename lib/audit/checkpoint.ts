@@ -1,0 +1,186 @@
+import fs from "node:fs";
+import path from "node:path";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { dataDirectory, resolveDatabasePath } from "../platform/db/sqlite-path";
+
+/*
+ * Signed checkpoints anchor the audit hash chain to a key that is not in the database file.
+ *
+ * The chain alone shows an edited event, but not a rewrite: whoever can write the database can
+ * delete the newest events, or edit one and recompute every hash after it (the recipe is public,
+ * on purpose). So every few seconds, and whenever a run ends, the server signs the chain's head
+ * `{seq, headHash, at}` with an Ed25519 key kept next to the auth secret and appends it to a
+ * file beside the database. A later check finds each signed seq still in the chain with the
+ * signed hash, or says what happened. This module has no "server-only" import: the
+ * `audit:verify` CLI uses it too.
+ */
+
+export interface AuditAnchorPaths {
+  /** The private key (PKCS#8 PEM, mode 0600): RUNSHEET_AUDIT_SIGNING_KEY, else <data dir>/.audit-signing-key. */
+  privateKey: string;
+  /** The public key (SPKI PEM), published for anyone to verify: <private key without a leading dot>.pub. */
+  publicKey: string;
+  /** The append-only checkpoint log: <db dir>/<db file name>.audit-checkpoints.jsonl. */
+  checkpoints: string;
+}
+
+export function auditAnchorPaths(databasePath = resolveDatabasePath()): AuditAnchorPaths {
+  const fromEnv = process.env.RUNSHEET_AUDIT_SIGNING_KEY?.trim();
+  const privateKey = fromEnv ? path.resolve(fromEnv) : path.join(dataDirectory(), ".audit-signing-key");
+  const publicKey = path.join(path.dirname(privateKey), `${path.basename(privateKey).replace(/^\./, "")}.pub`);
+  return { privateKey, publicKey, checkpoints: `${databasePath}.audit-checkpoints.jsonl` };
+}
+
+export interface AuditSigningKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  publicKeyPem: string;
+  fingerprint: string;
+}
+
+/** SHA-256 (hex) of the public key's DER encoding: what the PDF and the audit page print. */
+export function keyFingerprint(publicKey: KeyObject): string {
+  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex");
+}
+
+/** "3f2a 9c11 0b7e 45d2": the fingerprint's first 16 hex digits, grouped for reading aloud. */
+export function shortFingerprint(fingerprint: string): string {
+  return (fingerprint.slice(0, 16).match(/.{4}/g) ?? []).join(" ");
+}
+
+function fromPrivate(privateKey: KeyObject): AuditSigningKey {
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(), fingerprint: keyFingerprint(publicKey) };
+}
+
+/** The installation's signing key, or null if there is none yet (never creates one). */
+export function readSigningKey(paths = auditAnchorPaths()): AuditSigningKey | null {
+  let pem: string;
+  try {
+    pem = fs.readFileSync(paths.privateKey, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  const privateKey = createPrivateKey(pem);
+  if (privateKey.asymmetricKeyType !== "ed25519") throw new Error(`${paths.privateKey} is not an Ed25519 private key.`);
+  return fromPrivate(privateKey);
+}
+
+/** A public key from a PEM file (an auditor verifying with the published key only). */
+export function readPublicKey(file: string): KeyObject {
+  const key = createPublicKey(fs.readFileSync(file, "utf8"));
+  if (key.asymmetricKeyType !== "ed25519") throw new Error(`${file} is not an Ed25519 public key.`);
+  return key;
+}
+
+/**
+ * The signing key, created on first use like the auth secret (mode 0600, exclusive create so two
+ * processes starting at once can't each write their own). The public key is written beside it.
+ */
+export function loadOrCreateSigningKey(paths = auditAnchorPaths()): { key: AuditSigningKey; created: boolean } {
+  const existing = readSigningKey(paths);
+  if (existing) {
+    if (!fs.existsSync(paths.publicKey)) fs.writeFileSync(paths.publicKey, existing.publicKeyPem, { mode: 0o644 });
+    return { key: existing, created: false };
+  }
+  const { privateKey } = generateKeyPairSync("ed25519");
+  fs.mkdirSync(path.dirname(paths.privateKey), { recursive: true });
+  try {
+    fs.writeFileSync(paths.privateKey, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // Another process created it between our read and our write: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadOrCreateSigningKey(paths);
+    throw error;
+  }
+  const key = fromPrivate(privateKey);
+  fs.writeFileSync(paths.publicKey, key.publicKeyPem, { mode: 0o644 });
+  return { key, created: true };
+}
+
+/** One signed checkpoint, one JSON line of the checkpoint file. */
+export interface AuditCheckpoint {
+  v: 1;
+  /** The chain's newest event when signed (0 with the genesis hash: an empty chain). */
+  seq: number;
+  headHash: string;
+  /** When it was signed, ISO 8601 UTC. */
+  at: string;
+  /** Fingerprint of the key that signed it. */
+  key: string;
+  /** Ed25519 signature (base64) over checkpointMessage(). */
+  sig: string;
+}
+
+/** Exactly what is signed: a fixed, unambiguous layout (no JSON key-order questions). */
+export function checkpointMessage(c: Pick<AuditCheckpoint, "seq" | "headHash" | "at" | "key">): Buffer {
+  return Buffer.from(`runsheet-audit-checkpoint/v1\n${c.seq}\n${c.headHash}\n${c.at}\n${c.key}`, "utf8");
+}
+
+export function signCheckpoint(key: AuditSigningKey, head: { seq: number; headHash: string; at?: Date }): AuditCheckpoint {
+  const unsigned = { seq: head.seq, headHash: head.headHash, at: (head.at ?? new Date()).toISOString(), key: key.fingerprint };
+  return { v: 1, ...unsigned, sig: sign(null, checkpointMessage(unsigned), key.privateKey).toString("base64") };
+}
+
+export function checkpointSignatureValid(publicKey: KeyObject, c: AuditCheckpoint): boolean {
+  try {
+    return verify(null, checkpointMessage(c), publicKey, Buffer.from(c.sig, "base64"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Appends one checkpoint: opened with O_APPEND (every write lands at the end, even from two
+ * processes), one write of one line, fsync'd before it counts. Off the request path: the
+ * checkpointer calls it after commits, batched.
+ */
+export async function appendCheckpoint(file: string, checkpoint: AuditCheckpoint): Promise<void> {
+  const handle = await fs.promises.open(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
+  try {
+    await handle.write(`${JSON.stringify(checkpoint)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export type CheckpointLine = { line: number; checkpoint: AuditCheckpoint } | { line: number; error: string };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Every line of the checkpoint file, parsed; [] if there is no file. Malformed lines are reported, not skipped. */
+export function readCheckpoints(file: string): { exists: boolean; lines: CheckpointLine[] } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { exists: false, lines: [] };
+    throw error;
+  }
+  const lines: CheckpointLine[] = [];
+  text.split("\n").forEach((raw, index) => {
+    if (raw.trim() === "") return;
+    const line = index + 1;
+    try {
+      const c = JSON.parse(raw) as Partial<AuditCheckpoint>;
+      const ok =
+        c !== null &&
+        typeof c === "object" &&
+        c.v === 1 &&
+        Number.isSafeInteger(c.seq) &&
+        (c.seq as number) >= 0 &&
+        typeof c.headHash === "string" &&
+        HEX64.test(c.headHash) &&
+        typeof c.at === "string" &&
+        !Number.isNaN(Date.parse(c.at)) &&
+        typeof c.key === "string" &&
+        HEX64.test(c.key) &&
+        typeof c.sig === "string";
+      lines.push(ok ? { line, checkpoint: c as AuditCheckpoint } : { line, error: "not a checkpoint (fields missing or malformed)" });
+    } catch {
+      lines.push({ line, error: "not valid JSON" });
+    }
+  });
+  return { exists: true, lines };
+}
