@@ -49,9 +49,23 @@ export class AuditReplay {
   readonly runs = new Map<string, Expected<RunState>>();
 
   /** Feed events in chain order. Events of other entities (plans, users, sign-ins…) are ignored. */
-  add(event: Pick<StoredAuditRow, "seq" | "action" | "entityType" | "entityId" | "runId" | "projectId" | "actorName" | "after">): void {
+  add(event: Pick<StoredAuditRow, "seq" | "action" | "entityType" | "entityId" | "runId" | "projectId" | "actorName" | "before" | "after">): void {
     if (event.entityType === "step_run") this.addStepEvent(event);
     else if (event.entityType === "run") this.addRunEvent(event);
+    else if (event.action === "demo.remove") this.forgetRemovedProjects(event);
+  }
+
+  /**
+   * Removing the demo deletes its projects (lib/demo/remove.ts) and records which ones in the
+   * event: their runs and steps are expected to be gone from then on, not reported as missing.
+   */
+  private forgetRemovedProjects(event: Pick<StoredAuditRow, "before">): void {
+    const projects = parseObject(event.before)?.projects;
+    if (!Array.isArray(projects)) return;
+    const removed = new Set(projects.map((p) => (p && typeof p === "object" ? text((p as Record<string, unknown>).id) : null)).filter((id): id is string => id !== null));
+    for (const expectations of [this.steps, this.runs] as Map<string, { projectId: string | null }>[]) {
+      for (const [id, expected] of expectations) if (expected.projectId !== null && removed.has(expected.projectId)) expectations.delete(id);
+    }
   }
 
   private addStepEvent(event: Pick<StoredAuditRow, "seq" | "entityId" | "runId" | "projectId" | "actorName" | "after">): void {

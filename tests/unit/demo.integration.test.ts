@@ -14,6 +14,8 @@ beforeAll(async () => {
   db = await openTestDatabase("demo");
   authRoute = await import("@/app/api/auth/[...all]/route");
   demo = await import("@/lib/demo/remove");
+  // As the server's start-up does: the signing key, then the demo.
+  await (await import("@/lib/audit/checkpointer")).anchorAuditChainAtStartup();
   const { seedDemo } = await import("@/lib/demo/seed");
   expect(await seedDemo()).toBe(true);
 }, 120_000);
@@ -68,6 +70,9 @@ describe("the demo", () => {
     expect(await db.lib.prisma.auditEvent.count()).toBe(eventsBefore + 1);
     expect(await db.lib.prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" }, select: { action: true, actorId: true } })).toEqual({ action: "demo.remove", actorId: realAdmin.id });
     expect(await db.lib.audit.verifyAuditChain()).toMatchObject({ ok: true });
+    // The full check too: the demo's runs being gone is what its removal event says, not tampering.
+    await (await import("@/lib/audit/checkpointer")).flushAuditCheckpoint({ readHead: true });
+    expect(db.lib.audit.verifyAuditTrailNow()).toMatchObject({ ok: true, findings: [] });
     await expect(demo.removeDemo({ actor: realAdmin })).rejects.toMatchObject({ status: 409 });
   });
 });
