@@ -9,6 +9,7 @@ import { nextCookies } from "better-auth/next-js";
 import { DATABASE_PROVIDER, prisma } from "../db/client";
 import { dataDirectory } from "../db/sqlite-path";
 import { requestHost, requestProtocol } from "../http/client-address";
+import { ssoPlugins } from "./sso";
 
 /** After this many wrong passwords in a row an account is locked for LOCKOUT_MINUTES. */
 export const MAX_FAILED_SIGN_INS = 5;
@@ -126,7 +127,8 @@ function createAuth(secureCookies: boolean) {
         }
       }),
     },
-    plugins: [nextCookies()],
+    // nextCookies stays last (better-auth: it must see every other plugin's cookies).
+    plugins: [...ssoPlugins(), nextCookies()],
   });
 }
 
