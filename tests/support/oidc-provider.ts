@@ -74,6 +74,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
       groups: ["groups"],
     },
     features: { devInteractions: { enabled: false } },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 3600, IdToken: 600, Interaction: 600, Session: 3600 },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     pkce: { required: () => true },
     async findAccount(_ctx: unknown, id: string) {
