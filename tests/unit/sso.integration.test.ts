@@ -250,6 +250,9 @@ describe("SSO only", () => {
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ code: "PASSWORD_SIGN_IN_OFF", message: 'Password sign-in is turned off. Use "Sign in with Test IdP".' });
     expect(response.headers.getSetCookie().some((c) => c.includes("session_token"))).toBe(false);
+    expect(await db.lib.prisma.session.count({ where: { userId: team.operator2.id } })).toBe(0);
+    // Not a wrong password: the refusal doesn't count towards the account's lock-out.
+    expect(await db.lib.prisma.user.findUnique({ where: { id: team.operator2.id }, select: { failedLoginCount: true, lockedUntil: true } })).toEqual({ failedLoginCount: 0, lockedUntil: null });
   });
 
   it("the break-glass account may still sign in with its password", async () => {
