@@ -10,7 +10,7 @@ test.describe("sign-in and first run", () => {
     const signIn = async (password: string) => {
       await page.getByLabel("Password").fill(password);
       const response = page.waitForResponse((r) => r.url().endsWith("/api/auth/sign-in/email"));
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       return (await response).status();
     };
 
@@ -41,7 +41,7 @@ test.describe("sign-in and first run", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/projects$/);
     await expect(page.getByRole("heading", { level: 1, name: "Migration projects" })).toBeVisible();
     await expect(page.getByRole("banner")).toContainText(user.name);

@@ -79,7 +79,7 @@ export function SignInForm({ sso = null, password: passwordMode = "shown", ssoEr
         </p>
       ) : null}
       {showPassword ? (
-        <form onSubmit={submit} className="space-y-4" noValidate aria-label="Sign in with a password">
+        <form onSubmit={submit} className="space-y-4" noValidate>
           {sso ? (
             <p className="border-t border-slate-200 pt-4 text-center text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
               {passwordMode === "break-glass" ? "Only for the break-glass accounts, when single sign-on is down" : "or with a Runsheet password"}

@@ -9,7 +9,7 @@
  * Claims are read from the directory at every sign-in, so a test changes someone's groups with
  * `setPerson` and the next sign-in sees them.
  */
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import http from "node:http";
 import Provider from "oidc-provider";
 
@@ -34,6 +34,16 @@ export interface TestIdpOptions {
   clientSecret: string;
   redirectUris: string[];
   host?: string;
+  /**
+   * The private signing key (JWK). A test run that restarts the IdP (a Playwright worker restarts
+   * after a failure) must keep the key: the app caches the IdP's keys, as a real client does.
+   */
+  signingKey?: Record<string, unknown>;
+}
+
+/** A fresh RS256 signing key as a private JWK. */
+export function newSigningKey(): Record<string, unknown> {
+  return generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }) as Record<string, unknown>;
 }
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -52,7 +62,8 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
   const host = options.host ?? "127.0.0.1";
   const issuer = `http://${host}:${options.port}`;
   const people = new Map<string, IdpPerson>();
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const signingKey = options.signingKey ?? newSigningKey();
+  const kid = createHash("sha256").update(String(signingKey.n)).digest("base64url").slice(0, 16);
 
   const provider = new Provider(issuer, {
     clients: [
@@ -65,7 +76,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
         token_endpoint_auth_method: "client_secret_basic",
       },
     ],
-    jwks: { keys: [{ ...privateKey.export({ format: "jwk" }), use: "sig", alg: "RS256", kid: "test-idp" }] },
+    jwks: { keys: [{ ...signingKey, use: "sig", alg: "RS256", kid }] },
     cookies: { keys: ["runsheet-test-idp-cookie-key"] },
     claims: {
       openid: ["sub"],

@@ -98,6 +98,10 @@ function ssoGuard(config: SsoConfig): BetterAuthPlugin {
         onAPIError: { errorURL: "/login" },
       },
     }),
+    // better-auth's default for every /sign-in/* path is 3 per 10 s per address: a shift behind one
+    // NAT address clicking "Sign in with …" at 3 a.m. would be turned away. The button only starts
+    // a redirect (the credentials are checked at the IdP), so it gets the password sign-in's limit.
+    rateLimit: [{ pathMatcher: (path) => path === "/sign-in/social", window: 60, max: Number(process.env.RUNSHEET_SIGNIN_RATE_LIMIT ?? 20) }],
     hooks: {
       before: [
         {
