@@ -174,6 +174,21 @@ export function ssoConfig(): SsoConfig | null {
   return cached.config;
 }
 
+/**
+ * For the server's start (instrumentation.ts): a misconfiguration ends the process with the list
+ * of problems. Next.js logs an error thrown there and serves anyway, every sign-in then failing
+ * with a 500; an install that doesn't come up is the clearer signal.
+ */
+export function checkSsoConfigAtStart(): void {
+  try {
+    ssoConfig();
+  } catch (error) {
+    if (!(error instanceof SsoConfigError)) throw error;
+    console.error(`Runsheet can't start. ${error.message}`);
+    process.exit(1);
+  }
+}
+
 /** The values of `claim` in an IdP profile: the claim by its exact name (Auth0 names them by URL), else a dotted path. */
 export function claimValues(profile: Record<string, unknown>, claim: string): string[] {
   const value = claim in profile ? profile[claim] : claim.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), profile);
