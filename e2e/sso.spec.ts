@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import type { Page } from "@playwright/test";
 import { startTestIdp, type IdpPerson, type TestIdp } from "../tests/support/oidc-provider";
 import { BASE_URL, expect, test, uniqueHost } from "./fixtures";
@@ -120,4 +121,87 @@ test("with SSO configured but not 'only', the password form is there and works",
   await expect(page).toHaveURL(`${BASE_URL}/projects`);
   await expect(page.getByRole("banner")).toContainText(user.name);
   expect((db.prepare(`SELECT count(*) AS n FROM session WHERE userId = ?`).get(user.id) as { n: number }).n).toBe(1);
+});
+
+/**
+ * "SSO only" can't be the suite's own server (every other spec signs in with a password), so this
+ * part starts a second app server of the same build, with RUNSHEET_SSO_ONLY=1, a break-glass
+ * account, and its own empty database, on the port after the IdP's.
+ */
+test.describe("SSO only", () => {
+  const port = OIDC.port + 1;
+  const origin = `http://127.0.0.1:${port}`;
+  const breakGlass = { name: "Glass Admin", email: `${uniqueHost("glass")}@e2e.runsheet.test`, password: "break-glass-password-1" };
+  let server: ChildProcess | undefined;
+  let output = "";
+
+  test.beforeAll(async ({ playwright }) => {
+    server = spawn(process.execPath, ["lib/platform/server/serve.mjs"], {
+      env: {
+        ...process.env,
+        NEXT_DIST_DIR: ".next-e2e",
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        DATABASE_URL: `file:${process.env.E2E_DATABASE_PATH!.replace(/\.db$/, "-sso-only.db")}`,
+        RUNSHEET_SEED: "none",
+        RUNSHEET_SIGNIN_RATE_LIMIT: "100000",
+        RUNSHEET_OIDC_ISSUER: OIDC.issuer,
+        RUNSHEET_OIDC_CLIENT_ID: OIDC.clientId,
+        RUNSHEET_OIDC_CLIENT_SECRET: OIDC.clientSecret,
+        RUNSHEET_OIDC_NAME: OIDC.name,
+        RUNSHEET_OIDC_SCOPES: "openid email profile groups",
+        RUNSHEET_OIDC_ADMIN_VALUES: "runsheet-admins",
+        RUNSHEET_SSO_ONLY: "1",
+        RUNSHEET_SSO_BREAK_GLASS: breakGlass.email,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    server.stdout?.on("data", (chunk) => (output += String(chunk)));
+    server.stderr?.on("data", (chunk) => (output += String(chunk)));
+    const api = await playwright.request.newContext({ baseURL: origin, extraHTTPHeaders: { origin } });
+    // Up once /setup answers (an empty install).
+    await expect
+      .poll(async () => (await api.get("/setup", { maxRedirects: 0 }).catch(() => null))?.status() ?? 0, { timeout: 60_000, message: "the SSO-only server answers /setup" })
+      .toBe(200);
+    // The first-run screen's API makes the break-glass admin.
+    expect((await api.post("/api/setup", { data: breakGlass })).status(), output).toBe(200);
+    await api.dispose();
+  });
+  test.afterAll(() => {
+    server?.kill("SIGTERM");
+  });
+
+  test("the password form is hidden; a break-glass admin still signs in with a password; anyone else is refused", async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: origin });
+    const page = await context.newPage();
+    await page.goto("/login");
+    await expect(page.getByRole("button", { name: `Sign in with ${OIDC.name}` })).toBeVisible();
+    await expect(page.getByLabel("Password")).toHaveCount(0);
+
+    await page.getByRole("button", { name: "Emergency sign-in with a password" }).click();
+    await page.getByLabel("Email").fill(breakGlass.email);
+    await page.getByLabel("Password").fill(breakGlass.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(`${origin}/projects`);
+    await expect(page.getByRole("banner")).toContainText(breakGlass.name);
+
+    // An operator account with a password, made by the admin: SSO only refuses its password.
+    const operator = { name: "Olga Password", email: `${uniqueHost("olga")}@e2e.runsheet.test`, password: "operator-password-1", role: "OPERATOR" };
+    expect((await page.request.post("/api/users", { data: operator, headers: { origin } })).status()).toBe(200);
+    const other = await browser.newContext({ baseURL: origin });
+    const otherPage = await other.newPage();
+    await otherPage.goto("/login");
+    await otherPage.getByRole("button", { name: "Emergency sign-in with a password" }).click();
+    await otherPage.getByLabel("Email").fill(operator.email);
+    await otherPage.getByLabel("Password").fill(operator.password);
+    const response = otherPage.waitForResponse((r) => r.url().endsWith("/api/auth/sign-in/email"));
+    await otherPage.getByRole("button", { name: "Sign in", exact: true }).click();
+    expect((await response).status()).toBe(403);
+    await expect(otherPage.getByRole("main").getByRole("alert")).toHaveText(`Password sign-in is turned off. Use "Sign in with ${OIDC.name}".`);
+    await expect(otherPage).toHaveURL(/\/login$/);
+    expect((await other.cookies()).some((c) => c.name.endsWith("session_token"))).toBe(false);
+    await other.close();
+    await context.close();
+  });
 });
