@@ -154,6 +154,7 @@ describe("the sign-in button's request", () => {
       { provider: "github", callbackURL: "/projects" },
       { provider: "oidc", scopes: ["offline_access"] },
       { provider: "oidc", callbackURL: "https://evil.example/steal" },
+      { provider: "oidc", callbackURL: "/projects", errorCallbackURL: "//evil.example/login" },
     ]) {
       const response = await app("POST", "/api/auth/sign-in/social", new Jar(), body);
       expect(response.status, JSON.stringify(body)).toBe(400);

@@ -21,16 +21,19 @@ import { OIDC_PROVIDER_ID, roleFromClaims, SSO_ERRORS, ssoConfig, type SsoConfig
  * - RUNSHEET_SSO_ONLY=1 refuses password sign-in except for RUNSHEET_SSO_BREAK_GLASS accounts.
  *
  * Refusals are better-auth "validateUserInfo" results: the callback turns them into a redirect to
- * /login?error=<code>, and the login page says what happened (components/auth/sign-in-form.tsx).
+ * /login?error=<code>, and the login page says what happened (ssoErrorMessage in sso-config.ts).
  */
+
+/** A path on this site: "/projects", never "//elsewhere.example" or "/\\elsewhere". */
+const ownPath = z.string().regex(/^\/(?![/\\])/);
 
 /** The body the login page sends to /sign-in/social; nothing else (no idToken sign-in, no extra scopes or parameters). */
 const socialSignInBody = z
   .object({
     provider: z.literal(OIDC_PROVIDER_ID),
-    callbackURL: z.string().startsWith("/").optional(),
-    errorCallbackURL: z.string().startsWith("/").optional(),
-    newUserCallbackURL: z.string().startsWith("/").optional(),
+    callbackURL: ownPath.optional(),
+    errorCallbackURL: ownPath.optional(),
+    newUserCallbackURL: ownPath.optional(),
     disableRedirect: z.boolean().optional(),
   })
   .strict();
