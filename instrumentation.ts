@@ -6,6 +6,9 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // A half-configured single sign-on stops the start with every problem listed (sso-config.ts),
+  // rather than serving a login page without SSO, or with passwords open under "SSO only".
+  (await import("./lib/platform/auth/sso-config")).checkSsoConfigAtStart();
   const { prisma } = await import("./lib/platform/db/client");
   await prisma.$queryRawUnsafe("SELECT 1");
   if ((process.env.RUNSHEET_SEED ?? "demo") !== "none") {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,26 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DIST_DIR = ".next-e2e";
 const DATA_DIR = path.join(repoRoot, "e2e", ".data");
+/**
+ * Single sign-on: the app is configured for an OpenID Provider on the next port, which only
+ * e2e/sso.spec.ts starts (tests/support/oidc-provider.ts). The app discovers it at the first SSO
+ * sign-in, so every other spec runs with the "Sign in with Test IdP" button shown and the
+ * password form working next to it (SSO configured, not "SSO only").
+ */
+const OIDC_PORT = PORT + 1;
+const E2E_OIDC = {
+  issuer: `http://127.0.0.1:${OIDC_PORT}`,
+  port: OIDC_PORT,
+  clientId: "runsheet-e2e",
+  clientSecret: "runsheet-e2e-client-secret",
+  name: "Test IdP",
+  // One signing key for the whole run, picked by the runner (workers inherit it, like the
+  // database path): a worker restarted after a failure starts the IdP again with the same key.
+  signingKey:
+    process.env.TEST_WORKER_INDEX !== undefined && process.env.E2E_OIDC
+      ? (JSON.parse(process.env.E2E_OIDC) as { signingKey: Record<string, unknown> }).signingKey
+      : (generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }) as Record<string, unknown>),
+};
 
 /** Database files of earlier runs, untouched for this long, are deleted (younger ones may belong to a run in progress). */
 const STALE_AFTER_MS = 10 * 60_000;
@@ -57,6 +78,7 @@ function databasePathForThisRun(): string {
 const databasePath = databasePathForThisRun();
 process.env.E2E_DATABASE_PATH = databasePath;
 process.env.E2E_BASE_URL = BASE_URL;
+process.env.E2E_OIDC = JSON.stringify(E2E_OIDC);
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const distBuildId = path.join(repoRoot, DIST_DIR, "BUILD_ID");
@@ -110,6 +132,14 @@ export default defineConfig({
       DATABASE_URL: `file:${databasePath}`,
       RUNSHEET_SEED: "none",
       NEXT_TELEMETRY_DISABLED: "1",
+      RUNSHEET_OIDC_ISSUER: E2E_OIDC.issuer,
+      RUNSHEET_OIDC_CLIENT_ID: E2E_OIDC.clientId,
+      RUNSHEET_OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
+      RUNSHEET_OIDC_NAME: E2E_OIDC.name,
+      RUNSHEET_OIDC_SCOPES: "openid email profile groups",
+      RUNSHEET_OIDC_ROLE_CLAIM: "groups",
+      RUNSHEET_OIDC_ADMIN_VALUES: "runsheet-admins",
+      RUNSHEET_OIDC_OPERATOR_VALUES: "nbu-operators",
       // No BETTER_AUTH_URL on purpose: sign-in must work the way a self-hosted install runs by
       // default, reached by an IP or LAN name with the origin taken from the request (lib/platform/auth/auth.ts).
     },

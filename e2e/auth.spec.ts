@@ -43,7 +43,7 @@ test.describe("sign-in and first run", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/projects$/);
     expect(throttleRow("127.0.0.1")).toBeUndefined();
 
@@ -76,7 +76,7 @@ test.describe("sign-in and first run", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/projects$/);
     await expect(page.getByRole("heading", { level: 1, name: "Migration projects" })).toBeVisible();
     await expect(page.getByRole("banner")).toContainText(user.name);

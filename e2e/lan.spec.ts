@@ -20,7 +20,7 @@ test("signs in at a LAN host name over plain HTTP, and the session holds", async
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     const response = page.waitForResponse((r) => r.url().endsWith("/api/auth/sign-in/email"));
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     expect((await response).status()).toBe(200);
     await expect(page).toHaveURL(`${origin}/projects`);
     await expect(page.getByRole("heading", { level: 1, name: "Migration projects" })).toBeVisible();

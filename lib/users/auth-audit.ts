@@ -43,6 +43,17 @@ export async function recordAuthEvent(event: AuthEvent): Promise<void> {
           after: { email: event.email.slice(0, 120), address: event.address, waitSeconds: Math.ceil(event.waitMs / 1000) },
         });
         return;
+      case "sso_role_change":
+        await appendAuditEvent(tx, {
+          actor: null,
+          projectId: null,
+          action: event.to === null ? "auth.sso_access_removed" : "auth.sso_role_change",
+          entityType: "user",
+          entityId: event.userId,
+          before: { name: event.name, role: event.from },
+          after: event.to === null ? null : { role: event.to },
+        });
+        return;
       case "sign_out":
         await appendAuditEvent(tx, {
           actor: { id: event.userId, name: event.name },

@@ -12,7 +12,9 @@ export type AuthEvent =
   | { kind: "sign_in"; userId: string; name: string; address: string; userAgent: string | null; method: "password" | "sso" }
   | { kind: "sign_in_failed"; email: string; userId: string | null; name: string | null; address: string; reason: SignInFailureReason }
   | { kind: "sign_in_throttled"; email: string; address: string; waitMs: number }
-  | { kind: "sign_out"; userId: string; name: string; address: string };
+  | { kind: "sign_out"; userId: string; name: string; address: string }
+  /** The identity provider's claims gave a different role at an SSO sign-in (or none: access removed). */
+  | { kind: "sso_role_change"; userId: string; name: string; from: string; to: string | null };
 
 export type AuthEventRecorder = (event: AuthEvent) => Promise<void>;
 

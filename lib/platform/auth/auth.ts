@@ -12,6 +12,7 @@ import { clientAddress, isLoopbackAddress, requestHost, requestProtocol } from "
 import { publishSessionsEnded } from "../live/events";
 import { reportAuthEvent, type SignInFailureReason } from "./auth-events";
 import { clearSignInFailures, recordSignInFailure, signInWaitMs, waitMessage } from "./sign-in-throttle";
+import { ssoPlugins } from "./sso";
 
 const hours = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -110,9 +111,11 @@ function createAuth(secureCookies: boolean) {
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path === SIGN_IN_PATH) await afterSignIn(ctx);
+        else if (ctx.path.startsWith("/callback/")) await afterSsoCallback(ctx);
       }),
     },
-    plugins: [nextCookies()],
+    // nextCookies stays last (better-auth: it must see every other plugin's cookies).
+    plugins: [...ssoPlugins(), nextCookies()],
   });
 }
 
@@ -165,6 +168,14 @@ async function afterSignIn(ctx: HookContext): Promise<void> {
   if (!session) return;
   await clearSignInFailures({ email, address });
   await reportAuthEvent({ kind: "sign_in", userId: session.user.id, name: session.user.name, address, userAgent, method: "password" });
+}
+
+/** An SSO sign-in ends in the callback: a new session there is a sign-in to audit. */
+async function afterSsoCallback(ctx: HookContext): Promise<void> {
+  const session = ctx.context.newSession;
+  if (!session) return;
+  const headers = ctx.headers ?? new Headers();
+  await reportAuthEvent({ kind: "sign_in", userId: session.user.id, name: session.user.name, address: clientAddress(headers), userAgent: headers.get("user-agent"), method: "sso" });
 }
 
 async function signInFailed(options: { email: string; address: string; user: { id: string; name: string } | null; reason: SignInFailureReason }): Promise<void> {

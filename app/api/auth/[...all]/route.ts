@@ -1,7 +1,7 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { authFor, CLIENT_ADDRESS_HEADER } from "@/lib/platform/auth/auth";
 import { setAuthEventRecorder } from "@/lib/platform/auth/auth-events";
-import { isAuthPathInUse } from "@/lib/platform/auth/endpoints";
+import { isAuthPathInUse, withBrowserOrigin } from "@/lib/platform/auth/endpoints";
 import { clientAddress } from "@/lib/platform/http/client-address";
 import { recordAuthEvent } from "@/lib/users/auth-audit";
 
@@ -20,7 +20,7 @@ function withClientAddress(request: Request): Request {
 // Only the endpoints the product uses reach the auth library (lib/platform/auth/endpoints.ts),
 // through the instance whose cookies fit the request's protocol (authFor).
 const handle = (method: "GET" | "POST") => (request: Request) =>
-  isAuthPathInUse(request.url) ? toNextJsHandler(authFor(request.headers, request.url))[method](withClientAddress(request)) : notFound();
+  isAuthPathInUse(request.url) ? toNextJsHandler(authFor(request.headers, request.url))[method](withClientAddress(withBrowserOrigin(request))) : notFound();
 
 export const GET = handle("GET");
 export const POST = handle("POST");
