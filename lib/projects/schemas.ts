@@ -8,7 +8,7 @@ const MAX_WINDOW_DAYS = 14;
 export const projectFields = z
   .object({
     name: requiredText("Name", 120),
-    description: text("Description", 5000).default(""),
+    description: text("Description", 5000, { multiline: true }).default(""),
     sourceHost: hostname,
     targetHost: hostname,
     product: requiredText("Product", 60).default("NetBackup"),

@@ -59,5 +59,10 @@ export const canDecideGate = (user: Actor, gate: GateLike) =>
     (isOperatorOrAdmin(user) &&
       (gate.assigneeId === user.id || (gate.gateApprovers ?? []).some((a) => (a.kind === "role" ? a.role === user.role : a.userId === user.id)))));
 export const canUpdateFleet = isOperatorOrAdmin;
+/**
+ * Role-level: whether the role may decide any gate at all (admins and operators). Routes check it
+ * before reading the request; canDecideGate then decides for the gate itself.
+ */
+export const canDecideGates = isOperatorOrAdmin;
 
 const ROLE_SET = new Set<string>(["ADMIN", "OPERATOR", "VIEWER"]);
