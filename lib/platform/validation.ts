@@ -102,7 +102,8 @@ export const isoDate = z
   .union([z.string(), z.date()], { error: "Not a valid date and time." })
   .superRefine((value, ctx) => {
     const problem = typeof value === "string" ? dateTimeProblem(value) : dateProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    // continue: false, so that object-level checks (a window's end after its start) never see the unparsed string.
+    if (problem) ctx.addIssue({ code: "custom", message: problem, continue: false });
   })
   .transform((value) => new Date(value));
 
