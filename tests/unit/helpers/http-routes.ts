@@ -53,7 +53,7 @@ export function fillPattern(pattern: string, values: Record<string, string>): st
 
 export interface CallOptions {
   cookie?: string;
-  body?: string | Uint8Array | ReadableStream<Uint8Array>;
+  body?: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
   headers?: Record<string, string>;
   /** false: no Origin header (a script or a cross-site form) */
   origin?: string | false;
