@@ -28,7 +28,7 @@ beforeAll(async () => {
   cookies.admin = await signIn(routes, { email: "ada@example.test", password: PASSWORD });
   cookies.operator = await signIn(routes, { email: "olivia@example.test", password: PASSWORD });
   cookies.viewer = await signIn(routes, { email: "vera@example.test", password: PASSWORD });
-});
+}, 60_000);
 afterAll(async () => db?.close());
 
 async function firstStep(projectId: string) {
@@ -309,6 +309,26 @@ describe("same-origin check", () => {
     } finally {
       if (previous === undefined) delete process.env.RUNSHEET_TRUSTED_PROXIES;
       else process.env.RUNSHEET_TRUSTED_PROXIES = previous;
+    }
+  });
+});
+
+describe("dates stored before the range was enforced", () => {
+  it("the JSON, CSV and PDF exports and the dashboard still answer for a window in year 275760 or year 0", { timeout: 120_000 }, async () => {
+    const project = await createProject(db.lib, team.admin, { name: "Legacy dates project" });
+    const run = await db.lib.runs.startRun({ actor: team.admin, projectId: project.id, input: { kind: "REHEARSAL", name: "" } });
+    const { getRunDashboard } = await import("@/lib/dashboard/queries");
+    const MAX = 8.64e15;
+    for (const [start, end] of [
+      [new Date(MAX - 2 * 86_400_000), new Date(MAX - 86_400_000)],
+      [new Date("0000-01-01T00:00:00.000Z"), new Date("0000-01-01T01:00:00.000Z")],
+    ]) {
+      await db.lib.prisma.project.update({ where: { id: project.id }, data: { windowStart: start, windowEnd: end } });
+      for (const kind of ["json", "csv", "pdf"]) {
+        const response = await callRoute(r(`/api/runs/[runId]/export/${kind}`), "GET", { runId: run.id }, { cookie: cookies.viewer });
+        expect(response.status, `${kind} with a window starting ${start.toISOString()}`).toBe(200);
+      }
+      await expect(getRunDashboard({ runId: run.id })).resolves.toBeDefined();
     }
   });
 });
