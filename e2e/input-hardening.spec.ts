@@ -105,7 +105,7 @@ test.describe("input hardening", () => {
     const viewer = await apiAs("VIEWER");
     const response = await viewer.post("/api/projects", { plannedMinutes: true, windowStart: "0000-01-01" });
     expect(response.status).toBe(403);
-    expect(response.body.error).toEqual({ code: "forbidden", message: "You don't have permission to do that.", fieldErrors: {} });
+    expect(response.body.error).toEqual({ code: "forbidden", message: "Only admins can create projects.", fieldErrors: {} });
   });
 });
 

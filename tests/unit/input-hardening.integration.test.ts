@@ -106,7 +106,7 @@ describe("permission before validation", () => {
     const step = await firstStep(project.id);
     const response = await callRoute(r("/api/steps/[stepId]"), "PATCH", { stepId: step.id }, { cookie: cookies.viewer, body: json({ plannedMinutes: "lots", bogus: 1 }) });
     expect(response.status).toBe(403);
-    expect((await response.json()).error).toEqual({ code: "forbidden", message: "You don't have permission to do that.", fieldErrors: {} });
+    expect((await response.json()).error).toEqual({ code: "forbidden", message: "Only admins can edit the plan.", fieldErrors: {} });
     const row = await db.lib.prisma.step.findUniqueOrThrow({ where: { id: step.id } });
     expect(row.plannedMinutes).toBe(step.plannedMinutes);
     expect(row.version).toBe(step.version);

@@ -13,7 +13,7 @@ export const GET = route({ allow: canManageTemplates }, async () => {
 const DOCUMENT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** A new saved template from a runbook document (pasted JSON, an uploaded template or a run export's plan). */
-export const POST = route({ allow: canManageTemplates, body: createTemplateInput, maxBodyBytes: DOCUMENT_MAX_BODY_BYTES }, async ({ user, body }) => {
+export const POST = route({ allow: canManageTemplates, forbidden: "Only admins can manage templates.", body: createTemplateInput, maxBodyBytes: DOCUMENT_MAX_BODY_BYTES }, async ({ user, body }) => {
   const template = await createTemplate({ actor: user, input: body });
   return { id: template.id };
 });

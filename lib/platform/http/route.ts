@@ -27,6 +27,8 @@ interface RouteOptions<PS extends z.ZodType, QS extends z.ZodType, BS extends z.
    * a 400 describing the fields. Checks that need the resource stay in the services.
    */
   allow: (user: CurrentUser) => boolean;
+  /** What a refused role is told (default: "You don't have permission to do that."). */
+  forbidden?: string;
 }
 
 interface PublicRouteContext<P, Q, B> {
@@ -61,7 +63,7 @@ export function route<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodTyp
       assertDeclaredSize(request, maxBodyBytesOf(options));
       const user = await getUserFromRequest(request);
       if (!user) throw new UnauthenticatedError();
-      if (!options.allow(user)) throw new ForbiddenError();
+      if (!options.allow(user)) throw new ForbiddenError(options.forbidden);
       return handler({ user, ...(await parseRequest(options, request, context)) });
     });
 }

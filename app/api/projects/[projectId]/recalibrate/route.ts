@@ -15,6 +15,6 @@ export const GET = route({ allow: canViewProjects, params, query: recalibrationS
   return previewRecalibration({ projectId: params.projectId, input: query });
 });
 
-export const POST = route({ allow: canEditPlan, params, body: applyRecalibrationInput }, async ({ user, params, body }) => {
+export const POST = route({ allow: canEditPlan, forbidden: "Only admins can recalibrate the plan.", params, body: applyRecalibrationInput }, async ({ user, params, body }) => {
   return applyRecalibration({ actor: user, projectId: params.projectId, input: body });
 });

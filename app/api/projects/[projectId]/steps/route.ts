@@ -5,7 +5,7 @@ import { addStep } from "@/lib/plan/service";
 import { id } from "@/lib/platform/validation";
 import { createStepInput } from "@/lib/plan/schemas";
 
-export const POST = route({ allow: canEditPlan, params: z.object({ projectId: id }), body: createStepInput }, async ({ user, params, body }) => {
+export const POST = route({ allow: canEditPlan, forbidden: "Only admins can edit the plan.", params: z.object({ projectId: id }), body: createStepInput }, async ({ user, params, body }) => {
   const step = await addStep({ actor: user, projectId: params.projectId, input: body });
   return { id: step.id };
 });

@@ -6,6 +6,6 @@ import { endRunInput } from "@/lib/runs/schemas";
 import { endRunByHand } from "@/lib/runs/service";
 
 /** End a rehearsal early (admins, with a reason): its remaining steps are recorded as not run. */
-export const POST = route({ allow: canEndRehearsal, params: z.object({ runId: id }).strict(), body: endRunInput }, async ({ user, params, body }) =>
+export const POST = route({ allow: canEndRehearsal, forbidden: "Only admins can end a rehearsal early.", params: z.object({ runId: id }).strict(), body: endRunInput }, async ({ user, params, body }) =>
   endRunByHand({ actor: user, runId: params.runId, how: "end", input: body }),
 );

@@ -13,4 +13,4 @@ export const GET = route({ allow: canViewProjects, params }, async ({ params }) 
 });
 
 /** Applies the plan's changes to the run's steps that haven't started (admins, with a reason). */
-export const POST = route({ allow: canApplyPlanToRun, params, body: applyPlanInput }, async ({ user, params, body }) => applyPlanToRun({ actor: user, runId: params.runId, input: body }));
+export const POST = route({ allow: canApplyPlanToRun, forbidden: "Only admins can apply plan changes to a run.", params, body: applyPlanInput }, async ({ user, params, body }) => applyPlanToRun({ actor: user, runId: params.runId, input: body }));

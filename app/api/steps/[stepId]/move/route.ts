@@ -5,7 +5,7 @@ import { moveStep } from "@/lib/plan/service";
 import { id } from "@/lib/platform/validation";
 import { moveInput } from "@/lib/plan/schemas";
 
-export const POST = route({ allow: canEditPlan, params: z.object({ stepId: id }), body: moveInput }, async ({ user, params, body }) => {
+export const POST = route({ allow: canEditPlan, forbidden: "Only admins can edit the plan.", params: z.object({ stepId: id }), body: moveInput }, async ({ user, params, body }) => {
   await moveStep({ actor: user, stepId: params.stepId, direction: body.direction });
   return { ok: true };
 });

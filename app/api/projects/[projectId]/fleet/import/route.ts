@@ -9,6 +9,6 @@ import { id } from "@/lib/platform/validation";
 const FLEET_IMPORT_MAX_BODY_BYTES = 12 * 1024 * 1024;
 
 /** Import a client list (CSV or bpplclients output), all or nothing; `dryRun: true` only checks it. */
-export const POST = route({ allow: canEditPlan, params: z.object({ projectId: id }), body: importFleetInput, maxBodyBytes: FLEET_IMPORT_MAX_BODY_BYTES }, async ({ user, params, body }) =>
+export const POST = route({ allow: canEditPlan, forbidden: "Only admins can import clients.", params: z.object({ projectId: id }), body: importFleetInput, maxBodyBytes: FLEET_IMPORT_MAX_BODY_BYTES }, async ({ user, params, body }) =>
   importFleetClients({ actor: user, projectId: params.projectId, input: body }),
 );

@@ -13,6 +13,6 @@ export const GET = route({ allow: canViewProjects, params, query: fleetStepQuery
 );
 
 /** Tick one client or many (by ids with versions, or "all matching this filter"). */
-export const POST = route({ allow: canUpdateFleet, params, body: fleetUpdateInput }, async ({ user, params, body }) =>
+export const POST = route({ allow: canUpdateFleet, forbidden: "Your role can't update fleet clients.", params, body: fleetUpdateInput }, async ({ user, params, body }) =>
   updateFleetClients({ actor: user, runId: params.runId, stepId: params.stepId, input: body }),
 );
