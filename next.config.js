@@ -6,6 +6,8 @@ const nextConfig = {
   // Lets parallel builds (tests, benchmark) on one checkout use separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   typedRoutes: false,
+  // forbidden() (app/forbidden.tsx): a page the role may not open answers 403, not a 200 or a 404.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -300,12 +300,12 @@ test.describe("evidence", () => {
     expect(justOverAnswer.body.error).toMatchObject({ code: "invalid_input", message: `"${justOver.name}" is larger than 10 MB.` });
     nothingStored("10 MB + 1 byte");
 
-    // Well over it: refused from the declared length, before the body is read.
+    // Well over it: refused from the declared length with 413, before the body is read (the route's body cap).
     const farOver: UploadFile = { name: `${uniqueHost("catalog-dump")}.log`, mimeType: "text/plain", buffer: Buffer.alloc(12 * MB, uniqueName("y")) };
     refused.push(farOver.buffer);
     const farOverAnswer = await attachThroughApi(operatorApi, run.id, step.id, farOver);
-    expect(farOverAnswer.status, JSON.stringify(farOverAnswer.body)).toBe(400);
-    expect(farOverAnswer.body.error).toMatchObject({ code: "invalid_input", message: "The file is larger than 10 MB." });
+    expect(farOverAnswer.status, JSON.stringify(farOverAnswer.body)).toBe(413);
+    expect(farOverAnswer.body.error).toMatchObject({ code: "too_large", message: "The request is larger than 10 MB. Nothing was changed." });
     nothingStored("12 MB");
 
     expect(auditCount(db, { action: "evidence.attach", runId: run.id })).toBe(0);

@@ -11,8 +11,12 @@ import { STEP_KINDS, STEP_STATUSES } from "../runs/model";
 export const RUN_EXPORT_FORMAT = "runsheet.run-export";
 export const RUN_EXPORT_VERSION = 1;
 
-/** UTC instants as ISO 8601 ("2026-11-28T12:05:00.000Z"). */
-const instant = z.iso.datetime({ offset: true });
+/**
+ * UTC instants as ISO 8601 ("2026-11-28T12:05:00.000Z"). Input now keeps dates within 2000–2100,
+ * but a row stored before that may hold any year JavaScript can represent; Date#toISOString writes
+ * those with a signed six-digit year ("+275760-09-12T00:00:00.000Z"), which the export must still carry.
+ */
+const instant = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^[+-]\d{6}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)]);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "Not a SHA-256 hex digest.");
 const head = z.object({ seq: z.number().int().positive(), hash: sha256 }).strict();
 /** The newest signed checkpoint of the chain at export (lib/audit/checkpoint.ts): verifiable with the installation's public key. */

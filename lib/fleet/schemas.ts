@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hostname, id, idempotencyKeyField, occurredAtField } from "../platform/validation";
+import { hostname, id, idempotencyKeyField, occurredAtField, queryInt, text } from "../platform/validation";
 import { FLEET_STATUSES, ID_CHUNK } from "./model";
 import { MAX_CLIENT_FIELD_LENGTH } from "./parse";
 
@@ -19,7 +19,7 @@ export const removeFleetClientsInput = z
   })
   .strict();
 
-const clientField = (label: string) => z.string().trim().max(MAX_CLIENT_FIELD_LENGTH, `${label} must be at most ${MAX_CLIENT_FIELD_LENGTH} characters.`).optional();
+const clientField = (label: string) => text(label, MAX_CLIENT_FIELD_LENGTH).optional();
 
 export const updateFleetClientInput = z
   .object({
@@ -32,29 +32,29 @@ export const updateFleetClientInput = z
   .strict();
 
 export const statusFilter = z.enum(["ALL", ...FLEET_STATUSES]);
-const search = z.string().trim().max(253, "Too long.");
+const search = text("Search", 253);
 
 export const fleetStepQuery = z
   .object({
     status: statusFilter.default("ALL"),
     q: search.default(""),
-    page: z.coerce.number().int().min(1).default(1),
-    pageSize: z.coerce.number().int().min(1).max(500).default(100),
+    page: queryInt({ min: 1 }).default(1),
+    pageSize: queryInt({ min: 1, max: 500 }).default(100),
   })
   .strict();
 
 export const fleetClientsQuery = z
   .object({
     q: search.default(""),
-    page: z.coerce.number().int().min(1).default(1),
-    pageSize: z.coerce.number().int().min(1).max(500).default(100),
+    page: queryInt({ min: 1 }).default(1),
+    pageSize: queryInt({ min: 1, max: 500 }).default(100),
   })
   .strict();
 
 export const fleetUpdateInput = z
   .object({
     status: z.enum(FLEET_STATUSES),
-    reason: z.string().trim().max(2000, "Reason must be at most 2000 characters.").default(""),
+    reason: text("Reason", 2000, { multiline: true }).default(""),
     selection: z.discriminatedUnion("kind", [
       /** Rows the operator ticked, with the version each showed: a newer version means someone else changed it. */
       z

@@ -189,7 +189,7 @@ export async function listFleetClients(options: { actor: Actor; projectId: strin
   const { query } = options;
   const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
   if (!project) throw new NotFoundError("Project");
-  const where = { projectId: project.id, ...(query.q ? { hostname: { contains: query.q } } : {}) };
+  const where = { projectId: project.id, ...(query.q ? { hostname: hostnameContains(query.q) } : {}) };
   const [total, matching] = await Promise.all([prisma.fleetClient.count({ where: { projectId: project.id } }), query.q ? prisma.fleetClient.count({ where }) : null]);
   const matched = matching ?? total;
   const page = clampPage(query.page, matched, query.pageSize);
@@ -234,9 +234,20 @@ function rowFilter(options: { runId: string; stepId: string; status: z.infer<typ
     runId: options.runId,
     stepId: options.stepId,
     ...(options.status !== "ALL" ? { status: options.status } : {}),
-    // SQLite LIKE: case-insensitive for ASCII, which host names are.
-    ...(options.q ? { client: { hostname: { contains: options.q } } } : {}),
+    ...(options.q ? { client: { hostname: hostnameContains(options.q) } } : {}),
   };
+}
+
+/**
+ * "Host name contains q", literally. Prisma's `contains` is SQLite's LIKE '%q%' without an ESCAPE
+ * clause, so "%" and "_" in q would be wildcards ("nbu_01" matching "nbu-01", "%" matching
+ * everything). Host names hold only letters, digits, dots and hyphens (lib/platform/validation.ts
+ * `hostname`, checked on import and on edit), none of them special to LIKE; a q with any other
+ * character can't be part of one, so it matches nothing. LIKE is case-insensitive for ASCII, which
+ * host names are.
+ */
+function hostnameContains(q: string): { contains: string } | { in: string[] } {
+  return /^[A-Za-z0-9.-]+$/.test(q) ? { contains: q } : { in: [] };
 }
 
 async function countByStatus(db: Tx | typeof prisma, options: { runId: string; stepId: string }) {

@@ -16,6 +16,7 @@ import { findCycle } from "../platform/graph";
 import { RUNBOOK_DOCUMENT_VERSION, runbookDocumentSchema, type RunbookDocument } from "../templates/runbook-document";
 import { STEP_KINDS, type StepKindName } from "../runs/model";
 import { MAX_STEP_MINUTES } from "../plan/model";
+import { unsafeCharacterProblem } from "../platform/validation";
 
 // ---------------------------------------------------------------- fields and options
 
@@ -34,6 +35,9 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   predecessors: "Predecessors",
   kind: "Kind",
 };
+
+/** Cells that must be one line. Titles and phases are collapsed to one line when read (a line break typed in an Excel cell is fine); the rest may hold line breaks or are parsed. */
+const SINGLE_LINE_IMPORT_FIELDS: ReadonlySet<ImportField> = new Set(["team"]);
 
 /** Title and duration must be mapped; everything else is optional. */
 export const REQUIRED_IMPORT_FIELDS: readonly ImportField[] = ["title", "plannedMinutes"];
@@ -361,6 +365,13 @@ export function validateStepImport(options: {
     if (title === "") rowErrors.push("The title is empty.");
     else if (title.length > 200) rowErrors.push(`The title is ${title.length} characters long; at most 200.`);
     if (currentPhase.length > 200) rowErrors.push("The phase name is longer than 200 characters.");
+
+    // The same characters every form refuses (lib/platform/validation.ts), named with the row here.
+    // A NUL here usually means UTF-16, which `encoding` above already says.
+    if (!encoding) for (const field of IMPORT_FIELDS) {
+      const problem = unsafeCharacterProblem(cell(record, field), { multiline: !SINGLE_LINE_IMPORT_FIELDS.has(field) });
+      if (problem) rowErrors.push(`The ${IMPORT_FIELD_LABELS[field].toLowerCase()} ${problem}`);
+    }
 
     const limits: [ImportField, number][] = [["details", 20_000], ["commands", 20_000], ["verification", 5000], ["team", 60]];
     for (const [field, max] of limits) {

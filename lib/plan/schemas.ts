@@ -24,7 +24,7 @@ export const gateApproverInput = z.discriminatedUnion("kind", [
 export const phaseInput = z
   .object({
     title: requiredText("Title", 200),
-    description: text("Description", 5000).default(""),
+    description: text("Description", 5000, { multiline: true }).default(""),
   })
   .strict();
 
@@ -34,12 +34,13 @@ export const stepFields = z
   .object({
     phaseId: id,
     title: requiredText("Title", 200),
-    details: text("Details", 20_000).default(""),
-    commands: text("Commands", 20_000).default(""),
-    verification: text("Verification", 5000).default(""),
+    details: text("Details", 20_000, { multiline: true }).default(""),
+    commands: text("Commands", 20_000, { multiline: true }).default(""),
+    verification: text("Verification", 5000, { multiline: true }).default(""),
     team: text("Team", 60).default(""),
     assigneeId: id.nullable().default(null),
-    plannedMinutes: z.coerce
+    // A number, not coerced: true, null or [] would otherwise be stored as 1, 0 and 0.
+    plannedMinutes: z
       .number({ error: "Planned minutes must be a number." })
       .int("Planned minutes must be a whole number.")
       .min(0, "Planned minutes can't be negative.")

@@ -68,3 +68,10 @@ export class StorageError extends AppError {
     super("The server could not write to its database (disk full or read-only). Nothing was changed.", 507, "storage");
   }
 }
+
+/** The request body is larger than the route accepts; refused before it is read whole. */
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string) {
+    super(message, 413, "too_large");
+  }
+}

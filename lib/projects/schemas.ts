@@ -8,7 +8,7 @@ const MAX_WINDOW_DAYS = 14;
 export const projectFields = z
   .object({
     name: requiredText("Name", 120),
-    description: text("Description", 5000).default(""),
+    description: text("Description", 5000, { multiline: true }).default(""),
     sourceHost: hostname,
     targetHost: hostname,
     product: requiredText("Product", 60).default("NetBackup"),
@@ -21,7 +21,7 @@ export const projectFields = z
   .strict();
 
 function checkWindow(value: { windowStart?: Date; windowEnd?: Date; sourceHost?: string; targetHost?: string; hostnameStrategy?: string }, ctx: z.RefinementCtx) {
-  if (value.windowStart && value.windowEnd) {
+  if (value.windowStart instanceof Date && value.windowEnd instanceof Date) {
     if (value.windowEnd.getTime() <= value.windowStart.getTime()) {
       ctx.addIssue({ code: "custom", path: ["windowEnd"], message: "The window must end after it starts." });
     } else if (value.windowEnd.getTime() - value.windowStart.getTime() > MAX_WINDOW_DAYS * 86_400_000) {

@@ -5,12 +5,12 @@ import { STEP_ACTIONS } from "./model";
 export const stepActionInput = z
   .object({
     action: z.enum(STEP_ACTIONS),
-    note: text("Note", 2000).default(""),
-    reason: text("Reason", 2000).default(""),
+    note: text("Note", 2000, { multiline: true }).default(""),
+    reason: text("Reason", 2000, { multiline: true }).default(""),
     /** Done on a step that asks for values: the values, by field key. */
-    fields: z.record(z.string().max(60), z.string().max(500, "At most 500 characters.")).default({}),
+    fields: z.record(text("A value's key", 60), text("The value", 500, { multiline: true })).default({}),
     /** Done on a fleet step whose clients aren't all done: why it is signed off anyway. */
-    exceptionReason: text("Reason", 2000).default(""),
+    exceptionReason: text("Reason", 2000, { multiline: true }).default(""),
     /** The version the operator saw; a mismatch means someone else acted first. */
     expectedVersion: z.number().int().positive().optional(),
     idempotencyKey: idempotencyKeyField,
@@ -21,14 +21,14 @@ export const stepActionInput = z
 export const gateDecisionInput = z
   .object({
     decision: z.enum(["GO", "NO_GO"]),
-    note: requiredText("A note", 2000),
+    note: requiredText("A note", 2000, { multiline: true }),
     expectedVersion: z.number().int().positive().optional(),
     idempotencyKey: idempotencyKeyField,
   })
   .strict();
 
 /** An admin says why; the signer undoing their own within two minutes may leave it empty. */
-export const undoSignOffInput = z.object({ reason: text("Reason", 2000).default("") }).strict();
+export const undoSignOffInput = z.object({ reason: text("Reason", 2000, { multiline: true }).default("") }).strict();
 
 export const startRunInput = z
   .object({
@@ -39,11 +39,11 @@ export const startRunInput = z
 
 export const applyPlanInput = z
   .object({
-    reason: requiredText("Reason", 2000),
+    reason: requiredText("Reason", 2000, { multiline: true }),
     /** The plan version the admin reviewed; if the plan moved on since, nothing is applied. */
     expectedPlanVersion: z.number().int().positive(),
   })
   .strict();
 
 /** Abort a run, or end a rehearsal early: the reason goes into the record. */
-export const endRunInput = z.object({ reason: requiredText("Reason", 2000) }).strict();
+export const endRunInput = z.object({ reason: requiredText("Reason", 2000, { multiline: true }) }).strict();

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { MAX_GATE_APPROVERS, MAX_REQUIRED_FIELDS, MAX_STEP_MINUTES, NO_GO_OUTCOMES, REQUIRED_FIELD_TYPES } from "../plan/model";
 import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
+import { safeCharacters } from "../platform/validation";
+
+/** Document text: the same refusal of control and bidirectional characters as every form field. */
+const line = (label: string, schema: z.ZodString) => safeCharacters(schema, label);
+const lines = (label: string, schema: z.ZodString) => safeCharacters(schema, label, { multiline: true });
 
 /**
  * A runbook as a portable, versioned document: built-in templates are written in it, saved
@@ -12,17 +17,17 @@ export const RUNBOOK_DOCUMENT_VERSION = 1;
 export const runbookStepSchema = z
   .object({
     /** Stable key within the document ("14", "R1"); predecessors refer to it. */
-    key: z.string().min(1).max(40),
-    title: z.string().trim().min(1).max(200),
-    details: z.string().max(20_000).default(""),
-    commands: z.string().max(20_000).default(""),
-    verification: z.string().max(5000).default(""),
-    team: z.string().max(60).default(""),
+    key: line("Key", z.string().min(1).max(40)),
+    title: line("Title", z.string().trim().min(1).max(200)),
+    details: lines("Details", z.string().max(20_000)).default(""),
+    commands: lines("Commands", z.string().max(20_000)).default(""),
+    verification: lines("Verification", z.string().max(5000)).default(""),
+    team: line("Team", z.string().max(60)).default(""),
     plannedMinutes: z.number().int().min(0).max(MAX_STEP_MINUTES),
     kind: z.enum(STEP_KINDS).default("TASK"),
     isFleet: z.boolean().default(false),
     fleetAction: z.enum(FLEET_ACTIONS).nullable().default(null),
-    predecessors: z.array(z.string()).default([]),
+    predecessors: z.array(z.string().max(40)).max(1000).default([]),
     /** Gates: what a No-Go does, the approvals (by role: a template names no people) and four-eyes. */
     noGoOutcome: z.enum(NO_GO_OUTCOMES).default("ROLLBACK"),
     gateApprovers: z
@@ -32,7 +37,7 @@ export const runbookStepSchema = z
     fourEyes: z.boolean().default(false),
     /** Values Done asks for. */
     requiredFields: z
-      .array(z.object({ key: z.string().min(1).max(60), label: z.string().min(1).max(80), type: z.enum(REQUIRED_FIELD_TYPES), options: z.array(z.string().min(1).max(60)).max(12).optional() }).strict())
+      .array(z.object({ key: line("Key", z.string().min(1).max(60)), label: line("Label", z.string().min(1).max(80)), type: z.enum(REQUIRED_FIELD_TYPES), options: z.array(line("Option", z.string().min(1).max(60))).max(12).optional() }).strict())
       .max(MAX_REQUIRED_FIELDS)
       .default([]),
   })
@@ -40,8 +45,8 @@ export const runbookStepSchema = z
 
 export const runbookPhaseSchema = z
   .object({
-    title: z.string().trim().min(1).max(200),
-    description: z.string().max(5000).default(""),
+    title: line("Title", z.string().trim().min(1).max(200)),
+    description: lines("Description", z.string().max(5000)).default(""),
     inWindow: z.boolean().default(true),
     steps: z.array(runbookStepSchema).max(1000),
   })
@@ -51,8 +56,8 @@ export const runbookDocumentSchema = z
   .object({
     format: z.literal("runsheet.runbook"),
     version: z.literal(RUNBOOK_DOCUMENT_VERSION),
-    name: z.string().trim().min(1).max(200),
-    description: z.string().max(5000).default(""),
+    name: line("Name", z.string().trim().min(1).max(200)),
+    description: lines("Description", z.string().max(5000)).default(""),
     phases: z.array(runbookPhaseSchema).min(1).max(50),
   })
   .strict()

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { id, requiredText, text } from "../platform/validation";
 import { runbookDocumentSchema } from "./runbook-document";
 
 /**
  * Request bodies of the template routes. Strict, like every feature's schemas.
  */
-const name = z.string().trim().min(1, "Name is required.").max(200, "Name must be at most 200 characters.");
-const description = z.string().trim().max(5000, "Description must be at most 5000 characters.");
+const name = requiredText("Name", 200);
+const description = text("Description", 5000, { multiline: true });
 
 export const createTemplateInput = z
   .object({
@@ -30,6 +31,6 @@ export const saveAsTemplateInput = z
     name,
     description: description.default(""),
     /** Replace this saved template's plan (and name, description) instead of creating a new template. */
-    replaceTemplateId: z.string().trim().min(1).max(64).optional(),
+    replaceTemplateId: id.optional(),
   })
   .strict();

@@ -23,6 +23,7 @@ const simpleRules: Record<string, RoleName[]> = {
   canOperateSteps: ["ADMIN", "OPERATOR"],
   canUndoSignOff: ["ADMIN"],
   canUpdateFleet: ["ADMIN", "OPERATOR"],
+  canDecideGates: ["ADMIN", "OPERATOR"],
 };
 
 describe("user-only rules", () => {

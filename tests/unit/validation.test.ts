@@ -73,7 +73,7 @@ describe("createProjectInput", () => {
 
   it("rejects an unparseable date", () => {
     expect(errorsOf(createProjectInput, { ...validProject, windowStart: "next saturday" })).toEqual({
-      windowStart: ["Not a valid date and time."],
+      windowStart: ["Not a valid date and time (ISO 8601 with a time zone, e.g. 2026-05-02T22:00:00Z)."],
     });
   });
 
@@ -184,8 +184,10 @@ describe("createStepInput", () => {
     expect(parsed.error?.issues[0]).toMatchObject({ path: ["fleetAction"], message: "Choose what each client needs." });
   });
 
-  it("coerces numeric strings for planned minutes (form input)", () => {
-    expect(createStepInput.parse({ ...validStep, plannedMinutes: "45" }).plannedMinutes).toBe(45);
+  it("takes planned minutes only as a number: no coercion of strings, booleans, null or arrays", () => {
+    for (const plannedMinutes of ["45", true, null, []]) {
+      expect(errorsOf(createStepInput, { ...validStep, plannedMinutes })).toEqual({ plannedMinutes: ["Planned minutes must be a number."] });
+    }
   });
 
   it("accepts 0 and 1440 minutes", () => {
@@ -266,7 +268,8 @@ describe("stepActionInput", () => {
 
   it("parses occurredAt as a date and rejects garbage", () => {
     expect(stepActionInput.parse({ action: "done", occurredAt: "2026-11-28T10:00:00Z" }).occurredAt).toEqual(new Date("2026-11-28T10:00:00Z"));
-    expect(errorsOf(stepActionInput, { action: "done", occurredAt: "yesterday" })).toEqual({ occurredAt: ["Not a valid date and time."] });
+    expect(errorsOf(stepActionInput, { action: "done", occurredAt: "yesterday" })).toEqual({ occurredAt: ["Not a valid date and time (ISO 8601 with a time zone, e.g. 2026-05-02T22:00:00Z)."] });
+    expect(errorsOf(stepActionInput, { action: "done", occurredAt: 1_764_000_000_000 })).toEqual({ occurredAt: ["Not a valid date and time."] });
   });
 
   it("rejects a 2001-character note and extra keys such as status", () => {
@@ -313,5 +316,33 @@ describe("fieldErrorsOf", () => {
     const result = stepActionInput.safeParse("not an object");
     expect(result.success).toBe(false);
     expect(Object.keys(fieldErrorsOf(result.error!))).toEqual(["_"]);
+  });
+});
+
+describe("shared building blocks (issue 12 item 9)", () => {
+  it("dates: real calendar days between 2000-01-01 and 2100-12-31, with a zone", async () => {
+    const { dateTimeProblem } = await import("@/lib/platform/validation");
+    expect(dateTimeProblem("2028-02-29T00:00:00Z")).toBeNull();
+    expect(dateTimeProblem("2000-01-01T00:00:00.000Z")).toBeNull();
+    expect(dateTimeProblem("2100-12-31T23:59:59.999Z")).toBeNull();
+    expect(dateTimeProblem("2027-02-29T00:00:00Z")).toBe("2027-02 has no day 29.");
+    expect(dateTimeProblem("2030-04-31T00:00:00Z")).toBe("2030-04 has no day 31.");
+    expect(dateTimeProblem("1999-12-31T23:59:59Z")).toBe("Dates must be between 2000-01-01 and 2100-12-31.");
+    expect(dateTimeProblem("2101-01-01T00:00:00Z")).toBe("Dates must be between 2000-01-01 and 2100-12-31.");
+    expect(dateTimeProblem("2030-01-01T00:00:00+24:00")).toBe("Not a valid time zone offset.");
+    expect(dateTimeProblem("2030-01-01")).not.toBeNull();
+  });
+
+  it("text: control characters refused (tab and line breaks only where lines are allowed), bidirectional controls everywhere", async () => {
+    const { unsafeCharacterProblem } = await import("@/lib/platform/validation");
+    expect(unsafeCharacterProblem("Stop NetBackup — ✓ ñ 日本")).toBeNull();
+    expect(unsafeCharacterProblem("a\tb")).toContain("U+0009");
+    expect(unsafeCharacterProblem("a\tb\r\nc", { multiline: true })).toBeNull();
+    expect(unsafeCharacterProblem("a\u0000b", { multiline: true })).toBe("contains a NUL character (U+0000); remove it.");
+    expect(unsafeCharacterProblem("a\u007fb", { multiline: true })).toContain("U+007F");
+    expect(unsafeCharacterProblem("a\u009bb", { multiline: true })).toContain("U+009B");
+    for (const bidi of ["\u202a", "\u202e", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c"]) {
+      expect(unsafeCharacterProblem(`x${bidi}y`, { multiline: true })).toContain("bidirectional control character");
+    }
   });
 });

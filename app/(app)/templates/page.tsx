@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ButtonLink } from "@/components/ui/button";
-import { notFound } from "next/navigation";
+import { forbidden } from "next/navigation";
 import { TemplateLibrary } from "@/components/templates/template-library";
 import { PageHeader } from "@/components/ui/card";
 import { canManageTemplates } from "@/lib/platform/auth/permissions";
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Templates" };
 
 export default async function TemplatesPage() {
   const user = await requireUser();
-  if (!canManageTemplates(user)) notFound();
+  if (!canManageTemplates(user)) forbidden();
   const items = await listTemplates();
   return (
     <>

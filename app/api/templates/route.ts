@@ -1,18 +1,19 @@
 import { route } from "@/lib/platform/http/route";
-import { ForbiddenError } from "@/lib/platform/errors";
 import { canManageTemplates } from "@/lib/platform/auth/permissions";
 import { createTemplate, listTemplates } from "@/lib/templates/service";
 import { createTemplateInput } from "@/lib/templates/schemas";
 
 /** The library's names, for pickers (the "replace a template" choice of Save as template). Admins only. */
-export const GET = route({}, async ({ user }) => {
-  if (!canManageTemplates(user)) throw new ForbiddenError("Only admins can manage templates.");
+export const GET = route({ allow: canManageTemplates }, async () => {
   const templates = await listTemplates();
   return { templates: templates.map((t) => ({ id: t.id, builtIn: t.builtIn, name: t.name, description: t.description })) };
 });
 
+// A template is a runbook document, which can be a few MB.
+const DOCUMENT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 /** A new saved template from a runbook document (pasted JSON, an uploaded template or a run export's plan). */
-export const POST = route({ body: createTemplateInput }, async ({ user, body }) => {
+export const POST = route({ allow: canManageTemplates, forbidden: "Only admins can manage templates.", body: createTemplateInput, maxBodyBytes: DOCUMENT_MAX_BODY_BYTES }, async ({ user, body }) => {
   const template = await createTemplate({ actor: user, input: body });
   return { id: template.id };
 });

@@ -1,8 +1,9 @@
 import { route } from "@/lib/platform/http/route";
+import { canManageUsers } from "@/lib/platform/auth/permissions";
 import { createUser } from "@/lib/users/service";
 import { createUserInput } from "@/lib/users/schemas";
 
-export const POST = route({ body: createUserInput }, async ({ user, body }) => {
+export const POST = route({ allow: canManageUsers, forbidden: "Only admins can create users.", body: createUserInput }, async ({ user, body }) => {
   const created = await createUser({ actor: user, input: body });
   return { id: created.id };
 });

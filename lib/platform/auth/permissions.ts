@@ -23,6 +23,8 @@ const isAdmin = (user: Actor) => user.role === "ADMIN";
 const isOperatorOrAdmin = (user: Actor) => user.role === "ADMIN" || user.role === "OPERATOR";
 
 export const canViewProjects = (user: Actor) => ROLE_SET.has(user.role);
+/** Your own password and sessions: everyone signed in. */
+export const canManageOwnAccount = (user: Actor) => ROLE_SET.has(user.role);
 export const canCreateProject = isAdmin;
 export const canEditProject = isAdmin;
 export const canEditPlan = isAdmin;
@@ -59,5 +61,10 @@ export const canDecideGate = (user: Actor, gate: GateLike) =>
     (isOperatorOrAdmin(user) &&
       (gate.assigneeId === user.id || (gate.gateApprovers ?? []).some((a) => (a.kind === "role" ? a.role === user.role : a.userId === user.id)))));
 export const canUpdateFleet = isOperatorOrAdmin;
+/**
+ * Role-level: whether the role may decide any gate at all (admins and operators). Routes check it
+ * before reading the request; canDecideGate then decides for the gate itself.
+ */
+export const canDecideGates = isOperatorOrAdmin;
 
 const ROLE_SET = new Set<string>(["ADMIN", "OPERATOR", "VIEWER"]);

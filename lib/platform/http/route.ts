@@ -1,14 +1,34 @@
 import "server-only";
 import { z } from "zod";
-import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from "../errors";
+import { AppError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError, ValidationError } from "../errors";
+import { requestOrigin } from "./client-address";
 import { getUserFromRequest, type CurrentUser } from "../auth/session";
 import { fieldErrorsOf } from "../validation";
+
+/** What a JSON body may weigh unless a route says otherwise: every form in the app sends a few kB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 interface RouteSchemas<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType> {
   params?: PS;
   /** The query string, as a flat object of strings; a strict schema refuses unknown parameters. */
   query?: QS;
   body?: BS;
+  /**
+   * The largest request body this route accepts (default 1 MB); larger ones get 413 before they
+   * are read whole. Imports and uploads set their own (a function when it depends on configuration).
+   */
+  maxBodyBytes?: number | (() => number);
+}
+
+interface RouteOptions<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType> extends RouteSchemas<PS, QS, BS> {
+  /**
+   * The role-level permission (a named rule of lib/platform/auth/permissions.ts), checked right
+   * after sign-in and before anything in the request is parsed: a role that can't act gets 403, not
+   * a 400 describing the fields. Checks that need the resource stay in the services.
+   */
+  allow: (user: CurrentUser) => boolean;
+  /** What a refused role is told (default: "You don't have permission to do that."). */
+  forbidden?: string;
 }
 
 interface PublicRouteContext<P, Q, B> {
@@ -26,22 +46,25 @@ type Handler<Ctx> = (ctx: Ctx) => Promise<unknown>;
 type NextContext = { params: Promise<unknown> };
 
 /**
- * The one way into a mutation or a private read over HTTP: same-origin check → the acting user,
- * resolved from the Request itself (so the same wrapper can accept other credentials than the
- * session cookie) → strict zod parse of params, query and body → the handler, which loads the
- * resource, runs the named permission check and mutates in one transaction. Errors become JSON
- * with a status; unknown errors become a plain 500 with no stack trace.
+ * The one way into a mutation or a private read over HTTP: same-origin check → the declared body
+ * size → the acting user, resolved from the Request itself (so the same wrapper can accept other
+ * credentials than the session cookie) → the role-level permission → strict zod parse of params,
+ * query and body (read with a running byte count) → the handler, which loads the resource, runs
+ * the resource-level permission check and mutates in one transaction. Errors become JSON with a
+ * status; unknown errors become a plain 500 with no stack trace.
  */
 export function route<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined>(
-  schemas: RouteSchemas<PS, QS, BS>,
+  options: RouteOptions<PS, QS, BS>,
   handler: Handler<RouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>>,
 ) {
   return async (request: Request, context: NextContext): Promise<Response> =>
     respond(async () => {
       assertSameOrigin(request);
+      assertDeclaredSize(request, maxBodyBytesOf(options));
       const user = await getUserFromRequest(request);
       if (!user) throw new UnauthenticatedError();
-      return handler({ user, ...(await parseRequest(schemas, request, context)) });
+      if (!options.allow(user)) throw new ForbiddenError(options.forbidden);
+      return handler({ user, ...(await parseRequest(options, request, context)) });
     });
 }
 
@@ -53,6 +76,7 @@ export function publicRoute<PS extends z.ZodType = z.ZodUndefined, QS extends z.
   return async (request: Request, context: NextContext): Promise<Response> =>
     respond(async () => {
       assertSameOrigin(request);
+      assertDeclaredSize(request, maxBodyBytesOf(schemas));
       return handler(await parseRequest(schemas, request, context));
     });
 }
@@ -67,6 +91,11 @@ async function respond(run: () => Promise<unknown>): Promise<Response> {
   }
 }
 
+function maxBodyBytesOf(schemas: { maxBodyBytes?: number | (() => number) }): number {
+  const max = typeof schemas.maxBodyBytes === "function" ? schemas.maxBodyBytes() : schemas.maxBodyBytes;
+  return max ?? DEFAULT_MAX_BODY_BYTES;
+}
+
 async function parseRequest<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType>(
   schemas: RouteSchemas<PS, QS, BS>,
   request: Request,
@@ -76,7 +105,7 @@ async function parseRequest<PS extends z.ZodType, QS extends z.ZodType, BS exten
   const query = schemas.query
     ? parseOrThrow(schemas.query, Object.fromEntries(new URL(request.url).searchParams.entries()), "Unknown or invalid query parameters.")
     : undefined;
-  const body = schemas.body ? parseOrThrow(schemas.body, await readJson(request), "Please correct the highlighted fields.") : undefined;
+  const body = schemas.body ? parseOrThrow(schemas.body, await readJson(request, maxBodyBytesOf(schemas)), "Please correct the highlighted fields.") : undefined;
   return { params: params as z.infer<PS>, query: query as z.infer<QS>, body: body as z.infer<BS>, request };
 }
 
@@ -87,8 +116,14 @@ function parseOrThrow(schema: z.ZodType | undefined, value: unknown, message: st
   return parsed.data;
 }
 
-async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(await readBodyBytes(request, maxBytes));
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new ValidationError("The request body is not valid UTF-8.");
+  }
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
@@ -97,18 +132,87 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-/** SameSite=Lax cookies already stop cross-site POSTs; this also refuses a foreign Origin outright. */
-function assertSameOrigin(request: Request): void {
-  if (request.method === "GET" || request.method === "HEAD") return;
+function tooLarge(maxBytes: number): PayloadTooLargeError {
+  const shown = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} kB`;
+  return new PayloadTooLargeError(`The request is larger than ${shown}. Nothing was changed.`);
+}
+
+/** 413 at once when the request says it is larger than the cap (nothing of the body is read). */
+function assertDeclaredSize(request: Request, maxBytes: number): void {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+}
+
+/**
+ * The request body, read with a running count and abandoned (413) as soon as it passes `maxBytes`:
+ * a chunked body has no Content-Length, and a Content-Length can lie, so neither is trusted to
+ * keep a 100 MB body out of memory.
+ */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  assertDeclaredSize(request, maxBytes);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** A multipart body read under the cap (uploads): null when it isn't a readable form. */
+export async function readFormData(request: Request, maxBytes: number): Promise<FormData | null> {
+  const bytes = await readBodyBytes(request, maxBytes);
+  const contentType = request.headers.get("content-type") ?? "";
+  return new Response(bytes, { headers: { "content-type": contentType } }).formData().catch(() => null);
+}
+
+/**
+ * The request with its body read under the cap, for handlers that hand the Request on (the auth
+ * library): they then read the copy, never an unbounded stream.
+ */
+export async function withBoundedBody(request: Request, maxBytes: number): Promise<Request> {
+  if (request.method === "GET" || request.method === "HEAD") return request;
+  const bytes = await readBodyBytes(request, maxBytes);
+  return new Request(request.url, { method: request.method, headers: request.headers, body: bytes, signal: request.signal });
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Unsafe methods only from this app's own pages: Origin must name the scheme and host the browser
+ * addressed (X-Forwarded-* count only from a trusted proxy, lib/platform/http/client-address.ts);
+ * a browser that sends no Origin must say Sec-Fetch-Site: same-origin. Scripts send an Origin
+ * header with the server's base URL, as the e2e and benchmark helpers do.
+ */
+export function assertSameOrigin(request: Request): void {
+  if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get("origin");
-  if (!origin) return;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (origin === null) {
+    if (request.headers.get("sec-fetch-site") === "same-origin") return;
+    throw new ForbiddenError("Cross-site request refused: the request has no Origin header.");
+  }
+  const expected = requestOrigin(request.headers, request.url) ?? new URL(request.url).origin;
+  let actual: string;
   try {
-    if (new URL(origin).host !== host) throw new ForbiddenError("Cross-site request refused.");
-  } catch (error) {
-    if (error instanceof ForbiddenError) throw error;
+    actual = new URL(origin).origin;
+  } catch {
     throw new ForbiddenError("Cross-site request refused.");
   }
+  if (actual !== new URL(expected).origin) throw new ForbiddenError("Cross-site request refused.");
 }
 
 export function errorResponse(error: unknown): Response {

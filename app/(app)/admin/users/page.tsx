@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { forbidden } from "next/navigation";
 import { UserAdmin } from "@/components/users/user-admin";
 import { PageHeader } from "@/components/ui/card";
 import { canManageUsers } from "@/lib/platform/auth/permissions";
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const user = await requireUser();
-  if (!canManageUsers(user)) notFound();
+  if (!canManageUsers(user)) forbidden();
   const users = await listUsers();
   return (
     <>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { forbidden } from "next/navigation";
 import { NewProjectForm } from "@/components/projects/new-project-form";
 import { Card, PageHeader } from "@/components/ui/card";
 import { canCreateProject } from "@/lib/platform/auth/permissions";
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "New project" };
 
 export default async function NewProjectPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  if (!canCreateProject(user)) notFound();
+  if (!canCreateProject(user)) forbidden();
   // Saved templates whose body no longer parses can't be offered; the library page shows why.
   const templates = (await listTemplates()).flatMap((t) => (t.summary ? [{ id: t.id, builtIn: t.builtIn, name: t.name, description: t.description, summary: t.summary }] : []));
   const requested = (await searchParams).template;

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ButtonLink } from "@/components/ui/button";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { forbidden, notFound } from "next/navigation";
 import { TemplateActions } from "@/components/templates/template-actions";
 import { TemplateEditor } from "@/components/templates/template-editor";
 import { TemplateOutline } from "@/components/templates/template-outline";
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Template" };
 export default async function TemplatePage({ params }: { params: Promise<{ templateId: string }> }) {
   const { templateId } = await params;
   const user = await requireUser();
-  if (!canManageTemplates(user)) notFound();
+  if (!canManageTemplates(user)) forbidden();
   const { item, document, body } = await getTemplate({ templateId }).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;

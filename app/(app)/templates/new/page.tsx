@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { forbidden } from "next/navigation";
 import { TemplateEditor } from "@/components/templates/template-editor";
 import { PageHeader } from "@/components/ui/card";
 import { canManageTemplates } from "@/lib/platform/auth/permissions";
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "New template" };
 
 export default async function NewTemplatePage() {
   const user = await requireUser();
-  if (!canManageTemplates(user)) notFound();
+  if (!canManageTemplates(user)) forbidden();
   return (
     <>
       <PageHeader

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
+import { canViewProjects } from "@/lib/platform/auth/permissions";
 import { id } from "@/lib/platform/validation";
 import { readAttachment } from "@/lib/runs/evidence";
 
 export const runtime = "nodejs";
 
 /** An attachment's file. Served with its recorded type and nosniff; only images are shown inline. */
-export const GET = route({ params: z.object({ attachmentId: id }).strict() }, async ({ user, params }) => {
+export const GET = route({ allow: canViewProjects, params: z.object({ attachmentId: id }).strict() }, async ({ user, params }) => {
   const { attachment, bytes } = await readAttachment({ actor: user, attachmentId: params.attachmentId });
   const inline = attachment.contentType.startsWith("image/");
   return new Response(new Uint8Array(bytes), {

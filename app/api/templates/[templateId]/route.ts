@@ -1,17 +1,21 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
+import { canManageTemplates } from "@/lib/platform/auth/permissions";
 import { deleteTemplate, updateTemplate } from "@/lib/templates/service";
 import { updateTemplateInput } from "@/lib/templates/schemas";
 import { id } from "@/lib/platform/validation";
 
 const params = z.object({ templateId: id }).strict();
 
-export const PATCH = route({ params, body: updateTemplateInput }, async ({ user, params, body }) => {
+// A template is a runbook document, which can be a few MB.
+const DOCUMENT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export const PATCH = route({ allow: canManageTemplates, forbidden: "Only admins can manage templates.", params, body: updateTemplateInput, maxBodyBytes: DOCUMENT_MAX_BODY_BYTES }, async ({ user, params, body }) => {
   const template = await updateTemplate({ actor: user, templateId: params.templateId, input: body });
   return { id: template.id, updatedAt: template.updatedAt.toISOString() };
 });
 
-export const DELETE = route({ params }, async ({ user, params }) => {
+export const DELETE = route({ allow: canManageTemplates, forbidden: "Only admins can manage templates.", params }, async ({ user, params }) => {
   await deleteTemplate({ actor: user, templateId: params.templateId });
   return { ok: true };
 });

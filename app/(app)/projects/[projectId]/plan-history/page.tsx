@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { forbidden, notFound } from "next/navigation";
 import { z } from "zod";
 import { PlanHistoryView } from "@/components/plan/plan-history";
 import { getPlanHistory } from "@/lib/plan/queries";
@@ -16,7 +16,7 @@ const query = z.object({ from: version.default(null), to: version.default(null) 
 export default async function PlanHistoryPage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [{ projectId }, raw] = await Promise.all([params, searchParams]);
   const user = await requireUser();
-  if (!canViewProjects(user)) notFound();
+  if (!canViewProjects(user)) forbidden();
   const { from, to } = query.parse({ from: raw.from, to: raw.to });
   const history = await getPlanHistory({ projectId, from, to }).catch((error) => {
     if (error instanceof NotFoundError) notFound();

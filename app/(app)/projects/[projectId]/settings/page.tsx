@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { forbidden, notFound } from "next/navigation";
 import { ProjectForm } from "@/components/projects/project-form";
 import { Card, PageHeader } from "@/components/ui/card";
 import { NotFoundError } from "@/lib/platform/errors";
@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Project settings" };
 export default async function ProjectSettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   const user = await requireUser();
-  if (!canEditProject(user)) notFound();
+  if (!canEditProject(user)) forbidden();
   const project = await getProject({ projectId }).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { randomUUID } from "node:crypto";
 import { route } from "@/lib/platform/http/route";
+import { canViewProjects } from "@/lib/platform/auth/permissions";
 import { openProjectEventStream } from "@/lib/platform/live/stream";
 import { id } from "@/lib/platform/validation";
 
@@ -23,7 +24,7 @@ const query = z
  * Server-Sent Events for one project: every audit event (seq = event id, so a reconnecting
  * browser resumes with Last-Event-ID) plus who is viewing.
  */
-export const GET = route({ params: z.object({ projectId: id }), query }, async ({ user, params, query, request }) => {
+export const GET = route({ allow: canViewProjects, params: z.object({ projectId: id }), query }, async ({ user, params, query, request }) => {
   const lastEventId = sequence.safeParse(request.headers.get("last-event-id"));
   return openProjectEventStream({
     projectId: params.projectId,

@@ -1,15 +1,19 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
+import { canEditPlan } from "@/lib/platform/auth/permissions";
 import { getImportContext, importStepsFromCsv } from "@/lib/import/service";
 import { importStepsInput } from "@/lib/import/schemas";
 import { id } from "@/lib/platform/validation";
 
 const params = z.object({ projectId: id }).strict();
 
+// The CSV may be 2 MB of text; JSON escaping and multi-byte characters can make it several times that.
+const STEP_IMPORT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 /** The preview's context: active users' emails (assignee check) and the project's phase names (merge hint). */
-export const GET = route({ params }, async ({ user, params }) => getImportContext({ actor: user, projectId: params.projectId }));
+export const GET = route({ allow: canEditPlan, forbidden: "Only admins can import steps.", params }, async ({ user, params }) => getImportContext({ actor: user, projectId: params.projectId }));
 
 /** CSV step import, all or nothing; a 400 names every bad row in fieldErrors ("rows.7"). */
-export const POST = route({ params, body: importStepsInput }, async ({ user, params, body }) => {
+export const POST = route({ allow: canEditPlan, forbidden: "Only admins can import steps.", params, body: importStepsInput, maxBodyBytes: STEP_IMPORT_MAX_BODY_BYTES }, async ({ user, params, body }) => {
   return importStepsFromCsv({ actor: user, projectId: params.projectId, input: body });
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { canViewProjects } from "@/lib/platform/auth/permissions";
-import { ForbiddenError } from "@/lib/platform/errors";
 import { route } from "@/lib/platform/http/route";
 import { touchPresence } from "@/lib/platform/live/events";
 import { id } from "@/lib/platform/validation";
@@ -9,7 +8,6 @@ import { id } from "@/lib/platform/validation";
  * A tab following the project says it is still there. A tab whose network dropped without closing
  * its live stream stops sending these and leaves "Viewing now" within the presence TTL.
  */
-export const POST = route({ params: z.object({ projectId: id }).strict(), body: z.object({ tab: z.string().uuid() }).strict() }, async ({ user, params, body }) => {
-  if (!canViewProjects(user)) throw new ForbiddenError();
+export const POST = route({ allow: canViewProjects, params: z.object({ projectId: id }).strict(), body: z.object({ tab: z.string().uuid() }).strict() }, async ({ user, params, body }) => {
   return { known: touchPresence(params.projectId, body.tab, user.id) };
 });

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
-import { ForbiddenError } from "@/lib/platform/errors";
-import { canViewProjects } from "@/lib/platform/auth/permissions";
+import { canEditPlan, canViewProjects } from "@/lib/platform/auth/permissions";
 import { applyRecalibration, previewRecalibration } from "@/lib/recalibrate/service";
 import { applyRecalibrationInput, recalibrationSearchParams } from "@/lib/recalibrate/schemas";
 import { id } from "@/lib/platform/validation";
@@ -12,11 +11,10 @@ const params = z.object({ projectId: id }).strict();
  * GET ?basis=last|median|worst&runs=id1,id2 — the rehearsal comparison and the recalibration
  * preview. Readable by every role (the comparison teaches everyone); only admins apply.
  */
-export const GET = route({ params, query: recalibrationSearchParams }, async ({ user, params, query }) => {
-  if (!canViewProjects(user)) throw new ForbiddenError();
+export const GET = route({ allow: canViewProjects, params, query: recalibrationSearchParams }, async ({ params, query }) => {
   return previewRecalibration({ projectId: params.projectId, input: query });
 });
 
-export const POST = route({ params, body: applyRecalibrationInput }, async ({ user, params, body }) => {
+export const POST = route({ allow: canEditPlan, forbidden: "Only admins can recalibrate the plan.", params, body: applyRecalibrationInput }, async ({ user, params, body }) => {
   return applyRecalibration({ actor: user, projectId: params.projectId, input: body });
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { canViewProjects } from "@/lib/platform/auth/permissions";
-import { ForbiddenError } from "@/lib/platform/errors";
+import { canApplyPlanToRun, canViewProjects } from "@/lib/platform/auth/permissions";
 import { route } from "@/lib/platform/http/route";
 import { id } from "@/lib/platform/validation";
 import { applyPlanToRun, getRunPlanDrift } from "@/lib/runs/plan-changes";
@@ -9,10 +8,9 @@ import { applyPlanInput } from "@/lib/runs/schemas";
 const params = z.object({ runId: id }).strict();
 
 /** What changed in the plan since this run froze its copy (null: nothing, or the run has ended). */
-export const GET = route({ params }, async ({ user, params }) => {
-  if (!canViewProjects(user)) throw new ForbiddenError();
+export const GET = route({ allow: canViewProjects, params }, async ({ params }) => {
   return { drift: await getRunPlanDrift({ runId: params.runId }) };
 });
 
 /** Applies the plan's changes to the run's steps that haven't started (admins, with a reason). */
-export const POST = route({ params, body: applyPlanInput }, async ({ user, params, body }) => applyPlanToRun({ actor: user, runId: params.runId, input: body }));
+export const POST = route({ allow: canApplyPlanToRun, forbidden: "Only admins can apply plan changes to a run.", params, body: applyPlanInput }, async ({ user, params, body }) => applyPlanToRun({ actor: user, runId: params.runId, input: body }));

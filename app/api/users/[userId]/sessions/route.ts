@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
+import { canManageUsers } from "@/lib/platform/auth/permissions";
 import { id } from "@/lib/platform/validation";
 import { revokeAllSessionsOfUser } from "@/lib/users/sessions";
 
 /** An admin signs a user out everywhere. */
-export const DELETE = route({ params: z.object({ userId: id }) }, async ({ user, params }) => revokeAllSessionsOfUser({ actor: user, userId: params.userId }));
+export const DELETE = route({ allow: canManageUsers, forbidden: "Only admins can sign other people out.", params: z.object({ userId: id }) }, async ({ user, params }) => revokeAllSessionsOfUser({ actor: user, userId: params.userId }));

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
-import { ForbiddenError } from "@/lib/platform/errors";
 import { exportResponse } from "@/lib/exports/http";
 import { buildRunJson } from "@/lib/exports/run-json";
 import { canViewProjects } from "@/lib/platform/auth/permissions";
@@ -10,8 +9,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The versioned JSON document: plan (re-importable), run state per step, audit events. */
-export const GET = route({ params: z.object({ runId: id }) }, async ({ user, params }) => {
-  if (!canViewProjects(user)) throw new ForbiddenError();
+export const GET = route({ allow: canViewProjects, params: z.object({ runId: id }) }, async ({ user, params }) => {
   const { json, filename } = await buildRunJson({ runId: params.runId, exportedBy: user.name });
   return exportResponse(JSON.stringify(json, null, 2), { contentType: "application/json; charset=utf-8", filename });
 });

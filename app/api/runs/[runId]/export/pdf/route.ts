@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
-import { ForbiddenError } from "@/lib/platform/errors";
 import { exportResponse } from "@/lib/exports/http";
 import { renderRunPdf } from "@/lib/exports/run-pdf";
 import { canViewProjects } from "@/lib/platform/auth/permissions";
@@ -10,8 +9,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The run as a PDF record (any role; an unfinished run is marked as such on every page). */
-export const GET = route({ params: z.object({ runId: id }) }, async ({ user, params }) => {
-  if (!canViewProjects(user)) throw new ForbiddenError();
+export const GET = route({ allow: canViewProjects, params: z.object({ runId: id }) }, async ({ user, params }) => {
   const { pdf, filename } = await renderRunPdf({ runId: params.runId, generatedBy: user.name });
   return exportResponse(pdf, { contentType: "application/pdf", filename });
 });

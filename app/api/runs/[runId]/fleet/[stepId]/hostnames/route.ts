@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
+import { canViewProjects } from "@/lib/platform/auth/permissions";
 import { listFleetStepHostnames } from "@/lib/fleet/service";
 import { fleetStepQuery } from "@/lib/fleet/schemas";
 import { id } from "@/lib/platform/validation";
@@ -7,7 +8,7 @@ import { id } from "@/lib/platform/validation";
 const filterOnly = fleetStepQuery.pick({ status: true, q: true });
 
 /** The host names matching the panel's filter as plain text, one a line (clients.txt for a push loop). */
-export const GET = route({ params: z.object({ runId: id, stepId: id }), query: filterOnly }, async ({ user, params, query }) => {
+export const GET = route({ allow: canViewProjects, params: z.object({ runId: id, stepId: id }), query: filterOnly }, async ({ user, params, query }) => {
   const text = await listFleetStepHostnames({ actor: user, runId: params.runId, stepId: params.stepId, query });
   return new Response(text, { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
 });
