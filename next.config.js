@@ -1,3 +1,5 @@
+import { configSecurityHeaders } from "./lib/platform/http/security-headers.mjs";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // better-sqlite3 is a native module: load it from node_modules at run time, never bundle it.
@@ -6,6 +8,11 @@ const nextConfig = {
   // Lets parallel builds (tests, benchmark) on one checkout use separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   typedRoutes: false,
+  // X-Frame-Options, nosniff, Referrer-Policy, Permissions-Policy on every response, and a no-script
+  // CSP on API answers and static files. Pages get their nonce CSP from proxy.ts.
+  async headers() {
+    return configSecurityHeaders();
+  },
 };
 
 export default nextConfig;
