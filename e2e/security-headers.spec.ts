@@ -165,7 +165,14 @@ test.describe("security headers", () => {
           await expect.poll(() => board.card(step).getByRole("img", { name: "local diagram" }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
         },
       },
-      { path: `/projects/${project.id}/runs/${run.id}/dashboard`, ready: async (p) => void (await expect(p.getByRole("heading", { level: 1 })).toBeVisible()) },
+      {
+        path: `/projects/${project.id}/runs/${run.id}/dashboard`,
+        ready: async (p) => {
+          // Charts (inline SVG geometry) and the live stream (connect-src).
+          await expect(p.getByRole("heading", { level: 1 })).toBeVisible();
+          await expect(p.getByRole("status", { name: "Live updates connected" })).toBeVisible();
+        },
+      },
       { path: `/projects/${project.id}/audit`, ready: async (p) => void (await expect(p.getByRole("heading", { level: 1 })).toBeVisible()) },
       { path: "/admin/users", ready: async (p) => void (await expect(p.getByRole("heading", { level: 1 })).toBeVisible()) },
       { path: "/templates", ready: async (p) => void (await expect(p.getByRole("heading", { level: 1 })).toBeVisible()) },
