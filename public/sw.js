@@ -58,7 +58,18 @@ self.addEventListener("fetch", (event) => {
               hit ||
               new Response(
                 "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'><title>Offline</title><body style='font:16px system-ui;padding:2rem'><h1>Offline</h1><p>This run page hasn't been opened on this device with a connection yet, so there is no copy to show. Reconnect and open it once; after that it loads without a network.</p>",
-                { status: 503, headers: { "content-type": "text/html; charset=utf-8" } },
+                {
+                  status: 503,
+                  // Made here, not by the server: it gets the same protection as the app's pages
+                  // (no scripts, no framing); its only style is the inline attribute above.
+                  headers: {
+                    "content-type": "text/html; charset=utf-8",
+                    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                    "x-frame-options": "DENY",
+                    "x-content-type-options": "nosniff",
+                    "referrer-policy": "same-origin",
+                  },
+                },
               ),
           ),
         ),

@@ -11,6 +11,7 @@ const actors: Record<RoleName, Actor> = { ADMIN: admin, OPERATOR: operator, VIEW
 /** Rules that take only the user, and which roles each allows. */
 const simpleRules: Record<string, RoleName[]> = {
   canViewProjects: ["ADMIN", "OPERATOR", "VIEWER"],
+  canManageOwnAccount: ["ADMIN", "OPERATOR", "VIEWER"],
   canCreateProject: ["ADMIN"],
   canEditProject: ["ADMIN"],
   canEditPlan: ["ADMIN"],
