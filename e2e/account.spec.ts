@@ -61,7 +61,7 @@ test.describe("passwords and sessions", () => {
     // Someone copied this browser's cookies; the owner signs out; the copy is refused right away.
     const saved = await context.storageState();
     await page.goto("/projects");
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login$/);
     const copy = await newContext(browser, { storageState: saved });
     expect((await copy.request.get(`${BASE_URL}/api/account/sessions`)).status()).toBe(401);

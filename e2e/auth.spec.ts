@@ -66,7 +66,7 @@ test.describe("sign-in and first run", () => {
       await signInFrom(address, { email: known.email, password: "not-the-password-1" }),
     ];
     for (const answer of answers) expect({ status: answer.status, body: answer.body }).toEqual({ status: 401, body: answers[2].body });
-    const reasons = (db.prepare(`SELECT "after" FROM audit_event WHERE action = 'auth.sign_in_failed' ORDER BY seq DESC LIMIT 3`).all() as { after: string }[]).map((e) => JSON.parse(e.after).reason).reverse();
+    const reasons = (db.prepare(`SELECT "after" FROM audit_event WHERE action = 'auth.sign_in_failed' AND "after" LIKE ? ORDER BY seq`).all(`%"address":"${address}"%`) as { after: string }[]).map((e) => JSON.parse(e.after).reason);
     expect(reasons).toEqual(["unknown_account", "deactivated", "wrong_password"]);
     expect((db.prepare(`SELECT count(*) AS n FROM session WHERE userId = ?`).get(deactivated.id) as { n: number }).n).toBe(0);
   });
@@ -113,7 +113,7 @@ test.describe("sign-in and first run", () => {
 
     const anonymous = await playwright.request.newContext();
     const email = `setup-${Date.now()}@e2e.runsheet.test`;
-    const response = await anonymous.post(`${BASE_URL}/api/setup`, { data: { name: "Mallory", email, password: "a-long-enough-password" } });
+    const response = await anonymous.post(`${BASE_URL}/api/setup`, { data: { name: "Mallory", email, password: "a-long-enough-password" }, headers: { origin: BASE_URL } });
     expect(response.status()).toBe(409);
     expect((await response.json()).error.message).toBe("Runsheet is already set up. Sign in instead.");
     expect(db.prepare(`SELECT id FROM "user" WHERE email = ?`).get(email)).toBeUndefined();
@@ -151,7 +151,7 @@ test.describe("sign-in and first run", () => {
     await loginAs(page, "OPERATOR");
     await page.goto(`/projects/${project.id}/runs/${run.id}`);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login$/);
     const afterSignOut = await page.request.post(`/api/runs/${run.id}/steps/${project.step("2").id}/actions`, { data: { action: "start" }, headers: { origin: BASE_URL } });
     expect(afterSignOut.status()).toBe(401);

@@ -56,7 +56,13 @@ test.describe("input hardening", () => {
   });
 
   test("pages a role may not open answer 403 with a clear page; unknown ones 404", async ({ page, loginAs, createProject, adminApi }) => {
-    const template = await adminApi.post<{ id: string }>("/api/templates/netbackup-keep-hostname/duplicate", {});
+    // Its own, uniquely named template: a copy of a built-in one would share its name with other tests' lookups.
+    const templateName = uniqueName("Forbidden page template");
+    const template = await adminApi.post<{ id: string }>("/api/templates", {
+      name: templateName,
+      description: "",
+      document: { format: "runsheet.runbook", version: 1, name: templateName, phases: [{ title: "Only phase", steps: [{ key: "1", title: "Only step", plannedMinutes: 5 }] }] },
+    });
     expect(template.status).toBe(200);
     const project = await createProject({ template: "empty" });
 

@@ -21,6 +21,9 @@ test.describe("the run page offline", () => {
     await adminApi.completeSteps(run.id, [first]);
 
     await context.setOffline(true);
+    // Under load, Chromium's offline emulation reached the service worker's own fetch late, and the
+    // "offline" reload was served from the network. Refusing every request makes it really offline.
+    await context.route("**/*", (route) => route.abort("internetdisconnected"));
     await expect(page.getByRole("status", { name: "Offline: no live updates" })).toBeVisible();
     await expect(page.getByRole("status", { name: "Live updates connected" })).toHaveCount(0);
 
@@ -44,6 +47,7 @@ test.describe("the run page offline", () => {
 
     // Back online: sent in order. The first step was signed off elsewhere meanwhile, so its
     // queued Start is refused with a clear message and nothing is applied twice.
+    await context.unrouteAll();
     await context.setOffline(false);
     await expect.poll(() => page.evaluate((key) => window.localStorage.getItem(key), `runsheet:queue:${run.id}`)).toBeNull();
     await expect(page.getByRole("status", { name: "Live updates connected" })).toBeVisible();

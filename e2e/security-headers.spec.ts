@@ -139,7 +139,7 @@ test.describe("security headers", () => {
     const signInViolations = await recordCspViolations(signInPage);
     const signIn = await signInPage.goto("/login");
     await expectScriptsCarryNonce(signIn);
-    await expect(signInPage.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(signInPage.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     await signInPage.getByLabel("Email").fill("someone@example.test");
     expect(await signInViolations()).toEqual([]);
     await anonymous.close();

@@ -136,8 +136,9 @@ test.describe("template library", () => {
     expect(db.prepare(`SELECT action FROM audit_event WHERE entityId = ? ORDER BY seq`).all(template.id)).toEqual([{ action: "template.save_from_project" }, { action: "template.update" }]);
 
     const { page: operatorPage } = await newSession("OPERATOR");
-    await operatorPage.goto("/templates");
-    await expect(operatorPage.getByRole("heading", { name: "Not found" })).toBeVisible();
+    const refused = await operatorPage.goto("/templates");
+    expect(refused?.status()).toBe(403);
+    await expect(operatorPage.getByRole("heading", { name: "Not for your role" })).toBeVisible();
     await operatorPage.goto(`/projects/${project.id}`);
     await expect(operatorPage.getByRole("heading", { level: 1, name: project.name })).toBeVisible();
     await expect(operatorPage.getByRole("button", { name: "Save as template" })).toHaveCount(0);

@@ -8,6 +8,7 @@ import { Card } from "../ui/card";
 import { Field, FormError, FormSuccess, TextInput } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { useApiForm } from "../ui/use-api-form";
+import { useSignOut } from "../shell/use-sign-out";
 
 export function ChangePasswordForm({ email }: { email: string }) {
   const router = useRouter();
@@ -131,6 +132,20 @@ export function SessionList({ sessions, idleHours, maxHours }: { sessions: Sessi
           );
         })}
       </ul>
+    </Card>
+  );
+}
+
+/** Sign out of this device: also in the header on wider screens; on a phone it lives here. */
+export function SignOutCard() {
+  const { signOut, signingOut, error } = useSignOut();
+  return (
+    <Card className="flex flex-wrap items-center gap-3 p-5 lg:col-span-3">
+      <p className="min-w-0 flex-1 text-sm text-slate-600 dark:text-slate-400">Leaving a shared laptop or a phone on the data-center floor? Sign out of this device.</p>
+      <FormError message={error} />
+      <Button variant="secondary" onClick={signOut} disabled={signingOut}>
+        {signingOut ? "Signing out…" : "Sign out of this device"}
+      </Button>
     </Card>
   );
 }

@@ -1,29 +1,12 @@
 "use client";
 import Link from "next/link";
-import { usePathname, useRouter } from "next/navigation";
-import { useState } from "react";
-import { authClient } from "@/lib/platform/auth/auth-client";
+import { usePathname } from "next/navigation";
 import { ROLE_LABELS, type RoleName } from "@/lib/platform/auth/roles";
+import { useSignOut } from "./use-sign-out";
 
 export function AppNav({ user }: { user: { name: string; email: string; role: RoleName } }) {
   const pathname = usePathname();
-  const router = useRouter();
-  const [signingOut, setSigningOut] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function signOut() {
-    setSigningOut(true);
-    const result = await authClient.signOut();
-    if (result.error) {
-      setError("Sign-out failed. Try again.");
-      setSigningOut(false);
-      return;
-    }
-    // Pages kept for offline use hold what this user could see: forget them.
-    if ("caches" in window) await Promise.all(["runsheet-pages-v1", "runsheet-static-v1"].map((name) => caches.delete(name))).catch(() => undefined);
-    router.push("/login");
-    router.refresh();
-  }
+  const { signOut, signingOut, error } = useSignOut();
 
   const link = (href: string, label: string) => {
     const active = pathname === href || pathname.startsWith(`${href}/`);
@@ -67,7 +50,8 @@ export function AppNav({ user }: { user: { name: string; email: string; role: Ro
               <span className="block text-slate-400">{ROLE_LABELS[user.role]}</span>
             </span>
           </Link>
-          <button type="button" onClick={signOut} disabled={signingOut} className="whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm text-slate-300 ring-1 ring-slate-700 hover:bg-slate-800 hover:text-white">
+          {/* On a phone the bar has no room for it: Sign out is on the account page there. */}
+          <button type="button" onClick={signOut} disabled={signingOut} className="hidden whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm text-slate-300 ring-1 ring-slate-700 hover:bg-slate-800 hover:text-white sm:block">
             {signingOut ? "Signing out…" : "Sign out"}
           </button>
         </div>

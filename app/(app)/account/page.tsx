@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ChangePasswordForm, SessionList } from "@/components/account/account-settings";
+import { ChangePasswordForm, SessionList, SignOutCard } from "@/components/account/account-settings";
 import { PageHeader } from "@/components/ui/card";
 import { SESSION_LIMITS } from "@/lib/platform/auth/auth";
 import { ROLE_LABELS } from "@/lib/platform/auth/roles";
@@ -17,6 +17,7 @@ export default async function AccountPage() {
       <div className="grid gap-6 lg:grid-cols-3">
         <SessionList sessions={sessions} idleHours={SESSION_LIMITS.idleMs / 3_600_000} maxHours={SESSION_LIMITS.absoluteMs / 3_600_000} />
         <ChangePasswordForm email={user.email} />
+        <SignOutCard />
       </div>
     </>
   );
