@@ -27,6 +27,10 @@ const server = http.createServer((request, response) => {
   request.headers[PEER_PROTOCOL_HEADER] = "http";
   void handle(request, response);
 });
+// Keep idle connections longer than clients and proxies do (Node's default is 5 s), so the server
+// never closes a kept-alive socket just as a client sends its next request on it (ECONNRESET).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, hostname, () => {
   console.log(`Runsheet listening on http://${hostname ?? "0.0.0.0"}:${port}`);
 });
