@@ -57,14 +57,15 @@ export function UserAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
           {users.map((user) => (
             <li key={user.id} className="flex flex-wrap items-center gap-3 px-4 py-3">
-              <div className="min-w-0 flex-1">
-                <div className="font-medium">
+              {/* At least 14rem for the name: the actions wrap onto their own line before it is squeezed. */}
+              <div className="min-w-0 flex-1 basis-56">
+                <div className="flex flex-wrap items-center gap-2 font-medium">
                   {user.name} {user.id === meId ? <span className="text-xs text-slate-500">(you)</span> : null}
+                  {user.demo ? <Pill tone="amber">Demo</Pill> : null}
+                  {!user.active ? <Pill tone="rose">Deactivated</Pill> : null}
                 </div>
                 <div className="truncate text-sm text-slate-600 dark:text-slate-400">{user.email}</div>
               </div>
-              {user.demo ? <Pill tone="amber">Demo</Pill> : null}
-              {!user.active ? <Pill tone="rose">Deactivated</Pill> : null}
               <label className="sr-only" htmlFor={`role-${user.id}`}>
                 Role of {user.name}
               </label>
