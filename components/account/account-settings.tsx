@@ -140,7 +140,7 @@ export function SessionList({ sessions, idleHours, maxHours }: { sessions: Sessi
 export function SignOutCard() {
   const { signOut, signingOut, error } = useSignOut();
   return (
-    <Card className="flex flex-wrap items-center gap-3 p-5 lg:col-span-3">
+    <Card className="flex flex-col gap-3 p-5 sm:flex-row sm:items-center lg:col-span-3">
       <p className="min-w-0 flex-1 text-sm text-slate-600 dark:text-slate-400">Leaving a shared laptop or a phone on the data-center floor? Sign out of this device.</p>
       <FormError message={error} />
       <Button variant="secondary" onClick={signOut} disabled={signingOut}>
