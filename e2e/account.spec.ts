@@ -130,4 +130,25 @@ test.describe("passwords and sessions", () => {
     const actions = (db.prepare(`SELECT action FROM audit_event WHERE entityId = ? AND action LIKE 'auth.password_reset%' ORDER BY seq`).all(user.id) as { action: string }[]).map((r) => r.action);
     expect(actions).toEqual(["auth.password_reset_issue", "auth.password_reset_complete"]);
   });
+
+  test("an admin reads refused sign-ins on the account activity page; other roles can't open it", async ({ page, loginAs, newSession, playwright, db }) => {
+    const typed = `nobody-${Date.now()}@e2e.runsheet.test`;
+    const anonymous = await playwright.request.newContext();
+    const refused = await anonymous.post(`${BASE_URL}/api/auth/sign-in/email`, { data: { email: typed, password: "not-a-password-at-all" }, headers: { origin: BASE_URL } });
+    expect(refused.status()).toBe(401);
+    await anonymous.dispose();
+    expect((db.prepare(`SELECT count(*) AS n FROM audit_event WHERE action = 'auth.sign_in_failed' AND "after" LIKE ?`).get(`%${typed}%`) as { n: number }).n).toBe(1);
+
+    await loginAs(page, "ADMIN");
+    await page.goto("/admin/users");
+    await page.getByRole("link", { name: "Account activity" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Account activity" })).toBeVisible();
+    const row = page.getByRole("row").filter({ hasText: typed });
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText("Sign-in refused");
+    await expect(row).toContainText("unknown account");
+
+    const { page: operatorPage } = await newSession("OPERATOR");
+    expect((await operatorPage.goto("/admin/activity"))?.status()).toBe(403);
+  });
 });

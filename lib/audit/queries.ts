@@ -48,3 +48,40 @@ export async function getProjectAuditView(options: { projectId: string; runId: s
   };
 }
 export type AuditView = Awaited<ReturnType<typeof getProjectAuditView>>;
+
+/** The installation's own events (no project): sign-ins, failures, sessions, passwords, users, the demo's removal. Newest first. */
+export async function listInstallationEvents(options: { limit: number }) {
+  const events = await prisma.auditEvent.findMany({
+    where: { projectId: { equals: null } },
+    orderBy: { seq: "desc" },
+    take: options.limit,
+    select: { seq: true, at: true, actorName: true, actorId: true, action: true, after: true, before: true },
+  });
+  return events.map((e) => ({ seq: e.seq, at: e.at.toISOString(), actorName: e.actorId ? e.actorName : null, action: e.action, details: describeAccountEvent(e.before, e.after) }));
+}
+
+/** The facts worth a column: who was typed, from where, why refused, which role. */
+function describeAccountEvent(beforeJson: string, afterJson: string): { email: string | null; address: string | null; detail: string | null } {
+  const parse = (json: string) => {
+    try {
+      const value = JSON.parse(json) as unknown;
+      return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  };
+  const before = parse(beforeJson);
+  const after = parse(afterJson);
+  const str = (value: unknown) => (typeof value === "string" ? value : null);
+  const reason = str(after.reason);
+  const role = str(after.role) ?? (str(before.role) ? `was ${str(before.role)}` : null);
+  const wait = typeof after.waitSeconds === "number" ? `waits ${after.waitSeconds} s` : null;
+  const method = str(after.method);
+  return {
+    email: str(after.email) ?? str(after.name) ?? str(before.name),
+    address: str(after.address) ?? str(before.address),
+    detail: [reason?.replace(/_/g, " "), role, wait, method === "sso" ? "single sign-on" : null].filter(Boolean).join(" · ") || null,
+  };
+}
+
+export type InstallationEvent = Awaited<ReturnType<typeof listInstallationEvents>>[number];

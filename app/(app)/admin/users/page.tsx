@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { UserAdmin } from "@/components/users/user-admin";
+import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/card";
 import { canManageUsers } from "@/lib/platform/auth/permissions";
 import { requireUser } from "@/lib/platform/auth/session";
@@ -14,7 +15,7 @@ export default async function UsersPage() {
   const users = await listUsers();
   return (
     <>
-      <PageHeader title="Users" subtitle="Who can sign in, and what each role may do." />
+      <PageHeader title="Users" subtitle="Who can sign in, and what each role may do." actions={<ButtonLink href="/admin/activity" variant="secondary">Account activity</ButtonLink>} />
       <UserAdmin
         meId={user.id}
         users={users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.deactivatedAt === null, demo: u.isDemo }))}
