@@ -47,6 +47,13 @@ export function requireProjectAccess<U extends Actor>(options: {
   return role === options.user.role ? options.user : { ...options.user, role };
 }
 
+/** For pages: the user with their role in the project, or null when they may not see it (the page answers 404). */
+export function projectUserOrNull<U extends Actor>(options: { user: U; projectId: string }): U | null {
+  const role = projectRoleOf(options);
+  if (role === null) return null;
+  return role === options.user.role ? options.user : { ...options.user, role };
+}
+
 /** requireProjectAccess for a run's project; 404 "Run not found" for a run that doesn't exist. */
 export function requireRunAccess<U extends Actor>(options: { user: U; runId: string; need: ProjectNeed; forbidden?: string; resource?: string }): U & { projectId: string } {
   const projectId = readRunProjectId(options.runId);
