@@ -24,6 +24,9 @@ const simpleRules: Record<string, RoleName[]> = {
   canUndoSignOff: ["ADMIN"],
   canUpdateFleet: ["ADMIN", "OPERATOR"],
   canDecideGates: ["ADMIN", "OPERATOR"],
+  canManageMembers: ["ADMIN"],
+  canManageSettings: ["ADMIN"],
+  canManageOwnAccount: ["ADMIN", "OPERATOR", "VIEWER"],
 };
 
 describe("user-only rules", () => {
