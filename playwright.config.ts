@@ -93,7 +93,10 @@ export default defineConfig({
   projects: [
     // First: the first-run flow on the empty database, then the pool of users the tests sign in as.
     { name: "setup", testMatch: /first-run\.setup\.ts$/ },
-    { name: "e2e", dependencies: ["setup"] },
+    { name: "e2e", dependencies: ["setup"], testIgnore: /members\.spec\.ts$/ },
+    // Switches the installation to "members only" visibility, so it runs alone after the others
+    // (E2E_MEMBERS_ALONE=1 runs it right after setup, for working on it).
+    { name: "members", testMatch: /members\.spec\.ts$/, dependencies: process.env.E2E_MEMBERS_ALONE ? ["setup"] : ["e2e"] },
   ],
   fullyParallel: true,
   workers: 2,

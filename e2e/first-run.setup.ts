@@ -41,4 +41,10 @@ test("first run: an empty install sends everyone to /setup, which creates the fi
 
   // Nothing else talks to the server yet, so the users the tests sign in as are inserted now.
   expect(await seedUserPool(db)).toBe(3 * POOL_SIZE_PER_ROLE);
+
+  // A new install shows projects to their members only. The suite was written for every project
+  // visible to everyone (an upgraded install), and tests act as fresh users on projects they were
+  // never added to; e2e/members.spec.ts switches to "members" when the other specs are done.
+  expect(db.prepare(`SELECT value FROM setting WHERE key = 'projectVisibility'`).get(), "a new install defaults to members only").toEqual({ value: "members" });
+  db.prepare(`UPDATE setting SET value = 'all' WHERE key = 'projectVisibility'`).run();
 });

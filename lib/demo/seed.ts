@@ -3,6 +3,7 @@ import { prisma } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { appendAuditEvent } from "../audit/service";
 import { createProject } from "../projects/service";
+import { addProjectMember } from "../projects/members";
 import { decideGate, performStepAction, startRun } from "../runs/service";
 import { createFirstAdmin, createUser } from "../users/service";
 import type { RoleName } from "../platform/auth/roles";
@@ -64,6 +65,10 @@ export async function seedDemo(): Promise<boolean> {
       template: "netbackup-keep-hostname",
     },
   });
+
+  // A new install shows projects to their members only: the demo's operator and viewer are members.
+  await addProjectMember({ actor: admin, projectId: project.id, input: { userId: users[1].id, role: "OPERATOR" } });
+  await addProjectMember({ actor: admin, projectId: project.id, input: { userId: users[2].id, role: "VIEWER" } });
 
   await runTransaction(async (tx) => {
     // Marked so that demo accounts sign in only from this machine, and "Remove the demo" finds it all.

@@ -1,4 +1,5 @@
 import "server-only";
+import { requireProjectAccess } from "../projects/access";
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/service";
 import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
@@ -9,7 +10,7 @@ import { rememberResult, replayIfSeen } from "../platform/db/idempotency";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
 import { formatLineError, parseClientList, type ClientLineError } from "./parse";
-import { canEditPlan, canUpdateFleet, canViewProjects, type Actor, type ActingUser } from "../platform/auth/permissions";
+import { canEditPlan, canUpdateFleet, canViewProjects, type Actor, type ActingUser, type ProjectNeed } from "../platform/auth/permissions";
 import { formatInZone } from "../platform/time";
 import { ID_CHUNK, type FleetStatusName } from "./model";
 import { fleetClientsQuery, fleetUpdateInput, importFleetInput, removeFleetClientsInput, statusFilter, updateFleetClientInput, type FleetStepQuery } from "./schemas";
@@ -187,6 +188,7 @@ export async function removeFleetClients(options: { actor: ActingUser; projectId
 export async function listFleetClients(options: { actor: Actor; projectId: string; query: z.infer<typeof fleetClientsQuery> }) {
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
   const { query } = options;
+  requireProjectAccess({ user: options.actor, projectId: options.projectId, need: "view" });
   const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
   if (!project) throw new NotFoundError("Project");
   const where = { projectId: project.id, ...(query.q ? { hostname: hostnameContains(query.q) } : {}) };
@@ -213,12 +215,13 @@ export type FleetClientsPage = Awaited<ReturnType<typeof listFleetClients>>;
 
 // ---------------------------------------------------------------- one fleet step in one run
 
-async function loadFleetStep(db: Tx | typeof prisma, options: { runId: string; stepId: string }) {
+async function loadFleetStep(db: Tx | typeof prisma, options: { actor: Actor; runId: string; stepId: string }, need: ProjectNeed) {
   const run = await db.run.findUnique({
     where: { id: options.runId },
     select: { id: true, status: true, projectId: true, startedAt: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
   });
   if (!run) throw new NotFoundError("Run");
+  requireProjectAccess({ user: options.actor, projectId: run.projectId, need, resource: "Run", forbidden: "Your role in this project can't update fleet clients." });
   // The run's frozen copy of the step: a step of another project, or one the run doesn't have, is "not found".
   const frozen = await db.stepRun.findUnique({
     where: { runId_stepId: { runId: run.id, stepId: options.stepId } },
@@ -271,7 +274,7 @@ function shouldShowBpconf(options: { fleetAction: string | null; hostnameStrateg
 export async function getFleetStepView(options: { actor: Actor; runId: string; stepId: string; query: FleetStepQuery }) {
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
   const { query } = options;
-  const { run, step } = await loadFleetStep(prisma, options);
+  const { run, step } = await loadFleetStep(prisma, options, "view");
   const where = rowFilter({ runId: run.id, stepId: step.id, status: query.status, q: query.q });
   const [counts, filtered] = await Promise.all([countByStatus(prisma, { runId: run.id, stepId: step.id }), query.status === "ALL" && !query.q ? null : prisma.fleetClientRun.count({ where })]);
   const matching = filtered ?? counts.total;
@@ -330,7 +333,7 @@ export type FleetStepRow = FleetStepView["rows"][number];
 /** Host names matching the filter, one a line: the clients.txt for a push loop on the master. */
 export async function listFleetStepHostnames(options: { actor: Actor; runId: string; stepId: string; query: Pick<FleetStepQuery, "status" | "q"> }): Promise<string> {
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
-  const { run, step } = await loadFleetStep(prisma, options);
+  const { run, step } = await loadFleetStep(prisma, options, "view");
   const rows = await prisma.fleetClientRun.findMany({
     where: rowFilter({ runId: run.id, stepId: step.id, ...options.query }),
     orderBy: { client: { hostname: "asc" } },
@@ -362,7 +365,7 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
   return runTransaction(async (tx): Promise<FleetUpdateResult> => {
     const replay = await replayIfSeen<FleetUpdateResult>(tx, input.idempotencyKey, actor.id);
     if (replay) return replay;
-    const { run, step } = await loadFleetStep(tx, options);
+    const { run, step } = await loadFleetStep(tx, options, "operate");
     if (run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
     // Checked like a step action's: a device clock far off can't put a time in the record.
     const tappedAt = input.occurredAt ? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: run.startedAt, now: new Date() }) : null;

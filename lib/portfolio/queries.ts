@@ -4,6 +4,8 @@ import { forecastRun, overrunMinutes, type ForecastVerdict } from "../runs/forec
 import { listPresence } from "../platform/live/events";
 import { progressByPlannedMinutes, stepsInScope, type RunModeName, type StepStatusName } from "../runs/model";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Actor } from "../platform/auth/permissions";
+import { visibleProjectsWhere } from "../projects/access";
 
 export interface PortfolioFilters {
   status: string | null;
@@ -16,10 +18,11 @@ export interface PortfolioFilters {
  * The portfolio: every project with where it is, how far, whether it will make its window, what
  * is overdue and who is active. One query for projects, one for the latest runs' step states.
  */
-export async function listPortfolio(options: { filters: PortfolioFilters; now?: number }) {
+export async function listPortfolio(options: { viewer: Actor; filters: PortfolioFilters; now?: number }) {
   const now = options.now ?? Date.now();
   const { filters } = options;
-  const where: Prisma.ProjectWhereInput = {};
+  // Only the projects the viewer may see (lib/projects/access.ts).
+  const where: Prisma.ProjectWhereInput = { ...visibleProjectsWhere(options.viewer) };
   if (filters.status) where.status = filters.status as Prisma.ProjectWhereInput["status"];
   if (filters.ownerId) where.createdById = filters.ownerId;
   if (filters.from || filters.to) where.windowStart = { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lte: filters.to } : {}) };
@@ -107,6 +110,7 @@ export async function listPortfolio(options: { filters: PortfolioFilters; now?: 
 }
 export type PortfolioRow = Awaited<ReturnType<typeof listPortfolio>>[number];
 
-export async function listProjectOwners() {
-  return prisma.user.findMany({ where: { createdProjects: { some: {} } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+/** The people who created projects the viewer may see (the owner filter names no one else). */
+export async function listProjectOwners(options: { viewer: Actor }) {
+  return prisma.user.findMany({ where: { createdProjects: { some: visibleProjectsWhere(options.viewer) } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
 }

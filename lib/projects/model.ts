@@ -25,3 +25,13 @@ export const PROJECT_STATUS_TONES: Record<string, "slate" | "indigo" | "amber" |
   ROLLED_BACK: "amber",
   CANCELLED: "rose",
 } satisfies Record<ProjectStatusName, "slate" | "indigo" | "amber" | "rose" | "emerald" | "sky" | "violet">;
+
+/** A member's role in one project (the lower of it and their installation role applies there). */
+export const PROJECT_ROLES = ["OPERATOR", "VIEWER"] as const;
+export type ProjectRoleName = (typeof PROJECT_ROLES)[number];
+export const PROJECT_ROLE_LABELS: Record<ProjectRoleName, string> = { OPERATOR: "Operator", VIEWER: "Viewer" };
+export const PROJECT_VISIBILITIES = ["members", "all"] as const;
+export const PROJECT_VISIBILITY_LABELS: Record<(typeof PROJECT_VISIBILITIES)[number], string> = {
+  members: "Members only: viewers and operators see the projects they are members of",
+  all: "Everyone: every signed-in user sees every project",
+};

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { hostname, isoDate, partialWithoutDefaults, requiredText, text, timezone } from "../platform/validation";
+import { hostname, id, isoDate, partialWithoutDefaults, requiredText, text, timezone } from "../platform/validation";
 import { IMPORTED_PLAN, isTemplateRef } from "../templates/ids";
-import { HOSTNAME_STRATEGIES, PROJECT_STATUSES } from "./model";
+import { HOSTNAME_STRATEGIES, PROJECT_ROLES, PROJECT_STATUSES, PROJECT_VISIBILITIES } from "./model";
 
 const MAX_WINDOW_DAYS = 14;
 
@@ -56,3 +56,9 @@ export const updateProjectInput = z.lazy(() =>
     .strict()
     .superRefine(checkWindow),
 );
+
+const projectRole = z.enum(PROJECT_ROLES, { error: "Choose Viewer or Operator." });
+
+export const addProjectMemberInput = z.object({ userId: id, role: projectRole }).strict();
+export const updateProjectMemberInput = z.object({ role: projectRole }).strict();
+export const projectSettingsInput = z.object({ projectVisibility: z.enum(PROJECT_VISIBILITIES, { error: "Choose members or all." }) }).strict();

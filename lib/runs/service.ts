@@ -1,4 +1,5 @@
 import "server-only";
+import { requireProjectAccess } from "../projects/access";
 import { appendAuditEvent } from "../audit/service";
 import { appendAuditEventSql } from "../audit/service";
 import { rememberResultSql, replayIfSeenSql } from "../platform/db/idempotency";
@@ -185,10 +186,12 @@ export async function performStepAction(options: {
     const replay = replayIfSeenSql<StepActionResult>(tx, input.idempotencyKey, actor.id);
     if (replay) return replay;
     const current = loadStepRun(tx, options.runId, options.stepId);
+    // The rules below judge the actor by their role in this run's project (404 when they may not see it).
+    const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
     const step = current.step;
     if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
-    if (input.action === "done" ? !canSignOffStep(actor, step) : !canOperateSteps(actor)) {
-      throw new ForbiddenError(step.kind === "GATE" && canOperateSteps(actor) ? "A go/no-go gate needs a Go or No-Go decision." : "Your role can't change steps in a run.");
+    if (input.action === "done" ? !canSignOffStep(here, step) : !canOperateSteps(here)) {
+      throw new ForbiddenError(step.kind === "GATE" && canOperateSteps(here) ? "A go/no-go gate needs a Go or No-Go decision." : "Your role can't change steps in a run.");
     }
     if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(current);
     const transition = checkTransition({ from: current.status, action: input.action, reason: input.reason });
@@ -297,10 +300,12 @@ export async function decideGate(options: {
     const replay = replayIfSeenSql<StepActionResult>(tx, input.idempotencyKey, actor.id);
     if (replay) return replay;
     const current = loadStepRun(tx, options.runId, options.stepId);
+    // The rules below judge the actor by their role in this run's project (404 when they may not see it).
+    const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
     const gate = current.step;
     if (gate.kind !== "GATE") throw new ValidationError("Only go/no-go gates take a decision.");
     if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
-    if (!canDecideGate(actor, gate)) throw new ForbiddenError("Only an admin, the gate's assignee or one of its approvers can decide this gate.");
+    if (!canDecideGate(here, gate)) throw new ForbiddenError("Only an admin, the gate's assignee or one of its approvers can decide this gate.");
     if (current.status === "DONE" || current.status === "SKIPPED") {
       const by = current.decidedByName ?? current.signedOffByName;
       throw new ConflictError(`This gate was already decided${by ? ` by ${by}` : ""}. Nothing was changed.`, stepRunSnapshot(current));
@@ -344,7 +349,7 @@ export async function decideGate(options: {
 
     // Go: one decision, or the approvals the gate asks for, one person each.
     const doers = gate.fourEyes ? gatedStepPeople(tx, current.runId, gate.predecessorIds) : new Set<string>();
-    const plan = planGateApproval({ approvers: gate.gateApprovers, approvals, actor, fourEyes: gate.fourEyes, doers });
+    const plan = planGateApproval({ approvers: gate.gateApprovers, approvals, actor: here, fourEyes: gate.fourEyes, doers });
     if (!plan.ok) throw new ForbiddenError(plan.message);
     insertGateApproval(tx, { ...step, slot: plan.slot, decision: "GO" });
     if (!plan.complete) {
@@ -391,12 +396,14 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
   const { actor } = options;
   return runSqlTransaction((tx) => {
     const current = loadStepRun(tx, options.runId, options.stepId);
+    // The rules below judge the actor by their role in this run's project (404 when they may not see it).
+    const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
     const signOff = { kind: current.step.kind, signedOffById: current.signedOffById, signedOffAt: current.signedOffAt };
-    if (!canUndoSignOff(actor, signOff)) {
+    if (!canUndoSignOff(here, signOff)) {
       throw new ForbiddenError(current.signedOffById === actor.id ? "Your own sign-off can be undone only within 2 minutes; after that, ask an admin." : "Only admins can undo someone else's sign-off.");
     }
     // The signer's own undo within the window needs no reason: it was a mistaken tap.
-    const ownQuickUndo = canUndoSignOff({ id: actor.id, role: "OPERATOR" }, signOff);
+    const ownQuickUndo = canUndoSignOff({ id: here.id, role: "OPERATOR" }, signOff);
     const reason = options.input.reason.trim() || (ownQuickUndo ? "Undone by the person who signed it off, within 2 minutes." : "");
     if (!reason) throw new ValidationError("Say why the sign-off is undone.", { reason: ["Reason is required."] });
     if (current.status === "PENDING" || current.status === "IN_PROGRESS") throw new ConflictError("There is no sign-off to undo on this step.");

@@ -43,6 +43,8 @@ beforeAll(async () => {
     audit: await import("@/lib/audit/service"),
   };
   const { prisma } = lib.db;
+  // Every project visible to everyone (tests/unit/helpers/db-setup.ts says why); per-project access has its own tests.
+  await prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "all" } });
   for (const u of [admin, operator, viewer]) await prisma.user.create({ data: { id: u.id, name: u.name, email: `${u.id}@test.local`, role: u.role } });
   const now = Date.now();
   const project = await lib.projects.createProject({

@@ -25,6 +25,8 @@ const simpleRules: Record<string, RoleName[]> = {
   canUndoSignOff: ["ADMIN"],
   canUpdateFleet: ["ADMIN", "OPERATOR"],
   canDecideGates: ["ADMIN", "OPERATOR"],
+  canManageMembers: ["ADMIN"],
+  canManageSettings: ["ADMIN"],
 };
 
 describe("user-only rules", () => {

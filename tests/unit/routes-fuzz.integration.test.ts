@@ -6,21 +6,21 @@
  *   - the answer is never a 5xx (a 500 is a crash we didn't foresee), and
  *   - after any 4xx the database is exactly as before (a hash of every row of every table).
  * The routes come from the file tree, so a new route is fuzzed without editing this file (with
- * arbitrary bodies; add a valid sample to VALID_BODIES to get mutations of it too).
+ * arbitrary bodies; add a valid sample to tests/unit/helpers/route-samples.ts to get mutations of it too).
  * Fixed seed and bounded runs: the same inputs every time, well under a minute.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProject, createTeam } from "./helpers/db-fixtures";
+import { buildRouteWorld, SAMPLE_PASSWORD, validBodies } from "./helpers/route-samples";
 import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { callRoute, loadApiRoutes, signIn, type ApiRoute, type Method } from "./helpers/http-routes";
 
 const SEED = 20_261_209;
 const RUNS_PER_METHOD = 24;
 const RUNS_PER_QUERY = 8;
-const PASSWORD = "correct horse battery";
+const PASSWORD = SAMPLE_PASSWORD;
 type Role = "signedOut" | "viewer" | "operator" | "admin";
 const ROLES: Role[] = ["signedOut", "viewer", "operator", "admin"];
 
@@ -49,25 +49,11 @@ beforeAll(async () => {
   db = await openTestDatabase("routes-fuzz");
   raw = db.openRaw();
   routes = await loadApiRoutes();
-  const team = await createTeam(db.lib);
+  const world = await buildRouteWorld(db.lib);
   cookies.admin = await signIn(routes, { email: "ada@example.test", password: PASSWORD });
   cookies.operator = await signIn(routes, { email: "olivia@example.test", password: PASSWORD });
   cookies.viewer = await signIn(routes, { email: "vera@example.test", password: PASSWORD });
-
-  const projects = [await createProject(db.lib, team.admin, { name: "Fuzz project A" }), await createProject(db.lib, team.admin, { name: "Fuzz project B" })];
-  const plans = await Promise.all(projects.map((p) => db.lib.projects.getProjectPlan({ projectId: p.id })));
-  const steps = plans.flatMap((plan) => plan.phases.flatMap((phase) => phase.steps));
-  const fleetStep = steps.find((s) => s.isFleet)!;
-  const { importFleetClients } = await import("@/lib/fleet/service");
-  await importFleetClients({ actor: team.admin, projectId: projects[0].id, input: { text: "hostname,os\nfz-client-1.example.test,Linux\nfz-client-2.example.test,Windows\n", format: "csv", dryRun: false } });
-  const run = await db.lib.runs.startRun({ actor: team.admin, projectId: projects[0].id, input: { kind: "REHEARSAL", name: "Fuzz rehearsal" } });
-  const clients = await db.lib.prisma.fleetClient.findMany({ select: { id: true } });
-  const clientRuns = await db.lib.prisma.fleetClientRun.findMany({ where: { runId: run.id }, select: { id: true, version: true } });
-  const { createTemplate } = await import("@/lib/templates/service");
-  const { netbackupKeepHostnameTemplate } = await import("@/lib/templates/netbackup-keep-hostname");
-  const { runbookDocumentSchema } = await import("@/lib/templates/runbook-document");
-  const template = await createTemplate({ actor: team.admin, input: { name: "Fuzz template", description: "", document: runbookDocumentSchema.parse(netbackupKeepHostnameTemplate) } });
-  const templateRow = await db.lib.prisma.template.findUniqueOrThrow({ where: { id: template.id } });
+  const { team, projects, plans, steps, fleetStep, run, clients, template } = world;
   const nowhere = "does-not-exist";
   Object.assign(ids, {
     projectId: [...projects.map((p) => p.id), nowhere],
@@ -79,51 +65,7 @@ beforeAll(async () => {
     templateId: [template.id, "netbackup-keep-hostname", nowhere],
     attachmentId: [nowhere],
   });
-
-  const document = { format: "runsheet.runbook", version: 1, name: "Small", phases: [{ title: "Only phase", steps: [{ key: "1", title: "Only step", plannedMinutes: 5 }] }] };
-  valid = {
-    "POST /api/projects": {
-      name: "Fuzzed project",
-      sourceHost: "old.example.test",
-      targetHost: "new.example.test",
-      hostnameStrategy: "KEEP",
-      timezone: "Europe/Berlin",
-      windowStart: "2030-03-02T20:00:00.000Z",
-      windowEnd: "2030-03-03T04:00:00.000Z",
-      template: "empty",
-    },
-    "PATCH /api/projects/[projectId]": { name: "Renamed", windowStart: "2030-03-02T20:00:00.000Z", windowEnd: "2030-03-03T04:00:00.000Z" },
-    "POST /api/projects/[projectId]/phases": { title: "New phase", description: "Why" },
-    "PATCH /api/phases/[phaseId]": { title: "Renamed phase" },
-    "POST /api/phases/[phaseId]/move": { direction: "down" },
-    "POST /api/projects/[projectId]/steps": { phaseId: plans[0].phases[0].id, title: "New step", plannedMinutes: 5, kind: "TASK", commands: "echo ok", predecessorIds: [steps[0].id] },
-    "PATCH /api/steps/[stepId]": { plannedMinutes: 10, title: "Renamed step", expectedVersion: 1 },
-    "POST /api/steps/[stepId]/move": { direction: "up" },
-    "POST /api/projects/[projectId]/runs": { kind: "REHEARSAL", name: "Another" },
-    "POST /api/runs/[runId]/steps/[stepId]/actions": { action: "start", occurredAt: new Date().toISOString(), idempotencyKey: randomUUID() },
-    "POST /api/runs/[runId]/steps/[stepId]/gate": { decision: "GO", note: "Looks good" },
-    "POST /api/runs/[runId]/steps/[stepId]/undo": { reason: "Mistake" },
-    "POST /api/runs/[runId]/abort": { reason: "Stop" },
-    "POST /api/runs/[runId]/end": { reason: "Enough" },
-    "POST /api/runs/[runId]/plan": { reason: "Changes", expectedPlanVersion: 1 },
-    "POST /api/runs/[runId]/fleet/[stepId]": { status: "UPDATED", reason: "", selection: { kind: "ids", items: clientRuns.map((c) => ({ id: c.id, version: c.version })) } },
-    "POST /api/projects/[projectId]/fleet/import": { text: "hostname,os\nfz-new.example.test,Linux\n", format: "csv", dryRun: true },
-    "POST /api/projects/[projectId]/fleet/remove": { clientIds: [clients[1].id] },
-    "PATCH /api/fleet-clients/[clientId]": { os: "Linux", owner: "Team" },
-    "POST /api/projects/[projectId]/import": { csv: "Title,Minutes\nA,5\nB,10\n", fileName: "steps.csv", options: { mapping: { title: 0, plannedMinutes: 1 }, predecessorsBy: "row", durationUnit: "minutes" } },
-    "POST /api/projects/[projectId]/recalibrate": { basis: "last", runIds: [], expected: [{ stepId: steps[0].id, version: 1, newMinutes: 5 }] },
-    "POST /api/projects/[projectId]/presence": { tab: randomUUID() },
-    "POST /api/projects/[projectId]/save-as-template": { name: "Saved", description: "" },
-    "POST /api/templates": { name: "Posted", description: "", document },
-    "PATCH /api/templates/[templateId]": { name: "Renamed template", expectedUpdatedAt: templateRow.updatedAt.toISOString() },
-    "POST /api/templates/[templateId]/duplicate": {},
-    "POST /api/users": { name: "New person", email: "new.person@example.test", password: "long enough password", role: "VIEWER" },
-    "PATCH /api/users/[userId]": { name: "Renamed person" },
-    "POST /api/setup": { name: "Second admin", email: "second@example.test", password: "long enough password" },
-    "POST /api/account/password": { currentPassword: PASSWORD, newPassword: "tape-vault-orange-kettle" },
-    "POST /api/password-reset": { token: "A".repeat(32), newPassword: "tape-vault-orange-kettle" },
-    "POST /api/users/[userId]/password-reset": {},
-  };
+  valid = validBodies(world);
 }, 60_000);
 afterAll(async () => {
   raw?.close();

@@ -29,8 +29,8 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
   const parsed = filterSchema.parse({ status: raw.status, from: raw.from, to: raw.to, owner: raw.owner });
   const to = parsed.to ? new Date(parsed.to.getTime() + 86_400_000 - 1) : null;
   const [rows, owners] = await Promise.all([
-    listPortfolio({ filters: { status: parsed.status ?? null, from: parsed.from ?? null, to, ownerId: parsed.owner ?? null } }),
-    listProjectOwners(),
+    listPortfolio({ viewer: user, filters: { status: parsed.status ?? null, from: parsed.from ?? null, to, ownerId: parsed.owner ?? null } }),
+    listProjectOwners({ viewer: user }),
   ]);
   const canCreate = canCreateProject(user);
   const filtered = Boolean(parsed.status || parsed.from || parsed.to || parsed.owner);

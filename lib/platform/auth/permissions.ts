@@ -68,3 +68,28 @@ export const canUpdateFleet = isOperatorOrAdmin;
 export const canDecideGates = isOperatorOrAdmin;
 
 const ROLE_SET = new Set<string>(["ADMIN", "OPERATOR", "VIEWER"]);
+
+/** Who sees which projects: their members only, or every signed-in user (an installation setting). */
+export type ProjectVisibility = "members" | "all";
+/** What a request wants to do in a project: read it, work a run (operators), or change it (admins). */
+export type ProjectNeed = "view" | "operate" | "edit";
+
+const RANK: Record<RoleName, number> = { VIEWER: 1, OPERATOR: 2, ADMIN: 3 };
+
+/**
+ * A user's role in one project, or null when they may not see it at all. Installation admins see
+ * and do everything. Anyone else who is a member has the lower of their installation role and
+ * their project role (a project role can narrow, never widen). A non-member sees the project only
+ * when the installation shows every project, with their installation role.
+ */
+export function effectiveProjectRole(user: Actor, project: { visibility: ProjectVisibility; memberRole: "OPERATOR" | "VIEWER" | null }): RoleName | null {
+  if (user.role === "ADMIN") return "ADMIN";
+  if (project.memberRole !== null) return RANK[project.memberRole] < RANK[user.role] ? project.memberRole : user.role;
+  return project.visibility === "all" ? user.role : null;
+}
+
+/** Whether a role in a project is enough for what is asked. */
+export const projectRoleAllows = (role: RoleName, need: ProjectNeed) => (need === "view" ? true : need === "operate" ? RANK[role] >= RANK.OPERATOR : role === "ADMIN");
+/** Members and the visibility setting: admins only. */
+export const canManageMembers = isAdmin;
+export const canManageSettings = isAdmin;

@@ -14,6 +14,8 @@ export async function openProjectEventStream(options: {
   connectionId: string;
   resumeAfterSeq: number | null;
   signal: AbortSignal;
+  /** Whether the viewer may still see the project (checked at every poll and change): removed from it, the stream ends. */
+  stillAllowed?: () => boolean;
 }): Promise<Response> {
   const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
   if (!project) throw new NotFoundError("Project");
@@ -72,7 +74,7 @@ export async function openProjectEventStream(options: {
         while (!closed) {
           try {
             // The safety net for an ending that happened in another process: checked every poll.
-            if (!sessionIsLive(options.viewer.sessionId)) {
+            if (!sessionIsLive(options.viewer.sessionId) || (options.stillAllowed && !options.stillAllowed())) {
               close();
               break;
             }

@@ -36,7 +36,12 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export async function openTestDatabase(label: string): Promise<TestDatabase> {
+/**
+ * `projectVisibility` is the installation setting of lib/projects/access.ts. A new install shows
+ * projects to their members only; the tests written before per-project access act as operators and
+ * viewers on projects they were never added to, so they get "all" unless they ask for "members".
+ */
+export async function openTestDatabase(label: string, options: { projectVisibility?: "members" | "all" } = {}): Promise<TestDatabase> {
   if ((globalThis as { runsheetPrisma?: unknown }).runsheetPrisma) {
     throw new Error("A Prisma client already exists in this worker; it would ignore the new DATABASE_URL.");
   }
@@ -51,6 +56,7 @@ export async function openTestDatabase(label: string): Promise<TestDatabase> {
   if (!main || fs.realpathSync(main.file) !== fs.realpathSync(file)) {
     throw new Error(`Prisma is connected to ${main?.file ?? "nothing"}, expected ${file}`);
   }
+  await lib.prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: options.projectVisibility ?? "all" } });
 
   return {
     file,

@@ -46,6 +46,8 @@ export async function seedExportFixture(): Promise<Fixture> {
   const { startRun, performStepAction, decideGate } = await import("@/lib/runs/service");
   const { updateStep } = await import("@/lib/plan/service");
   const { prisma } = await import("@/lib/platform/db/client");
+  // Every project visible to everyone (tests/unit/helpers/db-setup.ts says why).
+  await prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "all" } });
 
   const created = await createFirstAdmin({ input: { name: "Alex Admin", email: "alex@example.test", password: "correct-horse-battery" } });
   const admin = { id: created.id, name: created.name, role: "ADMIN" as const };

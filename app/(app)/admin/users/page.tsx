@@ -6,6 +6,8 @@ import { PageHeader } from "@/components/ui/card";
 import { canManageUsers } from "@/lib/platform/auth/permissions";
 import { requireUser } from "@/lib/platform/auth/session";
 import { listUsers } from "@/lib/users/service";
+import { ProjectVisibilitySetting } from "@/components/users/project-visibility";
+import { getProjectVisibility } from "@/lib/projects/access";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -16,6 +18,7 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" subtitle="Who can sign in, and what each role may do." actions={<ButtonLink href="/admin/activity" variant="secondary">Account activity</ButtonLink>} />
+      <ProjectVisibilitySetting value={getProjectVisibility()} />
       <UserAdmin
         meId={user.id}
         users={users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.deactivatedAt === null, demo: u.isDemo }))}

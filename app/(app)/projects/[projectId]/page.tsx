@@ -6,12 +6,13 @@ import { canEditPlan, canStartRun } from "@/lib/platform/auth/permissions";
 import { getPlanView } from "@/lib/plan/queries";
 import { requireUser } from "@/lib/platform/auth/session";
 import { listAssignableUsers } from "@/lib/users/service";
+import { projectUserOrNull } from "@/lib/projects/access";
 
 export const metadata: Metadata = { title: "Project" };
 
 export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const user = await requireUser();
+  const user = projectUserOrNull({ user: await requireUser(), projectId }) ?? notFound();
   const view = await getPlanView({ projectId }).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;

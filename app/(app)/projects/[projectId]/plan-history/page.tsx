@@ -6,6 +6,7 @@ import { getPlanHistory } from "@/lib/plan/queries";
 import { canViewProjects } from "@/lib/platform/auth/permissions";
 import { requireUser } from "@/lib/platform/auth/session";
 import { NotFoundError } from "@/lib/platform/errors";
+import { projectUserOrNull } from "@/lib/projects/access";
 
 export const metadata: Metadata = { title: "Plan history" };
 
@@ -17,6 +18,7 @@ export default async function PlanHistoryPage({ params, searchParams }: { params
   const [{ projectId }, raw] = await Promise.all([params, searchParams]);
   const user = await requireUser();
   if (!canViewProjects(user)) forbidden();
+  if (!projectUserOrNull({ user, projectId })) notFound();
   const { from, to } = query.parse({ from: raw.from, to: raw.to });
   const history = await getPlanHistory({ projectId, from, to }).catch((error) => {
     if (error instanceof NotFoundError) notFound();

@@ -7,17 +7,21 @@ import { canEditProject } from "@/lib/platform/auth/permissions";
 import { getProject } from "@/lib/projects/service";
 import { requireUser } from "@/lib/platform/auth/session";
 import { utcToWallClock } from "@/lib/platform/time";
+import { ProjectMembers } from "@/components/projects/project-members";
+import { listProjectMembers } from "@/lib/projects/members";
 
 export const metadata: Metadata = { title: "Project settings" };
 
 export default async function ProjectSettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
   const user = await requireUser();
+  // Only installation admins edit a project, and they see every project.
   if (!canEditProject(user)) forbidden();
   const project = await getProject({ projectId }).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
+  const members = await listProjectMembers({ projectId: project.id });
   return (
     <>
       <PageHeader title="Project settings" subtitle={project.name} />
@@ -40,6 +44,9 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
           }}
         />
       </Card>
+      <div className="mt-6">
+        <ProjectMembers projectId={project.id} visibility={members.visibility} members={members.members} candidates={members.candidates.filter((c) => c.role !== "ADMIN")} />
+      </div>
     </>
   );
 }

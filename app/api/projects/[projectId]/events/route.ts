@@ -4,6 +4,7 @@ import { route } from "@/lib/platform/http/route";
 import { canViewProjects } from "@/lib/platform/auth/permissions";
 import { openProjectEventStream } from "@/lib/platform/live/stream";
 import { id } from "@/lib/platform/validation";
+import { projectRoleOf, requireProjectAccess } from "@/lib/projects/access";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +26,7 @@ const query = z
  * browser resumes with Last-Event-ID) plus who is viewing.
  */
 export const GET = route({ allow: canViewProjects, params: z.object({ projectId: id }), query }, async ({ user, params, query, request }) => {
+  requireProjectAccess({ user, projectId: params.projectId, need: "view" });
   const lastEventId = sequence.safeParse(request.headers.get("last-event-id"));
   return openProjectEventStream({
     projectId: params.projectId,
@@ -32,5 +34,6 @@ export const GET = route({ allow: canViewProjects, params: z.object({ projectId:
     connectionId: query.tab ?? randomUUID(),
     resumeAfterSeq: lastEventId.success ? lastEventId.data : (query.after ?? null),
     signal: request.signal,
+    stillAllowed: () => projectRoleOf({ user, projectId: params.projectId }) !== null,
   });
 });

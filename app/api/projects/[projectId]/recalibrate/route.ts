@@ -4,6 +4,7 @@ import { canEditPlan, canViewProjects } from "@/lib/platform/auth/permissions";
 import { applyRecalibration, previewRecalibration } from "@/lib/recalibrate/service";
 import { applyRecalibrationInput, recalibrationSearchParams } from "@/lib/recalibrate/schemas";
 import { id } from "@/lib/platform/validation";
+import { requireProjectAccess } from "@/lib/projects/access";
 
 const params = z.object({ projectId: id }).strict();
 
@@ -11,7 +12,8 @@ const params = z.object({ projectId: id }).strict();
  * GET ?basis=last|median|worst&runs=id1,id2 — the rehearsal comparison and the recalibration
  * preview. Readable by every role (the comparison teaches everyone); only admins apply.
  */
-export const GET = route({ allow: canViewProjects, params, query: recalibrationSearchParams }, async ({ params, query }) => {
+export const GET = route({ allow: canViewProjects, params, query: recalibrationSearchParams }, async ({ user, params, query }) => {
+  requireProjectAccess({ user, projectId: params.projectId, need: "view" });
   return previewRecalibration({ projectId: params.projectId, input: query });
 });
 

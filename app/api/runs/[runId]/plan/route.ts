@@ -2,13 +2,15 @@ import { z } from "zod";
 import { canApplyPlanToRun, canViewProjects } from "@/lib/platform/auth/permissions";
 import { route } from "@/lib/platform/http/route";
 import { id } from "@/lib/platform/validation";
+import { requireRunAccess } from "@/lib/projects/access";
 import { applyPlanToRun, getRunPlanDrift } from "@/lib/runs/plan-changes";
 import { applyPlanInput } from "@/lib/runs/schemas";
 
 const params = z.object({ runId: id }).strict();
 
 /** What changed in the plan since this run froze its copy (null: nothing, or the run has ended). */
-export const GET = route({ allow: canViewProjects, params }, async ({ params }) => {
+export const GET = route({ allow: canViewProjects, params }, async ({ user, params }) => {
+  requireRunAccess({ user, runId: params.runId, need: "view" });
   return { drift: await getRunPlanDrift({ runId: params.runId }) };
 });
 

@@ -7,12 +7,14 @@ import { canApplyPlanToRun, canOperateSteps, canUndoSignOff } from "@/lib/platfo
 import { getRunPlanDrift } from "@/lib/runs/plan-changes";
 import { getRunBoard } from "@/lib/runs/queries";
 import { requireUser } from "@/lib/platform/auth/session";
+import { projectUserOrNull } from "@/lib/projects/access";
 
 export const metadata: Metadata = { title: "Run" };
 
 export default async function RunPage({ params }: { params: Promise<{ projectId: string; runId: string }> }) {
   const { projectId, runId } = await params;
-  const user = await requireUser();
+  // The user's role in this project decides what the board offers (a viewer-member can't tick).
+  const user = projectUserOrNull({ user: await requireUser(), projectId }) ?? notFound();
   const [board, planDrift] = await Promise.all([
     getRunBoard({ runId }).catch((error) => {
       if (error instanceof NotFoundError) notFound();

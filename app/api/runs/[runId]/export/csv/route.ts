@@ -4,12 +4,14 @@ import { exportResponse } from "@/lib/exports/http";
 import { buildRunCsv } from "@/lib/exports/run-csv";
 import { canViewProjects } from "@/lib/platform/auth/permissions";
 import { id } from "@/lib/platform/validation";
+import { requireRunAccess } from "@/lib/projects/access";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** One row per step (UTF-8 with BOM, CRLF), for spreadsheets. */
-export const GET = route({ allow: canViewProjects, params: z.object({ runId: id }) }, async ({ params }) => {
+export const GET = route({ allow: canViewProjects, params: z.object({ runId: id }) }, async ({ user, params }) => {
+  requireRunAccess({ user, runId: params.runId, need: "view" });
   const { csv, filename } = await buildRunCsv({ runId: params.runId });
   return exportResponse(csv, { contentType: "text/csv; charset=utf-8", filename });
 });

@@ -4,12 +4,14 @@ import { exportResponse } from "@/lib/exports/http";
 import { renderRunPdf } from "@/lib/exports/run-pdf";
 import { canViewProjects } from "@/lib/platform/auth/permissions";
 import { id } from "@/lib/platform/validation";
+import { requireRunAccess } from "@/lib/projects/access";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The run as a PDF record (any role; an unfinished run is marked as such on every page). */
 export const GET = route({ allow: canViewProjects, params: z.object({ runId: id }) }, async ({ user, params }) => {
+  requireRunAccess({ user, runId: params.runId, need: "view" });
   const { pdf, filename } = await renderRunPdf({ runId: params.runId, generatedBy: user.name });
   return exportResponse(pdf, { contentType: "application/pdf", filename });
 });

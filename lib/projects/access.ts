@@ -1,0 +1,68 @@
+import "server-only";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { NotFoundError, ForbiddenError } from "../platform/errors";
+import { effectiveProjectRole, projectRoleAllows, type Actor, type ProjectNeed, type ProjectVisibility } from "../platform/auth/permissions";
+import type { RoleName } from "../platform/auth/roles";
+import { readProjectAccess, readProjectVisibility, readRunProjectId } from "./store.sqlite";
+
+/*
+ * The one place that decides who may see and act in a project (README: "Per-project access").
+ * Every project page, project-scoped route and service that reaches a project (directly or through
+ * a run, step, phase, fleet client or attachment) asks here, after deriving the project from the
+ * resource it loaded: never from an id the request supplied next to it.
+ *
+ * Someone who may not see a project gets 404 "Project not found", exactly what a project that
+ * doesn't exist gets, so a refusal doesn't confirm that it exists. Someone who may see it but not
+ * do what they ask gets 403.
+ */
+
+/** The installation's setting; a missing row (a database edited by hand) counts as the stricter 'members'. */
+export function getProjectVisibility(): ProjectVisibility {
+  return readProjectVisibility() === "all" ? "all" : "members";
+}
+
+/** The user's role in the project, or null when they may not see it. */
+export function projectRoleOf(options: { user: Actor; projectId: string }): RoleName | null {
+  if (options.user.role === "ADMIN") return "ADMIN";
+  const row = readProjectAccess({ userId: options.user.id, projectId: options.projectId });
+  return effectiveProjectRole(options.user, { visibility: row.visibility === "all" ? "all" : "members", memberRole: row.memberRole });
+}
+
+/**
+ * Throws 404 when the user may not see the project, 403 when they may see it but not do `need`.
+ * Returns the user with their role in this project, for the permission rules that follow (so a
+ * viewer-member who is an operator elsewhere can't sign off here).
+ */
+export function requireProjectAccess<U extends Actor>(options: {
+  user: U;
+  projectId: string;
+  need: ProjectNeed;
+  forbidden?: string;
+  /** What the 404 names: the resource the request asked for ("Run", "Step"…), so it reads like a missing one. */
+  resource?: string;
+}): U {
+  const role = projectRoleOf(options);
+  if (role === null) throw new NotFoundError(options.resource ?? "Project");
+  if (!projectRoleAllows(role, options.need)) throw new ForbiddenError(options.forbidden ?? "Your role in this project can't do that.");
+  return role === options.user.role ? options.user : { ...options.user, role };
+}
+
+/** For pages: the user with their role in the project, or null when they may not see it (the page answers 404). */
+export function projectUserOrNull<U extends Actor>(options: { user: U; projectId: string }): U | null {
+  const role = projectRoleOf(options);
+  if (role === null) return null;
+  return role === options.user.role ? options.user : { ...options.user, role };
+}
+
+/** requireProjectAccess for a run's project; 404 "Run not found" for a run that doesn't exist. */
+export function requireRunAccess<U extends Actor>(options: { user: U; runId: string; need: ProjectNeed; forbidden?: string; resource?: string }): U & { projectId: string } {
+  const projectId = readRunProjectId(options.runId);
+  if (projectId === null) throw new NotFoundError("Run");
+  return { ...requireProjectAccess({ resource: "Run", ...options, projectId }), projectId };
+}
+
+/** The Prisma filter of the projects the user may see (an empty filter, never undefined, for all). */
+export function visibleProjectsWhere(user: Actor): Prisma.ProjectWhereInput {
+  if (user.role === "ADMIN" || getProjectVisibility() === "all") return {};
+  return { members: { some: { userId: user.id } } };
+}
