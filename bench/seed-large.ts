@@ -79,6 +79,10 @@ const project = await createProject({
     template: "empty",
   }),
 });
+// The operators work on this project: members with the operator role (a new install shows
+// operators only the projects they are members of).
+const { addProjectMember } = await import("../lib/projects/members");
+for (const operator of operators) await addProjectMember({ actor: admin, projectId: project.id, input: { userId: operator.id, role: "OPERATOR" } });
 
 const rollbackCount = Math.max(2, Math.round(STEPS / 15));
 const forwardPhases = PHASES - 1;
