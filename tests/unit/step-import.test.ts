@@ -111,17 +111,17 @@ describe("validateStepImport: bad rows", () => {
     expect(formatImportError(r.errors[0])).toBe("Row 2: The title is empty.");
   });
 
-  it("rejects bad minutes with a reason per row", () => {
+  it("rejects bad minutes with a reason per row (a blank one is a warning, not an error)", () => {
     const r = importCsv("Title,Minutes\nA,abc\nB,-5\nC,1.5\nD,2d\nE,1441\nF,\nG,1:30:15");
     expect(r.document).toBeNull();
-    expect(rowsWithErrors(r)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(rowsWithErrors(r)).toEqual([1, 2, 3, 4, 5, 7]);
+    expect(r.warnings).toEqual([{ row: 6, message: 'column "Minutes": No planned duration: not estimated, imported as 0 min; set the duration before relying on the forecast.' }]);
     expect(r.errors[0].message).toMatch(/"abc" is not a duration/);
     expect(r.errors[1].message).toMatch(/negative/);
     expect(r.errors[2].message).toMatch(/whole number of minutes/);
     expect(r.errors[3].message).toMatch(/days or weeks/);
     expect(r.errors[4].message).toMatch(/longer than 1440 minutes/);
-    expect(r.errors[5].message).toBe("The planned duration is empty.");
-    expect(r.errors[6].message).toMatch(/seconds/);
+    expect(r.errors[5].message).toMatch(/seconds/);
   });
 
   it("names unknown predecessors by row number", () => {
@@ -207,17 +207,17 @@ describe("validateStepImport: bad rows", () => {
     expect(r.errors.some((e) => e.row === 3 && /quoted value is not closed/.test(e.message))).toBe(true);
   });
 
-  it("requires the title and duration columns to be mapped, and each column once", () => {
+  it("requires the title column to be mapped, and each column once", () => {
     const parsed = parseCsv("Title,Minutes\nA,5");
-    const missing = validateStepImport({ parsed, options: { mapping: { title: 0 }, predecessorsBy: "row", durationUnit: "minutes" }, knownEmails: [] });
-    expect(missing.errors).toEqual([{ row: null, message: "Choose the column that holds the planned duration." }]);
+    const missing = validateStepImport({ parsed, options: { mapping: { plannedMinutes: 1 }, predecessorsBy: "row", durationUnit: "minutes" }, knownEmails: [] });
+    expect(missing.errors).toEqual([{ row: null, message: "Choose the column that holds the title." }]);
     const twice = validateStepImport({ parsed, options: { mapping: { title: 0, plannedMinutes: 1, details: 0 }, predecessorsBy: "row", durationUnit: "minutes" }, knownEmails: [] });
     expect(twice.errors).toEqual([{ row: null, message: 'The column "Title" is mapped to Title and Details; map each column once.' }]);
   });
 
   it("reports a file with a header and no steps", () => {
     expect(importCsv("Title,Minutes\n\n").errors).toEqual([{ row: null, message: "There are no steps under the header." }]);
-    expect(importCsv("").errors).toEqual([{ row: null, message: "The file is empty." }, { row: null, message: "Choose the column that holds the title." }, { row: null, message: "Choose the column that holds the planned duration." }]);
+    expect(importCsv("").errors).toEqual([{ row: null, message: "The file is empty." }, { row: null, message: "Choose the column that holds the title." }]);
   });
 });
 
