@@ -26,7 +26,7 @@ test.describe("importing steps", () => {
 
     // The columns were guessed from the header names.
     await expect(panel.getByLabel("Title *")).toHaveValue("1");
-    await expect(panel.getByLabel("Planned duration *")).toHaveValue("4");
+    await expect(panel.getByLabel("Planned duration", { exact: true })).toHaveValue("4");
     await expect(panel.getByLabel("Assignee email")).toHaveValue("3");
 
     // Row 3's duration is not a duration: the row is named, nothing can be imported.

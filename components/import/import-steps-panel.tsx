@@ -11,6 +11,7 @@ import {
   parseCsv,
   PREDECESSOR_MODE_LABELS,
   REQUIRED_IMPORT_FIELDS,
+  ROW_ORDER_LABELS,
   validateStepImport,
   type CsvEncoding,
   type ImportField,
@@ -224,6 +225,21 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                   </Select>
                 )}
               </Field>
+              <Field
+                label="Steps that name no predecessors"
+                className="sm:col-span-2"
+                hint="Real plans usually give the order by row: each step follows the one above it (the first step of a phase follows the last step of the phase before)."
+              >
+                {(a) => (
+                  <Select {...a} value={options.rowOrder ?? "sequence"} onChange={(e) => setOptions({ ...options, rowOrder: e.target.value as NonNullable<StepImportOptions["rowOrder"]> })}>
+                    {Object.entries(ROW_ORDER_LABELS).map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
               <Field label="A bare number in the duration column is" className="sm:col-span-2">
                 {(a) => (
                   <Select {...a} value={options.durationUnit} onChange={(e) => setOptions({ ...options, durationUnit: e.target.value as StepImportOptions["durationUnit"] })}>
@@ -247,6 +263,32 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                   </Pill>
                 ))}
               </p>
+            ) : null}
+            {result.rows.length ? (
+              <p className="mb-2 text-sm" data-testid="import-totals">
+                Planned total <span className="font-semibold tabular-nums">{formatMinutes(result.totals.plannedMinutes)}</span> ({result.totals.plannedMinutes} min) · critical path{" "}
+                {result.totals.criticalPathMinutes === null ? (
+                  <span>unknown until the cycle is fixed</span>
+                ) : (
+                  <span className="font-semibold tabular-nums">
+                    {formatMinutes(result.totals.criticalPathMinutes)} ({result.totals.criticalPathMinutes} min)
+                  </span>
+                )}
+                {result.rows.some((r) => !r.estimated) ? ` · ${result.rows.filter((r) => !r.estimated).length} not estimated` : ""}
+              </p>
+            ) : null}
+            {result.warnings.length ? (
+              <div className="mb-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950/40 dark:text-amber-200 dark:ring-amber-900" aria-label="Import warnings" role="region">
+                <p className="font-semibold">
+                  {result.warnings.length} warning{result.warnings.length === 1 ? "" : "s"}: these rows import, but check them.
+                </p>
+                <ul className="mt-1 list-disc space-y-0.5 pl-5">
+                  {result.warnings.slice(0, 12).map((w, i) => (
+                    <li key={i}>{formatImportError(w)}</li>
+                  ))}
+                </ul>
+                {result.warnings.length > 12 ? <p className="mt-1">…and {result.warnings.length - 12} more, marked in the table.</p> : null}
+              </div>
             ) : null}
             {result.errors.length ? (
               <div role="alert" className="mb-3 rounded-md bg-rose-50 p-3 text-sm text-rose-900 ring-1 ring-rose-200 dark:bg-rose-950/50 dark:text-rose-200 dark:ring-rose-900">
@@ -272,7 +314,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                 className="min-w-[48rem]"
               >
                 <TableHead className="sticky top-0 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                  {["Row", "Phase", "Title", "Team", "Assignee", "Planned", "After rows", "Problems"].map((h) => (
+                  {["Row", "Phase", "Title", "Team", "Assignee", "Planned", "After rows", "Problems and warnings"].map((h) => (
                     <th key={h} scope="col" className="px-2 py-1.5 font-medium">
                       {h}
                     </th>
@@ -295,9 +337,15 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                       </td>
                       <td className="px-2 py-1.5">{row.team}</td>
                       <td className="px-2 py-1.5 font-mono text-xs">{row.assignee}</td>
-                      <td className="px-2 py-1.5 tabular-nums">{row.plannedMinutes === null ? "—" : formatMinutes(row.plannedMinutes)}</td>
-                      <td className="px-2 py-1.5 font-mono text-xs">{row.predecessorRows.join(", ")}</td>
-                      <td className="px-2 py-1.5 text-rose-800 dark:text-rose-300">{row.errors.join(" ")}</td>
+                      <td className="px-2 py-1.5 tabular-nums">{row.plannedMinutes === null ? "—" : row.estimated ? formatMinutes(row.plannedMinutes) : <span className="italic text-slate-500">not estimated</span>}</td>
+                      <td className="px-2 py-1.5 font-mono text-xs">
+                        {row.predecessorRows.join(", ")}
+                        {row.predecessorFromRowOrder ? <span className="ml-1 font-sans text-slate-500">(row above)</span> : null}
+                      </td>
+                      <td className="px-2 py-1.5">
+                        {row.errors.length ? <span className="text-rose-800 dark:text-rose-300">{row.errors.join(" ")}</span> : null}
+                        {row.warnings.length ? <span className="block text-amber-800 dark:text-amber-300">{row.warnings.join(" ")}</span> : null}
+                      </td>
                     </tr>
                   ))}
                 </TableBody>

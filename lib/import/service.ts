@@ -85,6 +85,10 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
       source: "csv",
       fileName: input.fileName,
       stepCount: stepIds.length,
+      // What the file left to guess (ranges, "TBD", no duration column), so the record shows the plan wasn't fully estimated.
+      warningCount: result.warnings.length,
+      warnings: result.warnings.slice(0, 50).map(formatImportError),
+      rowOrder: input.options.rowOrder ?? "sequence",
       phases: result.phases.map((p) => ({ title: p.title, stepCount: p.stepCount, plannedMinutes: p.plannedMinutes, addedToExisting: p.existing })),
       stepIds,
     };

@@ -39,8 +39,8 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
 /** Cells that must be one line. Titles and phases are collapsed to one line when read (a line break typed in an Excel cell is fine); the rest may hold line breaks or are parsed. */
 const SINGLE_LINE_IMPORT_FIELDS: ReadonlySet<ImportField> = new Set(["team"]);
 
-/** Title and duration must be mapped; everything else is optional. */
-export const REQUIRED_IMPORT_FIELDS: readonly ImportField[] = ["title", "plannedMinutes"];
+/** Only the title must be mapped: real plans often have no duration column (every step is then "not estimated"). */
+export const REQUIRED_IMPORT_FIELDS: readonly ImportField[] = ["title"];
 
 export const MAX_IMPORT_ROWS = 1000;
 export const MAX_IMPORT_CHARS = 2_000_000;
@@ -62,9 +62,19 @@ export const stepImportOptionsSchema = z
     predecessorsBy: z.enum(["row", "sheetRow", "title"]),
     /** What a bare number in the duration column means. */
     durationUnit: z.enum(["minutes", "hours"]),
+    /**
+     * "sequence" (the default): a step without predecessors follows the step above it, because
+     * real plans express order by row. "parallel": such a step can start at once.
+     */
+    rowOrder: z.enum(["sequence", "parallel"]).optional(),
   })
   .strict();
 export type StepImportOptions = z.infer<typeof stepImportOptionsSchema>;
+
+export const ROW_ORDER_LABELS: Record<NonNullable<StepImportOptions["rowOrder"]>, string> = {
+  sequence: "Steps without predecessors follow the row above",
+  parallel: "Steps without predecessors run in parallel",
+};
 
 export const PREDECESSOR_MODE_LABELS: Record<StepImportOptions["predecessorsBy"], string> = {
   row: "Row numbers (1 = first row under the header, as in Smartsheet)",
@@ -191,6 +201,7 @@ export function defaultImportOptions(parsed: ParsedCsv): StepImportOptions {
     mapping,
     predecessorsBy: guessPredecessorMode(parsed, mapping.predecessors),
     durationUnit: guessDurationUnit(mapping.plannedMinutes !== undefined && mapping.plannedMinutes !== null ? parsed.headers[mapping.plannedMinutes] : undefined),
+    rowOrder: "sequence",
   };
 }
 
@@ -199,9 +210,19 @@ export function defaultImportOptions(parsed: ParsedCsv): StepImportOptions {
 /**
  * "45", "45 min", "1:30", "01:30:00", "1.5h", "2 h", "1h 30m", "90m" → minutes. Days and weeks
  * are refused: Smartsheet's "1d" means a working day, which is not a duration in a cutover window.
+ * Strict: `parsePlannedDuration` below is what the import uses; this is its core for one value.
  */
 export function parseDuration(raw: string, unit: StepImportOptions["durationUnit"]): { ok: true; minutes: number } | { ok: false; message: string } {
-  const value = raw.trim().toLowerCase().replace(/^~\s*/, "");
+  const value = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^~\s*/, "")
+    // "90 min." and "1:30 h": a trailing full stop, and an hour sign after a clock time, add nothing.
+    .replace(/\.+$/, "")
+    .replace(/^(\d{1,3}:[0-5]\d(?::[0-5]\d)?)\s*(h|hr|hrs|hours?)$/, "$1")
+    // "2h30m" reads as "2h 30m"; "1h30" is 1 h 30 min, as people write it.
+    .replace(/([a-z])(?=\d)/g, "$1 ")
+    .replace(/^(\d+)\s*(h|hr|hrs|hours?)\s*(\d{1,2})$/, "$1h $3m");
   if (value === "") return { ok: false, message: "The planned duration is empty." };
   const bad = (why: string) => ({ ok: false as const, message: `The planned duration "${raw.trim()}" ${why}` });
   let minutes: number;
@@ -225,6 +246,59 @@ export function parseDuration(raw: string, unit: StepImportOptions["durationUnit
   minutes = Math.round(minutes);
   if (minutes > MAX_STEP_MINUTES) return bad(`is longer than ${MAX_STEP_MINUTES} minutes (24 h); split the step.`);
   return { ok: true, minutes };
+}
+
+/** What a step without an estimate is imported with. 0, not a guess: a made-up default would look like a real estimate in the forecast. */
+export const NOT_ESTIMATED_MINUTES = 0;
+
+export type PlannedDuration =
+  | {
+      ok: true;
+      minutes: number;
+      /** False for blank, "TBD", "?", "n/a": imported as NOT_ESTIMATED_MINUTES. */
+      estimated: boolean;
+      /** Why the value is not exactly what the cell says (a range, "3h+", not estimated). Without the row and column: the caller adds them. */
+      warning: string | null;
+      /** The cell as written, to keep in the step's details when `minutes` is not all it said. */
+      original: string | null;
+    }
+  | { ok: false; message: string };
+
+const NOT_ESTIMATED = /^(|tbd|tbc|tba|\?+|n\/?a|-+|–|—|unknown|none|not estimated|\?\s*min)$/i;
+
+/**
+ * A planned-duration cell as real plans write it: everything `parseDuration` takes, plus ranges
+ * ("5-10 min", "20-30", "1–2 h": the upper bound), open ends ("3h+", "3h+?", "45?": the number),
+ * and no estimate at all (blank, "TBD", "?", "n/a": NOT_ESTIMATED_MINUTES). Anything else is
+ * still an error, so a typo doesn't silently become 0 minutes.
+ */
+export function parsePlannedDuration(text: string, unit: StepImportOptions["durationUnit"] = "minutes"): PlannedDuration {
+  const raw = text.replace(/\s+/g, " ").trim();
+  if (NOT_ESTIMATED.test(raw)) {
+    return { ok: true, minutes: NOT_ESTIMATED_MINUTES, estimated: false, warning: `${raw === "" ? "No planned duration" : `"${raw}"`}: not estimated, imported as ${NOT_ESTIMATED_MINUTES} min; set the duration before relying on the forecast.`, original: raw === "" ? null : raw };
+  }
+  const direct = parseDuration(raw, unit);
+  if (direct.ok) return { ...direct, estimated: true, warning: null, original: null };
+
+  // "5-10 min", "20 - 30", "1h-1h30", "5 to 10 min": the upper bound; a lone lower bound takes the upper's unit.
+  const range = /^~?\s*(\S.*?)\s*(?:-|–|—|to)\s*(\S.*)$/i.exec(raw);
+  if (range && !/^[+-]/.test(raw)) {
+    const upper = parseDuration(range[2], unit);
+    const upperUnit = range[2].replace(/^[\d.,:\s]+/, "");
+    const lower = parseDuration(/\d$/.test(range[1]) && upperUnit ? `${range[1]} ${upperUnit}` : range[1], unit);
+    if (upper.ok && lower.ok && lower.minutes <= upper.minutes) {
+      return { ok: true, minutes: upper.minutes, estimated: true, warning: `"${raw}" is a range: imported as the upper bound, ${upper.minutes} min; the original text is kept in the details.`, original: raw };
+    }
+  }
+  // "3h+", "3h+?", "45?": at least that long, or a guess; the number is the best we have.
+  const open = /^(.*?\d.*?)\s*(\+\s*\?*|\?+)$/.exec(raw);
+  if (open) {
+    const base = parseDuration(open[1], unit);
+    if (base.ok) {
+      return { ok: true, minutes: base.minutes, estimated: true, warning: `"${raw}" is open-ended or uncertain: imported as ${base.minutes} min; the original text is kept in the details.`, original: raw };
+    }
+  }
+  return direct;
 }
 
 const KIND_WORDS: Record<string, StepKindName> = {
@@ -268,7 +342,12 @@ export interface ImportPreviewRow {
   kind: StepKindName | null;
   /** Data row numbers of the predecessors that could be resolved. */
   predecessorRows: number[];
+  /** The only predecessor is the step above, because the row names none (row order is sequence). */
+  predecessorFromRowOrder: boolean;
+  /** False when the duration was blank, "TBD", "?"… or there is no duration column. */
+  estimated: boolean;
   errors: string[];
+  warnings: string[];
 }
 
 export interface ImportPhasePreview {
@@ -283,6 +362,10 @@ export interface StepImportResult {
   rows: ImportPreviewRow[];
   phases: ImportPhasePreview[];
   errors: ImportRowError[];
+  /** Imported anyway, but the user should know (a range, "TBD", no duration column). Each names the row and column. */
+  warnings: ImportRowError[];
+  /** Sum of the planned minutes, and the longest chain of predecessors (null while there is a cycle). */
+  totals: { plannedMinutes: number; criticalPathMinutes: number | null };
   /** Present only when there are no errors. Keys are the row numbers. */
   document: RunbookDocument | null;
   /** Lower-cased assignee email by step key (row number). */
@@ -305,7 +388,10 @@ interface WorkingRow {
   kind: StepKindName | null;
   predecessorsRaw: string;
   predecessorRows: number[];
+  predecessorFromRowOrder: boolean;
+  estimated: boolean;
   errors: string[];
+  warnings: string[];
 }
 
 /**
@@ -322,6 +408,9 @@ export function validateStepImport(options: {
 }): StepImportResult {
   const { parsed } = options;
   const { mapping, predecessorsBy, durationUnit } = options.options;
+  const rowOrder = options.options.rowOrder ?? "sequence";
+  const warnings: ImportRowError[] = [];
+  const noTotals = { plannedMinutes: 0, criticalPathMinutes: null };
   const errors: ImportRowError[] = parsed.fileErrors.map((message) => ({ row: null, message }));
   const fileLevel = (message: string) => errors.push({ row: null, message });
 
@@ -337,7 +426,9 @@ export function validateStepImport(options: {
     const fields = IMPORT_FIELDS.filter((f) => mapping[f] === column).map((f) => IMPORT_FIELD_LABELS[f]);
     fileLevel(`The column "${parsed.headers[column] ?? column + 1}" is mapped to ${fields.join(" and ")}; map each column once.`);
   }
-  if (errors.length > 0) return { rows: [], phases: [], errors, document: null, assigneeEmails: {} };
+  if (errors.length > 0) return { rows: [], phases: [], errors, warnings, totals: noTotals, document: null, assigneeEmails: {} };
+  const durationColumn = mapping.plannedMinutes === undefined || mapping.plannedMinutes === null ? null : mapping.plannedMinutes;
+  const durationColumnName = durationColumn === null ? "" : `column "${parsed.headers[durationColumn] || `Column ${durationColumn + 1}`}"`;
 
   const known = options.knownEmails ? new Set([...options.knownEmails].map((e) => e.trim().toLowerCase())) : null;
   const cell = (record: CsvRecord, field: ImportField) => {
@@ -378,11 +469,22 @@ export function validateStepImport(options: {
       if (cell(record, field).length > max) rowErrors.push(`The ${IMPORT_FIELD_LABELS[field].toLowerCase()} is longer than ${max} characters.`);
     }
 
-    let plannedMinutes: number | null = null;
-    if (mapping.plannedMinutes !== undefined && mapping.plannedMinutes !== null) {
-      const duration = parseDuration(cell(record, "plannedMinutes"), durationUnit);
-      if (duration.ok) plannedMinutes = duration.minutes;
-      else rowErrors.push(duration.message);
+    let plannedMinutes: number | null = NOT_ESTIMATED_MINUTES;
+    let estimated = false;
+    let details = cell(record, "details");
+    const rowWarnings: string[] = [];
+    if (durationColumn !== null) {
+      const duration = parsePlannedDuration(cell(record, "plannedMinutes"), durationUnit);
+      if (duration.ok) {
+        plannedMinutes = duration.minutes;
+        estimated = duration.estimated;
+        if (duration.warning) rowWarnings.push(`${durationColumnName}: ${duration.warning}`);
+        // What the plan said stays with the step, so "5-10 min" isn't silently 10 min forever.
+        if (duration.original) details = `${details}${details ? "\n\n" : ""}Planned duration in the imported plan: ${duration.original}`;
+      } else {
+        plannedMinutes = null;
+        rowErrors.push(duration.message);
+      }
     }
 
     const kind = parseKind(cell(record, "kind"));
@@ -398,7 +500,7 @@ export function validateStepImport(options: {
       record,
       phase: currentPhase,
       title,
-      details: cell(record, "details"),
+      details,
       commands: cell(record, "commands"),
       verification: cell(record, "verification"),
       team: cell(record, "team"),
@@ -407,7 +509,10 @@ export function validateStepImport(options: {
       kind,
       predecessorsRaw: cell(record, "predecessors"),
       predecessorRows: [],
+      predecessorFromRowOrder: false,
+      estimated,
       errors: rowErrors,
+      warnings: rowWarnings,
     });
   }
 
@@ -440,6 +545,35 @@ export function validateStepImport(options: {
     }
   }
 
+  // 3b. Row order is sequence: a step that names no predecessors follows the step above it in the
+  // plan as it will be (phases in order of first appearance, rows in file order within a phase).
+  // Every real plan we have seen orders by row; treating such steps as parallel forecast an 11-step,
+  // 7 h plan at 3 h with every step "ready now".
+  // An implied link that would close a cycle is left out: the predecessors the file names win.
+  if (rowOrder === "sequence" && rows.length <= MAX_IMPORT_ROWS) {
+    const inPlanOrder = phaseOrderOf(rows).flatMap(([, list]) => list);
+    const byNumber = new Map(rows.map((r) => [r.record.row, r]));
+    const dependsOn = (from: WorkingRow, target: number) => {
+      const seen = new Set<number>();
+      const stack = [...from.predecessorRows];
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        if (n === target) return true;
+        if (seen.has(n)) continue;
+        seen.add(n);
+        stack.push(...(byNumber.get(n)?.predecessorRows ?? []));
+      }
+      return false;
+    };
+    inPlanOrder.forEach((row, i) => {
+      if (i === 0 || row.predecessorsRaw.trim() !== "") return;
+      const above = inPlanOrder[i - 1];
+      if (dependsOn(above, row.record.row)) return;
+      row.predecessorRows = [above.record.row];
+      row.predecessorFromRowOrder = true;
+    });
+  }
+
   // 4. No cycles (lib/platform/graph.ts), reported on every row of the cycle.
   const cycle = findCycle(new Map(rows.map((r) => [String(r.record.row), r.predecessorRows.map(String)])));
   if (cycle) {
@@ -448,16 +582,8 @@ export function validateStepImport(options: {
   }
 
   // 5. Phases in order of first appearance; a phase named twice (A, B, A) is one phase.
-  const phaseOrder: string[] = [];
-  const phaseRows = new Map<string, WorkingRow[]>();
-  for (const row of rows) {
-    const key = titleKey(row.phase);
-    if (!phaseRows.has(key)) {
-      phaseOrder.push(key);
-      phaseRows.set(key, []);
-    }
-    phaseRows.get(key)!.push(row);
-  }
+  const phaseRows = new Map(phaseOrderOf(rows));
+  const phaseOrder = [...phaseRows.keys()];
   const existing = new Set([...(options.existingPhaseTitles ?? [])].map(titleKey));
   const phases: ImportPhasePreview[] = phaseOrder.map((key) => {
     const list = phaseRows.get(key)!;
@@ -466,6 +592,14 @@ export function validateStepImport(options: {
   if (phases.length > 50) fileLevel(`${phases.length} phases in one import; at most 50.`);
 
   for (const row of rows) for (const message of row.errors) errors.push({ row: row.record.row, message });
+  if (durationColumn === null && rows.length > 0) {
+    warnings.push({ row: null, message: `No column holds the planned duration: all ${rows.length} steps are imported as not estimated (${NOT_ESTIMATED_MINUTES} min); set their durations before relying on the forecast.` });
+  }
+  for (const row of rows) for (const message of row.warnings) warnings.push({ row: row.record.row, message });
+  const totals = {
+    plannedMinutes: rows.reduce((t, r) => t + (r.plannedMinutes ?? 0), 0),
+    criticalPathMinutes: cycle ? null : longestPathMinutes(rows),
+  };
   errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
 
   const preview: ImportPreviewRow[] = rows.map((r) => ({
@@ -478,9 +612,12 @@ export function validateStepImport(options: {
     plannedMinutes: r.plannedMinutes,
     kind: r.kind,
     predecessorRows: r.predecessorRows,
+    predecessorFromRowOrder: r.predecessorFromRowOrder,
+    estimated: r.estimated,
     errors: r.errors,
+    warnings: r.warnings,
   }));
-  if (errors.length > 0) return { rows: preview, phases, errors, document: null, assigneeEmails: {} };
+  if (errors.length > 0) return { rows: preview, phases, errors, warnings, totals, document: null, assigneeEmails: {} };
 
   const candidate = {
     format: "runsheet.runbook" as const,
@@ -513,11 +650,49 @@ export function validateStepImport(options: {
   const document = runbookDocumentSchema.safeParse(candidate);
   if (!document.success) {
     const schemaErrors = document.error.issues.map((issue) => ({ row: null, message: `${issue.path.join(".")}: ${issue.message}` }));
-    return { rows: preview, phases, errors: schemaErrors, document: null, assigneeEmails: {} };
+    return { rows: preview, phases, errors: schemaErrors, warnings, totals, document: null, assigneeEmails: {} };
   }
   const assigneeEmails: Record<string, string> = {};
   for (const row of rows) if (row.assignee) assigneeEmails[String(row.record.row)] = row.assignee;
-  return { rows: preview, phases, errors: [], document: document.data, assigneeEmails };
+  return { rows: preview, phases, errors: [], warnings, totals, document: document.data, assigneeEmails };
+}
+
+/** Phases in order of first appearance; a phase named twice (A, B, A) is one phase. Keys are lower-cased titles. */
+function phaseOrderOf(rows: WorkingRow[]): [string, WorkingRow[]][] {
+  const phaseRows = new Map<string, WorkingRow[]>();
+  for (const row of rows) {
+    const key = titleKey(row.phase);
+    if (!phaseRows.has(key)) phaseRows.set(key, []);
+    phaseRows.get(key)!.push(row);
+  }
+  return [...phaseRows];
+}
+
+/** The critical path: the longest sum of planned minutes along predecessor chains. The graph must be acyclic. */
+function longestPathMinutes(rows: WorkingRow[]): number {
+  // Kahn's order rather than recursion: a 2 MB file can hold a chain far deeper than the stack.
+  const successors = new Map<number, number[]>();
+  const waiting = new Map<number, number>();
+  const minutes = new Map(rows.map((r) => [r.record.row, r.plannedMinutes ?? 0]));
+  for (const row of rows) {
+    const preds = row.predecessorRows.filter((n) => minutes.has(n));
+    waiting.set(row.record.row, preds.length);
+    for (const n of preds) successors.set(n, [...(successors.get(n) ?? []), row.record.row]);
+  }
+  const start = new Map<number, number>();
+  const ready = rows.filter((r) => waiting.get(r.record.row) === 0).map((r) => r.record.row);
+  let longest = 0;
+  while (ready.length > 0) {
+    const n = ready.pop()!;
+    const end = (start.get(n) ?? 0) + minutes.get(n)!;
+    longest = Math.max(longest, end);
+    for (const next of successors.get(n) ?? []) {
+      start.set(next, Math.max(start.get(next) ?? 0, end));
+      waiting.set(next, waiting.get(next)! - 1);
+      if (waiting.get(next) === 0) ready.push(next);
+    }
+  }
+  return longest;
 }
 
 /** "3", "3, 5", "3;5", "3FS", "row 3". Other dependency types and lags can't be represented. */

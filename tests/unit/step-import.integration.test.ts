@@ -2,6 +2,8 @@
  * CSV import against a real, migrated SQLite file: all or nothing, one audit event, phases merged
  * by name, assignees resolved, active runs tracking the new steps.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { caught, createProject, createTeam, type TestActor } from "./helpers/db-fixtures";
@@ -102,6 +104,41 @@ describe("importStepsFromCsv", () => {
 
     const event = await db.lib.prisma.auditEvent.findFirstOrThrow({ where: { projectId: project.id, action: "plan.import" } });
     expect(JSON.parse(event.after)).toMatchObject({ source: "csv", fileName: "steps.csv", stepCount: 3, phases: [{ title: "Cutover window (Saturday)", addedToExisting: true }, { title: "Client wave 2", addedToExisting: false }] });
+  });
+
+  it("imports a real plan without durations or predecessors as a chain in row order", async () => {
+    const project = await createProject(db.lib, admin, { name: "Import row order", template: "empty" });
+    const csv = readFileSync(join(__dirname, "fixtures", "plan-master-move-no-durations.csv"), "utf8");
+    // Owners are names, not emails: left unmapped (matching names to users is a separate item).
+    const request = body(csv);
+    request.options = { ...request.options, mapping: { ...request.options.mapping, assignee: null } };
+    const result = await library.importStepsFromCsv({ actor: admin, projectId: project.id, input: request });
+    expect(result).toEqual({ stepCount: 11, phaseCount: 3, mergedInto: [] });
+
+    const phases = await db.lib.prisma.phase.findMany({
+      where: { projectId: project.id },
+      orderBy: { position: "asc" },
+      include: { steps: { orderBy: { position: "asc" }, include: { predecessors: true } } },
+    });
+    expect(phases.map((p) => p.title)).toEqual(["Preparation", "Cutover", "Verification"]);
+    const steps = phases.flatMap((p) => p.steps);
+    expect(steps).toHaveLength(11);
+    expect(steps.every((s) => s.plannedMinutes === stepImport.NOT_ESTIMATED_MINUTES)).toBe(true);
+    // Each step's only predecessor is the step above it, across phase boundaries too.
+    expect(steps.map((s) => s.predecessors.map((d) => d.predecessorId))).toEqual(steps.map((_, i) => (i === 0 ? [] : [steps[i - 1].id])));
+    expect(await counts(project.id)).toMatchObject({ phases: 3, steps: 11, dependencies: 10 });
+  });
+
+  it("stores no implied predecessors when steps without predecessors run in parallel", async () => {
+    const project = await createProject(db.lib, admin, { name: "Import parallel", template: "empty" });
+    const csv = readFileSync(join(__dirname, "fixtures", "plan-master-move-durations.csv"), "utf8");
+    const request = body(csv, { rowOrder: "parallel" });
+    request.options = { ...request.options, mapping: { ...request.options.mapping, assignee: null } };
+    await library.importStepsFromCsv({ actor: admin, projectId: project.id, input: request });
+    const steps = await db.lib.prisma.step.findMany({ where: { projectId: project.id }, orderBy: [{ phase: { position: "asc" } }, { position: "asc" }] });
+    expect(steps.map((s) => s.plannedMinutes)).toEqual([15, 10, 150, 30, 90, 90, 90, 180, 0, 0, 0]);
+    expect(steps[1].details).toBe("bpplinfo <policy> -modify -inactive\n\nPlanned duration in the imported plan: 5-10 min");
+    expect(await counts(project.id)).toMatchObject({ steps: 11, dependencies: 0 });
   });
 
   it("refuses a cycle, names its rows, and changes nothing", async () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findCycle } from "@/lib/platform/graph";
 import { runbookDocumentSchema } from "@/lib/templates/runbook-document";
@@ -7,7 +9,9 @@ import {
   formatImportError,
   guessColumnMapping,
   parseCsv,
+  NOT_ESTIMATED_MINUTES,
   parseDuration,
+  parsePlannedDuration,
   parseKind,
   validateStepImport,
   type StepImportOptions,
@@ -111,17 +115,17 @@ describe("validateStepImport: bad rows", () => {
     expect(formatImportError(r.errors[0])).toBe("Row 2: The title is empty.");
   });
 
-  it("rejects bad minutes with a reason per row", () => {
+  it("rejects bad minutes with a reason per row (a blank one is a warning, not an error)", () => {
     const r = importCsv("Title,Minutes\nA,abc\nB,-5\nC,1.5\nD,2d\nE,1441\nF,\nG,1:30:15");
     expect(r.document).toBeNull();
-    expect(rowsWithErrors(r)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(rowsWithErrors(r)).toEqual([1, 2, 3, 4, 5, 7]);
+    expect(r.warnings).toEqual([{ row: 6, message: 'column "Minutes": No planned duration: not estimated, imported as 0 min; set the duration before relying on the forecast.' }]);
     expect(r.errors[0].message).toMatch(/"abc" is not a duration/);
     expect(r.errors[1].message).toMatch(/negative/);
     expect(r.errors[2].message).toMatch(/whole number of minutes/);
     expect(r.errors[3].message).toMatch(/days or weeks/);
     expect(r.errors[4].message).toMatch(/longer than 1440 minutes/);
-    expect(r.errors[5].message).toBe("The planned duration is empty.");
-    expect(r.errors[6].message).toMatch(/seconds/);
+    expect(r.errors[5].message).toMatch(/seconds/);
   });
 
   it("names unknown predecessors by row number", () => {
@@ -207,17 +211,17 @@ describe("validateStepImport: bad rows", () => {
     expect(r.errors.some((e) => e.row === 3 && /quoted value is not closed/.test(e.message))).toBe(true);
   });
 
-  it("requires the title and duration columns to be mapped, and each column once", () => {
+  it("requires the title column to be mapped, and each column once", () => {
     const parsed = parseCsv("Title,Minutes\nA,5");
-    const missing = validateStepImport({ parsed, options: { mapping: { title: 0 }, predecessorsBy: "row", durationUnit: "minutes" }, knownEmails: [] });
-    expect(missing.errors).toEqual([{ row: null, message: "Choose the column that holds the planned duration." }]);
+    const missing = validateStepImport({ parsed, options: { mapping: { plannedMinutes: 1 }, predecessorsBy: "row", durationUnit: "minutes" }, knownEmails: [] });
+    expect(missing.errors).toEqual([{ row: null, message: "Choose the column that holds the title." }]);
     const twice = validateStepImport({ parsed, options: { mapping: { title: 0, plannedMinutes: 1, details: 0 }, predecessorsBy: "row", durationUnit: "minutes" }, knownEmails: [] });
     expect(twice.errors).toEqual([{ row: null, message: 'The column "Title" is mapped to Title and Details; map each column once.' }]);
   });
 
   it("reports a file with a header and no steps", () => {
     expect(importCsv("Title,Minutes\n\n").errors).toEqual([{ row: null, message: "There are no steps under the header." }]);
-    expect(importCsv("").errors).toEqual([{ row: null, message: "The file is empty." }, { row: null, message: "Choose the column that holds the title." }, { row: null, message: "Choose the column that holds the planned duration." }]);
+    expect(importCsv("").errors).toEqual([{ row: null, message: "The file is empty." }, { row: null, message: "Choose the column that holds the title." }]);
   });
 });
 
@@ -296,5 +300,151 @@ describe("parseDuration", () => {
   it("guesses predecessors by title when the column holds titles", () => {
     expect(defaultImportOptions(parseCsv("Title,Minutes,Predecessors\nA,5,\nB,5,A")).predecessorsBy).toBe("title");
     expect(defaultImportOptions(parseCsv("Title,Minutes,Predecessors\nA,5,\nB,5,1FS")).predecessorsBy).toBe("row");
+  });
+});
+
+// Plans in the shape they really arrive in: an ID column first, owners by name, order by row,
+// no predecessor column, durations as people type them (or none at all).
+const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", name), "utf8");
+/** Owners are names, not emails: matching names to users is a separate item, so the owner column is left unmapped here. */
+function importPlan(name: string, overrides: Partial<StepImportOptions> = {}) {
+  const parsed = parseCsv(fixture(name));
+  const guessed = defaultImportOptions(parsed);
+  return validateStepImport({ parsed, options: { ...guessed, mapping: { ...guessed.mapping, assignee: null }, ...overrides }, knownEmails: USERS });
+}
+
+describe("parsePlannedDuration", () => {
+  it.each([
+    ["2h30m", 150],
+    ["1h30", 90],
+    ["1:30 h", 90],
+    ["1:30", 90],
+    ["90 min.", 90],
+    ["90", 90],
+    ["1.5h", 90],
+    ["2 hrs", 120],
+    ["45m", 45],
+  ])("%s → %i minutes, no warning", (raw, minutes) => {
+    expect(parsePlannedDuration(raw)).toEqual({ ok: true, minutes, estimated: true, warning: null, original: null });
+  });
+
+  it.each([
+    ["5-10 min", 10],
+    ["20-30", 30],
+    ["1–2 h", 120],
+    ["5 to 10 min", 10],
+  ])("range %s → the upper bound, %i minutes, keeping the text", (raw, minutes) => {
+    expect(parsePlannedDuration(raw)).toEqual({ ok: true, minutes, estimated: true, warning: expect.stringContaining("is a range: imported as the upper bound"), original: raw });
+  });
+
+  it.each([
+    ["3h+", 180],
+    ["3h+?", 180],
+    ["45?", 45],
+  ])("open-ended %s → %i minutes with a warning", (raw, minutes) => {
+    expect(parsePlannedDuration(raw)).toEqual({ ok: true, minutes, estimated: true, warning: expect.stringContaining("open-ended or uncertain"), original: raw });
+  });
+
+  it.each(["", "  ", "TBD", "tbd", "?", "n/a", "N/A"])("%j → not estimated, 0 minutes, with a warning", (raw) => {
+    const result = parsePlannedDuration(raw);
+    expect(result).toMatchObject({ ok: true, minutes: NOT_ESTIMATED_MINUTES, estimated: false });
+    expect(result.ok && result.warning).toMatch(/not estimated, imported as 0 min/);
+  });
+
+  it("still refuses what is not a duration, a backwards range and days", () => {
+    expect(parsePlannedDuration("forty")).toMatchObject({ ok: false, message: expect.stringContaining('"forty" is not a duration') });
+    expect(parsePlannedDuration("30-20")).toMatchObject({ ok: false });
+    expect(parsePlannedDuration("-5")).toMatchObject({ ok: false, message: expect.stringContaining("negative") });
+    expect(parsePlannedDuration("1 day")).toMatchObject({ ok: false, message: expect.stringContaining("days or weeks") });
+  });
+});
+
+describe("a real plan without a duration column, ordered by row", () => {
+  const result = importPlan("plan-master-move-no-durations.csv");
+
+  it("imports every step as not estimated, with one warning instead of an error", () => {
+    expect(result.errors).toEqual([]);
+    expect(result.document).not.toBeNull();
+    expect(result.warnings).toEqual([{ row: null, message: "No column holds the planned duration: all 11 steps are imported as not estimated (0 min); set their durations before relying on the forecast." }]);
+    expect(result.rows.every((r) => r.plannedMinutes === 0 && !r.estimated)).toBe(true);
+  });
+
+  it("chains the steps in row order, across phases", () => {
+    const steps = result.document!.phases.flatMap((p) => p.steps);
+    expect(steps.map((s) => [s.key, s.predecessors])).toEqual([
+      ["1", []],
+      ["2", ["1"]],
+      ["3", ["2"]],
+      ["4", ["3"]],
+      ["5", ["4"]],
+      ["6", ["5"]],
+      ["7", ["6"]],
+      ["8", ["7"]],
+      ["9", ["8"]],
+      ["10", ["9"]],
+      ["11", ["10"]],
+    ]);
+    expect(result.rows.slice(1).every((r) => r.predecessorFromRowOrder)).toBe(true);
+    expect(result.document!.phases.map((p) => p.title)).toEqual(["Preparation", "Cutover", "Verification"]);
+  });
+});
+
+describe("a real plan with durations as people type them", () => {
+  const result = importPlan("plan-master-move-durations.csv");
+
+  it("reads every duration, warning on the row and column for ranges, open ends and missing estimates", () => {
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((r) => r.plannedMinutes)).toEqual([15, 10, 150, 30, 90, 90, 90, 180, 0, 0, 0]);
+    expect(result.warnings.map((w) => w.row)).toEqual([2, 4, 8, 9, 10, 11]);
+    expect(formatImportError(result.warnings[0])).toBe('Row 2: column "Duration": "5-10 min" is a range: imported as the upper bound, 10 min; the original text is kept in the details.');
+    expect(formatImportError(result.warnings[3])).toBe('Row 9: column "Duration": "TBD": not estimated, imported as 0 min; set the duration before relying on the forecast.');
+  });
+
+  it("keeps the original duration text in the details", () => {
+    const steps = new Map(result.document!.phases.flatMap((p) => p.steps).map((s) => [s.key, s]));
+    expect(steps.get("2")!.details).toBe("bpplinfo <policy> -modify -inactive\n\nPlanned duration in the imported plan: 5-10 min");
+    expect(steps.get("8")!.details).toBe("depends on catalog size\n\nPlanned duration in the imported plan: 3h+?");
+    expect(steps.get("3")!.details).toBe("");
+  });
+
+  it("shows the plain total and the critical path: equal when the plan runs in row order", () => {
+    expect(result.totals).toEqual({ plannedMinutes: 655, criticalPathMinutes: 655 });
+  });
+
+  it("treats steps without predecessors as parallel only when asked", () => {
+    const parallel = importPlan("plan-master-move-durations.csv", { rowOrder: "parallel" });
+    expect(parallel.errors).toEqual([]);
+    expect(parallel.document!.phases.flatMap((p) => p.steps).every((s) => s.predecessors.length === 0)).toBe(true);
+    expect(parallel.totals).toEqual({ plannedMinutes: 655, criticalPathMinutes: 180 });
+  });
+});
+
+describe("row order with a predecessor column", () => {
+  it("keeps the predecessors a row names and chains only the rows that name none", () => {
+    const r = importCsv("Title,Minutes,Predecessors\nA,10,\nB,20,1\nC,30,1\nD,5,");
+    expect(r.errors).toEqual([]);
+    expect(r.rows.map((row) => [row.row, row.predecessorRows, row.predecessorFromRowOrder])).toEqual([
+      [1, [], false],
+      [2, [1], false],
+      [3, [1], false],
+      [4, [3], true],
+    ]);
+    expect(r.totals).toEqual({ plannedMinutes: 65, criticalPathMinutes: 45 });
+  });
+
+  it("follows the phase order, not the file order, when a phase is named twice", () => {
+    const r = importCsv("Phase,Title,Minutes\nA,a1,5\nB,b1,5\nA,a2,5");
+    // Phase A holds a1 and a2, then phase B: b1 follows a2, the last step of the phase before it.
+    expect(r.rows.map((row) => [row.title, row.predecessorRows])).toEqual([
+      ["a1", []],
+      ["b1", [3]],
+      ["a2", [1]],
+    ]);
+  });
+
+  it("leaves out an implied link that would close a cycle with a named predecessor", () => {
+    const r = importCsv("Title,Minutes,Predecessors\nA,5,\nB,5,3\nC,5,");
+    expect(r.errors).toEqual([]);
+    expect(r.rows.map((row) => row.predecessorRows)).toEqual([[], [3], []]);
   });
 });
