@@ -565,13 +565,18 @@ export function validateStepImport(options: {
       }
       return false;
     };
-    inPlanOrder.forEach((row, i) => {
-      if (i === 0 || row.predecessorsRaw.trim() !== "") return;
-      const above = inPlanOrder[i - 1];
-      if (dependsOn(above, row.record.row)) return;
+    // Rollback steps are their own sequence: they follow the rollback step above, never the
+    // forward plan (they run only after a No-Go), and forward steps never wait for them.
+    const lastOfTrack = new Map<"forward" | "rollback", WorkingRow>();
+    for (const row of inPlanOrder) {
+      const track = row.kind === "ROLLBACK" ? "rollback" : "forward";
+      const above = lastOfTrack.get(track);
+      lastOfTrack.set(track, row);
+      if (!above || row.predecessorsRaw.trim() !== "") continue;
+      if (dependsOn(above, row.record.row)) continue;
       row.predecessorRows = [above.record.row];
       row.predecessorFromRowOrder = true;
-    });
+    }
   }
 
   // 4. No cycles (lib/platform/graph.ts), reported on every row of the cycle.

@@ -442,6 +442,18 @@ describe("row order with a predecessor column", () => {
     ]);
   });
 
+  it("chains rollback steps among themselves: they never follow the forward plan, nor does it wait for them", () => {
+    const r = importCsv("Phase,Title,Minutes,Kind\nCutover,Stop services,10,task\nCutover,Copy catalog,60,task\nRollback,Restart old master,15,rollback\nRollback,Point clients back,20,rollback\nAfter,Hypercare,30,task");
+    expect(r.errors).toEqual([]);
+    expect(r.rows.map((row) => [row.title, row.kind, row.predecessorRows])).toEqual([
+      ["Stop services", "TASK", []],
+      ["Copy catalog", "TASK", [1]],
+      ["Restart old master", "ROLLBACK", []],
+      ["Point clients back", "ROLLBACK", [3]],
+      ["Hypercare", "TASK", [2]],
+    ]);
+  });
+
   it("leaves out an implied link that would close a cycle with a named predecessor", () => {
     const r = importCsv("Title,Minutes,Predecessors\nA,5,\nB,5,3\nC,5,");
     expect(r.errors).toEqual([]);
