@@ -10,6 +10,11 @@ export const importFleetInput = z
     format: z.enum(["auto", "csv", "bpplclients"]).default("auto"),
     /** Parse and check only: the preview in the import dialog. */
     dryRun: z.boolean().default(false),
+    /**
+     * Import the lines that are fine and report the rest (with their line numbers and reasons)
+     * instead of importing nothing. Off by default, so an API caller gets all or nothing unless it asks.
+     */
+    skipInvalid: z.boolean().default(false),
   })
   .strict();
 

@@ -9,7 +9,7 @@ import { freezeClientForEndedRuns } from "./store.sqlite";
 import { rememberResult, replayIfSeen } from "../platform/db/idempotency";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
-import { formatLineError, parseClientList, type ClientLineError } from "./parse";
+import { formatLineError, mergeNote, parseClientList, type ClientLineError, type ClientListShape, type MergedClient } from "./parse";
 import { canEditPlan, canUpdateFleet, canViewProjects, type Actor, type ActingUser, type ProjectNeed } from "../platform/auth/permissions";
 import { formatInZone } from "../platform/time";
 import { ID_CHUNK, type FleetStatusName } from "./model";
@@ -22,14 +22,28 @@ const MAX_REPORTED_ERRORS = 500;
 
 // ---------------------------------------------------------------- import
 
+/** The parsed request; `skipInvalid` may be left out by callers inside the server (all or nothing). */
+export type FleetImportInput = Omit<z.infer<typeof importFleetInput>, "skipInvalid"> & { skipInvalid?: boolean };
+
 export interface FleetImportResult {
   dryRun: boolean;
   format: "csv" | "bpplclients";
+  /** Which output the list looked like: CSV, bpplclients (with or without header), its -l form, or a plain name list. */
+  shape: ClientListShape;
+  skipInvalid: boolean;
   /** Clients that are (or, in a dry run, would be) imported. */
   importable: number;
   imported: number;
   errorCount: number;
+  /** Lines with a problem: with `skipInvalid` these are the skipped lines, otherwise the reason nothing is imported. */
   errors: ClientLineError[];
+  /** Lines (not) imported because of `errors`: with `skipInvalid`, skipped; without, nothing is imported. */
+  skipped: number;
+  /** Clients listed on several lines (a client once per policy), merged into one, their policies collected. */
+  merged: MergedClient[];
+  mergedRows: number;
+  /** "Merged 12 repeated lines into 5 clients, …", or null. */
+  mergeNote: string | null;
   preview: { line: number; hostname: string; os: string; hardware: string; policy: string; owner: string; osFamily: "WINDOWS" | "UNIX" }[];
   osFamilies: { WINDOWS: number; UNIX: number };
   /** Fleet-step rows created in runs that are in progress. */
@@ -38,13 +52,17 @@ export interface FleetImportResult {
 }
 
 /**
- * Imports a client list all or nothing: any line error and nothing is written. Clients already in
- * the project count as errors too (re-importing the same list is a mistake, not a merge). New
+ * Imports a client list. By default all or nothing: any line error and nothing is written. With
+ * `skipInvalid` the good lines are imported and the others come back as skipped, by line and
+ * reason (still nothing when no line is good). Clients already in the project count as errors too
+ * (re-importing the same list is a mistake, not an update). A client listed on several lines
+ * within the list is merged, which is not an error. New
  * clients also join every active run's fleet steps, so a list imported mid-run is tracked there.
  * One audit event for the whole import, however many clients.
  */
-export async function importFleetClients(options: { actor: ActingUser; projectId: string; input: z.infer<typeof importFleetInput> }): Promise<FleetImportResult> {
-  const { actor, input } = options;
+export async function importFleetClients(options: { actor: ActingUser; projectId: string; input: FleetImportInput }): Promise<FleetImportResult> {
+  const { actor } = options;
+  const input = { ...options.input, skipInvalid: options.input.skipInvalid ?? false };
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can import clients.");
   const parseWith = async (db: Tx | typeof prisma) => {
     const project = await db.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
@@ -56,10 +74,16 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
     const result: FleetImportResult = {
       dryRun: input.dryRun,
       format: parsed.format,
-      importable: parsed.errors.length === 0 ? parsed.clients.length : 0,
+      shape: parsed.shape,
+      skipInvalid: input.skipInvalid,
+      importable: parsed.errors.length === 0 || input.skipInvalid ? parsed.clients.length : 0,
       imported: 0,
       errorCount: parsed.errors.length,
       errors: parsed.errors.slice(0, MAX_REPORTED_ERRORS),
+      skipped: parsed.errors.length,
+      merged: parsed.merged.slice(0, MAX_REPORTED_ERRORS),
+      mergedRows: parsed.mergedRows,
+      mergeNote: mergeNote(parsed),
       preview: parsed.clients.slice(0, 20).map((c) => ({ ...c, osFamily: detectOsFamily(c) })),
       osFamilies,
       runRowsCreated: 0,
@@ -73,7 +97,7 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
 
   return runTransaction(async (tx) => {
     const { project, parsed, result } = await parseWith(tx);
-    if (parsed.errors.length > 0) {
+    if (parsed.errors.length > 0 && (!input.skipInvalid || parsed.clients.length === 0)) {
       const lines = parsed.errors.map((e) => e.line);
       const shown = lines.slice(0, 10).join(", ") + (lines.length > 10 ? ", …" : "");
       throw new ValidationError(`Nothing was imported: ${lines.length === 1 ? "1 line has a problem" : `${lines.length.toLocaleString("en-GB")} lines have problems`} (line${lines.length === 1 ? "" : "s"} ${shown}).`, {
@@ -102,7 +126,18 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
       entityType: "project",
       entityId: project.id,
       before: { clientCount: result.clientCount },
-      after: { clientCount: result.clientCount + createdIds.length, imported: createdIds.length, format: parsed.format, activeRunSteps: fleetStepRuns.length, runRowsCreated },
+      after: {
+        clientCount: result.clientCount + createdIds.length,
+        imported: createdIds.length,
+        format: parsed.format,
+        shape: parsed.shape,
+        mergedRows: parsed.mergedRows,
+        // What was left out, so the record shows the import was partial and why.
+        skipped: parsed.errors.length,
+        skippedLines: parsed.errors.slice(0, MAX_REPORTED_ERRORS).map(formatLineError),
+        activeRunSteps: fleetStepRuns.length,
+        runRowsCreated,
+      },
     });
     return { ...result, importable: createdIds.length, imported: createdIds.length, runRowsCreated, clientCount: result.clientCount + createdIds.length };
   });
