@@ -5,7 +5,7 @@ import { appendAuditEvent } from "../audit/service";
 import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
-import { freezeClientForEndedRuns } from "./store.sqlite";
+import { clientIdsWithHostnameContaining, freezeClientForEndedRuns } from "./store.sqlite";
 import { rememberResult, replayIfSeen } from "../platform/db/idempotency";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
@@ -226,7 +226,7 @@ export async function listFleetClients(options: { actor: Actor; projectId: strin
   requireProjectAccess({ user: options.actor, projectId: options.projectId, need: "view" });
   const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
   if (!project) throw new NotFoundError("Project");
-  const where = { projectId: project.id, ...(query.q ? { hostname: hostnameContains(query.q) } : {}) };
+  const where = { projectId: project.id, ...(query.q ? await hostnameContains(prisma, { projectId: project.id, q: query.q }) : {}) };
   const [total, matching] = await Promise.all([prisma.fleetClient.count({ where: { projectId: project.id } }), query.q ? prisma.fleetClient.count({ where }) : null]);
   const matched = matching ?? total;
   const page = clampPage(query.page, matched, query.pageSize);
@@ -267,25 +267,28 @@ async function loadFleetStep(db: Tx | typeof prisma, options: { actor: Actor; ru
   return { run, step: { id: frozen.stepId, title: frozen.title, isFleet: frozen.isFleet, fleetAction: frozen.fleetAction } };
 }
 
-function rowFilter(options: { runId: string; stepId: string; status: z.infer<typeof statusFilter>; q: string }) {
+async function rowFilter(db: Tx | typeof prisma, options: { projectId: string; runId: string; stepId: string; status: z.infer<typeof statusFilter>; q: string }) {
   return {
     runId: options.runId,
     stepId: options.stepId,
     ...(options.status !== "ALL" ? { status: options.status } : {}),
-    ...(options.q ? { client: { hostname: hostnameContains(options.q) } } : {}),
+    ...(options.q ? { client: await hostnameContains(db, { projectId: options.projectId, q: options.q }) } : {}),
   };
 }
 
 /**
- * "Host name contains q", literally. Prisma's `contains` is SQLite's LIKE '%q%' without an ESCAPE
- * clause, so "%" and "_" in q would be wildcards ("nbu_01" matching "nbu-01", "%" matching
- * everything). Host names hold only letters, digits, dots and hyphens (lib/platform/validation.ts
- * `hostname`, checked on import and on edit), none of them special to LIKE; a q with any other
- * character can't be part of one, so it matches nothing. LIKE is case-insensitive for ASCII, which
- * host names are.
+ * "Host name contains q", literally and ignoring ASCII case, as a filter on the project's clients.
+ * Prisma's `contains` is SQLite's LIKE '%q%' without an ESCAPE clause, so "%" and "_" in q would
+ * be wildcards ("sql_prod" matching "sql-prod", "%" matching everything). Client names hold only
+ * letters, digits and . - _ + (CLIENT_NAME_PATTERN, checked on import and on edit); a q with any
+ * other character can't be part of one, so it matches nothing. Without "_", LIKE is literal. With
+ * "_", the matching ids come from an instr() query instead (lib/fleet/store.sqlite.ts).
  */
-function hostnameContains(q: string): { contains: string } | { in: string[] } {
-  return /^[A-Za-z0-9.-]+$/.test(q) ? { contains: q } : { in: [] };
+async function hostnameContains(db: Tx | typeof prisma, options: { projectId: string; q: string }): Promise<{ hostname: { contains: string } } | { id: { in: string[] } }> {
+  const { q } = options;
+  if (!/^[A-Za-z0-9._+-]+$/.test(q)) return { id: { in: [] } };
+  if (!q.includes("_")) return { hostname: { contains: q } };
+  return { id: { in: await clientIdsWithHostnameContaining(db, options) } };
 }
 
 async function countByStatus(db: Tx | typeof prisma, options: { runId: string; stepId: string }) {
@@ -310,7 +313,7 @@ export async function getFleetStepView(options: { actor: Actor; runId: string; s
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
   const { query } = options;
   const { run, step } = await loadFleetStep(prisma, options, "view");
-  const where = rowFilter({ runId: run.id, stepId: step.id, status: query.status, q: query.q });
+  const where = await rowFilter(prisma, { projectId: run.projectId, runId: run.id, stepId: step.id, status: query.status, q: query.q });
   const [counts, filtered] = await Promise.all([countByStatus(prisma, { runId: run.id, stepId: step.id }), query.status === "ALL" && !query.q ? null : prisma.fleetClientRun.count({ where })]);
   const matching = filtered ?? counts.total;
   const page = clampPage(query.page, matching, query.pageSize);
@@ -370,7 +373,7 @@ export async function listFleetStepHostnames(options: { actor: Actor; runId: str
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
   const { run, step } = await loadFleetStep(prisma, options, "view");
   const rows = await prisma.fleetClientRun.findMany({
-    where: rowFilter({ runId: run.id, stepId: step.id, ...options.query }),
+    where: await rowFilter(prisma, { projectId: run.projectId, runId: run.id, stepId: step.id, ...options.query }),
     orderBy: { client: { hostname: "asc" } },
     select: { client: { select: { hostname: true } } },
   });
@@ -425,7 +428,7 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
       }
     } else {
       const excluded = new Set(selection.excludeIds);
-      rows = (await tx.fleetClientRun.findMany({ where: rowFilter({ runId: run.id, stepId: step.id, status: selection.status, q: selection.q }), select: selectRow })).filter((r) => !excluded.has(r.id));
+      rows = (await tx.fleetClientRun.findMany({ where: await rowFilter(tx, { projectId: run.projectId, runId: run.id, stepId: step.id, status: selection.status, q: selection.q }), select: selectRow })).filter((r) => !excluded.has(r.id));
       if (rows.length !== selection.expectedCount) {
         throw new ConflictError(
           `The selection changed while you were looking: ${rows.length.toLocaleString("en-GB")} clients match now, you selected ${selection.expectedCount.toLocaleString("en-GB")}. Nothing was changed; check the list and try again.`,

@@ -163,3 +163,32 @@ describe("import the valid rows, skip the rest", () => {
     expect(await lib.db.prisma.fleetClient.count({ where: { projectId } })).toBe(0);
   });
 });
+
+describe("searching names with _ and +", () => {
+  it("finds them literally: _ is not a wildcard, + is a character, case is ignored; other characters match nothing", async () => {
+    const projectId = await newProject();
+    await importText(projectId, "sql_prod01\nsql-prod02\nsqlxprod03\nexch+mbx\nexch-mbx\n");
+    const search = async (q: string) => (await lib.fleet.listFleetClients({ actor: admin, projectId, query: { q, page: 1, pageSize: 100 } })).clients.map((c) => c.hostname);
+    expect(await search("sql_prod")).toEqual(["sql_prod01"]);
+    expect(await search("SQL_PROD0")).toEqual(["sql_prod01"]);
+    expect(await search("_")).toEqual(["sql_prod01"]);
+    expect(await search("sql-prod")).toEqual(["sql-prod02"]);
+    expect(await search("exch+")).toEqual(["exch+mbx"]);
+    expect(await search("exch")).toEqual(["exch+mbx", "exch-mbx"]);
+    expect(await search("%")).toEqual([]);
+    expect(await search("sql prod")).toEqual([]);
+    const page = await lib.fleet.listFleetClients({ actor: admin, projectId, query: { q: "_", page: 1, pageSize: 100 } });
+    expect(page).toMatchObject({ total: 5, matching: 1 });
+  });
+
+  it("the fleet step of a run filters the same way, for the view and the clients.txt list", async () => {
+    const projectId = await newProject();
+    await importText(projectId, "sql_prod01\nsql-prod02\nexch+mbx\n");
+    const run = await lib.runs.startRun({ actor: admin, projectId, input: { kind: "REHEARSAL", name: "" } });
+    const stepId = (await lib.db.prisma.step.findFirstOrThrow({ where: { projectId, isFleet: true } })).id;
+    const view = await lib.fleet.getFleetStepView({ actor: admin, runId: run.id, stepId, query: { status: "ALL", q: "sql_", page: 1, pageSize: 100 } });
+    expect(view.rows.map((r) => r.hostname)).toEqual(["sql_prod01"]);
+    expect(await lib.fleet.listFleetStepHostnames({ actor: admin, runId: run.id, stepId, query: { status: "ALL", q: "_prod" } })).toBe("sql_prod01\n");
+    expect(await lib.fleet.listFleetStepHostnames({ actor: admin, runId: run.id, stepId, query: { status: "PENDING", q: "+mbx" } })).toBe("exch+mbx\n");
+  });
+});
