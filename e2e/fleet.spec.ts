@@ -157,7 +157,7 @@ test.describe("fleet steps", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 
-  test("the project page imports a pasted client list after a clean check, and refuses one with errors", async ({ page, createProject, loginAs, db }) => {
+  test("the project page imports a pasted client list: repeated clients merged, bad lines shown and skipped only when asked", async ({ page, createProject, loginAs, db }) => {
     const project = await createProject();
     await loginAs(page, "ADMIN");
     await page.goto(`/projects/${project.id}`);
@@ -167,22 +167,47 @@ test.describe("fleet steps", () => {
     await section.getByRole("button", { name: "Import clients" }).click();
     const dialog = page.getByRole("dialog", { name: "Import clients" });
     const prefix = uniqueHost("fl2");
-    // Line 4 repeats line 3 in other case; line 5 is not a host name.
-    await dialog.getByLabel("Client list").fill(["hostname,os,policy,owner", `${prefix}-a,Solaris 10,P1,ops@example.com`, `${prefix}-b,Windows 2008,P2,win@example.com`, `${prefix.toUpperCase()}-B,Windows 2008,P2,x`, "bad host,Linux,P3,y"].join("\r\n"));
-    await dialog.getByRole("button", { name: "Check" }).click();
     const preview = dialog.getByRole("region", { name: "Import preview" });
-    await expect(preview.getByRole("alert")).toContainText("2 lines have problems");
-    await expect(preview.getByRole("row", { name: /^4 / })).toContainText("is listed twice (first on line 3)");
-    await expect(preview.getByRole("row", { name: /^5 / })).toContainText('Not a valid host name: "bad host".');
+    // Nothing valid: nothing to import.
+    await dialog.getByLabel("Client list").fill(["hostname,os,policy,owner", "bad host,Linux,P3,y"].join("\r\n"));
+    await dialog.getByRole("button", { name: "Check" }).click();
+    await expect(preview.getByRole("alert")).toContainText("1 line has a problem");
     await expect(dialog.getByRole("button", { name: "Import" })).toBeDisabled();
 
+    // Line 4 repeats line 3 in other case (another policy): merged. Line 5 is not a client name.
+    await dialog.getByLabel("Client list").fill(["hostname,os,policy,owner", `${prefix}-a,Solaris 10,P1,ops@example.com`, `${prefix}_b,Windows 2008,P2,win@example.com`, `${prefix.toUpperCase()}_B,Windows 2008,P4,x`, "bad host,Linux,P3,y"].join("\r\n"));
+    await dialog.getByRole("button", { name: "Check" }).click();
+    await expect(preview.getByRole("alert")).toContainText("1 line has a problem");
+    await expect(preview).toContainText("Merged 1 repeated line into 1 client, their policies collected.");
+    await expect(preview.getByRole("row", { name: /^5 / })).toContainText('Not a valid client name (letters, digits, and . - _ + only, starting with a letter or digit): "bad host".');
+    expect((db.prepare(`SELECT count(*) AS n FROM fleet_client WHERE projectId = ?`).get(project.id) as { n: number }).n).toBe(0);
+    await dialog.getByRole("button", { name: "Import 2 clients, skip 1 line" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(section.getByRole("status")).toHaveText("Imported 2 clients (1 line skipped).");
+    await expect(section.getByText("2 clients ·")).toBeVisible();
+    await expect(section.getByRole("cell", { name: `${prefix}_b`, exact: true })).toBeVisible();
+    const rows = db.prepare(`SELECT hostname, policy FROM fleet_client WHERE projectId = ? ORDER BY hostname`).all(project.id) as { hostname: string; policy: string }[];
+    expect(rows).toEqual([
+      { hostname: `${prefix}-a`, policy: "P1" },
+      { hostname: `${prefix}_b`, policy: "P2, P4" },
+    ]);
+  });
+
+  test("a clean list imports after its check", async ({ page, createProject, loginAs, db }) => {
+    const project = await createProject();
+    await loginAs(page, "ADMIN");
+    await page.goto(`/projects/${project.id}`);
+    const section = page.getByRole("region", { name: "Backup clients" });
+    await section.getByRole("button", { name: "Import clients" }).click();
+    const dialog = page.getByRole("dialog", { name: "Import clients" });
+    const prefix = uniqueHost("fl4");
     await dialog.getByLabel("Client list").fill(["hostname,os,policy,owner", `${prefix}-a,Solaris 10,P1,ops@example.com`, `${prefix}-b,Windows 2008,P2,win@example.com`].join("\r\n"));
     await dialog.getByRole("button", { name: "Check" }).click();
+    const preview = dialog.getByRole("region", { name: "Import preview" });
     await expect(preview).toContainText("Ready: 2 clients (1 UNIX, 1 Windows)");
     await dialog.getByRole("button", { name: "Import 2 clients" }).click();
     await expect(dialog).toBeHidden();
     await expect(section.getByRole("status")).toHaveText("Imported 2 clients.");
-    await expect(section.getByText("2 clients ·")).toBeVisible();
     await expect(section.getByRole("cell", { name: `${prefix}-a`, exact: true })).toBeVisible();
     expect((db.prepare(`SELECT count(*) AS n FROM fleet_client WHERE projectId = ?`).get(project.id) as { n: number }).n).toBe(2);
   });

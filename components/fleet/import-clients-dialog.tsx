@@ -11,12 +11,14 @@ import { Table } from "../ui/table";
 import { osFamilyLabel } from "./fleet-status";
 
 const SHOWN_ERRORS = 100;
+const SHAPE_LABELS: Record<FleetImportResult["shape"], string> = { csv: "CSV", bpplclients: "bpplclients output", "bpplclients-long": "bpplclients -l output", "host-list": "Client names" };
 type Format = "auto" | "csv" | "bpplclients";
 
 /**
  * Paste bpplclients output or a CSV, or pick a CSV file; "Check" runs the server's parser without
  * writing (it also knows which clients the project already has), and Import is offered only for
- * the exact text that was checked and found clean.
+ * the exact text that was checked: all of it when clean, or, when some lines have problems, the
+ * valid clients with those lines skipped (the admin sees which before choosing).
  */
 export function ImportClientsDialog({ projectId, open, onClose, onImported }: { projectId: string; open: boolean; onClose: () => void; onImported: (result: FleetImportResult) => void }) {
   const [text, setText] = useState("");
@@ -28,14 +30,16 @@ export function ImportClientsDialog({ projectId, open, onClose, onImported }: { 
   const [serverLines, setServerLines] = useState<string[]>([]);
 
   const checked = preview && preview.text === text && preview.format === format ? preview.result : null;
-  const canImport = checked !== null && checked.errorCount === 0 && checked.importable > 0;
+  const canImport = checked !== null && checked.importable > 0;
+  // Lines with problems: importing means skipping them, which the button says.
+  const skipping = checked !== null && checked.errorCount > 0;
 
   async function check(nextText = text, nextFormat = format) {
     if (nextText.trim() === "") return setError("Paste a client list or choose a file first.");
     setBusy("check");
     setError(null);
     setServerLines([]);
-    const result = await apiRequest<FleetImportResult>("POST", `/api/projects/${projectId}/fleet/import`, { text: nextText, format: nextFormat, dryRun: true });
+    const result = await apiRequest<FleetImportResult>("POST", `/api/projects/${projectId}/fleet/import`, { text: nextText, format: nextFormat, dryRun: true, skipInvalid: true });
     setBusy(null);
     if (!result.ok) return setError(result.error.message);
     setPreview({ text: nextText, format: nextFormat, result: result.data });
@@ -44,7 +48,7 @@ export function ImportClientsDialog({ projectId, open, onClose, onImported }: { 
   async function importNow() {
     setBusy("import");
     setError(null);
-    const result = await apiRequest<FleetImportResult>("POST", `/api/projects/${projectId}/fleet/import`, { text, format, dryRun: false });
+    const result = await apiRequest<FleetImportResult>("POST", `/api/projects/${projectId}/fleet/import`, { text, format, dryRun: false, skipInvalid: skipping });
     setBusy(null);
     if (!result.ok) {
       // Someone may have imported some of these meanwhile: show the server's per-line reasons.
@@ -75,8 +79,9 @@ export function ImportClientsDialog({ projectId, open, onClose, onImported }: { 
     <Dialog open={open} onClose={onClose} title="Import clients">
       <div className="space-y-3">
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Paste the output of <code className="font-mono">bpplclients -allunique -noheader</code> (with or without the header) or a CSV with the columns hostname, os, policy, owner. The import is all
-          or nothing: if any line has a problem, nothing is imported.
+          Paste the output of <code className="font-mono">bpplclients</code> (plain, <code className="font-mono">-allunique</code>, <code className="font-mono">-l</code>, with or without the
+          header), one client name a line, or a CSV with the columns hostname, os, policy, owner. A client listed once per policy becomes one client with its policies. Check shows any lines with
+          problems; you can fix them, or import the valid clients and skip those lines.
         </p>
         <Field label="Client list" hint={fileName ? `From ${fileName}` : undefined}>
           {(props) => (
@@ -135,7 +140,11 @@ export function ImportClientsDialog({ projectId, open, onClose, onImported }: { 
             {busy === "check" ? "Checking…" : "Check"}
           </Button>
           <Button onClick={() => void importNow()} disabled={busy !== null || !canImport}>
-            {busy === "import" ? "Importing…" : checked && canImport ? `Import ${formatCount(checked.importable)} clients` : "Import"}
+            {busy === "import"
+              ? "Importing…"
+              : checked && canImport
+                ? `Import ${formatCount(checked.importable)} client${checked.importable === 1 ? "" : "s"}${skipping ? `, skip ${formatCount(checked.errorCount)} line${checked.errorCount === 1 ? "" : "s"}` : ""}`
+                : "Import"}
           </Button>
         </div>
       </div>
@@ -147,17 +156,21 @@ function ImportPreview({ result }: { result: FleetImportResult }) {
   return (
     <div className="space-y-2 rounded-lg bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-950/40 dark:ring-slate-800" aria-label="Import preview" role="region">
       <p className="flex flex-wrap items-center gap-2">
-        <Pill>{result.format === "csv" ? "CSV" : "bpplclients output"}</Pill>
+        <Pill>{SHAPE_LABELS[result.shape]}</Pill>
         {result.errorCount === 0 ? (
           <span className="font-semibold text-emerald-800 dark:text-emerald-200">
             Ready: {formatCount(result.importable)} clients ({formatCount(result.osFamilies.UNIX)} UNIX, {formatCount(result.osFamilies.WINDOWS)} Windows)
           </span>
         ) : (
           <span role="alert" className="font-semibold text-rose-800 dark:text-rose-200">
-            {formatCount(result.errorCount)} line{result.errorCount === 1 ? " has a problem" : "s have problems"}. Fix {result.errorCount === 1 ? "it" : "them"} and check again; nothing is imported until the list is clean.
+            {formatCount(result.errorCount)} line{result.errorCount === 1 ? " has a problem" : "s have problems"}.{" "}
+            {result.importable > 0
+              ? `Fix ${result.errorCount === 1 ? "it" : "them"} and check again, or import the ${formatCount(result.importable)} valid client${result.importable === 1 ? "" : "s"} and skip ${result.errorCount === 1 ? "it" : "them"}.`
+              : `Fix ${result.errorCount === 1 ? "it" : "them"} and check again; there is nothing valid to import yet.`}
           </span>
         )}
       </p>
+      {result.mergeNote ? <p className="text-slate-600 dark:text-slate-400">{result.mergeNote}</p> : null}
       {result.errorCount > 0 ? (
         <div className="max-h-56 overflow-y-auto">
           <Table dense scroll={false}>

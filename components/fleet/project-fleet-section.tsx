@@ -53,7 +53,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
   function imported(result: FleetImportResult) {
     setImportOpen(false);
     setNotice(
-      `Imported ${formatCount(result.imported)} client${result.imported === 1 ? "" : "s"}${result.runRowsCreated > 0 ? `; they were added to the fleet steps of the active run${result.runRowsCreated > result.imported ? "s" : ""}` : ""}.`,
+      `Imported ${formatCount(result.imported)} client${result.imported === 1 ? "" : "s"}${result.skipped > 0 ? ` (${formatCount(result.skipped)} line${result.skipped === 1 ? "" : "s"} skipped)` : ""}${result.runRowsCreated > 0 ? `; they were added to the fleet steps of the active run${result.runRowsCreated > result.imported ? "s" : ""}` : ""}.`,
     );
     setReload((n) => n + 1);
   }

@@ -9,6 +9,7 @@
  *
  * Pure (no "server-only"): the fleet panel builds its per-client copy buttons from it.
  */
+import { CLIENT_NAME_PATTERN } from "./parse";
 
 export type OsFamily = "WINDOWS" | "UNIX";
 export type HostnameStrategyName = "KEEP" | "RENAME";
@@ -147,9 +148,11 @@ export function bpconfInstructions(options: { plan: BpconfPlan }) {
 }
 
 /**
- * Host names are checked against the hostname schema when they enter the database; this second
- * check keeps a name that slipped in some other way from ever reaching a copied shell command.
+ * Client names are checked against CLIENT_NAME_PATTERN (lib/fleet/parse.ts) when they enter the
+ * database; this second check keeps a name that slipped in some other way from ever reaching a
+ * copied shell command. "_" and "+" are legal NetBackup client names and mean nothing to sh or
+ * cmd.exe; the first character can't be "-" (an option) or anything else non-alphanumeric.
  */
 function assertShellSafe(name: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(name)) throw new Error(`Refusing to build a command for the host name ${JSON.stringify(name)}.`);
+  if (!CLIENT_NAME_PATTERN.test(name)) throw new Error(`Refusing to build a command for the host name ${JSON.stringify(name)}.`);
 }

@@ -1,20 +1,45 @@
 /**
  * Turns a client list as admins have it into fleet clients, with every problem reported by line:
  *
- * - NetBackup output, `bpplclients -allunique [-noheader]`: "hardware  OS  client" per line, the
- *   optional "Hardware OS Client" header and its dashed underline skipped. A line holding one
- *   name only (a plain host list) is accepted too.
+ * - NetBackup output of `bpplclients` in each shape admins paste: plain `bpplclients` (a client
+ *   once per policy it is in), `-allunique`, with or without `-noheader` ("hardware  OS  client"
+ *   per line; the optional "Hardware OS Client" header and its dashed underline skipped), and
+ *   `-allunique -l` (`CLIENT <name> <hardware> <os> <priority> …`, `*NULL*` for an empty field).
+ * - A plain host list, one name a line.
  * - CSV with a header row naming hostname, os, policy, owner (and optionally hardware), in any
  *   case and order; comma, semicolon or tab separated (Excel exports use all three); BOM and CRLF
- *   tolerated.
+ *   tolerated; one row per policy and client is fine.
+ *
+ * A client listed more than once (compared case-insensitively, as DNS does) is merged into one,
+ * its policies collected: that is what plain `bpplclients` and per-policy spreadsheets look like,
+ * so it is information, not an error.
  *
  * Pure (no I/O, no "server-only"): the server's import calls it with the hostnames already in
  * the project, and the unit tests call it directly.
  */
 import { delimiterLabel, detectDelimiter, firstNonBlankLine, normaliseHeader, normaliseText, readCsv, splitLines, UNCLOSED_QUOTE_MESSAGE } from "../platform/csv";
-import { hostname as hostnameSchema } from "../platform/validation";
+import { z } from "zod";
 
 export type ClientListFormat = "csv" | "bpplclients";
+/** The finer shape, for the preview: which output the text looked like. */
+export type ClientListShape = "csv" | "bpplclients" | "bpplclients-long" | "host-list";
+
+export const CLIENT_NAME_MESSAGE = "Not a valid client name (letters, digits, and . - _ + only, starting with a letter or digit)";
+
+/**
+ * A NetBackup client name: letters, digits, ".", "-", "_" and "+" (NetBackup allows the last two,
+ * DNS does not, and real fleets have "sql_prod01" and "exch+mbx"). It must start with a letter or
+ * digit and have no empty dot-separated part: a leading "-" would read as an option where the
+ * name goes into a copied shell command (lib/fleet/bpconf.ts re-checks the same pattern).
+ */
+export const CLIENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_+-]*(\.[A-Za-z0-9_+-]+)*$/;
+
+export const clientName = z
+  .string()
+  .trim()
+  .min(1, { message: "Host name is required.", abort: true })
+  .max(253, "Host name is too long.")
+  .regex(CLIENT_NAME_PATTERN, `${CLIENT_NAME_MESSAGE}.`);
 
 export interface ParsedClient {
   /** 1-based line of the input the client came from. */
@@ -33,10 +58,24 @@ export interface ClientLineError {
   message: string;
 }
 
+/** One client that appeared on several lines and was merged into the first. */
+export interface MergedClient {
+  hostname: string;
+  /** Every line it was on, the first (the one kept) included. */
+  lines: number[];
+  policies: string[];
+}
+
 export interface ClientListParse {
   format: ClientListFormat;
+  shape: ClientListShape;
+  /** One per client: duplicates merged into the first line they appeared on. */
   clients: ParsedClient[];
+  /** Lines that can't be imported; `clients` leaves them out. */
   errors: ClientLineError[];
+  merged: MergedClient[];
+  /** How many lines were folded into an earlier one (lines listing an already-listed client). */
+  mergedRows: number;
 }
 
 /** More than this in one paste is almost certainly the wrong file; it also bounds one transaction. */
@@ -58,6 +97,10 @@ const FIELD_LABELS: Record<Exclude<Column, "hostname">, string> = { os: "OS", ha
 
 const BPPLCLIENTS_HEADER = /^hardware\s+os\s+client(\s*name)?$/i;
 const DASHED_LINE = /^[-\s]*-[-\s]*$/;
+/** `bpplclients -l`: "CLIENT <name> <hardware> <os> <priority> …". */
+const LONG_LINE = /^CLIENT\s+\S+\s+\S+/;
+/** How `-l` output prints an empty field. */
+const NULL_FIELD = "*NULL*";
 
 const columnOf = (cell: string): Column | null => {
   const key = normaliseHeader(cell);
@@ -67,8 +110,8 @@ const columnOf = (cell: string): Column | null => {
 
 /** Which of the two forms this text is; decided by its first non-blank line. */
 export function detectClientListFormat(options: { text: string }): ClientListFormat {
-  const first = firstNonBlankLine(options.text).trim();
-  if (BPPLCLIENTS_HEADER.test(first)) return "bpplclients";
+  const first = firstNonBlankLine(normaliseText(options.text)).trim();
+  if (BPPLCLIENTS_HEADER.test(first) || LONG_LINE.test(first)) return "bpplclients";
   // bpplclients never prints commas or semicolons; a CSV header nearly always has one.
   if (/[,;]/.test(first)) return "csv";
   // A tab-separated or single-column CSV is recognised by its hostname header cell.
@@ -76,27 +119,46 @@ export function detectClientListFormat(options: { text: string }): ClientListFor
   return "bpplclients";
 }
 
+/** The finer shape: CSV, `bpplclients` (with or without header), `-l` long form, or a plain host list. */
+export function detectClientListShape(options: { text: string }): ClientListShape {
+  const text = normaliseText(options.text);
+  if (detectClientListFormat({ text }) === "csv") return "csv";
+  return shapeOfBpplclients(text);
+}
+
+function shapeOfBpplclients(text: string): ClientListShape {
+  let single = 0;
+  let multi = 0;
+  for (const raw of splitLines(text)) {
+    const content = raw.trim();
+    if (content === "" || content.startsWith("#") || DASHED_LINE.test(content)) continue;
+    if (BPPLCLIENTS_HEADER.test(content)) return "bpplclients";
+    if (LONG_LINE.test(content)) return "bpplclients-long";
+    if (content.split(/\s+/).length === 1) single += 1;
+    else multi += 1;
+  }
+  return multi === 0 && single > 0 ? "host-list" : "bpplclients";
+}
+
 /**
- * Parses `text` and validates every client: a valid host name, not twice in the list (compared
- * case-insensitively, as DNS does) and not already in the project (`existingHostnames`).
- * Clients with an error are left out of `clients`; the caller imports nothing while `errors` is
- * non-empty.
+ * Parses `text` and validates every client: a valid NetBackup client name and not already in the
+ * project (`existingHostnames`). A client on several lines is merged into its first line, its
+ * policies collected and its other blank fields filled from the later lines. Lines with an error
+ * are left out of `clients`; the caller decides whether to import the rest.
  */
 export function parseClientList(options: { text: string; format?: ClientListFormat | "auto"; existingHostnames?: Iterable<string> }): ClientListParse {
   const text = normaliseText(options.text);
   const format = !options.format || options.format === "auto" ? detectClientListFormat({ text }) : options.format;
   const raw = format === "csv" ? readClientCsv(text) : readBpplclients(text);
+  const shape: ClientListShape = format === "csv" ? "csv" : shapeOfBpplclients(text);
   const errors = [...raw.errors];
   if (raw.clients.length === 0 && errors.length === 0) errors.push({ line: 1, hostname: null, message: "No clients found in the list." });
   const existing = new Set<string>();
   for (const name of options.existingHostnames ?? []) existing.add(name.toLowerCase());
-  const firstLineOf = new Map<string, number>();
-  const clients: ParsedClient[] = [];
+  const byKey = new Map<string, { client: ParsedClient; lines: number[]; policies: string[] }>();
+  let mergedRows = 0;
+  let overLimit = false;
   for (const candidate of raw.clients) {
-    if (clients.length >= MAX_IMPORT_CLIENTS) {
-      errors.push({ line: candidate.line, hostname: candidate.hostname, message: `More than ${MAX_IMPORT_CLIENTS.toLocaleString("en-GB")} clients in one import; split the list.` });
-      break;
-    }
     const problem = checkClient(candidate);
     if (problem) {
       errors.push({ line: candidate.line, hostname: candidate.hostname || null, message: problem });
@@ -107,16 +169,61 @@ export function parseClientList(options: { text: string; format?: ClientListForm
       errors.push({ line: candidate.line, hostname: candidate.hostname, message: `"${candidate.hostname}" is already a client of this project.` });
       continue;
     }
-    const firstLine = firstLineOf.get(key);
-    if (firstLine !== undefined) {
-      errors.push({ line: candidate.line, hostname: candidate.hostname, message: `"${candidate.hostname}" is listed twice (first on line ${firstLine}).` });
+    const policies = splitPolicies(candidate.policy);
+    const first = byKey.get(key);
+    if (first) {
+      mergedRows += 1;
+      first.lines.push(candidate.line);
+      for (const p of policies) if (!first.policies.includes(p)) first.policies.push(p);
+      for (const field of ["os", "hardware", "owner"] as const) if (first.client[field] === "") first.client[field] = candidate[field];
       continue;
     }
-    firstLineOf.set(key, candidate.line);
-    clients.push(candidate);
+    if (byKey.size >= MAX_IMPORT_CLIENTS) {
+      if (!overLimit) errors.push({ line: candidate.line, hostname: candidate.hostname, message: `More than ${MAX_IMPORT_CLIENTS.toLocaleString("en-GB")} clients in one import; split the list.` });
+      overLimit = true;
+      continue;
+    }
+    byKey.set(key, { client: { ...candidate }, lines: [candidate.line], policies });
+  }
+  const clients: ParsedClient[] = [];
+  const merged: MergedClient[] = [];
+  for (const entry of byKey.values()) {
+    if (entry.lines.length > 1) {
+      entry.client.policy = joinPolicies(entry.policies);
+      merged.push({ hostname: entry.client.hostname, lines: entry.lines, policies: entry.policies });
+    }
+    clients.push(entry.client);
   }
   errors.sort((a, b) => a.line - b.line);
-  return { format, clients, errors };
+  return { format, shape, clients, errors, merged, mergedRows };
+}
+
+/** "Merged 12 repeated lines into 5 clients (a client once per policy)." — or null when nothing was merged. */
+export function mergeNote(parse: Pick<ClientListParse, "merged" | "mergedRows">): string | null {
+  if (parse.mergedRows === 0) return null;
+  const rows = parse.mergedRows === 1 ? "1 repeated line" : `${parse.mergedRows.toLocaleString("en-GB")} repeated lines`;
+  const clients = parse.merged.length === 1 ? "1 client" : `${parse.merged.length.toLocaleString("en-GB")} clients`;
+  return `Merged ${rows} into ${clients}, their policies collected.`;
+}
+
+/** A policy cell may already list several ("A, B" or "A;B"): policy names never hold commas or semicolons. */
+function splitPolicies(policy: string): string[] {
+  return policy
+    .split(/[,;]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+}
+
+/** The merged policies as one field, within its length limit: what doesn't fit is counted, not dropped silently. */
+function joinPolicies(policies: string[]): string {
+  const all = policies.join(", ");
+  if (all.length <= MAX_CLIENT_FIELD_LENGTH) return all;
+  for (let kept = policies.length - 1; kept >= 0; kept--) {
+    const head = policies.slice(0, kept).join(", ");
+    const tail = `${kept > 0 ? ", " : ""}+${policies.length - kept} more`;
+    if (head.length + tail.length <= MAX_CLIENT_FIELD_LENGTH) return head + tail;
+  }
+  return `${policies.length} policies`;
 }
 
 /** "Line 7: …" — how an error is shown outside a table. */
@@ -126,8 +233,8 @@ export function formatLineError(error: ClientLineError): string {
 
 function checkClient(client: ParsedClient): string | null {
   if (client.hostname === "") return "The host name is empty.";
-  const parsed = hostnameSchema.safeParse(client.hostname);
-  if (!parsed.success) return `${parsed.error.issues[0]?.message.replace(/\.$/, "") ?? "Not a valid host name"}: "${client.hostname}".`;
+  const parsed = clientName.safeParse(client.hostname);
+  if (!parsed.success) return `${parsed.error.issues[0]?.message.replace(/\.$/, "") ?? CLIENT_NAME_MESSAGE}: "${client.hostname}".`;
   for (const field of ["os", "hardware", "policy", "owner"] as const) {
     if (client[field].length > MAX_CLIENT_FIELD_LENGTH) return `The ${FIELD_LABELS[field]} is longer than ${MAX_CLIENT_FIELD_LENGTH} characters.`;
   }
@@ -156,14 +263,17 @@ function readBpplclients(text: string): RawRead {
     }
     seenContent = true;
     if (DASHED_LINE.test(content)) return;
-    const fields = content.split(/\s+/);
-    if (fields.length === 1) {
+    const fields = content.split(/\s+/).map((f) => (f === NULL_FIELD ? "" : f));
+    if (LONG_LINE.test(content)) {
+      // -l: CLIENT <name> <hardware> <os> <priority> …; everything after the OS is not ours.
+      clients.push({ line, hostname: fields[1], hardware: fields[2] ?? "", os: fields[3] ?? "", policy: "", owner: "" });
+    } else if (fields.length === 1) {
       clients.push({ line, hostname: fields[0], os: "", hardware: "", policy: "", owner: "" });
     } else if (fields.length === 2) {
       errors.push({ line, hostname: null, message: `Expected hardware, OS and client name separated by spaces; found 2 fields ("${content}").` });
     } else {
       // Client names never contain spaces; an OS name occasionally does, so the middle is the OS.
-      clients.push({ line, hardware: fields[0], os: fields.slice(1, -1).join(" "), hostname: fields[fields.length - 1], policy: "", owner: "" });
+      clients.push({ line, hardware: fields[0], os: fields.slice(1, -1).join(" ").trim(), hostname: fields[fields.length - 1], policy: "", owner: "" });
     }
   });
   return { clients, errors };

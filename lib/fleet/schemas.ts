@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { hostname, id, idempotencyKeyField, occurredAtField, queryInt, text } from "../platform/validation";
+import { id, idempotencyKeyField, occurredAtField, queryInt, text } from "../platform/validation";
 import { FLEET_STATUSES, ID_CHUNK } from "./model";
-import { MAX_CLIENT_FIELD_LENGTH } from "./parse";
+import { clientName, MAX_CLIENT_FIELD_LENGTH } from "./parse";
 
 export const importFleetInput = z
   .object({
@@ -10,6 +10,11 @@ export const importFleetInput = z
     format: z.enum(["auto", "csv", "bpplclients"]).default("auto"),
     /** Parse and check only: the preview in the import dialog. */
     dryRun: z.boolean().default(false),
+    /**
+     * Import the lines that are fine and report the rest (with their line numbers and reasons)
+     * instead of importing nothing. Off by default, so an API caller gets all or nothing unless it asks.
+     */
+    skipInvalid: z.boolean().default(false),
   })
   .strict();
 
@@ -23,7 +28,8 @@ const clientField = (label: string) => text(label, MAX_CLIENT_FIELD_LENGTH).opti
 
 export const updateFleetClientInput = z
   .object({
-    hostname: hostname.optional(),
+    // A NetBackup client name (may hold "_" and "+"), checked like the import checks it.
+    hostname: clientName.optional(),
     os: clientField("OS"),
     hardware: clientField("Hardware"),
     policy: clientField("Policy"),

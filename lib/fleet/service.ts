@@ -5,11 +5,11 @@ import { appendAuditEvent } from "../audit/service";
 import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
-import { freezeClientForEndedRuns } from "./store.sqlite";
+import { clientIdsWithHostnameContaining, freezeClientForEndedRuns } from "./store.sqlite";
 import { rememberResult, replayIfSeen } from "../platform/db/idempotency";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
-import { formatLineError, parseClientList, type ClientLineError } from "./parse";
+import { formatLineError, mergeNote, parseClientList, type ClientLineError, type ClientListShape, type MergedClient } from "./parse";
 import { canEditPlan, canUpdateFleet, canViewProjects, type Actor, type ActingUser, type ProjectNeed } from "../platform/auth/permissions";
 import { formatInZone } from "../platform/time";
 import { ID_CHUNK, type FleetStatusName } from "./model";
@@ -22,14 +22,28 @@ const MAX_REPORTED_ERRORS = 500;
 
 // ---------------------------------------------------------------- import
 
+/** The parsed request; `skipInvalid` may be left out by callers inside the server (all or nothing). */
+export type FleetImportInput = Omit<z.infer<typeof importFleetInput>, "skipInvalid"> & { skipInvalid?: boolean };
+
 export interface FleetImportResult {
   dryRun: boolean;
   format: "csv" | "bpplclients";
+  /** Which output the list looked like: CSV, bpplclients (with or without header), its -l form, or a plain name list. */
+  shape: ClientListShape;
+  skipInvalid: boolean;
   /** Clients that are (or, in a dry run, would be) imported. */
   importable: number;
   imported: number;
   errorCount: number;
+  /** Lines with a problem: with `skipInvalid` these are the skipped lines, otherwise the reason nothing is imported. */
   errors: ClientLineError[];
+  /** Lines (not) imported because of `errors`: with `skipInvalid`, skipped; without, nothing is imported. */
+  skipped: number;
+  /** Clients listed on several lines (a client once per policy), merged into one, their policies collected. */
+  merged: MergedClient[];
+  mergedRows: number;
+  /** "Merged 12 repeated lines into 5 clients, …", or null. */
+  mergeNote: string | null;
   preview: { line: number; hostname: string; os: string; hardware: string; policy: string; owner: string; osFamily: "WINDOWS" | "UNIX" }[];
   osFamilies: { WINDOWS: number; UNIX: number };
   /** Fleet-step rows created in runs that are in progress. */
@@ -38,13 +52,17 @@ export interface FleetImportResult {
 }
 
 /**
- * Imports a client list all or nothing: any line error and nothing is written. Clients already in
- * the project count as errors too (re-importing the same list is a mistake, not a merge). New
+ * Imports a client list. By default all or nothing: any line error and nothing is written. With
+ * `skipInvalid` the good lines are imported and the others come back as skipped, by line and
+ * reason (still nothing when no line is good). Clients already in the project count as errors too
+ * (re-importing the same list is a mistake, not an update). A client listed on several lines
+ * within the list is merged, which is not an error. New
  * clients also join every active run's fleet steps, so a list imported mid-run is tracked there.
  * One audit event for the whole import, however many clients.
  */
-export async function importFleetClients(options: { actor: ActingUser; projectId: string; input: z.infer<typeof importFleetInput> }): Promise<FleetImportResult> {
-  const { actor, input } = options;
+export async function importFleetClients(options: { actor: ActingUser; projectId: string; input: FleetImportInput }): Promise<FleetImportResult> {
+  const { actor } = options;
+  const input = { ...options.input, skipInvalid: options.input.skipInvalid ?? false };
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can import clients.");
   const parseWith = async (db: Tx | typeof prisma) => {
     const project = await db.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
@@ -56,10 +74,16 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
     const result: FleetImportResult = {
       dryRun: input.dryRun,
       format: parsed.format,
-      importable: parsed.errors.length === 0 ? parsed.clients.length : 0,
+      shape: parsed.shape,
+      skipInvalid: input.skipInvalid,
+      importable: parsed.errors.length === 0 || input.skipInvalid ? parsed.clients.length : 0,
       imported: 0,
       errorCount: parsed.errors.length,
       errors: parsed.errors.slice(0, MAX_REPORTED_ERRORS),
+      skipped: parsed.errors.length,
+      merged: parsed.merged.slice(0, MAX_REPORTED_ERRORS),
+      mergedRows: parsed.mergedRows,
+      mergeNote: mergeNote(parsed),
       preview: parsed.clients.slice(0, 20).map((c) => ({ ...c, osFamily: detectOsFamily(c) })),
       osFamilies,
       runRowsCreated: 0,
@@ -73,7 +97,7 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
 
   return runTransaction(async (tx) => {
     const { project, parsed, result } = await parseWith(tx);
-    if (parsed.errors.length > 0) {
+    if (parsed.errors.length > 0 && (!input.skipInvalid || parsed.clients.length === 0)) {
       const lines = parsed.errors.map((e) => e.line);
       const shown = lines.slice(0, 10).join(", ") + (lines.length > 10 ? ", …" : "");
       throw new ValidationError(`Nothing was imported: ${lines.length === 1 ? "1 line has a problem" : `${lines.length.toLocaleString("en-GB")} lines have problems`} (line${lines.length === 1 ? "" : "s"} ${shown}).`, {
@@ -102,7 +126,18 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
       entityType: "project",
       entityId: project.id,
       before: { clientCount: result.clientCount },
-      after: { clientCount: result.clientCount + createdIds.length, imported: createdIds.length, format: parsed.format, activeRunSteps: fleetStepRuns.length, runRowsCreated },
+      after: {
+        clientCount: result.clientCount + createdIds.length,
+        imported: createdIds.length,
+        format: parsed.format,
+        shape: parsed.shape,
+        mergedRows: parsed.mergedRows,
+        // What was left out, so the record shows the import was partial and why.
+        skipped: parsed.errors.length,
+        skippedLines: parsed.errors.slice(0, MAX_REPORTED_ERRORS).map(formatLineError),
+        activeRunSteps: fleetStepRuns.length,
+        runRowsCreated,
+      },
     });
     return { ...result, importable: createdIds.length, imported: createdIds.length, runRowsCreated, clientCount: result.clientCount + createdIds.length };
   });
@@ -191,7 +226,7 @@ export async function listFleetClients(options: { actor: Actor; projectId: strin
   requireProjectAccess({ user: options.actor, projectId: options.projectId, need: "view" });
   const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
   if (!project) throw new NotFoundError("Project");
-  const where = { projectId: project.id, ...(query.q ? { hostname: hostnameContains(query.q) } : {}) };
+  const where = { projectId: project.id, ...(query.q ? await hostnameContains(prisma, { projectId: project.id, q: query.q }) : {}) };
   const [total, matching] = await Promise.all([prisma.fleetClient.count({ where: { projectId: project.id } }), query.q ? prisma.fleetClient.count({ where }) : null]);
   const matched = matching ?? total;
   const page = clampPage(query.page, matched, query.pageSize);
@@ -232,25 +267,28 @@ async function loadFleetStep(db: Tx | typeof prisma, options: { actor: Actor; ru
   return { run, step: { id: frozen.stepId, title: frozen.title, isFleet: frozen.isFleet, fleetAction: frozen.fleetAction } };
 }
 
-function rowFilter(options: { runId: string; stepId: string; status: z.infer<typeof statusFilter>; q: string }) {
+async function rowFilter(db: Tx | typeof prisma, options: { projectId: string; runId: string; stepId: string; status: z.infer<typeof statusFilter>; q: string }) {
   return {
     runId: options.runId,
     stepId: options.stepId,
     ...(options.status !== "ALL" ? { status: options.status } : {}),
-    ...(options.q ? { client: { hostname: hostnameContains(options.q) } } : {}),
+    ...(options.q ? { client: await hostnameContains(db, { projectId: options.projectId, q: options.q }) } : {}),
   };
 }
 
 /**
- * "Host name contains q", literally. Prisma's `contains` is SQLite's LIKE '%q%' without an ESCAPE
- * clause, so "%" and "_" in q would be wildcards ("nbu_01" matching "nbu-01", "%" matching
- * everything). Host names hold only letters, digits, dots and hyphens (lib/platform/validation.ts
- * `hostname`, checked on import and on edit), none of them special to LIKE; a q with any other
- * character can't be part of one, so it matches nothing. LIKE is case-insensitive for ASCII, which
- * host names are.
+ * "Host name contains q", literally and ignoring ASCII case, as a filter on the project's clients.
+ * Prisma's `contains` is SQLite's LIKE '%q%' without an ESCAPE clause, so "%" and "_" in q would
+ * be wildcards ("sql_prod" matching "sql-prod", "%" matching everything). Client names hold only
+ * letters, digits and . - _ + (CLIENT_NAME_PATTERN, checked on import and on edit); a q with any
+ * other character can't be part of one, so it matches nothing. Without "_", LIKE is literal. With
+ * "_", the matching ids come from an instr() query instead (lib/fleet/store.sqlite.ts).
  */
-function hostnameContains(q: string): { contains: string } | { in: string[] } {
-  return /^[A-Za-z0-9.-]+$/.test(q) ? { contains: q } : { in: [] };
+async function hostnameContains(db: Tx | typeof prisma, options: { projectId: string; q: string }): Promise<{ hostname: { contains: string } } | { id: { in: string[] } }> {
+  const { q } = options;
+  if (!/^[A-Za-z0-9._+-]+$/.test(q)) return { id: { in: [] } };
+  if (!q.includes("_")) return { hostname: { contains: q } };
+  return { id: { in: await clientIdsWithHostnameContaining(db, options) } };
 }
 
 async function countByStatus(db: Tx | typeof prisma, options: { runId: string; stepId: string }) {
@@ -275,7 +313,7 @@ export async function getFleetStepView(options: { actor: Actor; runId: string; s
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
   const { query } = options;
   const { run, step } = await loadFleetStep(prisma, options, "view");
-  const where = rowFilter({ runId: run.id, stepId: step.id, status: query.status, q: query.q });
+  const where = await rowFilter(prisma, { projectId: run.projectId, runId: run.id, stepId: step.id, status: query.status, q: query.q });
   const [counts, filtered] = await Promise.all([countByStatus(prisma, { runId: run.id, stepId: step.id }), query.status === "ALL" && !query.q ? null : prisma.fleetClientRun.count({ where })]);
   const matching = filtered ?? counts.total;
   const page = clampPage(query.page, matching, query.pageSize);
@@ -335,7 +373,7 @@ export async function listFleetStepHostnames(options: { actor: Actor; runId: str
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
   const { run, step } = await loadFleetStep(prisma, options, "view");
   const rows = await prisma.fleetClientRun.findMany({
-    where: rowFilter({ runId: run.id, stepId: step.id, ...options.query }),
+    where: await rowFilter(prisma, { projectId: run.projectId, runId: run.id, stepId: step.id, ...options.query }),
     orderBy: { client: { hostname: "asc" } },
     select: { client: { select: { hostname: true } } },
   });
@@ -390,7 +428,7 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
       }
     } else {
       const excluded = new Set(selection.excludeIds);
-      rows = (await tx.fleetClientRun.findMany({ where: rowFilter({ runId: run.id, stepId: step.id, status: selection.status, q: selection.q }), select: selectRow })).filter((r) => !excluded.has(r.id));
+      rows = (await tx.fleetClientRun.findMany({ where: await rowFilter(tx, { projectId: run.projectId, runId: run.id, stepId: step.id, status: selection.status, q: selection.q }), select: selectRow })).filter((r) => !excluded.has(r.id));
       if (rows.length !== selection.expectedCount) {
         throw new ConflictError(
           `The selection changed while you were looking: ${rows.length.toLocaleString("en-GB")} clients match now, you selected ${selection.expectedCount.toLocaleString("en-GB")}. Nothing was changed; check the list and try again.`,

@@ -18,3 +18,13 @@ export async function freezeClientForEndedRuns(tx: Tx, client: { id: string; hos
     client.id,
   );
 }
+
+/**
+ * Ids of the project's clients whose host name contains `q` literally, ignoring ASCII case. For a
+ * q holding "_": LIKE (all Prisma's `contains` offers) would read it as "any one character".
+ * instr() has no wildcards at all. Host names are ASCII (CLIENT_NAME_PATTERN), so lower() suffices.
+ */
+export async function clientIdsWithHostnameContaining(db: Pick<Tx, "$queryRawUnsafe">, options: { projectId: string; q: string }): Promise<string[]> {
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM "fleet_client" WHERE "projectId" = ? AND instr(lower("hostname"), lower(?)) > 0`, options.projectId, options.q);
+  return rows.map((r) => r.id);
+}

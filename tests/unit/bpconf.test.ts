@@ -94,5 +94,15 @@ describe("per-client commands", () => {
 
   it("never builds a command for an unsafe client name", () => {
     expect(() => bpconfCommandsFor({ plan, client: { hostname: "x$(reboot)" } })).toThrow(/Refusing/);
+    expect(() => bpconfCommandsFor({ plan, client: { hostname: "-exch" } })).toThrow(/Refusing/);
+    expect(() => connectivityCommandsFor({ client: { hostname: "a b" } })).toThrow(/Refusing/);
+  });
+
+  it("builds commands for NetBackup client names with _ and + (legal in NetBackup, imported as they are)", () => {
+    const sql = bpconfCommandsFor({ plan, client: { hostname: "sql_prod01", os: "Windows2008" } });
+    expect(sql.family).toBe("WINDOWS");
+    expect(sql.fromMaster).toContain("bpsetconfig -h sql_prod01 /tmp/bpconf-servers-sql_prod01.txt");
+    expect(sql.verify).toContain("bptestbpcd -client sql_prod01");
+    expect(connectivityCommandsFor({ client: { hostname: "exch+mbx", hardware: "PC" } })).toContain("bptestbpcd -client exch+mbx");
   });
 });

@@ -80,14 +80,17 @@ describe("import", () => {
     await expect(lib.fleet.importFleetClients({ actor: operator, projectId, input: { text: "a-host", format: "auto", dryRun: false } })).rejects.toMatchObject({ status: 403 });
   });
 
-  it("a list with errors imports nothing and names the lines", async () => {
-    const text = ["hostname,os", "good-01,Linux", "bad_01,Linux", "GOOD-01,Linux"].join("\n");
+  it("a list with errors imports nothing and names the lines (a repeated client is merged, not an error)", async () => {
+    const text = ["hostname,os", "good-01,Linux", "bad/01,Linux", "GOOD-01,Linux", "also bad,Linux"].join("\n");
     const preview = await lib.fleet.importFleetClients({ actor: admin, projectId, input: { text, format: "auto", dryRun: true } });
-    expect(preview).toMatchObject({ dryRun: true, format: "csv", importable: 0, errorCount: 2 });
-    expect(preview.errors.map((e) => e.line)).toEqual([3, 4]);
+    expect(preview).toMatchObject({ dryRun: true, format: "csv", importable: 0, errorCount: 2, mergedRows: 1 });
+    expect(preview.errors.map((e) => e.line)).toEqual([3, 5]);
     const failure = await lib.fleet.importFleetClients({ actor: admin, projectId, input: { text, format: "auto", dryRun: false } }).catch((e: unknown) => e);
-    expect(failure).toMatchObject({ status: 400, message: "Nothing was imported: 2 lines have problems (lines 3, 4)." });
-    expect((failure as { fieldErrors: Record<string, string[]> }).fieldErrors.text).toEqual(['Line 3: Not a valid host name: "bad_01".', 'Line 4: "GOOD-01" is listed twice (first on line 2).']);
+    expect(failure).toMatchObject({ status: 400, message: "Nothing was imported: 2 lines have problems (lines 3, 5)." });
+    expect((failure as { fieldErrors: Record<string, string[]> }).fieldErrors.text).toEqual([
+      'Line 3: Not a valid client name (letters, digits, and . - _ + only, starting with a letter or digit): "bad/01".',
+      'Line 5: Not a valid client name (letters, digits, and . - _ + only, starting with a letter or digit): "also bad".',
+    ]);
     expect(await lib.db.prisma.fleetClient.count({ where: { projectId } })).toBe(0);
   });
 
