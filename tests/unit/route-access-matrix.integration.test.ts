@@ -5,9 +5,9 @@
  * members only. Each answer must be the registry's status, and after any 4xx the database must be
  * exactly as before (a hash of every row of every table). A route without a registry entry fails.
  */
-import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseSnapshotter } from "./helpers/database-snapshot";
 import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { callRoute, loadApiRoutes, signIn, type ApiRoute, type Method } from "./helpers/http-routes";
 import { ACTORS, ROUTE_ACCESS, type Expected, type MatrixActor } from "./helpers/route-registry";
@@ -24,19 +24,10 @@ const cookies = {} as Record<MatrixActor, string | undefined>;
 let paramsFor: (key: string) => Record<string, string>;
 let bodyFor: (key: string) => { body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> };
 
-function databaseHash(): string {
-  const hash = createHash("sha256");
-  const tables = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[];
-  for (const { name } of tables) {
-    hash.update(`\u0001${name}\u0001`);
-    for (const row of raw.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).iterate()) hash.update(JSON.stringify(row, (_, v) => (typeof v === "bigint" ? String(v) : Buffer.isBuffer(v) ? v.toString("base64") : v)));
-  }
-  return hash.digest("hex");
-}
-
 beforeAll(async () => {
   db = await openTestDatabase("access-matrix", { projectVisibility: "members" });
   raw = db.openRaw();
+  currentSnapshot = databaseSnapshotter(raw);
   routes = await loadApiRoutes();
   const { lib } = db;
   const world = await buildRouteWorld(lib);
@@ -132,17 +123,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-/**
- * SQLite's data_version changes on this (raw) connection whenever another connection commits, so
- * an unchanged version proves nothing was written; the full hash is computed only when it moved.
- */
-let snapshot: { version: number; hash: string } | null = null;
-const dataVersion = () => raw.pragma("data_version", { simple: true }) as number;
-function currentSnapshot(): { version: number; hash: string } {
-  const version = dataVersion();
-  if (!snapshot || snapshot.version !== version) snapshot = { version, hash: databaseHash() };
-  return snapshot;
-}
+let currentSnapshot: () => { version: number; hash: string };
 
 const allowed = (status: number) => (status >= 200 && status < 300) || status === 409;
 const matches = (expected: Expected, status: number) => (expected === "ok" ? allowed(status) : status === expected);
@@ -176,7 +157,7 @@ describe("the authorization matrix", () => {
           } else text = await response.text();
           const expected = entry.expect[actor];
           if (!matches(expected, response.status)) mismatches.push(`${key} as ${actor}: expected ${expected}, got ${response.status} ${text.slice(0, 200)}`);
-          if (response.status >= 400 && dataVersion() !== before.version && currentSnapshot().hash !== before.hash) mismatches.push(`${key} as ${actor}: answered ${response.status} but the database changed`);
+          if (response.status >= 400 && currentSnapshot().hash !== before.hash) mismatches.push(`${key} as ${actor}: answered ${response.status} but the database changed`);
         }
       }
     }
