@@ -19,6 +19,7 @@ import fs from "node:fs";
 import { expect, request as playwrightRequest, test as base, type APIRequestContext, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import { hashPassword } from "better-auth/crypto";
+import { formatMoment } from "../lib/platform/time";
 
 export { expect };
 
@@ -97,6 +98,11 @@ export function uniqueHost(prefix: string): string {
 /** The same "HH:MM" the app prints (lib/platform/time.ts formatInZone, style "time"). */
 export function hhmm(iso: string | Date, timeZone = TIME_ZONE): string {
   return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(iso));
+}
+
+/** A recorded moment as the run page prints it: "02:14 CET", with the date when it isn't today (lib/platform/time.ts formatMoment). */
+export function moment(iso: string | Date, timeZone = TIME_ZONE): string {
+  return formatMoment(iso, timeZone, { now: Date.now() });
 }
 
 /** SQLite stores Prisma DateTimes as ISO text ("2026-11-25T00:40:42.632+00:00"). */

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { formatInZone } from "../lib/platform/time";
+import { formatInZone, formatWindow } from "../lib/platform/time";
 import { auditCount, BASE_URL, expect, loadPlan, RunBoard, stepRunRow, test, TIME_ZONE, uniqueName, type PlanStep, type RunsheetApi } from "./fixtures";
 
 const SCREENSHOTS = path.join(process.cwd(), "screenshots");
@@ -434,7 +434,7 @@ test.describe("run records", () => {
     const project = await createProject();
     const runCount = () => (db.prepare(`SELECT count(*) AS n FROM run WHERE projectId = ?`).get(project.id) as { n: number }).n;
     const windowRow = db.prepare(`SELECT windowStart, windowEnd, timezone FROM project WHERE id = ?`).get(project.id) as { windowStart: string; windowEnd: string; timezone: string };
-    const windowText = `${formatInZone(windowRow.windowStart, windowRow.timezone, "datetime")} – ${formatInZone(windowRow.windowEnd, windowRow.timezone, "datetime")} (${windowRow.timezone})`;
+    const windowText = `${formatWindow(windowRow.windowStart, windowRow.windowEnd, windowRow.timezone)} (${windowRow.timezone})`;
 
     const admin = await loginAs(page, "ADMIN");
     await page.goto(`/projects/${project.id}`);

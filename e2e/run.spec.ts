@@ -1,4 +1,4 @@
-import { auditCount, barrier, expect, hhmm, ms, RunBoard, stepRunRow, test } from "./fixtures";
+import { auditCount, barrier, expect, hhmm, moment, ms, RunBoard, stepRunRow, test } from "./fixtures";
 
 test.describe("executing a run", () => {
   test("an operator starts and signs off steps and sees the actual times and their own name", async ({ page, loginAs, createProject, startRun, db }) => {
@@ -15,7 +15,7 @@ test.describe("executing a run", () => {
     await expect(board.statusBadge(first, "In progress")).toBeVisible();
     const started = stepRunRow(db, run.id, first.id);
     expect(started).toMatchObject({ status: "IN_PROGRESS", startedById: operator.id, finishedAt: null, signedOffById: null, version: 2 });
-    await expect(board.card(first)).toContainText(`Started ${hhmm(started.startedAt!)} by ${operator.name}`);
+    await expect(board.card(first)).toContainText(`Started ${moment(started.startedAt!)} by ${operator.name}`);
     await expect(board.button(first, "Start")).toHaveCount(0);
 
     await board.button(first, "Done").click();
@@ -25,7 +25,7 @@ test.describe("executing a run", () => {
     expect(done.startedAt).toBe(started.startedAt);
     expect(ms(done.finishedAt)).toBeGreaterThanOrEqual(ms(done.startedAt));
     expect(done.signedOffAt).toBe(done.finishedAt);
-    await expect(board.card(first)).toContainText(`Signed off ${hhmm(done.finishedAt!)} by ${operator.name}`);
+    await expect(board.card(first)).toContainText(`Signed off ${moment(done.finishedAt!)} by ${operator.name}`);
     // No action is left on a signed-off step (attaching evidence to it is not an action on it).
     await expect(board.card(first).locator("button")).toHaveCount(0);
     expect(auditCount(db, { action: "step.start", entityId: done.id })).toBe(1);
@@ -37,7 +37,7 @@ test.describe("executing a run", () => {
     await expect(board.statusBadge(second, "Done")).toBeVisible();
     const secondRow = stepRunRow(db, run.id, second.id);
     expect(secondRow).toMatchObject({ status: "DONE", startedById: operator.id, signedOffById: operator.id });
-    await expect(board.card(second)).toContainText(`Signed off ${hhmm(secondRow.finishedAt!)} by ${operator.name}`);
+    await expect(board.card(second)).toContainText(`Signed off ${moment(secondRow.finishedAt!)} by ${operator.name}`);
   });
 
   test("skip needs a reason, in the dialog and at the API", async ({ page, loginAs, createProject, startRun, db }) => {
@@ -147,7 +147,7 @@ test.describe("executing a run", () => {
 
     await expect(loserBoard.card(step).getByRole("alert")).toHaveText(`Already signed off by ${winner!.name} at ${hhmm(row.signedOffAt!)}. Nothing was changed.`);
     await expect(loserBoard.statusBadge(step, "Done")).toBeVisible();
-    await expect(winnerBoard.card(step)).toContainText(`Signed off ${hhmm(row.finishedAt!)} by ${winner!.name}`);
+    await expect(winnerBoard.card(step)).toContainText(`Signed off ${moment(row.finishedAt!)} by ${winner!.name}`);
     await expect(winnerBoard.card(step).getByRole("alert")).toHaveCount(0);
   });
 

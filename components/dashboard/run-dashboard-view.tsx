@@ -12,10 +12,11 @@ import { ProgressBar } from "../ui/progress-bar";
 import { Table, TableBody, TableHead } from "../ui/table";
 import { Pill, StatusBadge } from "../ui/status-badge";
 import { BurndownChart, TimelineChart, WorkloadChart } from "./charts";
+import { ZonedTime, ZonedWindow } from "../ui/zoned-time";
 
 const VERDICT_TEXT = { on_track: "On track", at_risk: "At risk", overrun: "Will overrun", finished: "Window work done" } as const;
 
-function Stat({ label, value, detail, tone }: { label: string; value: string; detail?: string; tone?: "rose" | "amber" | "emerald" }) {
+function Stat({ label, value, detail, tone }: { label: string; value: React.ReactNode; detail?: React.ReactNode; tone?: "rose" | "amber" | "emerald" }) {
   const color = tone === "rose" ? "text-rose-700 dark:text-rose-300" : tone === "amber" ? "text-amber-700 dark:text-amber-300" : tone === "emerald" ? "text-emerald-700 dark:text-emerald-300" : "";
   return (
     <div className="bg-white p-4 dark:bg-slate-900">
@@ -112,19 +113,31 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
       </div>
 
       <dl className="grid grid-cols-2 gap-px overflow-hidden rounded-xl bg-slate-200 ring-1 ring-slate-200 md:grid-cols-4 dark:bg-slate-800 dark:ring-slate-800">
-        <Stat label="Progress" value={`${progress.percent}%`} detail={`${formatMinutes(progress.doneMinutes)} of ${formatMinutes(progress.totalMinutes)} planned`} />
+        <Stat
+          label={run.mode === "ROLLBACK" ? "Rollback progress" : "Window work"}
+          value={`${progress.headline.percent}%`}
+          detail={
+            run.mode !== "ROLLBACK" && progress.outside.totalMinutes > 0
+              ? `${formatMinutes(progress.headline.doneMinutes)} of ${formatMinutes(progress.headline.totalMinutes)} planned · preparation and follow-up ${formatMinutes(progress.outside.doneMinutes)} of ${formatMinutes(progress.outside.totalMinutes)}`
+              : `${formatMinutes(progress.headline.doneMinutes)} of ${formatMinutes(progress.headline.totalMinutes)} planned`
+          }
+        />
         <Stat
           label="Forecast finish"
-          value={run.status === "ACTIVE" ? formatInZone(new Date(forecast.finishAt), tz, "time") : "—"}
+          value={run.status === "ACTIVE" ? <ZonedTime value={forecast.finishAt} timeZone={tz} /> : "—"}
           detail={run.status === "ACTIVE" ? `${VERDICT_TEXT[forecast.verdict]}${forecast.verdict === "overrun" ? ` by ${formatMinutes(-forecast.slackMinutes)}` : forecast.verdict !== "finished" ? ` · ${formatMinutes(forecast.slackMinutes)} slack` : ""}` : "Run ended"}
           tone={run.status === "ACTIVE" ? verdictTone : undefined}
         />
         {run.status === "ACTIVE" ? (
           <>
-            <Stat label="Time left in window" value={formatMinutes(burndown.timeLeftMinutes)} detail={`window ends ${formatInZone(run.windowEnd, tz, "time")}`} />
+            <Stat label="Time left in window" value={formatMinutes(burndown.timeLeftMinutes)} detail={
+                <>
+                  window ends <ZonedTime value={run.windowEnd} timeZone={tz} />
+                </>
+              } />
             <Stat
               label="Rollback deadline"
-              value={deadline.deadline ? formatInZone(new Date(deadline.deadline), tz, "time") : "—"}
+              value={deadline.deadline ? <ZonedTime value={deadline.deadline} timeZone={tz} /> : "—"}
               detail={deadline.minutesLeft !== null ? (deadline.minutesLeft > 0 ? `in ${formatMinutes(deadline.minutesLeft)}` : "passed") : undefined}
               tone={deadline.level === "passed_gate_open" || deadline.level === "warn_10" ? "rose" : deadline.level === "warn_30" ? "amber" : undefined}
             />
@@ -132,7 +145,8 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
         ) : (
           <>
             {/* An ended run's clocks have stopped: what is left is when it ended, and how. */}
-            <Stat label="Ended" value={run.endedAt ? formatInZone(run.endedAt, tz, "time") : "—"} detail={`window ${formatInZone(run.windowStart, tz, "time")} – ${formatInZone(run.windowEnd, tz, "time")}`} />
+            <Stat label="Ended" value={run.endedAt ? <ZonedTime value={run.endedAt} timeZone={tz} /> : "—"}
+              detail={<ZonedWindow start={run.windowStart} end={run.windowEnd} timeZone={tz} />} />
             <Stat label="Outcome" value={RUN_STATUS_LABELS[run.status]} detail={run.endReason ? run.endReason : undefined} />
           </>
         )}

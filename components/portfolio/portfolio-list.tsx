@@ -4,7 +4,8 @@ import { useEffect, useState } from "react";
 import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES } from "@/lib/projects/model";
 import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/runs/model";
 import type { PortfolioRow } from "@/lib/portfolio/queries";
-import { formatDuration, formatInZone, formatMinutes } from "@/lib/platform/time";
+import { formatDuration, formatMinutes } from "@/lib/platform/time";
+import { ZonedTime, ZonedWindow } from "../ui/zoned-time";
 import { ButtonLink } from "../ui/button";
 import { EmptyState } from "../ui/card";
 import { ProgressBar } from "../ui/progress-bar";
@@ -72,7 +73,8 @@ export function PortfolioList({ rows, canCreate, filtered }: { rows: PortfolioRo
               {row.owner ? <span className="font-sans"> · owner {row.owner}</span> : null}
             </p>
             <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
-              {formatInZone(row.windowStart, row.timezone)} – {formatInZone(row.windowEnd, row.timezone, "time")} <span className="text-xs">({row.timezone})</span>
+              <span className="sr-only">Cutover window: </span>
+              <ZonedWindow start={row.windowStart} end={row.windowEnd} timeZone={row.timezone} /> <span className="text-xs">({row.timezone})</span>
             </p>
             <p className="text-sm font-semibold tabular-nums" suppressHydrationWarning>
               {now === null ? "\u00a0" : windowClock(row, now)}
@@ -99,7 +101,7 @@ export function PortfolioList({ rows, canCreate, filtered }: { rows: PortfolioRo
                   {row.run.mode === "ROLLBACK" && row.run.status === "ACTIVE" ? <Pill tone="rose">Rolling back</Pill> : null}
                   {row.run.status !== "ACTIVE" ? <Pill tone={row.run.status === "COMPLETED" ? "emerald" : "amber"}>Last run: {RUN_STATUS_LABELS[row.run.status]}</Pill> : null}
                   {row.overdueSteps > 0 ? <Pill tone="rose">{row.overdueSteps} overdue</Pill> : null}
-                  {row.forecastFinish ? <span className="text-slate-600 dark:text-slate-400">forecast {formatInZone(row.forecastFinish, row.timezone, "time")}</span> : null}
+                  {row.forecastFinish ? <span className="text-slate-600 dark:text-slate-400">forecast <ZonedTime value={row.forecastFinish} timeZone={row.timezone} /></span> : null}
                 </div>
                 {row.activeNow.length > 0 ? <p className="text-xs text-slate-600 dark:text-slate-400">Active now: {row.activeNow.join(", ")}</p> : null}
               </div>

@@ -6,7 +6,7 @@ import { apiRequest } from "@/lib/platform/http/api-client";
 import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, STRATEGY_LABELS } from "@/lib/projects/model";
 import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/runs/model";
 import type { PlanView } from "@/lib/plan/queries";
-import { formatInZone, formatMinutes } from "@/lib/platform/time";
+import { formatMinutes } from "@/lib/platform/time";
 import { PlanEditor } from "../plan/plan-editor";
 import { ProjectFleetSection } from "../fleet/project-fleet-section";
 import { ImportStepsPanel } from "../import/import-steps-panel";
@@ -17,7 +17,7 @@ import { Card, PageHeader } from "../ui/card";
 import { Dialog, DialogActions } from "../ui/dialog";
 import { FormError } from "../ui/field";
 import { Pill } from "../ui/status-badge";
-import { ZonedTime } from "../ui/zoned-time";
+import { ZonedTime, ZonedWindow } from "../ui/zoned-time";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { LiveIndicator } from "../live/live-indicator";
 
@@ -93,7 +93,7 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
         <Card className="p-5 lg:col-span-2">
           <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Downtime window</h2>
           <p className="mt-2 text-lg font-semibold">
-            <ZonedTime value={project.windowStart} timeZone={project.timezone} /> – <ZonedTime value={project.windowEnd} timeZone={project.timezone} style="time" />
+            <ZonedWindow start={project.windowStart} end={project.windowEnd} timeZone={project.timezone} />
           </p>
           <p className="text-sm text-slate-600 dark:text-slate-400">{project.timezone}</p>
           <dl className="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
@@ -152,7 +152,7 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
                 This starts the live run of <span className="font-semibold">{project.name}</span> against its downtime window:
               </p>
               <p className="rounded-md bg-slate-100 p-3 font-medium dark:bg-slate-800" data-testid="live-window">
-                {formatInZone(project.windowStart, project.timezone, "datetime")} – {formatInZone(project.windowEnd, project.timezone, "datetime")} ({project.timezone})
+                <ZonedWindow start={project.windowStart} end={project.windowEnd} timeZone={project.timezone} /> ({project.timezone})
               </p>
               <p className="text-slate-600 dark:text-slate-400">The run freezes the plan as it is now. Everyone following the project sees it; it can be aborted, but not undone.</p>
               <DialogActions onCancel={() => setConfirmLive(false)} confirmLabel="Start the live run now" pending={starting === "LIVE"} pendingLabel="Starting…" onConfirm={() => start("LIVE")} />

@@ -10,7 +10,7 @@ import { RUN_KIND_LABELS, RUN_STATUS_LABELS, type RunPlanDrift } from "@/lib/run
 import { canDecideGate, OWN_UNDO_WINDOW_MS } from "@/lib/platform/auth/permissions";
 import type { RoleName } from "@/lib/platform/auth/roles";
 import type { RunBoardData, RunBoardStep } from "@/lib/runs/queries";
-import { blockedReason, isClosed, progressByPlannedMinutes, stepsInScope, type StepAction } from "@/lib/runs/model";
+import { blockedReason, isClosed, splitProgress, stepsInScope, type StepAction } from "@/lib/runs/model";
 import { Button, ButtonLink } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, FormError, TextArea } from "../ui/field";
@@ -143,7 +143,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
   const forecast = forecastRun({ steps: forecastSteps, mode, windowStart, windowEnd, now: clock });
   const deadline = rollbackDeadline({ steps: forecastSteps, windowEnd, now: clock, mode });
   const critical = new Set(forecast.criticalStepIds);
-  const progress = progressByPlannedMinutes(stepsInScope(steps, mode));
+  const progress = splitProgress(steps, mode);
   const { queuedByStep, queuedFleetByStep } = useMemo(() => {
     const steps = new Map<string, QueuedStepAction[]>();
     const fleet = new Map<string, QueuedFleetUpdate[]>();

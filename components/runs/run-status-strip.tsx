@@ -1,6 +1,8 @@
 "use client";
 import type { DeadlineLevel, Forecast } from "@/lib/runs/forecast";
-import { formatDuration, formatInZone, formatMinutes } from "@/lib/platform/time";
+import type { SplitProgress } from "@/lib/runs/model";
+import { formatDuration, formatMinutes } from "@/lib/platform/time";
+import { ZonedTime, ZonedWindow } from "../ui/zoned-time";
 import { ProgressBar } from "../ui/progress-bar";
 
 interface Props {
@@ -8,7 +10,7 @@ interface Props {
   timeZone: string;
   windowStart: number;
   windowEnd: number;
-  progress: { percent: number; doneMinutes: number; totalMinutes: number };
+  progress: SplitProgress;
   forecast: Forecast;
   deadline: { deadline: number | null; minutesLeft: number | null; level: DeadlineLevel; rollbackMinutes: number };
   mode: "FORWARD" | "ROLLBACK";
@@ -45,12 +47,14 @@ export function RunStatusStrip({ now, timeZone, windowStart, windowEnd, progress
         <div className={`mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl ${!beforeWindow && windowClock < 0 ? "text-rose-600" : ""}`} aria-label="Time left in the downtime window">
           {formatDuration(windowClock)}
         </div>
-        <div className="text-xs text-slate-500">ends {formatInZone(new Date(windowEnd), timeZone, "time")}</div>
+        <div className="text-xs text-slate-500">
+          ends <ZonedTime value={windowEnd} timeZone={timeZone} />
+        </div>
       </div>
       <ProgressCell progress={progress} mode={mode} />
       <div className="bg-white p-3 sm:p-4 dark:bg-slate-900">
         <div className="text-xs font-medium uppercase tracking-wide text-slate-500">Forecast finish</div>
-        <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{runStatus === "ACTIVE" ? formatInZone(new Date(forecast.finishAt), timeZone, "time") : "—"}</div>
+        <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{runStatus === "ACTIVE" ? <ZonedTime value={forecast.finishAt} timeZone={timeZone} /> : "—"}</div>
         <div className={`text-xs font-semibold ${verdictStyle[forecast.verdict]}`} data-testid="forecast-verdict">
           {runStatus === "ACTIVE" ? verdictText : "Run ended"}
         </div>
@@ -63,7 +67,7 @@ export function RunStatusStrip({ now, timeZone, windowStart, windowEnd, progress
               {deadline.minutesLeft > 0 ? formatDuration(deadline.deadline - now) : "PASSED"}
             </div>
             <div className="text-xs">
-              decide by {formatInZone(new Date(deadline.deadline), timeZone, "time")} · rollback takes {formatMinutes(deadline.rollbackMinutes)}
+              decide by <ZonedTime value={deadline.deadline} timeZone={timeZone} /> · rollback takes {formatMinutes(deadline.rollbackMinutes)}
             </div>
           </>
         ) : (
@@ -101,7 +105,7 @@ function EndedStrip({ timeZone, windowStart, windowEnd, progress, mode, runStatu
     <div className="grid grid-cols-2 gap-px overflow-hidden rounded-xl bg-slate-200 shadow-sm ring-1 ring-slate-200 sm:grid-cols-4 dark:bg-slate-800 dark:ring-slate-800">
       <div className={cell}>
         <div className={label}>Ended</div>
-        <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{endedAt !== null ? formatInZone(new Date(endedAt), timeZone, "time") : "—"}</div>
+        <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{endedAt !== null ? <ZonedTime value={endedAt} timeZone={timeZone} /> : "—"}</div>
         <div className="text-xs text-slate-500">
           {margin === null ? "" : margin >= 0 ? `${formatDuration(margin)} before the window closed` : `${formatDuration(-margin)} after the window closed`}
         </div>
@@ -117,7 +121,7 @@ function EndedStrip({ timeZone, windowStart, windowEnd, progress, mode, runStatu
       <div className={cell}>
         <div className={label}>Window</div>
         <div className="mt-1 text-sm font-medium">
-          {formatInZone(new Date(windowStart), timeZone, "time")} – {formatInZone(new Date(windowEnd), timeZone, "time")}
+          <ZonedWindow start={windowStart} end={windowEnd} timeZone={timeZone} />
         </div>
         <div className="text-xs text-slate-500">No clock runs on an ended run</div>
       </div>
@@ -125,18 +129,27 @@ function EndedStrip({ timeZone, windowStart, windowEnd, progress, mode, runStatu
   );
 }
 
-/** Progress by planned minutes: the same cell while the run goes on and once it has ended. */
+/**
+ * Progress by planned minutes: the same cell while the run goes on and once it has ended. Going
+ * forward the headline is the window's work; preparation and follow-up are a line of their own.
+ */
 function ProgressCell({ progress, mode }: Pick<Props, "progress" | "mode">) {
+  const { headline, outside } = progress;
   return (
     <div className="bg-white p-3 sm:p-4 dark:bg-slate-900">
-      <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{mode === "ROLLBACK" ? "Rollback progress" : "Progress"}</div>
+      <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{mode === "ROLLBACK" ? "Rollback progress" : "Window work"}</div>
       <div className="mt-1 text-xl font-bold tabular-nums sm:text-2xl" aria-label="Progress by planned minutes">
-        {progress.percent}%
+        {headline.percent}%
       </div>
-      <ProgressBar percent={progress.percent} label="Run progress by planned minutes" tone={mode === "ROLLBACK" ? "amber" : "indigo"} />
+      <ProgressBar percent={headline.percent} label="Run progress by planned minutes" tone={mode === "ROLLBACK" ? "amber" : "indigo"} />
       <div className="mt-1 text-xs text-slate-500">
-        {formatMinutes(progress.doneMinutes)} of {formatMinutes(progress.totalMinutes)} planned
+        {formatMinutes(headline.doneMinutes)} of {formatMinutes(headline.totalMinutes)} planned
       </div>
+      {mode === "FORWARD" && outside.totalMinutes > 0 ? (
+        <div className="text-xs text-slate-500" data-testid="outside-window-progress">
+          Preparation and follow-up: {formatMinutes(outside.doneMinutes)} of {formatMinutes(outside.totalMinutes)} done
+        </div>
+      ) : null}
     </div>
   );
 }

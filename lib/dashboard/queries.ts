@@ -3,7 +3,7 @@ import { prisma } from "../platform/db/client";
 import { compareRuns, burndown, phaseProgress, skippedAndFailed, timelineBars, varianceRows, workload, type MetricStep } from "./metrics";
 import { forecastRun, rollbackDeadline } from "../runs/forecast";
 import { getRunBoard, type RunBoardStep } from "../runs/queries";
-import { progressByPlannedMinutes, stepsInScope } from "../runs/model";
+import { splitProgress } from "../runs/model";
 
 const toMetric = (s: RunBoardStep): MetricStep => ({
   id: s.id,
@@ -58,7 +58,7 @@ export async function getRunDashboard(options: { runId: string; compareRunId?: s
     now,
     run,
     project,
-    progress: progressByPlannedMinutes(stepsInScope(steps, mode)),
+    progress: splitProgress(steps, mode),
     forecast,
     deadline,
     phases: phaseProgress(phases, metricSteps),

@@ -13,6 +13,66 @@ export function formatInZone(date: Date | string | null | undefined, timeZone: s
   return new Intl.DateTimeFormat("en-GB", { ...options, timeZone }).format(d);
 }
 
+/**
+ * "CET", "CEST", "EST", or "GMT+5:30" where no abbreviation is in common use. British English
+ * names European zones, American English names North American ones; the other falls back to GMT±h.
+ */
+export function zoneAbbreviation(date: Date | string, timeZone: string): string {
+  const d = typeof date === "string" ? new Date(date) : date;
+  const name = (locale: string) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" }).formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+  const british = name("en-GB");
+  if (!/^(GMT|UTC)[+-]/.test(british)) return british;
+  const american = name("en-US");
+  return /^(GMT|UTC)[+-]/.test(american) ? british : american;
+}
+
+/** The calendar day of an instant in a zone, "2026-12-05": two instants on the same day compare equal. */
+export function dayInZone(date: Date | string | number, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(date));
+}
+
+/**
+ * A moment as it should read at 3 a.m.: "02:14 CET" when it is today in the zone, and
+ * "Sat 5 Dec, 18:20 CET" otherwise (with the year when it isn't this year). A bare "06:20" next to
+ * "18:20" hides that they are on different days, and a bare time hides whose clock it is.
+ */
+export function formatMoment(date: Date | string | number, timeZone: string, options: { now: number | Date; zone?: boolean }): string {
+  const d = new Date(date);
+  const now = new Date(options.now);
+  const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(d);
+  const zone = options.zone === false ? "" : ` ${zoneAbbreviation(d, timeZone)}`;
+  if (dayInZone(d, timeZone) === dayInZone(now, timeZone)) return `${time}${zone}`;
+  const sameYear = dayInZone(d, timeZone).slice(0, 4) === dayInZone(now, timeZone).slice(0, 4);
+  const day = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", ...(sameYear ? {} : { year: "numeric" }), timeZone }).format(d);
+  return `${day}, ${time}${zone}`;
+}
+
+/**
+ * A downtime window: "Sat 5 Dec 22:00 – Sun 6 Dec 06:00 CET (8 h)". Both dates when it crosses
+ * midnight, the zone at each end when a daylight-saving change falls inside it, and the real
+ * length (instants, not wall clocks: the night the clocks go back a 22:00–06:00 window is 9 h).
+ */
+export function formatWindow(start: Date | string | number, end: Date | string | number, timeZone: string): string {
+  const s = new Date(start);
+  const e = new Date(end);
+  const day = (d: Date) => new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone }).format(d);
+  const time = (d: Date) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(d);
+  const startZone = zoneAbbreviation(s, timeZone);
+  const endZone = zoneAbbreviation(e, timeZone);
+  const sameDay = dayInZone(s, timeZone) === dayInZone(e, timeZone);
+  const length = formatMinutes((e.getTime() - s.getTime()) / 60_000);
+  const head = `${day(s)} ${time(s)}${startZone === endZone ? "" : ` ${startZone}`}`;
+  return `${head} – ${sameDay ? "" : `${day(e)} `}${time(e)} ${endZone} (${length})`;
+}
+
+/** The offset of a zone from UTC at an instant, in minutes (Berlin in winter: 60). */
+export function zoneOffsetMinutes(date: Date | string | number, timeZone: string): number {
+  const d = new Date(date);
+  const wall = new TZDate(d.getTime(), timeZone);
+  const asUtc = Date.UTC(wall.getFullYear(), wall.getMonth(), wall.getDate(), wall.getHours(), wall.getMinutes(), wall.getSeconds());
+  return Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
+}
+
 /** "2026-11-28T13:00" as wall-clock time in `timeZone` → the UTC instant. */
 export function wallClockToUtc(local: string, timeZone: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);

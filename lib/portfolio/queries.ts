@@ -2,7 +2,7 @@ import "server-only";
 import { prisma } from "../platform/db/client";
 import { forecastRun, overrunMinutes, type ForecastVerdict } from "../runs/forecast";
 import { listPresence } from "../platform/live/events";
-import { progressByPlannedMinutes, stepsInScope, type RunModeName, type StepStatusName } from "../runs/model";
+import { splitProgress, stepsInScope, type RunModeName, type StepStatusName } from "../runs/model";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "../platform/auth/permissions";
 import { visibleProjectsWhere } from "../projects/access";
@@ -35,6 +35,15 @@ export async function listPortfolio(options: { viewer: Actor; filters: Portfolio
     },
   });
   const runIds = projects.flatMap((p) => p.runs.map((r) => r.id));
+  // The cutover's window is the live run's (or the project's while there is none), never a
+  // rehearsal's: a rehearsal on Tuesday afternoon says nothing about Saturday night.
+  const liveRuns = await prisma.run.findMany({
+    where: { projectId: { in: projects.map((p) => p.id) }, kind: "LIVE" },
+    orderBy: { startedAt: "desc" },
+    select: { projectId: true, windowStart: true, windowEnd: true },
+  });
+  const liveWindowByProject = new Map<string, { windowStart: Date; windowEnd: Date }>();
+  for (const live of liveRuns) if (!liveWindowByProject.has(live.projectId)) liveWindowByProject.set(live.projectId, live);
   const stepRuns = runIds.length
     ? await prisma.stepRun.findMany({
         where: { runId: { in: runIds } },
@@ -77,10 +86,12 @@ export async function listPortfolio(options: { viewer: Actor; filters: Portfolio
       };
     });
     const scope = stepsInScope(steps, mode);
-    const progress = progressByPlannedMinutes(scope);
-    const windowStart = (run?.windowStart ?? project.windowStart).getTime();
-    const windowEnd = (run?.windowEnd ?? project.windowEnd).getTime();
-    const forecast = run && run.status === "ACTIVE" ? forecastRun({ steps, mode, windowStart, windowEnd, now }) : null;
+    const progress = splitProgress(steps, mode).headline;
+    const cutover = liveWindowByProject.get(project.id) ?? project;
+    const windowStart = cutover.windowStart.getTime();
+    const windowEnd = cutover.windowEnd.getTime();
+    // The forecast is the run's own, against the window that run is timed by.
+    const forecast = run && run.status === "ACTIVE" ? forecastRun({ steps, mode, windowStart: run.windowStart.getTime(), windowEnd: run.windowEnd.getTime(), now }) : null;
     const current = [...scope].sort((a, b) => a.position - b.position).find((s) => s.status === "IN_PROGRESS") ?? [...scope].sort((a, b) => a.position - b.position).find((s) => s.status !== "DONE" && s.status !== "SKIPPED");
     const overdue = run && run.status === "ACTIVE" ? steps.filter((s) => overrunMinutes(s, now) > 0).length : 0;
     const active = new Set<string>([

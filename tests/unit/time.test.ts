@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatInZone, formatMinutes, utcToWallClock, wallClockToUtc } from "@/lib/platform/time";
+import { formatDuration, formatInZone, formatMinutes, formatMoment, formatWindow, utcToWallClock, wallClockToUtc, zoneAbbreviation, zoneOffsetMinutes } from "@/lib/platform/time";
+import { splitProgress } from "@/lib/runs/model";
 
 const BERLIN = "Europe/Berlin";
 
@@ -109,5 +110,57 @@ describe("formatDuration", () => {
     [-61_000, "−0:01:01"],
   ])("%d ms → %s", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe("times you can trust at 3 a.m.", () => {
+  const NEW_YORK = "America/New_York";
+  const now = Date.parse("2026-12-05T02:30:00Z"); // 03:30 in Berlin on Saturday 5 December
+
+  it("a time today shows its zone; a time on another day shows its date as well", () => {
+    expect(formatMoment("2026-12-05T01:14:00Z", BERLIN, { now })).toBe("02:14 CET");
+    // 18:20 on Friday and 06:20 on Saturday must not both read as bare clock times.
+    expect(formatMoment("2026-12-04T17:20:00Z", BERLIN, { now })).toBe("Fri 4 Dec, 18:20 CET");
+    expect(formatMoment("2026-12-05T05:20:00Z", BERLIN, { now })).toBe("06:20 CET");
+    expect(formatMoment("2025-12-04T17:20:00Z", BERLIN, { now })).toContain("2025");
+    // "Today" is the project's day: 01:14 UTC on the 5th is still the 4th in New York.
+    expect(formatMoment("2026-12-05T01:14:00Z", NEW_YORK, { now: Date.parse("2026-12-04T20:00:00Z") })).toBe("20:14 EST");
+  });
+
+  it("names zones as people say them, falling back to a GMT offset", () => {
+    expect(zoneAbbreviation("2026-07-01T12:00:00Z", BERLIN)).toBe("CEST");
+    expect(zoneAbbreviation("2026-07-01T12:00:00Z", NEW_YORK)).toBe("EDT");
+    expect(zoneAbbreviation("2026-07-01T12:00:00Z", "Asia/Kolkata")).toBe("GMT+5:30");
+    expect(zoneOffsetMinutes("2026-07-01T12:00:00Z", BERLIN)).toBe(120);
+    expect(zoneOffsetMinutes("2026-12-01T12:00:00Z", NEW_YORK)).toBe(-300);
+  });
+
+  it("a window across midnight shows both dates and its length", () => {
+    expect(formatWindow(wallClockToUtc("2026-12-05T22:00", BERLIN), wallClockToUtc("2026-12-06T06:00", BERLIN), BERLIN)).toBe("Sat 5 Dec 22:00 – Sun 6 Dec 06:00 CET (8 h)");
+    expect(formatWindow(wallClockToUtc("2026-12-05T09:00", BERLIN), wallClockToUtc("2026-12-05T17:30", BERLIN), BERLIN)).toBe("Sat 5 Dec 09:00 – 17:30 CET (8 h 30 min)");
+  });
+
+  it("the European changeover nights: a 22:00–06:00 window is 9 h in October and 7 h in March", () => {
+    expect(formatWindow(wallClockToUtc("2026-10-24T22:00", BERLIN), wallClockToUtc("2026-10-25T06:00", BERLIN), BERLIN)).toBe("Sat 24 Oct 22:00 CEST – Sun 25 Oct 06:00 CET (9 h)");
+    expect(formatWindow(wallClockToUtc("2026-03-28T22:00", BERLIN), wallClockToUtc("2026-03-29T06:00", BERLIN), BERLIN)).toBe("Sat 28 Mar 22:00 CET – Sun 29 Mar 06:00 CEST (7 h)");
+  });
+
+  it("the US changeover nights: a 22:00–06:00 window is 9 h in November and 7 h in March", () => {
+    expect(formatWindow(wallClockToUtc("2026-10-31T22:00", NEW_YORK), wallClockToUtc("2026-11-01T06:00", NEW_YORK), NEW_YORK)).toBe("Sat 31 Oct 22:00 EDT – Sun 1 Nov 06:00 EST (9 h)");
+    expect(formatWindow(wallClockToUtc("2026-03-07T22:00", NEW_YORK), wallClockToUtc("2026-03-08T06:00", NEW_YORK), NEW_YORK)).toBe("Sat 7 Mar 22:00 EST – Sun 8 Mar 06:00 EDT (7 h)");
+    // A step at 01:30 on the fall-back night happens twice on the wall clock; the zone tells which.
+    expect(formatMoment("2026-11-01T05:30:00Z", NEW_YORK, { now: Date.parse("2026-11-01T07:00:00Z") })).toBe("01:30 EDT");
+    expect(formatMoment("2026-11-01T06:30:00Z", NEW_YORK, { now: Date.parse("2026-11-01T07:00:00Z") })).toBe("01:30 EST");
+  });
+});
+
+describe("progress keeps preparation apart from window work", () => {
+  const step = (kind: string, plannedMinutes: number, status: "DONE" | "PENDING", inWindow: boolean) => ({ kind, plannedMinutes, status, inWindow });
+  it("three window steps done out of a long preparation read as window progress", () => {
+    const steps = [step("TASK", 600, "DONE", false), step("TASK", 240, "DONE", false), step("TASK", 60, "DONE", true), step("TASK", 300, "PENDING", true), step("ROLLBACK", 100, "PENDING", true)];
+    const progress = splitProgress(steps, "FORWARD");
+    expect(progress.headline).toEqual({ doneMinutes: 60, totalMinutes: 360, percent: 16 });
+    expect(progress.outside).toEqual({ doneMinutes: 840, totalMinutes: 840, percent: 100 });
+    expect(splitProgress(steps, "ROLLBACK").headline).toEqual({ doneMinutes: 0, totalMinutes: 100, percent: 0 });
   });
 });
