@@ -47,11 +47,13 @@ test.describe("PM dashboards", () => {
     const finished = (r: { status: string }) => r.status === "DONE" || r.status === "SKIPPED";
     const forward = rows.filter((r) => r.kind !== "ROLLBACK");
     const sum = (xs: { planned: number }[]) => xs.reduce((t, r) => t + r.planned, 0);
-    const percent = Math.floor((sum(forward.filter(finished)) / sum(forward)) * 100);
     const cutover = rows.filter((r) => r.phase === "Cutover window (Saturday)");
     const cutoverPercent = Math.floor((sum(cutover.filter(finished)) / sum(cutover)) * 100);
     const cutoverClosed = cutover.filter((r) => finished(r) || r.status === "FAILED").length;
     const inWindow = rows.filter((r) => (r.phase === "Cutover window (Saturday)" || r.phase === "Clients and resume") && r.kind !== "ROLLBACK");
+    // The headline is the window's work; preparation and follow-up are counted apart.
+    const percent = Math.floor((sum(inWindow.filter(finished)) / sum(inWindow)) * 100);
+    const outside = forward.filter((r) => !inWindow.includes(r));
     const remaining = sum(inWindow.filter((r) => !finished(r)));
 
     await loginAs(page, "VIEWER");
@@ -60,7 +62,8 @@ test.describe("PM dashboards", () => {
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Dashboard");
 
     const stats = page.locator("dl").first();
-    await expect(stats).toContainText(`${percent}%`);
+    await expect(stats).toContainText(`Window work${percent}%`);
+    await expect(stats).toContainText(`preparation and follow-up ${formatMinutes(sum(outside.filter(finished)))} of ${formatMinutes(sum(outside))}`);
 
     const phases = page.getByRole("region", { name: "Phase progress" });
     await expect(phases.getByRole("listitem").filter({ hasText: "Cutover window (Saturday)" })).toContainText(`${cutoverPercent}% · ${cutoverClosed}/${cutover.length} steps`);

@@ -61,7 +61,7 @@ test.describe("times you can trust at 3 a.m.", () => {
     await loginAs(page, "VIEWER");
     await page.goto(new RunBoard(page, project.id, run.id).url);
     // Three preparation steps done, no window work: the headline stays at 0 %.
-    await expect(page.getByLabel("Progress by planned minutes")).toHaveText("0%");
+    await expect(page.getByLabel("Progress by planned minutes", { exact: true })).toHaveText("0%");
     const outsideTotal = inWindow.filter((r) => r.inWindow === 0).reduce((t, r) => t + r.plannedMinutes, 0);
     const outsideDone = inWindow.filter((r) => preparation.some((p) => p.id === r.stepId)).reduce((t, r) => t + r.plannedMinutes, 0);
     const fmt = (m: number) => (m < 60 ? `${m} min` : m % 60 === 0 ? `${m / 60} h` : `${Math.floor(m / 60)} h ${m % 60} min`);

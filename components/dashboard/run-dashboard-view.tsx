@@ -124,7 +124,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
         />
         <Stat
           label="Forecast finish"
-          value={run.status === "ACTIVE" ? <ZonedTime value={forecast.finishAt} timeZone={tz} /> : "—"}
+          value={run.status === "ACTIVE" ? <ZonedTime value={forecast.finishAt} timeZone={tz} viewerLine /> : "—"}
           detail={run.status === "ACTIVE" ? `${VERDICT_TEXT[forecast.verdict]}${forecast.verdict === "overrun" ? ` by ${formatMinutes(-forecast.slackMinutes)}` : forecast.verdict !== "finished" ? ` · ${formatMinutes(forecast.slackMinutes)} slack` : ""}` : "Run ended"}
           tone={run.status === "ACTIVE" ? verdictTone : undefined}
         />
@@ -137,7 +137,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
               } />
             <Stat
               label="Rollback deadline"
-              value={deadline.deadline ? <ZonedTime value={deadline.deadline} timeZone={tz} /> : "—"}
+              value={deadline.deadline ? <ZonedTime value={deadline.deadline} timeZone={tz} viewerLine /> : "—"}
               detail={deadline.minutesLeft !== null ? (deadline.minutesLeft > 0 ? `in ${formatMinutes(deadline.minutesLeft)}` : "passed") : undefined}
               tone={deadline.level === "passed_gate_open" || deadline.level === "warn_10" ? "rose" : deadline.level === "warn_30" ? "amber" : undefined}
             />
@@ -145,7 +145,7 @@ export function RunDashboardView({ data }: { data: RunDashboard }) {
         ) : (
           <>
             {/* An ended run's clocks have stopped: what is left is when it ended, and how. */}
-            <Stat label="Ended" value={run.endedAt ? <ZonedTime value={run.endedAt} timeZone={tz} /> : "—"}
+            <Stat label="Ended" value={run.endedAt ? <ZonedTime value={run.endedAt} timeZone={tz} viewerLine /> : "—"}
               detail={<ZonedWindow start={run.windowStart} end={run.windowEnd} timeZone={tz} />} />
             <Stat label="Outcome" value={RUN_STATUS_LABELS[run.status]} detail={run.endReason ? run.endReason : undefined} />
           </>

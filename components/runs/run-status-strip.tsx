@@ -54,7 +54,7 @@ export function RunStatusStrip({ now, timeZone, windowStart, windowEnd, progress
       <ProgressCell progress={progress} mode={mode} />
       <div className="bg-white p-3 sm:p-4 dark:bg-slate-900">
         <div className="text-xs font-medium uppercase tracking-wide text-slate-500">Forecast finish</div>
-        <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{runStatus === "ACTIVE" ? <ZonedTime value={forecast.finishAt} timeZone={timeZone} /> : "—"}</div>
+        <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{runStatus === "ACTIVE" ? <ZonedTime value={forecast.finishAt} timeZone={timeZone} viewerLine /> : "—"}</div>
         <div className={`text-xs font-semibold ${verdictStyle[forecast.verdict]}`} data-testid="forecast-verdict">
           {runStatus === "ACTIVE" ? verdictText : "Run ended"}
         </div>
@@ -105,7 +105,7 @@ function EndedStrip({ timeZone, windowStart, windowEnd, progress, mode, runStatu
     <div className="grid grid-cols-2 gap-px overflow-hidden rounded-xl bg-slate-200 shadow-sm ring-1 ring-slate-200 sm:grid-cols-4 dark:bg-slate-800 dark:ring-slate-800">
       <div className={cell}>
         <div className={label}>Ended</div>
-        <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{endedAt !== null ? <ZonedTime value={endedAt} timeZone={timeZone} /> : "—"}</div>
+        <div className="mt-1 font-mono text-xl font-bold tabular-nums sm:text-2xl">{endedAt !== null ? <ZonedTime value={endedAt} timeZone={timeZone} viewerLine /> : "—"}</div>
         <div className="text-xs text-slate-500">
           {margin === null ? "" : margin >= 0 ? `${formatDuration(margin)} before the window closed` : `${formatDuration(-margin)} after the window closed`}
         </div>

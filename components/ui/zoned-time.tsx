@@ -27,7 +27,18 @@ function differsFromViewer(value: string | number, projectZone: string, viewerZo
  * rather than only in a tooltip: an ops lead in New York reading a Berlin cutover must not have to
  * do the arithmetic at 3 a.m.
  */
-export function ZonedTime({ value, timeZone, style = "time" }: { value: string | number | null; timeZone: string; style?: "datetime" | "time" | "date" }) {
+export function ZonedTime({
+  value,
+  timeZone,
+  style = "time",
+  viewerLine = false,
+}: {
+  value: string | number | null;
+  timeZone: string;
+  style?: "datetime" | "time" | "date";
+  /** Put the viewer's time on a line of its own, in small type (under a big clock figure). */
+  viewerLine?: boolean;
+}) {
   const viewerZone = useViewerTimeZone();
   if (value === null) return <span>—</span>;
   const iso = new Date(value).toISOString();
@@ -44,8 +55,8 @@ export function ZonedTime({ value, timeZone, style = "time" }: { value: string |
     <time dateTime={iso} suppressHydrationWarning>
       {main}
       {differsFromViewer(iso, timeZone, viewerZone) ? (
-        <span className="text-slate-500 dark:text-slate-400" data-testid="viewer-time">
-          {" "}
+        <span className={viewerLine ? "block font-sans text-xs font-normal text-slate-500 dark:text-slate-400" : "font-sans font-normal text-slate-500 dark:text-slate-400"} data-testid="viewer-time">
+          {viewerLine ? "" : " "}
           ({formatMoment(iso, viewerZone, { now })} your time)
         </span>
       ) : null}
