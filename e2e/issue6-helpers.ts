@@ -35,7 +35,11 @@ const sqliteTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:
  * and signed off through the API (as operators do), then their times are moved back in the
  * database so they are minutes long instead of milliseconds.
  */
-export async function rehearseWithDurations(options: { api: RunsheetApi; db: Database.Database; projectId: string; durations: [step: PlanStep, minutes: number][] }): Promise<{ runId: string }> {
+/**
+ * A rehearsal in which each step took the given minutes (fractions for seconds), one after
+ * another, ended early afterwards (recalibration learns from ended rehearsals) unless `inProgress`.
+ */
+export async function rehearseWithDurations(options: { api: RunsheetApi; db: Database.Database; projectId: string; durations: [step: PlanStep, minutes: number][]; inProgress?: boolean }): Promise<{ runId: string }> {
   const { api, db } = options;
   const started = await api.post<{ id: string }>(`/api/projects/${options.projectId}/runs`, { kind: "REHEARSAL" });
   expect(started.status, JSON.stringify(started.body)).toBe(200);
@@ -51,6 +55,10 @@ export async function rehearseWithDurations(options: { api: RunsheetApi; db: Dat
     move.run(sqliteTime(start), sqliteTime(t), sqliteTime(t), runId, step.id);
   }
   db.prepare(`UPDATE run SET startedAt = ? WHERE id = ?`).run(sqliteTime(Date.now() - (total + 10) * 60_000), runId);
+  if (!options.inProgress) {
+    const ended = await api.post(`/api/runs/${runId}/end`, { reason: "Rehearsal over: the rest was not rehearsed." });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+  }
   return { runId };
 }
 

@@ -62,6 +62,42 @@ test.describe("recalibrating the plan from rehearsals", () => {
     await expect(panel.getByText("Nothing to change: with this basis every measured step already matches its plan.")).toBeVisible();
   });
 
+  test("recalibration leaves out a clicked-through rehearsal step and a rehearsal still in progress, and shows the effect on the window", async ({ page, loginAs, createProject, adminApi, db }) => {
+    const project = await createProject();
+    // Planned: 1 = 60 min, 2 = 15 min, 3 = 120 min.
+    const [s1, s2, s3] = ["1", "2", "3"].map((n) => project.step(n));
+    // Step 1 ticked through in 12 seconds; step 2 took 25 min (a real measurement).
+    await rehearseWithDurations({ api: adminApi, db, projectId: project.id, durations: [[s1, 0.2], [s2, 25]] });
+    // A rehearsal still running: its 30 min for step 3 is not used unless chosen.
+    const running = await rehearseWithDurations({ api: adminApi, db, projectId: project.id, durations: [[s1, 60], [s2, 25], [s3, 30]], inProgress: true });
+
+    await loginAs(page, "ADMIN");
+    await page.goto(`/projects/${project.id}`);
+    const panel = page.getByRole("region", { name: "Rehearsals vs plan" });
+    const comparison = panel.getByRole("table", { name: "Planned and actual minutes per step" });
+    await expect(comparison.getByRole("row").filter({ hasText: s1.title })).toContainText("⚑ left out: clicked through in seconds");
+
+    const preview = panel.getByRole("table", { name: "Recalibration preview" });
+    await expect(preview.getByRole("row").filter({ hasText: s2.title })).toContainText("15 min25 min+10 min");
+    await expect(preview.getByRole("row").filter({ hasText: s1.title })).toHaveCount(0);
+    await expect(preview.getByRole("row").filter({ hasText: s3.title })).toHaveCount(0);
+    await expect(panel.getByTestId("window-effect")).toContainText("Critical path inside the window:");
+
+    const runningBox = panel.getByRole("checkbox", { name: /still in progress/ });
+    await expect(runningBox).not.toBeChecked();
+    await runningBox.check();
+    await expect(preview.getByRole("row").filter({ hasText: s3.title })).toContainText("2 h30 min−1 h 30 min");
+
+    // Applying with the in-progress rehearsal chosen records it; the clicked-through step keeps its plan.
+    await panel.getByRole("button", { name: "Apply to 2 steps" }).click();
+    await expect(panel.getByRole("status").filter({ hasText: "Updated the planned minutes of 2 steps" })).toBeVisible();
+    expect(plannedMinutes(db, s1.id).plannedMinutes).toBe(60);
+    expect(plannedMinutes(db, s2.id).plannedMinutes).toBe(25);
+    expect(plannedMinutes(db, s3.id).plannedMinutes).toBe(30);
+    const event = db.prepare(`SELECT after FROM audit_event WHERE projectId = ? AND action = 'plan.recalibrate'`).get(project.id) as { after: string };
+    expect(JSON.parse(event.after).rehearsals.map((r: { id: string }) => r.id)).toContain(running.runId);
+  });
+
   test("operators see the comparison but can't recalibrate", async ({ page, loginAs, createProject, adminApi, db }) => {
     const project = await createProject();
     await rehearseWithDurations({ api: adminApi, db, projectId: project.id, durations: [[project.step("1"), 75]] });

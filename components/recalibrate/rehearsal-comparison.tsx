@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { apiRequest, getJson, isAborted } from "@/lib/platform/http/api-client";
-import type { RecalibrationBasis, RecalibrationRow, RehearsalComparison } from "@/lib/recalibrate/model";
+import { OUTLIER_LABELS, type RecalibrationBasis, type RecalibrationRow, type RehearsalComparison, type WindowEffect } from "@/lib/recalibrate/model";
 import { RUN_STATUS_LABELS } from "@/lib/runs/model";
 import { formatInZone, formatMinutes } from "@/lib/platform/time";
 import { Button } from "../ui/button";
@@ -15,6 +15,9 @@ interface Preview {
   runIds: string[];
   basis: RecalibrationBasis;
   rows: RecalibrationRow[];
+  /** Why nothing is proposed although rehearsals exist (they are all still in progress). */
+  notice: string | null;
+  windowEffect: WindowEffect;
 }
 
 /** Rehearsal columns shown in the comparison table; the recalibration can still use every rehearsal. */
@@ -40,7 +43,7 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
   const router = useRouter();
   const ids = useId();
   const [basis, setBasis] = useState<RecalibrationBasis>("median");
-  /** null = every rehearsal with actuals (also the ones that appear later). */
+  /** null = the server's default: every rehearsal that has ended (also ones that end later). */
   const [chosen, setChosen] = useState<string[] | null>(null);
   const [data, setData] = useState<Preview | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -107,16 +110,17 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
 
   function toggleRun(runId: string, on: boolean) {
     const all = data?.comparison.rehearsals.map((r) => r.id) ?? [];
-    const current = chosen ?? all;
+    const current = chosen ?? data?.runIds ?? [];
     const next = on ? all.filter((id) => id === runId || current.includes(id)) : current.filter((id) => id !== runId);
-    setChosen(next.length === all.length ? null : next);
+    setChosen(next);
   }
 
   const rehearsals = data?.comparison.rehearsals ?? [];
   const columns = rehearsals.slice(0, MAX_COLUMNS);
   const measured = data?.comparison.steps.filter((s) => Object.keys(s.actuals).length > 0) ?? [];
   const steps = showAll ? (data?.comparison.steps ?? []) : measured;
-  const selected = new Set(data?.runIds ?? []);
+  // What the admin ticked shows at once; the preview below follows when the server has recomputed it.
+  const selected = new Set(chosen ?? data?.runIds ?? []);
   const newestChosen = rehearsals.find((r) => selected.has(r.id));
 
   return (
@@ -167,6 +171,15 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
                   <td className="py-1.5 pr-2 text-right tabular-nums">{formatMinutes(step.plannedMinutes)}</td>
                   {columns.map((run) => {
                     const actual = step.actuals[run.id];
+                    const outlier = step.outliers?.[run.id];
+                    if (outlier) {
+                      return (
+                        <td key={run.id} className="py-1.5 pr-2 text-right tabular-nums text-slate-500">
+                          <span className="line-through">{formatMinutes(outlier.minutes)}</span>{" "}
+                          <span className="text-xs font-medium text-amber-800 dark:text-amber-300">⚑ left out: {OUTLIER_LABELS[outlier.reason]}</span>
+                        </td>
+                      );
+                    }
                     if (actual === undefined) {
                       return (
                         <td key={run.id} className="py-1.5 pr-2 text-right text-slate-500">
@@ -231,6 +244,7 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
                         <input type="checkbox" checked={selected.has(run.id)} onChange={(e) => toggleRun(run.id, e.target.checked)} className="mt-1" disabled={selected.has(run.id) && selected.size === 1} />
                         <span>
                           {run.name}
+                          {run.status === "ACTIVE" ? <span className="ml-1 text-xs font-semibold text-amber-800 dark:text-amber-300">still in progress: used only if ticked</span> : null}
                           <span className="block text-xs text-slate-600 dark:text-slate-400">
                             {formatInZone(run.startedAt, timeZone)} · {RUN_STATUS_LABELS[run.status] ?? run.status} · {run.measuredSteps} steps measured
                           </span>
@@ -241,7 +255,11 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
                 </fieldset>
               </div>
 
-              {data.rows.length === 0 ? (
+              {data.notice ? (
+                <p role="status" className="mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+                  {data.notice}
+                </p>
+              ) : data.rows.length === 0 ? (
                 <p role="status" className="mt-4 text-sm text-slate-600 dark:text-slate-400">
                   Nothing to change: with this basis every measured step already matches its plan.
                 </p>
@@ -288,6 +306,7 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
                   </tfoot>
                 </Table>
               )}
+              {data.rows.length > 0 ? <WindowEffectLine effect={data.windowEffect} /> : null}
               <FormError message={applyError} />
               <FormSuccess message={applied} className="mt-3" />
               {data.rows.length > 0 ? (
@@ -302,5 +321,18 @@ export function RehearsalComparisonPanel({ projectId, timeZone, canRecalibrate, 
         </>
       ) : null}
     </Card>
+  );
+}
+
+/** The cutover's critical path with today's plan and with the proposal, against the window. */
+function WindowEffectLine({ effect }: { effect: WindowEffect }) {
+  const fits = (minutes: number) => minutes <= effect.windowMinutes;
+  return (
+    <p className={`mt-3 rounded-md p-3 text-sm ${fits(effect.afterMinutes) ? "bg-slate-100 dark:bg-slate-800" : "bg-rose-50 text-rose-900 dark:bg-rose-950 dark:text-rose-100"}`} data-testid="window-effect">
+      Critical path inside the window: {formatMinutes(effect.beforeMinutes)} → <span className="font-semibold">{formatMinutes(effect.afterMinutes)}</span> of a {formatMinutes(effect.windowMinutes)} window
+      {fits(effect.afterMinutes)
+        ? ` (${formatMinutes(effect.windowMinutes - effect.afterMinutes)} to spare).`
+        : `: the plan would overrun the window by ${formatMinutes(effect.afterMinutes - effect.windowMinutes)}.`}
+    </p>
   );
 }

@@ -1,4 +1,5 @@
 import { MAX_STEP_MINUTES } from "../plan/model";
+import { criticalPath } from "../runs/forecast";
 
 /**
  * Rehearsals that teach the plan: what each rehearsal actually took per step, compared with the
@@ -29,6 +30,28 @@ export function actualMinutes(stepRun: { status: string; startedAt: Date | strin
   return Math.min(MAX_STEP_MINUTES, Math.max(1, Math.round(ms / MINUTE)));
 }
 
+export type OutlierReason = "clicked-through" | "under-a-fifth";
+
+export const OUTLIER_LABELS: Record<OutlierReason, string> = {
+  "clicked-through": "clicked through in seconds",
+  "under-a-fifth": "under a fifth of its plan",
+};
+
+/** A step done in under this long was ticked through, not worked: the rehearsal didn't measure it. */
+export const CLICKED_THROUGH_MS = 30_000;
+
+/**
+ * Why a measured duration can't teach the plan, or null when it can. A rehearsal clicked through
+ * in seconds once proposed "3 h → 1 min" for the catalog copy; one done in under a fifth of its
+ * plan is far more likely a skipped or pre-staged step than a 5× speed-up. Such samples are shown,
+ * flagged, and left out of every proposal.
+ */
+export function outlierReason(sample: { ms: number; plannedMinutes: number }): OutlierReason | null {
+  if (sample.plannedMinutes >= 2 && sample.ms < CLICKED_THROUGH_MS) return "clicked-through";
+  if (sample.ms / MINUTE < sample.plannedMinutes / 5) return "under-a-fifth";
+  return null;
+}
+
 /** The middle value; for an even count the mean of the two middle values, rounded (x.5 up). */
 export function medianMinutes(values: readonly number[]): number {
   if (values.length === 0) throw new Error("medianMinutes of no values");
@@ -55,8 +78,10 @@ export interface RecalibrationStepInput {
   title: string;
   plannedMinutes: number;
   version: number;
-  /** Actual minutes by run id. */
+  /** Actual minutes by run id: only measurements that can teach the plan. */
   actuals: Record<string, number>;
+  /** Measurements left out of every proposal, by run id, with why. */
+  outliers?: Record<string, { minutes: number; reason: OutlierReason }>;
 }
 
 export interface RecalibrationRow {
@@ -95,6 +120,7 @@ export function planRecalibration(options: { steps: readonly RecalibrationStepIn
 export interface ComparisonRehearsal {
   id: string;
   name: string;
+  /** ACTIVE while the rehearsal is still in progress: it is left out unless chosen. */
   status: string;
   startedAt: string;
   endedAt: string | null;
@@ -104,11 +130,46 @@ export interface ComparisonRehearsal {
 export interface ComparisonStep extends RecalibrationStepInput {
   phaseTitle: string;
   kind: string;
+  inWindow: boolean;
+  predecessorIds: string[];
+}
+
+/** What a recalibration would do to the cutover: the critical path inside the window, before and after. */
+export interface WindowEffect {
+  windowMinutes: number;
+  beforeMinutes: number;
+  afterMinutes: number;
+}
+
+/** The rehearsals a recalibration learns from when none are chosen: those that have ended. */
+export function defaultRehearsalIds(rehearsals: readonly ComparisonRehearsal[]): string[] {
+  return rehearsals.filter((r) => r.status !== "ACTIVE").map((r) => r.id);
 }
 
 export interface RehearsalComparison {
   /** Rehearsals with at least one measured step, newest first. */
   rehearsals: ComparisonRehearsal[];
+  /** The project's downtime window, in minutes. */
+  windowMinutes: number;
   /** Every step of the plan, in plan order. */
   steps: ComparisonStep[];
+}
+
+/**
+ * The critical path inside the window with today's planned minutes and with the proposed ones, so
+ * the admin sees "6 h 40 min → 7 h 55 min of an 8 h window" before applying anything.
+ */
+export function windowEffect(options: { steps: readonly ComparisonStep[]; rows: readonly RecalibrationRow[]; windowMinutes: number }): WindowEffect {
+  const proposed = new Map(options.rows.map((r) => [r.stepId, r.newMinutes]));
+  const path = (minutesOf: (step: ComparisonStep) => number) =>
+    criticalPath(
+      options.steps.map((step, position) => ({ id: step.id, kind: step.kind, plannedMinutes: minutesOf(step), status: "PENDING" as const, startedAt: null, predecessorIds: step.predecessorIds, inWindow: step.inWindow, position })),
+      "FORWARD",
+      0,
+    ).minutes;
+  return {
+    windowMinutes: options.windowMinutes,
+    beforeMinutes: Math.round(path((s) => s.plannedMinutes)),
+    afterMinutes: Math.round(path((s) => proposed.get(s.id) ?? s.plannedMinutes)),
+  };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { prisma, type Tx } from "../platform/db/client";
 import { numberSteps } from "../plan/numbering";
 import { NotFoundError } from "../platform/errors";
-import { actualMinutes, type ComparisonRehearsal, type RehearsalComparison } from "./model";
+import { actualMinutes, outlierReason, type ComparisonRehearsal, type OutlierReason, type RehearsalComparison } from "./model";
 
 /** Loads the plan and every rehearsal's measured steps in two queries. */
 export async function getRehearsalComparison(options: { projectId: string }): Promise<RehearsalComparison> {
@@ -14,9 +14,15 @@ export async function loadComparison(db: Pick<Tx, "project" | "run">, projectId:
     where: { id: projectId },
     select: {
       id: true,
+      windowStart: true,
+      windowEnd: true,
       phases: {
         orderBy: { position: "asc" },
-        select: { title: true, steps: { orderBy: { position: "asc" }, select: { id: true, title: true, kind: true, plannedMinutes: true, version: true } } },
+        select: {
+          title: true,
+          inWindow: true,
+          steps: { orderBy: { position: "asc" }, select: { id: true, title: true, kind: true, plannedMinutes: true, version: true, predecessors: { select: { predecessorId: true } } } },
+        },
       },
     },
   });
@@ -34,7 +40,9 @@ export async function loadComparison(db: Pick<Tx, "project" | "run">, projectId:
     },
   });
   const numbers = numberSteps(project.phases.map((p) => ({ steps: p.steps })));
+  const plannedByStep = new Map(project.phases.flatMap((p) => p.steps.map((s) => [s.id, s.plannedMinutes] as const)));
   const actualsByStep = new Map<string, Record<string, number>>();
+  const outliersByStep = new Map<string, Record<string, { minutes: number; reason: OutlierReason }>>();
   const rehearsals: ComparisonRehearsal[] = [];
   for (const run of runs) {
     let measured = 0;
@@ -42,9 +50,12 @@ export async function loadComparison(db: Pick<Tx, "project" | "run">, projectId:
       const minutes = actualMinutes(stepRun);
       if (minutes === null) continue;
       measured += 1;
-      const actuals = actualsByStep.get(stepRun.stepId) ?? {};
-      actuals[run.id] = minutes;
-      actualsByStep.set(stepRun.stepId, actuals);
+      const planned = plannedByStep.get(stepRun.stepId);
+      const reason = planned === undefined ? null : outlierReason({ ms: stepRun.finishedAt!.getTime() - stepRun.startedAt!.getTime(), plannedMinutes: planned });
+      const target = reason ? outliersByStep : actualsByStep;
+      const samples = target.get(stepRun.stepId) ?? {};
+      (samples as Record<string, unknown>)[run.id] = reason ? { minutes, reason } : minutes;
+      target.set(stepRun.stepId, samples as never);
     }
     if (measured > 0) {
       rehearsals.push({ id: run.id, name: run.name, status: run.status, startedAt: run.startedAt.toISOString(), endedAt: run.endedAt?.toISOString() ?? null, measuredSteps: measured });
@@ -57,10 +68,13 @@ export async function loadComparison(db: Pick<Tx, "project" | "run">, projectId:
       title: step.title,
       phaseTitle: phase.title,
       kind: step.kind,
+      inWindow: phase.inWindow,
+      predecessorIds: step.predecessors.map((p) => p.predecessorId),
       plannedMinutes: step.plannedMinutes,
       version: step.version,
       actuals: actualsByStep.get(step.id) ?? {},
+      outliers: outliersByStep.get(step.id) ?? {},
     })),
   );
-  return { rehearsals, steps };
+  return { rehearsals, steps, windowMinutes: Math.round((project.windowEnd.getTime() - project.windowStart.getTime()) / 60_000) };
 }

@@ -5,14 +5,24 @@ import { appendAuditEvent } from "../audit/service";
 import { runTransaction } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, ValidationError } from "../platform/errors";
 import { canEditPlan, type ActingUser } from "../platform/auth/permissions";
-import { planRecalibration, type RehearsalComparison } from "./model";
+import { defaultRehearsalIds, planRecalibration, windowEffect, type RehearsalComparison } from "./model";
 import { getRehearsalComparison, loadComparison } from "./queries";
 import type { applyRecalibrationInput, recalibrationQuery } from "./schemas";
 
-/** Selected rehearsals, newest first; unknown or unmeasured run ids are refused rather than ignored. */
+const ONLY_IN_PROGRESS = "The rehearsals with measurements are still in progress, so none is used unless you choose it: tick a rehearsal to learn from it anyway.";
+
+/**
+ * Selected rehearsals, newest first; unknown or unmeasured run ids are refused rather than
+ * ignored. With none chosen: the rehearsals that have ended (one still in progress has measured
+ * only its easy first steps, and would pull the plan toward them).
+ */
 function selectRehearsals(comparison: RehearsalComparison, runIds: readonly string[]): string[] {
   if (comparison.rehearsals.length === 0) throw new ValidationError("No rehearsal has measured a step yet. Run a rehearsal (start and finish steps), then recalibrate.");
-  if (runIds.length === 0) return comparison.rehearsals.map((r) => r.id);
+  if (runIds.length === 0) {
+    const ended = defaultRehearsalIds(comparison.rehearsals);
+    if (ended.length === 0) throw new ValidationError(ONLY_IN_PROGRESS, { runIds: [ONLY_IN_PROGRESS] });
+    return ended;
+  }
   const known = new Set(comparison.rehearsals.map((r) => r.id));
   const unknown = runIds.filter((r) => !known.has(r));
   if (unknown.length > 0) throw new ValidationError("Choose rehearsals of this project that have measured steps.", { runIds: ["Unknown rehearsal."] });
@@ -22,8 +32,17 @@ function selectRehearsals(comparison: RehearsalComparison, runIds: readonly stri
 
 export async function previewRecalibration(options: { projectId: string; input: z.infer<typeof recalibrationQuery> }) {
   const comparison = await getRehearsalComparison({ projectId: options.projectId });
-  const runIds = comparison.rehearsals.length > 0 ? selectRehearsals(comparison, options.input.runIds) : [];
-  return { comparison, runIds, basis: options.input.basis, rows: planRecalibration({ steps: comparison.steps, runIds, basis: options.input.basis }) };
+  const onlyInProgress = comparison.rehearsals.length > 0 && options.input.runIds.length === 0 && defaultRehearsalIds(comparison.rehearsals).length === 0;
+  const runIds = comparison.rehearsals.length > 0 && !onlyInProgress ? selectRehearsals(comparison, options.input.runIds) : [];
+  const rows = planRecalibration({ steps: comparison.steps, runIds, basis: options.input.basis });
+  return {
+    comparison,
+    runIds,
+    basis: options.input.basis,
+    rows,
+    notice: onlyInProgress ? ONLY_IN_PROGRESS : null,
+    windowEffect: windowEffect({ steps: comparison.steps, rows, windowMinutes: comparison.windowMinutes }),
+  };
 }
 
 const changeKey = (r: { stepId: string; version: number; newMinutes: number }) => `${r.stepId}:${r.version}:${r.newMinutes}`;

@@ -19,8 +19,11 @@ afterAll(async () => db?.close());
 
 const MINUTE = 60_000;
 
-/** A rehearsal started `hoursAgo`, in which each listed step ran for the given minutes, one after another. */
-async function rehearse(projectId: string, hoursAgo: number, durations: [stepId: string, minutes: number | "signed-off"][]) {
+/**
+ * A rehearsal started `hoursAgo`, in which each listed step ran for the given minutes (or
+ * seconds), one after another; ended early afterwards unless `inProgress`.
+ */
+async function rehearse(projectId: string, hoursAgo: number, durations: [stepId: string, minutes: number | "signed-off" | { seconds: number }][], options: { inProgress?: boolean } = {}) {
   const start = Date.now() - hoursAgo * 3_600_000;
   const run = await db.lib.runs.startRun({ actor: team.admin, projectId, input: { kind: "REHEARSAL", name: `Rehearsal ${hoursAgo} h ago` }, startedAt: new Date(start) });
   let t = start;
@@ -32,9 +35,10 @@ async function rehearse(projectId: string, hoursAgo: number, durations: [stepId:
       continue;
     }
     await act("start", t);
-    t += minutes * MINUTE;
+    t += typeof minutes === "number" ? minutes * MINUTE : minutes.seconds * 1000;
     await act("done", t);
   }
+  if (!options.inProgress) await db.lib.runs.endRunByHand({ actor: team.admin, runId: run.id, how: "end", input: { reason: "Rehearsal over; the rest was not rehearsed." } });
   return run;
 }
 
@@ -148,5 +152,46 @@ describe("recalibration from rehearsals", () => {
     expect(preview).toMatchObject({ runIds: [], rows: [], comparison: { rehearsals: [] } });
     const error = await caught(() => recalibrate.applyRecalibration({ actor: team.admin, projectId: empty.id, input: { basis: "median", runIds: [], expected: [{ stepId: "x", version: 1, newMinutes: 1 }] } }));
     expect(error.message).toMatch(/No rehearsal has measured a step yet/);
+  });
+});
+
+describe("recalibration guards", () => {
+  it("leaves out a rehearsal still in progress unless it is chosen, and says so", async () => {
+    const project = await createProject(db.lib, team.admin, { name: "Recalibrate guards: in progress" });
+    const s = (await templateSteps(db.lib, project.id)).get;
+    const running = await rehearse(project.id, 3, [[s("1").id, 30]], { inProgress: true });
+    const preview = await recalibrate.previewRecalibration({ projectId: project.id, input: { basis: "median", runIds: [] } });
+    expect(preview.runIds).toEqual([]);
+    expect(preview.rows).toEqual([]);
+    expect(preview.notice).toMatch(/still in progress/);
+    const refused = await caught(() => recalibrate.applyRecalibration({ actor: team.admin, projectId: project.id, input: { basis: "median", runIds: [], expected: [{ stepId: s("1").id, version: 1, newMinutes: 30 }] } }));
+    expect(refused.name).toBe("ValidationError");
+    // Chosen explicitly, it is used.
+    const chosen = await recalibrate.previewRecalibration({ projectId: project.id, input: { basis: "median", runIds: [running.id] } });
+    expect(chosen.rows.map((r) => [r.number, r.currentMinutes, r.newMinutes])).toEqual([["1", 60, 30]]);
+
+    // Once another rehearsal has ended, the default is the ended one only.
+    const ended = await rehearse(project.id, 2, [[s("1").id, 55]]);
+    const byDefault = await recalibrate.previewRecalibration({ projectId: project.id, input: { basis: "median", runIds: [] } });
+    expect(byDefault.runIds).toEqual([ended.id]);
+    expect(byDefault.rows.map((r) => [r.number, r.newMinutes])).toEqual([["1", 55]]);
+  });
+
+  it("flags steps clicked through in seconds or done in under a fifth of their plan, and leaves them out", async () => {
+    const project = await createProject(db.lib, team.admin, { name: "Recalibrate guards: outliers" });
+    const { get: s } = await templateSteps(db.lib, project.id);
+    // Planned: 1 = 60, 2 = 15, 3 = 120. Step 1 in 20 s, step 3 in 20 min (< 120 / 5), step 2 in 12 min (real).
+    const run = await rehearse(project.id, 4, [[s("1").id, { seconds: 20 }], [s("2").id, 12], [s("3").id, 20]]);
+    const preview = await recalibrate.previewRecalibration({ projectId: project.id, input: { basis: "median", runIds: [] } });
+    const byId = new Map(preview.comparison.steps.map((step) => [step.id, step]));
+    expect(byId.get(s("1").id)!.outliers).toEqual({ [run.id]: { minutes: 1, reason: "clicked-through" } });
+    expect(byId.get(s("3").id)!.outliers).toEqual({ [run.id]: { minutes: 20, reason: "under-a-fifth" } });
+    expect(byId.get(s("1").id)!.actuals).toEqual({});
+    expect(preview.rows.map((r) => [r.number, r.currentMinutes, r.newMinutes])).toEqual([["2", 15, 12]]);
+    // Step 2 is preparation, outside the window: the window's critical path doesn't move.
+    expect(byId.get(s("2").id)!.inWindow).toBe(false);
+    expect(preview.windowEffect.afterMinutes).toBe(preview.windowEffect.beforeMinutes);
+    expect(preview.windowEffect.windowMinutes).toBe(Math.round((project.windowEnd.getTime() - project.windowStart.getTime()) / 60_000));
+    expect((await db.lib.prisma.step.findUniqueOrThrow({ where: { id: s("1").id } })).plannedMinutes).toBe(60);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 // The maths is pure (lib/recalibrate/model.ts): no database is opened.
-import { actualMinutes, medianMinutes, planRecalibration, proposeMinutes, type RecalibrationStepInput } from "@/lib/recalibrate/model";
+import { actualMinutes, medianMinutes, outlierReason, planRecalibration, proposeMinutes, windowEffect, type ComparisonStep, type RecalibrationStepInput } from "@/lib/recalibrate/model";
 
 const at = (minutes: number, seconds = 0) => new Date(Date.UTC(2026, 10, 28, 8, 0, 0) + minutes * 60_000 + seconds * 1000);
 
@@ -95,5 +95,27 @@ describe("planRecalibration", () => {
       ["s1", 8, -2],
       ["s2", 170, 20],
     ]);
+  });
+});
+
+describe("recalibration guards (pure)", () => {
+  it("an outlier is a step clicked through in seconds or done in under a fifth of its plan", () => {
+    expect(outlierReason({ ms: 20_000, plannedMinutes: 180 })).toBe("clicked-through");
+    expect(outlierReason({ ms: 20_000, plannedMinutes: 1 })).toBeNull();
+    expect(outlierReason({ ms: 35 * 60_000, plannedMinutes: 180 })).toBe("under-a-fifth");
+    expect(outlierReason({ ms: 36 * 60_000, plannedMinutes: 180 })).toBeNull();
+    expect(outlierReason({ ms: 400 * 60_000, plannedMinutes: 180 })).toBeNull();
+  });
+
+  it("the window effect follows the critical path, not the sum: a longer parallel branch moves it, a shorter one doesn't", () => {
+    const step = (id: string, plannedMinutes: number, predecessorIds: string[], inWindow = true): ComparisonStep => ({
+      id, number: id, title: id, plannedMinutes, version: 1, actuals: {}, phaseTitle: "Cutover", kind: "TASK", inWindow, predecessorIds,
+    });
+    // a(30) → b(120) → d(10) and a → c(60) → d: critical path 160.
+    const steps = [step("a", 30, []), step("b", 120, ["a"]), step("c", 60, ["a"]), step("d", 10, ["b", "c"]), step("prep", 500, [], false)];
+    const row = (stepId: string, current: number, next: number) => ({ stepId, number: stepId, title: stepId, version: 1, currentMinutes: current, newMinutes: next, change: next - current, samples: [next] });
+    expect(windowEffect({ steps, rows: [row("c", 60, 100)], windowMinutes: 480 })).toEqual({ windowMinutes: 480, beforeMinutes: 160, afterMinutes: 160 });
+    expect(windowEffect({ steps, rows: [row("c", 60, 150)], windowMinutes: 480 })).toEqual({ windowMinutes: 480, beforeMinutes: 160, afterMinutes: 190 });
+    expect(windowEffect({ steps, rows: [row("prep", 500, 50)], windowMinutes: 480 })).toEqual({ windowMinutes: 480, beforeMinutes: 160, afterMinutes: 160 });
   });
 });
