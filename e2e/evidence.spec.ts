@@ -11,7 +11,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import type Database from "better-sqlite3";
-import { auditCount, BASE_URL, expect, RunBoard, test, uniqueHost, uniqueName, type PlanStep, type RunsheetApi } from "./fixtures";
+import { auditCount, BASE_URL, expect, pdfText, RunBoard, test, uniqueHost, uniqueName, type PlanStep, type RunsheetApi } from "./fixtures";
 
 const SCREENSHOTS = path.join(process.cwd(), "screenshots");
 const PHONE = { width: 390, height: 844 };
@@ -124,17 +124,6 @@ async function attachThroughPage(page: Page, section: Locator, step: PlanStep, r
 }
 
 const evidenceSection = (board: RunBoard, step: PlanStep) => board.card(step).getByRole("region", { name: `Evidence for step ${step.number}`, exact: true });
-
-/** The PDF's text, page by page, whitespace collapsed (as e2e/records.spec.ts reads it). */
-async function pdfText(request: APIRequestContext, runId: string): Promise<string> {
-  const response = await request.get(`${BASE_URL}/api/runs/${runId}/export/pdf`);
-  expect(response.status(), `PDF export of ${runId}: ${response.status() === 200 ? "" : await response.text()}`).toBe(200);
-  expect(response.headers()["content-type"]).toBe("application/pdf");
-  const { extractText, getDocumentProxy } = await import("unpdf");
-  const doc = await getDocumentProxy(new Uint8Array(await response.body()));
-  const { text } = await extractText(doc, { mergePages: false });
-  return text.map((page) => page.replace(/\s+/g, " ").trim()).join("\n");
-}
 
 function firstTask(steps: PlanStep[]): PlanStep {
   const step = steps.find((s) => s.kind === "TASK");

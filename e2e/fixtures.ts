@@ -105,6 +105,17 @@ export function moment(iso: string | Date, timeZone = TIME_ZONE): string {
   return formatMoment(iso, timeZone, { now: Date.now() });
 }
 
+/** A run's PDF export as text, page by page, whitespace collapsed (as e2e/records.spec.ts reads it). */
+export async function pdfText(request: APIRequestContext, runId: string): Promise<string> {
+  const response = await request.get(`${BASE_URL}/api/runs/${runId}/export/pdf`);
+  expect(response.status(), `PDF export of ${runId}: ${response.status() === 200 ? "" : await response.text()}`).toBe(200);
+  expect(response.headers()["content-type"]).toBe("application/pdf");
+  const { extractText, getDocumentProxy } = await import("unpdf");
+  const doc = await getDocumentProxy(new Uint8Array(await response.body()));
+  const { text } = await extractText(doc, { mergePages: false });
+  return text.map((page) => page.replace(/\s+/g, " ").trim()).join("\n");
+}
+
 /** SQLite stores Prisma DateTimes as ISO text ("2026-11-25T00:40:42.632+00:00"). */
 export const ms = (value: string | null | undefined): number => (value ? Date.parse(value) : Number.NaN);
 const sqliteNow = () => new Date().toISOString().replace("Z", "+00:00");

@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState, type FormEvent } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import { utcToWallClock, wallClockToUtc } from "@/lib/platform/time";
+import { NETBACKUP_VERSION_LABELS, NETBACKUP_VERSIONS, PLATFORM_PATH_LABELS, PLATFORM_PATHS, TICKET_PLACEHOLDER, type NetbackupVersionName as NetbackupVersion, type PlatformPathName as PlatformPath } from "@/lib/projects/model";
 import { TemplatePicker, type ImportedPlan, type TemplateChoice } from "../templates/template-picker";
 import { Button } from "../ui/button";
 import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
@@ -15,6 +16,10 @@ export interface ProjectFormValues {
   targetHost: string;
   product: string;
   hostnameStrategy: "KEEP" | "RENAME";
+  netbackupVersion: NetbackupVersion;
+  platformPath: PlatformPath;
+  changeTicket: string;
+  changeLinkTemplate: string;
   mediaServers: string;
   timezone: string;
   windowStart: string; // wall clock in `timezone`
@@ -28,7 +33,22 @@ export function defaultProjectValues(): ProjectFormValues {
   const now = new Date();
   const saturday = new Date(now.getTime() + (((6 - now.getDay() + 7) % 7 || 7) * 86_400_000));
   const day = utcToWallClock(saturday, zone).slice(0, 10);
-  return { name: "", description: "", sourceHost: "", targetHost: "", product: "NetBackup", hostnameStrategy: "KEEP", mediaServers: "", timezone: zone, windowStart: `${day}T09:00`, windowEnd: `${day}T18:00` };
+  return {
+    name: "",
+    description: "",
+    sourceHost: "",
+    targetHost: "",
+    product: "NetBackup",
+    hostnameStrategy: "KEEP",
+    netbackupVersion: "V10",
+    platformPath: "SAME_PLATFORM",
+    changeTicket: "",
+    changeLinkTemplate: "",
+    mediaServers: "",
+    timezone: zone,
+    windowStart: `${day}T09:00`,
+    windowEnd: `${day}T18:00`,
+  };
 }
 
 const DEFAULT_TEMPLATE: Record<ProjectFormValues["hostnameStrategy"], string> = { KEEP: "netbackup-keep-hostname", RENAME: "netbackup-rename-hostname" };
@@ -106,6 +126,10 @@ export function ProjectForm({
       targetHost: values.targetHost,
       product: values.product,
       hostnameStrategy: values.hostnameStrategy,
+      netbackupVersion: values.netbackupVersion,
+      platformPath: values.platformPath,
+      changeTicket: values.changeTicket,
+      changeLinkTemplate: values.changeLinkTemplate,
       mediaServers: values.mediaServers.split(/[\s,]+/).filter(Boolean),
       timezone: values.timezone,
       windowStart: Number.isNaN(start.getTime()) ? values.windowStart : start.toISOString(),
@@ -144,6 +168,34 @@ export function ProjectForm({
               <option value="RENAME">Rename the hostname</option>
             </Select>
           )}
+        </Field>
+        <Field label="NetBackup version" error={errors.netbackupVersion} hint="8.1 and later add host certificates and the DR package passphrase to the move.">
+          {(a) => (
+            <Select {...a} value={values.netbackupVersion} onChange={(e) => set("netbackupVersion", e.target.value as NetbackupVersion)}>
+              {NETBACKUP_VERSIONS.map((v) => (
+                <option key={v} value={v}>
+                  {NETBACKUP_VERSION_LABELS[v]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="New server's platform" error={errors.platformPath} hint="tar of /usr/openv works only for the same OS and CPU architecture.">
+          {(a) => (
+            <Select {...a} value={values.platformPath} onChange={(e) => set("platformPath", e.target.value as PlatformPath)}>
+              {PLATFORM_PATHS.map((p) => (
+                <option key={p} value={p}>
+                  {PLATFORM_PATH_LABELS[p]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Change ticket" error={errors.changeTicket} hint="The change request this cutover runs under, e.g. CHG0031337.">
+          {(a) => <TextInput {...a} className="font-mono" value={values.changeTicket} onChange={(e) => set("changeTicket", e.target.value)} placeholder="CHG0031337" />}
+        </Field>
+        <Field label="Change link template" error={errors.changeLinkTemplate} hint={`A URL with ${TICKET_PLACEHOLDER} where the number goes; leave empty for no link.`}>
+          {(a) => <TextInput {...a} className="font-mono" value={values.changeLinkTemplate} onChange={(e) => set("changeLinkTemplate", e.target.value)} placeholder={`https://acme.service-now.com/change_request.do?sysparm_query=number=${TICKET_PLACEHOLDER}`} />}
         </Field>
         <Field label="Media servers" error={errors.mediaServers ?? errors["mediaServers.0"]} hint="Listed after the master on clients' SERVER lines. Separate with commas." className="sm:col-span-2">
           {(a) => <TextInput {...a} className="font-mono" value={values.mediaServers} onChange={(e) => set("mediaServers", e.target.value)} placeholder="nbu-media1, nbu-media2" />}

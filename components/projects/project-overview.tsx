@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
-import { PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, STRATEGY_LABELS } from "@/lib/projects/model";
+import { NETBACKUP_VERSION_LABELS, PROJECT_STATUS_LABELS, PROJECT_STATUS_TONES, STRATEGY_LABELS } from "@/lib/projects/model";
 import { RUN_KIND_LABELS, RUN_STATUS_LABELS } from "@/lib/runs/model";
 import type { PlanView } from "@/lib/plan/queries";
 import { formatMinutes } from "@/lib/platform/time";
@@ -18,6 +18,7 @@ import { Dialog, DialogActions } from "../ui/dialog";
 import { FormError } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { ZonedTime, ZonedWindow } from "../ui/zoned-time";
+import { ChangeTicket } from "./change-ticket";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { LiveIndicator } from "../live/live-indicator";
 
@@ -100,6 +101,20 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
             <div>
               <dt className="text-slate-500">Product</dt>
               <dd className="font-medium">{project.product}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">NetBackup</dt>
+              <dd className="font-medium">{NETBACKUP_VERSION_LABELS[project.netbackupVersion]}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Platform</dt>
+              <dd className="font-medium">{project.platformPath === "CROSS_PLATFORM" ? "Different OS or architecture" : "Same OS and architecture"}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Change ticket</dt>
+              <dd className="font-mono">
+                <ChangeTicket ticket={project.changeTicket} url={project.changeUrl} />
+              </dd>
             </div>
             <div>
               <dt className="text-slate-500">Media servers</dt>

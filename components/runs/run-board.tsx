@@ -6,6 +6,7 @@ import { flushSync } from "react-dom";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import { forecastRun, rollbackDeadline } from "@/lib/runs/forecast";
 import { formatInZone } from "@/lib/platform/time";
+import { ChangeTicket } from "../projects/change-ticket";
 import { RUN_KIND_LABELS, RUN_STATUS_LABELS, type RunPlanDrift } from "@/lib/runs/model";
 import { canDecideGate, OWN_UNDO_WINDOW_MS } from "@/lib/platform/auth/permissions";
 import type { RoleName } from "@/lib/platform/auth/roles";
@@ -54,7 +55,7 @@ type DialogState =
 
 export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props) {
   const router = useRouter();
-  const { run, project, phases, steps } = data;
+  const { run, project, phases, steps, change } = data;
   const [now, setNow] = useState(renderedAt);
   const [filter, setFilter] = useState<Filter>("all");
   const [focusedId, setFocusedId] = useState<string | null>(null);
@@ -300,6 +301,13 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
             <span className="font-mono">
               {project.sourceHost} → {project.targetHost}
             </span>
+            {change.ticket ? (
+              <span>
+                Change <span className="font-mono">
+                  <ChangeTicket ticket={change.ticket} url={change.url} />
+                </span>
+              </span>
+            ) : null}
             <LiveIndicator state={live.state} viewers={live.viewers} />
             {!queue.online ? <Pill tone="amber">Offline — actions are queued</Pill> : null}
             {queue.queue.length > 0 ? <Pill tone="amber">{queue.queue.length} queued</Pill> : null}

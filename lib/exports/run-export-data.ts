@@ -358,6 +358,9 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
       /** The plan version the run's frozen copy came from, and the SHA-256 of that copy (0 and "" for runs from before versions). */
       planVersion: run.planVersion,
       planHash: run.planHash,
+      /** The change ticket the run ran under and its link ("" when none), as recorded when it started. */
+      changeTicket: run.changeTicket,
+      changeUrl: run.changeUrl,
       /** Who ended the run by hand (abort, rehearsal ended early) and why; "" otherwise. */
       endReason: run.endReason,
       endedBy: run.endedByName,

@@ -131,6 +131,9 @@ export const runExportSchema = z
         /** The plan version this run ran, and the SHA-256 of its frozen copy of the plan (absent in older exports). */
         planVersion: z.number().int().min(0).optional(),
         planHash: z.string().optional(),
+        /** The change ticket the run ran under, and its link (absent in older exports). */
+        changeTicket: z.string().optional(),
+        changeUrl: z.string().optional(),
         /** Why the run was aborted or ended early (absent in older exports). */
         endReason: z.string().optional(),
         endedBy: z.string().nullable().optional(),

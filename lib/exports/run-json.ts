@@ -62,6 +62,8 @@ export function runExportDocument(data: RunExportData, exportedBy: string): RunE
       startedBy: data.run.startedBy,
       planVersion: data.run.planVersion,
       planHash: data.run.planHash,
+      changeTicket: data.run.changeTicket,
+      changeUrl: data.run.changeUrl,
       endReason: data.run.endReason,
       endedBy: data.run.endedBy,
       summary: {

@@ -1,5 +1,6 @@
 import "server-only";
 import { getProjectPlan } from "../projects/service";
+import { changeTicketUrl } from "../projects/model";
 import { prisma } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
 import { numberSteps } from "./numbering";
@@ -21,6 +22,10 @@ export async function getPlanView(options: { projectId: string }) {
       targetHost: project.targetHost,
       product: project.product,
       hostnameStrategy: project.hostnameStrategy,
+      netbackupVersion: project.netbackupVersion,
+      platformPath: project.platformPath,
+      changeTicket: project.changeTicket,
+      changeUrl: changeTicketUrl(project),
       mediaServers: JSON.parse(project.mediaServers) as string[],
       timezone: project.timezone,
       windowStart: project.windowStart.toISOString(),

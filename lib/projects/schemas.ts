@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { hostname, id, isoDate, partialWithoutDefaults, requiredText, text, timezone } from "../platform/validation";
 import { IMPORTED_PLAN, isTemplateRef } from "../templates/ids";
-import { HOSTNAME_STRATEGIES, PROJECT_ROLES, PROJECT_STATUSES, PROJECT_VISIBILITIES } from "./model";
+import { HOSTNAME_STRATEGIES, NETBACKUP_VERSIONS, PLATFORM_PATHS, PROJECT_ROLES, PROJECT_STATUSES, PROJECT_VISIBILITIES, TICKET_PLACEHOLDER } from "./model";
+
+/** "https://acme.service-now.com/change_request.do?sysparm_query=number={ticket}": http(s) only, with the placeholder. */
+const changeLinkTemplate = text("Change link template", 500)
+  .refine((value) => value === "" || /^https?:\/\/[^\s/]+/i.test(value), "The link template must start with https:// or http://.")
+  .refine((value) => value === "" || value.includes(TICKET_PLACEHOLDER), `Put ${TICKET_PLACEHOLDER} where the ticket number goes.`)
+  .optional();
 
 const MAX_WINDOW_DAYS = 14;
 
@@ -13,6 +19,11 @@ export const projectFields = z
     targetHost: hostname,
     product: requiredText("Product", 60).default("NetBackup"),
     hostnameStrategy: z.enum(HOSTNAME_STRATEGIES, { error: "Choose keep or rename." }),
+    // Optional: absent means the database default (8.1–9.x, same platform, no ticket).
+    netbackupVersion: z.enum(NETBACKUP_VERSIONS, { error: "Choose the NetBackup version." }).optional(),
+    platformPath: z.enum(PLATFORM_PATHS, { error: "Choose the same or a different platform." }).optional(),
+    changeTicket: text("Change ticket", 60).optional(),
+    changeLinkTemplate,
     mediaServers: z.array(hostname).max(50).default([]),
     timezone,
     windowStart: isoDate,

@@ -43,8 +43,28 @@ export async function getProjectPlan(options: { projectId: string }) {
   return project;
 }
 
-function projectSnapshot(p: { name: string; sourceHost: string; targetHost: string; hostnameStrategy: string; timezone: string; windowStart: Date; windowEnd: Date; status: string; mediaServers: string; description: string; product: string }) {
+function projectSnapshot(p: {
+  name: string;
+  sourceHost: string;
+  targetHost: string;
+  hostnameStrategy: string;
+  netbackupVersion: string;
+  platformPath: string;
+  changeTicket: string;
+  changeLinkTemplate: string;
+  timezone: string;
+  windowStart: Date;
+  windowEnd: Date;
+  status: string;
+  mediaServers: string;
+  description: string;
+  product: string;
+}) {
   return {
+    netbackupVersion: p.netbackupVersion,
+    platformPath: p.platformPath,
+    changeTicket: p.changeTicket,
+    changeLinkTemplate: p.changeLinkTemplate,
     name: p.name,
     description: p.description,
     product: p.product,

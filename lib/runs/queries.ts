@@ -147,6 +147,7 @@ export async function getRunBoard(options: { runId: string }) {
       planVersion: run.planVersion,
     },
     project: { id: run.project.id, name: run.project.name, timezone: run.project.timezone, sourceHost: run.project.sourceHost, targetHost: run.project.targetHost },
+    change: { ticket: run.changeTicket, url: run.changeUrl || null },
     phases: phases.map((p) => ({ id: p.id, title: p.title, inWindow: p.inWindow })),
     steps,
     /** The newest audit event this render may not include changes after. */

@@ -21,6 +21,7 @@ import {
   type StepStatusName,
 } from "./model";
 import { formatInZone } from "../platform/time";
+import { changeTicketUrl } from "../projects/model";
 import { checkFieldValues } from "../plan/model";
 import { FLEET_DONE_STATUSES, FLEET_DONE_WORD, fleetOutcomeLine, MAX_LISTED_EXCEPTIONS, type FleetOutcome } from "../fleet/model";
 import { recordPlanVersion } from "../plan/versions";
@@ -77,7 +78,21 @@ export async function startRun(options: {
     const count = await tx.run.count({ where: { projectId: project.id, kind: input.kind } });
     const name = input.name || `${input.kind === "LIVE" ? "Live cutover" : "Rehearsal"} ${count + 1}`;
     const run = await tx.run.create({
-      data: { projectId: project.id, kind: input.kind, name, windowStart, windowEnd, startedAt: now, startedById: actor.id, startedByName: actor.name, planVersion: plan.version, planHash: plan.hash },
+      data: {
+        projectId: project.id,
+        kind: input.kind,
+        name,
+        windowStart,
+        windowEnd,
+        startedAt: now,
+        startedById: actor.id,
+        startedByName: actor.name,
+        planVersion: plan.version,
+        planHash: plan.hash,
+        // The ticket is a fact of the record: the project's next change won't rewrite this run's PDF.
+        changeTicket: project.changeTicket,
+        changeUrl: changeTicketUrl(project) ?? "",
+      },
     });
     await freezePlanIntoRun(tx, { runId: run.id, snapshot: plan.snapshot });
     await insertFleetRowsForRun(tx, { runId: run.id, projectId: project.id, stepIds: steps.filter((s) => s.isFleet).map((s) => s.id) });

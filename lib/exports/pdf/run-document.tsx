@@ -170,6 +170,7 @@ function Cover({ data }: { data: RunExportData }) {
           </View>
           <View style={s.col}>
             <Fact label="Run">{t(`${run.name} (${RUN_KIND_LABELS[run.kind]})`)}</Fact>
+            {run.changeTicket ? <Fact label="Change ticket">{t(run.changeUrl ? `${run.changeTicket} · ${run.changeUrl}` : run.changeTicket)}</Fact> : null}
             <Fact label="Outcome">{t(`${outcomeText(run)} (status ${run.status}, mode ${run.mode})`)}</Fact>
             <Fact label="Started">{t(`${longDateTime(run.startedAt, tz)}${run.startedBy ? ` by ${run.startedBy}` : ""}`)}</Fact>
             <Fact label="Ended">{run.endedAt ? t(`${longDateTime(run.endedAt, tz)}${run.endedBy ? ` by ${run.endedBy}` : ""}`) : "Not yet — the run is still active"}</Fact>
