@@ -59,9 +59,9 @@ test.describe("template library", () => {
     await expect(page).toHaveURL(new RegExp(`/projects/new\\?template=${templateId}$`));
     await expect(page.getByRole("radio", { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) })).toBeChecked();
     const preview = page.getByRole("region", { name: `Preview of ${name}` });
-    await expect(preview).toContainText("37 + 6 rollback");
-    await expect(preview.getByRole("row").filter({ hasText: "Cutover window (Saturday)" })).toContainText("17");
-    await expect(preview.getByRole("status")).toContainText("A rollback must start by window end − 2 h 35 min.");
+    await expect(preview).toContainText("39 + 5 rollback");
+    await expect(preview.getByRole("row").filter({ hasText: "Cutover window (Saturday)" })).toContainText("19");
+    await expect(preview.getByRole("status")).toContainText("A rollback must start by window end − 2 h 10 min.");
     expect(await seriousAxeFindings(page)).toEqual([]);
 
     const projectName = uniqueName("Rename project");
@@ -74,7 +74,7 @@ test.describe("template library", () => {
     await page.getByRole("button", { name: "Create project" }).click();
     await expect(page.getByRole("heading", { level: 1, name: projectName })).toBeVisible();
     const projectId = new URL(page.url()).pathname.split("/").pop()!;
-    expect(db.prepare(`SELECT count(*) AS n FROM step WHERE projectId = ?`).get(projectId)).toEqual({ n: 43 });
+    expect(db.prepare(`SELECT count(*) AS n FROM step WHERE projectId = ?`).get(projectId)).toEqual({ n: 44 });
     const copy = db.prepare(`SELECT plannedMinutes, commands FROM step WHERE projectId = ? AND title = 'Copy /usr/openv to the new server'`).get(projectId) as { plannedMinutes: number; commands: string };
     expect(copy.plannedMinutes).toBe(240);
     // The project's hosts were filled into the commands.
@@ -88,7 +88,7 @@ test.describe("template library", () => {
     await expect(page.getByRole("heading", { level: 3, name })).toHaveCount(0);
     expect(db.prepare(`SELECT count(*) AS n FROM template WHERE id = ?`).get(templateId)).toEqual({ n: 0 });
     expect(db.prepare(`SELECT action FROM audit_event WHERE entityId = ? ORDER BY seq DESC LIMIT 1`).get(templateId)).toEqual({ action: "template.delete" });
-    expect(db.prepare(`SELECT count(*) AS n FROM step WHERE projectId = ?`).get(projectId)).toEqual({ n: 43 });
+    expect(db.prepare(`SELECT count(*) AS n FROM step WHERE projectId = ?`).get(projectId)).toEqual({ n: 44 });
   });
 
   test("the hostname strategy picks the matching NetBackup template until one is chosen", async ({ page, loginAs }) => {

@@ -7,7 +7,13 @@ import type { RunbookDocumentInput } from "./runbook-document";
  * device configuration and, in 3.x/4.x, its media database), and "the library is the hard part".
  *
  * `<source-host>` (the media server's name) and `<target-host>` (the new box, until it takes the
- * name) are filled with the project's hosts at project creation by lib/templates/placeholders.ts.
+ * name) are filled with the project's hosts at project creation by lib/templates/placeholders.ts;
+ * `<master-server>` stays a prompt (the project doesn't hold the master's name).
+ *
+ * Written for 8.1–10.x with the classic commands noted: the media server is quiesced with an
+ * administrative pause, its disk storage moves beside the tape library, and on 8.1 and later it
+ * gets its certificate back under the same name with a reissue token. NetBackup starts before the
+ * devices are configured (the device configuration lives in EMM on the master).
  */
 export const netbackupMediaServerMoveTemplate = {
   format: "runsheet.runbook",
@@ -15,7 +21,8 @@ export const netbackupMediaServerMoveTemplate = {
   name: "NetBackup media server move (tape library), keep hostname",
   description:
     "Move a NetBackup media server and its tape library to new hardware under the same name; the master server stays. " +
-    "The master keeps the catalog; the media server's device configuration (and, in old versions, its media database) moves.",
+    "The master keeps the catalog; the media server's device configuration (and, in old versions, its media database), its disk storage and (8.1 and later) its host certificate move. " +
+    "Same OS and CPU architecture for the copied files; otherwise a fresh install of the same version.",
   phases: [
     {
       title: "Planning and inventory",
@@ -33,16 +40,21 @@ export const netbackupMediaServerMoveTemplate = {
             "tpconfig -d                           # on the media server\n" +
             "bpstulist -U | grep -i <source-host>\n" +
             "vmquery -a                            # 3.x/4.x media database on the media server\n" +
-            "bpmedialist -mlist -h <source-host>   # 6.x+",
-          verification: "Robots, drives, storage units and (old versions) the volume database host recorded in the note.",
+            "bpmedialist -mlist -h <source-host>   # 6.x+\n" +
+            "nbdevquery -liststs -U | grep -i <source-host>   # disk storage servers on this media server (MSDP, AdvancedDisk, cloud)\n" +
+            "nbdevquery -listdp -U\n" +
+            "tpconfig -dsh                         # storage servers with stored credentials",
+          verification: "Robots, drives, storage units, disk storage servers with their credentials and (old versions) the volume database host recorded in the note.",
           team: "BA",
           plannedMinutes: 60,
         },
         {
           key: "2",
           title: "Record the versions on the master and the media server",
-          details: "A media server may not run a newer version than its master. Install the same version on the new box.",
-          commands: "cat /usr/openv/netbackup/bin/version   # on both servers",
+          details:
+            "A media server may not run a newer version than its master. Install the same version on the new box. " +
+            "If the new box has a different OS or CPU architecture, don't copy any NetBackup files to it: install fresh and reconfigure the devices and disk storage.",
+          commands: "cat /usr/openv/netbackup/bin/version   # on both servers\nuname -srm                             # on <source-host> and <target-host>",
           verification: "Both versions recorded; the media server's is not newer than the master's.",
           team: "BA",
           plannedMinutes: 15,
@@ -84,17 +96,20 @@ export const netbackupMediaServerMoveTemplate = {
       steps: [
         {
           key: "6",
-          title: "Build the OS and patch it",
-          verification: "OS patched; /usr/openv filesystem mounted.",
+          title: "Build the OS, patch it and create the service accounts",
+          details: "**8.1 and later:** create the NetBackup service accounts with the same UID and GID as on the old media server before installing.",
+          commands: "id nbwebsvc; getent group nbwebgrp   # 8.1 and later: compare with the old media server\ndf -h /usr/openv",
+          verification: "OS patched; /usr/openv filesystem mounted; service accounts match.",
           team: "OS",
           plannedMinutes: 180,
           predecessors: ["5"],
         },
         {
           key: "7",
-          title: "Zone the SAN or cable SCSI for the drives and robot; install tape drivers",
-          commands: "cfgadm -al\n/usr/openv/volmgr/bin/sgscan",
-          verification: "The drives and robot are visible to the OS (st.conf / sg).",
+          title: "Zone the SAN or cable SCSI for the drives and robot; install tape drivers; prepare the disk storage",
+          details: "Keep the same robot number and robot type. On Linux, use persistent device names (`/dev/tape/by-id`). Prepare the zoning of the disk storage LUNs (MSDP, AdvancedDisk) for the cutover.",
+          commands: "cfgadm -al                          # Solaris\nls -l /dev/tape/by-id               # Linux: persistent names\n/usr/openv/volmgr/bin/sgscan",
+          verification: "The drives and robot are visible to the OS (st.conf / sg) under persistent names.",
           team: "ST",
           plannedMinutes: 120,
           predecessors: ["6"],
@@ -102,9 +117,11 @@ export const netbackupMediaServerMoveTemplate = {
         {
           key: "8",
           title: "Install the NetBackup media server software, same version, pointing at the master",
-          details: "In `bp.conf` the first `SERVER =` line is the master; this media server follows.",
-          commands: "cat /usr/openv/netbackup/bin/version\nbpgetconfig | grep -Ei '^(SERVER|MEDIA_SERVER|EMMSERVER)'",
-          verification: "Version identical to step 2; the master is the first SERVER line.",
+          details:
+            "In `bp.conf` the first `SERVER =` line is the master; this media server follows. Stop NetBackup after the install until the cutover. " +
+            "**8.1 and later:** don't request a certificate under the temporary name; the box gets `<source-host>`'s certificate with a reissue token at the cutover (step 17).",
+          commands: "cat /usr/openv/netbackup/bin/version\nbpgetconfig | grep -Ei '^(SERVER|MEDIA_SERVER|EMMSERVER)'\nnetbackup stop",
+          verification: "Version identical to step 2; the master is the first SERVER line; NetBackup stopped.",
           team: "BA",
           plannedMinutes: 60,
           predecessors: ["6"],
@@ -139,9 +156,15 @@ export const netbackupMediaServerMoveTemplate = {
         },
         {
           key: "11",
-          title: "Stop new jobs on this media server's storage units and let running jobs drain",
-          commands: "bpsturep -label <storage-unit> -cj 0\nbpdbjobs -summary",
-          verification: "No active job uses the media server's storage units.",
+          title: "Set the media server to administrative pause, suspend its SLP duplications and let its jobs drain",
+          details:
+            "An administrative pause stops the master from sending new jobs to this media server while running jobs finish; other media servers keep working. " +
+            "Storage lifecycle duplications that read from or write to its storage keep running otherwise: suspend those SLPs and note them for step 23.",
+          commands:
+            "nbemmcmd -updatehost -machinename <source-host> -machinestateop set_admin_pause -machinetype media -masterserver <master-server>   # on the master\n" +
+            "nbstlutil inactive -lifecycle <slp>   # each SLP using this media server's storage\n" +
+            "bpdbjobs -summary",
+          verification: "nbemmcmd -listhosts -verbose shows the media server paused; no active job uses it; the suspended SLPs are listed in the note.",
           team: "BA",
           plannedMinutes: 30,
           predecessors: ["10"],
@@ -149,8 +172,9 @@ export const netbackupMediaServerMoveTemplate = {
         {
           key: "12",
           title: "Take a catalog backup on the master",
-          commands: "bpbackupdb                                   # 3.x/4.x\nbpbackup -i -p <catalog-policy> -s <schedule>  # 6.x+ hot catalog backup",
-          verification: "The backup succeeded; the DR file is saved off-box.",
+          details: "**8.1 and later:** copy the DR file and the `.drpkg` off the box.",
+          commands: "bpbackupdb                                   # 3.x/4.x\nbpbackup -i -p <catalog-policy> -s <schedule>  # 6.x and later: hot catalog backup",
+          verification: "The backup succeeded; the DR file (and .drpkg) is saved off-box.",
           team: "BA",
           plannedMinutes: 30,
           predecessors: ["11"],
@@ -158,7 +182,7 @@ export const netbackupMediaServerMoveTemplate = {
         {
           key: "13",
           title: "Stop NetBackup on the old media server",
-          commands: "/usr/openv/netbackup/bin/bp.kill_all  # classic\nnetbackup stop                         # 8.x+\nbpps -x",
+          commands: "/usr/openv/netbackup/bin/bp.kill_all  # classic\nnetbackup stop                         # 8.x and later\nbpps -x",
           verification: "bpps -x shows nothing running.",
           team: "BA",
           plannedMinutes: 10,
@@ -167,8 +191,10 @@ export const netbackupMediaServerMoveTemplate = {
         {
           key: "14",
           title: "Copy the device configuration and (3.x/4.x) the media database",
+          details: "Same OS and CPU architecture only; otherwise skip this step and configure the devices fresh (step 19).",
           commands:
-            "cd /usr/openv && tar cf - volmgr/database netbackup/db/media | ssh <target-host> 'cd /usr/openv && tar xpf -'",
+            "cd /usr/openv && tar cf - volmgr/database volmgr/vm.conf netbackup/db/media | ssh <target-host> 'cd /usr/openv && tar xpf -'\n" +
+            "ls -l /usr/openv/volmgr/database   # on both servers",
           verification: "File counts and sizes match on both servers.",
           team: "OS+BA",
           plannedMinutes: 30,
@@ -177,8 +203,8 @@ export const netbackupMediaServerMoveTemplate = {
         {
           key: "15",
           title: "Move the hostname and IP to the new media server",
-          details: "Take the old server off the network first. Update `/etc/hosts`, `/etc/nodename`, and the DNS A and PTR records.",
-          commands: "bpclntcmd -self\nbpclntcmd -hn <source-host>",
+          details: "Take the old server off the network first. Update `/etc/hosts`, the hostname (`/etc/nodename` on Solaris only; `hostnamectl` on Linux), and the DNS A and PTR records.",
+          commands: "hostnamectl set-hostname <source-host>   # Linux\nbpclntcmd -self\nbpclntcmd -hn <source-host>",
           verification: "On the new box and on the master, the media server's name resolves to the new box.",
           team: "NW+OS",
           plannedMinutes: 30,
@@ -186,71 +212,106 @@ export const netbackupMediaServerMoveTemplate = {
         },
         {
           key: "16",
-          title: "Recable the tape library (robot and drives) to the new media server",
-          verification: "Cabling/zoning done; the OS sees the robot and drives.",
+          title: "Recable the tape library and move the disk storage to the new media server",
+          details: "Runs while the configuration is copied and the name moves. Same robot number and type; the disk storage LUNs (MSDP, AdvancedDisk) mounted at the same mount points.",
+          commands: "ls -l /dev/tape/by-id   # Linux\n/usr/openv/volmgr/bin/sgscan\ndf -h <disk-storage-mount-point>",
+          verification: "Cabling/zoning done; the OS sees the robot and drives; the disk storage is mounted at its old paths.",
           team: "DC+ST",
           plannedMinutes: 60,
           predecessors: ["13"],
         },
         {
           key: "17",
+          title: "Get the media server's certificate back with a reissue token",
+          details:
+            "**8.1 and later** (skip on older versions). The new hardware has the old name but not its certificate. On the master, reset the host ID attributes of `<source-host>` (web UI, Security → Hosts) and create a reissue token for it; " +
+            "on the new media server, fetch the CA certificate and the host certificate with that token. The reissue revokes the old box's certificate: the rollback needs a reissue too (R3).",
+          commands:
+            "bpnbat -login -logintype WEB                                              # on the master\n" +
+            "nbcertcmd -createToken -name <token-name> -reissue -host <source-host>      # on the master\n" +
+            "nbcertcmd -getCACertificate -server <master-server>                       # on the new media server\n" +
+            "nbcertcmd -getCertificate -server <master-server> -token                  # paste the reissue token\n" +
+            "nbcertcmd -listCertDetails",
+          verification: "nbcertcmd -listCertDetails on the new media server shows a certificate for <source-host> issued by the master.",
+          team: "BA",
+          plannedMinutes: 15,
+          predecessors: ["15"],
+        },
+        {
+          key: "18",
+          title: "Start NetBackup on the new media server",
+          details: "The media server is still paused, so the master sends it no jobs. On 6.x and later its device configuration lives in EMM on the master.",
+          commands: "initbprd        # classic\nnetbackup start # 8.x and later\nbpps -a\nbptestbpcd -client <source-host>   # from the master",
+          verification: "bpps -a shows the daemons; the master reaches the media server.",
+          team: "BA",
+          plannedMinutes: 10,
+          predecessors: ["16", "17"],
+        },
+        {
+          key: "19",
           title: "Reconfigure the robot and drives as new devices",
-          details: "Delete the stale entries first, then add the robot and drives, then restart `ltid`. On 6.x+ the device configuration lives in EMM on the master.",
+          details: "Delete the stale entries first, then add the robot and drives with the same robot number and type, then restart `ltid`.",
           commands: "tpconfig -d\ntpautoconf -a\n# or: tpconfig -add -robot … / tpconfig -add -drive …\n/usr/openv/volmgr/bin/stopltid && /usr/openv/volmgr/bin/ltid\nvmoprcmd -d",
           verification: "tpconfig -d lists the robot and every drive; vmoprcmd -d shows every drive UP.",
           team: "BA",
           plannedMinutes: 45,
-          predecessors: ["15", "16"],
+          predecessors: ["18"],
         },
         {
-          key: "18",
+          key: "20",
           title: "Test the robot",
           details: "Mount and unmount a tape in each drive, then run a robot inventory.",
           commands: "robtest\nvmupdate   # or vmcheckxxx",
           verification: "The inventory matches the media database.",
           team: "BA",
           plannedMinutes: 30,
-          predecessors: ["17"],
+          predecessors: ["19"],
         },
         {
-          key: "19",
-          title: "Start NetBackup on the new media server",
-          commands: "initbprd        # classic\nnetbackup start # 8.x+\nbpps -a\nbptestbpcd -client <source-host>   # from the master",
-          verification: "bpps -a shows the daemons; the master reaches the media server.",
+          key: "21",
+          title: "Bring the disk storage back up",
+          details: "Runs beside the device work. Check that every disk volume of this media server is UP; re-enter a storage server's credentials if they didn't come across.",
+          commands:
+            "nbdevquery -listdv -stype PureDisk -U       # MSDP volumes: UP\nnbdevquery -listdv -stype AdvancedDisk -U   # AdvancedDisk volumes: UP\n" +
+            "tpconfig -dsh                               # credentials present; re-add a missing one with tpconfig -add -storage_server …",
+          verification: "Every disk volume of the media server is UP and its storage servers have credentials.",
           team: "BA",
-          plannedMinutes: 10,
+          plannedMinutes: 20,
           predecessors: ["18"],
         },
         {
-          key: "20",
+          key: "22",
           title: "Check the connectivity from the media server to its clients",
-          details: "Fleet step: about one minute per client that backs up through this media server.",
+          details: "Fleet step: about one minute per client that backs up through this media server. Leave agentless clients out (VMs backed up through the hypervisor, NDMP filers): they have no bpcd.",
           commands: "bptestbpcd -client <client>   # on the media server\nbpclntcmd -pn                 # on the client",
           verification: "Every client answers the media server.",
           team: "BA",
           plannedMinutes: 10,
           isFleet: true,
           fleetAction: "CHECK_CONNECTIVITY",
-          predecessors: ["19"],
+          predecessors: ["18"],
         },
         {
-          key: "21",
-          title: "Re-enable the storage units and test backup and restore, including an old image from tape",
-          commands: "bpsturep -label <storage-unit> -cj <jobs>\nbpstulist -U",
-          verification: "A test backup through each storage unit succeeded; a restore of an old image from tape succeeded.",
+          key: "23",
+          title: "Release the administrative pause, resume the SLPs and test backup and restore, including an old image from tape",
+          commands:
+            "nbemmcmd -updatehost -machinename <source-host> -machinestateop clr_admin_pause -machinetype media -masterserver <master-server>   # on the master\n" +
+            "nbstlutil active -lifecycle <slp>   # each SLP suspended in step 11\nbpstulist -U",
+          verification: "A test backup through each storage unit (tape and disk) succeeded; a restore of an old image from tape succeeded.",
           team: "BA",
           plannedMinutes: 45,
-          predecessors: ["20"],
+          predecessors: ["20", "21", "22"],
         },
         {
-          key: "22",
+          key: "24",
           title: "Go/No-Go: keep the new media server",
-          details: "Backups and restores work → **Go**. No-Go → run the rollback steps. Rollback triggers: the robot can't be configured, the inventory doesn't match, or a test restore fails.",
+          details:
+            "The point of no return. Backups and restores work → **Go**. No-Go → run the rollback steps. Rollback triggers: the robot can't be configured, the inventory doesn't match, the disk storage doesn't come up, or a test restore fails.",
           verification: "Named decision with a note.",
           team: "PM+BA",
           plannedMinutes: 10,
           kind: "GATE",
-          predecessors: ["21"],
+          predecessors: ["23"],
         },
       ],
     },
@@ -260,43 +321,87 @@ export const netbackupMediaServerMoveTemplate = {
       inWindow: false,
       steps: [
         {
-          key: "23",
+          key: "25",
           title: "Watch the first backup night",
-          commands: "bperror -U -backstat -hoursago 24",
-          verification: "No new failures on this media server's storage units.",
+          commands: "bperror -U -backstat -hoursago 24\nnbstlutil report",
+          verification: "No new failures on this media server's storage units; SLP backlog back to normal.",
           team: "BA",
           plannedMinutes: 60,
-          predecessors: ["22"],
+          predecessors: ["24"],
         },
         {
-          key: "24",
+          key: "26",
           title: "Update the documentation and close the change",
           verification: "Change closed with the runbook PDF attached.",
           team: "PM",
           plannedMinutes: 30,
-          predecessors: ["23"],
+          predecessors: ["25"],
         },
         {
-          key: "25",
+          key: "27",
           title: "Decommission the old media server after N clean backup nights",
           verification: "Old server wiped and removed from inventory.",
           team: "OS",
           plannedMinutes: 60,
           kind: "MILESTONE",
-          predecessors: ["24"],
+          predecessors: ["26"],
         },
       ],
     },
     {
       title: "Rollback",
-      description: "Run only after a No-Go. Must start by window end − 135 min.",
+      description: "Run only after a No-Go. Must start by window end − 125 min.",
       inWindow: true,
       steps: [
-        { key: "R1", title: "Stop NetBackup on the new media server and take it off the network", commands: "netbackup stop\nbpps -x", team: "BA+NW", plannedMinutes: 15, kind: "ROLLBACK" },
-        { key: "R2", title: "Restore the old media server's network identity and power it on", verification: "Old server answers on its name and IP.", team: "NW+OS", plannedMinutes: 20, kind: "ROLLBACK" },
-        { key: "R3", title: "Recable the library to the old media server and run robtest", commands: "robtest", verification: "Every drive mounts and unmounts a tape.", team: "DC+BA", plannedMinutes: 60, kind: "ROLLBACK" },
-        { key: "R4", title: "Start NetBackup on the old media server and run a test backup", commands: "netbackup start\nbpps -a", verification: "Test backup succeeded.", team: "BA", plannedMinutes: 30, kind: "ROLLBACK" },
-        { key: "R5", title: "Re-enable the storage units and tell the stakeholders", commands: "bpsturep -label <storage-unit> -cj <jobs>", team: "BA+PM", plannedMinutes: 10, kind: "ROLLBACK" },
+        {
+          key: "R1",
+          title: "Pause the new media server, stop NetBackup on it and take it off the network",
+          commands:
+            "nbemmcmd -updatehost -machinename <source-host> -machinestateop set_admin_pause -machinetype media -masterserver <master-server>   # on the master\nnetbackup stop\nbpps -x",
+          team: "BA+NW",
+          plannedMinutes: 10,
+          kind: "ROLLBACK",
+        },
+        {
+          key: "R2",
+          title: "Recable the library and the disk storage to the old media server, and meanwhile restore its name and IP",
+          details: "Two teams at once: data-center and storage recable and re-present the disk storage; network and OS restore the old server's identity and power it on.",
+          commands: "bpclntcmd -self   # on the old media server\n/usr/openv/volmgr/bin/sgscan",
+          verification: "Old server answers on its name and IP and sees the robot, the drives and its disk storage.",
+          team: "DC+ST+NW+OS",
+          plannedMinutes: 60,
+          kind: "ROLLBACK",
+        },
+        {
+          key: "R3",
+          title: "Get the old media server's certificate back with a reissue token",
+          details: "**8.1 and later** (skip on older versions): step 17's reissue revoked the old box's certificate.",
+          commands:
+            "nbcertcmd -createToken -name <token-name> -reissue -host <source-host>   # on the master\nnbcertcmd -getCertificate -server <master-server> -token               # on the old media server",
+          verification: "nbcertcmd -listCertDetails on the old media server shows a valid certificate.",
+          team: "BA",
+          plannedMinutes: 15,
+          kind: "ROLLBACK",
+        },
+        {
+          key: "R4",
+          title: "Start NetBackup on the old media server, test the robot and run a test backup",
+          details: "Images written through the new media server since the cutover stay in the master's catalog; their tapes are readable by the old server.",
+          commands: "netbackup start   # classic: initbprd\nbpps -a\nrobtest",
+          verification: "Every drive mounts a tape; the test backup succeeded.",
+          team: "BA",
+          plannedMinutes: 30,
+          kind: "ROLLBACK",
+        },
+        {
+          key: "R5",
+          title: "Release the pause, resume the SLPs and tell the stakeholders",
+          commands:
+            "nbemmcmd -updatehost -machinename <source-host> -machinestateop clr_admin_pause -machinetype media -masterserver <master-server>   # on the master\nnbstlutil active -lifecycle <slp>",
+          team: "BA+PM",
+          plannedMinutes: 10,
+          kind: "ROLLBACK",
+        },
       ],
     },
   ],

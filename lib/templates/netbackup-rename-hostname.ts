@@ -1,16 +1,39 @@
 import type { RunbookDocumentInput } from "./runbook-document";
+import {
+  ACTIVE_POLICIES_FILE,
+  CATALOG_VERIFY_COMMANDS,
+  COPY_PATH_DETAILS,
+  DEACTIVATE_COMMANDS,
+  DISK_STORAGE_INVENTORY,
+  DISK_STORAGE_VERIFY,
+  PRESEED_COMMANDS,
+  REACTIVATE_COMMANDS,
+  REHEARSAL_WARNING,
+  SYMLINK_INVENTORY,
+} from "./netbackup-shared";
+
+/** Each client's SERVER lists, saved and prepared in step 11; under /usr/openv so they travel with the copy. */
+const LISTS = "/usr/openv/netbackup/cutover";
 
 /**
  * "NetBackup master/media server rehost, rename hostname", from the "Variant: rename hostname"
- * section of shared/domain/netbackup-rehost.md. It is the keep-hostname plan plus everything a
- * rename drags in: a CNAME for the old name (the seed thread's escape hatch), a list of every
- * place the old name is stored, the catalog/EMM rename, and three fleet steps (bp.conf on every
- * client, connectivity, policy membership).
+ * section of shared/domain/netbackup-rehost.md: the keep-hostname plan plus everything a rename
+ * drags in (a CNAME for the old name, every place the old name is stored, the vendor-assisted
+ * catalog/EMM rename, each client's SERVER list, and on 8.1 and later new host certificates).
+ *
+ * The SERVER lists follow one rule: a client accepts `bpsetconfig` only from a server already on
+ * its list. So the new master is added to every list before the window (11, pushed by the old
+ * master), the window's update (27) puts it first and keeps the old master as a second entry
+ * until the final Go, and the rollback pushes the saved lists back from the new master before
+ * it stops (R1 before R2).
+ *
+ * Built to pass its own plan check in an 8 h window: a full catalog backup before the window
+ * leaves an incremental one inside it (16), /usr/openv is pre-seeded (12), the library is
+ * recabled during the copy, and the client work (27–29) runs beside the device work (24, 25).
  *
  * `<old-master>` and `<new-master>` are filled with the project's source and target host when a
  * project is created from this template (lib/templates/placeholders.ts); other `<…>` stay as
- * prompts for the operator. Where a step lists two commands, the first is the classic (3.x/4.x)
- * one and the second the modern (6.x+) one.
+ * prompts for the operator.
  */
 export const netbackupRenameHostnameTemplate = {
   format: "runsheet.runbook",
@@ -18,7 +41,7 @@ export const netbackupRenameHostnameTemplate = {
   name: "NetBackup master/media server rehost, rename hostname",
   description:
     "Move a combined NetBackup master/media server with a tape library to new hardware under a NEW hostname. " +
-    "Adds a DNS CNAME for the old name, the catalog/EMM host rename and a bp.conf update on every client. " +
+    "Adds a DNS CNAME for the old name, the vendor-assisted catalog/EMM host rename, each client's SERVER list and (8.1 and later) new host certificates. " +
     "Only when keeping the name is impossible: admins who did it call it a nightmare.",
   phases: [
     {
@@ -28,31 +51,40 @@ export const netbackupRenameHostnameTemplate = {
       steps: [
         {
           key: "1",
-          title: "Confirm the rename is unavoidable and agree vendor support",
+          title: "Confirm the rename is unavoidable, agree vendor support and pick the copy path",
           details:
             "Admins who moved dozens of servers advise keeping the hostname: \"it is a nightmare to change it\". One rename \"got changed right back, and everything else got CNAME'd\". " +
-            "The vendor may support a master rename only through professional services: get that agreed in writing before you plan further.",
-          verification: "Decision and the reason the old name can't be kept recorded in the project; support case or PS engagement number in the note.",
+            "The vendor supports a master rename (`nbemmcmd -renamehost` on a master) only with its support or professional services: get that agreed in writing before you plan further.\n\n" +
+            COPY_PATH_DETAILS,
+          commands: "uname -srm   # on <old-master> and on <new-master>: OS and CPU architecture must match for the copy path",
+          verification: "Decision and the reason the old name can't be kept recorded in the project; support case or PS engagement number in the note; copy path chosen.",
           team: "PM+BA",
           plannedMinutes: 60,
         },
         {
           key: "2",
           title: "Record the version and patch level on the old server",
-          details: "The version decides the rename method: `nbemmcmd -renamehost` on 6.x and later, `bpmedia -movedb` plus storage-unit edits on older versions.",
-          commands: "cat /usr/openv/netbackup/bin/version",
-          verification: "Version string attached to the step note.",
+          details: "The version decides the rename method: `nbemmcmd -renamehost` (vendor-assisted) on 6.x and later, `bpmedia -movedb` plus storage-unit edits on older versions.",
+          commands: "cat /usr/openv/netbackup/bin/version\nuname -srm",
+          verification: "Version string and platform attached to the step note.",
           team: "BA",
           plannedMinutes: 15,
           predecessors: ["1"],
         },
         {
           key: "3",
-          title: "Inventory the configuration",
-          details: "Save each output off-box; they are the reference for every check during the cutover, and step 31 compares policy membership against them.",
+          title: "Inventory the configuration, the disk storage and the catalog locations",
+          details:
+            "Save each output off-box; they are the reference for every check during the cutover, and step 33 compares policy membership against them. " +
+            "List every symlinked catalog location (images catalog, NBDB moved with `nbdb_move`): the copy must include their targets. " +
+            "On 8.x–10.x an MSDP storage server on the master carries the master's name: its rename is part of the vendor-assisted rename.",
           commands:
-            "bppllist -allpolicies -U\nbpplclients -allunique -noheader\nbpstulist -U\ntpconfig -d\nvmquery -a        # 3.x/4.x\nbpmedialist -mlist # 6.x+",
-          verification: "Outputs attached to the step.",
+            "bppllist -allpolicies -U\nbpplclients -allunique -noheader\nbpstulist -U\ntpconfig -d\nnbstl -L                  # storage lifecycle policies (6.5 and later)\n" +
+            "vmquery -a                # 3.x/4.x\nbpmedialist -mlist        # 6.x and later\n" +
+            SYMLINK_INVENTORY +
+            "\n" +
+            DISK_STORAGE_INVENTORY,
+          verification: "Outputs attached to the step, including every symlinked catalog location and every disk storage server.",
           team: "BA",
           plannedMinutes: 120,
           predecessors: ["2"],
@@ -61,17 +93,18 @@ export const netbackupRenameHostnameTemplate = {
           key: "4",
           title: "List every place the old name is stored",
           details:
-            "Before the copy, find every reference to `<old-master>`: the EMM host list (6.x+), storage units, the master's and media servers' server lists, " +
-            "the media database (which server owns each volume), policies, and every client's `bp.conf` or registry. Each hit needs a step below that changes it.",
+            "Before the copy, find every reference to `<old-master>`: the EMM host list (6.x and later), storage units, the master's and media servers' server lists, " +
+            "the media database (which server owns each volume), policies, disk storage servers, and every client's `bp.conf` or registry. Each hit needs a step below that changes it.",
           commands:
-            "nbemmcmd -listhosts -verbose                 # 6.x+ EMM: every host and its role\n" +
+            "nbemmcmd -listhosts -verbose                 # 6.x and later EMM: every host and its role\n" +
             "bpstulist -U                                 # storage units and their host\n" +
             "bpgetconfig | grep -Ei '^(SERVER|MEDIA_SERVER|EMMSERVER)'\n" +
             "grep -i <old-master> /usr/openv/netbackup/bp.conf /usr/openv/volmgr/vm.conf\n" +
             "vmquery -a | grep -i <old-master>            # 3.x/4.x media database\n" +
-            "bpmedialist -mlist -h <old-master>           # 6.x+ media assigned to the old name\n" +
+            "bpmedialist -mlist -h <old-master>           # 6.x and later: media assigned to the old name\n" +
             "bppllist -allpolicies -U | grep -i <old-master>\n" +
-            "bpplclients -allunique -noheader            # every client whose bp.conf must change",
+            "nbdevquery -liststs -U | grep -i <old-master>\n" +
+            "bpplclients -allunique -noheader            # every client whose server list must change",
           verification: "The list is attached, and every occurrence of the old name is covered by a step of this plan.",
           team: "BA",
           plannedMinutes: 90,
@@ -79,31 +112,25 @@ export const netbackupRenameHostnameTemplate = {
         },
         {
           key: "5",
-          title: "Measure the catalog and the copy throughput",
-          commands: "du -sk /usr/openv/netbackup/db /usr/openv/volmgr/database /usr/openv/db\n# timed test copy of 10 GB to the new server",
-          verification: "Estimated copy time fits the window, with a margin.",
-          team: "BA+OS",
-          plannedMinutes: 60,
-          predecessors: ["2"],
-        },
-        {
-          key: "6",
           title: "Agree the downtime window, get the change approved and tell the client owners",
-          details: "Every client's `bp.conf` (or registry) changes in the window, so client owners must know and must not revert it.",
+          details: "Every client's `bp.conf` (or registry) changes before and in the window, so client owners must know and must not revert it.",
           verification: "Change record approved; window entered in the project; client owners notified.",
           team: "PM",
           plannedMinutes: 60,
-          predecessors: ["4", "5"],
+          predecessors: ["4"],
         },
         {
-          key: "7",
-          title: "Write the rollback plan",
+          key: "6",
+          title: "Write the rollback plan and prove the catalog backup can be recovered",
           details:
-            "The old server stays intact, powered off and not wiped, until sign-off. Keep each client's current `SERVER` lines (step 12 saves them) so the rollback can put them back.",
-          verification: "Rollback steps reviewed and their total fits before the rollback deadline.",
+            "The old server stays intact, powered off and not wiped, until sign-off. Every client keeps the old master on its server list until after the final Go, so the rollback can reach them (step 11, R1). " +
+            "Gate 32 is the point of no return: it must be planned before the rollback deadline (the plan check shows the margin).\n\n" +
+            "**8.1 and later:** catalog backups fail unless a DR package passphrase is set. Set it, run a catalog backup, test the passphrase against its `.drpkg`, and copy the DR file and the `.drpkg` off the box.",
+          commands: "nbhostidentity -testpassphrase -infile <dr-package-file>.drpkg   # 8.1 and later\nls -l <dr-file-directory>                                       # the DR file and its .drpkg",
+          verification: "Rollback steps reviewed; 8.1 and later: the passphrase test succeeded and the DR file and .drpkg are stored off-box.",
           team: "PM+BA",
-          plannedMinutes: 30,
-          predecessors: ["6"],
+          plannedMinutes: 45,
+          predecessors: ["5"],
         },
       ],
     },
@@ -113,65 +140,96 @@ export const netbackupRenameHostnameTemplate = {
       inWindow: false,
       steps: [
         {
-          key: "8",
-          title: "Build the OS, patch it and lay out the disks",
-          details: "Size `/usr/openv` for catalog growth, not just for today's catalog.",
-          verification: "OS patched; /usr/openv filesystem sized and mounted.",
+          key: "7",
+          title: "Build the OS, patch it, lay out the disks and create the service accounts",
+          details:
+            "Size `/usr/openv` (and each relocated catalog location, at the same path) for catalog growth.\n\n" +
+            "**8.1 and later:** the web service account (`nbwebsvc` in group `nbwebgrp`; on 10.x also the NetBackup service user) must exist with the **same UID and GID** as on the old server before NetBackup is installed or started.",
+          commands: "id nbwebsvc; getent group nbwebgrp   # 8.1 and later: on both servers, the same UID and GID\ndf -h /usr/openv",
+          verification: "OS patched; filesystems sized and mounted; 8.1 and later: the service accounts match the old server's UID and GID.",
           team: "OS",
           plannedMinutes: 240,
+          predecessors: ["6"],
+        },
+        {
+          key: "8",
+          title: "Zone the SAN or cable SCSI for the drives and robot; install tape drivers; prepare the disk storage",
+          details: "Keep the same robot number and robot type. On Linux, use persistent device names (`/dev/tape/by-id`). Prepare the zoning of the disk storage LUNs for step 20.",
+          commands: "cfgadm -al                          # Solaris\nls -l /dev/tape/by-id               # Linux: persistent names\n/usr/openv/volmgr/bin/sgscan",
+          verification: "The drives and robot are visible to the OS (st.conf / sg) under persistent names.",
+          team: "ST",
+          plannedMinutes: 120,
           predecessors: ["7"],
         },
         {
           key: "9",
-          title: "Zone the SAN or cable SCSI for the drives and robot; install tape drivers",
-          commands: "cfgadm -al\n/usr/openv/volmgr/bin/sgscan",
-          verification: "The drives and robot are visible to the OS (st.conf / sg).",
-          team: "ST",
-          plannedMinutes: 120,
-          predecessors: ["8"],
-        },
-        {
-          key: "10",
           title: "Install the same NetBackup version as the old server, under the new name",
-          details: "**Don't combine a platform move with an upgrade.** Upgrade in a separate change afterwards.",
-          commands: "cat /usr/openv/netbackup/bin/version\nbpclntcmd -self",
-          verification: "Version and patch level identical to step 2; `bpclntcmd -self` shows <new-master>.",
+          details: "**Don't combine a platform move with an upgrade.** Same version, same install path. Stop NetBackup after the install: the new box stays quiet until the cutover.",
+          commands: "cat /usr/openv/netbackup/bin/version\nbpclntcmd -self\nnetbackup stop   # 8.x and later; classic: /usr/openv/netbackup/bin/bp.kill_all",
+          verification: "Version and patch level identical to step 2; `bpclntcmd -self` shows <new-master>; NetBackup stopped.",
           team: "BA",
           plannedMinutes: 90,
-          predecessors: ["8"],
-        },
-        {
-          key: "11",
-          title: "Prepare DNS for the new name and the CNAME for the old one; open the firewall ports",
-          details:
-            "A and PTR records for `<new-master>` now. At cutover the old name becomes a CNAME pointing at `<new-master>`: clients you miss still reach the master. " +
-            "Ports: bpcd 13782, vnetd 13724, PBX 1556. Lower the TTL of the old record a day ahead so the CNAME takes effect quickly.",
-          commands: "nslookup <new-master>\nnslookup <old-master>",
-          verification: "<new-master> resolves forwards and backwards; the CNAME change is prepared; firewall rules for 13782, 13724 and 1556 are in place.",
-          team: "NW",
-          plannedMinutes: 60,
           predecessors: ["7"],
         },
         {
-          key: "12",
-          title: "Save every client's server list and prepare the new SERVER lines",
+          key: "10",
+          title: "Prepare DNS for the new name and the CNAME for the old one; open the firewall ports",
           details:
-            "Save each client's current configuration (the rollback needs it), then write the file that step 27 pushes: the master first, media servers after it. " +
-            "For master `nbu-master2` and media server `nbu-media1`:\n\n```\nSERVER = nbu-master2\nSERVER = nbu-media1\n```\n\n`CLIENT_NAME` is not in the file: it stays as it is on each client.",
-          commands: "mkdir -p /var/tmp/bpconf-before\nbpgetconfig -M <client> > /var/tmp/bpconf-before/<client>.txt\nprintf 'SERVER = <new-master>\\nSERVER = <media-server>\\n' > /var/tmp/new-server-lines.txt",
-          verification: "One saved configuration per client from step 4's list; the new SERVER lines reviewed by a second admin.",
+            "A and PTR records for `<new-master>` now. At cutover the old name becomes a CNAME pointing at `<new-master>`: clients you miss still find the master. " +
+            "Ports: bpcd 13782, vnetd 13724, PBX 1556; 8.1 and later also 443 for certificate requests. Lower the TTL of the old record a day ahead so the CNAME takes effect quickly.",
+          commands: "nslookup <new-master>\nnslookup <old-master>",
+          verification: "<new-master> resolves forwards and backwards; the CNAME change is prepared; the firewall rules are in place.",
+          team: "NW",
+          plannedMinutes: 60,
+          predecessors: ["6"],
+        },
+        {
+          key: "11",
+          title: "Save every client's server list and add the new master to it",
+          details:
+            "Fleet step, pushed **from the old master** while it is still the master. A client accepts `bpsetconfig` only from a server already on its list, and `bpsetconfig` replaces the whole list: so read each client's list, keep every line, and append `SERVER = <new-master>`. " +
+            "Nothing changes for tonight's backups (the old master stays first), but from now on the new master can reach the client: in the window to put itself first (27), and on a rollback to push the saved list back (R1).\n\n" +
+            "Three files per client, kept under `" +
+            LISTS +
+            "` so they travel with the copy: the list as it was (`before`), the list with the new master appended (`staged`), and the list for the window with the new master first and the old master second (`new`). " +
+            "Skip agentless clients (VMs backed up through the hypervisor, NDMP filers): they have no `bp.conf`. Refresh the files on the day before if client lists changed.",
+          commands:
+            `mkdir -p ${LISTS}/before ${LISTS}/staged ${LISTS}/new\n` +
+            `bpgetconfig -M <client> | grep -E '^(SERVER|MEDIA_SERVER) =' > ${LISTS}/before/<client>.txt\n` +
+            `{ cat ${LISTS}/before/<client>.txt; echo 'SERVER = <new-master>'; } > ${LISTS}/staged/<client>.txt\n` +
+            `{ echo 'SERVER = <new-master>'; cat ${LISTS}/before/<client>.txt; } > ${LISTS}/new/<client>.txt\n` +
+            `bpsetconfig -h <client> ${LISTS}/staged/<client>.txt\n` +
+            "bpgetconfig -M <client> | grep -E '^(SERVER|MEDIA_SERVER) ='\nbptestbpcd -client <client>",
+          verification: "Every client's list still starts with <old-master>, ends with <new-master>, and keeps all its other lines; bptestbpcd answers.",
           team: "BA",
           plannedMinutes: 60,
-          predecessors: ["4", "10"],
+          isFleet: true,
+          fleetAction: "GENERIC",
+          predecessors: ["4", "9"],
+        },
+        {
+          key: "12",
+          title: "Rehearse the data copy, time it and pre-seed /usr/openv on the new server",
+          details:
+            "Copy everything once now, while the old server still runs, and time it. The day before the window, run it again: that pass copies only what changed, and its duration is the estimate for step 18.\n\n" +
+            REHEARSAL_WARNING,
+          commands: PRESEED_COMMANDS.replaceAll("<target-host>", "<new-master>"),
+          verification: "Full copy time and the day-before pass time recorded in the step note; NetBackup never started on the new server.",
+          team: "BA+OS",
+          plannedMinutes: 180,
+          predecessors: ["9"],
         },
         {
           key: "13",
-          title: "Rehearse the data copy under the new name and time it",
-          commands: "cd /usr/openv && tar cf - . | ssh <new-master> 'cd /usr/openv && tar xpf -'",
-          verification: "Actual copy time recorded in the step note.",
-          team: "BA+OS",
-          plannedMinutes: 180,
-          predecessors: ["10"],
+          title: "Take a full catalog backup after the last backup night",
+          details:
+            "On the morning of the window, before it starts: a full hot catalog backup, so that the final catalog backup inside the window (16) is a short incremental one. A recovery needs both. " +
+            "**8.1 and later:** copy the DR file and the `.drpkg` off the box.",
+          commands: "bpbackup -i -p <catalog-policy> -s <full-schedule>\nls -l <dr-file-directory>   # the DR file and (8.1 and later) its .drpkg: copy both off-box",
+          verification: "The full catalog backup succeeded; DR file (and .drpkg) stored off-box; media ID in the note.",
+          team: "BA",
+          plannedMinutes: 60,
+          predecessors: ["6"],
         },
       ],
     },
@@ -183,38 +241,42 @@ export const netbackupRenameHostnameTemplate = {
         {
           key: "14",
           title: "Go/No-Go: start the cutover",
-          details: "Go only if the change is approved, last night's backups are complete, no restores are pending, the client list is complete and the team is present.",
+          details:
+            "Go only if the change is approved, last night's backups are complete, no restores are pending, every client's list holds <new-master> (step 11), the full catalog backup (13) succeeded and the team is present.",
           verification: "Named decision with a note.",
           team: "PM",
           plannedMinutes: 15,
           kind: "GATE",
           // Nothing has changed yet at this gate: a No-Go ends the run; there is nothing to roll back.
           noGoOutcome: "ABORT",
-          predecessors: ["9", "11", "12", "13"],
+          predecessors: ["8", "10", "11", "12", "13"],
         },
         {
           key: "15",
-          title: "Deactivate the policies and let the running jobs drain",
-          commands: "bpplinfo <policy> -modify -inactive\nbpdbjobs -summary",
-          verification: "bpdbjobs -summary shows no active jobs.",
+          title: "Deactivate the active policies, suspend SLP duplications and let the running jobs drain",
+          details: `Record which policies are active before deactivating anything (\`${ACTIVE_POLICIES_FILE}\`): step 34 and the rollback reactivate exactly those.`,
+          commands: DEACTIVATE_COMMANDS,
+          verification: "The list of active policies is attached; bpdbjobs -summary shows no active jobs.",
           team: "BA",
           plannedMinutes: 30,
           predecessors: ["14"],
         },
         {
           key: "16",
-          title: "Take the final catalog backup and note the media ID",
-          details: "There is no way back without it: this step must pass.",
-          commands: "bpbackupdb                                   # 3.x/4.x\nbpbackup -i -p <catalog-policy> -s <schedule>  # 6.x+ hot catalog backup",
-          verification: "The backup succeeded; the DR file is saved off-box; media ID in the note.",
+          title: "Take the final catalog backup (incremental) and note the media ID",
+          details: "There is no way back without it: this step must pass. Incremental on top of step 13's full backup. **8.1 and later:** copy the DR file and the `.drpkg` off the box right away.",
+          commands:
+            "bpbackupdb                                          # 3.x/4.x (always full: plan about 45 min)\nbpbackup -i -p <catalog-policy> -s <incremental-schedule>   # 6.x and later\n" +
+            "ls -l <dr-file-directory>",
+          verification: "The backup succeeded; the DR file (and .drpkg) is saved off-box; media ID in the note.",
           team: "BA",
-          plannedMinutes: 45,
+          plannedMinutes: 20,
           predecessors: ["15"],
         },
         {
           key: "17",
           title: "Stop NetBackup on the old server",
-          commands: "/usr/openv/netbackup/bin/bp.kill_all  # classic\nnetbackup stop                         # 8.x+\nbpps -x",
+          commands: "/usr/openv/netbackup/bin/bp.kill_all   # classic\nnetbackup stop                          # 8.x and later\nbpps -x",
           verification: "bpps -x shows nothing running.",
           team: "BA",
           plannedMinutes: 10,
@@ -223,16 +285,23 @@ export const netbackupRenameHostnameTemplate = {
         {
           key: "18",
           title: "Copy /usr/openv to the new server",
-          commands: "cd /usr/openv && tar cf - . | ssh <new-master> 'cd /usr/openv && tar xpf -'\ndu -sk /usr/openv\nfind /usr/openv | wc -l",
+          details:
+            "The final pass over the pre-seed of step 12, with NetBackup stopped: it copies what changed since, including the client lists of step 11, and each symlinked catalog location. " +
+            "Without a pre-seed a full tar copy takes far longer: change this step's minutes and the plan check shows whether the window still holds. Same OS and CPU architecture only (see step 1).",
+          commands:
+            "rsync -aH --numeric-ids --delete /usr/openv/ <new-master>:/usr/openv/\n" +
+            "rsync -aH --numeric-ids --delete <catalog-location>/ <new-master>:<catalog-location>/   # each symlink target from step 3\n" +
+            "# without a pre-seed: cd /usr/openv && tar cf - . | ssh <new-master> 'cd /usr/openv && tar xpf -'\n" +
+            "du -sk /usr/openv; find /usr/openv | wc -l   # on both servers",
           verification: "File counts and sizes match on both servers (du -sk, find | wc -l).",
           team: "OS+BA",
-          plannedMinutes: 150,
+          plannedMinutes: 75,
           predecessors: ["17"],
         },
         {
           key: "19",
           title: "Take the old server off the network and point the old name at the new server (CNAME)",
-          details: "Replace the A record of `<old-master>` with a CNAME to `<new-master>`; keep the PTR of the new address on `<new-master>`. Flush name caches on the new server.",
+          details: "Replace the A record of `<old-master>` with a CNAME to `<new-master>`; keep the PTR of the new address on `<new-master>`. Flush name caches on the new server. Runs beside the rename (21).",
           commands: "nslookup <old-master>   # must answer: canonical name = <new-master>\nbpclntcmd -hn <old-master>\nbpclntcmd -self",
           verification: "<old-master> resolves to the new server's address via the CNAME; `bpclntcmd -self` on the new server shows <new-master>.",
           team: "NW+OS",
@@ -241,8 +310,10 @@ export const netbackupRenameHostnameTemplate = {
         },
         {
           key: "20",
-          title: "Recable the tape library (robot and drives) to the new server",
-          verification: "Cabling/zoning done; the OS sees the robot and drives.",
+          title: "Recable the tape library and move the disk storage to the new server",
+          details: "Runs while the copy (18) runs: the old server is already stopped. Same robot number and type; disk storage LUNs mounted at the same mount points.",
+          commands: "ls -l /dev/tape/by-id   # Linux\n/usr/openv/volmgr/bin/sgscan\ndf -h <disk-storage-mount-point>",
+          verification: "Cabling/zoning done; the OS sees the robot and drives; the disk storage is mounted at its old paths.",
           team: "DC+ST",
           plannedMinutes: 60,
           predecessors: ["17"],
@@ -251,10 +322,11 @@ export const netbackupRenameHostnameTemplate = {
           key: "21",
           title: "Rename the master in the catalog and the media database",
           details:
-            "**6.x and later:** rename the host in EMM with only PBX and EMM running; check the technote for your exact version first, some releases need the vendor's help. " +
+            "**Vendor-assisted.** `nbemmcmd -renamehost` on a master is done with the vendor's support (the case from step 1 open and the engineer on the call), not as a routine step: it is not supported for every version, and a wrong run leaves EMM half-renamed.\n\n" +
+            "**6.x and later:** rename the host in EMM with only PBX and EMM running; the engineer confirms the exact procedure for your version, including an MSDP storage server named after the master. " +
             "**Older versions:** move the volumes' media-database records to the new server with `bpmedia -movedb`, then point each storage unit at the new host.",
           commands:
-            "nbemmcmd -renamehost -machinename <old-master> -machinetype master -newmachinename <new-master>   # 6.x+\n" +
+            "nbemmcmd -renamehost -machinename <old-master> -machinetype master -newmachinename <new-master>   # 6.x and later, with the vendor\n" +
             "nbemmcmd -listhosts -verbose\n" +
             "bpmedia -movedb -allvolumes -oldserver <old-master> -newserver <new-master>   # 3.x/4.x\n" +
             "bpsturep -label <storage-unit> -host <new-master>\n" +
@@ -262,75 +334,95 @@ export const netbackupRenameHostnameTemplate = {
           verification: "`nbemmcmd -listhosts -verbose` lists <new-master> and no longer <old-master>; `bpstulist -U` shows every storage unit on <new-master>.",
           team: "BA",
           plannedMinutes: 45,
-          predecessors: ["18", "19"],
+          predecessors: ["18"],
         },
         {
           key: "22",
           title: "Update the master's own server lists (bp.conf, vm.conf)",
-          details: "On the new master: the first `SERVER =` line is `<new-master>`, followed by the media servers; `EMMSERVER = <new-master>` on 6.x+. Same in `vm.conf`.",
+          details: "On the new master: the first `SERVER =` line is `<new-master>`, followed by the media servers; `EMMSERVER = <new-master>` on 6.x and later. Same in `vm.conf`.",
           commands: "vi /usr/openv/netbackup/bp.conf\nvi /usr/openv/volmgr/vm.conf\nbpgetconfig | grep -Ei '^(SERVER|MEDIA_SERVER|EMMSERVER)'",
-          verification: "`bpgetconfig` on the new master lists <new-master> first and no longer mentions <old-master>.",
+          verification: "`bpgetconfig` on the new master lists <new-master> first.",
           team: "BA",
           plannedMinutes: 15,
           predecessors: ["21"],
         },
         {
           key: "23",
-          title: "Reconfigure the robot and drives as new devices",
-          details: "Delete the stale entries first, then add the robot and drives, then restart `ltid`.",
-          commands: "tpconfig -d\ntpautoconf -a\n# or: tpconfig -add -robot … / tpconfig -add -drive …\n/usr/openv/volmgr/bin/stopltid && /usr/openv/volmgr/bin/ltid",
-          verification: "tpconfig -d lists the robot and every drive on <new-master>.",
+          title: "Start NetBackup",
+          details: "Policies are inactive and SLPs suspended, so nothing is scheduled. On 6.x and later the device configuration lives in EMM, which must run before the devices are reconfigured. **8.1 and later:** check the web service account first.",
+          commands: "id nbwebsvc       # 8.1 and later\ninitbprd          # classic\nnetbackup start   # 8.x and later\nbpps -a",
+          verification: "bpps -a shows the daemons.",
           team: "BA",
-          plannedMinutes: 45,
-          predecessors: ["20", "22"],
+          plannedMinutes: 10,
+          predecessors: ["19", "20", "22"],
         },
         {
           key: "24",
+          title: "Reconfigure the robot and drives as new devices",
+          details: "Delete the stale entries first, then add the robot and drives with the same robot number and type, then restart `ltid`.",
+          commands: "tpconfig -d\ntpautoconf -a\n# or: tpconfig -add -robot … / tpconfig -add -drive …\n/usr/openv/volmgr/bin/stopltid && /usr/openv/volmgr/bin/ltid\nvmoprcmd -d",
+          verification: "tpconfig -d lists the robot and every drive on <new-master>; vmoprcmd -d shows every drive UP.",
+          team: "BA",
+          plannedMinutes: 45,
+          predecessors: ["23"],
+        },
+        {
+          key: "25",
           title: "Test the robot",
           details: "Mount and unmount a tape in each drive, then run a robot inventory.",
           commands: "robtest\nvmupdate   # or vmcheckxxx",
           verification: "The inventory matches the media database.",
           team: "BA",
           plannedMinutes: 30,
-          predecessors: ["23"],
-        },
-        {
-          key: "25",
-          title: "Start NetBackup",
-          commands: "initbprd        # classic\nnetbackup start # 8.x+\nbpps -a",
-          verification: "bpps -a shows the daemons.",
-          team: "BA",
-          plannedMinutes: 10,
           predecessors: ["24"],
         },
         {
           key: "26",
-          title: "Verify the catalog under the new name",
-          commands: "bpimagelist -hoursago 48\nbppllist\nbpmedialist\nnbemmcmd -listhosts -verbose\nbpdbm -consistency  # classic\nnbcc                # 6.x+",
-          verification: "Images, policies and media are all present and owned by <new-master>; the consistency check is clean.",
+          title: "Verify the catalog and the disk storage under the new name",
+          commands: CATALOG_VERIFY_COMMANDS + "\nnbemmcmd -listhosts -verbose\n" + DISK_STORAGE_VERIFY,
+          verification: "Images, policies and media are all present and owned by <new-master>; the consistency check is clean; every disk volume is UP.",
           team: "BA",
           plannedMinutes: 30,
-          predecessors: ["25"],
+          predecessors: ["23"],
         },
         {
           key: "27",
           title: "Update bp.conf on every client",
           details:
-            "Fleet step: replace the old name on the `SERVER` lines of every client, master first. `CLIENT_NAME = <client>` stays as it is.\n\n" +
+            "Fleet step, pushed from the new master (it is on every list since step 11). Write each client's `new` list: `SERVER = <new-master>` first, then the client's old lines, **with `<old-master>` kept as a second entry** until after the final Go (it is removed in step 37). " +
+            "Every other media server or alias the client knew stays: `bpsetconfig` replaces the whole list. `CLIENT_NAME = <client>` stays as it is on each client.\n\n" +
             "- **UNIX:** `/usr/openv/netbackup/bp.conf`. The first `SERVER =` line is the master; media servers follow as further `SERVER =` lines (or `MEDIA_SERVER =`).\n" +
             "- **Windows:** the registry value `HKLM\\SOFTWARE\\Veritas\\NetBackup\\CurrentVersion\\Config\\Server` (a multi-string, master first).\n" +
-            "- **Push from the master:** read the lists with `bpgetconfig -M <client>`, write them with `bpsetconfig -h <client>` and the file from step 12.\n\n" +
-            "Mark each client updated as you go; the CNAME (step 19) covers any client you miss tonight, but not for ever.",
-          commands: "bpgetconfig -M <client>\nbpsetconfig -h <client> /var/tmp/new-server-lines.txt\nbpgetconfig -M <client> | grep -Ei '^(SERVER|MEDIA_SERVER)'",
-          verification: "Each client's first SERVER line is <new-master> and no line names <old-master>.",
+            "- **Push from the master:** read the list with `bpgetconfig -M <client>`, write it with `bpsetconfig -h <client>` and the client's file from step 11, and check the client right after.\n\n" +
+            "Leave agentless clients out (VMs backed up through the hypervisor, NDMP filers): they have no `bp.conf`. The CNAME (step 19) covers a client you miss tonight, but not for ever.",
+          commands:
+            "bpgetconfig -M <client> | grep -E '^(SERVER|MEDIA_SERVER) ='\n" +
+            `bpsetconfig -h <client> ${LISTS}/new/<client>.txt\n` +
+            "bpgetconfig -M <client> | grep -E '^(SERVER|MEDIA_SERVER) ='\nbptestbpcd -client <client>",
+          verification: "Each client's first SERVER line is <new-master>, <old-master> is still on the list, and no other line was lost.",
           team: "BA",
           plannedMinutes: 30,
           isFleet: true,
           fleetAction: "UPDATE_BPCONF",
-          predecessors: ["25"],
+          predecessors: ["23"],
         },
         {
           key: "28",
+          title: "Get host certificates from the new master on every client",
+          details:
+            "**8.1 and later** (skip on older versions). Every client and media server needs the new master's CA certificate and a host certificate issued by `<new-master>`. " +
+            "Depending on the security level, the client needs an authorization token from the master (`nbcertcmd -createToken` there). Fleet step; agentless clients have no certificate.",
+          commands:
+            "nbcertcmd -getCACertificate -server <new-master>   # on the client\nnbcertcmd -getCertificate -server <new-master>     # add -token if the security level asks for one\nnbcertcmd -ping -server <new-master>",
+          verification: "`nbcertcmd -ping` from each client succeeds against <new-master>; `nbcertcmd -listCertDetails` shows a certificate issued by it.",
+          team: "BA",
+          plannedMinutes: 30,
+          isFleet: true,
+          fleetAction: "GENERIC",
+          predecessors: ["27"],
+        },
+        {
+          key: "29",
           title: "Check every client's connectivity",
           details: "Fleet step: about one minute per client. From the master, test each client; on the client, `bpclntcmd -pn` shows which server it sees — it must be <new-master>, not the CNAME'd old name.",
           commands: "bptestbpcd -client <client>\nbpclntcmd -pn   # on the client",
@@ -339,27 +431,38 @@ export const netbackupRenameHostnameTemplate = {
           plannedMinutes: 10,
           isFleet: true,
           fleetAction: "CHECK_CONNECTIVITY",
-          predecessors: ["27"],
-        },
-        {
-          key: "29",
-          title: "Test backup and restore, including an old image from tape",
-          details: "The old image was written under <old-master>: restoring it proves the catalog rename worked.",
-          verification: "A test backup of one client succeeded; a restore of a recent and of an old image from tape succeeded.",
-          team: "BA",
-          plannedMinutes: 45,
-          predecessors: ["26", "28"],
+          predecessors: ["28"],
         },
         {
           key: "30",
+          title: "Restore an old image from tape",
+          details: "The old image was written under <old-master>: restoring it (to the new master itself) proves the catalog rename worked. Runs beside the client steps.",
+          commands: "bprestore -C <client> -D <new-master> -t 0 -s <old-date> <file>",
+          verification: "An image written before the cutover restored from tape.",
+          team: "BA",
+          plannedMinutes: 30,
+          predecessors: ["25", "26"],
+        },
+        {
+          key: "31",
+          title: "Test backup of one client",
+          details: "Back up one updated client to tape and to disk storage. The image is unknown to the old catalog: see R4.",
+          commands: "bpbackup -i -p <test-policy> -s <schedule> -h <client>\nbpdbjobs -report | head",
+          verification: "The test backup succeeded through <new-master>.",
+          team: "BA",
+          plannedMinutes: 20,
+          predecessors: ["25", "29"],
+        },
+        {
+          key: "32",
           title: "Go/No-Go: keep the new server",
           details:
-            "Backups and restores work and the clients reach <new-master> → **Go**. No-Go → run the rollback steps. Rollback triggers: the robot can't be configured, the rename or the catalog check fails, a test restore fails, or clients can't reach the new master.",
+            "The point of no return. Backups and restores work and the clients reach <new-master> → **Go**. No-Go → run the rollback steps. Rollback triggers: the robot can't be configured, the rename or the catalog check fails, a test restore fails, or clients can't reach the new master.",
           verification: "Named decision with a note.",
           team: "PM+BA",
           plannedMinutes: 10,
           kind: "GATE",
-          predecessors: ["29"],
+          predecessors: ["30", "31"],
         },
       ],
     },
@@ -369,7 +472,7 @@ export const netbackupRenameHostnameTemplate = {
       inWindow: true,
       steps: [
         {
-          key: "31",
+          key: "33",
           title: "Re-check every client's policy membership",
           details: "Fleet step: compare each policy's clients with the inventory of step 3; a renamed master must not have dropped or duplicated any client.",
           commands: "bpplclients <policy>\nbppllist <policy> -U",
@@ -378,16 +481,17 @@ export const netbackupRenameHostnameTemplate = {
           plannedMinutes: 10,
           isFleet: true,
           fleetAction: "GENERIC",
-          predecessors: ["30"],
+          predecessors: ["32"],
         },
         {
-          key: "32",
-          title: "Reactivate the policies",
-          commands: "bpplinfo <policy> -modify -active",
-          verification: "bppllist shows every policy active.",
+          key: "34",
+          title: "Reactivate the policies that were active, and resume SLP duplications",
+          details: `Only the policies recorded in step 15 (\`${ACTIVE_POLICIES_FILE}\`).`,
+          commands: REACTIVATE_COMMANDS,
+          verification: "bppllist shows exactly the recorded policies active; the SLPs are active.",
           team: "BA",
           plannedMinutes: 10,
-          predecessors: ["31"],
+          predecessors: ["33"],
         },
       ],
     },
@@ -397,71 +501,65 @@ export const netbackupRenameHostnameTemplate = {
       inWindow: false,
       steps: [
         {
-          key: "33",
+          key: "35",
           title: "Watch the first backup night",
-          commands: "bperror -U -backstat -hoursago 24",
-          verification: "No new failures compared with the old server's nights; no client failed for name resolution.",
+          commands: "bperror -U -backstat -hoursago 24\nnbstlutil report",
+          verification: "No new failures compared with the old server's nights; no client failed for name resolution or certificates.",
           team: "BA",
           plannedMinutes: 60,
-          predecessors: ["32"],
-        },
-        {
-          key: "34",
-          title: "Take a catalog backup on the new server and store the DR file",
-          verification: "Catalog backup succeeded; DR file stored off-box.",
-          team: "BA",
-          plannedMinutes: 45,
-          predecessors: ["33"],
-        },
-        {
-          key: "35",
-          title: "Find the stragglers still using the old name, then retire the CNAME",
-          details: "Clients that still contact <old-master> work only thanks to the CNAME. Fix each one's bp.conf, then remove the CNAME in a later change.",
-          commands: "bpgetconfig -M <client> | grep -i <old-master>",
-          verification: "No client lists <old-master>; CNAME removal scheduled.",
-          team: "NW+BA",
-          plannedMinutes: 30,
-          predecessors: ["33"],
+          predecessors: ["34"],
         },
         {
           key: "36",
+          title: "Take a catalog backup on the new server and store the DR file",
+          commands: "bpbackup -i -p <catalog-policy> -s <full-schedule>\nnbhostidentity -testpassphrase -infile <dr-package-file>.drpkg   # 8.1 and later",
+          verification: "Catalog backup succeeded; DR file (and .drpkg) stored off-box.",
+          team: "BA",
+          plannedMinutes: 45,
+          predecessors: ["35"],
+        },
+        {
+          key: "37",
+          title: "Remove the old master from the clients' lists, fix the stragglers, then retire the CNAME",
+          details:
+            "After N clean nights, write each client's list without the `SERVER = <old-master>` line (read it, drop that line, write it back). Clients that still contact <old-master> work only thanks to the CNAME: fix each one, then remove the CNAME in a later change.",
+          commands: "bpgetconfig -M <client> | grep -E '^(SERVER|MEDIA_SERVER) =' | grep -v '= <old-master>$' > /tmp/<client>.txt\nbpsetconfig -h <client> /tmp/<client>.txt\nbpgetconfig -M <client> | grep -i <old-master>",
+          verification: "No client lists <old-master>; CNAME removal scheduled.",
+          team: "NW+BA",
+          plannedMinutes: 30,
+          predecessors: ["35"],
+        },
+        {
+          key: "38",
           title: "Update the documentation, close the change and export the runbook PDF",
           verification: "Change closed with the runbook PDF attached.",
           team: "PM",
           plannedMinutes: 30,
-          predecessors: ["34", "35"],
+          predecessors: ["36", "37"],
         },
         {
-          key: "37",
+          key: "39",
           title: "Decommission the old server after N clean backup nights",
           verification: "Old server wiped and removed from inventory.",
           team: "OS",
           plannedMinutes: 60,
           kind: "MILESTONE",
-          predecessors: ["36"],
+          predecessors: ["38"],
         },
       ],
     },
     {
       title: "Rollback",
-      description: "Run only after a No-Go. Must start by window end − 155 min.",
+      description: "Run only after a No-Go. Must start by window end − 130 min.",
       inWindow: true,
       steps: [
-        { key: "R1", title: "Stop NetBackup on the new server and take it off the network", commands: "netbackup stop\nbpps -x", team: "BA+NW", plannedMinutes: 15, kind: "ROLLBACK" },
         {
-          key: "R2",
-          title: "Remove the CNAME, restore the old server's name and IP, and power it on",
-          commands: "nslookup <old-master>",
-          verification: "<old-master> is an A record again and answers on its old IP.",
-          team: "NW+OS",
-          plannedMinutes: 20,
-          kind: "ROLLBACK",
-        },
-        {
-          key: "R3",
-          title: "Put the old SERVER lines back on every client",
-          details: "Fleet step: push each client's saved configuration from step 12 back.",
-          commands: "bpsetconfig -h <client> /var/tmp/bpconf-before/<client>.txt\nbpclntcmd -pn   # on the client",
+          key: "R1",
+          title: "Put the old SERVER lines back on every client, from the new master before it stops",
+          details:
+            "Fleet step, **first**: the clients accept `bpsetconfig` only from a server on their list, and the new master is on it only while the lists of steps 11 and 27 hold. " +
+            "Push each client's saved list from step 11 from the new master, then stop it (R2). **8.1 and later:** the clients keep the certificates the old master issued; nothing to undo.",
+          commands: `bpsetconfig -h <client> ${LISTS}/before/<client>.txt   # on <new-master>\nbpgetconfig -M <client> | grep -E '^(SERVER|MEDIA_SERVER) ='`,
           verification: "Each client's first SERVER line is <old-master> again.",
           team: "BA",
           plannedMinutes: 20,
@@ -469,9 +567,45 @@ export const netbackupRenameHostnameTemplate = {
           isFleet: true,
           fleetAction: "UPDATE_BPCONF",
         },
-        { key: "R4", title: "Recable the library to the old server and run robtest", commands: "robtest", verification: "Every drive mounts and unmounts a tape.", team: "DC+BA", plannedMinutes: 60, kind: "ROLLBACK" },
-        { key: "R5", title: "Start NetBackup on the old server and run a test backup", commands: "netbackup start\nbpps -a", verification: "Test backup succeeded.", team: "BA", plannedMinutes: 30, kind: "ROLLBACK" },
-        { key: "R6", title: "Reactivate the policies and tell the stakeholders", commands: "bpplinfo <policy> -modify -active", team: "BA+PM", plannedMinutes: 10, kind: "ROLLBACK" },
+        {
+          key: "R2",
+          title: "Stop NetBackup on the new master and take it off the network",
+          commands: "netbackup stop\nbpps -x",
+          verification: "bpps -x shows nothing running on <new-master>.",
+          team: "BA+NW",
+          plannedMinutes: 10,
+          kind: "ROLLBACK",
+        },
+        {
+          key: "R3",
+          title: "Recable the library and the disk storage to the old server, and meanwhile give it back its name",
+          details:
+            "Two teams at once. Data-center and storage: recable the robot and drives, re-present the disk storage. Network and OS: remove the CNAME, make `<old-master>` an A record again with its old IP, and power the old server on.",
+          commands: "nslookup <old-master>\n/usr/openv/volmgr/bin/sgscan   # on the old server",
+          verification: "<old-master> is an A record again, answers on its old IP and sees the robot, the drives and its disk storage.",
+          team: "DC+ST+NW+OS",
+          plannedMinutes: 60,
+          kind: "ROLLBACK",
+        },
+        {
+          key: "R4",
+          title: "Start NetBackup on the old master, test the robot and run a test backup",
+          details: "Images written on the new master since the cutover (steps 30, 31) are unknown to the old catalog: import them (`bpimport`) or accept the gap, and say which in the note.",
+          commands: "netbackup start   # classic: initbprd\nbpps -a\nrobtest\nbpbackup -i -p <test-policy> -s <schedule> -h <client>",
+          verification: "Daemons running; every drive mounts a tape; the test backup succeeded.",
+          team: "BA",
+          plannedMinutes: 30,
+          kind: "ROLLBACK",
+        },
+        {
+          key: "R5",
+          title: "Reactivate the policies and tell the stakeholders",
+          details: `Only the policies recorded in step 15 (\`${ACTIVE_POLICIES_FILE}\` on the old server), and resume the SLPs.`,
+          commands: REACTIVATE_COMMANDS,
+          team: "BA+PM",
+          plannedMinutes: 10,
+          kind: "ROLLBACK",
+        },
       ],
     },
   ],

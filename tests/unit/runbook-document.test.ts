@@ -21,9 +21,9 @@ describe("NetBackup keep-hostname template", () => {
     expect(forward.map((s) => s.key)).toEqual(Array.from({ length: 30 }, (_, i) => String(i + 1)));
   });
 
-  it("has 5 rollback steps R1..R5 in order, totalling 135 planned minutes", () => {
+  it("has 5 rollback steps R1..R5 in order, totalling 115 planned minutes", () => {
     expect(rollback.map((s) => s.key)).toEqual(["R1", "R2", "R3", "R4", "R5"]);
-    expect(rollback.reduce((sum, s) => sum + s.plannedMinutes, 0)).toBe(135);
+    expect(rollback.reduce((sum, s) => sum + s.plannedMinutes, 0)).toBe(115);
   });
 
   it("steps 12 and 24 are the only gates", () => {

@@ -7,6 +7,7 @@ import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { caught, createProject, createTeam } from "./helpers/db-fixtures";
 import { BUILT_IN_TEMPLATES } from "@/lib/templates/built-in";
 import { runbookDocumentSchema } from "@/lib/templates/runbook-document";
+import { fillHostPlaceholders } from "@/lib/templates/placeholders";
 import { createProjectInput } from "@/lib/projects/schemas";
 
 let db: TestDatabase;
@@ -46,7 +47,7 @@ describe("template library", () => {
       ["netbackup-media-server-move", true],
       ["generic-server-migration", true],
     ]);
-    expect(list[0].summary).toMatchObject({ stepCount: 35, rollbackMinutes: 135 });
+    expect(list[0].summary).toMatchObject({ stepCount: 35, rollbackMinutes: 115 });
   });
 
   it("creates, edits, duplicates and deletes a template, one audit event each", async () => {
@@ -100,9 +101,11 @@ describe("template library", () => {
     const source = await createProject(db.lib, team.admin, { name: "Source project" });
     const template = await library.saveProjectAsTemplate({ actor: team.admin, projectId: source.id, input: { name: "From the source project", description: "" } });
     const document = runbookDocumentSchema.parse(JSON.parse(template.body));
-    const original = runbookDocumentSchema.parse(BUILT_IN_TEMPLATES["netbackup-keep-hostname"]);
+    // The project filled its hosts into the template's placeholders when it was created.
+    const original = fillHostPlaceholders(runbookDocumentSchema.parse(BUILT_IN_TEMPLATES["netbackup-keep-hostname"]), { sourceHost: "nbu-old.example.test", targetHost: "nbu-new.example.test" });
     // The keep-hostname template is keyed by its numbers already, so the round trip is exact.
     expect(document.phases).toEqual(original.phases);
+    expect(JSON.stringify(document)).toContain("rsync -aH --numeric-ids --delete /usr/openv/ nbu-new.example.test:/usr/openv/");
     const event = await db.lib.prisma.auditEvent.findFirstOrThrow({ where: { entityId: template.id } });
     expect(event).toMatchObject({ action: "template.save_from_project", projectId: source.id });
 

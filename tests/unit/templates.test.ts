@@ -9,6 +9,8 @@ import { planToRunbookDocument } from "@/lib/templates/from-project";
 import { BUILT_IN_TEMPLATE_IDS, isTemplateRef } from "@/lib/templates/ids";
 import { fillHostPlaceholders } from "@/lib/templates/placeholders";
 import { summarizeRunbook } from "@/lib/templates/summary";
+import { checkRunbook, DEFAULT_WINDOW_MINUTES } from "@/lib/templates/check";
+import { resolvableProjectPlaceholders } from "@/lib/templates/placeholders";
 
 const parsedTemplates = Object.entries(BUILT_IN_TEMPLATES).map(([id, doc]) => [id, runbookDocumentSchema.parse(doc)] as const);
 const stepsOf = (doc: RunbookDocument) => doc.phases.flatMap((p) => p.steps);
@@ -58,6 +60,31 @@ describe("built-in templates", () => {
       const total = rollback.reduce((t, s) => t + s.plannedMinutes, 0);
       expect(doc.phases.at(-1)!.description).toContain(`− ${total} min`);
     });
+
+    it("passes its own plan check in the default 8 h window: no error, every gate before the rollback deadline", () => {
+      const result = checkRunbook(doc, { resolvedPlaceholders: resolvableProjectPlaceholders({ sourceHost: "nbu-master1", targetHost: "nbu-master2" }) });
+      expect(DEFAULT_WINDOW_MINUTES).toBe(480);
+      expect(result.findings.filter((f) => f.severity !== "info")).toEqual([]);
+      expect(result.criticalPathMinutes).toBeLessThanOrEqual(480);
+      expect(result.lastGateFinishMinute).not.toBeNull();
+      expect(result.lastGateFinishMinute!).toBeLessThanOrEqual(result.rollbackDeadlineMinute!);
+      expect(result.lastGateFinishMinute! + result.rollbackMinutes).toBeLessThanOrEqual(480);
+    });
+
+    it("every project placeholder in its commands resolves with a typical project's hosts", () => {
+      const filled = fillHostPlaceholders(doc, { sourceHost: "nbu-master1", targetHost: "nbu-master2" });
+      const text = stepsOf(filled).map((s) => [s.title, s.details, s.commands, s.verification].join("\n")).join("\n");
+      expect(text).not.toMatch(/<(source-host|target-host|old-master|new-master)>|\{\{/);
+      // With no hosts the check does flag them: the test above can fail.
+      const unresolved = checkRunbook(doc, { resolvedPlaceholders: new Set() }).findings.filter((f) => f.code === "unfilled_placeholder");
+      if (stepsOf(doc).some((s) => /<(source-host|target-host|old-master|new-master)>/.test(s.commands))) expect(unresolved.length).toBeGreaterThan(0);
+    });
+
+    it("has no command that isn't ready to paste: no literal 'ssh new', no bpsturep -cj 0 to quiesce", () => {
+      const commands = steps.map((s) => s.commands).join("\n");
+      expect(commands).not.toMatch(/ssh new(-tmp)?\b/);
+      expect(commands).not.toMatch(/-cj 0/);
+    });
   });
 
   describe("rename hostname", () => {
@@ -88,12 +115,47 @@ describe("built-in templates", () => {
 
     it("checks every client's connectivity and re-checks policy membership as fleet steps", () => {
       expect(steps.filter((s) => s.isFleet).map((s) => [s.fleetAction, s.kind])).toEqual([
+        ["GENERIC", "TASK"], // 11: add the new master to every list, from the old master
         ["UPDATE_BPCONF", "TASK"],
+        ["GENERIC", "TASK"], // 28: host certificates from the new master (8.1 and later)
         ["CHECK_CONNECTIVITY", "TASK"],
         ["GENERIC", "TASK"],
         ["UPDATE_BPCONF", "ROLLBACK"],
       ]);
-      expect(steps.find((s) => s.fleetAction === "GENERIC")!.commands).toMatch(/bpplclients <policy>/);
+      expect(steps.find((s) => s.title === "Re-check every client's policy membership")!.commands).toMatch(/bpplclients <policy>/);
+    });
+
+    it("the rollback pushes the old SERVER lines from the new master before it stops it", () => {
+      const rollbackSteps = steps.filter((s) => s.kind === "ROLLBACK");
+      const push = rollbackSteps.findIndex((s) => s.fleetAction === "UPDATE_BPCONF");
+      const stop = rollbackSteps.findIndex((s) => /^Stop NetBackup on the new master/.test(s.title));
+      expect(push).toBeGreaterThanOrEqual(0);
+      expect(stop).toBeGreaterThan(push);
+      expect(rollbackSteps[push].commands).toMatch(/bpsetconfig -h <client> .*\/before\/<client>\.txt\s+# on <new-master>/);
+    });
+
+    it("every client accepts the new master before it pushes, and keeps the old master until the final Go", () => {
+      const key = (s: { key: string }) => Number(s.key);
+      const staging = steps.find((s) => s.key === "11")!;
+      const update = steps.find((s) => s.title === "Update bp.conf on every client")!;
+      const finalGate = steps.filter((s) => s.kind === "GATE").at(-1)!;
+      const removal = steps.find((s) => /^Remove the old master from the clients' lists/.test(s.title))!;
+      // 11 (pushed by the old master) appends the new master, keeping every line the client had.
+      expect(staging.commands).toMatch(/\{ cat \S+\/before\/<client>\.txt; echo 'SERVER = <new-master>'; \} > \S+\/staged\/<client>\.txt/);
+      expect(staging.commands).toMatch(/bpsetconfig -h <client> \S+\/staged\/<client>\.txt/);
+      // The window's list has the new master first and still holds the old one (the "before" lines).
+      expect(staging.commands).toMatch(/\{ echo 'SERVER = <new-master>'; cat \S+\/before\/<client>\.txt; \} > \S+\/new\/<client>\.txt/);
+      expect(update.commands).toMatch(/bpsetconfig -h <client> \S+\/new\/<client>\.txt/);
+      expect(key(staging)).toBeLessThan(key(update));
+      // The old master leaves the lists only after the last gate.
+      expect(key(removal)).toBeGreaterThan(key(finalGate));
+      expect(removal.commands).toMatch(/grep -v '= <old-master>\$'/);
+    });
+
+    it("marks the master rename as vendor-assisted, with a warning", () => {
+      const renameStep = steps.find((s) => /^Rename the master/.test(s.title))!;
+      expect(renameStep.details).toMatch(/\*\*Vendor-assisted\.\*\*/);
+      expect(renameStep.commands).toMatch(/nbemmcmd -renamehost .* # 6\.x and later, with the vendor/);
     });
 
     it("renames after the copy and updates clients after NetBackup is back", () => {
@@ -108,7 +170,7 @@ describe("summarizeRunbook", () => {
   const keep = summarizeRunbook(runbookDocumentSchema.parse(BUILT_IN_TEMPLATES["netbackup-keep-hostname"]));
 
   it("counts phases, steps, gates and fleet steps, and sums the minutes", () => {
-    expect(keep).toMatchObject({ phaseCount: 6, stepCount: 35, forwardStepCount: 30, rollbackStepCount: 5, gateCount: 2, fleetStepCount: 1, rollbackMinutes: 135 });
+    expect(keep).toMatchObject({ phaseCount: 6, stepCount: 35, forwardStepCount: 30, rollbackStepCount: 5, gateCount: 2, fleetStepCount: 1, rollbackMinutes: 10 + 60 + 20 + 15 + 10 });
     expect(keep.phases.map((p) => [p.title, p.stepCount])).toEqual([
       ["Planning and inventory", 6],
       ["Prepare the new server", 5],
@@ -118,12 +180,12 @@ describe("summarizeRunbook", () => {
       ["Rollback", 5],
     ]);
     expect(keep.plannedMinutes).toBe(keep.phases.reduce((t, p) => t + p.plannedMinutes, 0));
-    expect(keep.windowMinutes).toBe(15 + 30 + 45 + 10 + 150 + 30 + 60 + 45 + 30 + 10 + 30 + 45 + 10 + 10 + 10);
+    expect(keep.windowMinutes).toBe(15 + 30 + 45 + 10 + 75 + 30 + 60 + 10 + 45 + 30 + 30 + 45 + 10 + 10 + 10);
   });
 
-  it("the critical path runs the copy, not the parallel recabling", () => {
-    // 12→13→14→15→16(150)→17→19→20→21→22→23→24→25→26; 18 (60) runs beside 16+17.
-    expect(keep.criticalPathMinutes).toBe(15 + 30 + 45 + 10 + 150 + 30 + 45 + 30 + 10 + 30 + 45 + 10 + 10 + 10);
+  it("the critical path runs the copy, not the parallel recabling or the catalog check", () => {
+    // 12→13→14→15→16(75)→17→19→20→21→23→24→25→26; 18 (60) runs beside 16+17, 22 beside 20+21.
+    expect(keep.criticalPathMinutes).toBe(15 + 30 + 45 + 10 + 75 + 30 + 10 + 45 + 30 + 45 + 10 + 10 + 10);
     expect(keep.criticalPathMinutes).toBeLessThan(keep.windowMinutes);
   });
 });
