@@ -147,7 +147,8 @@ export type SheetCell = string | number | boolean | Date | null | undefined;
 
 /** Excel's day 0 (1899-12-30): a time or a duration typed as "0:45" is a fraction of a day after it. */
 const EXCEL_DAY_ZERO = Date.UTC(1899, 11, 30);
-const FIRST_REAL_DATE = Date.UTC(1900, 0, 1);
+/** No plan is dated before March 1900: earlier "dates" are durations past a day ("[h]:mm", 48:00 is serial 2, "1900-01-01"). */
+const FIRST_REAL_DATE = Date.UTC(1900, 2, 1);
 
 /**
  * A cell as the plan's author sees it, in a form the importer parses: numbers without float noise
