@@ -198,9 +198,9 @@ export interface LocatedHeader {
 }
 
 /**
- * Finds the header: the first row that is wide compared with the rows below it. A row with one or
- * two cells above rows with many more ("ACME ERP – Mock cutover 2", "Version 3") is a title and is
- * skipped. A header found below a title must be all words (no numbers or dates), otherwise the
+ * Finds the header: the first row that is wide compared with the rows below it. A row with one
+ * cell above rows with more, or two cells above rows with more than four ("ACME ERP – Mock
+ * cutover 2", "Version 3", "Owner: PMO | 2026-12-05"), is a title and is skipped. A header found below a title must be all words (no numbers or dates), otherwise the
  * first non-blank row is the header, as it always was. Then a second header row is looked for: a
  * group row ("Planned" over "Start" and "End") above or below it. Null when every row is blank.
  */
@@ -213,7 +213,8 @@ export function locateHeader(rows: readonly (readonly string[])[]): LocatedHeade
     const below = nonBlank.slice(k + 1, k + 11).map((i) => filled(rows[i]));
     if (below.length === 0) break;
     const width = filled(rows[index]);
-    if (width <= 2 && width * 2 < median(below)) continue;
+    const typical = median(below);
+    if ((width === 1 && typical >= 2) || (width === 2 && typical > 4)) continue;
     if (k > 0 && allTextual(rows[index])) header = index;
     break;
   }

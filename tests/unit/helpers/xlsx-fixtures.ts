@@ -6,10 +6,11 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import writeExcelFile from "write-excel-file/node";
 
-export type SheetData = Parameters<typeof writeExcelFile>[0];
+/** Rows of cells as write-excel-file takes them: values, `{ value, format, columnSpan, rowSpan }` objects or null. */
+export type SheetData = unknown[][];
 
 export async function xlsx(data: SheetData): Promise<Uint8Array> {
-  return new Uint8Array(await writeExcelFile(data).toBuffer());
+  return new Uint8Array(await writeExcelFile(data as never).toBuffer());
 }
 
 export async function xlsxSheets(sheets: { sheet: string; data: SheetData }[]): Promise<Uint8Array> {
