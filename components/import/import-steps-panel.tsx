@@ -259,6 +259,8 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
               <span className="font-mono">{source.fileName}</span>
               {source.encoding === "xlsx" ? ` · Excel workbook${source.sheet ? `, sheet “${source.sheet}”` : ""}` : source.encoding !== "pasted" ? ` · read as ${source.encoding}` : ""}
               {parsed ? ` · ${parsed.headers.length} columns · ${parsed.records.filter((r) => r.cells.some((c) => c !== "")).length} rows` : ""}
+              {/* A title above the header, or a two-row header: say where the rows start, so a wrong guess shows. */}
+              {parsed && parsed.records.length > 0 && parsed.records[0].sheetRow > 2 ? ` · steps from row ${parsed.records[0].sheetRow}` : ""}
             </p>
           ) : null}
           {source?.invalidBytes ? (
