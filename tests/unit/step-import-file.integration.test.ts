@@ -168,6 +168,8 @@ describe("POST /api/projects/{id}/import with the file alone", () => {
     expect(neither.status).toBe(400);
     const notBase64 = await post(project.id, { fileName: "plan.xlsx", base64: "not base64!" });
     expect(notBase64.status).toBe(400);
+    const unknownField = await post(project.id, { fileName: "plan.csv", csv: "Task\nA", preview: true });
+    expect(unknownField.status).toBe(400);
     expect(await snapshot(project.id)).toEqual(before);
   });
 });
