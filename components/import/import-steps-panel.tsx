@@ -17,6 +17,8 @@ import {
   type ImportField,
   type StepImportOptions,
 } from "@/lib/import/steps";
+import { chooseSheet, recognisePlanFile } from "@/lib/import/plan-file";
+import { decodePlanText, planFromWorkbook, PlanFileError, readWorkbook, type Workbook } from "@/lib/import/read-plan-file";
 import { KIND_LABELS } from "@/lib/runs/model";
 import { formatMinutes } from "@/lib/platform/time";
 import { Button } from "../ui/button";
@@ -28,10 +30,30 @@ import { Table, TableBody, TableHead } from "../ui/table";
 interface Source {
   text: string;
   fileName: string;
-  /** Set for uploaded files, so they can be re-read in another encoding. */
+  /** Set for uploaded files, so they can be re-read in another encoding (text) or sent as they are (.xlsx). */
   bytes: Uint8Array | null;
-  encoding: CsvEncoding | "pasted";
+  encoding: CsvEncoding | "pasted" | "xlsx";
   invalidBytes: boolean;
+  /** An .xlsx: every sheet as text, and the one being previewed. */
+  workbook?: Workbook;
+  sheet?: string | null;
+}
+
+/** The .xlsx travels as base64 in the JSON body; chunked, because spreading 5 MB into fromCharCode overflows the stack. */
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** The table of the file as the preview reads it: the chosen sheet of a workbook, or the CSV text. */
+function parseSource(source: Source) {
+  if (!source.workbook) return parseCsv(source.text);
+  try {
+    return planFromWorkbook(source.workbook, source.sheet);
+  } catch (error) {
+    return { delimiter: ",", headers: [], records: [], fileErrors: [error instanceof Error ? error.message : String(error)] };
+  }
 }
 
 const NOT_MAPPED = "";
@@ -51,6 +73,8 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
   const [pasted, setPasted] = useState("");
   const [options, setOptions] = useState<StepImportOptions | null>(null);
   const [serverError, setServerError] = useState<{ message: string; rows: string[] } | null>(null);
+  /** What the chosen file is when it isn't a plan Runsheet can read (a PDF, an .xls…): one message, no preview. */
+  const [fileError, setFileError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -64,7 +88,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
     return () => controller.abort();
   }, [open, projectId, done]);
 
-  const parsed = useMemo(() => (source ? parseCsv(source.text) : null), [source]);
+  const parsed = useMemo(() => (source ? parseSource(source) : null), [source]);
   const result = useMemo(
     () => (parsed && options ? validateStepImport({ parsed, options, knownEmails: context?.emails ?? null, existingPhaseTitles: context?.phaseTitles ?? [], name: source?.fileName }) : null),
     [parsed, options, context, source],
@@ -72,19 +96,43 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
 
   function applySource(next: Source) {
     setSource(next);
-    setOptions(defaultImportOptions(parseCsv(next.text)));
+    setOptions(defaultImportOptions(parseSource(next)));
     setServerError(null);
+    setFileError(null);
     setDone(null);
   }
 
+  /** What the file is comes from its bytes (an .xlsx renamed .csv is still a workbook), not its name. */
   async function readFile(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
     if (!file) return;
     const bytes = new Uint8Array(await file.arrayBuffer());
     // Cleared so choosing the same (corrected) file again fires another change event.
     event.target.value = "";
-    const decoded = decodeCsvBytes(bytes);
+    const kind = recognisePlanFile(bytes);
+    const refuse = (message: string) => {
+      setSource(null);
+      setOptions(null);
+      setServerError(null);
+      setFileError(`${file.name}: ${message}`);
+    };
+    if (kind.kind === "refused") return refuse(kind.message);
+    if (kind.kind === "xlsx") {
+      try {
+        const workbook = await readWorkbook(bytes);
+        applySource({ text: "", fileName: file.name, bytes, encoding: "xlsx", invalidBytes: false, workbook, sheet: chooseSheet(workbook)?.name ?? null });
+      } catch (error) {
+        refuse(error instanceof PlanFileError ? error.message : "The workbook could not be read. Open it in Excel and save it again as .xlsx, or as CSV.");
+      }
+      return;
+    }
+    const decoded = decodePlanText(bytes, kind.encoding);
     applySource({ text: decoded.text, fileName: file.name, bytes, encoding: decoded.encoding, invalidBytes: decoded.invalidBytes });
+  }
+
+  function chooseWorkbookSheet(sheet: string) {
+    if (!source?.workbook) return;
+    applySource({ ...source, sheet });
   }
 
   function rereadAsWindows1252() {
@@ -101,7 +149,8 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
     if (!source || !options) return;
     setPending(true);
     setServerError(null);
-    const response = await apiRequest<{ stepCount: number; phaseCount: number; mergedInto: string[] }>("POST", `/api/projects/${projectId}/import`, { csv: source.text, fileName: source.fileName, options });
+    const file = source.workbook && source.bytes ? { base64: toBase64(source.bytes), sheet: source.sheet ?? undefined } : { csv: source.text };
+    const response = await apiRequest<{ stepCount: number; phaseCount: number; mergedInto: string[] }>("POST", `/api/projects/${projectId}/import`, { ...file, fileName: source.fileName, options });
     setPending(false);
     if (!response.ok) {
       const rows = Object.entries(response.error.fieldErrors).flatMap(([key, messages]) => messages.map((m) => (key.startsWith("rows.") ? `Row ${key.slice(5)}: ${m}` : m)));
@@ -123,6 +172,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
     setSource(null);
     setOptions(null);
     setServerError(null);
+    setFileError(null);
   }
 
   if (!open) {
@@ -166,8 +216,16 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
         <li>
           <h3 className="mb-2 text-sm font-semibold">1. Choose the file</h3>
           <div className="grid gap-4 md:grid-cols-2">
-            <Field label="CSV file" hint="The first row must name the columns. Comma, semicolon or tab separated.">
-              {(a) => <input {...a} type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" onChange={readFile} className="block w-full text-sm file:mr-2 file:rounded file:border-0 file:bg-slate-200 file:px-2 file:py-1 dark:file:bg-slate-700" />}
+            <Field label="CSV file or Excel workbook" hint="CSV (comma, semicolon or tab separated) or .xlsx. A title above the header row and a two-row header are fine. Save .xls and .ods files as .xlsx first.">
+              {(a) => (
+                <input
+                  {...a}
+                  type="file"
+                  accept=".csv,.tsv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                  onChange={readFile}
+                  className="block w-full text-sm file:mr-2 file:rounded file:border-0 file:bg-slate-200 file:px-2 file:py-1 dark:file:bg-slate-700"
+                />
+              )}
             </Field>
             <div>
               <Field label="Or paste the cells" hint="Copy the rows with their header from the spreadsheet.">
@@ -178,11 +236,31 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
               </Button>
             </div>
           </div>
+          {fileError ? (
+            <div role="alert" className="mt-2 rounded-md bg-rose-50 p-3 text-sm text-rose-900 ring-1 ring-rose-200 dark:bg-rose-950/50 dark:text-rose-200 dark:ring-rose-900">
+              {fileError}
+            </div>
+          ) : null}
+          {source?.workbook && source.workbook.length > 1 ? (
+            <Field label="Sheet" className="mt-2 max-w-sm" hint="The first sheet that looks like a plan is chosen; pick another if the plan is elsewhere.">
+              {(a) => (
+                <Select {...a} value={source.sheet ?? ""} onChange={(e) => chooseWorkbookSheet(e.target.value)}>
+                  {source.workbook!.map((sheet) => (
+                    <option key={sheet.name} value={sheet.name}>
+                      {sheet.name}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+          ) : null}
           {source ? (
             <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
               <span className="font-mono">{source.fileName}</span>
-              {source.encoding !== "pasted" ? ` · read as ${source.encoding}` : ""}
+              {source.encoding === "xlsx" ? ` · Excel workbook${source.sheet ? `, sheet “${source.sheet}”` : ""}` : source.encoding !== "pasted" ? ` · read as ${source.encoding}` : ""}
               {parsed ? ` · ${parsed.headers.length} columns · ${parsed.records.filter((r) => r.cells.some((c) => c !== "")).length} rows` : ""}
+              {/* A title above the header, or a two-row header: say where the rows start, so a wrong guess shows. */}
+              {parsed && parsed.records.length > 0 && parsed.records[0].sheetRow > 2 ? ` · steps from row ${parsed.records[0].sheetRow}` : ""}
             </p>
           ) : null}
           {source?.invalidBytes ? (

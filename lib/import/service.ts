@@ -8,7 +8,8 @@ import { runTransaction } from "../platform/db/transaction";
 import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { instantiateRunbook } from "../projects/service";
 import type { importStepsInput } from "./schemas";
-import { formatImportError, parseCsv, validateStepImport } from "./steps";
+import { PlanFileError, planFromText, readPlanFile, type PlanFile } from "./read-plan-file";
+import { defaultImportOptions, formatImportError, validateStepImport, type StepImportOptions, type StepImportResult } from "./steps";
 
 /** What the import preview checks against: the active users' emails and the project's phase names. Admins only. */
 export async function getImportContext(options: { actor: ActingUser; projectId: string }) {
@@ -21,10 +22,59 @@ export async function getImportContext(options: { actor: ActingUser; projectId: 
 
 const phaseKey = (title: string) => title.replace(/\s+/g, " ").trim().toLowerCase();
 
+type ImportStepsInput = z.infer<typeof importStepsInput>;
+
+/** The request's file as the importer's table: CSV text, or bytes that may be an .xlsx. A file that can't be read is a 400 with one message. */
+async function readImportFile(input: ImportStepsInput): Promise<PlanFile> {
+  if (input.csv !== undefined) return planFromText(input.csv);
+  try {
+    return await readPlanFile({ bytes: new Uint8Array(Buffer.from(input.base64 ?? "", "base64")), sheet: input.sheet });
+  } catch (error) {
+    if (error instanceof PlanFileError) throw new ValidationError(error.message, { file: [error.message] });
+    throw error;
+  }
+}
+
+/** What a dry run answers: the preview the dialog shows, as data. */
+function previewOf(plan: PlanFile, options: StepImportOptions, result: StepImportResult) {
+  return {
+    dryRun: true as const,
+    format: plan.format,
+    sheets: plan.sheets,
+    sheetName: plan.sheetName,
+    headers: plan.headers,
+    options,
+    mapping: Object.fromEntries(Object.entries(options.mapping).filter(([, column]) => column !== null && column !== undefined).map(([field, column]) => [field, { column, header: plan.headers[column!] ?? "" }])),
+    steps: result.rows.map((r) => ({
+      row: r.row,
+      sheetRow: r.sheetRow,
+      phase: r.phase,
+      title: r.title,
+      team: r.team,
+      assignee: r.assignee,
+      plannedMinutes: r.plannedMinutes,
+      kind: r.kind,
+      predecessorRows: r.predecessorRows,
+      predecessorFromRowOrder: r.predecessorFromRowOrder,
+      estimated: r.estimated,
+      warnings: r.warnings,
+      errors: r.errors,
+    })),
+    phases: result.phases,
+    warnings: result.warnings,
+    errors: result.errors,
+    totalPlannedMinutes: result.totals.plannedMinutes,
+    criticalPathMinutes: result.totals.criticalPathMinutes,
+    canImport: result.document !== null,
+  };
+}
+
 /**
- * Imports steps from a CSV into a project, all or nothing. The server parses and checks the text
- * again (the browser's preview is a convenience, not a trust boundary), with the active users'
- * emails read in the same transaction.
+ * Imports steps from a plan file (CSV text or .xlsx bytes) into a project, all or nothing. The
+ * server reads and checks the file again (the browser's preview is a convenience, not a trust
+ * boundary), with the active users' emails read in the same transaction. Without options the
+ * columns are guessed as the dialog guesses them; with `dryRun` nothing is written and the
+ * preview is returned.
  *
  * Phases: a CSV phase whose name matches an existing phase of the project (case and spacing
  * ignored) adds its steps to the END of that phase, so "Cutover window" in the sheet means the
@@ -32,17 +82,23 @@ const phaseKey = (title: string) => title.replace(/\s+/g, " ").trim().toLowerCas
  * after the existing ones, in the order the file first names them. Predecessors refer only to
  * rows of the file.
  */
-export async function importStepsFromCsv(options: { actor: ActingUser; projectId: string; input: z.infer<typeof importStepsInput> }) {
+export async function importStepsFromCsv(options: { actor: ActingUser; projectId: string; input: ImportStepsInput }) {
   const { actor, input } = options;
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can import steps.");
-  const parsed = parseCsv(input.csv);
+  const parsed = await readImportFile(input);
+  const importOptions = input.options ?? defaultImportOptions(parsed);
+  if (input.dryRun) {
+    const context = await getImportContext({ actor, projectId: options.projectId });
+    const result = validateStepImport({ parsed, options: importOptions, knownEmails: context.emails, existingPhaseTitles: context.phaseTitles, name: input.fileName || "CSV import" });
+    return previewOf(parsed, importOptions, result);
+  }
   return runTransaction(async (tx) => {
     const project = await tx.project.findUnique({ where: { id: options.projectId }, include: { phases: { orderBy: { position: "asc" }, select: { id: true, title: true, position: true } } } });
     if (!project) throw new NotFoundError("Project");
     const users = await tx.user.findMany({ where: { deactivatedAt: null }, select: { id: true, email: true } });
     const result = validateStepImport({
       parsed,
-      options: input.options,
+      options: importOptions,
       knownEmails: users.map((u) => u.email),
       existingPhaseTitles: project.phases.map((p) => p.title),
       name: input.fileName || "CSV import",
@@ -82,13 +138,14 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
     const stepIds = [...idByKey.values()];
 
     const summary = {
-      source: "csv",
+      source: parsed.format,
       fileName: input.fileName,
+      ...(parsed.sheetName ? { sheet: parsed.sheetName } : {}),
       stepCount: stepIds.length,
       // What the file left to guess (ranges, "TBD", no duration column), so the record shows the plan wasn't fully estimated.
       warningCount: result.warnings.length,
       warnings: result.warnings.slice(0, 50).map(formatImportError),
-      rowOrder: input.options.rowOrder ?? "sequence",
+      rowOrder: importOptions.rowOrder ?? "sequence",
       phases: result.phases.map((p) => ({ title: p.title, stepCount: p.stepCount, plannedMinutes: p.plannedMinutes, addedToExisting: p.existing })),
       stepIds,
     };

@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { delimiterLabel, encodingProblem, normaliseHeader, readCsv, UNCLOSED_QUOTE_MESSAGE } from "../platform/csv";
 import { findCycle } from "../platform/graph";
+import { detectPlanDelimiter, locateHeader } from "./plan-file";
 import { RUNBOOK_DOCUMENT_VERSION, runbookDocumentSchema, type RunbookDocument } from "../templates/runbook-document";
 import { STEP_KINDS, type StepKindName } from "../runs/model";
 import { MAX_STEP_MINUTES } from "../plan/model";
@@ -113,16 +114,19 @@ export function parseCsv(input: string): ParsedCsv {
   if (input.length > MAX_IMPORT_CHARS) {
     return { delimiter: ",", headers: [], records: [], fileErrors: [`The file is larger than ${MAX_IMPORT_CHARS / 1_000_000} MB; split it.`] };
   }
-  const { delimiter, header, records } = readCsv(input);
-  if (!header) return { delimiter, headers: [], records: [], fileErrors: ["The file is empty."] };
-  const headers = header.cells.slice(0, MAX_COLUMNS);
-  if (header.cells.length > MAX_COLUMNS) fileErrors.push(`The header has more than ${MAX_COLUMNS} columns.`);
+  // Title lines above the header and two-row (merged) headers: lib/import/plan-file.ts.
+  const table = readCsv(input, { delimiter: detectPlanDelimiter(input) });
+  const rows = table.header ? [table.header, ...table.records] : [];
+  const located = locateHeader(rows.map((r) => r.cells));
+  if (!located) return { delimiter: table.delimiter, headers: [], records: [], fileErrors: ["The file is empty."] };
+  const headers = located.headers.slice(0, MAX_COLUMNS);
+  if (located.headers.length > MAX_COLUMNS) fileErrors.push(`The header has more than ${MAX_COLUMNS} columns.`);
   const badHeader = encodingProblem(headers.join(" "));
   if (badHeader) fileErrors.push(`The header row: ${badHeader}`);
   return {
-    delimiter,
+    delimiter: table.delimiter,
     headers,
-    records: records.map((record, i) => ({ row: i + 1, sheetRow: header.index + i + 2, cells: record.cells, quoteError: record.quoteError })),
+    records: rows.slice(located.last + 1).map((record, i) => ({ row: i + 1, sheetRow: record.index + 1, cells: record.cells, quoteError: record.quoteError })),
     fileErrors,
   };
 }

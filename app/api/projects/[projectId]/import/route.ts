@@ -7,13 +7,18 @@ import { id } from "@/lib/platform/validation";
 
 const params = z.object({ projectId: id }).strict();
 
-// The CSV may be 2 MB of text; JSON escaping and multi-byte characters can make it several times that.
+// The CSV may be 2 MB of text (JSON escaping and multi-byte characters can make it several times
+// that); an .xlsx may be 5 MB of bytes, 6.7 MB as base64.
 const STEP_IMPORT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** The preview's context: active users' emails (assignee check) and the project's phase names (merge hint). */
 export const GET = route({ allow: canEditPlan, forbidden: "Only admins can import steps.", params }, async ({ user, params }) => getImportContext({ actor: user, projectId: params.projectId }));
 
-/** CSV step import, all or nothing; a 400 names every bad row in fieldErrors ("rows.7"). */
+/**
+ * Step import from a CSV (`csv`) or any file's bytes (`base64`: .xlsx), all or nothing; a 400 names
+ * every bad row in fieldErrors ("rows.7"). Without `options` the columns are guessed; `dryRun`
+ * writes nothing and answers the preview.
+ */
 export const POST = route({ allow: canEditPlan, forbidden: "Only admins can import steps.", params, body: importStepsInput, maxBodyBytes: STEP_IMPORT_MAX_BODY_BYTES }, async ({ user, params, body }) => {
   return importStepsFromCsv({ actor: user, projectId: params.projectId, input: body });
 });
