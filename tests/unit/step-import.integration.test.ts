@@ -56,7 +56,7 @@ describe("importStepsFromCsv", () => {
     const bad = CSV + "\nClient wave 2,Verify the DMZ backups,BA,,forty,3";
     const error = await caught(() => library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body(bad) }));
     expect(error.name).toBe("ValidationError");
-    expect(error.message).toMatch(/^Nothing was imported: 1 row has problems\. Row 4: The planned duration "forty" is not a duration/);
+    expect(error.message).toMatch(/^Nothing was imported: 1 row has problems\. Row 4, column "Minutes": The planned duration "forty" is not a duration/);
     expect(error.fieldErrors).toEqual({ "rows.4": [expect.stringMatching(/"forty" is not a duration/)] });
     expect(await counts(project.id)).toEqual(before);
   });
@@ -68,7 +68,7 @@ describe("importStepsFromCsv", () => {
     const error = await caught(() =>
       library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body("Title,Minutes,Assignee\nA,5,\nB,5,vera@example.test") }),
     );
-    expect(error.fieldErrors).toEqual({ "rows.2": ['No active user has the email "vera@example.test".'] });
+    expect(error.fieldErrors).toEqual({ "rows.2": ['Column "Assignee": No active user has the email "vera@example.test".'] });
     expect(await counts(project.id)).toEqual(before);
   });
 
