@@ -157,7 +157,7 @@ export function parseCsv(input: string): ParsedCsv {
  * "Group", the phase is "Phase" and "Group" is left for the team.
  */
 const HEADER_ALIASES: Record<ImportField, string[]> = {
-  id: ["id", "#", "taskid", "stepid", "activityid", "itemid", "uniqueid", "ref", "reference", "no", "nr", "num", "number", "stepno", "stepnumber", "taskno", "tasknumber", "wbs", "seq", "key"],
+  id: ["id", "#", "taskid", "stepid", "activityid", "itemid", "uniqueid", "ref", "reference", "no", "nr", "num", "number", "stepno", "stepnumber", "taskno", "tasknumber", "wbs", "seq", "key", "step", "activity", "task", "item"],
   phase: ["phase", "phasename", "stage", "section", "group", "parent", "block"],
   title: ["title", "steptitle", "stepname", "taskname", "task", "name", "activityname", "activity", "step", "summary", "action", "item", "description", "taskdescription", "stepdescription", "activitydescription"],
   details: ["details", "detail", "description", "notes", "note", "comments", "comment", "instructions", "remarks"],
@@ -261,12 +261,14 @@ export function guessPredecessorMode(parsed: ParsedCsv, column: number | null | 
   if (idColumn !== null && idColumn !== undefined) {
     const ids = new Set(parsed.records.map((r) => (r.cells[idColumn] ?? "").trim().toLowerCase()).filter(Boolean));
     const tokens = values.flatMap((v) => splitPredecessors(v));
-    const matching = tokens.filter((t) => splitIdToken(t, ids) !== null).length;
+    // IDs the column holds, or codes like them ("UK-9" with a typo is still meant as an ID).
+    const matching = tokens.filter((t) => splitIdToken(t, ids) !== null || ID_LIKE_TOKEN.test(t)).length;
     if (tokens.length > 0 && matching >= tokens.length / 2) return "id";
   }
   const numeric = values.filter((v) => PREDECESSOR_TOKENS_NUMERIC.test(v)).length;
   return numeric >= values.length / 2 ? "row" : "title";
 }
+const ID_LIKE_TOKEN = /^[a-z]{0,8}[-_.]?\d+(?:[-.]\d+)*\s*(?:fs|ss|ff|sf)?\s*(?:[+-].*)?$/i;
 const PREDECESSOR_TOKENS_NUMERIC = /^\s*(row\s*)?\d+\s*([FS]{2})?(\s*[+-]\s*\S+)?(\s*[,;\n]\s*(row\s*)?\d+\s*([FS]{2})?(\s*[+-]\s*\S+)?)*\s*$/i;
 
 /** Columns with values but no header: an empty header cell, or cells to the right of the last header. */
@@ -289,7 +291,8 @@ export function defaultImportOptions(parsed: ParsedCsv): StepImportOptions {
     predecessorsBy: guessPredecessorMode(parsed, mapping.predecessors, mapping.id),
     durationUnit: guessDurationUnit(mapping.plannedMinutes !== undefined && mapping.plannedMinutes !== null ? parsed.headers[mapping.plannedMinutes] : undefined),
     rowOrder: "sequence",
-    dateOrder: guessDateOrder(timeValues).order,
+    // Left unset when the values can't tell: the preview then says which way it read them.
+    ...(guessDateOrder(timeValues).ambiguous ? {} : { dateOrder: guessDateOrder(timeValues).order }),
   };
 }
 
@@ -577,7 +580,7 @@ export function validateStepImport(options: {
   const durationColumn = mapped("plannedMinutes");
   const startColumn = mapped("start");
   const endColumn = mapped("end");
-  const dateOrder = options.options.dateOrder ?? "dayFirst";
+  const dateOrder = options.options.dateOrder ?? guessDateOrder(parsed.records.flatMap((r) => [startColumn, endColumn].flatMap((c) => (c === null ? [] : [r.cells[c] ?? ""])))).order;
 
   const users: KnownUser[] | null = options.knownUsers ? [...options.knownUsers] : null;
   const known = options.knownEmails || users ? new Set([...(options.knownEmails ?? []), ...(users ?? []).map((u) => u.email)].map((e) => e.trim().toLowerCase())) : null;
@@ -642,6 +645,10 @@ export function validateStepImport(options: {
     let plannedMinutes: number | null = NOT_ESTIMATED_MINUTES;
     let estimated = false;
     const notes: string[] = [];
+    // The plan's own ID stays with the step, so the record can be read next to the original plan.
+    // A running number equal to the row number says nothing more.
+    const id = collapse(cell(record, "id"));
+    if (id !== "" && id !== String(record.row)) notes.push(`ID in the imported plan: ${id}`);
     if (durationColumn !== null) {
       const duration = parsePlannedDuration(cell(record, "plannedMinutes"), durationUnit);
       if (duration.ok) {
@@ -677,8 +684,6 @@ export function validateStepImport(options: {
       kind = "ROLLBACK";
     }
 
-    const id = collapse(cell(record, "id"));
-    if (id !== "" && id !== String(record.row)) notes.push(`ID in the imported plan: ${id}`);
 
     let assignee = "";
     let assigneeName = "";
@@ -762,7 +767,7 @@ export function validateStepImport(options: {
       }
       const dateOnly = [times[i].start, times[i].end].filter((t) => t?.kind === "date").map((t) => formatPlanTime(t!.minutes, true).slice(0, 10));
       row.plannedTime = parts.length ? parts.join(" → ") : dateOnly.join(" → ");
-      if (row.plannedTime) row.notes.push(`Planned time in the imported plan: ${row.plannedTime}${withDate || dated ? "" : " (clock time on the night of the window)"}`);
+      if (row.plannedTime) row.notes.push(`${withDate || dated ? "Planned time" : "Planned clock time"} in the imported plan: ${row.plannedTime}`);
       if (start === null || end === null) return;
       const span = end - start;
       const spanColumn = `${fieldColumn("start")} and ${fieldColumn("end")}`;
@@ -779,7 +784,7 @@ export function validateStepImport(options: {
     });
     // Blank durations filled from start and end are estimates after all: drop the "not estimated" warning.
     for (const row of rows) if (row.estimated) row.warnings = row.warnings.filter((w) => !(w.column === fieldColumn("plannedMinutes") && /not estimated/.test(w.message)));
-    const ambiguity = guessDateOrder(times.length ? parsed.records.flatMap((r) => [startColumn, endColumn].flatMap((c) => (c === null ? [] : [r.cells[c] ?? ""]))) : []);
+    const ambiguity = guessDateOrder(parsed.records.flatMap((r) => [startColumn, endColumn].flatMap((c) => (c === null ? [] : [r.cells[c] ?? ""]))));
     if (ambiguity.ambiguous && options.options.dateOrder === undefined) {
       warnings.push({ row: null, column: startColumn !== null ? fieldColumn("start") : fieldColumn("end"), message: `Dates such as 05/12/2026 could be day first or month first; read as ${dateOrder === "dayFirst" ? "day first (5 December)" : "month first (May 12)"}. Check it above.` });
     }
