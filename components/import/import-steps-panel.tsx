@@ -273,7 +273,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                   </Select>
                 )}
               </Field>
-              {options.mapping.start !== undefined && options.mapping.start !== null ? (
+              {[options.mapping.start, options.mapping.end].some((c) => c !== undefined && c !== null) ? (
                 <Field label="Dates in the start and end columns are" className="sm:col-span-2">
                   {(a) => (
                     <Select {...a} value={options.dateOrder ?? NOT_MAPPED} onChange={(e) => setOptions({ ...options, dateOrder: e.target.value === NOT_MAPPED ? undefined : (e.target.value as DateOrder) })}>

@@ -400,7 +400,7 @@ const KIND_WORDS: Record<string, StepKindName> = {
   gonogogate: "GATE",
   decision: "GATE",
   gonogodecision: "GATE",
-  checkpoint: "GATE",
+  checkpoint: "MILESTONE",
   approval: "GATE",
   milestone: "MILESTONE",
   ms: "MILESTONE",
