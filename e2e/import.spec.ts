@@ -1,4 +1,5 @@
-import { auditCount, expect, test, TEMPLATE_STEP_COUNT, uniqueName } from "./fixtures";
+import { formatInZone } from "../lib/platform/time";
+import { auditCount, expect, test, TEMPLATE_STEP_COUNT, TIME_ZONE, uniqueName } from "./fixtures";
 import { csvFile, jsonFile, seriousAxeFindings, stepCount } from "./issue6-helpers";
 
 /**
@@ -27,11 +28,11 @@ test.describe("importing steps", () => {
     // The columns were guessed from the header names.
     await expect(panel.getByLabel("Title *")).toHaveValue("1");
     await expect(panel.getByLabel("Planned duration", { exact: true })).toHaveValue("4");
-    await expect(panel.getByLabel("Assignee email")).toHaveValue("3");
+    await expect(panel.getByLabel("Assignee (name or email)")).toHaveValue("3");
 
     // Row 3's duration is not a duration: the row is named, nothing can be imported.
     const problems = panel.getByRole("alert").filter({ hasText: "1 row has problems" });
-    await expect(problems).toContainText('Row 3: The planned duration "forty" is not a duration.');
+    await expect(problems).toContainText('Row 3, column "Duration": The planned duration "forty" is not a duration.');
     const invalid = panel.locator('tr[aria-invalid="true"]');
     await expect(invalid).toHaveCount(1);
     await expect(invalid).toContainText("Verify the DMZ backups");
@@ -77,6 +78,76 @@ test.describe("importing steps", () => {
     await expect(plan.getByRole("listitem")).toHaveCount(TEMPLATE_STEP_COUNT + 4);
     for (const row of good) await expect(plan.getByText(row[1], { exact: true })).toBeVisible();
     await expect(plan.getByRole("region", { name: "Phase Cutover window (Saturday)" }).getByText("Check the SAN zoning twice", { exact: true })).toBeVisible();
+  });
+
+  test("a real plan: owners matched to users by name, an unmatched name listed, a before-window phase switched in, the forecast equal to the total", async ({ page, loginAs, createProject, createUser, db }) => {
+    const windowStart = new Date("2027-03-06T21:00:00.000Z");
+    const windowEnd = new Date("2027-03-07T03:00:00.000Z");
+    const project = await createProject({ template: "empty", windowStart, windowEnd });
+    const zoe = await createUser({ role: "OPERATOR", name: uniqueName("Zoë Ó Briain") });
+    const ada = await createUser({ role: "OPERATOR", name: uniqueName("Ada Lindqvist") });
+    await loginAs(page, "ADMIN");
+    const prep = uniqueName("Preparation");
+    const cutover = uniqueName("Cutover");
+    const nightShift = uniqueName("Night shift");
+    const [adaFirst, ...adaRest] = ada.name.split(" ");
+    const rows = [
+      ["Step", "Phase", "Description", "Owner", "Duration"],
+      // Without the accents, and "Last, First": both still name the user.
+      ["1", prep, "Lower the DNS TTL", zoe.name.replace("Zoë Ó", "zoe o"), "20"],
+      ["2", "", "Take the final backup", `${adaRest.join(" ")}, ${adaFirst}`, "15"],
+      ["3", cutover, "Stop the application", nightShift, "30"],
+      ["4", "", "Switch the DNS alias", ada.name, "50"],
+    ];
+
+    await page.goto(`/projects/${project.id}`);
+    await page.getByRole("button", { name: "Import steps from CSV" }).click();
+    const panel = page.getByRole("region", { name: "Import steps from CSV" });
+    await panel.getByLabel("CSV file").setInputFiles(csvFile("overnight.csv", rows));
+
+    // "Step" holds numbers: it is the ID, and the wordier "Description" is the title.
+    await expect(panel.getByLabel("ID", { exact: true })).toHaveValue("0");
+    await expect(panel.getByLabel("Title *")).toHaveValue("2");
+    await expect(panel.getByRole("status").filter({ hasText: "4 steps are ready to import." })).toBeVisible();
+
+    const table = panel.getByRole("table", { name: "Preview of the rows to import" });
+    await expect(table.getByRole("row").filter({ hasText: "Lower the DNS TTL" })).toContainText(zoe.name);
+    await expect(table.getByRole("row").filter({ hasText: "Take the final backup" })).toContainText(ada.name);
+    await expect(table.getByRole("row").filter({ hasText: "Stop the application" })).toContainText(`${nightShift} (text, not a user)`);
+    const unmatched = panel.getByRole("region", { name: "Owners not matched to a user" });
+    await expect(unmatched.getByRole("listitem")).toHaveText([`${nightShift} (row 3)`]);
+
+    // The preparation phase is before the window by its name: the forecast counts the cutover only.
+    const prepInWindow = panel.getByRole("checkbox", { name: `${prep}: in the downtime window` });
+    await expect(prepInWindow).not.toBeChecked();
+    await expect(panel.getByRole("checkbox", { name: `${cutover}: in the downtime window` })).toBeChecked();
+    await expect(panel.getByTestId("import-totals")).toContainText("Planned total 1 h 55 min (115 min) · critical path 1 h 55 min (115 min)");
+    const forecast = panel.getByTestId("import-forecast");
+    await expect(forecast).toContainText(`Forecast in the window: 1 h 20 min (80 min) along the critical path (not counting “${prep}”, outside the window)`);
+
+    // Switched into the window, the whole row-order plan is the forecast: equal to the total.
+    await prepInWindow.check();
+    const finish = new Date(windowStart.getTime() + 115 * 60_000);
+    await expect(forecast).toHaveText(
+      `Forecast in the window: 1 h 55 min (115 min) along the critical path. Starting at the window's start, ${formatInZone(windowStart, TIME_ZONE)}, these steps finish at ${formatInZone(finish, TIME_ZONE)}: 4 h 5 min before the window ends (${formatInZone(windowEnd, TIME_ZONE)}).`,
+    );
+
+    const imported = page.waitForResponse((r) => r.url().endsWith(`/api/projects/${project.id}/import`) && r.request().method() === "POST");
+    await panel.getByRole("button", { name: "Import 4 steps" }).click();
+    expect((await imported).status()).toBe(200);
+    await expect(page.getByRole("status").filter({ hasText: "Imported 4 steps in 2 phases" })).toBeVisible();
+
+    const stored = db
+      .prepare(`SELECT s.title, s.assigneeId, s.team, s.plannedMinutes, s.details, p.title AS phase, p.inWindow FROM step s JOIN phase p ON p.id = s.phaseId WHERE s.projectId = ? ORDER BY p.position, s.position`)
+      .all(project.id);
+    expect(stored).toEqual([
+      { title: "Lower the DNS TTL", assigneeId: zoe.id, team: "", plannedMinutes: 20, details: "", phase: prep, inWindow: 1 },
+      { title: "Take the final backup", assigneeId: ada.id, team: "", plannedMinutes: 15, details: "", phase: prep, inWindow: 1 },
+      { title: "Stop the application", assigneeId: null, team: nightShift, plannedMinutes: 30, details: `Owner in the imported plan: ${nightShift}`, phase: cutover, inWindow: 1 },
+      { title: "Switch the DNS alias", assigneeId: ada.id, team: "", plannedMinutes: 50, details: "", phase: cutover, inWindow: 1 },
+    ]);
+    const event = db.prepare(`SELECT after FROM audit_event WHERE projectId = ? AND action = 'plan.import'`).get(project.id) as { after: string };
+    expect(JSON.parse(event.after)).toMatchObject({ unmatchedOwners: [nightShift], phases: [{ title: prep, inWindow: true }, { title: cutover, inWindow: true }] });
   });
 
   test("operators and viewers don't get the import, and the API refuses them", async ({ page, loginAs, createProject, db }) => {

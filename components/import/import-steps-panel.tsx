@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useState, type ChangeEvent } from "react";
 import { apiRequest, getJson, isAborted } from "@/lib/platform/http/api-client";
 import {
+  DATE_ORDER_LABELS,
   decodeCsvBytes,
   defaultImportOptions,
   formatImportError,
@@ -12,15 +13,18 @@ import {
   PREDECESSOR_MODE_LABELS,
   REQUIRED_IMPORT_FIELDS,
   ROW_ORDER_LABELS,
+  PHASE_WINDOW_LABELS,
   validateStepImport,
   type CsvEncoding,
+  type DateOrder,
+  type KnownUser,
   type ImportField,
   type StepImportOptions,
 } from "@/lib/import/steps";
 import { chooseSheet, recognisePlanFile } from "@/lib/import/plan-file";
 import { decodePlanText, planFromWorkbook, PlanFileError, readWorkbook, type Workbook } from "@/lib/import/read-plan-file";
 import { KIND_LABELS } from "@/lib/runs/model";
-import { formatMinutes } from "@/lib/platform/time";
+import { formatInZone, formatMinutes } from "@/lib/platform/time";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field, FormError, FormSuccess, Select, TextArea } from "../ui/field";
@@ -58,6 +62,14 @@ function parseSource(source: Source) {
 
 const NOT_MAPPED = "";
 
+/** GET /api/projects/{id}/import: who can be an assignee, the phases steps may merge into, the window the forecast is measured against. */
+interface ImportContext {
+  emails: string[];
+  users: KnownUser[];
+  phaseTitles: string[];
+  window: { start: string; end: string; timezone: string };
+}
+
 /**
  * "Import steps from CSV" on the project page (admins): upload a file exported from Excel or
  * Smartsheet (or paste cells) → map its columns → preview every row with its problems → import.
@@ -68,7 +80,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
   const router = useRouter();
   const ids = useId();
   const [open, setOpen] = useState(false);
-  const [context, setContext] = useState<{ emails: string[]; phaseTitles: string[] } | null>(null);
+  const [context, setContext] = useState<ImportContext | null>(null);
   const [source, setSource] = useState<Source | null>(null);
   const [pasted, setPasted] = useState("");
   const [options, setOptions] = useState<StepImportOptions | null>(null);
@@ -81,7 +93,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
   useEffect(() => {
     if (!open) return;
     const controller = new AbortController();
-    getJson<{ emails: string[]; phaseTitles: string[] }>(`/api/projects/${projectId}/import`, { signal: controller.signal }).then((result) => {
+    getJson<ImportContext>(`/api/projects/${projectId}/import`, { signal: controller.signal }).then((result) => {
       if (result.ok) setContext(result.data);
       else if (!isAborted(result.error)) setServerError({ message: result.error.message, rows: [] });
     });
@@ -90,7 +102,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
 
   const parsed = useMemo(() => (source ? parseSource(source) : null), [source]);
   const result = useMemo(
-    () => (parsed && options ? validateStepImport({ parsed, options, knownEmails: context?.emails ?? null, existingPhaseTitles: context?.phaseTitles ?? [], name: source?.fileName }) : null),
+    () => (parsed && options ? validateStepImport({ parsed, options, knownEmails: context?.emails ?? null, knownUsers: context?.users ?? null, existingPhaseTitles: context?.phaseTitles ?? [], name: source?.fileName }) : null),
     [parsed, options, context, source],
   );
 
@@ -145,6 +157,18 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
     setOptions((o) => (o ? { ...o, mapping: { ...o.mapping, [field]: value === NOT_MAPPED ? null : Number(value) } } : o));
   }
 
+  function setPhaseInWindow(title: string, inWindow: boolean) {
+    setOptions((o) => (o ? { ...o, phaseWindow: { ...o.phaseWindow, [title]: inWindow } } : o));
+  }
+
+  function setColumnIgnored(index: number, ignore: boolean) {
+    setOptions((o) => {
+      if (!o) return o;
+      const rest = (o.ignoreColumns ?? []).filter((c) => c !== index);
+      return { ...o, ignoreColumns: ignore ? [...rest, index] : rest };
+    });
+  }
+
   async function runImport() {
     if (!source || !options) return;
     setPending(true);
@@ -192,7 +216,8 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
 
   const errorRows = result ? new Set(result.errors.map((e) => e.row).filter((r) => r !== null)).size : 0;
   const fileErrors = result ? result.errors.filter((e) => e.row === null) : [];
-  const headerOptions = parsed?.headers.map((h, i) => ({ value: String(i), label: h || `Column ${i + 1}` })) ?? [];
+  const headerOptions = parsed?.headers.map((h, i) => ({ value: String(i), label: h.trim() || `Column ${i + 1} (no header)` })) ?? [];
+  const hasIds = result?.rows.some((r) => r.id !== "") ?? false;
 
   return (
     <Card className="p-4 sm:p-5" aria-labelledby={`${ids}-heading`} data-panel="import-steps">
@@ -326,7 +351,35 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                   </Select>
                 )}
               </Field>
+              {[options.mapping.start, options.mapping.end].some((c) => c !== undefined && c !== null) ? (
+                <Field label="Dates in the start and end columns are" className="sm:col-span-2">
+                  {(a) => (
+                    <Select {...a} value={options.dateOrder ?? NOT_MAPPED} onChange={(e) => setOptions({ ...options, dateOrder: e.target.value === NOT_MAPPED ? undefined : (e.target.value as DateOrder) })}>
+                      {options.dateOrder === undefined ? <option value={NOT_MAPPED}>Day first (a guess: the dates could be either)</option> : null}
+                      {Object.entries(DATE_ORDER_LABELS).map(([value, label]) => (
+                        <option key={value} value={value}>
+                          {label}
+                        </option>
+                      ))}
+                    </Select>
+                  )}
+                </Field>
+              ) : null}
             </div>
+            {result?.headerless.some((c) => !Object.values(options.mapping).includes(c.index)) ? (
+              <fieldset className="mt-3 text-sm">
+                <legend className="font-medium">Columns without a header</legend>
+                {result.headerless
+                  .filter((c) => !Object.values(options.mapping).includes(c.index))
+                  .map((c) => (
+                    <label key={c.index} className="mt-1 flex items-center gap-2">
+                      <input type="checkbox" checked={c.ignored} onChange={(e) => setColumnIgnored(c.index, e.target.checked)} />
+                      Ignore column {c.index + 1} (no header; values in row{c.rows.length === 1 ? "" : "s"} {c.rows.slice(0, 8).join(", ")}
+                      {c.rows.length > 8 ? "…" : ""})
+                    </label>
+                  ))}
+              </fieldset>
+            ) : null}
           </li>
         ) : null}
 
@@ -334,13 +387,23 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
           <li>
             <h3 className="mb-2 text-sm font-semibold">3. Check the preview</h3>
             {result.phases.length ? (
-              <p className="mb-2 flex flex-wrap gap-1.5 text-xs">
-                {result.phases.map((p) => (
-                  <Pill key={p.title} tone={p.existing ? "sky" : "slate"}>
-                    {p.title}: {p.stepCount} step{p.stepCount === 1 ? "" : "s"}, {formatMinutes(p.plannedMinutes)} · {p.existing ? "added to the existing phase" : "new phase"}
-                  </Pill>
-                ))}
-              </p>
+              <fieldset className="mb-2 text-xs">
+                <legend className="sr-only">Phases, and whether each is in the downtime window</legend>
+                <ul className="flex flex-wrap gap-x-4 gap-y-1.5">
+                  {result.phases.map((p) => (
+                    <li key={p.title} className="flex items-center gap-1.5">
+                      <Pill tone={p.existing ? "sky" : "slate"}>
+                        {p.title}: {p.stepCount} step{p.stepCount === 1 ? "" : "s"}, {formatMinutes(p.plannedMinutes)} · {p.existing ? "added to the existing phase" : "new phase"}
+                      </Pill>
+                      <label className="flex items-center gap-1">
+                        <input type="checkbox" checked={p.inWindow} onChange={(e) => setPhaseInWindow(p.title, e.target.checked)} aria-label={`${p.title}: in the downtime window`} />
+                        in the window
+                        {p.windowGuess !== "inside" ? <span className="text-slate-500">(its name says {PHASE_WINDOW_LABELS[p.windowGuess]})</span> : null}
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              </fieldset>
             ) : null}
             {result.rows.length ? (
               <p className="mb-2 text-sm" data-testid="import-totals">
@@ -354,6 +417,21 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                 )}
                 {result.rows.some((r) => !r.estimated) ? ` · ${result.rows.filter((r) => !r.estimated).length} not estimated` : ""}
               </p>
+            ) : null}
+            {result.rows.length && context && result.totals.windowCriticalPathMinutes !== null ? <ImportForecast minutes={result.totals.windowCriticalPathMinutes} window={context.window} phasesOutside={result.phases.filter((p) => !p.inWindow).map((p) => p.title)} /> : null}
+            {result.unmatchedOwners.length ? (
+              <div role="region" aria-label="Owners not matched to a user" className="mb-3 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
+                <p className="font-semibold">
+                  {result.unmatchedOwners.length} owner{result.unmatchedOwners.length === 1 ? " names" : "s name"} no single active user: kept as text (in the step&apos;s details, and as its team when the team is empty), not assigned.
+                </p>
+                <ul className="mt-1 list-disc space-y-0.5 pl-5">
+                  {result.unmatchedOwners.map((o) => (
+                    <li key={o.owner}>
+                      {o.owner} <span className="text-slate-500">(row{o.rows.length === 1 ? "" : "s"} {o.rows.join(", ")}{o.ambiguous ? "; several users have this name" : ""})</span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
             ) : null}
             {result.warnings.length ? (
               <div className="mb-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950/40 dark:text-amber-200 dark:ring-amber-900" aria-label="Import warnings" role="region">
@@ -392,7 +470,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                 className="min-w-[48rem]"
               >
                 <TableHead className="sticky top-0 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                  {["Row", "Phase", "Title", "Team", "Assignee", "Planned", "After rows", "Problems and warnings"].map((h) => (
+                  {["Row", ...(hasIds ? ["ID"] : []), "Phase", "Title", "Team", "Assignee", "Planned", "After rows", "Problems and warnings"].map((h) => (
                     <th key={h} scope="col" className="px-2 py-1.5 font-medium">
                       {h}
                     </th>
@@ -404,6 +482,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                       <th scope="row" className="px-2 py-1.5 font-mono text-xs font-semibold">
                         {row.row}
                       </th>
+                      {hasIds ? <td className="px-2 py-1.5 font-mono text-xs">{row.id}</td> : null}
                       <td className="px-2 py-1.5">{row.phase}</td>
                       <td className="px-2 py-1.5">
                         {row.title || <span className="italic text-slate-500">empty</span>}
@@ -414,8 +493,21 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
                         ) : null}
                       </td>
                       <td className="px-2 py-1.5">{row.team}</td>
-                      <td className="px-2 py-1.5 font-mono text-xs">{row.assignee}</td>
-                      <td className="px-2 py-1.5 tabular-nums">{row.plannedMinutes === null ? "—" : row.estimated ? formatMinutes(row.plannedMinutes) : <span className="italic text-slate-500">not estimated</span>}</td>
+                      <td className="px-2 py-1.5 text-xs">
+                        {row.assigneeName ? (
+                          <>
+                            {row.assigneeName} <span className="block font-mono text-slate-500">{row.assignee}</span>
+                          </>
+                        ) : row.owner ? (
+                          <span className="italic text-slate-600 dark:text-slate-400">{row.owner} (text, not a user)</span>
+                        ) : (
+                          <span className="font-mono">{row.assignee}</span>
+                        )}
+                      </td>
+                      <td className="px-2 py-1.5 tabular-nums">
+                        {row.plannedMinutes === null ? "—" : row.estimated ? formatMinutes(row.plannedMinutes) : <span className="italic text-slate-500">not estimated</span>}
+                        {row.plannedTime ? <span className="block text-xs text-slate-500">{row.plannedTime}</span> : null}
+                      </td>
                       <td className="px-2 py-1.5 font-mono text-xs">
                         {row.predecessorRows.join(", ")}
                         {row.predecessorFromRowOrder ? <span className="ml-1 font-sans text-slate-500">(row above)</span> : null}
@@ -455,5 +547,31 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
         </div>
       ) : null}
     </Card>
+  );
+}
+
+/**
+ * The imported steps' forecast against the project's window: the critical path of the forward
+ * steps in in-window phases, started at the window's start. It counts only these steps (not the
+ * project's existing plan) and the lags the plan gives, which runs don't enforce.
+ */
+function ImportForecast({ minutes, window, phasesOutside }: { minutes: number; window: { start: string; end: string; timezone: string }; phasesOutside: string[] }) {
+  const start = new Date(window.start);
+  const end = new Date(window.end);
+  const finish = new Date(start.getTime() + minutes * 60_000);
+  const spare = Math.round((end.getTime() - finish.getTime()) / 60_000);
+  return (
+    <p className="mb-2 text-sm" data-testid="import-forecast">
+      Forecast in the window: <span className="font-semibold tabular-nums">{formatMinutes(minutes)}</span> ({minutes} min) along the critical path
+      {phasesOutside.length ? ` (not counting ${phasesOutside.map((t) => `“${t}”`).join(", ")}, outside the window)` : ""}. Starting at the window&apos;s start, {formatInZone(start, window.timezone)}, these steps finish at{" "}
+      <span className="font-semibold">{formatInZone(finish, window.timezone)}</span>:{" "}
+      {spare >= 0 ? (
+        <span className="text-emerald-800 dark:text-emerald-300">{formatMinutes(spare)} before the window ends ({formatInZone(end, window.timezone)}).</span>
+      ) : (
+        <span className="font-semibold text-rose-800 dark:text-rose-300">
+          {formatMinutes(-spare)} after the window ends ({formatInZone(end, window.timezone)}).
+        </span>
+      )}
+    </p>
   );
 }

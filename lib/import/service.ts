@@ -11,13 +11,24 @@ import type { importStepsInput } from "./schemas";
 import { PlanFileError, planFromText, readPlanFile, type PlanFile } from "./read-plan-file";
 import { defaultImportOptions, formatImportError, validateStepImport, type StepImportOptions, type StepImportResult } from "./steps";
 
-/** What the import preview checks against: the active users' emails and the project's phase names. Admins only. */
+/**
+ * What the import preview checks against: the active users (owners are matched by name or
+ * email), the project's phase names (merge hint) and its window (the forecast). Admins only.
+ */
 export async function getImportContext(options: { actor: ActingUser; projectId: string }) {
   if (!canEditPlan(options.actor)) throw new ForbiddenError("Only admins can import steps.");
-  const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { phases: { orderBy: { position: "asc" }, select: { title: true } } } });
+  const project = await prisma.project.findUnique({
+    where: { id: options.projectId },
+    select: { windowStart: true, windowEnd: true, timezone: true, phases: { orderBy: { position: "asc" }, select: { title: true } } },
+  });
   if (!project) throw new NotFoundError("Project");
-  const users = await prisma.user.findMany({ where: { deactivatedAt: null }, select: { email: true }, orderBy: { email: "asc" } });
-  return { emails: users.map((u) => u.email), phaseTitles: project.phases.map((p) => p.title) };
+  const users = await prisma.user.findMany({ where: { deactivatedAt: null }, select: { email: true, name: true }, orderBy: { email: "asc" } });
+  return {
+    emails: users.map((u) => u.email),
+    users: users.map((u) => ({ email: u.email, name: u.name })),
+    phaseTitles: project.phases.map((p) => p.title),
+    window: { start: project.windowStart.toISOString(), end: project.windowEnd.toISOString(), timezone: project.timezone },
+  };
 }
 
 const phaseKey = (title: string) => title.replace(/\s+/g, " ").trim().toLowerCase();
@@ -48,11 +59,15 @@ function previewOf(plan: PlanFile, options: StepImportOptions, result: StepImpor
     steps: result.rows.map((r) => ({
       row: r.row,
       sheetRow: r.sheetRow,
+      id: r.id,
       phase: r.phase,
       title: r.title,
       team: r.team,
       assignee: r.assignee,
+      assigneeName: r.assigneeName,
+      owner: r.owner,
       plannedMinutes: r.plannedMinutes,
+      plannedTime: r.plannedTime,
       kind: r.kind,
       predecessorRows: r.predecessorRows,
       predecessorFromRowOrder: r.predecessorFromRowOrder,
@@ -65,6 +80,9 @@ function previewOf(plan: PlanFile, options: StepImportOptions, result: StepImpor
     errors: result.errors,
     totalPlannedMinutes: result.totals.plannedMinutes,
     criticalPathMinutes: result.totals.criticalPathMinutes,
+    windowCriticalPathMinutes: result.totals.windowCriticalPathMinutes,
+    unmatchedOwners: result.unmatchedOwners,
+    headerlessColumns: result.headerless,
     canImport: result.document !== null,
   };
 }
@@ -89,23 +107,24 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
   const importOptions = input.options ?? defaultImportOptions(parsed);
   if (input.dryRun) {
     const context = await getImportContext({ actor, projectId: options.projectId });
-    const result = validateStepImport({ parsed, options: importOptions, knownEmails: context.emails, existingPhaseTitles: context.phaseTitles, name: input.fileName || "CSV import" });
+    const result = validateStepImport({ parsed, options: importOptions, knownEmails: context.emails, knownUsers: context.users, existingPhaseTitles: context.phaseTitles, name: input.fileName || "CSV import" });
     return previewOf(parsed, importOptions, result);
   }
   return runTransaction(async (tx) => {
     const project = await tx.project.findUnique({ where: { id: options.projectId }, include: { phases: { orderBy: { position: "asc" }, select: { id: true, title: true, position: true } } } });
     if (!project) throw new NotFoundError("Project");
-    const users = await tx.user.findMany({ where: { deactivatedAt: null }, select: { id: true, email: true } });
+    const users = await tx.user.findMany({ where: { deactivatedAt: null }, select: { id: true, email: true, name: true } });
     const result = validateStepImport({
       parsed,
       options: importOptions,
       knownEmails: users.map((u) => u.email),
+      knownUsers: users.map((u) => ({ email: u.email, name: u.name })),
       existingPhaseTitles: project.phases.map((p) => p.title),
       name: input.fileName || "CSV import",
     });
     if (!result.document) {
       const fieldErrors: Record<string, string[]> = {};
-      for (const error of result.errors) (fieldErrors[error.row === null ? "_" : `rows.${error.row}`] ??= []).push(error.message);
+      for (const error of result.errors) (fieldErrors[error.row === null ? "_" : `rows.${error.row}`] ??= []).push(error.column ? `${error.column[0].toUpperCase()}${error.column.slice(1)}: ${error.message}` : error.message);
       const badRows = new Set(result.errors.map((e) => e.row).filter((r) => r !== null)).size;
       const lead = badRows > 0 ? `${badRows} row${badRows === 1 ? " has" : "s have"} problems` : "The file has problems";
       throw new ValidationError(`Nothing was imported: ${lead}. ${result.errors.slice(0, 5).map(formatImportError).join(" ")}`, fieldErrors);
@@ -146,7 +165,11 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
       warningCount: result.warnings.length,
       warnings: result.warnings.slice(0, 50).map(formatImportError),
       rowOrder: importOptions.rowOrder ?? "sequence",
-      phases: result.phases.map((p) => ({ title: p.title, stepCount: p.stepCount, plannedMinutes: p.plannedMinutes, addedToExisting: p.existing })),
+      predecessorsBy: importOptions.predecessorsBy,
+      phases: result.phases.map((p) => ({ title: p.title, stepCount: p.stepCount, plannedMinutes: p.plannedMinutes, addedToExisting: p.existing, inWindow: p.inWindow })),
+      // Owners the file names that are no active user: kept as text in the steps, listed here for the record.
+      unmatchedOwners: result.unmatchedOwners.slice(0, 50).map((o) => o.owner),
+      ignoredColumns: result.headerless.filter((c) => c.ignored).map((c) => c.label),
       stepIds,
     };
     await appendAuditEvent(tx, {

@@ -91,7 +91,7 @@ describe("body cap", () => {
       body: json({ csv, fileName: "big.csv", options: { mapping: { title: 0, plannedMinutes: 1, details: 2 }, predecessorsBy: "row", durationUnit: "minutes" } }),
     });
     expect(imported.status).toBe(400);
-    expect((await imported.json()).error.fieldErrors["rows.1"]).toEqual(["The details is longer than 20000 characters."]);
+    expect((await imported.json()).error.fieldErrors["rows.1"]).toEqual(['Column "Details": The details is longer than 20000 characters.']);
   });
 
   it("the sign-in endpoint refuses a large body with 413", async () => {

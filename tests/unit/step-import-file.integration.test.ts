@@ -118,11 +118,15 @@ describe("POST /api/projects/{id}/import with the file alone", () => {
     expect(json.steps[0]).toEqual({
       row: 1,
       sheetRow: 4,
+      id: "",
       phase: "Prepare",
       title: "Freeze changes",
       team: "",
       assignee: "",
+      assigneeName: "",
+      owner: "",
       plannedMinutes: 15,
+      plannedTime: "",
       kind: "TASK",
       predecessorRows: [],
       predecessorFromRowOrder: false,
@@ -131,11 +135,11 @@ describe("POST /api/projects/{id}/import with the file alone", () => {
       errors: [],
     });
     expect(json.phases).toEqual([
-      { title: "Prepare", stepCount: 2, plannedMinutes: 45, existing: false },
-      { title: "Cutover", stepCount: 3, plannedMinutes: 65, existing: false },
+      { title: "Prepare", stepCount: 2, plannedMinutes: 45, existing: false, windowGuess: "before", inWindow: false },
+      { title: "Cutover", stepCount: 3, plannedMinutes: 65, existing: false, windowGuess: "inside", inWindow: true },
     ]);
     expect(json.errors).toEqual([]);
-    expect(json.warnings).toEqual([{ row: 5, message: expect.stringContaining('"TBD": not estimated') }]);
+    expect(json.warnings).toEqual([{ row: 5, column: 'column "Duration"', message: expect.stringContaining('"TBD": not estimated') }]);
   });
 
   it("dry run of a file with a bad row: the preview names the row and nothing is written; the import itself is a 400 naming it", async () => {
@@ -145,7 +149,7 @@ describe("POST /api/projects/{id}/import with the file alone", () => {
     const dry = await post(project.id, { fileName: "bad.xlsx", base64: bad, dryRun: true });
     expect(dry.status).toBe(200);
     expect(dry.json.canImport).toBe(false);
-    expect(dry.json.errors).toEqual([{ row: 4, message: expect.stringContaining('"forty" is not a duration') }]);
+    expect(dry.json.errors).toEqual([{ row: 4, column: 'column "Duration"', message: expect.stringContaining('"forty" is not a duration') }]);
     expect(dry.json.steps[3].errors).toEqual([expect.stringContaining('"forty" is not a duration')]);
     const real = await post(project.id, { fileName: "bad.xlsx", base64: bad });
     expect(real.status).toBe(400);

@@ -56,7 +56,7 @@ describe("importStepsFromCsv", () => {
     const bad = CSV + "\nClient wave 2,Verify the DMZ backups,BA,,forty,3";
     const error = await caught(() => library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body(bad) }));
     expect(error.name).toBe("ValidationError");
-    expect(error.message).toMatch(/^Nothing was imported: 1 row has problems\. Row 4: The planned duration "forty" is not a duration/);
+    expect(error.message).toMatch(/^Nothing was imported: 1 row has problems\. Row 4, column "Minutes": The planned duration "forty" is not a duration/);
     expect(error.fieldErrors).toEqual({ "rows.4": [expect.stringMatching(/"forty" is not a duration/)] });
     expect(await counts(project.id)).toEqual(before);
   });
@@ -68,7 +68,7 @@ describe("importStepsFromCsv", () => {
     const error = await caught(() =>
       library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body("Title,Minutes,Assignee\nA,5,\nB,5,vera@example.test") }),
     );
-    expect(error.fieldErrors).toEqual({ "rows.2": ['No active user has the email "vera@example.test".'] });
+    expect(error.fieldErrors).toEqual({ "rows.2": ['Column "Assignee": No active user has the email "vera@example.test".'] });
     expect(await counts(project.id)).toEqual(before);
   });
 
@@ -146,6 +146,38 @@ describe("importStepsFromCsv", () => {
     const error = await caught(() => library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body("Title,Minutes,Predecessors\nA,5,2\nB,5,1") }));
     expect(Object.keys(error.fieldErrors!).sort()).toEqual(["rows.1", "rows.2"]);
     expect(await counts(project.id)).toMatchObject({ phases: 0, steps: 0 });
+  });
+
+  it("gives the preview the active users' names, the phases and the project's window", async () => {
+    const windowStart = new Date("2026-12-05T21:00:00.000Z");
+    const project = await createProject(db.lib, admin, { name: "Import context", template: "empty", windowStart, windowEnd: new Date("2026-12-06T03:00:00.000Z") });
+    const context = await library.getImportContext({ actor: admin, projectId: project.id });
+    expect(context.window).toEqual({ start: "2026-12-05T21:00:00.000Z", end: "2026-12-06T03:00:00.000Z", timezone: "Europe/Berlin" });
+    expect(context.users).toContainEqual({ email: "otto@example.test", name: "Otto Operator" });
+    expect(context.users.map((u) => u.email)).toEqual(context.emails);
+  });
+
+  it("imports a plan with IDs, a lag, owners by name and phases outside the window, as the preview showed it", async () => {
+    const project = await createProject(db.lib, admin, { name: "Import real columns", template: "empty" });
+    const csv = [
+      "Task ID,Phase,Description,Owner,Predecessors,Start,End",
+      "UK-1,Preparation,Freeze the changes,\"Operator, Otto\",,21:00,21:30",
+      "UK-2,Cutover,Stop the ERP,olivia operator,UK-1,22:00,22:15",
+      "UK-3,,Copy the ledger,Unix team,UK-2FS+15m,22:30,00:30",
+      "UK-4,Hypercare,Watch the queues,Otto Operator,UK-3,00:30,02:30",
+    ].join("\n");
+    const result = await library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body(csv, { phaseWindow: { Hypercare: true } }) });
+    expect(result).toEqual({ stepCount: 4, phaseCount: 3, mergedInto: [] });
+    const phases = await db.lib.prisma.phase.findMany({ where: { projectId: project.id }, orderBy: { position: "asc" }, include: { steps: { orderBy: { position: "asc" }, include: { predecessors: true } } } });
+    // "Preparation" is before the window by its word; "Hypercare" would be after, but the switch put it inside.
+    expect(phases.map((p) => [p.title, p.inWindow])).toEqual([["Preparation", false], ["Cutover", true], ["Hypercare", true]]);
+    const [freeze, stop, copy, watch] = phases.flatMap((p) => p.steps);
+    expect([freeze.assigneeId, stop.assigneeId, copy.assigneeId, watch.assigneeId]).toEqual([team.operator2.id, team.operator.id, null, team.operator2.id]);
+    expect(copy).toMatchObject({ title: "Copy the ledger", plannedMinutes: 120, team: "Unix team" });
+    expect(copy.details).toBe("ID in the imported plan: UK-3\nOwner in the imported plan: Unix team\nPlanned clock time in the imported plan: 22:30 → 00:30 (next day)\nLag in the imported plan: 15 min after UK-2 (not enforced in runs)");
+    expect(copy.predecessors.map((d) => d.predecessorId)).toEqual([stop.id]);
+    const event = await db.lib.prisma.auditEvent.findFirstOrThrow({ where: { projectId: project.id, action: "plan.import" } });
+    expect(JSON.parse(event.after)).toMatchObject({ predecessorsBy: "id", unmatchedOwners: ["Unix team"], phases: [{ title: "Preparation", inWindow: false }, { title: "Cutover", inWindow: true }, { title: "Hypercare", inWindow: true }] });
   });
 
   it("is for admins only", async () => {

@@ -92,8 +92,8 @@ describe("validateStepImport: a good file", () => {
   it("summarises the phases, marking those that already exist in the project", () => {
     const withExisting = importCsv(GOOD, {}, { existingPhaseTitles: ["  cutover "] });
     expect(withExisting.phases).toEqual([
-      { title: "Cutover", stepCount: 4, plannedMinutes: 235, existing: true },
-      { title: "Resume", stepCount: 1, plannedMinutes: 10, existing: false },
+      { title: "Cutover", stepCount: 4, plannedMinutes: 235, existing: true, windowGuess: "inside", inWindow: true },
+      { title: "Resume", stepCount: 1, plannedMinutes: 10, existing: false, windowGuess: "inside", inWindow: true },
     ]);
   });
 
@@ -111,15 +111,16 @@ describe("validateStepImport: bad rows", () => {
   it("names the row with an empty title and imports nothing", () => {
     const r = importCsv("Title,Minutes\nA,5\n   ,10\nC,5");
     expect(r.document).toBeNull();
-    expect(r.errors).toEqual([{ row: 2, message: "The title is empty." }]);
-    expect(formatImportError(r.errors[0])).toBe("Row 2: The title is empty.");
+    expect(r.errors).toEqual([{ row: 2, column: 'column "Title"', message: "The title is empty." }]);
+    expect(formatImportError(r.errors[0])).toBe('Row 2, column "Title": The title is empty.');
   });
 
   it("rejects bad minutes with a reason per row (a blank one is a warning, not an error)", () => {
     const r = importCsv("Title,Minutes\nA,abc\nB,-5\nC,1.5\nD,2d\nE,1441\nF,\nG,1:30:15");
     expect(r.document).toBeNull();
     expect(rowsWithErrors(r)).toEqual([1, 2, 3, 4, 5, 7]);
-    expect(r.warnings).toEqual([{ row: 6, message: 'column "Minutes": No planned duration: not estimated, imported as 0 min; set the duration before relying on the forecast.' }]);
+    expect(r.warnings).toEqual([{ row: 6, column: 'column "Minutes"', message: "No planned duration: not estimated, imported as 0 min; set the duration before relying on the forecast." }]);
+    expect(r.errors.every((e) => e.column === 'column "Minutes"')).toBe(true);
     expect(r.errors[0].message).toMatch(/"abc" is not a duration/);
     expect(r.errors[1].message).toMatch(/negative/);
     expect(r.errors[2].message).toMatch(/whole number of minutes/);
@@ -131,16 +132,19 @@ describe("validateStepImport: bad rows", () => {
   it("names unknown predecessors by row number", () => {
     const r = importCsv("Title,Minutes,Predecessors\nA,5,\nB,5,1\nC,5,9");
     expect(r.document).toBeNull();
-    expect(r.errors).toEqual([{ row: 3, message: "Unknown predecessor: there is no row 9 in the file." }]);
+    expect(r.errors).toEqual([{ row: 3, column: 'column "Predecessors"', message: "Unknown predecessor: there is no row 9 in the file." }]);
   });
 
-  it("rejects predecessors that aren't row numbers, point at a blank row, or carry a lag", () => {
+  it("rejects predecessors that aren't row numbers, point at a blank row, or carry a lag in days", () => {
     const r = importCsv("Title,Minutes,Predecessors\nA,5,\n,,\nB,5,2\nC,5,abc\nD,5,1SS\nE,5,1FS +2d\nF,5,1FS", { predecessorsBy: "row" });
     expect(r.errors.map(formatImportError)).toEqual([
-      "Row 3: The predecessor row 2 is a blank row.",
-      'Row 4: The predecessor "abc" is not a row number.',
-      'Row 5: The predecessor "1SS" has a dependency type or lag; only finish-to-start without lag is supported. Write "1".',
-      'Row 6: The predecessor "1FS +2d" has a dependency type or lag; only finish-to-start without lag is supported. Write "1".',
+      'Row 3, column "Predecessors": The predecessor row 2 is a blank row.',
+      'Row 4, column "Predecessors": The predecessor "abc" is not a row number.',
+      'Row 6, column "Predecessors": The lag in "1FS +2d" is in days or weeks; give minutes or hours (a cutover step is measured in clock time).',
+    ]);
+    // Start-to-start is imported as finish-to-start, with a warning that says so.
+    expect(r.warnings.filter((w) => w.row === 5).map(formatImportError)).toEqual([
+      'Row 5, column "Predecessors": "1SS" is start-to-start; Runsheet has only finish-to-start, so this step waits for row 1 to finish.',
     ]);
   });
 
@@ -149,7 +153,7 @@ describe("validateStepImport: bad rows", () => {
     expect(r.errors).toEqual([]);
     expect(r.document!.phases[0].steps.map((s) => s.predecessors)).toEqual([[], ["1"], ["2"]]);
     const bad = importCsv("Title,Minutes,Predecessors\nA,5,\nB,5,1", { predecessorsBy: "sheetRow" });
-    expect(bad.errors.map(formatImportError)).toEqual(["Row 2: The predecessor spreadsheet row 1 is the header or above it."]);
+    expect(bad.errors.map(formatImportError)).toEqual(['Row 2, column "Predecessors": The predecessor spreadsheet row 1 is the header or above it.']);
   });
 
   it("resolves predecessors by title, case- and space-insensitively, including titles with commas", () => {
@@ -165,8 +169,8 @@ describe("validateStepImport: bad rows", () => {
     const r = importCsv("Title,Minutes,After\nStop NetBackup,5,\nCopy,5,Stop NetBackup\nstop netbackup,5,", { predecessorsBy: "title" });
     expect(r.document).toBeNull();
     expect(r.errors.map(formatImportError)).toEqual([
-      'Row 1: The title "Stop NetBackup" is also on row 3; predecessors are given by title, so titles must be unique.',
-      'Row 3: The title "stop netbackup" is also on row 1; predecessors are given by title, so titles must be unique.',
+      'Row 1, column "Title": The title "Stop NetBackup" is also on row 3; predecessors are given by title, so titles must be unique.',
+      'Row 3, column "Title": The title "stop netbackup" is also on row 1; predecessors are given by title, so titles must be unique.',
     ]);
     // By row number, the same titles are fine.
     expect(importCsv("Title,Minutes,After\nStop NetBackup,5,\nCopy,5,1\nstop netbackup,5,", { predecessorsBy: "row" }).errors).toEqual([]);
@@ -174,7 +178,7 @@ describe("validateStepImport: bad rows", () => {
 
   it("names unknown titles", () => {
     const r = importCsv("Title,Minutes,After\nA,5,\nB,5,Nope", { predecessorsBy: "title" });
-    expect(r.errors).toEqual([{ row: 2, message: 'Unknown predecessor: no step is titled "Nope".' }]);
+    expect(r.errors).toEqual([{ row: 2, column: 'column "After"', message: 'Unknown predecessor: no step is titled "Nope".' }]);
   });
 
   it("finds cycles with lib/platform/graph.ts and reports every row on them", () => {
@@ -184,22 +188,25 @@ describe("validateStepImport: bad rows", () => {
     expect(r.errors[0].message).toMatch(/^The predecessors form a cycle: row \d → row \d → row \d → row \d\.$/);
     // The same check lib/platform/graph.ts does, for the record.
     expect(findCycle(new Map([["1", ["3"]], ["2", ["1"]], ["3", ["2"]]]))).not.toBeNull();
-    expect(importCsv("Title,Minutes,Predecessors\nA,5,1").errors).toEqual([{ row: 1, message: "A step can't be its own predecessor." }]);
+    expect(importCsv("Title,Minutes,Predecessors\nA,5,1").errors).toEqual([{ row: 1, column: 'column "Predecessors"', message: "A step can't be its own predecessor." }]);
   });
 
   it("rejects an unknown or malformed assignee email", () => {
-    const r = importCsv("Title,Minutes,Assignee\nA,5,nobody@example.test\nB,5,not-an-email\nC,5,OLIVIA@example.test");
+    const r = importCsv("Title,Minutes,Assignee\nA,5,nobody@example.test\nB,5,olivia@@example.test\nC,5,OLIVIA@example.test");
     expect(r.errors.map(formatImportError)).toEqual([
-      'Row 1: No active user has the email "nobody@example.test".',
-      'Row 2: The assignee "not-an-email" is not an email address.',
+      'Row 1, column "Assignee": No active user has the email "nobody@example.test".',
+      'Row 2, column "Assignee": The assignee "olivia@@example.test" is not an email address.',
     ]);
     // Without a user list (not on the server) only the format is checked.
     expect(importCsv("Title,Minutes,Assignee\nA,5,nobody@example.test", {}, { knownEmails: null }).errors).toEqual([]);
   });
 
-  it("rejects an unknown kind and accepts gate, milestone and rollback words", () => {
+  it("imports an unknown kind as a task with a warning, and accepts gate, milestone and rollback words", () => {
     const r = importCsv("Title,Minutes,Type\nA,5,Go/No-Go\nB,5,Milestone\nC,5,rollback\nD,5,\nE,5,banana");
-    expect(r.errors).toEqual([{ row: 5, message: 'The kind "banana" is not one of task, gate, milestone, rollback.' }]);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([{ row: 5, column: 'column "Type"', message: '"banana" is not a kind Runsheet knows (task, go/no-go gate, milestone, rollback): imported as a task.' }]);
+    expect(r.document!.phases[0].steps.map((s) => s.kind)).toEqual(["GATE", "MILESTONE", "ROLLBACK", "TASK", "TASK"]);
+    expect(r.document!.phases[0].steps[4].details).toBe("Kind in the imported plan: banana");
     expect(parseKind("GATE")).toBe("GATE");
     expect(parseKind("Back-out")).toBe("ROLLBACK");
   });
@@ -207,7 +214,7 @@ describe("validateStepImport: bad rows", () => {
   it("rejects a row with more fields than the header (an unquoted separator) and an unclosed quote", () => {
     const r = importCsv('Title,Minutes\nA,5,extra\nB,5\n"C,5');
     expect(rowsWithErrors(r)).toEqual([1, 3]);
-    expect(r.errors[0].message).toMatch(/3 fields but the header has 2/);
+    expect(formatImportError(r.errors[0])).toBe('Row 1, column 3 (no header): Column 3 has no header, but this row has "extra" in it. Ignore column 3 if it holds nothing to import; if a value in this row contains ",", put it in double quotes.');
     expect(r.errors.some((e) => e.row === 3 && /quoted value is not closed/.test(e.message))).toBe(true);
   });
 
@@ -396,8 +403,8 @@ describe("a real plan with durations as people type them", () => {
     expect(result.errors).toEqual([]);
     expect(result.rows.map((r) => r.plannedMinutes)).toEqual([15, 10, 150, 30, 90, 90, 90, 180, 0, 0, 0]);
     expect(result.warnings.map((w) => w.row)).toEqual([2, 4, 8, 9, 10, 11]);
-    expect(formatImportError(result.warnings[0])).toBe('Row 2: column "Duration": "5-10 min" is a range: imported as the upper bound, 10 min; the original text is kept in the details.');
-    expect(formatImportError(result.warnings[3])).toBe('Row 9: column "Duration": "TBD": not estimated, imported as 0 min; set the duration before relying on the forecast.');
+    expect(formatImportError(result.warnings[0])).toBe('Row 2, column "Duration": "5-10 min" is a range: imported as the upper bound, 10 min; the original text is kept in the details.');
+    expect(formatImportError(result.warnings[3])).toBe('Row 9, column "Duration": "TBD": not estimated, imported as 0 min; set the duration before relying on the forecast.');
   });
 
   it("keeps the original duration text in the details", () => {
@@ -408,14 +415,15 @@ describe("a real plan with durations as people type them", () => {
   });
 
   it("shows the plain total and the critical path: equal when the plan runs in row order", () => {
-    expect(result.totals).toEqual({ plannedMinutes: 655, criticalPathMinutes: 655 });
+    // "Preparation" is before the window (its word says so): the window's forecast counts the rest.
+    expect(result.totals).toEqual({ plannedMinutes: 655, criticalPathMinutes: 655, windowCriticalPathMinutes: 480 });
   });
 
   it("treats steps without predecessors as parallel only when asked", () => {
     const parallel = importPlan("plan-master-move-durations.csv", { rowOrder: "parallel" });
     expect(parallel.errors).toEqual([]);
     expect(parallel.document!.phases.flatMap((p) => p.steps).every((s) => s.predecessors.length === 0)).toBe(true);
-    expect(parallel.totals).toEqual({ plannedMinutes: 655, criticalPathMinutes: 180 });
+    expect(parallel.totals).toEqual({ plannedMinutes: 655, criticalPathMinutes: 180, windowCriticalPathMinutes: 180 });
   });
 });
 
@@ -429,7 +437,7 @@ describe("row order with a predecessor column", () => {
       [3, [1], false],
       [4, [3], true],
     ]);
-    expect(r.totals).toEqual({ plannedMinutes: 65, criticalPathMinutes: 45 });
+    expect(r.totals).toEqual({ plannedMinutes: 65, criticalPathMinutes: 45, windowCriticalPathMinutes: 45 });
   });
 
   it("follows the phase order, not the file order, when a phase is named twice", () => {
