@@ -179,11 +179,11 @@ test.describe("fleet steps", () => {
     await dialog.getByRole("button", { name: "Check" }).click();
     await expect(preview.getByRole("alert")).toContainText("1 line has a problem");
     await expect(preview).toContainText("Merged 1 repeated line into 1 client, their policies collected.");
-    await expect(preview.getByRole("row", { name: /^5 / })).toContainText('Not a valid client name (letters, digits, and . - _ + only, starting with a letter or digit): "bad host".');
+    await expect(preview.getByRole("region", { name: "Skipped rows (1)" }).getByRole("row", { name: /^5 / })).toContainText('Not a valid client name (letters, digits, and . - _ + only, starting with a letter or digit): "bad host".');
     expect((db.prepare(`SELECT count(*) AS n FROM fleet_client WHERE projectId = ?`).get(project.id) as { n: number }).n).toBe(0);
-    await dialog.getByRole("button", { name: "Import 2 clients, skip 1 line" }).click();
+    await dialog.getByRole("button", { name: "Import 2 new clients, skip 1 line" }).click();
     await expect(dialog).toBeHidden();
-    await expect(section.getByRole("status")).toHaveText("Imported 2 clients (1 line skipped).");
+    await expect(section.getByRole("status")).toHaveText("Imported 2 new clients, skipped 1 line.");
     await expect(section.getByText("2 clients ·")).toBeVisible();
     await expect(section.getByRole("cell", { name: `${prefix}_b`, exact: true })).toBeVisible();
     const rows = db.prepare(`SELECT hostname, policy FROM fleet_client WHERE projectId = ? ORDER BY hostname`).all(project.id) as { hostname: string; policy: string }[];
@@ -204,10 +204,10 @@ test.describe("fleet steps", () => {
     await dialog.getByLabel("Client list").fill(["hostname,os,policy,owner", `${prefix}-a,Solaris 10,P1,ops@example.com`, `${prefix}-b,Windows 2008,P2,win@example.com`].join("\r\n"));
     await dialog.getByRole("button", { name: "Check" }).click();
     const preview = dialog.getByRole("region", { name: "Import preview" });
-    await expect(preview).toContainText("Ready: 2 clients (1 UNIX, 1 Windows)");
-    await dialog.getByRole("button", { name: "Import 2 clients" }).click();
+    await expect(preview).toContainText("Ready: 2 new clients (1 UNIX, 1 Windows)");
+    await dialog.getByRole("button", { name: "Import 2 new clients" }).click();
     await expect(dialog).toBeHidden();
-    await expect(section.getByRole("status")).toHaveText("Imported 2 clients.");
+    await expect(section.getByRole("status")).toHaveText("Imported 2 new clients.");
     await expect(section.getByRole("cell", { name: `${prefix}-a`, exact: true })).toBeVisible();
     expect((db.prepare(`SELECT count(*) AS n FROM fleet_client WHERE projectId = ?`).get(project.id) as { n: number }).n).toBe(2);
   });
@@ -260,13 +260,13 @@ test.describe("fleet steps", () => {
 
     await section.getByRole("button", { name: `Edit ${host}` }).click();
     const dialog = page.getByRole("dialog", { name: `Edit ${host}` });
-    await dialog.getByLabel("Host name").fill(`${prefix.toUpperCase()}-0002`);
+    await dialog.getByLabel("Name", { exact: true }).fill(`${prefix.toUpperCase()}-0002`);
     await dialog.getByRole("button", { name: "Save client" }).click();
     await expect(dialog.getByText(`"${prefix}-0002" is already a client of this project.`).first()).toBeVisible();
-    await expect(dialog.getByLabel("Host name")).toHaveAttribute("aria-invalid", "true");
+    await expect(dialog.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
     expect(client()).toEqual({ hostname: host, os: "Solaris10" });
 
-    await dialog.getByLabel("Host name").fill(host);
+    await dialog.getByLabel("Name", { exact: true }).fill(host);
     await dialog.getByLabel("OS", { exact: true }).fill("Windows2019");
     await dialog.getByRole("button", { name: "Save client" }).click();
     await expect(dialog).toBeHidden();

@@ -1,8 +1,9 @@
 "use client";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 import { apiRequest, getJson, isAborted, type ApiError } from "@/lib/platform/http/api-client";
 import { formatCount } from "@/lib/platform/format";
-import { bpconfCommandsFor, connectivityCommandsFor } from "@/lib/fleet/bpconf";
+import { bpconfCommandsFor, commandHostFor, connectivityCommandsFor } from "@/lib/fleet/bpconf";
+import { AGENTLESS_NOT_APPLICABLE } from "@/lib/fleet/model";
 import type { FleetStepRow, FleetStepView, FleetUpdateResult } from "@/lib/fleet/service";
 import type { FleetUpdateRequest } from "@/lib/fleet/schemas";
 import type { FleetStatusName } from "@/lib/fleet/model";
@@ -121,17 +122,27 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
   const pageAllSelected = selectable.length > 0 && selectable.every(isSelected);
   const done = counts.UPDATED + counts.VERIFIED;
   const percentDone = counts.total === 0 ? 0 : Math.round((done / counts.total) * 100);
+  // A row's copyable commands; null for a step without commands. An agentless client gets none
+  // ("n/a: agentless"), nor does a VM listed by display name without a host name; a client of
+  // unknown OS gets the UNIX form with a first line saying to check its OS.
   const commandFor = useMemo(() => {
     if (!data) return null;
-    if (data.bpconf) {
-      const plan = data.bpconf;
-      return (row: FleetStepRow) => {
-        const c = bpconfCommandsFor({ plan, client: row });
-        return `${c.fromMaster}\n\n${c.onClient}\n\n${c.verify}`;
-      };
-    }
-    if (data.step.fleetAction === "CHECK_CONNECTIVITY") return (row: FleetStepRow) => connectivityCommandsFor({ client: row });
-    return null;
+    const build = data.bpconf
+      ? (client: FleetStepRow) => {
+          const c = bpconfCommandsFor({ plan: data.bpconf!, client });
+          return `${c.fromMaster}\n\n${c.onClient}\n\n${c.verify}`;
+        }
+      : data.step.fleetAction === "CHECK_CONNECTIVITY"
+        ? (client: FleetStepRow) => connectivityCommandsFor({ client })
+        : null;
+    if (!build) return null;
+    return (row: FleetStepRow): { text: string } | { none: string } => {
+      if (row.osFamily === "AGENTLESS") return { none: AGENTLESS_NOT_APPLICABLE };
+      const host = commandHostFor(row);
+      if (!host) return { none: "no host name" };
+      const text = build({ ...row, hostname: host });
+      return { text: row.osFamily === "UNKNOWN" ? `# OS unknown: check ${host}'s OS first (these are the UNIX commands)\n${text}` : text };
+    };
   }, [data]);
 
   function changeStatusFilter(next: StatusFilter) {
@@ -319,7 +330,11 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
       {open ? (
         <div className="mt-3 space-y-2">
           {counts.total === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">No clients in this run. An admin imports them on the project page; clients imported while a run is active join it.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              {data.agentless && data.agentless.count > 0
+                ? "No clients with an agent in this step."
+                : "No clients in this run. An admin imports them on the project page; clients imported while a run is active join it."}
+            </p>
           ) : (
             <>
               <div className="flex flex-wrap items-end gap-2">
@@ -418,12 +433,14 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                       ) : null}
                       <td className="py-1.5 pr-2 font-mono text-[13px]">
                         <HostName name={row.hostname} />
+                        {row.networkHostname ? <div className="font-sans text-xs text-slate-500">host {row.networkHostname}</div> : null}
                         {row.policy ? <div className="font-sans text-xs text-slate-500">{row.policy}</div> : null}
                         {/* On a phone the OS column gives way to the actions; its family stays here. */}
                         <div className="font-sans text-xs text-slate-500 sm:hidden">{osFamilyLabel(row.osFamily)}</div>
                       </td>
                       <td className="hidden py-1.5 pr-2 text-xs sm:table-cell">
                         <OsFamilyPill family={row.osFamily} /> <span className="text-slate-500">{row.os || row.hardware}</span>
+                        {commandFor && row.osFamily === "UNKNOWN" ? <div className="mt-0.5 text-amber-800 dark:text-amber-200">OS unknown: check it before running the commands</div> : null}
                       </td>
                       <td className="py-1.5 pr-2">
                         <FleetStatusBadge status={row.status} />
@@ -445,7 +462,7 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
                       </td>
                       <td className="py-1.5 text-right whitespace-nowrap">
                         <span className="inline-flex flex-wrap justify-end gap-1">
-                          {commandFor ? <CopyButton text={commandFor(row)} label="Copy cmd" className="min-h-7 px-2 py-1" /> : null}
+                          {commandFor ? <RowCommand command={commandFor(row)} /> : null}
                           {canAct && !queuedIds.has(row.id) ? <RowActions row={row} busy={busy} onApply={(target) => void apply(target, { row })} onFail={() => setFailDialog({ row })} /> : null}
                         </span>
                       </td>
@@ -456,6 +473,7 @@ export function FleetPanel({ runId, stepId, canUpdate, refreshKey = null, defaul
               <Pager page={data.page} pageCount={data.pageCount} onPage={setPage} label="Client pages" />
             </>
           )}
+          {data.agentless && data.agentless.count > 0 ? <AgentlessClients agentless={data.agentless} /> : null}
         </div>
       ) : null}
 
@@ -503,5 +521,42 @@ function RowActions({ row, busy, onApply, onFail }: { row: FleetStepRow; busy: b
         </button>
       ) : null}
     </>
+  );
+}
+
+/** A row's command button, or why it has none ("n/a: agentless"). */
+function RowCommand({ command }: { command: { text: string } | { none: string } }) {
+  if ("text" in command) return <CopyButton text={command.text} label="Copy cmd" className="min-h-7 px-2 py-1" />;
+  return <span className="self-center text-xs text-slate-500">{command.none}</span>;
+}
+
+/**
+ * The project's agentless clients (VMs and filers of VMware, Hyper-V or NDMP policies): a bp.conf
+ * or connectivity step doesn't apply to them, so they are listed apart, not counted and not ticked.
+ */
+function AgentlessClients({ agentless }: { agentless: NonNullable<FleetStepView["agentless"]> }) {
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId} className="rounded-lg bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-950/40 dark:ring-slate-800">
+      <h4 id={headingId} className="font-semibold">
+        {formatCount(agentless.count)} agentless client{agentless.count === 1 ? "" : "s"}: {AGENTLESS_NOT_APPLICABLE}
+      </h4>
+      <p className="text-slate-600 dark:text-slate-400">Backed up through the hypervisor or filer, without a NetBackup agent: no bp.conf to change or client to reach, so this step leaves them out of its count.</p>
+      <Table dense>
+        <tbody>
+          {agentless.clients.map((c) => (
+            <tr key={c.id} data-hostname={c.hostname}>
+              <td className="py-0.5 pr-2 font-mono text-[13px]">
+                <HostName name={c.hostname} />
+                {c.networkHostname ? <span className="ml-2 font-sans text-xs text-slate-500">host {c.networkHostname}</span> : null}
+              </td>
+              <td className="py-0.5 pr-2 text-xs text-slate-500">{[c.hardware, c.os].filter(Boolean).join(" · ")}</td>
+              <td className="py-0.5 text-right text-xs">{AGENTLESS_NOT_APPLICABLE}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      {agentless.count > agentless.clients.length ? <p className="mt-1 text-xs text-slate-500">…and {formatCount(agentless.count - agentless.clients.length)} more.</p> : null}
+    </section>
   );
 }

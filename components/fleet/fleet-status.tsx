@@ -1,5 +1,4 @@
-import type { OsFamily } from "@/lib/fleet/bpconf";
-import { FLEET_STATUS_LABELS, type FleetStatusName } from "@/lib/fleet/model";
+import { CLIENT_FAMILY_LABELS, FLEET_STATUS_LABELS, type ClientFamily, type FleetStatusName } from "@/lib/fleet/model";
 import { Pill } from "../ui/status-badge";
 
 const styles: Record<FleetStatusName, string> = {
@@ -22,9 +21,11 @@ export function FleetStatusBadge({ status }: { status: FleetStatusName }) {
   );
 }
 
-export const osFamilyLabel = (family: OsFamily) => (family === "WINDOWS" ? "Windows" : "UNIX");
+export const osFamilyLabel = (family: ClientFamily) => CLIENT_FAMILY_LABELS[family];
+
+const FAMILY_TONES: Record<ClientFamily, "sky" | "slate" | "violet" | "amber"> = { WINDOWS: "sky", UNIX: "slate", AGENTLESS: "violet", UNKNOWN: "amber" };
 
 /** A client's OS family, as the fleet tables show it. */
-export function OsFamilyPill({ family }: { family: OsFamily }) {
-  return <Pill tone={family === "WINDOWS" ? "sky" : "slate"}>{osFamilyLabel(family)}</Pill>;
+export function OsFamilyPill({ family }: { family: ClientFamily }) {
+  return <Pill tone={FAMILY_TONES[family]}>{osFamilyLabel(family)}</Pill>;
 }

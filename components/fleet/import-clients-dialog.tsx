@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import { formatCount } from "@/lib/platform/format";
 import type { FleetImportResult } from "@/lib/fleet/service";
@@ -9,8 +9,11 @@ import { Field, FormError, Select, TextArea } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { Table } from "../ui/table";
 import { osFamilyLabel } from "./fleet-status";
+import { FIELD_NAMES } from "@/lib/fleet/reimport";
+import { skippedRowsCsv } from "@/lib/fleet/skipped-rows";
 
 const SHOWN_ERRORS = 100;
+const SHOWN_ADDED = 100;
 const SHAPE_LABELS: Record<FleetImportResult["shape"], string> = { csv: "CSV", bpplclients: "bpplclients output", "bpplclients-long": "bpplclients -l output", "host-list": "Client names" };
 type Format = "auto" | "csv" | "bpplclients";
 
@@ -80,8 +83,9 @@ export function ImportClientsDialog({ projectId, open, onClose, onImported }: { 
       <div className="space-y-3">
         <p className="text-sm text-slate-600 dark:text-slate-400">
           Paste the output of <code className="font-mono">bpplclients</code> (plain, <code className="font-mono">-allunique</code>, <code className="font-mono">-l</code>, with or without the
-          header), one client name a line, or a CSV with the columns hostname, os, policy, owner. A client listed once per policy becomes one client with its policies. Check shows any lines with
-          problems; you can fix them, or import the valid clients and skip those lines.
+          header), one client name a line, or a CSV with the columns hostname, os, policy, owner (and optionally hardware, or client/display name plus host name for VMs). A client listed once per
+          policy becomes one client with its policies; clients the project already has get their empty fields filled in, nothing overwritten. Check shows what would be added, filled in,
+          merged and skipped; you can fix the skipped lines, or import the rest and download them.
         </p>
         <Field label="Client list" hint={fileName ? `From ${fileName}` : undefined}>
           {(props) => (
@@ -130,7 +134,7 @@ export function ImportClientsDialog({ projectId, open, onClose, onImported }: { 
           </ul>
         ) : null}
 
-        {checked ? <ImportPreview result={checked} /> : null}
+        {checked ? <ImportPreview result={checked} text={preview!.text} /> : null}
 
         <div className="flex flex-wrap justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
@@ -143,7 +147,7 @@ export function ImportClientsDialog({ projectId, open, onClose, onImported }: { 
             {busy === "import"
               ? "Importing…"
               : checked && canImport
-                ? `Import ${formatCount(checked.importable)} client${checked.importable === 1 ? "" : "s"}${skipping ? `, skip ${formatCount(checked.errorCount)} line${checked.errorCount === 1 ? "" : "s"}` : ""}`
+                ? `Import ${formatCount(checked.added)} new client${checked.added === 1 ? "" : "s"}${checked.updated > 0 ? `, fill in ${formatCount(checked.updated)}` : ""}${skipping ? `, skip ${formatCount(checked.errorCount)} line${checked.errorCount === 1 ? "" : "s"}` : ""}`
                 : "Import"}
           </Button>
         </div>
@@ -152,63 +156,154 @@ export function ImportClientsDialog({ projectId, open, onClose, onImported }: { 
   );
 }
 
-function ImportPreview({ result }: { result: FleetImportResult }) {
+function ImportPreview({ result, text }: { result: FleetImportResult; text: string }) {
+  const families = (["UNIX", "WINDOWS", "AGENTLESS", "UNKNOWN"] as const).filter((f) => result.osFamilies[f] > 0).map((f) => `${formatCount(result.osFamilies[f])} ${osFamilyLabel(f)}`);
   return (
     <div className="space-y-2 rounded-lg bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-950/40 dark:ring-slate-800" aria-label="Import preview" role="region">
       <p className="flex flex-wrap items-center gap-2">
         <Pill>{SHAPE_LABELS[result.shape]}</Pill>
         {result.errorCount === 0 ? (
           <span className="font-semibold text-emerald-800 dark:text-emerald-200">
-            Ready: {formatCount(result.importable)} clients ({formatCount(result.osFamilies.UNIX)} UNIX, {formatCount(result.osFamilies.WINDOWS)} Windows)
+            Ready: {formatCount(result.added)} new client{result.added === 1 ? "" : "s"}
+            {result.updated > 0 ? `, ${formatCount(result.updated)} to fill in` : ""}
+            {result.unchanged > 0 ? `, ${formatCount(result.unchanged)} already there unchanged` : ""} ({families.join(", ") || "none"})
           </span>
         ) : (
           <span role="alert" className="font-semibold text-rose-800 dark:text-rose-200">
             {formatCount(result.errorCount)} line{result.errorCount === 1 ? " has a problem" : "s have problems"}.{" "}
             {result.importable > 0
-              ? `Fix ${result.errorCount === 1 ? "it" : "them"} and check again, or import the ${formatCount(result.importable)} valid client${result.importable === 1 ? "" : "s"} and skip ${result.errorCount === 1 ? "it" : "them"}.`
+              ? `Fix ${result.errorCount === 1 ? "it" : "them"} and check again, or import the valid clients (${formatCount(result.added)} new${result.updated > 0 ? `, ${formatCount(result.updated)} to fill in` : ""}) and skip ${result.errorCount === 1 ? "it" : "them"}.`
               : `Fix ${result.errorCount === 1 ? "it" : "them"} and check again; there is nothing valid to import yet.`}
           </span>
         )}
       </p>
       {result.mergeNote ? <p className="text-slate-600 dark:text-slate-400">{result.mergeNote}</p> : null}
-      {result.errorCount > 0 ? (
-        <div className="max-h-56 overflow-y-auto">
-          <Table dense scroll={false}>
-            <PreviewHead columns={["Line", "Host", "Problem"]} />
-            <tbody>
-              {result.errors.slice(0, SHOWN_ERRORS).map((e, i) => (
-                <tr key={i} className="align-top">
-                  <td className="py-0.5 pr-2 font-mono">{e.line}</td>
-                  <td className="py-0.5 pr-2 font-mono">{e.hostname ?? "—"}</td>
-                  <td className="py-0.5">{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-          {result.errorCount > SHOWN_ERRORS ? <p className="mt-1 text-xs text-slate-500">…and {formatCount(result.errorCount - SHOWN_ERRORS)} more.</p> : null}
-        </div>
-      ) : (
-        <div className="max-h-56 overflow-y-auto">
-          <Table dense scroll={false}>
-            <caption className="mb-1 text-left text-slate-500">First {Math.min(result.preview.length, result.importable)} of {formatCount(result.importable)}</caption>
-            <PreviewHead columns={["Line", "Host", "OS", "Policy", "Owner"]} />
-            <tbody>
-              {result.preview.map((c) => (
-                <tr key={c.line}>
-                  <td className="py-0.5 pr-2 font-mono">{c.line}</td>
-                  <td className="py-0.5 pr-2 font-mono">{c.hostname}</td>
-                  <td className="py-0.5 pr-2">
-                    {c.os || c.hardware || "—"} <span className="text-slate-500">({osFamilyLabel(c.osFamily)})</span>
-                  </td>
-                  <td className="py-0.5 pr-2">{c.policy || "—"}</td>
-                  <td className="py-0.5">{c.owner || "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        </div>
-      )}
+      {result.errorCount > 0 ? <SkippedRows result={result} text={text} /> : null}
+      {result.merged.length > 0 ? (
+        <PreviewSection label="Duplicates merged" count={result.merged.length}>
+          <PreviewHead columns={["Client", "Lines", "Policies"]} />
+          <tbody>
+            {result.merged.map((m) => (
+              <tr key={m.hostname} className="align-top">
+                <td className="py-0.5 pr-2 font-mono">{m.hostname}</td>
+                <td className="py-0.5 pr-2 font-mono">{m.lines.join(", ")}</td>
+                <td className="py-0.5">{m.policies.join(", ") || "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </PreviewSection>
+      ) : null}
+      {result.updatedClients.length > 0 ? (
+        <PreviewSection label="Already in the project, filled in" count={result.updated}>
+          <PreviewHead columns={["Line", "Client", "Fills in"]} />
+          <tbody>
+            {result.updatedClients.map((u) => (
+              <tr key={u.hostname} className="align-top">
+                <td className="py-0.5 pr-2 font-mono">{u.line}</td>
+                <td className="py-0.5 pr-2 font-mono">{u.hostname}</td>
+                <td className="py-0.5">{u.filled.join("; ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </PreviewSection>
+      ) : null}
+      {result.conflicts.length > 0 ? (
+        <PreviewSection label="Kept as the project has them" count={result.conflictCount}>
+          <PreviewHead columns={["Line", "Client", "Field", "Project", "List", "Why"]} />
+          <tbody>
+            {result.conflicts.map((c) => (
+              <tr key={`${c.hostname}-${c.field}`} className="align-top">
+                <td className="py-0.5 pr-2 font-mono">{c.line}</td>
+                <td className="py-0.5 pr-2 font-mono">{c.hostname}</td>
+                <td className="py-0.5 pr-2">{FIELD_NAMES[c.field]}</td>
+                <td className="py-0.5 pr-2">{c.kept || "—"}</td>
+                <td className="py-0.5 pr-2">{c.listed}</td>
+                <td className="py-0.5">{c.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </PreviewSection>
+      ) : null}
+      {result.addedClients.length > 0 ? (
+        <PreviewSection label="New clients" count={result.added}>
+          <PreviewHead columns={["Line", "Client", "Host name", "OS", "Policy", "Owner"]} />
+          <tbody>
+            {result.addedClients.slice(0, SHOWN_ADDED).map((c) => (
+              <tr key={c.line} className="align-top">
+                <td className="py-0.5 pr-2 font-mono">{c.line}</td>
+                <td className="py-0.5 pr-2 font-mono">{c.hostname}</td>
+                <td className="py-0.5 pr-2 font-mono">{c.networkHostname || "—"}</td>
+                <td className="py-0.5 pr-2">
+                  {c.os || c.hardware || "—"} <span className="text-slate-500">({osFamilyLabel(c.osFamily)})</span>
+                </td>
+                <td className="py-0.5 pr-2">{c.policy || "—"}</td>
+                <td className="py-0.5">{c.owner || "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </PreviewSection>
+      ) : null}
     </div>
+  );
+}
+
+/** A titled, scrolling table of the preview, saying how many there are when it shows fewer. */
+function PreviewSection({ label, count, children }: { label: string; count: number; children: React.ReactNode }) {
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId}>
+      <h3 id={headingId} className="font-semibold">
+        {label} ({formatCount(count)})
+      </h3>
+      <div className="max-h-48 overflow-y-auto">
+        <Table dense scroll={false}>
+          {children}
+        </Table>
+      </div>
+    </section>
+  );
+}
+
+/** The lines that will be skipped, with their reasons, and the same as a CSV to fix and import again. */
+function SkippedRows({ result, text }: { result: FleetImportResult; text: string }) {
+  const headingId = useId();
+  function download() {
+    const csv = skippedRowsCsv({ text, errors: result.errors });
+    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = "skipped-rows.csv";
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  }
+  return (
+    <section aria-labelledby={headingId}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h3 id={headingId} className="font-semibold">
+          Skipped rows ({formatCount(result.errorCount)})
+        </h3>
+        <Button size="sm" variant="secondary" onClick={download}>
+          Download skipped rows
+        </Button>
+      </div>
+      <div className="max-h-56 overflow-y-auto">
+        <Table dense scroll={false}>
+          <PreviewHead columns={["Line", "Client", "Problem"]} />
+          <tbody>
+            {result.errors.slice(0, SHOWN_ERRORS).map((e, i) => (
+              <tr key={i} className="align-top">
+                <td className="py-0.5 pr-2 font-mono">{e.line}</td>
+                <td className="py-0.5 pr-2 font-mono">{e.hostname ?? "—"}</td>
+                <td className="py-0.5">{e.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+        {result.errorCount > SHOWN_ERRORS ? <p className="mt-1 text-xs text-slate-500">…and {formatCount(result.errorCount - SHOWN_ERRORS)} more (all of them in the download).</p> : null}
+      </div>
+    </section>
   );
 }
 

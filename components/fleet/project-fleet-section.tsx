@@ -52,9 +52,11 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
 
   function imported(result: FleetImportResult) {
     setImportOpen(false);
-    setNotice(
-      `Imported ${formatCount(result.imported)} client${result.imported === 1 ? "" : "s"}${result.skipped > 0 ? ` (${formatCount(result.skipped)} line${result.skipped === 1 ? "" : "s"} skipped)` : ""}${result.runRowsCreated > 0 ? `; they were added to the fleet steps of the active run${result.runRowsCreated > result.imported ? "s" : ""}` : ""}.`,
-    );
+    const parts = [`Imported ${formatCount(result.imported)} new client${result.imported === 1 ? "" : "s"}`];
+    if (result.updated > 0) parts.push(`filled in ${formatCount(result.updated)}`);
+    if (result.skipped > 0) parts.push(`skipped ${formatCount(result.skipped)} line${result.skipped === 1 ? "" : "s"}`);
+    if (result.runRowsCreated > 0) parts.push(`added to the active runs' fleet steps`);
+    setNotice(`${parts.join(", ")}.`);
     setReload((n) => n + 1);
   }
 
@@ -108,7 +110,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
 
       {data && total > 0 ? (
         <div className="mt-3 space-y-2">
-          <Field label="Search host names" className="max-w-sm">
+          <Field label="Search names and host names" className="max-w-sm">
             {(props) => <TextInput {...props} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />}
           </Field>
           {q ? <p className="text-sm text-slate-600 dark:text-slate-400">{formatCount(data.matching)} match</p> : null}
@@ -116,6 +118,9 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
             <TableHead>
               <th scope="col" className="py-1 pr-3">
                 Client
+              </th>
+              <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
+                Host name
               </th>
               <th scope="col" className="py-1 pr-3">
                 OS
@@ -141,6 +146,7 @@ export function ProjectFleetSection({ projectId, canEdit, refreshKey = null }: P
                   <td className="py-1.5 pr-3 font-mono text-[13px]">
                     <HostName name={c.hostname} />
                   </td>
+                  <td className="hidden py-1.5 pr-3 font-mono text-[13px] sm:table-cell">{c.networkHostname || <span className="font-sans text-slate-400">—</span>}</td>
                   <td className="py-1.5 pr-3">
                     <OsFamilyPill family={c.osFamily} /> <span className="text-xs text-slate-500">{c.os}</span>
                   </td>
@@ -193,8 +199,9 @@ function RemoveClientDialog({ projectId, client, onClose, onRemoved }: { project
 }
 
 const CLIENT_FIELDS = [
-  { key: "hostname", label: "Host name", mono: true },
-  { key: "os", label: "OS", hint: "Decides the commands offered: Windows, or UNIX for anything else." },
+  { key: "hostname", label: "Name", mono: true, hint: "As NetBackup lists it: the client name, or a VM's display name." },
+  { key: "networkHostname", label: "Host name", mono: true, hint: "Only when the name is not the host name (a VM listed by display name)." },
+  { key: "os", label: "OS", hint: "Decides the commands offered: Windows or UNIX; VMware, Hyper-V, NDMP (OS or hardware) mean agentless, without commands." },
   { key: "hardware", label: "Hardware" },
   { key: "policy", label: "Policy" },
   { key: "owner", label: "Owner" },
@@ -203,7 +210,7 @@ type ClientFieldKey = (typeof CLIENT_FIELDS)[number]["key"];
 
 /** Corrects one client; field errors (a duplicate or invalid host name) show next to the field. */
 function EditClientDialog({ client, onClose, onSaved }: { client: FleetClientsPage["clients"][number]; onClose: () => void; onSaved: (hostname: string) => void }) {
-  const [form, setForm] = useState<Record<ClientFieldKey, string>>({ hostname: client.hostname, os: client.os, hardware: client.hardware, policy: client.policy, owner: client.owner });
+  const [form, setForm] = useState<Record<ClientFieldKey, string>>({ hostname: client.hostname, networkHostname: client.networkHostname, os: client.os, hardware: client.hardware, policy: client.policy, owner: client.owner });
   const { errors, message, pending, submit } = useApiForm();
   async function save(event: React.FormEvent) {
     event.preventDefault();

@@ -10,6 +10,7 @@
  * Pure (no "server-only"): the fleet panel builds its per-client copy buttons from it.
  */
 import { CLIENT_NAME_PATTERN } from "./parse";
+import { UNIX_OS, WINDOWS_HARDWARE, WINDOWS_OS } from "./model";
 
 export type OsFamily = "WINDOWS" | "UNIX";
 export type HostnameStrategyName = "KEEP" | "RENAME";
@@ -21,16 +22,11 @@ const ADMINCMD = "/usr/openv/netbackup/bin/admincmd";
 const UNIX_BIN = "/usr/openv/netbackup/bin";
 const WINDOWS_BIN = "C:\\Program Files\\Veritas\\NetBackup\\bin";
 
-// Checked before the OS's Windows test: "Darwin" contains "win".
-const UNIX_OS = /(linux|red\s*hat|rhel|suse|sles|debian|ubuntu|centos|oracle\s*linux|solaris|sunos|aix|hp-?ux|irix|tru64|osf|freebsd|openbsd|netbsd|darwin|mac\s*os|unix)/i;
-const WINDOWS_OS = /(^|[^a-z])win/i;
-// bpplclients hardware column: "PC", "PC-x64", "PC-IA64" and, in later versions, "Windows-x64".
-const WINDOWS_HARDWARE = /^(pc(-[a-z0-9_]+)?|windows([-_][a-z0-9_]+)?)$/i;
-
 /**
- * Windows or UNIX, from what bpplclients or a spreadsheet says: the OS column first
- * ("Windows2003", "Windows 2008", "Solaris9", "RedHat2.6", "AIX5", "HP-UX11.11"), then the
- * hardware column ("PC", "PC-x64"). Anything unknown is treated as UNIX, the bp.conf case.
+ * Which command form a client gets: Windows, or UNIX for everything else ("Windows2003",
+ * "Windows 2008", "PC-x64" are Windows; "Solaris9", "RedHat2.6", "AIX5", "HP-UX11.11" UNIX). A
+ * client whose family is unknown gets the UNIX form, with the fleet panel's note to check its OS;
+ * agentless clients get no commands at all (lib/fleet/model.ts `clientFamily`).
  */
 export function detectOsFamily(client: { os?: string | null; hardware?: string | null }): OsFamily {
   const os = (client.os ?? "").trim();
@@ -39,6 +35,16 @@ export function detectOsFamily(client: { os?: string | null; hardware?: string |
   if (WINDOWS_OS.test(os)) return "WINDOWS";
   if (WINDOWS_HARDWARE.test(hardware)) return "WINDOWS";
   return "UNIX";
+}
+
+/**
+ * The name a command addresses a client by: its listed name when that is a NetBackup client name,
+ * else (a VM listed by display name) its host name; null when it has neither, and so no command.
+ */
+export function commandHostFor(client: { hostname: string; networkHostname?: string | null }): string | null {
+  if (CLIENT_NAME_PATTERN.test(client.hostname)) return client.hostname;
+  const host = client.networkHostname ?? "";
+  return CLIENT_NAME_PATTERN.test(host) ? host : null;
 }
 
 export interface BpconfPlan {

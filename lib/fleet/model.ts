@@ -39,3 +39,55 @@ export function fleetOutcomeLine(outcome: FleetOutcome, exceptionReason: string)
   if (missing === 0) return head;
   return `${head}, ${missing} exception${missing === 1 ? "" : "s"}${exceptionReason ? `: ${exceptionReason}` : ""}`;
 }
+
+// ---------------------------------------------------------------- OS family
+
+/**
+ * What kind of client this is, which decides what a fleet step can ask of it:
+ * - UNIX / WINDOWS: a NetBackup client agent with a server list (bp.conf or the registry).
+ * - AGENTLESS: backed up through a hypervisor or filer (VMware, Hyper-V, NDMP, Nutanix AHV,
+ *   OpenStack, RHV): there is no client agent, so no bp.conf to update and no bpcd to reach.
+ * - UNKNOWN: the list didn't say (a plain name list) or said something we don't recognise.
+ */
+export type ClientFamily = "UNIX" | "WINDOWS" | "AGENTLESS" | "UNKNOWN";
+export const CLIENT_FAMILIES: readonly ClientFamily[] = ["UNIX", "WINDOWS", "AGENTLESS", "UNKNOWN"];
+export const CLIENT_FAMILY_LABELS: Record<ClientFamily, string> = { UNIX: "UNIX", WINDOWS: "Windows", AGENTLESS: "Agentless", UNKNOWN: "Unknown" };
+
+// Checked before the OS's Windows test: "Darwin" contains "win".
+export const UNIX_OS = /(linux|red\s*hat|rhel|suse|sles|debian|ubuntu|centos|oracle\s*linux|solaris|sunos|aix|hp-?ux|irix|tru64|osf|freebsd|openbsd|netbsd|darwin|mac\s*os|unix)/i;
+export const WINDOWS_OS = /(^|[^a-z])win/i;
+// bpplclients hardware column: "PC", "PC-x64", "PC-IA64" and, in later versions, "Windows-x64".
+export const WINDOWS_HARDWARE = /^(pc(-[a-z0-9_]+)?|windows([-_][a-z0-9_]+)?)$/i;
+// bpplclients hardware column of agent clients on UNIX: "Solaris", "Linux", "RS6000", "HP9000-800", "Macintosh", …
+const UNIX_HARDWARE = /^(linux|solaris|rs6000|hp9000(-[a-z0-9]+)?|hp-?ux|aix|macintosh|freebsd|sgi|ibmzseries(redhat|suse)?|sequent|novell)([-_ ][a-z0-9_.]+)?$/i;
+/**
+ * Hardware (the first bpplclients column) of clients protected without an agent: VMware and
+ * Hyper-V policies list their VMs as "VMware"/"Hyper-V", NDMP policies their filers as "NDMP".
+ * The whole cell must match: "RedHat (VMware guest)" is an agent on a VM, not an agentless client.
+ */
+const AGENTLESS_HARDWARE = /^(vmware|hyper-?v|ndmp|nutanix([-_ ]?ahv)?|ahv|openstack|rhv|red[-_ ]?hat[-_ ]?virtuali[sz]ation|virtual[-_ ]?machine|cloud[-_ ]?vm)$/i;
+/** The OS column of the same clients: "Virtual_Machine" (VMware, Hyper-V), "NDMP", or the hypervisor again. */
+const AGENTLESS_OS = /^(virtual[-_ ]?machine|vmware|hyper-?v|ndmp|nutanix([-_ ]?ahv)?|ahv|openstack|rhv)$/i;
+
+/** The family from what bpplclients or a spreadsheet says. Pure: the import preview, the tables and the fleet steps use it alike. */
+export function clientFamily(client: { os?: string | null; hardware?: string | null }): ClientFamily {
+  const os = (client.os ?? "").trim();
+  const hardware = (client.hardware ?? "").trim();
+  if (AGENTLESS_HARDWARE.test(hardware) || AGENTLESS_OS.test(os)) return "AGENTLESS";
+  if (UNIX_OS.test(os)) return "UNIX";
+  if (WINDOWS_OS.test(os)) return "WINDOWS";
+  if (WINDOWS_HARDWARE.test(hardware)) return "WINDOWS";
+  if (UNIX_HARDWARE.test(hardware)) return "UNIX";
+  return "UNKNOWN";
+}
+
+/** Whether a fleet step with this action applies to a client of this family: bp.conf and connectivity need an agent. */
+export function fleetStepAppliesTo(options: { action: FleetActionName | null; family: ClientFamily }): boolean {
+  return options.family !== "AGENTLESS" || !(options.action === "UPDATE_BPCONF" || options.action === "CHECK_CONNECTIVITY");
+}
+
+/** The fleet actions that leave agentless clients out. */
+export const AGENT_ONLY_ACTIONS: readonly FleetActionName[] = ["UPDATE_BPCONF", "CHECK_CONNECTIVITY"];
+
+/** What a fleet step shows in place of commands and a status for a client it doesn't apply to. */
+export const AGENTLESS_NOT_APPLICABLE = "n/a: agentless";

@@ -10,6 +10,9 @@
  *   case and order; comma, semicolon or tab separated (Excel exports use all three); BOM and CRLF
  *   tolerated; one row per policy and client is fine.
  *
+ * VMware and Hyper-V policies may list a VM by its display name ("SQL Server 2019 (prod)"): the
+ * display name is kept as the client's name, its host name (a CSV's host name column) apart.
+ *
  * A client listed more than once (compared case-insensitively, as DNS does) is merged into one,
  * its policies collected: that is what plain `bpplclients` and per-policy spreadsheets look like,
  * so it is information, not an error.
@@ -19,6 +22,7 @@
  */
 import { delimiterLabel, detectDelimiter, firstNonBlankLine, normaliseHeader, normaliseText, readCsv, splitLines, UNCLOSED_QUOTE_MESSAGE } from "../platform/csv";
 import { z } from "zod";
+import { clientFamily } from "./model";
 
 export type ClientListFormat = "csv" | "bpplclients";
 /** The finer shape, for the preview: which output the text looked like. */
@@ -34,6 +38,13 @@ export const CLIENT_NAME_MESSAGE = "Not a valid client name (letters, digits, an
  */
 export const CLIENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_+-]*(\.[A-Za-z0-9_+-]+)*$/;
 
+/**
+ * A VM's display name as VMware or Hyper-V policies list it: any printable text (spaces,
+ * parentheses, …) but no control characters. Accepted as a client's name only for an agentless
+ * client or one whose host name is given too: such a name never goes into a command.
+ */
+export const DISPLAY_NAME_PATTERN = /^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u;
+
 export const clientName = z
   .string()
   .trim()
@@ -44,7 +55,10 @@ export const clientName = z
 export interface ParsedClient {
   /** 1-based line of the input the client came from. */
   line: number;
+  /** The name the list gives the client: a NetBackup client name or a VM's display name. */
   hostname: string;
+  /** Its network host name when the list gives one apart from the name; empty otherwise. */
+  networkHostname: string;
   os: string;
   hardware: string;
   policy: string;
@@ -82,10 +96,10 @@ export interface ClientListParse {
 export const MAX_IMPORT_CLIENTS = 10_000;
 export const MAX_CLIENT_FIELD_LENGTH = 200;
 
-type Column = "hostname" | "os" | "hardware" | "policy" | "owner";
+type Column = "hostname" | "networkHostname" | "os" | "hardware" | "policy" | "owner";
 
 /** Header names we recognise, compared after lower-casing and dropping everything but letters and digits. */
-const HEADER_ALIASES: Record<Column, string[]> = {
+const HEADER_ALIASES: Record<Exclude<Column, "networkHostname">, string[]> = {
   hostname: ["hostname", "host", "client", "clientname", "clienthostname", "clienthost"],
   os: ["os", "operatingsystem", "ostype"],
   hardware: ["hardware", "hw", "hardwaretype"],
@@ -93,20 +107,48 @@ const HEADER_ALIASES: Record<Column, string[]> = {
   owner: ["owner", "owners", "contact", "owneremail"],
 };
 
-const FIELD_LABELS: Record<Exclude<Column, "hostname">, string> = { os: "OS", hardware: "hardware", policy: "policy", owner: "owner" };
+/**
+ * A column naming the client by a name that need not be its host ("Client", "Display name"): with
+ * one of these in the header, a host name column holds the client's network host name.
+ */
+const NAME_ALIASES = ["client", "clientname", "displayname", "vmname", "vmdisplayname", "assetname"];
+/** Host name columns: the client's name on their own, its network host name next to a name column. */
+const HOST_ALIASES = ["hostname", "host", "clienthostname", "clienthost", "dnsname", "fqdn", "networkname", "networkhostname"];
+
+const FIELD_LABELS: Record<Exclude<Column, "hostname">, string> = { networkHostname: "host name", os: "OS", hardware: "hardware", policy: "policy", owner: "owner" };
 
 const BPPLCLIENTS_HEADER = /^hardware\s+os\s+client(\s*name)?$/i;
 const DASHED_LINE = /^[-\s]*-[-\s]*$/;
 /** `bpplclients -l`: "CLIENT <name> <hardware> <os> <priority> …". */
 const LONG_LINE = /^CLIENT\s+\S+\s+\S+/;
+/** The fields of a `-l` line after the OS: priority and the like, numbers or "?". */
+const LONG_TAIL_FIELD = /^(-?\d+|\?|\*NULL\*)$/;
+/** A hardware column naming a hypervisor or filer: the OS is one word after it, the rest of the line is a display name. */
+const AGENTLESS_HARDWARE_FIELD = /^(vmware|hyper-?v|ndmp|nutanix([-_]?ahv)?|ahv|openstack|rhv)$/i;
 /** How `-l` output prints an empty field. */
 const NULL_FIELD = "*NULL*";
 
 const columnOf = (cell: string): Column | null => {
   const key = normaliseHeader(cell);
+  if (NAME_ALIASES.includes(key) || HOST_ALIASES.includes(key)) return "hostname";
   for (const [column, aliases] of Object.entries(HEADER_ALIASES) as [Column, string[]][]) if (aliases.includes(key)) return column;
   return null;
 };
+
+/** A header's columns: with a name column and a host name column, the host name one becomes `networkHostname`. */
+function headerColumns(cells: string[]): (Column | null)[] {
+  const keys = cells.map(normaliseHeader);
+  const nameAt = keys.findIndex((k) => NAME_ALIASES.includes(k));
+  const hostAt = keys.findIndex((k) => HOST_ALIASES.includes(k));
+  const seen = new Set<Column>();
+  return cells.map((cell, i) => {
+    let column = columnOf(cell);
+    if (column === "hostname" && nameAt >= 0 && hostAt >= 0) column = i === nameAt ? "hostname" : i === hostAt ? "networkHostname" : null;
+    if (!column || seen.has(column)) return null;
+    seen.add(column);
+    return column;
+  });
+}
 
 /** Which of the two forms this text is; decided by its first non-blank line. */
 export function detectClientListFormat(options: { text: string }): ClientListFormat {
@@ -141,20 +183,19 @@ function shapeOfBpplclients(text: string): ClientListShape {
 }
 
 /**
- * Parses `text` and validates every client: a valid NetBackup client name and not already in the
- * project (`existingHostnames`). A client on several lines is merged into its first line, its
+ * Parses `text` and validates every client: a valid NetBackup client name (or a VM display name,
+ * see DISPLAY_NAME_PATTERN). Whether a client is already in the project is the import's business
+ * (it fills in what the project's copy lacks). A client on several lines is merged into its first line, its
  * policies collected and its other blank fields filled from the later lines. Lines with an error
  * are left out of `clients`; the caller decides whether to import the rest.
  */
-export function parseClientList(options: { text: string; format?: ClientListFormat | "auto"; existingHostnames?: Iterable<string> }): ClientListParse {
+export function parseClientList(options: { text: string; format?: ClientListFormat | "auto" }): ClientListParse {
   const text = normaliseText(options.text);
   const format = !options.format || options.format === "auto" ? detectClientListFormat({ text }) : options.format;
   const raw = format === "csv" ? readClientCsv(text) : readBpplclients(text);
   const shape: ClientListShape = format === "csv" ? "csv" : shapeOfBpplclients(text);
   const errors = [...raw.errors];
   if (raw.clients.length === 0 && errors.length === 0) errors.push({ line: 1, hostname: null, message: "No clients found in the list." });
-  const existing = new Set<string>();
-  for (const name of options.existingHostnames ?? []) existing.add(name.toLowerCase());
   const byKey = new Map<string, { client: ParsedClient; lines: number[]; policies: string[] }>();
   let mergedRows = 0;
   let overLimit = false;
@@ -165,17 +206,13 @@ export function parseClientList(options: { text: string; format?: ClientListForm
       continue;
     }
     const key = candidate.hostname.toLowerCase();
-    if (existing.has(key)) {
-      errors.push({ line: candidate.line, hostname: candidate.hostname, message: `"${candidate.hostname}" is already a client of this project.` });
-      continue;
-    }
     const policies = splitPolicies(candidate.policy);
     const first = byKey.get(key);
     if (first) {
       mergedRows += 1;
       first.lines.push(candidate.line);
       for (const p of policies) if (!first.policies.includes(p)) first.policies.push(p);
-      for (const field of ["os", "hardware", "owner"] as const) if (first.client[field] === "") first.client[field] = candidate[field];
+      for (const field of ["os", "hardware", "owner", "networkHostname"] as const) if (first.client[field] === "") first.client[field] = candidate[field];
       continue;
     }
     if (byKey.size >= MAX_IMPORT_CLIENTS) {
@@ -233,12 +270,26 @@ export function formatLineError(error: ClientLineError): string {
 
 function checkClient(client: ParsedClient): string | null {
   if (client.hostname === "") return "The host name is empty.";
+  if (client.networkHostname !== "") {
+    const host = clientName.safeParse(client.networkHostname);
+    if (!host.success) return `The host name of "${client.hostname}": ${host.error.issues[0]?.message.replace(/\.$/, "") ?? CLIENT_NAME_MESSAGE}: "${client.networkHostname}".`;
+  }
   const parsed = clientName.safeParse(client.hostname);
-  if (!parsed.success) return `${parsed.error.issues[0]?.message.replace(/\.$/, "") ?? CLIENT_NAME_MESSAGE}: "${client.hostname}".`;
-  for (const field of ["os", "hardware", "policy", "owner"] as const) {
+  if (!parsed.success && !isAcceptableDisplayName(client)) return `${parsed.error.issues[0]?.message.replace(/\.$/, "") ?? CLIENT_NAME_MESSAGE}: "${client.hostname}".`;
+  for (const field of ["networkHostname", "os", "hardware", "policy", "owner"] as const) {
     if (client[field].length > MAX_CLIENT_FIELD_LENGTH) return `The ${FIELD_LABELS[field]} is longer than ${MAX_CLIENT_FIELD_LENGTH} characters.`;
   }
   return null;
+}
+
+/**
+ * A name that isn't a NetBackup client name may still be a VM's display name: for an agentless
+ * client (its commands are never built) or one whose host name is listed too (commands use that).
+ * Anything else with a space or a "/" is a typo worth reporting, as before.
+ */
+export function isAcceptableDisplayName(client: { hostname: string; networkHostname: string; os: string; hardware: string }): boolean {
+  if (client.hostname.length > 253 || !DISPLAY_NAME_PATTERN.test(client.hostname)) return false;
+  return client.networkHostname !== "" || clientFamily(client) === "AGENTLESS";
 }
 
 interface RawRead {
@@ -263,20 +314,41 @@ function readBpplclients(text: string): RawRead {
     }
     seenContent = true;
     if (DASHED_LINE.test(content)) return;
-    const fields = content.split(/\s+/).map((f) => (f === NULL_FIELD ? "" : f));
+    const words = content.split(/\s+/);
+    const fields = words.map((f) => (f === NULL_FIELD ? "" : f));
+    const blank = { networkHostname: "", policy: "", owner: "" };
     if (LONG_LINE.test(content)) {
-      // -l: CLIENT <name> <hardware> <os> <priority> …; everything after the OS is not ours.
-      clients.push({ line, hostname: fields[1], hardware: fields[2] ?? "", os: fields[3] ?? "", policy: "", owner: "" });
+      clients.push({ line, ...blank, ...readLongLine(words.slice(1)) });
     } else if (fields.length === 1) {
-      clients.push({ line, hostname: fields[0], os: "", hardware: "", policy: "", owner: "" });
+      clients.push({ line, ...blank, hostname: fields[0], os: "", hardware: "" });
     } else if (fields.length === 2) {
       errors.push({ line, hostname: null, message: `Expected hardware, OS and client name separated by spaces; found 2 fields ("${content}").` });
+    } else if (AGENTLESS_HARDWARE_FIELD.test(fields[0])) {
+      // A VM or filer: the OS is one word ("Virtual_Machine", "NDMP") and the client may be listed
+      // by its display name, spaces and all ("VMware  Virtual_Machine  SQL Server 2019 (prod)").
+      clients.push({ line, ...blank, hardware: fields[0], os: fields[1], hostname: words.slice(2).join(" ") });
     } else {
       // Client names never contain spaces; an OS name occasionally does, so the middle is the OS.
-      clients.push({ line, hardware: fields[0], os: fields.slice(1, -1).join(" ").trim(), hostname: fields[fields.length - 1], policy: "", owner: "" });
+      clients.push({ line, ...blank, hardware: fields[0], os: fields.slice(1, -1).join(" ").trim(), hostname: fields[fields.length - 1] });
     }
   });
   return { clients, errors };
+}
+
+/**
+ * The words of a `-l` line after "CLIENT": <name> <hardware> <os> <priority> …. The name is one
+ * word for an agent client, but a VM listed by display name has spaces in it, so the name is
+ * everything before the last hardware and OS that only numbers ("0 -1 ?") follow. A line without
+ * such a tail is read as one-word name, hardware, OS and whatever else.
+ */
+function readLongLine(words: string[]): { hostname: string; hardware: string; os: string } {
+  const value = (word: string | undefined) => (word === undefined || word === NULL_FIELD ? "" : word);
+  for (let nameLength = 1; nameLength + 2 <= words.length; nameLength++) {
+    if (words.slice(nameLength + 2).every((w) => LONG_TAIL_FIELD.test(w))) {
+      return { hostname: value(words.slice(0, nameLength).join(" ")), hardware: value(words[nameLength]), os: value(words[nameLength + 1]) };
+    }
+  }
+  return { hostname: value(words[0]), hardware: value(words[1]), os: value(words[2]) };
 }
 
 // ---------------------------------------------------------------- CSV
@@ -287,8 +359,7 @@ function readClientCsv(text: string): RawRead {
   // Trimmed: tabs padding a pasted header line are not separators between its names.
   const { delimiter, header: headerRow, records } = readCsv(text, { delimiter: detectDelimiter(firstNonBlankLine(text).trim()) });
   if (!headerRow) return { clients, errors };
-  const seen = new Set<Column>();
-  const header = headerRow.cells.map(columnOf).map((column) => (column && !seen.has(column) ? (seen.add(column), column) : null));
+  const header = headerColumns(headerRow.cells);
   if (!header.includes("hostname")) {
     errors.push({
       line: headerRow.line,
@@ -303,7 +374,7 @@ function readClientCsv(text: string): RawRead {
       errors.push({ line, hostname: null, message: UNCLOSED_QUOTE_MESSAGE });
       continue;
     }
-    const client: ParsedClient = { line, hostname: "", os: "", hardware: "", policy: "", owner: "" };
+    const client: ParsedClient = { line, hostname: "", networkHostname: "", os: "", hardware: "", policy: "", owner: "" };
     header.forEach((column, i) => {
       if (column) client[column] = cells[i] ?? "";
     });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { id, idempotencyKeyField, occurredAtField, queryInt, text } from "../platform/validation";
 import { FLEET_STATUSES, ID_CHUNK } from "./model";
-import { clientName, MAX_CLIENT_FIELD_LENGTH } from "./parse";
+import { clientName, DISPLAY_NAME_PATTERN, MAX_CLIENT_FIELD_LENGTH } from "./parse";
 
 export const importFleetInput = z
   .object({
@@ -28,8 +28,17 @@ const clientField = (label: string) => text(label, MAX_CLIENT_FIELD_LENGTH).opti
 
 export const updateFleetClientInput = z
   .object({
-    // A NetBackup client name (may hold "_" and "+"), checked like the import checks it.
-    hostname: clientName.optional(),
+    // A NetBackup client name (may hold "_" and "+") or, for an agentless client or one with a
+    // host name, a VM's display name: the service checks which, like the import does.
+    hostname: z
+      .string()
+      .trim()
+      .min(1, "Name is required.")
+      .max(253, "Name is too long.")
+      .regex(DISPLAY_NAME_PATTERN, "Name can't hold control characters.")
+      .optional(),
+    /** The network host name, when the name is a VM's display name; empty for none. */
+    networkHostname: z.union([z.literal(""), clientName]).optional(),
     os: clientField("OS"),
     hardware: clientField("Hardware"),
     policy: clientField("Policy"),

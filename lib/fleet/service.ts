@@ -5,25 +5,34 @@ import { appendAuditEvent } from "../audit/service";
 import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
-import { clientIdsWithHostnameContaining, freezeClientForEndedRuns } from "./store.sqlite";
+import { clientIdsWithHostnameContaining, fillClientFields, freezeClientForEndedRuns, freezeClientsForEndedRuns } from "./store.sqlite";
+import { agentlessClientIds } from "./queries";
+import { planReimport, type FillConflict } from "./reimport";
 import { rememberResult, replayIfSeen } from "../platform/db/idempotency";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
-import { formatLineError, mergeNote, parseClientList, type ClientLineError, type ClientListShape, type MergedClient } from "./parse";
+import { CLIENT_NAME_MESSAGE, CLIENT_NAME_PATTERN, formatLineError, isAcceptableDisplayName, MAX_IMPORT_CLIENTS, mergeNote, parseClientList, type ClientLineError, type ClientListShape, type MergedClient, type ParsedClient } from "./parse";
 import { canEditPlan, canUpdateFleet, canViewProjects, type Actor, type ActingUser, type ProjectNeed } from "../platform/auth/permissions";
 import { formatInZone } from "../platform/time";
-import { ID_CHUNK, type FleetStatusName } from "./model";
+import { AGENT_ONLY_ACTIONS, clientFamily, ID_CHUNK, type ClientFamily, type FleetStatusName } from "./model";
 import { fleetClientsQuery, fleetUpdateInput, importFleetInput, removeFleetClientsInput, statusFilter, updateFleetClientInput, type FleetStepQuery } from "./schemas";
 
 /** Rows per SQL statement: far below SQLite's 32,766 bound variables even at 9 columns a row. */
 const CHUNK = 1000;
-/** Cap on how many line errors travel back to the browser; the count is always exact. */
-const MAX_REPORTED_ERRORS = 500;
+/** Cap on how many clients each list of the answer names; the counts are always exact. */
+const MAX_REPORTED = 500;
+/**
+ * Skipped lines are all reported (up to a whole import's worth), so the dialog's "Download
+ * skipped rows" has every one of them.
+ */
+const MAX_REPORTED_ERRORS = MAX_IMPORT_CLIENTS;
 
 // ---------------------------------------------------------------- import
 
 /** The parsed request; `skipInvalid` may be left out by callers inside the server (all or nothing). */
 export type FleetImportInput = Omit<z.infer<typeof importFleetInput>, "skipInvalid"> & { skipInvalid?: boolean };
+
+type ImportRow = { line: number; hostname: string; networkHostname: string; os: string; hardware: string; policy: string; owner: string; osFamily: ClientFamily };
 
 export interface FleetImportResult {
   dryRun: boolean;
@@ -31,9 +40,21 @@ export interface FleetImportResult {
   /** Which output the list looked like: CSV, bpplclients (with or without header), its -l form, or a plain name list. */
   shape: ClientListShape;
   skipInvalid: boolean;
-  /** Clients that are (or, in a dry run, would be) imported. */
+  /** Clients that are (or, in a dry run, would be) written: added plus filled in. */
   importable: number;
+  /** New clients added (0 in a dry run). */
   imported: number;
+  /** New clients (that would be) added, and the first MAX_REPORTED of them. */
+  added: number;
+  addedClients: ImportRow[];
+  /** Clients the project has whose empty fields (or policies) the list fills in. */
+  updated: number;
+  updatedClients: { hostname: string; line: number; filled: string[] }[];
+  /** Listed clients the project has, with nothing to add. */
+  unchanged: number;
+  /** Fields where the list says something else than the project: the project's value is kept. */
+  conflicts: FillConflict[];
+  conflictCount: number;
   errorCount: number;
   /** Lines with a problem: with `skipInvalid` these are the skipped lines, otherwise the reason nothing is imported. */
   errors: ClientLineError[];
@@ -44,21 +65,26 @@ export interface FleetImportResult {
   mergedRows: number;
   /** "Merged 12 repeated lines into 5 clients, …", or null. */
   mergeNote: string | null;
-  preview: { line: number; hostname: string; os: string; hardware: string; policy: string; owner: string; osFamily: "WINDOWS" | "UNIX" }[];
-  osFamilies: { WINDOWS: number; UNIX: number };
+  /** The first 20 clients of the list (new or not), as read. */
+  preview: ImportRow[];
+  /** Of the clients in the list. */
+  osFamilies: Record<ClientFamily, number>;
   /** Fleet-step rows created in runs that are in progress. */
   runRowsCreated: number;
   clientCount: number;
 }
 
+const importRow = (c: ParsedClient): ImportRow => ({ line: c.line, hostname: c.hostname, networkHostname: c.networkHostname, os: c.os, hardware: c.hardware, policy: c.policy, owner: c.owner, osFamily: clientFamily(c) });
+
 /**
- * Imports a client list. By default all or nothing: any line error and nothing is written. With
- * `skipInvalid` the good lines are imported and the others come back as skipped, by line and
- * reason (still nothing when no line is good). Clients already in the project count as errors too
- * (re-importing the same list is a mistake, not an update). A client listed on several lines
- * within the list is merged, which is not an error. New
- * clients also join every active run's fleet steps, so a list imported mid-run is tracked there.
- * One audit event for the whole import, however many clients.
+ * Imports a client list, matched to the project's clients by name: new clients are added, ones
+ * the project has get their empty fields filled in and their policies merged (lib/fleet/reimport.ts;
+ * nothing they say is overwritten, and a ticked client's host name never changes). By default all
+ * or nothing: any line error and nothing is written. With `skipInvalid` the good lines are
+ * imported and the others come back as skipped, by line and reason (still nothing when no line is
+ * good). `dryRun` reports all of that and writes nothing. New clients also join every active
+ * run's fleet steps (agentless ones not its bp.conf and connectivity steps), so a list imported
+ * mid-run is tracked there. One audit event for the whole import, however many clients.
  */
 export async function importFleetClients(options: { actor: ActingUser; projectId: string; input: FleetImportInput }): Promise<FleetImportResult> {
   const { actor } = options;
@@ -67,58 +93,88 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
   const parseWith = async (db: Tx | typeof prisma) => {
     const project = await db.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
     if (!project) throw new NotFoundError("Project");
-    const existing = await db.fleetClient.findMany({ where: { projectId: project.id }, select: { hostname: true } });
-    const parsed = parseClientList({ text: input.text, format: input.format, existingHostnames: existing.map((c) => c.hostname) });
-    const osFamilies = { WINDOWS: 0, UNIX: 0 };
-    for (const client of parsed.clients) osFamilies[detectOsFamily(client)] += 1;
+    const parsed = parseClientList({ text: input.text, format: input.format });
+    const [existing, tickedRows] = await Promise.all([
+      db.fleetClient.findMany({ where: { projectId: project.id }, select: { id: true, hostname: true, networkHostname: true, os: true, hardware: true, policy: true, owner: true } }),
+      db.fleetClientRun.findMany({ where: { client: { projectId: project.id }, OR: [{ status: { not: "PENDING" } }, { version: { gt: 1 } }] }, select: { clientId: true }, distinct: ["clientId"] }),
+    ]);
+    const ticked = new Set(tickedRows.map((r) => r.clientId));
+    const plan = planReimport({ clients: parsed.clients, existing: existing.map((c) => ({ ...c, ticked: ticked.has(c.id) })) });
+    const osFamilies: Record<ClientFamily, number> = { UNIX: 0, WINDOWS: 0, AGENTLESS: 0, UNKNOWN: 0 };
+    for (const client of parsed.clients) osFamilies[clientFamily(client)] += 1;
+    const writes = plan.added.length + plan.updated.length;
     const result: FleetImportResult = {
       dryRun: input.dryRun,
       format: parsed.format,
       shape: parsed.shape,
       skipInvalid: input.skipInvalid,
-      importable: parsed.errors.length === 0 || input.skipInvalid ? parsed.clients.length : 0,
+      importable: parsed.errors.length === 0 || input.skipInvalid ? writes : 0,
       imported: 0,
+      added: plan.added.length,
+      addedClients: plan.added.slice(0, MAX_REPORTED).map(importRow),
+      updated: plan.updated.length,
+      updatedClients: plan.updated.slice(0, MAX_REPORTED).map((u) => ({ hostname: u.hostname, line: u.line, filled: u.filled })),
+      unchanged: plan.unchanged,
+      conflicts: plan.conflicts.slice(0, MAX_REPORTED),
+      conflictCount: plan.conflicts.length,
       errorCount: parsed.errors.length,
       errors: parsed.errors.slice(0, MAX_REPORTED_ERRORS),
       skipped: parsed.errors.length,
-      merged: parsed.merged.slice(0, MAX_REPORTED_ERRORS),
+      merged: parsed.merged.slice(0, MAX_REPORTED),
       mergedRows: parsed.mergedRows,
       mergeNote: mergeNote(parsed),
-      preview: parsed.clients.slice(0, 20).map((c) => ({ ...c, osFamily: detectOsFamily(c) })),
+      preview: parsed.clients.slice(0, 20).map(importRow),
       osFamilies,
       runRowsCreated: 0,
       clientCount: existing.length,
     };
-    return { project, parsed, result };
+    return { project, parsed, plan, result };
   };
 
   // The preview only reads; no transaction, no audit.
   if (input.dryRun) return (await parseWith(prisma)).result;
 
   return runTransaction(async (tx) => {
-    const { project, parsed, result } = await parseWith(tx);
+    const { project, parsed, plan, result } = await parseWith(tx);
     if (parsed.errors.length > 0 && (!input.skipInvalid || parsed.clients.length === 0)) {
       const lines = parsed.errors.map((e) => e.line);
       const shown = lines.slice(0, 10).join(", ") + (lines.length > 10 ? ", …" : "");
       throw new ValidationError(`Nothing was imported: ${lines.length === 1 ? "1 line has a problem" : `${lines.length.toLocaleString("en-GB")} lines have problems`} (line${lines.length === 1 ? "" : "s"} ${shown}).`, {
-        text: parsed.errors.slice(0, MAX_REPORTED_ERRORS).map(formatLineError),
+        text: parsed.errors.slice(0, MAX_REPORTED).map(formatLineError),
       });
     }
+    // Every client is there with these details already: nothing to write, nothing to record.
+    if (plan.added.length === 0 && plan.updated.length === 0) return result;
     const createdIds: string[] = [];
-    for (let i = 0; i < parsed.clients.length; i += CHUNK) {
-      const data = parsed.clients.slice(i, i + CHUNK).map((c) => ({ projectId: project.id, hostname: c.hostname, os: c.os, hardware: c.hardware, policy: c.policy, owner: c.owner }));
-      const created = await tx.fleetClient.createManyAndReturn({ data, select: { id: true } });
-      for (const row of created) createdIds.push(row.id);
+    const agentlessCreated = new Set<string>();
+    for (let i = 0; i < plan.added.length; i += CHUNK) {
+      const data = plan.added
+        .slice(i, i + CHUNK)
+        .map((c) => ({ projectId: project.id, hostname: c.hostname, networkHostname: c.networkHostname, os: c.os, hardware: c.hardware, policy: c.policy, owner: c.owner }));
+      const created = await tx.fleetClient.createManyAndReturn({ data, select: { id: true, os: true, hardware: true } });
+      for (const row of created) {
+        createdIds.push(row.id);
+        if (clientFamily(row) === "AGENTLESS") agentlessCreated.add(row.id);
+      }
     }
+    // Ended runs keep the clients as they recorded them; then the fills, in one statement.
+    const updatedIds = plan.updated.map((u) => u.id);
+    for (const ids of chunks(updatedIds, ID_CHUNK)) await freezeClientsForEndedRuns(tx, ids);
+    for (const fills of chunks(plan.updated, CHUNK)) await fillClientFields(tx, fills);
     // Only (run, step) pairs the run tracks: a step added after the run started has no StepRun there.
-    const fleetStepRuns = await tx.stepRun.findMany({ where: { run: { projectId: project.id, status: "ACTIVE" }, isFleet: true }, select: { runId: true, stepId: true } });
+    const fleetStepRuns = await tx.stepRun.findMany({ where: { run: { projectId: project.id, status: "ACTIVE" }, isFleet: true }, select: { runId: true, stepId: true, fleetAction: true } });
     let runRowsCreated = 0;
-    for (const { runId, stepId } of fleetStepRuns) {
-      for (let i = 0; i < createdIds.length; i += CHUNK) {
-        const { count } = await tx.fleetClientRun.createMany({ data: createdIds.slice(i, i + CHUNK).map((clientId) => ({ runId, stepId, clientId })) });
+    for (const { runId, stepId, fleetAction } of fleetStepRuns) {
+      const ids = AGENT_ONLY_ACTIONS.includes(fleetAction ?? "GENERIC") ? createdIds.filter((id) => !agentlessCreated.has(id)) : createdIds;
+      for (const chunk of chunks(ids, CHUNK)) {
+        const { count } = await tx.fleetClientRun.createMany({ data: chunk.map((clientId) => ({ runId, stepId, clientId })) });
         runRowsCreated += count;
       }
     }
+    // A client the fill made agentless (its hardware now says VMware) leaves the bp.conf and
+    // connectivity steps of active runs, unless someone already ticked it there.
+    const nowAgentless = await agentlessClientIds(tx, { projectId: project.id, clientIds: updatedIds });
+    const runRowsRemoved = await removeUntouchedAgentOnlyRows(tx, { projectId: project.id, clientIds: nowAgentless });
     await appendAuditEvent(tx, {
       actor,
       projectId: project.id,
@@ -129,18 +185,55 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
       after: {
         clientCount: result.clientCount + createdIds.length,
         imported: createdIds.length,
+        added: createdIds.length,
+        updated: plan.updated.length,
+        // Which clients were filled in with what, so the record shows where each value came from.
+        filledIn: plan.updated.slice(0, MAX_REPORTED).map((u) => `${u.hostname}: ${u.filled.join("; ")}`),
+        unchanged: plan.unchanged,
+        conflicts: plan.conflicts.length,
         format: parsed.format,
         shape: parsed.shape,
         mergedRows: parsed.mergedRows,
         // What was left out, so the record shows the import was partial and why.
         skipped: parsed.errors.length,
-        skippedLines: parsed.errors.slice(0, MAX_REPORTED_ERRORS).map(formatLineError),
+        skippedLines: parsed.errors.slice(0, MAX_REPORTED).map(formatLineError),
         activeRunSteps: fleetStepRuns.length,
         runRowsCreated,
+        ...(runRowsRemoved > 0 ? { runRowsRemoved } : {}),
       },
     });
-    return { ...result, importable: createdIds.length, imported: createdIds.length, runRowsCreated, clientCount: result.clientCount + createdIds.length };
+    return { ...result, importable: createdIds.length + plan.updated.length, imported: createdIds.length, runRowsCreated, clientCount: result.clientCount + createdIds.length };
   });
+}
+
+/** Removes clients' rows from the bp.conf and connectivity steps of active runs, where nobody touched them yet. */
+async function removeUntouchedAgentOnlyRows(tx: Tx, options: { projectId: string; clientIds: readonly string[] }): Promise<number> {
+  if (options.clientIds.length === 0) return 0;
+  const steps = await tx.stepRun.findMany({ where: { run: { projectId: options.projectId, status: "ACTIVE" }, isFleet: true, fleetAction: { in: [...AGENT_ONLY_ACTIONS] } }, select: { runId: true, stepId: true } });
+  let removed = 0;
+  for (const { runId, stepId } of steps) {
+    for (const ids of chunks([...options.clientIds], ID_CHUNK)) {
+      const { count } = await tx.fleetClientRun.deleteMany({ where: { runId, stepId, clientId: { in: ids }, status: "PENDING", version: 1 } });
+      removed += count;
+    }
+  }
+  return removed;
+}
+
+/** Adds rows for clients that an edit made agent clients again to the bp.conf and connectivity steps of active runs. */
+async function addMissingAgentOnlyRows(tx: Tx, options: { projectId: string; clientId: string }): Promise<number> {
+  const steps = await tx.stepRun.findMany({
+    where: { run: { projectId: options.projectId, status: "ACTIVE" }, isFleet: true, fleetAction: { in: [...AGENT_ONLY_ACTIONS] } },
+    select: { runId: true, stepId: true },
+  });
+  let added = 0;
+  for (const { runId, stepId } of steps) {
+    const exists = await tx.fleetClientRun.findUnique({ where: { runId_stepId_clientId: { runId, stepId, clientId: options.clientId } }, select: { id: true } });
+    if (exists) continue;
+    await tx.fleetClientRun.create({ data: { runId, stepId, clientId: options.clientId } });
+    added += 1;
+  }
+  return added;
 }
 
 // ---------------------------------------------------------------- project clients
@@ -154,27 +247,46 @@ export async function updateFleetClient(options: { actor: ActingUser; clientId: 
   const { actor, input } = options;
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit clients.");
   return runTransaction(async (tx) => {
-    const before = await tx.fleetClient.findUnique({ where: { id: options.clientId }, select: { id: true, projectId: true, hostname: true, os: true, hardware: true, policy: true, owner: true } });
+    const before = await tx.fleetClient.findUnique({
+      where: { id: options.clientId },
+      select: { id: true, projectId: true, hostname: true, networkHostname: true, os: true, hardware: true, policy: true, owner: true },
+    });
     if (!before) throw new NotFoundError("Client");
+    const { id: _id, projectId, ...fieldsBefore } = before;
+    const next = { ...fieldsBefore, ...input };
+    // A name that isn't a NetBackup client name is a VM's display name: fine for an agentless
+    // client or one with a host name, as on import (no command is ever built from it).
+    if (input.hostname !== undefined && !CLIENT_NAME_PATTERN.test(next.hostname) && !isAcceptableDisplayName(next)) {
+      const message = `${CLIENT_NAME_MESSAGE}. A VM's display name needs its host name, or an agentless hardware or OS (VMware, Hyper-V, NDMP…).`;
+      throw new ValidationError(message, { hostname: [message] });
+    }
     const renaming = input.hostname !== undefined && input.hostname !== before.hostname;
+    const rehosting = input.networkHostname !== undefined && input.networkHostname !== before.networkHostname;
     if (renaming) {
       const wanted = input.hostname!.toLowerCase();
       const others = await tx.fleetClient.findMany({ where: { projectId: before.projectId, id: { not: before.id } }, select: { hostname: true } });
       const clash = others.find((c) => c.hostname.toLowerCase() === wanted);
       if (clash) throw new ValidationError(`"${clash.hostname}" is already a client of this project.`, { hostname: [`"${clash.hostname}" is already a client of this project.`] });
+    }
+    if (renaming || rehosting) {
       const worked = await tx.fleetClientRun.findFirst({ where: { clientId: before.id, OR: [{ status: { not: "PENDING" } }, { version: { gt: 1 } }] }, select: { run: { select: { name: true } } } });
       if (worked) {
         const message = `${before.hostname} was already ticked in "${worked.run.name}", so its host name can't change. Nothing was changed.`;
-        throw new ValidationError(message, { hostname: [message] });
+        throw new ValidationError(message, { [renaming ? "hostname" : "networkHostname"]: [message] });
       }
     }
-    const { id: _id, projectId, ...fieldsBefore } = before;
     // Ended runs keep the client as they recorded it (a run still going follows the correction).
     await freezeClientForEndedRuns(tx, before);
-    const after = await tx.fleetClient.update({ where: { id: before.id }, data: input, select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true } });
+    const after = await tx.fleetClient.update({ where: { id: before.id }, data: input, select: { id: true, hostname: true, networkHostname: true, os: true, hardware: true, policy: true, owner: true } });
     const { id: _after, ...fieldsAfter } = after;
-    await appendAuditEvent(tx, { actor, projectId, action: "fleet.client_update", entityType: "fleet_client", entityId: before.id, before: fieldsBefore, after: fieldsAfter });
-    return { ...after, osFamily: detectOsFamily(after) };
+    // Agentless now (or no longer): it leaves (or joins) the bp.conf and connectivity steps of active runs.
+    const wasAgentless = clientFamily(before) === "AGENTLESS";
+    const isAgentless = clientFamily(after) === "AGENTLESS";
+    const runRows = wasAgentless === isAgentless ? {} : isAgentless
+      ? { runRowsRemoved: await removeUntouchedAgentOnlyRows(tx, { projectId, clientIds: [after.id] }) }
+      : { runRowsCreated: await addMissingAgentOnlyRows(tx, { projectId, clientId: after.id }) };
+    await appendAuditEvent(tx, { actor, projectId, action: "fleet.client_update", entityType: "fleet_client", entityId: before.id, before: fieldsBefore, after: { ...fieldsAfter, ...runRows } });
+    return { ...after, osFamily: clientFamily(after) };
   });
 }
 
@@ -235,7 +347,7 @@ export async function listFleetClients(options: { actor: Actor; projectId: strin
     orderBy: { hostname: "asc" },
     skip: (page - 1) * query.pageSize,
     take: query.pageSize,
-    select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
+    select: { id: true, hostname: true, networkHostname: true, os: true, hardware: true, policy: true, owner: true },
   });
   return {
     total,
@@ -243,7 +355,7 @@ export async function listFleetClients(options: { actor: Actor; projectId: strin
     page,
     pageSize: query.pageSize,
     pageCount: Math.max(1, Math.ceil(matched / query.pageSize)),
-    clients: clients.map((c) => ({ ...c, osFamily: detectOsFamily(c) })),
+    clients: clients.map((c) => ({ ...c, osFamily: clientFamily(c) })),
   };
 }
 export type FleetClientsPage = Awaited<ReturnType<typeof listFleetClients>>;
@@ -253,7 +365,7 @@ export type FleetClientsPage = Awaited<ReturnType<typeof listFleetClients>>;
 async function loadFleetStep(db: Tx | typeof prisma, options: { actor: Actor; runId: string; stepId: string }, need: ProjectNeed) {
   const run = await db.run.findUnique({
     where: { id: options.runId },
-    select: { id: true, status: true, projectId: true, startedAt: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
+    select: { id: true, status: true, projectId: true, startedAt: true, endedAt: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
   });
   if (!run) throw new NotFoundError("Run");
   requireProjectAccess({ user: options.actor, projectId: run.projectId, need, resource: "Run", forbidden: "Your role in this project can't update fleet clients." });
@@ -277,18 +389,30 @@ async function rowFilter(db: Tx | typeof prisma, options: { projectId: string; r
 }
 
 /**
- * "Host name contains q", literally and ignoring ASCII case, as a filter on the project's clients.
- * Prisma's `contains` is SQLite's LIKE '%q%' without an ESCAPE clause, so "%" and "_" in q would
- * be wildcards ("sql_prod" matching "sql-prod", "%" matching everything). Client names hold only
- * letters, digits and . - _ + (CLIENT_NAME_PATTERN, checked on import and on edit); a q with any
- * other character can't be part of one, so it matches nothing. Without "_", LIKE is literal. With
- * "_", the matching ids come from an instr() query instead (lib/fleet/store.sqlite.ts).
+ * "Name or host name contains q", literally and ignoring ASCII case, as a filter on the project's
+ * clients (a VM listed by display name is found by either). Prisma's `contains` is SQLite's
+ * LIKE '%q%' without an ESCAPE clause, so "%" and "_" in q would be wildcards ("sql_prod"
+ * matching "sql-prod", "%" matching everything). Without them LIKE is literal; with them, the
+ * matching ids come from an instr() query instead (lib/fleet/store.sqlite.ts).
  */
-async function hostnameContains(db: Tx | typeof prisma, options: { projectId: string; q: string }): Promise<{ hostname: { contains: string } } | { id: { in: string[] } }> {
+async function hostnameContains(db: Tx | typeof prisma, options: { projectId: string; q: string }): Promise<{ OR: ({ hostname: { contains: string } } | { networkHostname: { contains: string } })[] } | { id: { in: string[] } }> {
   const { q } = options;
-  if (!/^[A-Za-z0-9._+-]+$/.test(q)) return { id: { in: [] } };
-  if (!q.includes("_")) return { hostname: { contains: q } };
+  if (!q.includes("_") && !q.includes("%")) return { OR: [{ hostname: { contains: q } }, { networkHostname: { contains: q } }] };
   return { id: { in: await clientIdsWithHostnameContaining(db, options) } };
+}
+
+/** The most agentless clients the fleet panel names; the count is always exact. */
+const MAX_LISTED_AGENTLESS = 200;
+
+async function agentlessOutside(db: Tx | typeof prisma, options: { projectId: string; runId: string; stepId: string; endedAt: Date | null }) {
+  const clients = await db.fleetClient.findMany({
+    // Not in this step, and already a client while the run went on (one imported after an ended run is no part of it).
+    where: { projectId: options.projectId, runs: { none: { runId: options.runId, stepId: options.stepId } }, ...(options.endedAt ? { createdAt: { lte: options.endedAt } } : {}) },
+    orderBy: { hostname: "asc" },
+    select: { id: true, hostname: true, networkHostname: true, os: true, hardware: true },
+  });
+  const listed = clients.filter((c) => clientFamily(c) === "AGENTLESS");
+  return { count: listed.length, clients: listed.slice(0, MAX_LISTED_AGENTLESS) };
 }
 
 async function countByStatus(db: Tx | typeof prisma, options: { runId: string; stepId: string }) {
@@ -330,9 +454,12 @@ export async function getFleetStepView(options: { actor: Actor; runId: string; s
       updatedAt: true,
       updatedById: true,
       updatedByName: true,
-      client: { select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true } },
+      client: { select: { id: true, hostname: true, networkHostname: true, os: true, hardware: true, policy: true, owner: true } },
     },
   });
+  // bp.conf and connectivity steps leave agentless clients out (they have no rows there): named
+  // here so the panel can say "n/a: agentless" for each rather than let them vanish.
+  const agentless = AGENT_ONLY_ACTIONS.includes(step.fleetAction ?? "GENERIC") ? await agentlessOutside(prisma, { projectId: run.projectId, runId: run.id, stepId: step.id, endedAt: run.endedAt }) : null;
   const mediaServers = parseMediaServers(run.project.mediaServers);
   const bpconf: BpconfPlan | null = shouldShowBpconf({ fleetAction: step.fleetAction, hostnameStrategy: run.project.hostnameStrategy })
     ? planBpconfServers({ hostnameStrategy: run.project.hostnameStrategy, sourceHost: run.project.sourceHost, targetHost: run.project.targetHost, mediaServers })
@@ -350,11 +477,12 @@ export async function getFleetStepView(options: { actor: Actor; runId: string; s
       id: r.id,
       clientId: r.client.id,
       hostname: r.client.hostname,
+      networkHostname: r.client.networkHostname,
       os: r.client.os,
       hardware: r.client.hardware,
       policy: r.client.policy,
       owner: r.client.owner,
-      osFamily: detectOsFamily(r.client),
+      osFamily: clientFamily(r.client),
       status: r.status as FleetStatusName,
       reason: r.reason,
       version: r.version,
@@ -362,6 +490,7 @@ export async function getFleetStepView(options: { actor: Actor; runId: string; s
       updatedAt: r.updatedByName !== null || r.updatedById !== null ? r.updatedAt.toISOString() : null,
       updatedBy: r.updatedByName,
     })),
+    agentless,
     bpconf,
   };
 }

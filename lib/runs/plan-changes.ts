@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { appendAuditEvent } from "../audit/service";
 import { diffPlans, type PlanSnapshotStep } from "../plan/snapshot";
 import type { RunPlanDrift } from "./model";
+import { clientFamily, fleetStepAppliesTo } from "../fleet/model";
 import { hashPlanSnapshot, loadPlanSnapshot, recordPlanVersion } from "../plan/versions";
 import { canApplyPlanToRun, type ActingUser } from "../platform/auth/permissions";
 import { prisma, type Tx } from "../platform/db/client";
@@ -67,13 +68,14 @@ export async function applyPlanToRun(options: { actor: ActingUser; runId: string
       await tx.runPhase.upsert({ where: { id: data.id }, create: data, update: { position: data.position, title: data.title, description: data.description, inWindow: data.inWindow } });
     }
 
-    const clients = await tx.fleetClient.findMany({ where: { projectId: run.projectId }, select: { id: true } });
+    const clients = await tx.fleetClient.findMany({ where: { projectId: run.projectId }, select: { id: true, os: true, hardware: true } });
     const kept: ApplyPlanResult["kept"] = [];
     let applied = 0;
     const addFleetRows = async (step: PlanSnapshotStep) => {
       if (!step.isFleet || clients.length === 0) return;
       const existing = new Set((await tx.fleetClientRun.findMany({ where: { runId: run.id, stepId: step.id }, select: { clientId: true } })).map((r) => r.clientId));
-      const missing = clients.filter((c) => !existing.has(c.id));
+      // bp.conf and connectivity steps leave agentless clients (VMs, filers) out: they have no agent.
+      const missing = clients.filter((c) => !existing.has(c.id) && fleetStepAppliesTo({ action: step.fleetAction, family: clientFamily(c) }));
       if (missing.length > 0) await tx.fleetClientRun.createMany({ data: missing.map((c) => ({ runId: run.id, stepId: step.id, clientId: c.id })) });
     };
     const changedIds = new Set(diff.steps.filter((s) => s.change !== "removed").map((s) => s.id));

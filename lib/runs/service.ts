@@ -23,7 +23,8 @@ import {
 import { formatInZone } from "../platform/time";
 import { changeTicketUrl } from "../projects/model";
 import { checkFieldValues } from "../plan/model";
-import { FLEET_DONE_STATUSES, FLEET_DONE_WORD, fleetOutcomeLine, MAX_LISTED_EXCEPTIONS, type FleetOutcome } from "../fleet/model";
+import { AGENT_ONLY_ACTIONS, FLEET_DONE_STATUSES, FLEET_DONE_WORD, fleetOutcomeLine, MAX_LISTED_EXCEPTIONS, type FleetOutcome } from "../fleet/model";
+import { agentlessClientIds } from "../fleet/queries";
 import { recordPlanVersion } from "../plan/versions";
 import { freezePlanIntoRun } from "./frozen-plan";
 import {
@@ -95,7 +96,10 @@ export async function startRun(options: {
       },
     });
     await freezePlanIntoRun(tx, { runId: run.id, snapshot: plan.snapshot });
-    await insertFleetRowsForRun(tx, { runId: run.id, projectId: project.id, stepIds: steps.filter((s) => s.isFleet).map((s) => s.id) });
+    // bp.conf and connectivity steps leave agentless clients (VMs, filers) out: they have no agent.
+    const agentless = await agentlessClientIds(tx, { projectId: project.id });
+    await insertFleetRowsForRun(tx, { runId: run.id, projectId: project.id, stepIds: steps.filter((s) => s.isFleet && !AGENT_ONLY_ACTIONS.includes(s.fleetAction ?? "GENERIC")).map((s) => s.id) });
+    await insertFleetRowsForRun(tx, { runId: run.id, projectId: project.id, stepIds: steps.filter((s) => s.isFleet && AGENT_ONLY_ACTIONS.includes(s.fleetAction ?? "GENERIC")).map((s) => s.id), excludeClientIds: agentless });
     await tx.project.update({ where: { id: project.id }, data: { status: input.kind === "LIVE" ? "LIVE" : "REHEARSAL" } });
     await appendAuditEvent(tx, { actor, projectId: project.id, runId: run.id, action: "run.start", entityType: "run", entityId: run.id, before: null, after: { kind: run.kind, name: run.name, windowStart, windowEnd, planVersion: plan.version, planHash: plan.hash } });
     return run;

@@ -316,18 +316,20 @@ export function abortRunSql(tx: SqlTx, run: { id: string; projectId: string; kin
  * INSERT … SELECT inside the caller's Prisma transaction: 5,000 clients cost one statement, not
  * 5,000 rows built in JavaScript (starting a run stays well under half a second).
  */
-export async function insertFleetRowsForRun(tx: Tx, options: { runId: string; projectId: string; stepIds: readonly string[] }): Promise<number> {
+export async function insertFleetRowsForRun(tx: Tx, options: { runId: string; projectId: string; stepIds: readonly string[]; excludeClientIds?: readonly string[] }): Promise<number> {
   if (options.stepIds.length === 0) return 0;
   const now = toSqlTime(new Date());
+  // excludeClientIds: agentless clients, which bp.conf and connectivity steps leave out.
   return tx.$executeRawUnsafe(
     `INSERT INTO "fleet_client_run" ("id", "runId", "stepId", "clientId", "status", "reason", "version", "createdAt", "updatedAt")
      SELECT lower(hex(randomblob(12))), ?, s.value, c."id", 'PENDING', '', 1, ?, ?
        FROM "fleet_client" c, json_each(?) s
-      WHERE c."projectId" = ?`,
+      WHERE c."projectId" = ? AND c."id" NOT IN (SELECT "value" FROM json_each(?))`,
     options.runId,
     now,
     now,
     JSON.stringify(options.stepIds),
     options.projectId,
+    JSON.stringify(options.excludeClientIds ?? []),
   );
 }

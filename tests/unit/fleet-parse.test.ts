@@ -17,8 +17,8 @@ describe("bpplclients output", () => {
     expect(result.format).toBe("bpplclients");
     expect(result.errors).toEqual([]);
     expect(result.clients.map((c) => c.hostname)).toEqual(SAMPLE_HOSTS);
-    expect(result.clients[0]).toEqual({ line: 1, hostname: "acct-db01", hardware: "Solaris", os: "Solaris9", policy: "", owner: "" });
-    expect(result.clients[8]).toEqual({ line: 9, hostname: "sql-cl01", hardware: "PC-x64", os: "Windows2008", policy: "", owner: "" });
+    expect(result.clients[0]).toEqual({ line: 1, hostname: "acct-db01", networkHostname: "", hardware: "Solaris", os: "Solaris9", policy: "", owner: "" });
+    expect(result.clients[8]).toEqual({ line: 9, hostname: "sql-cl01", networkHostname: "", hardware: "PC-x64", os: "Windows2008", policy: "", owner: "" });
   });
 
   it("parses the form with the Hardware/OS/Client header and dashed line, numbering lines as in the input", () => {
@@ -107,7 +107,7 @@ describe("every bpplclients shape, as NetBackup prints it", () => {
     expect(result.mergedRows).toBe(0);
     expect(mergeNote(result)).toBeNull();
     expect(result.clients.map((c) => c.hostname)).toEqual(["acct-db01", "acct-db02", "erp-app01", "sql_prod01", "exch+mbx", "web-fe01", "filer01"]);
-    expect(result.clients[6]).toEqual({ line: 9, hostname: "filer01", hardware: "NDMP", os: "NDMP", policy: "", owner: "" });
+    expect(result.clients[6]).toEqual({ line: 9, hostname: "filer01", networkHostname: "", hardware: "NDMP", os: "NDMP", policy: "", owner: "" });
   });
 
   it("-allunique -l: the name is the second field, not the last; *NULL* is blank", () => {
@@ -117,8 +117,8 @@ describe("every bpplclients shape, as NetBackup prints it", () => {
     const result = parseClientList({ text });
     expect(result.errors).toEqual([]);
     expect(result.clients.map((c) => c.hostname)).toEqual(["acct-db01", "acct-db02", "sql_prod01", "exch+mbx", "vm-web03", "web-fe01"]);
-    expect(result.clients[0]).toEqual({ line: 1, hostname: "acct-db01", hardware: "Solaris", os: "Solaris9", policy: "", owner: "" });
-    expect(result.clients[4]).toEqual({ line: 5, hostname: "vm-web03", hardware: "Virtual_Machine", os: "", policy: "", owner: "" });
+    expect(result.clients[0]).toEqual({ line: 1, hostname: "acct-db01", networkHostname: "", hardware: "Solaris", os: "Solaris9", policy: "", owner: "" });
+    expect(result.clients[4]).toEqual({ line: 5, hostname: "vm-web03", networkHostname: "", hardware: "Virtual_Machine", os: "", policy: "", owner: "" });
   });
 
   it("-noheader", () => {
@@ -165,10 +165,10 @@ describe("every bpplclients shape, as NetBackup prints it", () => {
     const result = parseClientList({ text });
     expect(result.errors).toEqual([]);
     expect(result.clients).toEqual([
-      { line: 2, hostname: "acct-db01", hardware: "Solaris", os: "Solaris9", policy: "ACCT_DB_Daily, OS_Std", owner: "" },
-      { line: 3, hostname: "acct-db02", hardware: "Solaris", os: "Solaris10", policy: "ACCT_DB_Daily", owner: "" },
-      { line: 4, hostname: "sql_prod01", hardware: "PC-x64", os: "Windows2008", policy: "SQL_Daily, SQL_Weekly, OS_Std", owner: "" },
-      { line: 6, hostname: "exch+mbx", hardware: "PC", os: "Windows2003", policy: "EXCH_Full, OS_Std", owner: "" },
+      { line: 2, hostname: "acct-db01", networkHostname: "", hardware: "Solaris", os: "Solaris9", policy: "ACCT_DB_Daily, OS_Std", owner: "" },
+      { line: 3, hostname: "acct-db02", networkHostname: "", hardware: "Solaris", os: "Solaris10", policy: "ACCT_DB_Daily", owner: "" },
+      { line: 4, hostname: "sql_prod01", networkHostname: "", hardware: "PC-x64", os: "Windows2008", policy: "SQL_Daily, SQL_Weekly, OS_Std", owner: "" },
+      { line: 6, hostname: "exch+mbx", networkHostname: "", hardware: "PC", os: "Windows2003", policy: "EXCH_Full, OS_Std", owner: "" },
     ]);
     expect(result.merged).toEqual([
       { hostname: "acct-db01", lines: [2, 7], policies: ["ACCT_DB_Daily", "OS_Std"] },
@@ -212,7 +212,7 @@ describe("CSV", () => {
     expect(result.format).toBe("csv");
     expect(result.errors).toEqual([]);
     expect(result.clients.map((c) => c.hostname)).toEqual(SAMPLE_HOSTS);
-    expect(result.clients[6]).toEqual({ line: 8, hostname: "exch-mbx01", os: "Windows 2003", hardware: "", policy: "EXCH_Full", owner: "msg-team@example.com" });
+    expect(result.clients[6]).toEqual({ line: 8, hostname: "exch-mbx01", networkHostname: "", os: "Windows 2003", hardware: "", policy: "EXCH_Full", owner: "msg-team@example.com" });
   });
 
   it("tolerates a BOM, CRLF line ends and header names in any case and order", () => {
@@ -221,8 +221,8 @@ describe("CSV", () => {
     expect(result.format).toBe("csv");
     expect(result.errors).toEqual([]);
     expect(result.clients).toEqual([
-      { line: 2, hostname: "web-fe01", os: "Red Hat Linux", hardware: "", policy: "WEB_Std", owner: "ops@example.com" },
-      { line: 4, hostname: "file-srv01", os: "Windows 2003", hardware: "", policy: "FILE_Std", owner: "wintel@example.com" },
+      { line: 2, hostname: "web-fe01", networkHostname: "", os: "Red Hat Linux", hardware: "", policy: "WEB_Std", owner: "ops@example.com" },
+      { line: 4, hostname: "file-srv01", networkHostname: "", os: "Windows 2003", hardware: "", policy: "FILE_Std", owner: "wintel@example.com" },
     ]);
   });
 
@@ -230,7 +230,7 @@ describe("CSV", () => {
     const text = 'hostname;os;hardware;policy;owner\nsql-cl01;"Windows 2008; SP2";PC-x64;SQL_Daily;"Team ""DB"""\n';
     const result = parseClientList({ text });
     expect(result.errors).toEqual([]);
-    expect(result.clients[0]).toEqual({ line: 2, hostname: "sql-cl01", os: "Windows 2008; SP2", hardware: "PC-x64", policy: "SQL_Daily", owner: 'Team "DB"' });
+    expect(result.clients[0]).toEqual({ line: 2, hostname: "sql-cl01", networkHostname: "", os: "Windows 2008; SP2", hardware: "PC-x64", policy: "SQL_Daily", owner: 'Team "DB"' });
   });
 
   it("recognises a single-column CSV by its header", () => {
@@ -282,10 +282,10 @@ describe("CSV", () => {
 });
 
 describe("checks against the project", () => {
-  it("reports clients already in the project as duplicates, case-insensitively", () => {
-    const result = parseClientList({ text: sample("clients.csv"), existingHostnames: ["ERP-APP01", "legacy-nis"] });
-    expect(result.clients).toHaveLength(8);
-    expect(result.errors.map(formatLineError)).toEqual(['Line 4: "erp-app01" is already a client of this project.', 'Line 11: "legacy-nis" is already a client of this project.']);
+  it("leaves clients already in the project to the import (it fills them in): they parse like any other", () => {
+    const result = parseClientList({ text: sample("clients.csv") });
+    expect(result.errors).toEqual([]);
+    expect(result.clients.map((c) => c.hostname)).toContain("erp-app01");
   });
 
   it("says so when there is nothing to import", () => {

@@ -110,9 +110,12 @@ describe("import", () => {
     expect(JSON.parse(events[0].after)).toMatchObject({ imported: 2000, clientCount: 2000, runRowsCreated: 2000 });
   }, 60_000);
 
-  it("re-importing reports the clients already in the project", async () => {
+  it("re-importing matches the clients already in the project by name (any case) instead of refusing them", async () => {
     const preview = await lib.fleet.importFleetClients({ actor: admin, projectId, input: { text: "Solaris Solaris10 UNIX-A-0001\nLinux RedHat2.6 new-one", format: "auto", dryRun: true } });
-    expect(preview.errors).toEqual([{ line: 1, hostname: "UNIX-A-0001", message: '"UNIX-A-0001" is already a client of this project.' }]);
+    expect(preview.errors).toEqual([]);
+    expect(preview.added).toBe(1);
+    expect(preview.addedClients.map((c) => c.hostname)).toEqual(["new-one"]);
+    expect(preview.updated + preview.unchanged).toBe(1);
   });
 
   it("a run started after the import tracks every client", async () => {
@@ -287,7 +290,12 @@ describe("editing a client", () => {
   it("only admins edit clients, and bad input is refused at the boundary", async () => {
     const client = await lib.db.prisma.fleetClient.findFirstOrThrow({ where: { projectId } });
     await expect(lib.fleet.updateFleetClient({ actor: operator, clientId: client.id, input: { os: "Linux" } })).rejects.toMatchObject({ status: 403 });
-    expect(updateFleetClientInput.safeParse({ hostname: "bad host" }).success).toBe(false);
+    // A name with a space may be a VM's display name: the boundary lets it through, the service
+    // refuses it for a client with neither a host name nor agentless hardware.
+    expect(updateFleetClientInput.safeParse({ hostname: "bad\thost" }).success).toBe(false);
+    expect(updateFleetClientInput.safeParse({ networkHostname: "bad host" }).success).toBe(false);
+    await expect(lib.fleet.updateFleetClient({ actor: admin, clientId: client.id, input: { hostname: "bad host" } })).rejects.toMatchObject({ status: 400, fieldErrors: { hostname: [expect.stringContaining("Not a valid client name")] } });
+    expect((await lib.db.prisma.fleetClient.findUniqueOrThrow({ where: { id: client.id } })).hostname).toBe(client.hostname);
     expect(updateFleetClientInput.safeParse({ os: "x".repeat(201) }).success).toBe(false);
     expect(updateFleetClientInput.safeParse({ version: 3 }).success).toBe(false);
   });

@@ -3,6 +3,8 @@ import type { ReactNode } from "react";
 import { STRATEGY_LABELS } from "../../projects/model";
 import { RUN_KIND_LABELS } from "../../runs/model";
 import { KIND_LABELS } from "../../runs/model";
+import type { FleetActionName } from "../../runs/model";
+import { AGENT_ONLY_ACTIONS, clientFamily } from "../../fleet/model";
 import { auditActionLabel } from "../audit-summary";
 import { count, longDateTime, mediumDateTime, zoneName, minutesText, preciseDateTime, shortDateTime, utcOffset, varianceText, windowRange } from "../format";
 import type { ExportPhase, ExportStep, RunExportData } from "../run-export-data";
@@ -615,7 +617,9 @@ function FleetSection({ data }: { data: RunExportData }) {
   const failed = fleet.rows.flatMap((row) => row.cells.flatMap((cell, i) => (cell?.status === "FAILED" ? [{ row, cell, step: fleet.steps[i] }] : [])));
   const suffix = commonDomainSuffix(fleet.rows.map((r) => r.hostname));
   const names = fleet.rows.map((r) => t(suffix ? r.hostname.slice(0, -suffix.length) : r.hostname));
-  const statuses = fleet.rows.map((r) => r.cells.map((c) => (c ? FLEET_WORDS[c.status] : "—")).join("/"));
+  // No row: an agentless client on a bp.conf or connectivity step is "n/a" (it has no agent), anything else was not in the run.
+  const notApplicable = (row: (typeof fleet.rows)[number], action: string | null) => clientFamily(row) === "AGENTLESS" && AGENT_ONLY_ACTIONS.includes((action ?? "GENERIC") as FleetActionName);
+  const statuses = fleet.rows.map((r) => r.cells.map((c, i) => (c ? FLEET_WORDS[c.status] : notApplicable(r, fleet.steps[i].action) ? "n/a" : "—")).join("/"));
   const hostWidth = Math.min(FLEET_CHARS - 12, Math.max(6, ...names.map((n) => n.length)));
   const statusWidth = Math.max(...statuses.map((st) => st.length), 6);
   const cellWidth = hostWidth + 1 + statusWidth + 1; // one NBSP of padding, then the breaking space
@@ -686,7 +690,7 @@ function FleetSection({ data }: { data: RunExportData }) {
         <View>
           <Text style={[s.small, { marginBottom: 3 }]}>
             {t(
-              `Each entry: host name, then its status${multi ? ` for steps ${fleet.steps.map((fs) => fs.number).join(" / ")}` : ""}.${suffix ? ` Host names are shown without their common suffix “${suffix}”.` : ""}`,
+              `Each entry: host name, then its status${multi ? ` for steps ${fleet.steps.map((fs) => fs.number).join(" / ")}` : ""}; "n/a": agentless (VMware, Hyper-V, NDMP…), not part of a bp.conf or connectivity step.${suffix ? ` Host names are shown without their common suffix “${suffix}”.` : ""}`,
             )}
           </Text>
           {bands.map((band, i) => (
