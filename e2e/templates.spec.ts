@@ -100,7 +100,7 @@ test.describe("template library", () => {
     await expect(keep).toBeChecked();
     await page.getByLabel("Hostname strategy").selectOption("RENAME");
     await expect(rename).toBeChecked();
-    await expect(page.getByRole("region", { name: "Preview of NetBackup master/media server rehost, rename hostname" })).toContainText("4 fleet steps");
+    await expect(page.getByRole("region", { name: "Preview of NetBackup master/media server rehost, rename hostname" })).toContainText("6 fleet steps");
     const generic = page.getByRole("radio", { name: /^Generic server migration/ });
     await generic.check({ force: true });
     await page.getByLabel("Hostname strategy").selectOption("KEEP");
