@@ -17,6 +17,7 @@ import autocannon from "autocannon";
 import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { build, cpuTimeMs, distDir, hasBuild, peakRssMb, repoRoot, seed, startServer, type SeedResult, type ServerHandle } from "./lib/server";
 import { percentile, postJson, round1, signIn, timedGet } from "./lib/http";
+import { measureXlsxPreview } from "./import-xlsx";
 
 const LEVELS = [1, 10, 50] as const;
 type Level = (typeof LEVELS)[number];
@@ -162,6 +163,11 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
   const fleetImport = await measureImport(baseUrl, adminCookie);
   log(fleetImport.status === 200 ? `Import of ${fleetImport.clients} clients: ${fleetImport.ms} ms (preview ${fleetImport.previewMs} ms, ${fleetImport.runRows} run rows).` : `Import: not available (HTTP ${fleetImport.status}).`);
 
+  // --- plan import preview (.xlsx) ---------------------------------------------------------------
+  // Pure CPU, in this process: what the browser does on upload and the server again on import.
+  const xlsxPreview = await measureXlsxPreview();
+  log(`Import preview of a ${xlsxPreview.rows}-row .xlsx: median ${xlsxPreview.medianMs} ms (cold ${xlsxPreview.coldMs} ms).`);
+
   const peak = peakRssMb(server.pid);
   log(`Server peak RSS (VmHWM): ${peak} MB (before the PDF: ${rssBeforePdf} MB).`);
 
@@ -184,6 +190,7 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
     propagation: { p95Ms: propagation.p95 },
     pdf: { ms: pdf.status === 200 ? pdf.ms : null, peakRssMb: peak },
     import: { clients: fleetImport.status === 200 ? fleetImport.clients : null, ms: fleetImport.status === 200 ? fleetImport.ms : null },
+    planImport: { xlsxRows: xlsxPreview.rows, previewMs: xlsxPreview.medianMs, coldMs: xlsxPreview.coldMs },
     runStart: runStart,
   };
   return { json, extra: { fleetImport, steady, signoffDetails, floorDetails, runbook, dashboard, propagation, pdf, rssBeforePdf, dirty, seeded } };
@@ -515,6 +522,7 @@ function printTable(json: Results["json"], extra: Results["extra"]) {
     ["Runbook TTFB < 300 ms", json.page.runbookTtfbMs, (n) => n < 300, `${json.page.runbookTtfbMs} ms`],
     ["PDF < 3 s", json.pdf.ms, (n) => n < 3000, `${json.pdf.ms} ms`],
     ["Import of 5,000 clients < 3 s", json.import.ms, (n) => n < 3000, `${json.import.ms} ms`],
+    ["Preview of a 1,000-row .xlsx plan < 2 s (median)", json.planImport.previewMs, (n) => n < 2000, `${json.planImport.previewMs} ms`],
     ["Starting a run (300 steps, 5,000 clients) < 500 ms, median", json.runStart.p50Ms, (n) => n < 500, `${json.runStart.p50Ms} ms`],
   ];
   console.log("\nGoals:");
