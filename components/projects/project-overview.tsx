@@ -19,11 +19,27 @@ import { FormError } from "../ui/field";
 import { Pill } from "../ui/status-badge";
 import { ZonedTime, ZonedWindow } from "../ui/zoned-time";
 import { ChangeTicket } from "./change-ticket";
+import { PlanCheckPanel, planCheckHeadline } from "../plan/plan-check-panel";
+import type { PlanCheckResult } from "@/lib/plan/check";
 import { useLiveUpdates } from "../live/use-live-updates";
 import { LiveIndicator } from "../live/live-indicator";
 
-export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: PlanView; canEdit: boolean; canStartRun: boolean; users: { id: string; name: string; role?: string }[] }) {
+export function ProjectOverview({
+  view,
+  planCheck,
+  canEdit,
+  canStartRun,
+  users,
+}: {
+  view: PlanView;
+  planCheck: PlanCheckResult;
+  canEdit: boolean;
+  canStartRun: boolean;
+  users: { id: string; name: string; role?: string }[];
+}) {
   const { project, runs } = view;
+  const stepLabels = Object.fromEntries(view.phases.flatMap((phase) => phase.steps.map((step) => [step.id, `${step.number}. ${step.title}`])));
+  const checkProblems = planCheck.findings.some((f) => f.severity !== "info");
   const router = useRouter();
   const [fleetSeq, setFleetSeq] = useState<number | null>(null);
   // Any change (step actions in a rehearsal, plan edits) can change the rehearsal comparison.
@@ -170,11 +186,20 @@ export function ProjectOverview({ view, canEdit, canStartRun, users }: { view: P
                 <ZonedWindow start={project.windowStart} end={project.windowEnd} timeZone={project.timezone} /> ({project.timezone})
               </p>
               <p className="text-slate-600 dark:text-slate-400">The run freezes the plan as it is now. Everyone following the project sees it; it can be aborted, but not undone.</p>
+              {checkProblems ? <PlanCheckPanel result={planCheck} stepLabels={stepLabels} compact headingId="live-plan-check" /> : <p className="text-emerald-800 dark:text-emerald-300">Plan check: no problems. The critical path fits the window.</p>}
               <DialogActions onCancel={() => setConfirmLive(false)} confirmLabel="Start the live run now" pending={starting === "LIVE"} pendingLabel="Starting…" onConfirm={() => start("LIVE")} />
             </div>
           </Dialog>
         </Card>
       </div>
+
+      <Card className="mt-8 p-4 sm:p-5">
+        <h2 className="text-lg font-bold">Plan check</h2>
+        <p className="text-sm text-slate-600 dark:text-slate-400">The plan against its {formatMinutes(Math.round((Date.parse(project.windowEnd) - Date.parse(project.windowStart)) / 60_000))} window, as the live forecast will see it: {planCheckHeadline(planCheck).toLowerCase()}.</p>
+        <div className="mt-3">
+          <PlanCheckPanel result={planCheck} stepLabels={stepLabels} />
+        </div>
+      </Card>
 
       {runs.some((r) => r.kind === "REHEARSAL") ? (
         <div className="mt-8">

@@ -4,6 +4,7 @@ import { ProjectOverview } from "@/components/projects/project-overview";
 import { NotFoundError } from "@/lib/platform/errors";
 import { canEditPlan, canStartRun } from "@/lib/platform/auth/permissions";
 import { getPlanView } from "@/lib/plan/queries";
+import { checkProjectPlan } from "@/lib/plan/check-view";
 import { requireUser } from "@/lib/platform/auth/session";
 import { listAssignableUsers } from "@/lib/users/service";
 import { projectUserOrNull } from "@/lib/projects/access";
@@ -19,5 +20,6 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   });
   const editable = canEditPlan(user);
   const users = editable ? await listAssignableUsers() : [];
-  return <ProjectOverview view={view} canEdit={editable} canStartRun={canStartRun(user)} users={users.map((u) => ({ id: u.id, name: u.name }))} />;
+  const planCheck = await checkProjectPlan({ projectId });
+  return <ProjectOverview view={view} planCheck={planCheck} canEdit={editable} canStartRun={canStartRun(user)} users={users.map((u) => ({ id: u.id, name: u.name }))} />;
 }
