@@ -12,7 +12,10 @@ import type { FleetActionName } from "../runs/model";
 export async function getPlanView(options: { projectId: string }) {
   const project = await getProjectPlan(options);
   const numbers = numberSteps(project.phases);
+  // The newest plan version: the sheet's undo offers to take it back when it is the viewer's own edit.
+  const latest = await prisma.planVersion.findFirst({ where: { projectId: project.id }, orderBy: { version: "desc" }, select: { version: true, actorId: true, actorName: true, summary: true } });
   return {
+    latestVersion: latest,
     project: {
       id: project.id,
       name: project.name,
