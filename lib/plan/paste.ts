@@ -84,8 +84,12 @@ function readWithHeader(text: string): { parsed: ParsedCsv; hasHeader: boolean }
   return { parsed: parseCsv(`${header}\n${text}`), hasHeader: false };
 }
 
-/** Reads pasted rows; `users` are the people who may be assigned (active users). */
-export function readPastedSteps(options: { text: string; users: readonly PasteUser[] }): PastedRows {
+/**
+ * Reads pasted rows; `users` are the people who may be assigned (active users). The browser knows
+ * names but not emails: with `emailsCheckedLater` an owner written as an email address passes the
+ * preview (named as written) and the server, which knows the emails, decides.
+ */
+export function readPastedSteps(options: { text: string; users: readonly PasteUser[]; emailsCheckedLater?: boolean }): PastedRows {
   const text = options.text.replace(/^\uFEFF/, "").replace(/[\r\n]+$/, "");
   const empty = (message: string): PastedRows => ({ hasHeader: false, columns: [], steps: [], errors: [{ row: null, column: null, message }], warnings: [] });
   if (text.trim() === "") return empty("Nothing to paste: copy some rows in Excel first.");
@@ -125,6 +129,7 @@ export function readPastedSteps(options: { text: string; users: readonly PasteUs
       const named = byName.get(collapse(raw)) ?? [];
       const user = byEmail.get(raw.toLowerCase()) ?? (named.length === 1 ? named[0] : undefined);
       if (user) owners.set(record.row, user);
+      else if (options.emailsCheckedLater && named.length === 0 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) owners.set(record.row, { id: "", name: raw });
       else if (named.length > 1) errors.push({ row: record.row, column: header, message: `${named.length} people are called "${raw}"; use their email instead.` });
       else errors.push({ row: record.row, column: header, message: `No active user is called "${raw}" (or has that email).` });
     }
@@ -144,7 +149,7 @@ export function readPastedSteps(options: { text: string; users: readonly PasteUs
         commands: step.commands,
         verification: step.verification,
         team: step.team,
-        assigneeId: owner?.id ?? null,
+        assigneeId: owner?.id || null,
         assigneeName: owner?.name ?? null,
         plannedMinutes: step.plannedMinutes,
         estimated: estimatedByRow.get(row) ?? true,

@@ -6,6 +6,7 @@ import { type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { findCycle } from "../platform/graph";
+import { UNDO_SUMMARY_PREFIX } from "./model";
 import { formatPasteProblem, readPastedSteps } from "./paste";
 import type { bulkStepsInput, pasteStepsInput, reorderStepsInput } from "./schemas";
 import { flatOrder, moveBlock, newOrderViolations, rethread, spliceDeleted, type PhaseOrder } from "./sheet-order";
@@ -20,8 +21,7 @@ import { loadPlanSnapshot, recordPlanVersion } from "./versions";
 
 const FORBIDDEN = "Only admins can edit the plan.";
 const CHANGED = "Someone else changed these steps while you were editing. Reload to see their change; nothing was changed.";
-/** Marks an undo's plan version, so an undo is not itself undone (that would be a redo). */
-const UNDO_PREFIX = "Undo of version ";
+const UNDO_PREFIX = UNDO_SUMMARY_PREFIX;
 
 function requirePlanEditor(actor: ActingUser) {
   if (!canEditPlan(actor)) throw new ForbiddenError(FORBIDDEN);
