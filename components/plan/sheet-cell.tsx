@@ -146,7 +146,7 @@ export function SheetCell({
         )
       ) : (
         <span className={`block min-w-0 [overflow-wrap:anywhere] ${saving !== null ? "text-slate-400" : ""}`}>
-          {shown || <span className="text-slate-400">—</span>}
+          <span data-value>{shown || <span className="text-slate-400">—</span>}</span>
           {saving !== null ? (
             <span role="status" className="ml-1 text-xs text-slate-500">
               Saving…
