@@ -116,8 +116,9 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
 
   function moveFocus(cellId: string, delta: 1 | -1) {
     const cells = [...(sheetRef.current?.querySelectorAll<HTMLElement>("[data-cell]") ?? [])].filter((c) => c.offsetParent !== null);
-    const index = cells.findIndex((c) => c.dataset.cell === cellId);
-    cells[index + delta]?.focus();
+    const next = cells[cells.findIndex((c) => c.dataset.cell === cellId) + delta];
+    next?.focus();
+    return next !== undefined;
   }
 
   /** Puts focus back where it was (by cell or row) once the refreshed rows are on screen. */
@@ -156,9 +157,11 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
   }
 
   function toggle(id: string, checked: boolean, range: boolean) {
+    // Read the anchor now: the state updater runs later, after it has moved on.
+    const from = anchor.current;
+    const ids = range && from && flat.includes(from) ? flat.slice(Math.min(flat.indexOf(from), flat.indexOf(id)), Math.max(flat.indexOf(from), flat.indexOf(id)) + 1) : [id];
     setSelected((current) => {
       const next = new Set(current);
-      const ids = range && anchor.current && flat.includes(anchor.current) ? flat.slice(Math.min(flat.indexOf(anchor.current), flat.indexOf(id)), Math.max(flat.indexOf(anchor.current), flat.indexOf(id)) + 1) : [id];
       for (const x of ids) if (checked) next.add(x);
       else next.delete(x);
       return next;

@@ -34,8 +34,8 @@ export function SheetCell({
   /** Shown under the value (not edited): badges, and on a phone the columns it hides. */
   extra?: ReactNode;
   onSave: (value: string) => Promise<string | null>;
-  /** Focus the next (1) or previous (-1) cell after a Tab. */
-  onMove: (cellId: string, delta: 1 | -1) => void;
+  /** Focus the next (1) or previous (-1) cell after a Tab; false when there is none (Tab then leaves the sheet). */
+  onMove: (cellId: string, delta: 1 | -1) => boolean;
 }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(value);
@@ -99,8 +99,7 @@ export function SheetCell({
       event.preventDefault();
       start();
     } else if (event.key === "Tab") {
-      event.preventDefault();
-      onMove(cellId, event.shiftKey ? -1 : 1);
+      if (onMove(cellId, event.shiftKey ? -1 : 1)) event.preventDefault();
     }
   }
 
