@@ -8,6 +8,7 @@ import fs from "node:fs";
 import type Database from "better-sqlite3";
 import type { Page } from "@playwright/test";
 import { expect, test, uniqueName, type RunsheetApi } from "./fixtures";
+import { seriousAxeFindings } from "./issue6-helpers";
 
 const SHOTS = "/tmp/shots-edit";
 
@@ -134,6 +135,8 @@ test.describe("the plan sheet", () => {
     await expect(bar).toContainText("3 steps selected");
     await expect(page.getByRole("checkbox", { name: "Select step 2" })).toBeChecked();
     await expect(page.getByRole("checkbox", { name: "Select step 4" })).not.toBeChecked();
+    // The sheet with its bulk bar has no serious accessibility findings.
+    expect(await seriousAxeFindings(page, 'section[aria-labelledby="plan-heading"]')).toEqual([]);
 
     const since = lastSeq(db);
     await bar.getByRole("combobox", { name: "Assign selected to" }).selectOption({ label: olga.name });
