@@ -128,6 +128,8 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
   }
 
   async function reorder(moved: string[], target: Target | null, label: string) {
+    // One change at a time: a second Alt+↑ before the first one's refresh would carry stale versions.
+    if (busy) return;
     if (!target) {
       setNotice(null);
       setError(`${label}: already at the ${label.endsWith("up") ? "top" : "bottom"} of the plan.`);
@@ -139,6 +141,7 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
   }
 
   async function undo() {
+    if (busy) return;
     const latest = view.latestVersion;
     if (!latest) return setError("There is no plan edit to undo.");
     await act(() => apiRequest("POST", `/api/projects/${view.project.id}/plan/undo`, { version: latest.version }), `Undone: ${latest.summary}.`);

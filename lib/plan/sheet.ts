@@ -21,7 +21,6 @@ import { loadPlanSnapshot, recordPlanVersion } from "./versions";
 
 const FORBIDDEN = "Only admins can edit the plan.";
 const CHANGED = "Someone else changed these steps while you were editing. Reload to see their change; nothing was changed.";
-const UNDO_PREFIX = UNDO_SUMMARY_PREFIX;
 
 function requirePlanEditor(actor: ActingUser) {
   if (!canEditPlan(actor)) throw new ForbiddenError(FORBIDDEN);
@@ -292,7 +291,7 @@ export async function undoLastPlanEdit(options: { actor: ActingUser; projectId: 
           : `The plan changed since you loaded it (it is at version ${latest.version} now). Reload, then undo; nothing was changed.`,
       );
     }
-    if (latest.summary.startsWith(UNDO_PREFIX)) throw new ConflictError("Your last edit was an undo; there is nothing more to undo.");
+    if (latest.summary.startsWith(UNDO_SUMMARY_PREFIX)) throw new ConflictError("Your last edit was an undo; there is nothing more to undo.");
     const previous = await tx.planVersion.findUniqueOrThrow({ where: { projectId_version: { projectId: project.id, version: latest.version - 1 } } });
     const target = JSON.parse(previous.snapshot) as PlanSnapshot;
     const current = await loadPlanSnapshot(tx, project.id);
@@ -345,7 +344,7 @@ export async function undoLastPlanEdit(options: { actor: ActingUser; projectId: 
       before: { version: latest.version, summary: latest.summary, hash: latest.hash },
       after: { restoredVersion: previous.version, hash: previous.hash, removedStepIds: removed, restoredStepIds: targetSteps.filter((t) => !existing.has(t.step.id)).map((t) => t.step.id) },
     });
-    const recorded = await recordPlanVersion(tx, { projectId: project.id, actor, summary: `${UNDO_PREFIX}${latest.version} (${latest.summary})` });
+    const recorded = await recordPlanVersion(tx, { projectId: project.id, actor, summary: `${UNDO_SUMMARY_PREFIX}${latest.version} (${latest.summary})` });
     return { planVersion: recorded.version, restoredVersion: previous.version };
   });
 }
