@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
 import type { PlanStep, PlanView } from "@/lib/plan/queries";
 import { StepDialog } from "./step-dialog";
@@ -12,8 +12,12 @@ import { Field, FormError, TextArea, TextInput } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
 import { useRefreshThen } from "../ui/use-refresh-then";
 import { PhaseHeading } from "./phase-heading";
+import { PlanSheet } from "./plan-sheet";
 
-type Users = { id: string; name: string }[];
+type Users = { id: string; name: string; email?: string }[];
+
+/** Editors choose between the list and the sheet; the choice is kept in this browser. */
+const VIEW_KEY = "runsheet.plan-view";
 
 
 export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: boolean; users: Users }) {
@@ -21,6 +25,15 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
   const [error, setError] = useState<string | null>(null);
   const [stepDialog, setStepDialog] = useState<{ mode: "create"; phaseId: string } | { mode: "edit"; step: PlanStep } | null>(null);
   const [phaseDialog, setPhaseDialog] = useState<{ mode: "create" } | { mode: "edit"; id: string; title: string; description: string } | null>(null);
+  const [mode, setMode] = useState<"list" | "sheet">("list");
+  useEffect(() => {
+    if (canEdit && window.localStorage.getItem(VIEW_KEY) === "sheet") setMode("sheet");
+  }, [canEdit]);
+  const choose = (next: "list" | "sheet") => {
+    setMode(next);
+    window.localStorage.setItem(VIEW_KEY, next);
+  };
+  const sheet = canEdit && mode === "sheet";
   const allSteps = view.phases.flatMap((p) => p.steps);
   const numberOf = new Map(allSteps.map((s) => [s.id, s.number]));
 
@@ -39,9 +52,24 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
           Runbook plan
         </h2>
         {canEdit ? (
-          <Button variant="secondary" onClick={() => setPhaseDialog({ mode: "create" })}>
-            Add phase
-          </Button>
+          <div className="flex flex-wrap items-center gap-2">
+            <div role="group" aria-label="Plan view" className="inline-flex rounded-md ring-1 ring-slate-300 dark:ring-slate-700">
+              {(["list", "sheet"] as const).map((m) => (
+                <button
+                  key={m}
+                  type="button"
+                  aria-pressed={mode === m}
+                  onClick={() => choose(m)}
+                  className={`px-3 py-1.5 text-xs font-semibold first:rounded-l-md last:rounded-r-md ${mode === m ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-50 dark:text-slate-300 dark:hover:bg-slate-800"}`}
+                >
+                  {m === "list" ? "List" : "Sheet"}
+                </button>
+              ))}
+            </div>
+            <Button variant="secondary" onClick={() => setPhaseDialog({ mode: "create" })}>
+              Add phase
+            </Button>
+          </div>
         ) : null}
       </div>
       <FormError message={error} />
@@ -50,8 +78,9 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
           {canEdit ? "Add a phase, then its steps." : "An admin hasn't written this plan yet."}
         </EmptyState>
       ) : null}
-      <div className="space-y-5">
-        {view.phases.map((phase, phaseIndex) => (
+      {sheet ? <PlanSheet view={view} users={users} onEditStep={(step) => setStepDialog({ mode: "edit", step })} onAddStep={(phaseId) => setStepDialog({ mode: "create", phaseId })} /> : null}
+      <div className={sheet ? "hidden" : "space-y-5"}>
+        {sheet ? null : view.phases.map((phase, phaseIndex) => (
           <Card key={phase.id} aria-label={`Phase ${phase.title}`}>
             <div className="flex flex-wrap items-start justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
               <PhaseHeading index={phaseIndex} phase={phase} />

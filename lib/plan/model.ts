@@ -109,3 +109,6 @@ export function stepFactsOf(row: StepFactColumns) {
     requiredFields: parseRequiredFields(row.requiredFields),
   };
 }
+
+/** How an undo's plan version summary starts ("Undo of version 12 (1 step changed)"): an undo is not itself undone. */
+export const UNDO_SUMMARY_PREFIX = "Undo of version ";

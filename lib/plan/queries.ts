@@ -4,16 +4,28 @@ import { changeTicketUrl } from "../projects/model";
 import { prisma } from "../platform/db/client";
 import { NotFoundError } from "../platform/errors";
 import { numberSteps } from "./numbering";
+import { UNDO_SUMMARY_PREFIX } from "./model";
 import { stepFactsOf } from "./model";
 import { diffPlans, type PlanDiff } from "./snapshot";
 import { getPlanVersionSnapshot, listPlanVersions } from "./versions";
 import type { FleetActionName } from "../runs/model";
 
 /** The plan as small serialisable props for the plan editor and viewer. */
-export async function getPlanView(options: { projectId: string }) {
+export async function getPlanView(options: { projectId: string; viewerId?: string }) {
   const project = await getProjectPlan(options);
   const numbers = numberSteps(project.phases);
+  // The newest plan version: the sheet's undo offers to take it back when it is the viewer's own edit.
+  const latest = await prisma.planVersion.findFirst({ where: { projectId: project.id }, orderBy: { version: "desc" }, select: { version: true, actorId: true, actorName: true, summary: true } });
   return {
+    latestVersion: latest
+      ? {
+          version: latest.version,
+          actorName: latest.actorName,
+          summary: latest.summary,
+          /** The viewer's own edit, and not itself an undo: the sheet offers to take it back. */
+          undoable: latest.version > 1 && options.viewerId !== undefined && latest.actorId === options.viewerId && !latest.summary.startsWith(UNDO_SUMMARY_PREFIX),
+        }
+      : null,
     project: {
       id: project.id,
       name: project.name,

@@ -67,3 +67,45 @@ export const updateStepInput = z.lazy(() =>
 );
 
 export const moveInput = z.object({ direction: z.enum(["up", "down"]) }).strict();
+
+// ---------- the plan sheet (inline edit, bulk actions, reorder, paste, undo) ----------
+
+/** A step the client acted on, with the version it saw: a step changed since is a conflict, not overwritten. */
+const seenStep = z.object({ id, version: z.number().int().positive() }).strict();
+const seenSteps = z
+  .array(seenStep)
+  .min(1, "Select at least one step.")
+  .max(500, "At most 500 steps at once.")
+  .refine((steps) => new Set(steps.map((s) => s.id)).size === steps.length, "A step is listed twice.");
+
+export const bulkStepsInput = z
+  .object({
+    steps: seenSteps,
+    change: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("assign"), assigneeId: id.nullable() }).strict(),
+      z.object({ kind: z.literal("team"), team: text("Team", 60) }).strict(),
+      z.object({ kind: z.literal("delete") }).strict(),
+    ]),
+  })
+  .strict();
+
+/** Moves a block of steps (in this order) into a phase, before a step of it or at its end. */
+export const reorderStepsInput = z
+  .object({
+    steps: seenSteps,
+    phaseId: id,
+    beforeStepId: id.nullable(),
+  })
+  .strict();
+
+/** Rows copied from a spreadsheet (tab-separated, with or without a header row), inserted into a phase. */
+export const pasteStepsInput = z
+  .object({
+    text: z.string().max(200_000, "Paste at most 200 kB at once; use Import for whole plans."),
+    phaseId: id,
+    beforeStepId: id.nullable(),
+  })
+  .strict();
+
+/** Undo the plan version the client saw as the newest (it must still be the newest). */
+export const undoPlanEditInput = z.object({ version: z.number().int().positive() }).strict();
