@@ -107,7 +107,7 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
             {phase.steps.length === 0 ? <p className="px-4 py-4 text-sm text-slate-500">No steps in this phase yet.</p> : null}
             <ol className="divide-y divide-slate-100 dark:divide-slate-800">
               {phase.steps.map((step, stepIndex) => (
-                <li key={step.id} className="px-4 py-3">
+                <li key={step.id} id={`step-${step.id}`} className="scroll-mt-20 px-4 py-3">
                   <StepDetails
                     number={step.number}
                     step={step}

@@ -480,6 +480,7 @@ function SheetRow({ step, selected, children }: { step: PlanStep; selected: bool
   return (
     <tr
       ref={setNodeRef}
+      id={`step-${step.id}`}
       data-row={step.id}
       tabIndex={-1}
       aria-label={`Step ${step.number}: ${step.title}`}

@@ -193,13 +193,6 @@ export function ProjectOverview({
         </Card>
       </div>
 
-      <Card className="mt-8 p-4 sm:p-5">
-        <h2 className="text-lg font-bold">Plan check</h2>
-        <p className="text-sm text-slate-600 dark:text-slate-400">The plan against its {formatMinutes(Math.round((Date.parse(project.windowEnd) - Date.parse(project.windowStart)) / 60_000))} window, as the live forecast will see it: {planCheckHeadline(planCheck).toLowerCase()}.</p>
-        <div className="mt-3">
-          <PlanCheckPanel result={planCheck} stepLabels={stepLabels} />
-        </div>
-      </Card>
 
       {runs.some((r) => r.kind === "REHEARSAL") ? (
         <div className="mt-8">
@@ -211,6 +204,13 @@ export function ProjectOverview({
           />
         </div>
       ) : null}
+      <Card className="mt-8 p-4 sm:p-5" aria-labelledby="plan-check-heading">
+        <h2 id="plan-check-heading" className="text-lg font-bold">Plan check</h2>
+        <p className="text-sm text-slate-600 dark:text-slate-400">The plan against its {formatMinutes(Math.round((Date.parse(project.windowEnd) - Date.parse(project.windowStart)) / 60_000))} window, as the live forecast will see it: {planCheckHeadline(planCheck).toLowerCase()}.</p>
+        <div className="mt-3">
+          <PlanCheckPanel result={planCheck} stepLabels={stepLabels} />
+        </div>
+      </Card>
       <div className="mt-8">
         <PlanEditor view={view} canEdit={canEdit} users={users} />
       </div>
