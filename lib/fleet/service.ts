@@ -365,7 +365,7 @@ export type FleetClientsPage = Awaited<ReturnType<typeof listFleetClients>>;
 async function loadFleetStep(db: Tx | typeof prisma, options: { actor: Actor; runId: string; stepId: string }, need: ProjectNeed) {
   const run = await db.run.findUnique({
     where: { id: options.runId },
-    select: { id: true, status: true, projectId: true, startedAt: true, endedAt: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
+    select: { id: true, status: true, mode: true, projectId: true, startedAt: true, endedAt: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
   });
   if (!run) throw new NotFoundError("Run");
   requireProjectAccess({ user: options.actor, projectId: run.projectId, need, resource: "Run", forbidden: "Your role in this project can't update fleet clients." });
@@ -462,7 +462,14 @@ export async function getFleetStepView(options: { actor: Actor; runId: string; s
   const agentless = AGENT_ONLY_ACTIONS.includes(step.fleetAction ?? "GENERIC") ? await agentlessOutside(prisma, { projectId: run.projectId, runId: run.id, stepId: step.id, endedAt: run.endedAt }) : null;
   const mediaServers = parseMediaServers(run.project.mediaServers);
   const bpconf: BpconfPlan | null = shouldShowBpconf({ fleetAction: step.fleetAction, hostnameStrategy: run.project.hostnameStrategy })
-    ? planBpconfServers({ hostnameStrategy: run.project.hostnameStrategy, sourceHost: run.project.sourceHost, targetHost: run.project.targetHost, mediaServers })
+    ? planBpconfServers({
+        hostnameStrategy: run.project.hostnameStrategy,
+        sourceHost: run.project.sourceHost,
+        targetHost: run.project.targetHost,
+        mediaServers,
+        // Until the last go/no-go is decided a rename may still roll back: clients keep the old master second.
+        keepPrevious: run.status === "ACTIVE" && run.mode === "FORWARD" && (await prisma.stepRun.count({ where: { runId: run.id, kind: "GATE", status: { notIn: ["DONE", "SKIPPED"] } } })) > 0,
+      })
     : null;
   return {
     run: { id: run.id, status: run.status, projectId: run.projectId, timezone: run.project.timezone },

@@ -141,7 +141,9 @@ describe("ticking clients", () => {
     expect(v.matching).toBe(500);
     expect(v.rows).toHaveLength(100);
     expect(v.rows[0]).toMatchObject({ hostname: "unix-a-0001", status: "PENDING", version: 1, osFamily: "UNIX", updatedBy: null });
-    expect(v.bpconf?.lines).toEqual(["SERVER = nbu-master2", "SERVER = nbu-media1"]);
+    // Before the final Go of a rename the old master stays second, so a rollback can still push from it.
+    expect(v.bpconf?.lines).toEqual(["SERVER = nbu-master2", "SERVER = nbu-master1", "SERVER = nbu-media1"]);
+    expect(v.bpconf?.keepPrevious).toBe(true);
   });
 
   it("bulk-updates 500 clients matching a filter in one call: one transaction, one audit event", async () => {
