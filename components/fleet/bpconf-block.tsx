@@ -14,12 +14,13 @@ export function BpconfBlock({ plan }: { plan: BpconfPlan }) {
       </summary>
       <div className="mt-2 space-y-3 text-sm">
         <div>
-          <h4 className="font-semibold">Lines to push (master first, then each media server)</h4>
+          <h4 className="font-semibold">Servers every client must list (master first{plan.keepPrevious ? `; ${plan.previousMaster} stays second until the final Go` : ""})</h4>
+          <p className="text-xs text-slate-600 dark:text-slate-400">Other servers a client already lists (media servers, aliases, a second master) are kept: each command reads the client&apos;s list, changes only the names that move and writes it back.</p>
           <CommandBlock commands={how.text} />
         </div>
         {how.note ? <p className="rounded bg-amber-50 px-2 py-1 text-amber-900 dark:bg-amber-950 dark:text-amber-100">{how.note}</p> : null}
         <div>
-          <h4 className="font-semibold">From the master, every client (UNIX and Windows): bpsetconfig</h4>
+          <h4 className="font-semibold">From the master, every client (UNIX and Windows): bpgetconfig, change, bpsetconfig, bptestbpcd</h4>
           <CommandBlock commands={how.pushAll} />
         </div>
         <div>
