@@ -203,7 +203,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
     return (
       <div className="flex flex-wrap items-center gap-3">
         <Button variant="secondary" onClick={() => setOpen(true)}>
-          Import steps from CSV
+          Import steps from CSV or Excel
         </Button>
         {done ? (
           <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
@@ -224,7 +224,7 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
       <div className="mb-4 flex items-start justify-between gap-3">
         <div>
           <h2 id={`${ids}-heading`} className="text-lg font-bold">
-            Import steps from CSV
+            Import steps from CSV or Excel
           </h2>
           <p className="text-sm text-slate-600 dark:text-slate-400">
             From Excel (&ldquo;CSV UTF-8&rdquo;) or Smartsheet. Everything is imported or nothing: a file with a problem in any row imports nothing.
