@@ -16,7 +16,7 @@ export interface TemplateEdits {
   remove?: readonly string[];
   /** Applied to every step after `steps` and `remove`, for wording that changes across the whole document. */
   eachStep?: (step: StepInput) => StepInput;
-  /** Applied to phase titles and descriptions, and to the document's name and description. */
+  /** Applied to phase titles and descriptions, and to the document's description unless `description` is given. */
   eachText?: (text: string) => string;
 }
 
@@ -87,7 +87,8 @@ export function tailorDocument(document: RunbookDocumentInput, edits: TemplateEd
 
   return {
     ...document,
-    name: edits.name ?? text(document.name),
+    // The name identifies the built-in template (the picker, the audit trail): variants keep it.
+    name: edits.name ?? document.name,
     description: edits.description ?? (document.description === undefined ? undefined : text(document.description)),
     phases: phases.map((phase) => ({
       ...phase,
