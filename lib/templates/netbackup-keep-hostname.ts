@@ -501,14 +501,17 @@ export function netbackupKeepHostnameEdits(variant: NetbackupVariant): TemplateE
       verification: "Rollback steps reviewed; a catalog backup succeeded and its DR file (or media ID) is stored off-box.",
     };
     steps["14"] = {
-      details: "There is no way back without it: this step must pass." + (cross ? " On this path it is also the only way forward: the catalog moves through this backup (step 16)." : ""),
+      details: "There is no way back without it: this step must pass.",
       commands: CLASSIC_CATALOG_BACKUP_COMMANDS,
       verification: "The backup succeeded; the DR file (or, 3.x–6.x, the media ID) is saved off-box and in the note.",
     };
     steps["28"] = { commands: "bpbackup -i -p <catalog-policy> -s <schedule>\nls -l <dr-file-directory>", verification: "Catalog backup succeeded; DR file stored off-box." };
   }
   if (cross) {
-    steps["1"] = { details: "Keep the current hostname unless there is no way around it: the fresh install and the recovery both need the old name.\n\n" + RECOVERY_PATH_DETAILS, verification: "Decision recorded in the project; the recovery path chosen; Windows ↔ UNIX: the vendor's answer in the note." };
+    steps["1"] = {
+      title: "Decide the hostname strategy and confirm the recovery path",
+      commands: "uname -srm   # on <source-host> and on <target-host>: a different OS or CPU architecture means this recovery path",
+      details: "Keep the current hostname unless there is no way around it: the fresh install and the recovery both need the old name.\n\n" + RECOVERY_PATH_DETAILS, verification: "Decision recorded in the project; the recovery path chosen; Windows ↔ UNIX: the vendor's answer in the note." };
     steps["4"] = {
       title: "Measure the catalog and the recovery time",
       details: "Measure through the symlinks (`du -L`). The rehearsal recovery of step 11 gives the real time for step 16.",

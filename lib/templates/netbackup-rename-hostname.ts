@@ -659,6 +659,8 @@ export function netbackupRenameHostnameEdits(variant: NetbackupVariant): Templat
   }
   if (cross) {
     steps["1"] = {
+      title: "Confirm the rename is unavoidable, agree vendor support and confirm the recovery path",
+      commands: "uname -srm   # on <old-master> and on <new-master>: a different OS or CPU architecture means this recovery path",
       details:
         (original.get("1")!.details ?? "").replace(COPY_PATH_DETAILS, RECOVERY_PATH_DETAILS) +
         "\n\n**Rename and recovery together:** a catalog recovers only onto a server with the name it was written under. The new box is therefore installed and recovered as `<old-master>`, off the production network, and takes `<new-master>` in the vendor-assisted rename (step 21). Have the vendor confirm this order for your version before planning further.",

@@ -151,11 +151,16 @@ export function recoverCommands(version: NetbackupVariant["version"], host: stri
     `scp <dr-file-directory>/<dr-file> ${host}:<dr-file-directory>/                # the DR file of that backup\n` +
     (options.rehearsal ? "" : `scp ${ACTIVE_POLICIES_FILE} ${ACTIVE_SLPS_FILE} ${host}:/usr/openv/netbackup/   # the lists the reactivation reads\n`) +
     (options.extraFiles ?? []).map((line) => `${line}\n`).join("");
-  const wizard = "bprecover -wizard                     # on the new server: recover the catalog from the DR file";
-  const old = "bprecover -r ALL -m <media-id> -d <density>   # 3.x–6.x offline catalog backup (bpbackupdb); -dpath <disk-path> for one on disk";
+  const start = "netbackup start                       # on the new server (still off the production network): the wizard needs the services up\n";
   const check = "bpimagelist -hoursago 48              # last night's images are in the recovered catalog\nnetbackup stop                        # started again in the start step, as the recovery asks\nbpps -x";
-  if (version === "BEFORE_8_1") return `${copy}${wizard}   # 7.x, 8.0 (hot catalog backup)\n${old}\n${check}`;
-  return `${copy}${wizard}\n${check}`;
+  if (version === "BEFORE_8_1")
+    return (
+      `${copy}${start}` +
+      "bprecover -wizard                     # 7.x, 8.0 (hot catalog backup): recover the catalog from the DR file\n" +
+      "bprecover -r ALL -m <media-id> -d <density>   # 3.x–6.x offline catalog backup (bpbackupdb); -dpath <disk-path> for one on disk\n" +
+      check
+    );
+  return `${copy}${start}bprecover -wizard                     # recover the catalog from the DR file\n${check}`;
 }
 
 export const CATALOG_BACKUP_FIELD = [{ key: "catalog-backup", label: "Catalog backup ID and DR file name", type: "text" as const }];
