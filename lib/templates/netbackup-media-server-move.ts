@@ -442,8 +442,8 @@ export function netbackupMediaServerMoveEdits(variant: NetbackupVariant): Templa
     steps["14"] = {
       title: "Delete the old media server's devices from EMM",
       details:
-        "On this path the old platform's device paths are useless: delete the media server's robots and drives from the device database on the master, and add them again for the new box in step 19. " +
-        "3.x/4.x, where the media server holds its own media database: its files don't carry across platforms; move its volume records to another server with `bpmedia -movedb` first (verify for your release).",
+        "On this path the old platform's device paths are useless: delete the media server's robots and drives from the device database on the master, and add them again for the new box in step 19." +
+        (modern ? "" : " 3.x/4.x, where the media server holds its own media database: its files don't carry across platforms; move its volume records to another server with `bpmedia -movedb` before the window (verify for your release)."),
       commands: "tpconfig -d                                                                          # save the output first (step 3)\nnbemmcmd -deletealldevices -machinename <source-host> -machinetype media   # on the master, 6.x and later\ntpconfig -d",
       verification: "tpconfig -d no longer lists devices on <source-host>; the saved configuration from step 3 is attached.",
       team: "BA",

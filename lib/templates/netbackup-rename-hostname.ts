@@ -679,11 +679,13 @@ export function netbackupRenameHostnameEdits(variant: NetbackupVariant): Templat
     steps["12"] = {
       title: "Rehearse the catalog recovery on the new server and time it",
       details:
-        "Recover the catalog backup of step 6 on the new server with the commands of step 18 and time it: that time is step 18's estimate. Then stop NetBackup.\n\n" + CATALOG_DISK_DETAILS + "\n\n" + RECOVERY_WARNING,
+        CATALOG_DISK_DETAILS +
+        "\n\nRun a catalog backup to it, recover that backup on the new server with the commands of step 18 and time it: that time is step 18's estimate. Then stop NetBackup.\n\n" +
+        RECOVERY_WARNING,
       commands: recoverCommands(variant.version, "<new-master>", { rehearsal: true }),
       verification: "The rehearsal recovery succeeded and its time is in the step note; NetBackup stopped; the box never reached a production client or the robot.",
     };
-    steps["13"] = { ...(steps["13"] ?? {}), details: (steps["13"]?.details ?? original.get("13")!.details) + " Write it to the disk storage unit of step 12: on this path the catalog moves only through these backups." };
+    steps["13"] = { ...(steps["13"] ?? {}), details: "On this path the catalog moves only through the catalog backups: write this one, and the final one, to the disk storage unit of step 12.\n\n" + (steps["13"]?.details ?? original.get("13")!.details) };
     steps["14"] = {
       details:
         "Go only if the change is approved, last night's backups are complete, no restores are pending, every client's list holds <new-master> (step 11), the full catalog backup (13) succeeded, the rehearsal recovery (12) worked, and the team is present. " +
