@@ -107,6 +107,38 @@ test.describe("template library", () => {
     await expect(generic).toBeChecked();
   });
 
+  test("the preview follows the NetBackup version and platform chosen on the form, and the project gets that variant", async ({ page, loginAs, db }) => {
+    await loginAs(page, "ADMIN");
+    await page.goto("/projects/new");
+    await page.getByLabel("Hostname strategy").selectOption("RENAME");
+    const preview = page.getByRole("region", { name: "Preview of NetBackup master/media server rehost, rename hostname" });
+    await page.getByLabel("NetBackup version").selectOption("V8_1_TO_9");
+    await expect(preview).toContainText("39 + 5 rollback");
+    // Before 8.1 there are no host certificates: that fleet step is gone from the preview.
+    await page.getByLabel("NetBackup version").selectOption("BEFORE_8_1");
+    await expect(preview).toContainText("38 + 5 rollback");
+    await expect(preview).toContainText("NetBackup before 8.1");
+    await page.getByLabel("New server's platform").selectOption("CROSS_PLATFORM");
+    await expect(preview).toContainText("a fresh install of the same version and a catalog recovery instead of the copy");
+    await expect(page.getByRole("radio", { name: /^NetBackup master\/media server rehost, rename hostname/ })).toBeChecked();
+
+    const projectName = uniqueName("Old cross-platform rename");
+    const target = uniqueHost("nbu-x86");
+    await page.getByLabel("Project name").fill(projectName);
+    await page.getByLabel("Source host").fill(uniqueHost("nbu-sparc"));
+    await page.getByLabel("Target host").fill(target);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: projectName })).toBeVisible();
+    const projectId = new URL(page.url()).pathname.split("/").pop()!;
+    expect(db.prepare(`SELECT netbackupVersion, platformPath FROM project WHERE id = ?`).get(projectId)).toEqual({ netbackupVersion: "BEFORE_8_1", platformPath: "CROSS_PLATFORM" });
+    expect(db.prepare(`SELECT count(*) AS n FROM step WHERE projectId = ?`).get(projectId)).toEqual({ n: 43 });
+    const recovery = db.prepare(`SELECT commands FROM step WHERE projectId = ? AND title = 'Recover the catalog on the new server from the catalog backups'`).get(projectId) as { commands: string };
+    expect(recovery.commands).toContain("bprecover -wizard");
+    expect(recovery.commands).toContain(`rsync -a <catalog-backup-directory>/ ${target}:<catalog-backup-directory>/`);
+    const allCommands = (db.prepare(`SELECT commands FROM step WHERE projectId = ?`).all(projectId) as { commands: string }[]).map((s) => s.commands).join("\n");
+    expect(allCommands).not.toMatch(/nbcertcmd|tar cf/);
+  });
+
   test("saving a project as a template copies its plan; operators can't reach the library", async ({ page, loginAs, createProject, newSession, db }) => {
     const project = await createProject();
     await loginAs(page, "ADMIN");

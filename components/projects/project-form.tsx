@@ -240,6 +240,7 @@ export function ProjectForm({
           imported={imported}
           onImported={applyImported}
           windowMinutes={windowMinutes}
+          variant={{ version: values.netbackupVersion, path: values.platformPath }}
           error={[...(errors.template ?? []), ...Object.entries(errors).filter(([key]) => key === "document" || key.startsWith("document.")).map(([key, messages]) => `${key === "document" ? "" : `${key.slice("document.".length)}: `}${messages.join(" ")}`)]}
         />
       ) : null}

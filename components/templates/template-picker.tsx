@@ -3,6 +3,8 @@ import { useId, useState, type ChangeEvent } from "react";
 import type { RunbookDocument } from "@/lib/templates/runbook-document";
 import { readRunbookFile, type ExportedProjectFields } from "@/lib/templates/document-file";
 import { summarizeRunbook, type RunbookSummary } from "@/lib/templates/summary";
+import { netbackupVariantKey, type NetbackupVariant } from "@/lib/templates/ids";
+import { NETBACKUP_VERSION_LABELS } from "@/lib/projects/model";
 import { EmptyState } from "../ui/card";
 import { TemplateSummary } from "./template-summary";
 
@@ -13,6 +15,8 @@ export interface TemplateChoice {
   name: string;
   description: string;
   summary: RunbookSummary;
+  /** Built-in NetBackup templates: the preview per version family and platform path (netbackupVariantKey). */
+  variants?: Record<string, RunbookSummary>;
 }
 
 export interface ImportedPlan {
@@ -34,9 +38,12 @@ export function TemplatePicker({
   imported,
   onImported,
   windowMinutes,
+  variant,
   error,
 }: {
   choices: TemplateChoice[];
+  /** The project's NetBackup version family and platform path: the built-in NetBackup templates preview that variant. */
+  variant: NetbackupVariant;
   value: string;
   onChange: (value: string) => void;
   imported: ImportedPlan | null;
@@ -49,6 +56,7 @@ export function TemplatePicker({
   const builtIns = choices.filter((c) => c.builtIn);
   const saved = choices.filter((c) => !c.builtIn);
   const selected = choices.find((c) => c.id === value);
+  const summaryOf = (c: TemplateChoice) => c.variants?.[netbackupVariantKey(variant)] ?? c.summary;
 
   async function readFile(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
@@ -74,7 +82,10 @@ export function TemplatePicker({
       <span className="mt-0.5 block text-xs text-slate-600 dark:text-slate-400">{text}</span>
     </label>
   );
-  const describe = (c: TemplateChoice) => `${c.summary.forwardStepCount} steps and ${c.summary.rollbackStepCount} rollback steps in ${c.summary.phaseCount} phases.`;
+  const describe = (c: TemplateChoice) => {
+    const summary = summaryOf(c);
+    return `${summary.forwardStepCount} steps and ${summary.rollbackStepCount} rollback steps in ${summary.phaseCount} phases.`;
+  };
 
   return (
     <fieldset aria-describedby={error?.length ? `${fileId}-error` : undefined}>
@@ -125,7 +136,14 @@ export function TemplatePicker({
           ) : value === "import" ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">Choose a file to see its plan.</p>
           ) : selected ? (
-            <TemplateSummary summary={selected.summary} windowMinutes={windowMinutes} />
+            <>
+              {selected.variants ? (
+                <p className="mb-3 text-xs text-slate-600 dark:text-slate-400">
+                  For {NETBACKUP_VERSION_LABELS[variant.version]}, {variant.path === "CROSS_PLATFORM" ? "moving to a different OS or architecture" : "on the same OS and architecture"}: the version and platform chosen above.
+                </p>
+              ) : null}
+              <TemplateSummary summary={summaryOf(selected)} windowMinutes={windowMinutes} />
+            </>
           ) : (
             <p className="text-sm text-slate-600 dark:text-slate-400">Choose a template to see its plan.</p>
           )}

@@ -99,14 +99,17 @@ export async function createProject(options: { actor: ActingUser; input: z.infer
     imported = parsed.data;
   }
   return runTransaction(async (tx) => {
+    const project = await tx.project.create({
+      data: { ...fields, mediaServers: JSON.stringify(mediaServers), createdById: actor.id },
+    });
+    // Built-in NetBackup templates come tailored to the project's version family and platform path
+    // (read back from the row, so the schema's defaults apply when the input leaves them out). An
+    // unknown template throws here and the transaction drops the project row with it.
     const source = imported
       ? { document: imported, name: imported.name }
       : template === EMPTY_PLAN
         ? null
-        : await resolveTemplateDocument(tx, { templateId: template });
-    const project = await tx.project.create({
-      data: { ...fields, mediaServers: JSON.stringify(mediaServers), createdById: actor.id },
-    });
+        : await resolveTemplateDocument(tx, { templateId: template, variant: { version: project.netbackupVersion, path: project.platformPath } });
     await appendAuditEvent(tx, {
       actor,
       projectId: project.id,

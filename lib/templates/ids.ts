@@ -21,3 +21,19 @@ export const EMPTY_PLAN = "empty";
 export const IMPORTED_PLAN = "import";
 
 export const isTemplateRef = (value: string) => value === EMPTY_PLAN || value === IMPORTED_PLAN || isBuiltInTemplateId(value) || SAVED_TEMPLATE_ID.test(value);
+
+/**
+ * The NetBackup templates come in a variant per version family and platform path, chosen on the
+ * project (prisma/schema.prisma NetbackupVersion, PlatformPath). The default is the variant the
+ * built-in documents are written as.
+ */
+export const NETBACKUP_VERSION_FAMILIES = ["BEFORE_8_1", "V8_1_TO_9", "V10"] as const;
+export const NETBACKUP_PLATFORM_PATHS = ["SAME_PLATFORM", "CROSS_PLATFORM"] as const;
+export interface NetbackupVariant {
+  version: (typeof NETBACKUP_VERSION_FAMILIES)[number];
+  path: (typeof NETBACKUP_PLATFORM_PATHS)[number];
+}
+export const DEFAULT_NETBACKUP_VARIANT: NetbackupVariant = { version: "V8_1_TO_9", path: "SAME_PLATFORM" };
+export const NETBACKUP_VARIANTS: readonly NetbackupVariant[] = NETBACKUP_VERSION_FAMILIES.flatMap((version) => NETBACKUP_PLATFORM_PATHS.map((path) => ({ version, path })));
+/** "V10/CROSS_PLATFORM": the key of a variant's precomputed preview in the template picker. */
+export const netbackupVariantKey = (variant: NetbackupVariant) => `${variant.version}/${variant.path}`;

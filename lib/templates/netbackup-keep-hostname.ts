@@ -1,6 +1,18 @@
+import type { NetbackupVariant } from "./ids";
 import type { RunbookDocumentInput } from "./runbook-document";
+import type { TemplateEdits } from "./tailor";
 import {
   ACTIVE_POLICIES_FILE,
+  CATALOG_BACKUP_FIELD,
+  CATALOG_DISK_DETAILS,
+  CLASSIC_CATALOG_BACKUP_COMMANDS,
+  forNetbackupTen,
+  primaryServerWording,
+  RECOVERY_PATH_DETAILS,
+  RECOVERY_WARNING,
+  recoverCommands,
+  VERSION_FAMILY_TEXT,
+  withoutModernSecurity,
   CATALOG_VERIFY_COMMANDS,
   COPY_PATH_DETAILS,
   DEACTIVATE_COMMANDS,
@@ -469,3 +481,112 @@ export const netbackupKeepHostnameTemplate = {
     },
   ],
 } satisfies RunbookDocumentInput;
+
+/**
+ * The keep-hostname plan for a version family and platform path (lib/templates/netbackup-variants.ts).
+ * The recovery path keeps every step number: the pre-seed (11) becomes a rehearsed recovery on the
+ * freshly installed box, and the copy (16) becomes the catalog recovery from the final backup.
+ */
+export function netbackupKeepHostnameEdits(variant: NetbackupVariant): TemplateEdits {
+  const modern = variant.version !== "BEFORE_8_1";
+  const cross = variant.path === "CROSS_PLATFORM";
+  const steps: TemplateEdits["steps"] = {};
+  if (!modern) {
+    steps["6"] = {
+      details:
+        "The old server stays intact, powered off and not wiped, until sign-off. Gate 24 is the point of no return: it must be planned before the rollback deadline (the plan check shows the margin).\n\n" +
+        "Run a catalog backup now and prove it: 7.x and 8.0 write a DR file with each hot catalog backup; copy it off the box, because a recovery starts from it. 3.x–6.x offline backups (`bpbackupdb`) write no DR file: note the media ID." +
+        (cross ? "\n\n" + CATALOG_DISK_DETAILS : ""),
+      commands: CLASSIC_CATALOG_BACKUP_COMMANDS,
+      verification: "Rollback steps reviewed; a catalog backup succeeded and its DR file (or media ID) is stored off-box.",
+    };
+    steps["14"] = {
+      details: "There is no way back without it: this step must pass.",
+      commands: CLASSIC_CATALOG_BACKUP_COMMANDS,
+      verification: "The backup succeeded; the DR file (or, 3.x–6.x, the media ID) is saved off-box and in the note.",
+    };
+    steps["28"] = { commands: "bpbackup -i -p <catalog-policy> -s <schedule>\nls -l <dr-file-directory>", verification: "Catalog backup succeeded; DR file stored off-box." };
+  }
+  if (cross) {
+    steps["1"] = {
+      title: "Decide the hostname strategy and confirm the recovery path",
+      commands: "uname -srm   # on <source-host> and on <target-host>: a different OS or CPU architecture means this recovery path",
+      details: "Keep the current hostname unless there is no way around it: the fresh install and the recovery both need the old name.\n\n" + RECOVERY_PATH_DETAILS, verification: "Decision recorded in the project; the recovery path chosen; Windows ↔ UNIX: the vendor's answer in the note." };
+    steps["4"] = {
+      title: "Measure the catalog and the recovery time",
+      details: "Measure through the symlinks (`du -L`). The rehearsal recovery of step 11 gives the real time for step 16.",
+      commands: "du -skL /usr/openv/netbackup/db /usr/openv/volmgr/database /usr/openv/db\n# plus each symlink target from step 3",
+      verification: "Catalog size recorded; the recovery time of the rehearsal (step 11) fits step 16's minutes.",
+    };
+    steps["6"] = {
+      ...(steps["6"] ?? {}),
+      details:
+        (steps["6"]?.details ?? netbackupKeepHostnameTemplate.phases[0].steps[5].details) +
+        (modern ? "\n\n" + CATALOG_DISK_DETAILS : "") +
+        "\n\nOn this path the catalog backup is how the catalog moves: without one that recovers, there is no move.",
+    };
+    steps["9"] = {
+      title: "Install the same NetBackup version fresh on the new server, under the old name",
+      details:
+        "**Don't combine a platform move with an upgrade.** Install exactly the version of step 2, in the same install path, with the hostname `<source-host>`: a catalog recovers only onto a server with its name. " +
+        (modern
+          ? "**Disaster-recovery mode:** when the installer asks whether this is a disaster recovery, answer yes and give it the DR package (`.drpkg`) of step 6 and the passphrase: it restores the master's host identity and certificate authority, so the clients' certificates stay valid (check the prompts for your release). "
+          : "") +
+        "Stop NetBackup after the install.\n\n" +
+        RECOVERY_WARNING,
+      commands: "hostname                                  # must print <source-host>\ncat /usr/openv/netbackup/bin/version\nnetbackup stop\nbpps -x",
+      verification: "Version and patch level identical to step 2; installed under <source-host>" + (modern ? " in disaster-recovery mode" : "") + "; the box is off the production network; NetBackup stopped.",
+    };
+    steps["11"] = {
+      title: "Rehearse the catalog recovery on the new server and time it",
+      details:
+        "Recover the catalog backup of step 6 on the new server with the commands of step 16, and time it: that time is step 16's estimate. The rehearsal also proves the backup" + (modern ? " and the DR package passphrase" : "") + ". Then stop NetBackup.\n\n" +
+        RECOVERY_WARNING,
+      commands: recoverCommands(variant.version, "<target-host>", { rehearsal: true }),
+      verification: "The rehearsal recovery succeeded and its time is in the step note; NetBackup stopped; the box never reached a production client or the robot.",
+    };
+    steps["12"] = {
+      details:
+        "Go only if the change is approved, last night's backups are complete, no restores are pending, the catalog backup of step 6 recovered cleanly in the rehearsal (step 11), and the team is present. " +
+        "On this path the catalog backup carries the move: without a rehearsed recovery, **No-Go**.",
+    };
+    steps["14"] = {
+      ...(steps["14"] ?? {}),
+      details:
+        (steps["14"]?.details ?? "There is no way back without it: this step must pass. **8.1 and later:** the backup writes the DR file and a `.drpkg` package; copy both off the box right away.") +
+        " On this path it is also the only way forward: the catalog moves through this backup (step 16). Write it to the disk storage unit of step 6.",
+      requiredFields: CATALOG_BACKUP_FIELD,
+    };
+    steps["16"] = {
+      title: "Recover the catalog on the new server from the final catalog backup",
+      details:
+        "Copy the final catalog backup (step 14) and its DR file to the new server at the same paths, then run the recovery wizard. The new server still has no production network: it only reads local files. " +
+        "Plan the minutes from the rehearsal (step 11): a large images catalog takes longer; change the minutes and the plan check shows whether the window still holds.\n\n" +
+        "**Vendor-assisted for Windows ↔ UNIX:** have the vendor's engineer on the call if the catalog changes between them.",
+      commands: recoverCommands(variant.version, "<target-host>"),
+      verification: "The recovery wizard reports the catalog recovered; bpimagelist on the new server lists last night's images; NetBackup stopped again.",
+      plannedMinutes: 90,
+    };
+    steps["20"] = {
+      details:
+        "The recovered configuration still holds the old platform's device paths (e.g. `/dev/rmt/…` on Solaris): delete the stale robot and drive entries, then add them with the new box's paths and the same robot number and type, then restart `ltid`.",
+    };
+    steps["25"] = {
+      details:
+        "Fleet step: about one minute per client. From the master, test each client; on the client, `bpclntcmd -pn` shows which server it sees. " +
+        "Leave agentless clients out (VMs backed up through the hypervisor, NDMP filers): they have no bpcd." +
+        (modern ? " **8.1 and later:** the disaster-recovery install brought back the master's host identity, so the clients' certificates stay valid; `nbcertcmd -ping` on a client proves it." : ""),
+    };
+  }
+  const description =
+    netbackupKeepHostnameTemplate.description.replace(
+      "For the same OS and CPU architecture: /usr/openv is pre-seeded before the window, so about 6 hours of downtime. ",
+      cross ? "For a different OS or CPU architecture: the same version is installed fresh and the catalog is recovered from a catalog backup. " : "For the same OS and CPU architecture: /usr/openv is pre-seeded before the window, so about 6 hours of downtime. ",
+    ).replace("NetBackup 8.1–10.x, with the classic commands noted.", `${VERSION_FAMILY_TEXT[variant.version]}.`);
+  return {
+    description: variant.version === "V10" ? primaryServerWording(description) : description,
+    steps,
+    eachStep: variant.version === "BEFORE_8_1" ? withoutModernSecurity : variant.version === "V10" ? forNetbackupTen : undefined,
+    eachText: variant.version === "V10" ? primaryServerWording : undefined,
+  };
+}

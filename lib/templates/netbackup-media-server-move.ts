@@ -1,4 +1,9 @@
+import type { NetbackupVariant } from "./ids";
+import type { TemplateEdits } from "./tailor";
 import type { RunbookDocumentInput } from "./runbook-document";
+
+type RunbookStepInput = RunbookDocumentInput["phases"][number]["steps"][number];
+import { CLASSIC_CATALOG_BACKUP_COMMANDS, forNetbackupTen, primaryServerWording, VERSION_FAMILY_TEXT, withoutModernSecurity } from "./netbackup-shared";
 
 /**
  * "NetBackup media server move": a media server and its tape library go to new hardware while
@@ -406,3 +411,63 @@ export const netbackupMediaServerMoveTemplate = {
     },
   ],
 } satisfies RunbookDocumentInput;
+
+/**
+ * The media server move for a version family and platform path (lib/templates/netbackup-variants.ts).
+ * Before 8.1 there is no host certificate to reissue: step 17 and R3 go. On a different OS or CPU
+ * architecture nothing is copied from the old box: the copy (14) becomes deleting its old device
+ * entries in EMM, and the devices and disk storage are configured fresh on the new platform.
+ */
+export function netbackupMediaServerMoveEdits(variant: NetbackupVariant): TemplateEdits {
+  const modern = variant.version !== "BEFORE_8_1";
+  const cross = variant.path === "CROSS_PLATFORM";
+  const steps: TemplateEdits["steps"] = {};
+  if (!modern) {
+    steps["6"] = { title: "Build the OS and patch it", details: "", commands: "df -h /usr/openv", verification: "OS patched; /usr/openv filesystem mounted." };
+    steps["12"] = { commands: CLASSIC_CATALOG_BACKUP_COMMANDS, verification: "The backup succeeded; the DR file (or, 3.x–6.x, the media ID) is saved off-box." };
+  }
+  if (cross) {
+    steps["3"] = {
+      title: "Record the device configuration to rebuild",
+      details: "Nothing is copied to a new OS or CPU architecture: keep the robot numbers and types, the drive names and the storage units to configure them again the same way.",
+      commands: "tpconfig -d                           # on <source-host>\ntpconfig -dsh\nvmoprcmd -d\nbpstulist -U | grep -i <source-host>",
+      verification: "Outputs attached: every robot, drive, storage unit and disk storage server of the media server.",
+    };
+    steps["8"] = {
+      title: "Install the NetBackup media server software fresh on the new platform, same version, pointing at the master",
+      details:
+        ((netbackupMediaServerMoveTemplate.phases[1].steps as readonly RunbookStepInput[]).find((step) => step.key === "8")?.details ?? "") +
+        "\n\n**Different OS or CPU architecture:** nothing is copied from the old box; the devices and disk storage are configured fresh at the cutover (steps 19, 21).",
+    };
+    steps["14"] = {
+      title: "Delete the old media server's devices from EMM",
+      details:
+        "On this path the old platform's device paths are useless: delete the media server's robots and drives from the device database on the master, and add them again for the new box in step 19." +
+        (modern ? "" : " 3.x/4.x, where the media server holds its own media database: its files don't carry across platforms; move its volume records to another server with `bpmedia -movedb` before the window (verify for your release)."),
+      commands: "tpconfig -d                                                                          # save the output first (step 3)\nnbemmcmd -deletealldevices -machinename <source-host> -machinetype media   # on the master, 6.x and later\ntpconfig -d",
+      verification: "tpconfig -d no longer lists devices on <source-host>; the saved configuration from step 3 is attached.",
+      team: "BA",
+      plannedMinutes: 15,
+    };
+    steps["19"] = {
+      details: "Add the robot and drives with the new box's device paths (`/dev/tape/by-id` on Linux), the same robot number and type as recorded in step 3, then restart `ltid`.",
+    };
+    steps["21"] = {
+      details:
+        "Runs beside the device work. Re-enter each storage server's credentials (`tpconfig -add -storage_server …`) and check that every disk volume is UP.\n\n" +
+        "**Check with the vendor:** a deduplication pool (MSDP) written on one OS or CPU architecture (Windows ↔ UNIX included) may not be readable on another. If it isn't, keep the old box reading it, or duplicate its images elsewhere before the move (verify for your release).",
+    };
+  }
+  const description =
+    netbackupMediaServerMoveTemplate.description.replace(
+      " Same OS and CPU architecture for the copied files; otherwise a fresh install of the same version.",
+      cross ? " Different OS or CPU architecture: a fresh install of the same version, and the devices and disk storage configured anew." : " Same OS and CPU architecture: the device configuration is copied.",
+    ) + ` ${VERSION_FAMILY_TEXT[variant.version]}.`;
+  return {
+    description: variant.version === "V10" ? primaryServerWording(description) : description,
+    steps,
+    remove: modern ? [] : ["17", "R3"],
+    eachStep: variant.version === "BEFORE_8_1" ? withoutModernSecurity : variant.version === "V10" ? forNetbackupTen : undefined,
+    eachText: variant.version === "V10" ? primaryServerWording : undefined,
+  };
+}

@@ -1,6 +1,20 @@
+import type { NetbackupVariant } from "./ids";
+import type { TemplateEdits } from "./tailor";
 import type { RunbookDocumentInput } from "./runbook-document";
+
+type RunbookStepInput = RunbookDocumentInput["phases"][number]["steps"][number];
 import {
   ACTIVE_POLICIES_FILE,
+  CATALOG_BACKUP_FIELD,
+  CATALOG_DISK_DETAILS,
+  CLASSIC_CATALOG_BACKUP_COMMANDS,
+  forNetbackupTen,
+  primaryServerWording,
+  RECOVERY_PATH_DETAILS,
+  RECOVERY_WARNING,
+  recoverCommands,
+  VERSION_FAMILY_TEXT,
+  withoutModernSecurity,
   CATALOG_VERIFY_COMMANDS,
   COPY_PATH_DETAILS,
   DEACTIVATE_COMMANDS,
@@ -610,3 +624,108 @@ export const netbackupRenameHostnameTemplate = {
     },
   ],
 } satisfies RunbookDocumentInput;
+
+/**
+ * The rename plan for a version family and platform path (lib/templates/netbackup-variants.ts).
+ * Before 8.1 there are no host certificates, so step 28 goes (its successor waits for 27 instead).
+ * On the recovery path the pre-seed (12) becomes a rehearsed recovery and the copy (18) the
+ * recovery itself; a catalog recovers only under the name it was written under, so the new box
+ * is installed and recovered as the old master and takes its new name in the vendor-assisted
+ * rename (21). The SERVER-list rule is the same on every variant: the rollback (R1) pushes from
+ * the new master, which every client accepts since step 11.
+ */
+export function netbackupRenameHostnameEdits(variant: NetbackupVariant): TemplateEdits {
+  const modern = variant.version !== "BEFORE_8_1";
+  const cross = variant.path === "CROSS_PLATFORM";
+  const original = new Map<string, RunbookStepInput>(netbackupRenameHostnameTemplate.phases.flatMap((p): readonly RunbookStepInput[] => p.steps).map((step) => [step.key, step]));
+  const steps: TemplateEdits["steps"] = {};
+  if (!modern) {
+    steps["6"] = {
+      details:
+        "The old server stays intact, powered off and not wiped, until sign-off. Every client keeps the old master on its server list until after the final Go, so the rollback can reach them (step 11, R1). " +
+        "Gate 32 is the point of no return: it must be planned before the rollback deadline (the plan check shows the margin).\n\n" +
+        "Run a catalog backup now and prove it: 7.x and 8.0 write a DR file with each hot catalog backup; copy it off the box. 3.x–6.x offline backups (`bpbackupdb`) write no DR file: note the media ID.",
+      commands: CLASSIC_CATALOG_BACKUP_COMMANDS,
+      verification: "Rollback steps reviewed; a catalog backup succeeded and its DR file (or media ID) is stored off-box.",
+    };
+    steps["13"] = {
+      commands: "bpbackup -i -p <catalog-policy> -s <full-schedule>   # 7.x, 8.0 (and 6.x): hot catalog backup\nls -l <dr-file-directory>                            # the DR file: copy it off-box",
+      details: "On the morning of the window, before it starts: a full hot catalog backup, so that the final catalog backup inside the window (16) is a short incremental one. A recovery needs both. 3.x–6.x offline backups (`bpbackupdb`) are always full: take the final one in step 16 and plan its minutes.",
+    };
+    steps["16"] = {
+      commands:
+        "bpbackup -i -p <catalog-policy> -s <incremental-schedule>   # 7.x, 8.0 (and 6.x)\nbpbackupdb                                                  # 3.x–6.x: offline, always full (plan about 45 min)\nls -l <dr-file-directory>",
+    };
+  }
+  if (cross) {
+    steps["1"] = {
+      title: "Confirm the rename is unavoidable, agree vendor support and confirm the recovery path",
+      commands: "uname -srm   # on <old-master> and on <new-master>: a different OS or CPU architecture means this recovery path",
+      details:
+        (original.get("1")!.details ?? "").replace(COPY_PATH_DETAILS, RECOVERY_PATH_DETAILS) +
+        "\n\n**Rename and recovery together:** a catalog recovers only onto a server with the name it was written under. The new box is therefore installed and recovered as `<old-master>`, off the production network, and takes `<new-master>` in the vendor-assisted rename (step 21). Have the vendor confirm this order for your version before planning further.",
+      verification: "Decision and the reason the old name can't be kept recorded; support case or PS engagement number in the note; the recovery path and its order confirmed by the vendor.",
+    };
+    steps["9"] = {
+      title: "Install the same NetBackup version fresh on the new server, as the old master for the recovery",
+      details:
+        "**Don't combine a platform move with an upgrade.** Same version, same install path, installed under the name `<old-master>` (the box's hostname until the rename in step 21). " +
+        (modern ? "**Disaster-recovery mode:** when the installer asks whether this is a disaster recovery, answer yes and give it the `.drpkg` of step 6 and the passphrase (check the prompts for your release). " : "") +
+        "Stop NetBackup after the install.\n\n" +
+        RECOVERY_WARNING,
+      commands: "hostname                                  # prints <old-master> until step 21\ncat /usr/openv/netbackup/bin/version\nnetbackup stop\nbpps -x",
+      verification: "Version and patch level identical to step 2; installed as <old-master>" + (modern ? " in disaster-recovery mode" : "") + ", off the production network; NetBackup stopped.",
+    };
+    steps["12"] = {
+      title: "Rehearse the catalog recovery on the new server and time it",
+      details:
+        CATALOG_DISK_DETAILS +
+        "\n\nRun a catalog backup to it, recover that backup on the new server with the commands of step 18 and time it: that time is step 18's estimate. Then stop NetBackup.\n\n" +
+        RECOVERY_WARNING,
+      commands: recoverCommands(variant.version, "<new-master>", { rehearsal: true }),
+      verification: "The rehearsal recovery succeeded and its time is in the step note; NetBackup stopped; the box never reached a production client or the robot.",
+    };
+    steps["13"] = { ...(steps["13"] ?? {}), details: "On this path the catalog moves only through the catalog backups: write this one, and the final one, to the disk storage unit of step 12.\n\n" + (steps["13"]?.details ?? original.get("13")!.details) };
+    steps["14"] = {
+      details:
+        "Go only if the change is approved, last night's backups are complete, no restores are pending, every client's list holds <new-master> (step 11), the full catalog backup (13) succeeded, the rehearsal recovery (12) worked, and the team is present. " +
+        "On this path the catalog backups carry the move: without a rehearsed recovery, **No-Go**.",
+    };
+    steps["16"] = { ...(steps["16"] ?? {}), requiredFields: CATALOG_BACKUP_FIELD };
+    steps["18"] = {
+      title: "Recover the catalog on the new server from the catalog backups",
+      details:
+        "Copy the catalog backups (steps 13 and 16), the DR file of the last one and the client lists of step 11 to the new server at the same paths, then run the recovery wizard. " +
+        "Plan the minutes from the rehearsal (step 12).\n\n**Vendor-assisted for Windows ↔ UNIX:** have the vendor's engineer on the call if the catalog changes between them.",
+      commands: recoverCommands(variant.version, "<new-master>", { extraFiles: [`rsync -a ${LISTS}/ <new-master>:${LISTS}/   # the client lists of step 11: steps 27 and R1 read them on the new master`] }),
+      verification: "The recovery wizard reports the catalog recovered; bpimagelist lists last night's images; the client lists are on the new server.",
+      plannedMinutes: 85,
+    };
+    steps["21"] = {
+      details:
+        "**Vendor-assisted.** `nbemmcmd -renamehost` on a master is done with the vendor's support (the case from step 1 open and the engineer on the call), not as a routine step.\n\n" +
+        "On this path the box was recovered as `<old-master>`: the engineer renames the host in EMM (with only PBX and EMM running) and the box takes its new hostname `<new-master>`, in the order the engineer gives for your version, including an MSDP storage server named after the master.",
+      commands:
+        "hostnamectl set-hostname <new-master>   # Linux, when the engineer says\n" +
+        "nbemmcmd -renamehost -machinename <old-master> -machinetype master -newmachinename <new-master>   # 6.x and later, with the vendor\n" +
+        "nbemmcmd -listhosts -verbose\n" +
+        "bpsturep -label <storage-unit> -host <new-master>\n" +
+        "bpstulist -U",
+    };
+    steps["24"] = {
+      details:
+        "The recovered configuration still holds the old platform's device paths: delete the stale robot and drive entries, then add them with the new box's paths, the same robot number and type, then restart `ltid`.",
+    };
+  }
+  const description =
+    netbackupRenameHostnameTemplate.description +
+    ` ${VERSION_FAMILY_TEXT[variant.version]}` +
+    (cross ? ", different OS or CPU architecture: a fresh install of the same version and a catalog recovery instead of the copy." : ", same OS and CPU architecture.");
+  return {
+    description: variant.version === "V10" ? primaryServerWording(description) : description,
+    steps,
+    remove: modern ? [] : ["28"],
+    eachStep: variant.version === "BEFORE_8_1" ? withoutModernSecurity : variant.version === "V10" ? forNetbackupTen : undefined,
+    eachText: variant.version === "V10" ? primaryServerWording : undefined,
+  };
+}

@@ -2,15 +2,15 @@ import "server-only";
 import type { Tx } from "../platform/db/client";
 import { ValidationError } from "../platform/errors";
 import { runbookDocumentSchema, type RunbookDocument } from "./runbook-document";
-import { BUILT_IN_TEMPLATES } from "./built-in";
-import { isBuiltInTemplateId, type BuiltInTemplateId } from "./ids";
+import { DEFAULT_NETBACKUP_VARIANT, isBuiltInTemplateId, type BuiltInTemplateId, type NetbackupVariant } from "./ids";
+import { tailorNetbackupTemplate } from "./netbackup-variants";
 
 /**
  * Template documents as stored or shipped, shared by lib/projects/service.ts (create a project from a
  * template) and lib/templates/service.ts (the library itself) without the two importing each other.
  */
-export function builtInDocument(id: BuiltInTemplateId): RunbookDocument {
-  return runbookDocumentSchema.parse(BUILT_IN_TEMPLATES[id]);
+export function builtInDocument(id: BuiltInTemplateId, variant: NetbackupVariant = DEFAULT_NETBACKUP_VARIANT): RunbookDocument {
+  return runbookDocumentSchema.parse(tailorNetbackupTemplate(id, variant));
 }
 
 /** A saved body that no longer parses (hand-edited database, older format) is reported, not thrown. */
@@ -30,12 +30,14 @@ export function parseStoredBody(body: string): { ok: true; document: RunbookDocu
 }
 
 /**
- * The document a new project starts from, read inside the project's transaction: a built-in, or
- * a saved template (so a concurrent delete can't half-apply).
+ * The document a new project starts from, read inside the project's transaction: a built-in (the
+ * NetBackup ones tailored to the project's version family and platform path), or a saved template
+ * (so a concurrent delete can't half-apply). A saved template is used as saved: it was written for
+ * whatever variant its author chose.
  */
-export async function resolveTemplateDocument(tx: Tx, options: { templateId: string }): Promise<{ document: RunbookDocument; name: string }> {
+export async function resolveTemplateDocument(tx: Tx, options: { templateId: string; variant?: NetbackupVariant }): Promise<{ document: RunbookDocument; name: string }> {
   if (isBuiltInTemplateId(options.templateId)) {
-    const document = builtInDocument(options.templateId);
+    const document = builtInDocument(options.templateId, options.variant);
     return { document, name: document.name };
   }
   const template = await tx.template.findUnique({ where: { id: options.templateId }, select: { name: true, body: true } });

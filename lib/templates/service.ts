@@ -8,7 +8,8 @@ import { canManageTemplates, type ActingUser } from "../platform/auth/permission
 import { runbookDocumentSchema, type RunbookDocument } from "./runbook-document";
 import { planToRunbookDocument } from "./from-project";
 import { parseGateApprovers, parseRequiredFields } from "../plan/model";
-import { BUILT_IN_TEMPLATE_IDS, isBuiltInTemplateId, SAVED_TEMPLATE_ID } from "./ids";
+import { BUILT_IN_TEMPLATE_IDS, isBuiltInTemplateId, NETBACKUP_VARIANTS, netbackupVariantKey, SAVED_TEMPLATE_ID } from "./ids";
+import { isTailoredTemplate } from "./netbackup-variants";
 import { builtInDocument, parseStoredBody } from "./resolve";
 import type { createTemplateInput, saveAsTemplateInput, updateTemplateInput } from "./schemas";
 import { summarizeRunbook, type RunbookSummary } from "./summary";
@@ -28,6 +29,11 @@ export interface TemplateListItem {
   description: string;
   /** Null when a saved body no longer matches the document schema (then `problem` says why). */
   summary: RunbookSummary | null;
+  /**
+   * Built-in NetBackup templates: the preview of each version family and platform path, keyed by
+   * netbackupVariantKey(), so the new-project form shows the plan the project will get.
+   */
+  variants?: Record<string, RunbookSummary>;
   problem: string | null;
   createdBy: string | null;
   updatedAt: string | null;
@@ -42,7 +48,8 @@ function requireTemplateManager(actor: ActingUser) {
 
 function builtInItem(id: (typeof BUILT_IN_TEMPLATE_IDS)[number]): TemplateListItem {
   const document = builtInDocument(id);
-  return { id, builtIn: true, name: document.name, description: document.description, summary: summarizeRunbook(document), problem: null, createdBy: null, updatedAt: null };
+  const variants = isTailoredTemplate(id) ? Object.fromEntries(NETBACKUP_VARIANTS.map((variant) => [netbackupVariantKey(variant), summarizeRunbook(builtInDocument(id, variant))])) : undefined;
+  return { id, builtIn: true, name: document.name, description: document.description, summary: summarizeRunbook(document), ...(variants ? { variants } : {}), problem: null, createdBy: null, updatedAt: null };
 }
 
 type StoredTemplate = { id: string; name: string; description: string; body: string; updatedAt: Date; createdBy: { name: string } | null };

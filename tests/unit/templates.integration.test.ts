@@ -136,6 +136,46 @@ describe("template library", () => {
     expect(steps.find((s) => s.title === "Update bp.conf on every client")).toMatchObject({ isFleet: true, fleetAction: "UPDATE_BPCONF" });
   });
 
+  it("creates a 10.x project moving to a different platform with the cross-platform steps: no copy of /usr/openv, a catalog recovery", async () => {
+    const project = await db.lib.projects.createProject({ actor: team.admin, input: projectInput("netbackup-keep-hostname", { netbackupVersion: "V10", platformPath: "CROSS_PLATFORM" }) });
+    expect(await db.lib.prisma.project.findUniqueOrThrow({ where: { id: project.id } })).toMatchObject({ netbackupVersion: "V10", platformPath: "CROSS_PLATFORM" });
+    const steps = await db.lib.prisma.step.findMany({ where: { projectId: project.id }, orderBy: [{ phase: { position: "asc" } }, { position: "asc" }], include: { predecessors: { include: { predecessor: { select: { title: true } } } } } });
+    const commands = steps.map((s) => s.commands).join("\n");
+    expect(commands).not.toMatch(/tar cf|tar xpf|rsync -aH --numeric-ids --delete \/usr\/openv\//);
+    const recovery = steps.find((s) => s.title === "Recover the catalog on the new server from the final catalog backup");
+    expect(recovery?.commands).toContain("bprecover -wizard");
+    expect(recovery?.commands).toContain("rsync -a <catalog-backup-directory>/ nbu-master2:<catalog-backup-directory>/");
+    expect(recovery?.predecessors.map((p) => p.predecessor.title)).toEqual(["Stop NetBackup on the old server"]);
+    expect(steps.find((s) => /^Install the same NetBackup version fresh/.test(s.title))?.details).toContain("**Disaster-recovery mode:**");
+    // 10.x: the service user is checked beside the web service account, and the prose says "primary server".
+    expect(commands).toContain("id <service-user>");
+    expect(steps.map((s) => `${s.title}\n${s.details}`).join("\n")).not.toMatch(/\bmaster\b/);
+    expect(steps).toHaveLength(35);
+  });
+
+  it("creates a project before 8.1 without certificate steps, and the default variant when the version is left out", async () => {
+    const old = await db.lib.projects.createProject({ actor: team.admin, input: projectInput("netbackup-rename-hostname", { netbackupVersion: "BEFORE_8_1", platformPath: "SAME_PLATFORM" }) });
+    const oldSteps = await db.lib.prisma.step.findMany({ where: { projectId: old.id } });
+    expect(oldSteps.map((s) => s.commands).join("\n")).not.toMatch(/nbcertcmd|nbhostidentity|\.drpkg/);
+    expect(oldSteps.some((s) => /host certificates/.test(s.title))).toBe(false);
+
+    const plain = await db.lib.projects.createProject({ actor: team.admin, input: projectInput("netbackup-rename-hostname") });
+    const plainSteps = await db.lib.prisma.step.findMany({ where: { projectId: plain.id } });
+    expect(plainSteps).toHaveLength(runbookDocumentSchema.parse(BUILT_IN_TEMPLATES["netbackup-rename-hostname"]).phases.flatMap((p) => p.steps).length);
+    expect(oldSteps).toHaveLength(plainSteps.length - 1);
+  });
+
+  it("lists a preview per version family and platform path for the NetBackup built-ins", async () => {
+    const list = await library.listTemplates();
+    const keep = list.find((t) => t.id === "netbackup-keep-hostname")!;
+    expect(Object.keys(keep.variants ?? {})).toHaveLength(6);
+    expect(keep.variants!["V8_1_TO_9/SAME_PLATFORM"]).toEqual(keep.summary);
+    expect(keep.variants!["V10/CROSS_PLATFORM"].description).toMatch(/fresh/);
+    const rename = list.find((t) => t.id === "netbackup-rename-hostname")!;
+    expect(rename.variants!["BEFORE_8_1/SAME_PLATFORM"].forwardStepCount).toBe(rename.summary!.forwardStepCount - 1);
+    expect(list.find((t) => t.id === "generic-server-migration")!.variants).toBeUndefined();
+  });
+
   it("imports a real run export (issue 5) as a new project and as a new template", async () => {
     const { buildRunJson } = await import("@/lib/exports/run-json");
     const { readRunbookFile } = await import("@/lib/templates/document-file");

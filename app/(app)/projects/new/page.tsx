@@ -12,7 +12,7 @@ export default async function NewProjectPage({ searchParams }: { searchParams: P
   const user = await requireUser();
   if (!canCreateProject(user)) forbidden();
   // Saved templates whose body no longer parses can't be offered; the library page shows why.
-  const templates = (await listTemplates()).flatMap((t) => (t.summary ? [{ id: t.id, builtIn: t.builtIn, name: t.name, description: t.description, summary: t.summary }] : []));
+  const templates = (await listTemplates()).flatMap((t) => (t.summary ? [{ id: t.id, builtIn: t.builtIn, name: t.name, description: t.description, summary: t.summary, ...(t.variants ? { variants: t.variants } : {}) }] : []));
   const requested = (await searchParams).template;
   const initialTemplate = typeof requested === "string" && templates.some((t) => t.id === requested) ? requested : undefined;
   return (
