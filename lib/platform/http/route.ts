@@ -18,6 +18,43 @@ interface RouteSchemas<PS extends z.ZodType, QS extends z.ZodType, BS extends z.
    * are read whole. Imports and uploads set their own (a function when it depends on configuration).
    */
   maxBodyBytes?: number | (() => number);
+  /**
+   * For the API description (/api/openapi.json): what a 2xx answer holds, and a one-line summary.
+   * Not checked at run time; the handler's return type is the contract.
+   */
+  response?: z.ZodType;
+  summary?: string;
+  /** A body that isn't JSON (multipart uploads): described, not parsed by the wrapper. */
+  bodyDescription?: string;
+}
+
+/** What the API description reads from a route handler built by route() or publicRoute(). */
+export interface RouteSpec {
+  access: "signed-in" | "public";
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  summary?: string;
+  bodyDescription?: string;
+  maxBodyBytes?: number;
+}
+
+/** The key under which a handler carries its RouteSpec. */
+export const ROUTE_SPEC = Symbol.for("runsheet.routeSpec");
+
+function withSpec<T extends object>(handler: T, access: RouteSpec["access"], schemas: RouteSchemas<z.ZodType, z.ZodType, z.ZodType>): T {
+  const spec: RouteSpec = {
+    access,
+    params: schemas.params,
+    query: schemas.query,
+    body: schemas.body,
+    response: schemas.response,
+    summary: schemas.summary,
+    bodyDescription: schemas.bodyDescription,
+    maxBodyBytes: typeof schemas.maxBodyBytes === "number" ? schemas.maxBodyBytes : undefined,
+  };
+  return Object.assign(handler, { [ROUTE_SPEC]: spec });
 }
 
 interface RouteOptions<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType> extends RouteSchemas<PS, QS, BS> {
@@ -57,7 +94,7 @@ export function route<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodTyp
   options: RouteOptions<PS, QS, BS>,
   handler: Handler<RouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>>,
 ) {
-  return async (request: Request, context: NextContext): Promise<Response> =>
+  return withSpec(async (request: Request, context: NextContext): Promise<Response> =>
     respond(async () => {
       assertSameOrigin(request);
       assertDeclaredSize(request, maxBodyBytesOf(options));
@@ -65,7 +102,7 @@ export function route<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodTyp
       if (!user) throw new UnauthenticatedError();
       if (!options.allow(user)) throw new ForbiddenError(options.forbidden);
       return handler({ user, ...(await parseRequest(options, request, context)) });
-    });
+    }), "signed-in", options as RouteSchemas<z.ZodType, z.ZodType, z.ZodType>);
 }
 
 /** The same pipeline without a signed-in user: only for first-run setup, which refuses once any user exists. */
@@ -73,12 +110,12 @@ export function publicRoute<PS extends z.ZodType = z.ZodUndefined, QS extends z.
   schemas: RouteSchemas<PS, QS, BS>,
   handler: Handler<PublicRouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>>,
 ) {
-  return async (request: Request, context: NextContext): Promise<Response> =>
+  return withSpec(async (request: Request, context: NextContext): Promise<Response> =>
     respond(async () => {
       assertSameOrigin(request);
       assertDeclaredSize(request, maxBodyBytesOf(schemas));
       return handler(await parseRequest(schemas, request, context));
-    });
+    }), "public", schemas as RouteSchemas<z.ZodType, z.ZodType, z.ZodType>);
 }
 
 async function respond(run: () => Promise<unknown>): Promise<Response> {

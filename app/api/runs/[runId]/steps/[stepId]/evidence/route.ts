@@ -11,7 +11,12 @@ export const runtime = "nodejs";
 const maxBodyBytes = () => maxEvidenceBytes() + 64 * 1024;
 
 /** Attach one file (multipart field "file"; optional "client" host name or "clientId" for one fleet client) to a step of an active run. */
-export const POST = route({ allow: canOperateSteps, forbidden: "Your role can't attach evidence.", params: z.object({ runId: id, stepId: id }).strict(), maxBodyBytes }, async ({ user, params, request }) => {
+export const POST = route({ allow: canOperateSteps, forbidden: "Your role can't attach evidence.", params: z.object({ runId: id, stepId: id }).strict(),
+    maxBodyBytes,
+    summary: "Attach a file as evidence to a step (or one fleet client of it) in an active run",
+    bodyDescription: 'multipart/form-data: "file" (the file), optionally "client" (a fleet client\'s host name) or "clientId".',
+  },
+  async ({ user, params, request }) => {
   const form = await readFormData(request, maxBodyBytes());
   const file = form?.get("file");
   if (!form || !(file instanceof File)) throw new ValidationError("Choose a file to attach.", { file: ["Choose a file."] });

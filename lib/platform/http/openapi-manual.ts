@@ -1,0 +1,46 @@
+import type { ManualOperation } from "./openapi";
+
+/**
+ * The routes not built by route(): the two auth-library endpoints the product uses (every other
+ * one answers 404, lib/platform/auth/endpoints.ts), and the benchmark's floor, which exists only
+ * with RUNSHEET_BENCH=1.
+ */
+export const EXCLUDED_ROUTES: Record<string, string> = {
+  "/api/auth/[...all]": "The auth library's catch-all; its two endpoints in use are described by hand.",
+  "/api/bench/floor": "Benchmark only (RUNSHEET_BENCH=1); 404 in every deployment.",
+};
+
+const authError = { description: "Refused (wrong email or password, throttled, SSO-only account…)", content: { "application/json": { schema: { type: "object" } } } };
+
+export const MANUAL_OPERATIONS: ManualOperation[] = [
+  {
+    path: "/api/auth/sign-in/email",
+    method: "post",
+    operation: {
+      operationId: "postAuthSignInEmail",
+      tags: ["auth"],
+      summary: "Sign in with email and password; sets the session cookie",
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: { type: "object", required: ["email", "password"], properties: { email: { type: "string", format: "email" }, password: { type: "string" } }, additionalProperties: false },
+          },
+        },
+      },
+      responses: { "200": { description: "Signed in; the Set-Cookie header carries the session." }, "401": authError, "429": authError },
+      security: [],
+    },
+  },
+  {
+    path: "/api/auth/sign-out",
+    method: "post",
+    operation: {
+      operationId: "postAuthSignOut",
+      tags: ["auth"],
+      summary: "Sign out: ends this session",
+      responses: { "200": { description: "Signed out; the cookie is cleared." } },
+      security: [{ sessionCookie: [] }],
+    },
+  },
+];
