@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idempotencyKeyField, occurredAtField, requiredText, text } from "../platform/validation";
-import { STEP_ACTIONS } from "./model";
+import { STEP_ACTIONS, STEP_STATUSES } from "./model";
 
 export const stepActionInput = z
   .object({
@@ -47,3 +47,23 @@ export const applyPlanInput = z
 
 /** Abort a run, or end a rehearsal early: the reason goes into the record. */
 export const endRunInput = z.object({ reason: requiredText("Reason", 2000, { multiline: true }) }).strict();
+
+// ---------------------------------------------------------------- responses (the API description)
+
+/** What a step action, a gate decision or an undo answers: the step's state in the run after it. */
+export const stepActionResult = z
+  .object({
+    stepId: z.string(),
+    runId: z.string(),
+    status: z.enum(STEP_STATUSES),
+    /** The step run's version: send it back as `expectedVersion` to act only on this state. */
+    version: z.number().int(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    signedOffBy: z.string().nullable(),
+    /** True when this answer repeats an earlier one for the same idempotency key: nothing was done twice. */
+    replayed: z.boolean().optional(),
+  });
+
+/** A created resource's id. */
+export const createdId = z.object({ id: z.string() });

@@ -1,4 +1,6 @@
 import "server-only";
+import type { stepActionResult } from "./schemas";
+import type { z } from "zod";
 import { requireProjectAccess } from "../projects/access";
 import { appendAuditEvent } from "../audit/service";
 import { appendAuditEventSql } from "../audit/service";
@@ -164,16 +166,8 @@ function conflict(current: LoadedStepRun): ConflictError {
   return new ConflictError(conflictMessage(current), stepRunSnapshot(current));
 }
 
-export interface StepActionResult {
-  stepId: string;
-  runId: string;
-  status: StepStatusName;
-  version: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  signedOffBy: string | null;
-  replayed?: boolean;
-}
+/** lib/runs/schemas.ts describes it for the API description; the type is the schema's. */
+export type StepActionResult = z.infer<typeof stepActionResult>;
 
 function resultOf(after: ReturnType<typeof withDates<StepRunRow>>, signedOffBy: string | null): StepActionResult {
   return {

@@ -69,3 +69,12 @@ describe("the API description", () => {
     expect(validator.version).toBe("3.1");
   });
 });
+
+describe("responses", () => {
+  it("describes what a step action answers, from the same schema the service's type comes from", () => {
+    const op = document.paths["/api/runs/{runId}/steps/{stepId}/actions"].post as { responses: Record<string, { content?: Record<string, { schema: { properties: Record<string, unknown>; required: string[] } }> }> };
+    const schema = op.responses["200"].content!["application/json"].schema;
+    expect(Object.keys(schema.properties).sort()).toEqual(["finishedAt", "replayed", "runId", "signedOffBy", "startedAt", "status", "stepId", "version"]);
+    expect(schema.required).not.toContain("replayed");
+  });
+});
