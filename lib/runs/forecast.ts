@@ -1,4 +1,4 @@
-import { scheduleSteps } from "../plan/timing";
+import { notBeforeMinuteAfter, scheduleSteps } from "../plan/timing";
 import { isFinished, type RunModeName, type StepStatusName } from "./model";
 
 /**
@@ -24,6 +24,17 @@ export interface ForecastStep {
 }
 
 const MINUTE = 60_000;
+
+/**
+ * A frozen "not before HH:MM" as the instant it means in a run: the first HH:MM on the project's
+ * clock at or after the run's window start. Live runs only: a rehearsal rehearses the steps, not
+ * the night's clock, so its not-before times don't hold it (its lags still do).
+ */
+export function runNotBeforeAt(notBefore: string | null | undefined, run: { kind: string; windowStart: number }, timeZone: string): number | null {
+  if (run.kind !== "LIVE") return null;
+  const minute = notBeforeMinuteAfter(notBefore, run.windowStart, timeZone);
+  return minute === null ? null : run.windowStart + minute * MINUTE;
+}
 export const AT_RISK_SLACK_MINUTES = 15;
 
 /** Minutes of work left in a step: all of it if not started, what's left of the plan if running (0 once overrun). */
