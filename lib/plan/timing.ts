@@ -91,15 +91,21 @@ export function scheduleSteps(steps: readonly TimingStep[], options: { floor?: n
 export function resolveNotBefore(hhmm: string, from: number, timeZone: string): number | null {
   if (!NOT_BEFORE_PATTERN.test(hhmm)) return null;
   const day = utcToWallClock(new Date(from), timeZone).slice(0, 10);
-  const first = wallClockToUtc(`${day}T${hhmm}`, timeZone).getTime();
-  if (first >= from) return first;
-  // The repeated hour of the fall-back night: the same wall clock an hour later.
-  const repeat = first + 60 * 60_000;
-  if (repeat >= from && utcToWallClock(new Date(repeat), timeZone).slice(11) === hhmm && utcToWallClock(new Date(repeat), timeZone).slice(0, 10) === day) return repeat;
+  const onDay = (date: string): number[] => {
+    const wall = `${date}T${hhmm}`;
+    const guess = wallClockToUtc(wall, timeZone).getTime();
+    // An hour that happens twice (the fall-back night) has two instants: try an hour either side.
+    const passes = [guess - HOUR, guess, guess + HOUR].filter((t) => utcToWallClock(new Date(t), timeZone) === wall);
+    return passes.length > 0 ? passes : [guess]; // a time skipped by the jump forward: as the zone library reads it
+  };
+  const today = onDay(day).filter((t) => t >= from);
+  if (today.length > 0) return Math.min(...today);
   const [y, m, d] = day.split("-").map(Number);
   const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-  return wallClockToUtc(`${next}T${hhmm}`, timeZone).getTime();
+  return Math.min(...onDay(next));
 }
+
+const HOUR = 60 * 60_000;
 
 /** The not-before as minutes after `from`, or null without one (or when it can't be read). */
 export function notBeforeMinuteAfter(hhmm: string | null | undefined, from: number, timeZone: string): number | null {
