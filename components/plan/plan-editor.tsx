@@ -13,6 +13,7 @@ import { useApiForm } from "../ui/use-api-form";
 import { useRefreshThen } from "../ui/use-refresh-then";
 import { PhaseHeading } from "./phase-heading";
 import { PlanSheet } from "./plan-sheet";
+import { PlannedTimes } from "./planned-times";
 
 type Users = { id: string; name: string; email?: string }[];
 
@@ -115,6 +116,7 @@ export function PlanEditor({ view, canEdit, users }: { view: PlanView; canEdit: 
                       <>
                         {step.assigneeName ? <span>· {step.assigneeName}</span> : null}
                         {step.predecessorIds.length ? <span>· after {step.predecessorIds.map((id) => numberOf.get(id)).join(", ")}</span> : null}
+                        <PlannedTimes step={step} timeZone={view.project.timezone} numberOf={numberOf} />
                       </>
                     }
                     actions={

@@ -14,6 +14,7 @@ import { Dialog, DialogActions } from "../ui/dialog";
 import { FormError, FormSuccess, Select, TextInput } from "../ui/field";
 import { PasteRowsDialog } from "./paste-rows-dialog";
 import { PhaseHeading } from "./phase-heading";
+import { PlannedTimes } from "./planned-times";
 import { SheetCell, SHEET_FIELD_LABELS, type SheetField } from "./sheet-cell";
 import { kindTone } from "./step-badges";
 import { KIND_LABELS } from "@/lib/runs/model";
@@ -61,6 +62,7 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
   const sheetRef = useRef<HTMLDivElement>(null);
 
   const allSteps = useMemo(() => view.phases.flatMap((p) => p.steps), [view.phases]);
+  const stepNumbers = useMemo(() => new Map(allSteps.map((s) => [s.id, s.number])), [allSteps]);
   const byId = useMemo(() => new Map(allSteps.map((s) => [s.id, s])), [allSteps]);
   const order: PhaseOrder[] = useMemo(() => view.phases.map((p) => ({ id: p.id, stepIds: p.steps.map((s) => s.id) })), [view.phases]);
   const flat = useMemo(() => order.flatMap((p) => p.stepIds), [order]);
@@ -357,6 +359,7 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
                                   <span className="mt-0.5 flex flex-wrap gap-1 text-xs text-slate-500">
                                     {step.kind !== "TASK" ? <Pill tone={kindTone[step.kind]}>{KIND_LABELS[step.kind]}</Pill> : null}
                                     <span className="sm:hidden">{[step.team, step.assigneeName, formatMinutes(step.plannedMinutes)].filter(Boolean).join(" · ")}</span>
+                                    <PlannedTimes step={step} timeZone={view.project.timezone} numberOf={stepNumbers} />
                                   </span>
                                 }
                                 onSave={(v) => saveCell(step, "title", v)}

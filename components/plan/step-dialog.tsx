@@ -43,6 +43,9 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
     gateApprovers: initial?.gateApprovers ?? ([] as GateApprover[]),
     fourEyes: initial?.fourEyes ?? false,
     requiredFields: (initial?.requiredFields ?? []) as { label: string; type: "text" | "number" | "choice"; options?: string[] }[],
+    notBefore: initial?.notBefore ?? "",
+    /** Lag minutes by predecessor id, as typed ("" = none). */
+    lags: Object.fromEntries(Object.entries(initial?.predecessorLags ?? {}).map(([id, m]) => [id, String(m)])) as Record<string, string>,
   });
   const [newField, setNewField] = useState({ label: "", type: "text" as "text" | "number" | "choice", options: "" });
   const [approverChoice, setApproverChoice] = useState("");
@@ -54,8 +57,18 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
   async function save(event: React.FormEvent) {
     event.preventDefault();
     const minutes = form.plannedMinutes.trim() === "" ? Number.NaN : Number(form.plannedMinutes);
+    const { lags, ...rest } = form;
+    // Lags of the ticked predecessors only; a value that isn't a number goes as typed, so the server names the problem.
+    const predecessorLags = Object.fromEntries(
+      form.predecessorIds.flatMap((id) => {
+        const typed = (lags[id] ?? "").trim();
+        return typed === "" ? [] : [[id, Number.isFinite(Number(typed)) ? Number(typed) : typed]];
+      }),
+    );
     const body = {
-      ...form,
+      ...rest,
+      notBefore: form.notBefore.trim(),
+      predecessorLags,
       assigneeId: form.assigneeId || null,
       fleetAction: form.isFleet ? form.fleetAction : null,
       // Gate settings go only with a gate; the server refuses them on other steps.
@@ -101,6 +114,9 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
           </Field>
           <Field label="Planned minutes" error={errors.plannedMinutes}>
             {(a) => <TextInput {...a} inputMode="numeric" value={form.plannedMinutes} onChange={(e) => set("plannedMinutes", e.target.value)} />}
+          </Field>
+          <Field label="Not before (time of day)" error={errors.notBefore} hint="Optional, e.g. 22:00 after the last backup job: the step waits for that time on the project's clock.">
+            {(a) => <TextInput {...a} inputMode="numeric" placeholder="HH:MM" value={form.notBefore} onChange={(e) => set("notBefore", e.target.value)} />}
           </Field>
           <Field label="Owning team" error={errors.team} hint="BA, OS, ST, NW, DC, PM…">
             {(a) => <TextInput {...a} value={form.team} onChange={(e) => set("team", e.target.value)} />}
@@ -285,6 +301,23 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
               </label>
             ))}
           </div>
+          {form.predecessorIds.length > 0 ? (
+            <div className="mt-2 grid gap-2 sm:grid-cols-2">
+              {form.predecessorIds.map((id) => {
+                const pred = steps.find((s) => s.id === id);
+                return (
+                  <Field key={id} label={`Lag after ${pred?.number ?? "?"} (minutes, optional)`} error={errors[`predecessorLags.${id}`]}>
+                    {(a) => <TextInput {...a} inputMode="numeric" placeholder="0" value={form.lags[id] ?? ""} onChange={(e) => set("lags", { ...form.lags, [id]: e.target.value })} />}
+                  </Field>
+                );
+              })}
+            </div>
+          ) : null}
+          {errors.predecessorLags ? (
+            <p role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">
+              {errors.predecessorLags.join(" ")}
+            </p>
+          ) : null}
           {errors.predecessorIds ? (
             <p role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">
               {errors.predecessorIds.join(" ")}

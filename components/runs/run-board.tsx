@@ -136,7 +136,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
     [ruleSteps, statusOf, mode, run.status],
   );
   const forecastSteps = useMemo(
-    () => steps.map((s) => ({ id: s.id, kind: s.kind, plannedMinutes: s.plannedMinutes, status: s.status, startedAt: s.startedAt, predecessorIds: s.predecessorIds, inWindow: s.inWindow, position: s.position })),
+    () => steps.map((s) => ({ id: s.id, kind: s.kind, plannedMinutes: s.plannedMinutes, status: s.status, startedAt: s.startedAt, finishedAt: s.finishedAt, predecessorIds: s.predecessorIds, predecessorLags: s.predecessorLags, notBeforeAt: s.notBeforeAt, inWindow: s.inWindow, position: s.position })),
     [steps],
   );
   const windowStart = Date.parse(run.windowStart);

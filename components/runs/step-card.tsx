@@ -8,6 +8,7 @@ import { StepInstructions } from "../plan/step-instructions";
 import { Pill, StatusBadge } from "../ui/status-badge";
 import { ZonedTime } from "../ui/zoned-time";
 import { kindTone } from "../plan/step-badges";
+import { plannedRange } from "../plan/planned-times";
 import { EvidenceList } from "./evidence-list";
 import { GateFacts } from "./gate-facts";
 import type { QueuedStepAction } from "./offline-queue";
@@ -60,6 +61,10 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
   const elapsedMs = step.startedAt ? (step.finishedAt ? Date.parse(step.finishedAt) : now) - Date.parse(step.startedAt) : null;
   const over = elapsedMs !== null && elapsedMs > step.plannedMinutes * 60_000;
   const open = step.status === "PENDING" || step.status === "IN_PROGRESS" || step.status === "FAILED";
+  // Late against the plan's clock (this run's window start + the step's planned start or finish):
+  // a pending step whose planned start has passed, a running one past its planned finish.
+  const lateFrom = step.status === "PENDING" ? step.plannedStart : step.status === "IN_PROGRESS" ? step.plannedFinish : null;
+  const lateMinutes = runActive && lateFrom ? Math.floor((now - Date.parse(lateFrom)) / 60_000) : 0;
   const isGate = step.kind === "GATE";
   const queuedLast = queued[queued.length - 1];
   // The step as it will be once its queued actions are sent: after a queued Start, Done (or Skip,
@@ -103,6 +108,13 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
               {mine ? " (you)" : ""}
             </span>
             <span>· planned {formatMinutes(step.plannedMinutes)}</span>
+            {step.plannedStart && step.plannedFinish ? <span>· planned {plannedRange({ start: step.plannedStart, finish: step.plannedFinish }, timeZone)}</span> : null}
+            {step.notBefore ? <span>· ⏱ not before {step.notBefore}</span> : null}
+            {lateMinutes >= 1 ? (
+              <span className="font-semibold text-rose-600 dark:text-rose-400" title={step.status === "PENDING" ? "Its planned start has passed." : "Its planned finish has passed."}>
+                · late by {formatMinutes(lateMinutes)}
+              </span>
+            ) : null}
             {elapsedMs !== null ? (
               <span className={over ? "font-semibold text-rose-600 dark:text-rose-400" : ""}>
                 · {step.finishedAt ? "took" : "elapsed"} <span className="font-mono tabular-nums">{formatDuration(elapsedMs)}</span>

@@ -1,3 +1,4 @@
+import { scheduleSteps } from "../plan/timing";
 import { isFinished, type StepStatusName } from "../runs/model";
 
 /**
@@ -19,6 +20,10 @@ export interface MetricStep {
   reason: string;
   inWindow: boolean;
   predecessorIds?: string[];
+  /** Minutes to wait after a predecessor finishes, by predecessor id. */
+  predecessorLags?: Readonly<Record<string, number>>;
+  /** A fixed-time step's not-before, in minutes from the window start, or null. */
+  notBeforeMinute?: number | null;
 }
 
 const MINUTE = 60_000;
@@ -125,23 +130,13 @@ export function timelineBars(input: { steps: readonly MetricStep[]; windowStart:
   const scope = input.steps.filter((s) => s.inWindow && s.kind !== "ROLLBACK");
   // Rollback steps appear once they ran (after a No-Go), planned from their own start.
   const rollbacks = input.steps.filter((s) => s.kind === "ROLLBACK" && s.startedAt);
-  // Planned bars follow the plan's schedule from the window start: each step starts when its
-  // last in-window predecessor is planned to end (parallel branches overlap, as planned).
-  // Memoised recursion, so the order steps arrive in doesn't matter.
-  const byId = new Map(scope.map((s) => [s.id, s]));
-  const plannedEnd = new Map<string, number>();
-  const visiting = new Set<string>();
-  const endOf = (id: string): number => {
-    const known = plannedEnd.get(id);
-    if (known !== undefined) return known;
-    const step = byId.get(id);
-    if (!step || visiting.has(id)) return 0;
-    visiting.add(id);
-    const start = Math.max(0, ...(step.predecessorIds ?? []).map(endOf));
-    visiting.delete(id);
-    plannedEnd.set(id, start + step.plannedMinutes);
-    return start + step.plannedMinutes;
-  };
+  // Planned bars follow the plan's schedule from the window start (lib/plan/timing.ts): each
+  // step starts when its last in-window predecessor is planned to end plus any lag, and a
+  // fixed-time step not before its time (parallel branches overlap, as planned).
+  const { times } = scheduleSteps(
+    scope.map((s) => ({ id: s.id, minutes: s.plannedMinutes, predecessorIds: s.predecessorIds ?? [], lags: s.predecessorLags, notBeforeMinute: s.notBeforeMinute })),
+  );
+  const endOf = (id: string) => times[id].finishMinute;
   return [...scope, ...rollbacks].map((s) => {
     const plannedStart = s.kind === "ROLLBACK" ? (Date.parse(s.startedAt!) - windowStart) / MINUTE : endOf(s.id) - s.plannedMinutes;
     const actualStart = s.startedAt ? (Date.parse(s.startedAt) - windowStart) / MINUTE : null;

@@ -5,7 +5,7 @@ import { forecastRun, rollbackDeadline } from "../runs/forecast";
 import { getRunBoard, type RunBoardStep } from "../runs/queries";
 import { splitProgress } from "../runs/model";
 
-const toMetric = (s: RunBoardStep): MetricStep => ({
+const toMetric = (s: RunBoardStep & { windowStart: string }): MetricStep => ({
   id: s.id,
   number: s.number,
   title: s.title,
@@ -20,6 +20,8 @@ const toMetric = (s: RunBoardStep): MetricStep => ({
   reason: s.reason,
   inWindow: s.inWindow,
   predecessorIds: s.predecessorIds,
+  predecessorLags: s.predecessorLags,
+  notBeforeMinute: s.notBeforeAt === null ? null : (s.notBeforeAt - Date.parse(s.windowStart)) / 60_000,
 });
 
 /** Every figure of the run dashboard, computed once on the server at `now`. */
@@ -29,10 +31,10 @@ export async function getRunDashboard(options: { runId: string; compareRunId?: s
   // An ended run is measured at its end: nothing keeps counting afterwards.
   const now = run.endedAt ? Date.parse(run.endedAt) : (options.now ?? Date.now());
   const mode = run.mode as "FORWARD" | "ROLLBACK";
-  const metricSteps = steps.map(toMetric);
+  const metricSteps = steps.map((s) => toMetric({ ...s, windowStart: run.windowStart }));
   const windowStart = Date.parse(run.windowStart);
   const windowEnd = Date.parse(run.windowEnd);
-  const forecastSteps = steps.map((s) => ({ id: s.id, kind: s.kind, plannedMinutes: s.plannedMinutes, status: s.status, startedAt: s.startedAt, predecessorIds: s.predecessorIds, inWindow: s.inWindow, position: s.position }));
+  const forecastSteps = steps.map((s) => ({ id: s.id, kind: s.kind, plannedMinutes: s.plannedMinutes, status: s.status, startedAt: s.startedAt, finishedAt: s.finishedAt, predecessorIds: s.predecessorIds, predecessorLags: s.predecessorLags, notBeforeAt: s.notBeforeAt, inWindow: s.inWindow, position: s.position }));
   const forecast = forecastRun({ steps: forecastSteps, mode, windowStart, windowEnd, now });
   const deadline = rollbackDeadline({ steps: forecastSteps, windowEnd, now, mode });
   const critical = new Set(forecast.criticalStepIds);
@@ -46,7 +48,7 @@ export async function getRunDashboard(options: { runId: string; compareRunId?: s
     const forward = steps.filter((s) => s.kind !== "ROLLBACK");
     const rehearsalFirst = run.kind === "LIVE";
     const mine = new Map(metricSteps.map((s) => [s.id, s]));
-    const theirs = new Map(partnerBoard.steps.map((s) => [s.id, toMetric(s)]));
+    const theirs = new Map(partnerBoard.steps.map((s) => [s.id, toMetric({ ...s, windowStart: partnerBoard.run.windowStart })]));
     comparison = {
       leftName: rehearsalFirst ? partner.name : run.name,
       rightName: rehearsalFirst ? run.name : partner.name,

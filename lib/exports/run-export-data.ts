@@ -38,6 +38,10 @@ export interface ExportStep {
   plannedMinutes: number;
   assigneeName: string | null;
   predecessorIds: string[];
+  /** Minutes to wait after a predecessor, by its step id, as frozen. */
+  predecessorLags: Record<string, number>;
+  /** "HH:MM" not-before time as frozen ("" = none). */
+  notBefore: string;
   predecessorNumbers: string[];
   noGoOutcome: NoGoOutcomeName;
   gateApprovers: GateApprover[];
@@ -193,6 +197,8 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
         plannedMinutes: step.plannedMinutes,
         assigneeName: step.assignee?.name ?? null,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
+        predecessorLags: step.predecessorLags,
+        notBefore: step.notBefore,
         predecessorNumbers: [],
         noGoOutcome: step.noGoOutcome,
         gateApprovers: step.gateApprovers,

@@ -17,6 +17,7 @@ import { detectPlanDelimiter, locateHeader } from "./plan-file";
 import { RUNBOOK_DOCUMENT_VERSION, runbookDocumentSchema, type RunbookDocument } from "../templates/runbook-document";
 import { STEP_KINDS, type StepKindName } from "../runs/model";
 import { MAX_STEP_MINUTES } from "../plan/model";
+import { MAX_LAG_MINUTES } from "../plan/timing";
 import { unsafeCharacterProblem } from "../platform/validation";
 import { foldName, matchOwner, type KnownUser } from "./owners";
 import { guessPhaseWindow, type PhaseWindowGuess } from "./phase-window";
@@ -526,7 +527,7 @@ interface WorkingRow {
   kind: StepKindName | null;
   predecessorsRaw: string;
   predecessorRows: number[];
-  /** Minutes after a predecessor's end the plan wants this step to start (lag). Not enforced in runs. */
+  /** Minutes after a predecessor's end the plan wants this step to start (lag), by predecessor row. */
   lagAfter: Map<number, number>;
   predecessorFromRowOrder: boolean;
   estimated: boolean;
@@ -980,6 +981,7 @@ export function validateStepImport(options: {
           isFleet: false,
           fleetAction: null,
           predecessors: r.predecessorRows.map(String),
+          ...(r.lagAfter.size > 0 ? { lags: Object.fromEntries([...r.lagAfter].filter(([n]) => r.predecessorRows.includes(n)).map(([n, m]) => [String(n), m])) } : {}),
         })),
       };
     }),
@@ -1063,9 +1065,9 @@ function splitIdToken(token: string, ids: ReadonlySet<string>): { id: string; re
 const DEPENDENCY_SUFFIX = /^\s*(fs|ss|ff|sf)?\s*([+-]\s*\d[\w\s.,]*)?\s*$/i;
 
 /**
- * The dependency type and lag after a predecessor. Runsheet has only finish-to-start without lag:
- * other types are imported as finish-to-start (warned); a lag is kept in the details and counted in
- * the preview's critical path, but a run doesn't wait for it (warned).
+ * The dependency type and lag after a predecessor. Runsheet has only finish-to-start: other types
+ * are imported as finish-to-start (warned). A lag becomes the step's lag after that predecessor
+ * (runs wait for it); a lead, or a lag longer than a day, can't be represented (warned).
  */
 function applyDependency(row: WorkingRow, target: number, label: string, token: string, rest: string, column: string | null): boolean {
   const match = DEPENDENCY_SUFFIX.exec(rest);
@@ -1085,10 +1087,11 @@ function applyDependency(row: WorkingRow, target: number, label: string, token: 
     } else if (sign < 0) {
       row.warnings.push({ column, message: `"${token}" has a lead (a negative lag) of ${lag.minutes} min, which Runsheet can't represent: this step waits for ${label} to finish.` });
       row.notes.push(`Dependency in the imported plan: ${token} (the lead is not kept)`);
+    } else if (lag.minutes > MAX_LAG_MINUTES) {
+      row.warnings.push({ column, message: `"${token}" has a lag of ${lag.minutes} min, longer than a day, which Runsheet can't represent: this step waits for ${label} to finish.` });
+      row.notes.push(`Dependency in the imported plan: ${token} (the lag is not kept)`);
     } else if (lag.minutes > 0) {
       row.lagAfter.set(target, Math.max(row.lagAfter.get(target) ?? 0, lag.minutes));
-      row.warnings.push({ column, message: `"${token}" has a ${lag.minutes} min lag: counted in the preview's critical path and kept in the details, but a run does not wait for it (the step is ready once ${label} is done).` });
-      row.notes.push(`Lag in the imported plan: ${lag.minutes} min after ${label} (not enforced in runs)`);
     }
   }
   return true;

@@ -23,6 +23,7 @@ export async function checkProjectPlan(options: { projectId: string }): Promise<
       targetHost: true,
       windowStart: true,
       windowEnd: true,
+      timezone: true,
       fleetClients: { select: { os: true, hardware: true } },
       phases: {
         orderBy: { position: "asc" },
@@ -40,7 +41,8 @@ export async function checkProjectPlan(options: { projectId: string }): Promise<
               isFleet: true,
               fleetAction: true,
               noGoOutcome: true,
-              predecessors: { select: { predecessorId: true } },
+              notBefore: true,
+              predecessors: { select: { predecessorId: true, lagMinutes: true } },
               assignee: { select: { id: true, name: true, role: true, deactivatedAt: true } },
             },
           },
@@ -62,6 +64,7 @@ export async function checkProjectPlan(options: { projectId: string }): Promise<
   };
   return checkPlan({
     windowMinutes: Math.round((project.windowEnd.getTime() - project.windowStart.getTime()) / 60_000),
+    windowStart: { at: project.windowStart.getTime(), timeZone: project.timezone },
     clientFamilies: { agentless: project.fleetClients.filter((c) => clientFamily(c) === "AGENTLESS").length },
     resolvedPlaceholders: resolvableProjectPlaceholders(project),
     phases: project.phases.map((phase) => ({
@@ -79,6 +82,8 @@ export async function checkProjectPlan(options: { projectId: string }): Promise<
         isFleet: step.isFleet,
         fleetAction: step.fleetAction,
         noGoOutcome: step.noGoOutcome,
+        notBefore: step.notBefore,
+        predecessorLags: Object.fromEntries(step.predecessors.filter((p) => p.lagMinutes > 0).map((p) => [p.predecessorId, p.lagMinutes])),
       })),
     })),
   });

@@ -2,6 +2,7 @@ import { canDecideGates, canOperateSteps } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
 import { formatMinutes } from "../platform/time";
 import { isProjectPlaceholder } from "../templates/placeholders";
+import { notBeforeMinuteAfter, scheduleSteps } from "./timing";
 
 /**
  * The plan check: before anyone is on the bridge call, does the plan hold together against its
@@ -28,6 +29,10 @@ export interface PlanCheckStep {
   fleetAction: string | null;
   /** Gates only: a No-Go that aborts (nothing changed yet) protects no rollback. Default ROLLBACK. */
   noGoOutcome?: string;
+  /** "HH:MM" in the project's zone: the step can't start before then ("" or missing: no such time). */
+  notBefore?: string;
+  /** Minutes to wait after a predecessor finishes, by predecessor id. */
+  predecessorLags?: Readonly<Record<string, number>>;
 }
 
 export interface PlanCheckPhase {
@@ -43,6 +48,14 @@ export interface PlanCheckInput {
   clientFamilies?: { agentless: number };
   /** Placeholders the project can fill (a set of tokens, or a test). Default: none. */
   resolvedPlaceholders?: ReadonlySet<string> | ((token: string) => boolean);
+  /** The window's start and the project's zone, to place not-before times; without it they are ignored. */
+  windowStart?: WindowAnchor;
+}
+
+/** Where the window starts, to turn a step's "not before 22:00" into minutes after it. */
+export interface WindowAnchor {
+  at: number;
+  timeZone: string;
 }
 
 export type PlanCheckSeverity = "error" | "warning" | "info";
@@ -69,6 +82,8 @@ export interface PlannedTime {
   /** Minutes after the window's start. */
   startMinute: number;
   finishMinute: number;
+  /** True when the step's not-before time, not a predecessor, sets its start. */
+  fixed?: boolean;
 }
 
 export interface PlanCheckResult {
@@ -102,32 +117,23 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 /**
  * Earliest planned start and finish of every forward step inside the window, following
- * predecessors (a predecessor outside that scope, done before the window, doesn't delay it).
+ * predecessors and their lags (a predecessor outside that scope, done before the window, doesn't
+ * delay it) and, given the window's start, each step's not-before time.
  */
-export function planStepTimes(phases: readonly PlanCheckPhase[]): { times: Record<string, PlannedTime>; cycle: string[] | null } {
+export function planStepTimes(phases: readonly PlanCheckPhase[], anchor?: WindowAnchor): { times: Record<string, PlannedTime>; cycle: string[] | null } {
   const scope = phases.filter((p) => p.inWindow).flatMap((p) => p.steps.filter((s) => s.kind !== "ROLLBACK"));
-  const byId = new Map(scope.map((s) => [s.id, s]));
-  const times: Record<string, PlannedTime> = {};
-  const visiting = new Set<string>();
-  let cycle: string[] | null = null;
-  const finishOf = (id: string): number => {
-    const known = times[id];
-    if (known) return known.finishMinute;
-    if (visiting.has(id)) {
-      // Plan edits refuse cycles; should one appear anyway, report it rather than loop.
-      cycle ??= [...visiting];
-      return 0;
-    }
-    visiting.add(id);
-    const step = byId.get(id)!;
-    let start = 0;
-    for (const pred of step.predecessorIds) if (byId.has(pred)) start = Math.max(start, finishOf(pred));
-    visiting.delete(id);
-    times[id] = { startMinute: start, finishMinute: start + step.plannedMinutes };
-    return start + step.plannedMinutes;
-  };
-  for (const step of scope) finishOf(step.id);
-  return { times, cycle };
+  const { times, cycle } = scheduleSteps(
+    scope.map((s) => ({
+      id: s.id,
+      minutes: s.plannedMinutes,
+      predecessorIds: s.predecessorIds,
+      lags: s.predecessorLags,
+      notBeforeMinute: anchor ? notBeforeMinuteAfter(s.notBefore, anchor.at, anchor.timeZone) : null,
+    })),
+  );
+  const out: Record<string, PlannedTime> = {};
+  for (const [id, t] of Object.entries(times)) out[id] = { startMinute: t.startMinute, finishMinute: t.finishMinute, ...(t.heldBy?.kind === "not_before" ? { fixed: true } : {}) };
+  return { times: out, cycle };
 }
 
 export function checkPlan(input: PlanCheckInput): PlanCheckResult {
@@ -137,7 +143,7 @@ export function checkPlan(input: PlanCheckInput): PlanCheckResult {
   const findings: PlanCheckFinding[] = [];
 
   // 1. The critical path against the window.
-  const { times, cycle } = planStepTimes(input.phases);
+  const { times, cycle } = planStepTimes(input.phases, input.windowStart);
   if (cycle) findings.push({ code: "dependency_cycle", severity: "error", message: `Steps ${cycle.map((id) => stepById.get(id)!.number).join(", ")} wait for each other in a circle: none of them can start.`, stepIds: cycle });
   let endId: string | null = null;
   let criticalPathMinutes = 0;
@@ -265,7 +271,9 @@ function criticalChain(endId: string, times: Record<string, PlannedTime>, stepBy
     seen.add(id);
     chain.unshift(id);
     const start: number = times[id].startMinute;
-    id = stepById.get(id)!.predecessorIds.find((p) => times[p] && times[p].finishMinute === start) ?? null;
+    if (times[id].fixed) break; // its clock time, not a predecessor, holds it
+    const step: PlanCheckStep = stepById.get(id)!;
+    id = step.predecessorIds.find((p) => times[p] && times[p].finishMinute + (step.predecessorLags?.[p] ?? 0) === start) ?? null;
   }
   return chain;
 }

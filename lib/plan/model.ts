@@ -88,6 +88,7 @@ export interface StepFactColumns {
   gateApprovers: string;
   fourEyes: boolean;
   requiredFields: string;
+  notBefore: string;
 }
 
 /** A step's plan facts from its row, JSON columns parsed: one reading for the plan, versions and runs. */
@@ -107,6 +108,7 @@ export function stepFactsOf(row: StepFactColumns) {
     gateApprovers: parseGateApprovers(row.gateApprovers),
     fourEyes: row.fourEyes,
     requiredFields: parseRequiredFields(row.requiredFields),
+    notBefore: row.notBefore,
   };
 }
 

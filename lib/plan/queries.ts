@@ -7,6 +7,7 @@ import { numberSteps } from "./numbering";
 import { UNDO_SUMMARY_PREFIX } from "./model";
 import { stepFactsOf } from "./model";
 import { diffPlans, type PlanDiff } from "./snapshot";
+import { planStepTimes } from "./check";
 import { getPlanVersionSnapshot, listPlanVersions } from "./versions";
 import type { FleetActionName } from "../runs/model";
 
@@ -14,6 +15,24 @@ import type { FleetActionName } from "../runs/model";
 export async function getPlanView(options: { projectId: string; viewerId?: string }) {
   const project = await getProjectPlan(options);
   const numbers = numberSteps(project.phases);
+  // Lags live on the dependency rows; the plan loader only names the predecessors.
+  const lagRows = await prisma.stepDependency.findMany({ where: { step: { projectId: project.id }, lagMinutes: { gt: 0 } }, select: { stepId: true, predecessorId: true, lagMinutes: true } });
+  const lagsByStep = new Map<string, Record<string, number>>();
+  for (const row of lagRows) lagsByStep.set(row.stepId, { ...lagsByStep.get(row.stepId), [row.predecessorId]: row.lagMinutes });
+  // Planned clock times of the in-window forward steps, from the window start (lib/plan/timing.ts).
+  const windowStart = project.windowStart.getTime();
+  const { times } = planStepTimes(
+    project.phases.map((phase) => ({
+      title: phase.title,
+      inWindow: phase.inWindow,
+      steps: phase.steps.map((step) => ({ id: step.id, number: "", title: step.title, kind: step.kind, plannedMinutes: step.plannedMinutes, predecessorIds: step.predecessors.map((p) => p.predecessorId), predecessorLags: lagsByStep.get(step.id), notBefore: step.notBefore, commands: "", assignee: null, isFleet: false, fleetAction: null })),
+    })),
+    { at: windowStart, timeZone: project.timezone },
+  );
+  const plannedOf = (id: string) => {
+    const t = times[id];
+    return t ? { start: new Date(windowStart + t.startMinute * 60_000).toISOString(), finish: new Date(windowStart + t.finishMinute * 60_000).toISOString(), fixed: t.fixed === true } : null;
+  };
   // The newest plan version: the sheet's undo offers to take it back when it is the viewer's own edit.
   const latest = await prisma.planVersion.findFirst({ where: { projectId: project.id }, orderBy: { version: "desc" }, select: { version: true, actorId: true, actorName: true, summary: true } });
   return {
@@ -57,6 +76,10 @@ export async function getPlanView(options: { projectId: string; viewerId?: strin
         assigneeName: step.assignee?.name ?? null,
         version: step.version,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
+        /** Minutes to wait after a predecessor, by its id (only lags > 0). */
+        predecessorLags: lagsByStep.get(step.id) ?? {},
+        /** Planned start and finish (instants) for in-window forward steps, or null. */
+        planned: plannedOf(step.id),
       })),
     })),
     runs: project.runs.map((run) => ({

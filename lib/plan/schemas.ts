@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { id, partialWithoutDefaults, requiredText, text } from "../platform/validation";
 import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
+import { MAX_LAG_MINUTES, NOT_BEFORE_PATTERN } from "./timing";
 import { MAX_GATE_APPROVERS, MAX_REQUIRED_FIELDS, MAX_STEP_MINUTES, NO_GO_OUTCOMES, REQUIRED_FIELD_TYPES } from "./model";
 
 /** A value to record at sign-off; its key is made from the label when saved. */
@@ -30,6 +31,19 @@ export const phaseInput = z
 
 export const updatePhaseInput = z.lazy(() => partialWithoutDefaults(phaseInput.shape).strict());
 
+/** A lag after a predecessor: whole minutes, 0 to a day; a lead (negative) isn't supported. */
+export const lagMinutes = z
+  .number({ error: "A lag must be a number of minutes." })
+  .int("A lag must be a whole number of minutes.")
+  .min(0, "A lag can't be negative: a step can't start before its predecessor finishes.")
+  .max(MAX_LAG_MINUTES, `A lag can't be longer than ${MAX_LAG_MINUTES} minutes (24 h).`);
+
+/** "22:00": the time of day a fixed-time step may start, or "" for none. */
+export const notBefore = z
+  .string({ error: "Enter a time of day like 22:00." })
+  .trim()
+  .refine((value) => value === "" || NOT_BEFORE_PATTERN.test(value), "Enter a time of day like 22:00 (24-hour, HH:MM).");
+
 export const stepFields = z
   .object({
     phaseId: id,
@@ -50,6 +64,10 @@ export const stepFields = z
     /** Only for fleet steps; a fleet step without one is "GENERIC". */
     fleetAction: z.enum(FLEET_ACTIONS, { error: "Choose what each client needs." }).nullable().default(null),
     predecessorIds: z.array(id).max(50, "Too many predecessors.").default([]),
+    /** Minutes to wait after a predecessor finishes, by predecessor id (0 or missing: none). */
+    predecessorLags: z.record(id, lagMinutes).default({}),
+    /** A fixed-time step: "HH:MM" in the project's zone, or "" for none. */
+    notBefore: notBefore.default(""),
     /** Gates only: what a No-Go does. */
     noGoOutcome: z.enum(NO_GO_OUTCOMES, { error: "Choose what a No-Go means." }).default("ROLLBACK"),
     /** Gates only: the approvals a Go needs (none: one decision from an admin or the assignee). */

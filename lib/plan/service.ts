@@ -10,12 +10,13 @@ import type { FleetActionName } from "../runs/model";
 import type { createStepInput, gateApproverInput, phaseInput, updatePhaseInput, updateStepInput } from "./schemas";
 import { parseGateApprovers, parseRequiredFields, type GateApprover, type NoGoOutcomeName } from "./model";
 import type { z } from "zod";
+import { normalizeLags } from "./timing";
 
 function requirePlanEditor(actor: ActingUser) {
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit the plan.");
 }
 
-const stepSnapshot = (s: { title: string; phaseId: string; position: number; details: string; commands: string; verification: string; team: string; assigneeId: string | null; plannedMinutes: number; kind: string; isFleet: boolean; fleetAction: string | null; noGoOutcome: string; gateApprovers: string; fourEyes: boolean; requiredFields: string }, predecessorIds: string[]) => ({
+const stepSnapshot = (s: { title: string; phaseId: string; position: number; details: string; commands: string; verification: string; team: string; assigneeId: string | null; plannedMinutes: number; kind: string; isFleet: boolean; fleetAction: string | null; noGoOutcome: string; gateApprovers: string; fourEyes: boolean; requiredFields: string; notBefore: string }, predecessorIds: string[], lags: Record<string, number> = {}) => ({
   title: s.title,
   phaseId: s.phaseId,
   position: s.position,
@@ -31,7 +32,19 @@ const stepSnapshot = (s: { title: string; phaseId: string; position: number; det
   requiredFields: parseRequiredFields(s.requiredFields),
   ...(s.kind === "GATE" ? { noGoOutcome: s.noGoOutcome, gateApprovers: parseGateApprovers(s.gateApprovers), fourEyes: s.fourEyes } : {}),
   predecessorIds,
+  ...(Object.keys(lags).length > 0 ? { predecessorLags: lags } : {}),
+  ...(s.notBefore ? { notBefore: s.notBefore } : {}),
 });
+
+/** Lags only for the step's predecessors, and only those that wait: anything else is refused, not dropped. */
+function checkedLags(lags: Record<string, number>, predecessorIds: readonly string[]): Record<string, number> {
+  const preds = new Set(predecessorIds);
+  const stray = Object.keys(lags).filter((id) => !preds.has(id));
+  if (stray.length > 0) throw new ValidationError("A lag can only follow one of the step's predecessors.", { predecessorLags: ["A lag can only follow one of the step's predecessors."] });
+  return normalizeLags(lags, predecessorIds);
+}
+
+const lagsOfRows = (rows: readonly { predecessorId: string; lagMinutes: number }[]) => Object.fromEntries(rows.filter((r) => r.lagMinutes > 0).map((r) => [r.predecessorId, r.lagMinutes]));
 
 // ---------- phases ----------
 
@@ -213,13 +226,14 @@ export async function addStep(options: { actor: ActingUser; projectId: string; i
     const predecessorIds = await validatePredecessors(tx, { projectId: phase.projectId, stepId: null, predecessorIds: input.predecessorIds });
     await validateAssignee(tx, input.assigneeId);
     const last = await tx.step.findFirst({ where: { phaseId: phase.id }, orderBy: { position: "desc" }, select: { position: true } });
-    const { predecessorIds: _ignored, fleetAction: _action, noGoOutcome: _outcome, gateApprovers: _approvers, fourEyes: _fourEyes, requiredFields: _fields, ...fields } = input;
+    const lags = checkedLags(input.predecessorLags, predecessorIds);
+    const { predecessorIds: _ignored, predecessorLags: _lags, fleetAction: _action, noGoOutcome: _outcome, gateApprovers: _approvers, fourEyes: _fourEyes, requiredFields: _fields, ...fields } = input;
     const gate = await gateSettingsFor(tx, { kind: input.kind, requested: input, current: null });
     const step = await tx.step.create({
       data: { ...fields, ...gate, requiredFields: requiredFieldsJson(input.requiredFields), fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
     });
-    if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: step.id, predecessorId })) });
-    await appendAuditEvent(tx, { actor, projectId: phase.projectId, action: "step.create", entityType: "step", entityId: step.id, before: null, after: stepSnapshot(step, predecessorIds) });
+    if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: step.id, predecessorId, lagMinutes: lags[predecessorId] ?? 0 })) });
+    await appendAuditEvent(tx, { actor, projectId: phase.projectId, action: "step.create", entityType: "step", entityId: step.id, before: null, after: stepSnapshot(step, predecessorIds, lags) });
     await recordPlanVersion(tx, { projectId: phase.projectId, actor: actor });
     return step;
   });
@@ -229,7 +243,7 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
   requirePlanEditor(options.actor);
   const { actor, input } = options;
   return runTransaction(async (tx) => {
-    const before = await tx.step.findUnique({ where: { id: options.stepId }, include: { predecessors: { select: { predecessorId: true } } } });
+    const before = await tx.step.findUnique({ where: { id: options.stepId }, include: { predecessors: { select: { predecessorId: true, lagMinutes: true } } } });
     if (!before) throw new NotFoundError("Step");
     if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
       throw new ConflictError("Someone else changed this step while you were editing. Reload to see their change.");
@@ -242,8 +256,12 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
     const predecessorIds = input.predecessorIds !== undefined
       ? await validatePredecessors(tx, { projectId: before.projectId, stepId: before.id, predecessorIds: input.predecessorIds })
       : beforePreds;
+    const beforeLags = lagsOfRows(before.predecessors);
+    // Without new lags, the lags of predecessors the step keeps stay as they were.
+    const lags = input.predecessorLags !== undefined ? checkedLags(input.predecessorLags, predecessorIds) : normalizeLags(beforeLags, predecessorIds);
+    const linksChanged = input.predecessorIds !== undefined || JSON.stringify(lags) !== JSON.stringify(normalizeLags(beforeLags, beforePreds));
     await validateAssignee(tx, input.assigneeId);
-    const { predecessorIds: _p, expectedVersion: _v, fleetAction: _a, noGoOutcome: _o, gateApprovers: _g, fourEyes: _f, requiredFields: _r, ...fields } = input;
+    const { predecessorIds: _p, predecessorLags: _l, expectedVersion: _v, fleetAction: _a, noGoOutcome: _o, gateApprovers: _g, fourEyes: _f, requiredFields: _r, ...fields } = input;
     const fleetAction = fleetActionFor({ isFleet: input.isFleet ?? before.isFleet, requested: input.fleetAction, current: before.fleetAction });
     const gate = await gateSettingsFor(tx, { kind: input.kind ?? before.kind, requested: input, current: before });
     const movedPhase = input.phaseId !== undefined && input.phaseId !== before.phaseId;
@@ -262,12 +280,12 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
       },
     });
     if (updated.count === 0) throw new ConflictError("Someone else changed this step while you were editing. Reload to see their change.");
-    if (input.predecessorIds !== undefined) {
+    if (linksChanged) {
       await tx.stepDependency.deleteMany({ where: { stepId: before.id } });
-      if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: before.id, predecessorId })) });
+      if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: before.id, predecessorId, lagMinutes: lags[predecessorId] ?? 0 })) });
     }
     const after = await tx.step.findUniqueOrThrow({ where: { id: before.id } });
-    await appendAuditEvent(tx, { actor, projectId: before.projectId, action: "step.update", entityType: "step", entityId: before.id, before: stepSnapshot(before, beforePreds), after: stepSnapshot(after, predecessorIds) });
+    await appendAuditEvent(tx, { actor, projectId: before.projectId, action: "step.update", entityType: "step", entityId: before.id, before: stepSnapshot(before, beforePreds, normalizeLags(beforeLags, beforePreds)), after: stepSnapshot(after, predecessorIds, lags) });
     await recordPlanVersion(tx, { projectId: before.projectId, actor: actor });
     return after;
   });
@@ -276,7 +294,7 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
 export async function deleteStep(options: { actor: ActingUser; stepId: string }) {
   requirePlanEditor(options.actor);
   return runTransaction(async (tx) => {
-    const step = await tx.step.findUnique({ where: { id: options.stepId }, include: { predecessors: { select: { predecessorId: true } } } });
+    const step = await tx.step.findUnique({ where: { id: options.stepId }, include: { predecessors: { select: { predecessorId: true, lagMinutes: true } } } });
     if (!step) throw new NotFoundError("Step");
     await tx.step.delete({ where: { id: step.id } });
     await appendAuditEvent(tx, {
@@ -285,7 +303,7 @@ export async function deleteStep(options: { actor: ActingUser; stepId: string })
       action: "step.delete",
       entityType: "step",
       entityId: step.id,
-      before: stepSnapshot(step, step.predecessors.map((p) => p.predecessorId)),
+      before: stepSnapshot(step, step.predecessors.map((p) => p.predecessorId), lagsOfRows(step.predecessors)),
       after: null,
     });
     await recordPlanVersion(tx, { projectId: step.projectId, actor: options.actor });

@@ -29,6 +29,8 @@ function requirePlanEditor(actor: ActingUser) {
 interface Layout {
   phases: PhaseOrder[];
   deps: Map<string, string[]>;
+  /** Lags by "stepId predecessorId": kept for the links a relayout keeps. */
+  lags: Map<string, number>;
   steps: Map<string, { id: string; title: string; version: number; phaseId: string; position: number; team: string; assigneeId: string | null }>;
 }
 
@@ -40,7 +42,7 @@ async function loadLayout(tx: Tx, projectId: string): Promise<Layout> {
       id: true,
       steps: {
         orderBy: { position: "asc" },
-        select: { id: true, title: true, version: true, phaseId: true, position: true, team: true, assigneeId: true, predecessors: { select: { predecessorId: true } } },
+        select: { id: true, title: true, version: true, phaseId: true, position: true, team: true, assigneeId: true, predecessors: { select: { predecessorId: true, lagMinutes: true } } },
       },
     },
   });
@@ -48,6 +50,7 @@ async function loadLayout(tx: Tx, projectId: string): Promise<Layout> {
   return {
     phases: phases.map((p) => ({ id: p.id, stepIds: p.steps.map((s) => s.id) })),
     deps: new Map(all.map((s) => [s.id, s.predecessors.map((d) => d.predecessorId)])),
+    lags: new Map(all.flatMap((s) => s.predecessors.filter((d) => d.lagMinutes > 0).map((d) => [`${s.id} ${d.predecessorId}`, d.lagMinutes] as const))),
     steps: new Map(all.map((s) => [s.id, s])),
   };
 }
@@ -83,7 +86,7 @@ async function writeLayout(tx: Tx, options: { layout: Layout; phases: PhaseOrder
       if (depsChanged) {
         await tx.stepDependency.deleteMany({ where: { stepId: id } });
         const preds = options.deps.get(id) ?? [];
-        if (preds.length > 0) await tx.stepDependency.createMany({ data: preds.map((predecessorId) => ({ stepId: id, predecessorId })) });
+        if (preds.length > 0) await tx.stepDependency.createMany({ data: preds.map((predecessorId) => ({ stepId: id, predecessorId, lagMinutes: options.layout.lags.get(`${id} ${predecessorId}`) ?? 0 })) });
       }
     }
   }
@@ -329,11 +332,12 @@ export async function undoLastPlanEdit(options: { actor: ActingUser; projectId: 
         gateApprovers: JSON.stringify(step.gateApprovers),
         fourEyes: step.fourEyes,
         requiredFields: JSON.stringify(step.requiredFields),
+        notBefore: step.notBefore ?? "",
       };
       if (existing.has(step.id)) await tx.step.update({ where: { id: step.id }, data: { ...data, version: { increment: 1 } } });
       else await tx.step.create({ data: { ...data, id: step.id, projectId: project.id } });
     }
-    const links = targetSteps.flatMap(({ step }) => step.predecessorIds.filter((p) => keep.has(p)).map((predecessorId) => ({ stepId: step.id, predecessorId })));
+    const links = targetSteps.flatMap(({ step }) => step.predecessorIds.filter((p) => keep.has(p)).map((predecessorId) => ({ stepId: step.id, predecessorId, lagMinutes: step.predecessorLags?.[predecessorId] ?? 0 })));
     if (links.length > 0) await tx.stepDependency.createMany({ data: links });
     await appendAuditEvent(tx, {
       actor,

@@ -1,4 +1,5 @@
 import type { FleetActionName, StepKindName } from "../runs/model";
+import { normalizeLags } from "./timing";
 import { approverLabel, NO_GO_OUTCOME_LABELS, type GateApprover, type NoGoOutcomeName, type RequiredField } from "./model";
 
 /**
@@ -26,6 +27,10 @@ export interface PlanSnapshotStep {
   fourEyes: boolean;
   /** Values Done asks for. */
   requiredFields: RequiredField[];
+  /** "HH:MM": a fixed-time step can't start before then. Missing (versions recorded before it) or "": none. */
+  notBefore?: string;
+  /** Minutes to wait after a predecessor, by predecessor id; only lags > 0. Missing: none. */
+  predecessorLags?: Record<string, number>;
 }
 
 export interface PlanSnapshotPhase {
@@ -53,6 +58,8 @@ export const SNAPSHOT_STEP_FIELDS = [
   "isFleet",
   "fleetAction",
   "predecessorIds",
+  "predecessorLags",
+  "notBefore",
   "noGoOutcome",
   "gateApprovers",
   "fourEyes",
@@ -74,6 +81,8 @@ export const SNAPSHOT_FIELD_LABELS: Record<SnapshotStepField, string> = {
   isFleet: "Fleet step",
   fleetAction: "Fleet action",
   predecessorIds: "Predecessors",
+  predecessorLags: "Lags",
+  notBefore: "Not before",
   noGoOutcome: "No-Go means",
   gateApprovers: "Approvals needed",
   fourEyes: "Four-eyes",
@@ -111,10 +120,16 @@ export function canonicalPlanJson(snapshot: PlanSnapshot): string {
         gateApprovers: step.gateApprovers,
         fourEyes: step.fourEyes,
         requiredFields: step.requiredFields,
+        // Only when set, so plans without them (and versions recorded before them) keep their hash.
+        ...(step.notBefore ? { notBefore: step.notBefore } : {}),
+        ...(Object.keys(lagsOf(step)).length > 0 ? { predecessorLags: lagsOf(step) } : {}),
       })),
     })),
   });
 }
+
+/** A step's lags, sorted and without zeros; missing means none. */
+export const lagsOf = (step: Pick<PlanSnapshotStep, "predecessorLags" | "predecessorIds">) => normalizeLags(step.predecessorLags, step.predecessorIds);
 
 export interface StepFieldChange {
   field: SnapshotStepField;
@@ -195,6 +210,14 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
         const x = [...was.step.predecessorIds].sort().join(",");
         const y = [...now.step.predecessorIds].sort().join(",");
         if (x !== y) fields.push({ field, before: titlesOf(was.step.predecessorIds, a, b), after: titlesOf(now.step.predecessorIds, b, a) });
+      } else if (field === "predecessorLags") {
+        const text = (step: PlanSnapshotStep, ...where: Map<string, Located>[]) =>
+          Object.entries(lagsOf(step))
+            .map(([id, m]) => `${m} min after ${titlesOf([id], ...where)}`)
+            .join(", ") || "none";
+        if (JSON.stringify(lagsOf(was.step)) !== JSON.stringify(lagsOf(now.step))) fields.push({ field, before: text(was.step, a, b), after: text(now.step, b, a) });
+      } else if (field === "notBefore") {
+        if ((was.step.notBefore ?? "") !== (now.step.notBefore ?? "")) fields.push({ field, before: show(was.step.notBefore ?? ""), after: show(now.step.notBefore ?? "") });
       } else if (field === "gateApprovers") {
         const x = was.step.gateApprovers.map(approverLabel).join(", ");
         const y = now.step.gateApprovers.map(approverLabel).join(", ");

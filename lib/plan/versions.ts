@@ -19,7 +19,7 @@ export async function loadPlanSnapshot(db: Pick<Tx, "phase">, projectId: string)
     include: {
       steps: {
         orderBy: { position: "asc" },
-        include: { predecessors: { select: { predecessorId: true } }, assignee: { select: { name: true } } },
+        include: { predecessors: { select: { predecessorId: true, lagMinutes: true } }, assignee: { select: { name: true } } },
       },
     },
   });
@@ -34,6 +34,7 @@ export async function loadPlanSnapshot(db: Pick<Tx, "phase">, projectId: string)
         ...stepFactsOf(step),
         assigneeName: step.assignee?.name ?? null,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
+        predecessorLags: Object.fromEntries(step.predecessors.filter((p) => p.lagMinutes > 0).map((p) => [p.predecessorId, p.lagMinutes])),
       })),
     })),
   };

@@ -1,6 +1,7 @@
 import "server-only";
 import { prisma } from "../platform/db/client";
-import { forecastRun, overrunMinutes, type ForecastVerdict } from "../runs/forecast";
+import { forecastRun, overrunMinutes, runNotBeforeAt, type ForecastVerdict } from "../runs/forecast";
+import { parseLags } from "../plan/timing";
 import { listPresence } from "../platform/live/events";
 import { splitProgress, stepsInScope, type RunModeName, type StepStatusName } from "../runs/model";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -59,6 +60,9 @@ export async function listPortfolio(options: { viewer: Actor; filters: Portfolio
           runPhaseId: true,
           position: true,
           predecessorIds: true,
+          predecessorLags: true,
+          notBefore: true,
+          finishedAt: true,
         },
       })
     : [];
@@ -78,7 +82,10 @@ export async function listPortfolio(options: { viewer: Actor; filters: Portfolio
         plannedMinutes: r.plannedMinutes,
         status: r.status as StepStatusName,
         startedAt: r.startedAt?.toISOString() ?? null,
+        finishedAt: r.finishedAt?.toISOString() ?? null,
         predecessorIds: JSON.parse(r.predecessorIds) as string[],
+        predecessorLags: parseLags(r.predecessorLags),
+        notBeforeAt: run ? runNotBeforeAt(r.notBefore, { kind: run.kind, windowStart: run.windowStart.getTime() }, project.timezone) : null,
         inWindow: phase.inWindow,
         position: phase.position * 100_000 + r.position,
         phaseId: phase.id,

@@ -161,6 +161,7 @@ export async function instantiateRunbook(tx: Tx, options: { projectId: string; d
           gateApprovers: JSON.stringify(step.gateApprovers),
           fourEyes: step.fourEyes,
           requiredFields: JSON.stringify(step.requiredFields),
+          notBefore: step.notBefore ?? "",
           assigneeId: options.assigneeByTeam?.[step.team] ?? null,
         },
         select: { id: true },
@@ -169,7 +170,7 @@ export async function instantiateRunbook(tx: Tx, options: { projectId: string; d
     }
   }
   const dependencies = document.phases.flatMap((phase) =>
-    phase.steps.flatMap((step) => step.predecessors.map((key) => ({ stepId: idByKey.get(step.key)!, predecessorId: idByKey.get(key)! }))),
+    phase.steps.flatMap((step) => step.predecessors.map((key) => ({ stepId: idByKey.get(step.key)!, predecessorId: idByKey.get(key)!, lagMinutes: step.lags?.[key] ?? 0 }))),
   );
   if (dependencies.length > 0) await tx.stepDependency.createMany({ data: dependencies });
   return idByKey;

@@ -1,3 +1,4 @@
+import { notBeforeMinuteAfter, scheduleSteps } from "../plan/timing";
 import { isFinished, type RunModeName, type StepStatusName } from "./model";
 
 /**
@@ -14,9 +15,26 @@ export interface ForecastStep {
   predecessorIds: string[];
   inWindow: boolean;
   position: number;
+  /** When it finished: a lag after it runs from then. Missing: treated as finished just now. */
+  finishedAt?: string | null;
+  /** Minutes to wait after a predecessor finishes, by predecessor id. */
+  predecessorLags?: Readonly<Record<string, number>>;
+  /** A fixed-time step can't start before this instant (epoch ms; the run's "not before"), or null. */
+  notBeforeAt?: number | null;
 }
 
 const MINUTE = 60_000;
+
+/**
+ * A frozen "not before HH:MM" as the instant it means in a run: the first HH:MM on the project's
+ * clock at or after the run's window start. Live runs only: a rehearsal rehearses the steps, not
+ * the night's clock, so its not-before times don't hold it (its lags still do).
+ */
+export function runNotBeforeAt(notBefore: string | null | undefined, run: { kind: string; windowStart: number }, timeZone: string): number | null {
+  if (run.kind !== "LIVE") return null;
+  const minute = notBeforeMinuteAfter(notBefore, run.windowStart, timeZone);
+  return minute === null ? null : run.windowStart + minute * MINUTE;
+}
 export const AT_RISK_SLACK_MINUTES = 15;
 
 /** Minutes of work left in a step: all of it if not started, what's left of the plan if running (0 once overrun). */
@@ -42,51 +60,46 @@ export function forecastScope(steps: readonly ForecastStep[], mode: RunModeName)
 }
 
 /**
- * Longest remaining path through the unfinished steps. Rollback steps run one after another, so
- * each depends on the one before it. Returns minutes and the steps on that path, first to last.
+ * Longest remaining path through the unfinished steps, in minutes from `now` (or from `from`, when
+ * the window's work hasn't begun and the forecast counts from the window start). Forward steps
+ * wait for their predecessors plus any lag, and a fixed-time step for its not-before instant.
+ * Rollback steps run one after another, so each depends on the one before it. Returns minutes and
+ * the steps on that path, first to last.
  */
-export function criticalPath(steps: readonly ForecastStep[], mode: RunModeName, now: number): { minutes: number; stepIds: string[] } {
+export function criticalPath(steps: readonly ForecastStep[], mode: RunModeName, now: number, options: { from?: number } = {}): { minutes: number; stepIds: string[] } {
+  const from = options.from ?? now;
   const scope = forecastScope(steps, mode);
   const inScope = new Map(scope.map((s) => [s.id, s]));
-  const predecessorsOf = (step: ForecastStep, index: number): string[] =>
-    mode === "ROLLBACK" ? (index > 0 ? [scope[index - 1].id] : []) : step.predecessorIds.filter((id) => inScope.has(id));
-  const preds = new Map(scope.map((s, i) => [s.id, predecessorsOf(s, i)]));
-  const finish = new Map<string, number>();
-  const via = new Map<string, string | null>();
-  const visiting = new Set<string>();
-  const earliestFinish = (id: string): number => {
-    const known = finish.get(id);
-    if (known !== undefined) return known;
-    if (visiting.has(id)) return 0; // a cycle can't be stored (plan edits reject them); don't loop if one appears
-    visiting.add(id);
-    let best = 0;
-    let bestPred: string | null = null;
-    for (const pred of preds.get(id) ?? []) {
-      const f = earliestFinish(pred);
-      // >= for the first: a predecessor with no time left (overrun, 0-min milestone) still holds the path.
-      if (bestPred === null || f > best) {
-        best = f;
-        bestPred = pred;
-      }
-    }
-    visiting.delete(id);
-    const value = best + remainingMinutes(inScope.get(id)!, now);
-    finish.set(id, value);
-    via.set(id, bestPred);
-    return value;
-  };
+  const forward = mode !== "ROLLBACK";
+  const { times } = scheduleSteps(
+    scope.map((step, index) => {
+      const finished = isFinished(step.status);
+      const started = step.status === "IN_PROGRESS" && step.startedAt;
+      return {
+        id: step.id,
+        minutes: remainingMinutes(step, now),
+        predecessorIds: forward ? step.predecessorIds.filter((id) => inScope.has(id)) : index > 0 ? [scope[index - 1].id] : [],
+        lags: forward ? step.predecessorLags : undefined,
+        notBeforeMinute: forward && step.notBeforeAt != null ? (step.notBeforeAt - from) / MINUTE : null,
+        // Done work is behind us: a finished step ends when it did (or now), a running one started already.
+        fixedStartMinute: finished ? (forward && step.finishedAt ? Math.min(0, (Date.parse(step.finishedAt) - from) / MINUTE) : 0) : started ? 0 : null,
+      };
+    }),
+  );
   let endId: string | null = null;
   let total = 0;
   for (const step of scope) {
-    const f = earliestFinish(step.id);
+    const f = times[step.id].finishMinute;
     if (f > total) {
       total = f;
       endId = step.id;
     }
   }
   const path: string[] = [];
-  for (let id = endId; id; id = via.get(id) ?? null) {
+  for (let id = endId; id; ) {
     if (!isFinished(inScope.get(id)!.status)) path.unshift(id);
+    const held = times[id].heldBy;
+    id = held?.kind === "predecessor" ? held.id : null;
   }
   return { minutes: total, stepIds: path };
 }
@@ -104,10 +117,10 @@ export interface Forecast {
 /** Forecast finish = now (or the window start, if the window's work hasn't begun) + the critical path. */
 export function forecastRun(input: { steps: readonly ForecastStep[]; mode: RunModeName; windowStart: number; windowEnd: number; now: number }): Forecast {
   const { steps, mode, now } = input;
-  const path = criticalPath(steps, mode, now);
   const scope = forecastScope(steps, mode);
   const begun = scope.some((s) => s.status !== "PENDING");
   const from = begun ? now : Math.max(now, input.windowStart);
+  const path = criticalPath(steps, mode, now, { from });
   const finishAt = from + path.minutes * MINUTE;
   const slackMinutes = (input.windowEnd - finishAt) / MINUTE;
   const verdict: ForecastVerdict =

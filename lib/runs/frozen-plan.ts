@@ -1,7 +1,8 @@
 import "server-only";
 import type { Tx } from "../platform/db/client";
 import { stepFactsOf } from "../plan/model";
-import type { PlanSnapshot, PlanSnapshotPhase, PlanSnapshotStep } from "../plan/snapshot";
+import { lagsOf, type PlanSnapshot, type PlanSnapshotPhase, type PlanSnapshotStep } from "../plan/snapshot";
+import { parseLags } from "../plan/timing";
 
 /**
  * A run's own copy of the plan: run_phase rows and the plan facts on each step_run. Everything that
@@ -33,6 +34,8 @@ export function frozenStepFields(runId: string, phaseId: string, step: PlanSnaps
     isFleet: step.isFleet,
     fleetAction: step.fleetAction,
     predecessorIds: JSON.stringify(step.predecessorIds),
+    predecessorLags: JSON.stringify(lagsOf(step)),
+    notBefore: step.notBefore ?? "",
     noGoOutcome: step.noGoOutcome,
     gateApprovers: JSON.stringify(step.gateApprovers),
     fourEyes: step.fourEyes,
@@ -67,6 +70,7 @@ export async function loadRunSnapshot(db: Pick<Tx, "runPhase">, runId: string): 
           ...stepFactsOf(sr),
           assigneeName: sr.assigneeName,
           predecessorIds: JSON.parse(sr.predecessorIds) as string[],
+          predecessorLags: parseLags(sr.predecessorLags),
         })),
       })),
   };

@@ -5,6 +5,8 @@ import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { numberSteps } from "../plan/numbering";
 import { approverLabel, stepFactsOf, type GateApprover, type NoGoOutcomeName } from "../plan/model";
 import { gateNoGoOutcome } from "./model";
+import { parseLags, scheduleSteps } from "../plan/timing";
+import { runNotBeforeAt } from "./forecast";
 import type { StepStatusName } from "./model";
 
 /**
@@ -48,6 +50,7 @@ export async function getRunView(options: { runId: string }) {
       ...stepFactsOf(sr),
       assignee: sr.assigneeName !== null ? { id: sr.assigneeId, name: sr.assigneeName } : null,
       predecessors: (JSON.parse(sr.predecessorIds) as string[]).map((predecessorId) => ({ predecessorId })),
+      predecessorLags: parseLags(sr.predecessorLags),
     })),
   }));
   const { phases: _frozenPhases, stepRuns: _rows, gateApprovals, attachments, ...runFields } = run;
@@ -86,6 +89,22 @@ export async function getRunBoard(options: { runId: string }) {
   const approvalsByStep = new Map<string, typeof gateApprovals>();
   for (const a of gateApprovals) if (!a.revokedAt) approvalsByStep.set(a.stepId, [...(approvalsByStep.get(a.stepId) ?? []), a]);
   const stateByStep = new Map(run.stepRuns.map((s) => [s.stepId, s]));
+  // Planned clock times in this run's own window: its start plus each in-window forward step's
+  // planned start, following predecessors, lags and not-before times (lib/plan/timing.ts). A
+  // rehearsal rehearses the steps, not the night's clock: its not-before times don't hold it.
+  const windowStart = run.windowStart.getTime();
+  const timeZone = run.project.timezone;
+  const notBeforeAt = (hhmm: string) => runNotBeforeAt(hhmm, { kind: run.kind, windowStart }, timeZone);
+  const { times: planned } = scheduleSteps(
+    phases
+      .filter((p) => p.inWindow)
+      .flatMap((p) => p.steps.filter((s) => s.kind !== "ROLLBACK"))
+      .map((s) => {
+        const at = notBeforeAt(s.notBefore);
+        return { id: s.id, minutes: s.plannedMinutes, predecessorIds: s.predecessors.map((p) => p.predecessorId), lags: s.predecessorLags, notBeforeMinute: at === null ? null : (at - windowStart) / 60_000 };
+      }),
+  );
+  const iso = (minute: number) => new Date(windowStart + minute * 60_000).toISOString();
   let order = 0;
   const steps = phases.flatMap((phase) =>
     phase.steps.map((step) => {
@@ -107,6 +126,13 @@ export async function getRunBoard(options: { runId: string }) {
         assigneeId: step.assigneeId,
         assigneeName: step.assignee?.name ?? null,
         predecessorIds: step.predecessors.map((p) => p.predecessorId),
+        predecessorLags: step.predecessorLags,
+        /** "HH:MM" as frozen, and the instant it means in this run (null for rehearsals and steps without one). */
+        notBefore: step.notBefore,
+        notBeforeAt: step.notBefore ? notBeforeAt(step.notBefore) : null,
+        /** Planned start and finish in this run's window, for in-window forward steps. */
+        plannedStart: planned[step.id] ? iso(planned[step.id].startMinute) : null,
+        plannedFinish: planned[step.id] ? iso(planned[step.id].finishMinute) : null,
         // A step added to the plan after this run ended has no state in it.
         tracked: state !== undefined,
         status: (state?.status ?? "PENDING") as StepStatusName,

@@ -27,6 +27,9 @@ export function checkRunbook(document: RunbookDocument, options: Omit<PlanCheckI
         isFleet: step.isFleet,
         fleetAction: step.fleetAction,
         noGoOutcome: step.noGoOutcome,
+        // Not-before times count only when the caller gives a window start (options.windowStart).
+        notBefore: step.notBefore,
+        predecessorLags: step.lags,
       })),
     })),
   });

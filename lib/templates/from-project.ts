@@ -26,6 +26,10 @@ export interface ProjectPlanForTemplate {
       gateApprovers: GateApprover[];
       fourEyes: boolean;
       requiredFields: RequiredField[];
+      /** "HH:MM" of a fixed-time step ("" or missing: none). */
+      notBefore?: string;
+      /** Minutes to wait after a predecessor, by its step id. */
+      predecessorLags?: Readonly<Record<string, number>>;
     }[];
   }[];
 }
@@ -64,7 +68,20 @@ export function planToRunbookDocument(plan: ProjectPlanForTemplate): RunbookDocu
         gateApprovers: step.kind === "GATE" ? step.gateApprovers.flatMap((a) => (a.kind === "role" ? [a] : [])) : [],
         fourEyes: step.kind === "GATE" && step.fourEyes,
         requiredFields: step.requiredFields,
+        // Only when set, so documents of plans without them read exactly as before.
+        ...(step.notBefore ? { notBefore: step.notBefore } : {}),
+        ...lagsByKey(step, numbers),
       })),
     })),
   };
+}
+
+/** The step's lags keyed by predecessor number, as `{ lags }`, or nothing when it has none. */
+function lagsByKey(step: { predecessorIds: string[]; predecessorLags?: Readonly<Record<string, number>> }, numbers: Map<string, string>): { lags?: Record<string, number> } {
+  const entries = step.predecessorIds.flatMap((id) => {
+    const minutes = step.predecessorLags?.[id] ?? 0;
+    const key = numbers.get(id);
+    return minutes > 0 && key !== undefined ? [[key, minutes] as const] : [];
+  });
+  return entries.length > 0 ? { lags: Object.fromEntries(entries) } : {};
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { MAX_GATE_APPROVERS, MAX_REQUIRED_FIELDS, MAX_STEP_MINUTES, NO_GO_OUTCOMES, REQUIRED_FIELD_TYPES } from "../plan/model";
 import { FLEET_ACTIONS, STEP_KINDS } from "../runs/model";
 import { safeCharacters } from "../platform/validation";
+import { MAX_LAG_MINUTES, NOT_BEFORE_PATTERN } from "../plan/timing";
 
 /** Document text: the same refusal of control and bidirectional characters as every form field. */
 const line = (label: string, schema: z.ZodString) => safeCharacters(schema, label);
@@ -28,6 +29,10 @@ export const runbookStepSchema = z
     isFleet: z.boolean().default(false),
     fleetAction: z.enum(FLEET_ACTIONS).nullable().default(null),
     predecessors: z.array(z.string().max(40)).max(1000).default([]),
+    /** Minutes to wait after a predecessor finishes, by its key ("15 min after 14"). Missing: none. */
+    lags: z.record(z.string().max(40), z.number().int().min(0).max(MAX_LAG_MINUTES)).optional(),
+    /** A fixed-time step: "HH:MM" on the project's clock, the first at or after the window start. Missing: none. */
+    notBefore: z.string().regex(NOT_BEFORE_PATTERN, "Enter a time of day like 22:00 (24-hour, HH:MM).").optional(),
     /** Gates: what a No-Go does, the approvals (by role: a template names no people) and four-eyes. */
     noGoOutcome: z.enum(NO_GO_OUTCOMES).default("ROLLBACK"),
     gateApprovers: z
@@ -73,6 +78,13 @@ export const runbookDocumentSchema = z
       phase.steps.forEach((step, s) =>
         step.predecessors.forEach((key) => {
           if (!keys.has(key)) ctx.addIssue({ code: "custom", path: ["phases", p, "steps", s, "predecessors"], message: `Unknown predecessor "${key}".` });
+        }),
+      ),
+    );
+    doc.phases.forEach((phase, p) =>
+      phase.steps.forEach((step, s) =>
+        Object.keys(step.lags ?? {}).forEach((key) => {
+          if (!step.predecessors.includes(key)) ctx.addIssue({ code: "custom", path: ["phases", p, "steps", s, "lags", key], message: `A lag after "${key}", which is not one of the step's predecessors.` });
         }),
       ),
     );

@@ -202,7 +202,7 @@ export async function saveProjectAsTemplate(options: { actor: ActingUser; projec
       include: {
         phases: {
           orderBy: { position: "asc" },
-          include: { steps: { orderBy: { position: "asc" }, include: { predecessors: { select: { predecessorId: true } } } } },
+          include: { steps: { orderBy: { position: "asc" }, include: { predecessors: { select: { predecessorId: true, lagMinutes: true } } } } },
         },
       },
     });
@@ -215,7 +215,7 @@ export async function saveProjectAsTemplate(options: { actor: ActingUser; projec
         title: phase.title,
         description: phase.description,
         inWindow: phase.inWindow,
-        steps: phase.steps.map((step) => ({ ...step, predecessorIds: step.predecessors.map((p) => p.predecessorId), gateApprovers: parseGateApprovers(step.gateApprovers), requiredFields: parseRequiredFields(step.requiredFields) })),
+        steps: phase.steps.map((step) => ({ ...step, predecessorIds: step.predecessors.map((p) => p.predecessorId), predecessorLags: Object.fromEntries(step.predecessors.map((p) => [p.predecessorId, p.lagMinutes])), gateApprovers: parseGateApprovers(step.gateApprovers), requiredFields: parseRequiredFields(step.requiredFields) })),
       })),
     });
     const parsed = runbookDocumentSchema.safeParse(candidate);

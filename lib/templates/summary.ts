@@ -29,7 +29,7 @@ export interface RunbookSummary {
   plannedMinutes: number;
   /** Sum of the forward steps inside the window. */
   windowMinutes: number;
-  /** Longest chain of forward steps inside the window, following predecessors: the least downtime the plan needs. */
+  /** Longest chain of forward steps inside the window, following predecessors and their lags: the least downtime the plan needs. */
   criticalPathMinutes: number;
   rollbackMinutes: number;
   phases: RunbookPhaseSummary[];
@@ -47,6 +47,8 @@ export function summarizeRunbook(document: RunbookDocument): RunbookSummary {
     status: "PENDING",
     startedAt: null,
     predecessorIds: step.predecessors,
+    // A template has no window start to place its not-before times on; its lags do count.
+    predecessorLags: step.lags,
     inWindow,
     position: index,
   }));

@@ -47,13 +47,13 @@ describe("an ERP mock-cutover export (IDs UK-1…, workstreams, owner names, lag
     expect(result.rows[2].plannedTime).toBe("2026-12-05 22:00 → 22:15");
   });
 
-  it("resolves UK-3FS+15m to row 3 with a 15 min lag: in the details and the critical path, with a warning that runs don't wait for it", () => {
+  it("resolves UK-3FS+15m to row 3 with a real 15 min lag: in the document and the critical path, not as a note or a warning", () => {
     const steps = stepsOf(result);
     expect([...steps.values()].map((s) => s.predecessors)).toEqual([[], ["1"], ["2"], ["3"], ["4"], ["5"], ["6"], ["7"], ["8"]]);
-    expect(steps.get("4")!.details).toContain("Lag in the imported plan: 15 min after UK-3 (not enforced in runs)");
-    expect(result.warnings.map(formatImportError)).toContain(
-      `Row 4, column "Predecessors": "UK-3FS+15m" has a 15 min lag: counted in the preview's critical path and kept in the details, but a run does not wait for it (the step is ready once UK-3 is done).`,
-    );
+    expect(steps.get("4")!.lags).toEqual({ "3": 15 });
+    expect(steps.get("5")!.lags).toBeUndefined();
+    expect(steps.get("4")!.details).not.toContain("Lag in the imported plan");
+    expect(result.warnings.map(formatImportError).join("\n")).not.toContain("UK-3FS+15m");
     // 600 min of steps plus the 15 min lag on the chain.
     expect(result.totals.plannedMinutes).toBe(600);
     expect(result.totals.criticalPathMinutes).toBe(615);

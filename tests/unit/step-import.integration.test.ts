@@ -174,8 +174,9 @@ describe("importStepsFromCsv", () => {
     const [freeze, stop, copy, watch] = phases.flatMap((p) => p.steps);
     expect([freeze.assigneeId, stop.assigneeId, copy.assigneeId, watch.assigneeId]).toEqual([team.operator2.id, team.operator.id, null, team.operator2.id]);
     expect(copy).toMatchObject({ title: "Copy the ledger", plannedMinutes: 120, team: "Unix team" });
-    expect(copy.details).toBe("ID in the imported plan: UK-3\nOwner in the imported plan: Unix team\nPlanned clock time in the imported plan: 22:30 → 00:30 (next day)\nLag in the imported plan: 15 min after UK-2 (not enforced in runs)");
-    expect(copy.predecessors.map((d) => d.predecessorId)).toEqual([stop.id]);
+    expect(copy.details).toBe("ID in the imported plan: UK-3\nOwner in the imported plan: Unix team\nPlanned clock time in the imported plan: 22:30 → 00:30 (next day)");
+    // "UK-2FS+15m" is a real lag now: runs wait 15 min after the ERP stops.
+    expect(copy.predecessors.map((d) => [d.predecessorId, d.lagMinutes])).toEqual([[stop.id, 15]]);
     const event = await db.lib.prisma.auditEvent.findFirstOrThrow({ where: { projectId: project.id, action: "plan.import" } });
     expect(JSON.parse(event.after)).toMatchObject({ predecessorsBy: "id", unmatchedOwners: ["Unix team"], phases: [{ title: "Preparation", inWindow: false }, { title: "Cutover", inWindow: true }, { title: "Hypercare", inWindow: true }] });
   });

@@ -171,6 +171,8 @@ describe("createStepInput", () => {
       isFleet: false,
       fleetAction: null,
       predecessorIds: [],
+      predecessorLags: {},
+      notBefore: "",
       noGoOutcome: "ROLLBACK",
       gateApprovers: [],
       fourEyes: false,
