@@ -8,6 +8,8 @@ import { checkProjectPlan } from "@/lib/plan/check-view";
 import { requireUser } from "@/lib/platform/auth/session";
 import { listAssignableUsersForProject } from "@/lib/projects/assignees";
 import { projectUserOrNull } from "@/lib/projects/access";
+import { listTeamOptions } from "@/lib/teams/queries";
+import { TeamOptionsProvider } from "@/components/teams/team-picker";
 
 export const metadata: Metadata = { title: "Project" };
 
@@ -21,5 +23,10 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const editable = canEditPlan(user);
   const users = editable ? await listAssignableUsersForProject({ projectId }) : [];
   const planCheck = await checkProjectPlan({ projectId });
-  return <ProjectOverview view={view} planCheck={planCheck} canEdit={editable} canStartRun={canStartRun(user)} users={users.map((u) => ({ id: u.id, name: u.name }))} />;
+  const teams = editable ? await listTeamOptions() : [];
+  return (
+    <TeamOptionsProvider teams={teams}>
+      <ProjectOverview view={view} planCheck={planCheck} canEdit={editable} canStartRun={canStartRun(user)} users={users.map((u) => ({ id: u.id, name: u.name }))} />
+    </TeamOptionsProvider>
+  );
 }
