@@ -8,7 +8,7 @@ import { runTransaction } from "../platform/db/transaction";
 import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { listUsersWithAssignability } from "../projects/assignees";
 import { instantiateRunbook } from "../projects/service";
-import { canonicalizeTeamText, splitTeamText, teamKey } from "../teams/model";
+import { newTeamNames, spellTeamTexts } from "../teams/model";
 import { listTeamOptions } from "../teams/queries";
 import type { importStepsInput } from "./schemas";
 import { PlanFileError, planFromText, readPlanFile, type PlanFile } from "./read-plan-file";
@@ -50,17 +50,10 @@ async function readImportFile(input: ImportStepsInput): Promise<PlanFile> {
   }
 }
 
-/** The names the file's team cells use that are no team yet, each once, as the file first spells them. */
-function newTeamsOf(result: StepImportResult, knownTeams: readonly string[]): string[] {
-  const known = new Set(knownTeams.map(teamKey));
-  const fresh = new Map<string, string>();
-  for (const row of result.rows) for (const name of splitTeamText(row.team)) if (!known.has(teamKey(name)) && !fresh.has(teamKey(name))) fresh.set(teamKey(name), name);
-  return [...fresh.values()];
-}
-
 /** What a dry run answers: the preview the dialog shows, as data. */
 function previewOf(plan: PlanFile, options: StepImportOptions, result: StepImportResult, knownTeams: readonly string[]) {
-  const newTeams = newTeamsOf(result, knownTeams);
+  const newTeams = newTeamNames(result.rows.map((r) => r.team), knownTeams);
+  const teamTexts = spellTeamTexts(result.rows.map((r) => r.team), knownTeams);
   return {
     dryRun: true as const,
     format: plan.format,
@@ -69,13 +62,13 @@ function previewOf(plan: PlanFile, options: StepImportOptions, result: StepImpor
     headers: plan.headers,
     options,
     mapping: Object.fromEntries(Object.entries(options.mapping).filter(([, column]) => column !== null && column !== undefined).map(([field, column]) => [field, { column, header: plan.headers[column!] ?? "" }])),
-    steps: result.rows.map((r) => ({
+    steps: result.rows.map((r, index) => ({
       row: r.row,
       sheetRow: r.sheetRow,
       id: r.id,
       phase: r.phase,
       title: r.title,
-      team: canonicalizeTeamText(r.team),
+      team: teamTexts[index],
       assignee: r.assignee,
       assigneeName: r.assigneeName,
       owner: r.owner,

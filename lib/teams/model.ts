@@ -65,3 +65,21 @@ export interface TeamOption {
   id: string;
   name: string;
 }
+
+/** The names these team texts use that are no known team, each once, as first spelled: what an import will create. */
+export function newTeamNames(texts: Iterable<string>, knownTeams: readonly string[]): string[] {
+  const known = new Set(knownTeams.map(teamKey));
+  const fresh = new Map<string, string>();
+  for (const text of texts) for (const name of splitTeamText(text)) if (!known.has(teamKey(name)) && !fresh.has(teamKey(name))) fresh.set(teamKey(name), name);
+  return [...fresh.values()];
+}
+
+/**
+ * A team text as it will be stored: each name spelled as its team is (`knownTeams`), or as the
+ * texts first spell it for a team still to be created, in canonical order. For previews.
+ */
+export function spellTeamTexts(texts: readonly string[], knownTeams: readonly string[]): string[] {
+  const spelling = new Map(knownTeams.map((name) => [teamKey(name), name]));
+  for (const text of texts) for (const name of splitTeamText(text)) if (!spelling.has(teamKey(name))) spelling.set(teamKey(name), name);
+  return texts.map((text) => canonicalTeamText(splitTeamText(text).map((name) => spelling.get(teamKey(name))!)));
+}
