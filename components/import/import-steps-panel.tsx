@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { newTeamNames } from "@/lib/teams/model";
 import { useEffect, useId, useMemo, useState, type ChangeEvent } from "react";
 import { apiRequest, getJson, isAborted } from "@/lib/platform/http/api-client";
 import {
@@ -67,6 +68,8 @@ interface ImportContext {
   emails: string[];
   users: KnownUser[];
   phaseTitles: string[];
+  /** The installation's teams: names the file uses that are none of them become teams on import. */
+  teams?: string[];
   window: { start: string; end: string; timezone: string };
 }
 
@@ -419,6 +422,15 @@ export function ImportStepsPanel({ projectId }: { projectId: string }) {
               </p>
             ) : null}
             {result.rows.length && context && result.totals.windowCriticalPathMinutes !== null ? <ImportForecast minutes={result.totals.windowCriticalPathMinutes} window={context.window} phasesOutside={result.phases.filter((p) => !p.inWindow).map((p) => p.title)} /> : null}
+            {context?.teams && newTeamNames(result.rows.map((r) => r.team), context.teams).length ? (
+              <div role="region" aria-label="New teams" className="mb-3 rounded-md bg-sky-50 p-3 text-sm ring-1 ring-sky-200 dark:bg-sky-950/40 dark:ring-sky-900">
+                <ul className="space-y-0.5">
+                  {newTeamNames(result.rows.map((r) => r.team), context.teams).map((name) => (
+                    <li key={name}>New team: {name} (created when you import; merge it on the Teams page if it is a duplicate).</li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
             {result.unmatchedOwners.length ? (
               <div role="region" aria-label="Owners not matched to a user" className="mb-3 rounded-md bg-slate-50 p-3 text-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
                 <p className="font-semibold">

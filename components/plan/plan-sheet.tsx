@@ -11,7 +11,7 @@ import { shiftTarget, type PhaseOrder } from "@/lib/plan/sheet-order";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog, DialogActions } from "../ui/dialog";
-import { FormError, FormSuccess, Select, TextInput } from "../ui/field";
+import { FormError, FormSuccess, Select } from "../ui/field";
 import { PasteRowsDialog } from "./paste-rows-dialog";
 import { PhaseHeading } from "./phase-heading";
 import { PlannedTimes } from "./planned-times";
@@ -19,6 +19,7 @@ import { SheetCell, SHEET_FIELD_LABELS, type SheetField } from "./sheet-cell";
 import { kindTone } from "./step-badges";
 import { KIND_LABELS } from "@/lib/runs/model";
 import { Pill } from "../ui/status-badge";
+import { TeamPicker, useTeamOptions } from "../teams/team-picker";
 
 type Users = { id: string; name: string; email?: string }[];
 type Target = { phaseId: string; beforeStepId: string | null };
@@ -66,6 +67,8 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
   const byId = useMemo(() => new Map(allSteps.map((s) => [s.id, s])), [allSteps]);
   const order: PhaseOrder[] = useMemo(() => view.phases.map((p) => ({ id: p.id, stepIds: p.steps.map((s) => s.id) })), [view.phases]);
   const flat = useMemo(() => order.flatMap((p) => p.stepIds), [order]);
+  // The team cell takes typed text ("OS+BA" is saved as the set "BA+OS"); the list suggests the teams.
+  const teamSuggestions = useTeamOptions().teams.map((t) => t.name);
   const userOptions = useMemo(() => [{ value: "", label: "Unassigned" }, ...users.map((u) => ({ value: u.id, label: u.name }))], [users]);
 
   // Steps deleted (here or by someone else) leave the selection.
@@ -255,7 +258,12 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
             </Button>
           </div>
           <div className="flex min-w-0 items-end gap-1">
-            <TextInput aria-label="Team for selected" placeholder="Team" value={bulkTeam} onChange={(e) => setBulkTeam(e.target.value)} className="!w-24" />
+            <details className="relative">
+              <summary className="cursor-pointer rounded-md bg-white px-2 py-1.5 ring-1 ring-slate-300 dark:bg-slate-900 dark:ring-slate-700">{bulkTeam || "Teams…"}</summary>
+              <div className="absolute z-30 mt-1 w-72 rounded-md bg-white p-2 shadow-lg ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+                <TeamPicker label="Teams for selected" value={bulkTeam} onChange={setBulkTeam} compact />
+              </div>
+            </details>
             <Button size="sm" disabled={busy} onClick={() => void act(() => apiRequest("POST", `/api/projects/${view.project.id}/steps/bulk`, { steps: seen(selectedInOrder()), change: { kind: "team", team: bulkTeam } }), `Set the team of ${count} step${count === 1 ? "" : "s"}.`, () => setBulkTeam(""))}>
               Set team
             </Button>
@@ -371,6 +379,7 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
                                 field="team"
                                 value={step.team}
                                 display={step.team}
+                                suggestions={teamSuggestions}
                                 className="hidden sm:table-cell"
                                 onSave={(v) => saveCell(step, "team", v)}
                                 onMove={moveFocus}

@@ -18,6 +18,7 @@ export function SheetCell({
   value,
   display,
   options,
+  suggestions,
   className = "",
   extra,
   onSave,
@@ -30,6 +31,8 @@ export function SheetCell({
   value: string;
   display: string;
   options?: { value: string; label: string }[];
+  /** Typed values the input suggests (a datalist): the team cell's teams. */
+  suggestions?: string[];
   className?: string;
   /** Shown under the value (not edited): badges, and on a phone the columns it hides. */
   extra?: ReactNode;
@@ -137,6 +140,7 @@ export function SheetCell({
             aria-label={label}
             value={draft}
             inputMode={field === "plannedMinutes" ? "numeric" : undefined}
+            list={suggestions ? `${cellId}-suggestions` : undefined}
             onChange={(e) => setDraft(e.target.value)}
             onKeyDown={onInputKey}
             onBlur={() => void commit()}
@@ -154,6 +158,13 @@ export function SheetCell({
           {extra}
         </span>
       )}
+      {editing && suggestions ? (
+        <datalist id={`${cellId}-suggestions`}>
+          {suggestions.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      ) : null}
     </td>
   );
 }

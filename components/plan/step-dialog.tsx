@@ -8,11 +8,13 @@ import { Dialog, DialogActions } from "../ui/dialog";
 import { Field, FormError, Select, TextArea, TextInput } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
 import { useRefreshThen } from "../ui/use-refresh-then";
+import { TeamPicker } from "../teams/team-picker";
 
 interface Props {
   projectId: string;
   phases: { id: string; title: string }[];
   steps: PlanStep[];
+  /** The people who can act on steps in this project (lib/projects/assignees.ts): the only ones offered. */
   users: { id: string; name: string; role?: string }[];
   initial: PlanStep | null;
   phaseId: string;
@@ -118,9 +120,9 @@ export function StepDialog({ projectId, phases, steps, users, initial, phaseId, 
           <Field label="Not before (time of day)" error={errors.notBefore} hint="Optional, e.g. 22:00 after the last backup job: the step waits for that time on the project's clock.">
             {(a) => <TextInput {...a} inputMode="numeric" placeholder="HH:MM" value={form.notBefore} onChange={(e) => set("notBefore", e.target.value)} />}
           </Field>
-          <Field label="Owning team" error={errors.team} hint="BA, OS, ST, NW, DC, PM…">
-            {(a) => <TextInput {...a} value={form.team} onChange={(e) => set("team", e.target.value)} />}
-          </Field>
+          <div className="sm:col-span-2">
+            <TeamPicker label="Owning teams" value={form.team} onChange={(text) => set("team", text)} error={errors.team} />
+          </div>
           <Field label="Assignee" error={errors.assigneeId} className="sm:col-span-2">
             {(a) => (
               <Select {...a} value={form.assigneeId} onChange={(e) => set("assigneeId", e.target.value)}>

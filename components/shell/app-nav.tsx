@@ -33,6 +33,7 @@ export function AppNav({ user }: { user: { name: string; email: string; role: Ro
         <nav aria-label="Main" className="flex items-center gap-1">
           {link("/projects", "Projects")}
           {user.role === "ADMIN" ? link("/templates", "Templates") : null}
+          {user.role === "ADMIN" ? link("/admin/teams", "Teams") : null}
           {user.role === "ADMIN" ? link("/admin/users", "Users") : null}
         </nav>
         <div className="ml-auto flex items-center gap-2 sm:gap-3">

@@ -1,4 +1,5 @@
 import { scheduleSteps } from "../plan/timing";
+import { canonicalizeTeamText } from "../teams/model";
 import { isFinished, type StepStatusName } from "../runs/model";
 
 /**
@@ -117,7 +118,9 @@ export function workload(steps: readonly MetricStep[]) {
     }
     return [...map.values()].sort((a, b) => b.plannedMinutes - a.plannedMinutes || a.name.localeCompare(b.name));
   };
-  return { byTeam: group((s) => s.team || "No team"), byAssignee: group((s) => s.assigneeName ?? "Unassigned") };
+  // A set of teams counts as one workstream under its canonical text, so a run frozen before teams
+  // were records ("OS+BA") groups with "BA+OS"; splitting it would count its minutes twice.
+  return { byTeam: group((s) => canonicalizeTeamText(s.team) || "No team"), byAssignee: group((s) => s.assigneeName ?? "Unassigned") };
 }
 
 export function skippedAndFailed(steps: readonly MetricStep[]) {

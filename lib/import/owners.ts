@@ -6,6 +6,8 @@
 export interface KnownUser {
   email: string;
   name: string;
+  /** Why they can't be assigned steps in the project (a viewer there): the row keeps the owner as text. */
+  problem?: string | null;
 }
 
 /** Case, accents, punctuation and spacing ignored: "  Zoë  O'Brien" and "zoe obrien" are one name. */

@@ -6,7 +6,10 @@ import { canEditPlan, type ActingUser } from "../platform/auth/permissions";
 import { prisma } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
+import { listUsersWithAssignability } from "../projects/assignees";
 import { instantiateRunbook } from "../projects/service";
+import { newTeamNames, spellTeamTexts } from "../teams/model";
+import { listTeamOptions } from "../teams/queries";
 import type { importStepsInput } from "./schemas";
 import { PlanFileError, planFromText, readPlanFile, type PlanFile } from "./read-plan-file";
 import { defaultImportOptions, formatImportError, validateStepImport, type StepImportOptions, type StepImportResult } from "./steps";
@@ -22,10 +25,11 @@ export async function getImportContext(options: { actor: ActingUser; projectId: 
     select: { windowStart: true, windowEnd: true, timezone: true, phases: { orderBy: { position: "asc" }, select: { title: true } } },
   });
   if (!project) throw new NotFoundError("Project");
-  const users = await prisma.user.findMany({ where: { deactivatedAt: null }, select: { email: true, name: true }, orderBy: { email: "asc" } });
+  const users = await listUsersWithAssignability({ projectId: options.projectId });
   return {
     emails: users.map((u) => u.email),
-    users: users.map((u) => ({ email: u.email, name: u.name })),
+    users: users.map((u) => ({ email: u.email, name: u.name, ...(u.problem ? { problem: u.problem } : {}) })),
+    teams: (await listTeamOptions()).map((t) => t.name),
     phaseTitles: project.phases.map((p) => p.title),
     window: { start: project.windowStart.toISOString(), end: project.windowEnd.toISOString(), timezone: project.timezone },
   };
@@ -47,7 +51,9 @@ async function readImportFile(input: ImportStepsInput): Promise<PlanFile> {
 }
 
 /** What a dry run answers: the preview the dialog shows, as data. */
-function previewOf(plan: PlanFile, options: StepImportOptions, result: StepImportResult) {
+function previewOf(plan: PlanFile, options: StepImportOptions, result: StepImportResult, knownTeams: readonly string[]) {
+  const newTeams = newTeamNames(result.rows.map((r) => r.team), knownTeams);
+  const teamTexts = spellTeamTexts(result.rows.map((r) => r.team), knownTeams);
   return {
     dryRun: true as const,
     format: plan.format,
@@ -56,10 +62,29 @@ function previewOf(plan: PlanFile, options: StepImportOptions, result: StepImpor
     headers: plan.headers,
     options,
     mapping: Object.fromEntries(Object.entries(options.mapping).filter(([, column]) => column !== null && column !== undefined).map(([field, column]) => [field, { column, header: plan.headers[column!] ?? "" }])),
-    // The preview rows as the dialog shows them (row, sheet row, ID, phase, title, team, assignee, owner, minutes, planned time, kind, predecessors, warnings, errors).
-    steps: result.rows,
+    steps: result.rows.map((r, index) => ({
+      row: r.row,
+      sheetRow: r.sheetRow,
+      id: r.id,
+      phase: r.phase,
+      title: r.title,
+      team: teamTexts[index],
+      assignee: r.assignee,
+      assigneeName: r.assigneeName,
+      owner: r.owner,
+      plannedMinutes: r.plannedMinutes,
+      plannedTime: r.plannedTime,
+      kind: r.kind,
+      predecessorRows: r.predecessorRows,
+      predecessorFromRowOrder: r.predecessorFromRowOrder,
+      estimated: r.estimated,
+      warnings: r.warnings,
+      errors: r.errors,
+    })),
     phases: result.phases,
-    warnings: result.warnings,
+    // Unknown team names become teams when the file is imported; the preview says so first.
+    warnings: [...newTeams.map((name) => ({ row: null, message: `New team: ${name} (created when you import).` })), ...result.warnings],
+    newTeams,
     errors: result.errors,
     totalPlannedMinutes: result.totals.plannedMinutes,
     criticalPathMinutes: result.totals.criticalPathMinutes,
@@ -91,17 +116,17 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
   if (input.dryRun) {
     const context = await getImportContext({ actor, projectId: options.projectId });
     const result = validateStepImport({ parsed, options: importOptions, knownEmails: context.emails, knownUsers: context.users, existingPhaseTitles: context.phaseTitles, name: input.fileName || "CSV import" });
-    return previewOf(parsed, importOptions, result);
+    return previewOf(parsed, importOptions, result, context.teams);
   }
   return runTransaction(async (tx) => {
     const project = await tx.project.findUnique({ where: { id: options.projectId }, include: { phases: { orderBy: { position: "asc" }, select: { id: true, title: true, position: true } } } });
     if (!project) throw new NotFoundError("Project");
-    const users = await tx.user.findMany({ where: { deactivatedAt: null }, select: { id: true, email: true, name: true } });
+    const users = await listUsersWithAssignability({ projectId: project.id, db: tx });
     const result = validateStepImport({
       parsed,
       options: importOptions,
       knownEmails: users.map((u) => u.email),
-      knownUsers: users.map((u) => ({ email: u.email, name: u.name })),
+      knownUsers: users.map((u) => ({ email: u.email, name: u.name, problem: u.problem })),
       existingPhaseTitles: project.phases.map((p) => p.title),
       name: input.fileName || "CSV import",
     });
@@ -114,7 +139,9 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
     }
 
     const lastPosition = project.phases.at(-1)?.position ?? 0;
-    const idByKey = await instantiateRunbook(tx, { projectId: project.id, document: result.document });
+    const teamsBefore = new Set((await tx.team.findMany({ select: { key: true } })).map((t) => t.key));
+    const idByKey = await instantiateRunbook(tx, { projectId: project.id, document: result.document, actor, via: `import of ${input.fileName || "a file"}`, auditTeams: false });
+    const createdTeams = (await tx.team.findMany({ select: { name: true, key: true }, orderBy: { key: "asc" } })).filter((t) => !teamsBefore.has(t.key)).map((t) => t.name);
     const created = await tx.phase.findMany({ where: { projectId: project.id, position: { gt: lastPosition } }, orderBy: { position: "asc" }, select: { id: true, title: true } });
     const existingByKey = new Map(project.phases.map((p) => [phaseKey(p.title), p]));
     const merged: string[] = [];
@@ -129,10 +156,12 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
       merged.push(target.title);
     }
 
-    const userIdByEmail = new Map(users.map((u) => [u.email.toLowerCase(), u.id]));
+    // Only people who can act in this project; the check above kept viewers as owner text already.
+    const userIdByEmail = new Map(users.filter((u) => u.problem === null).map((u) => [u.email.toLowerCase(), u.id]));
     const stepIdsByUser = new Map<string, string[]>();
     for (const [key, email] of Object.entries(result.assigneeEmails)) {
-      const userId = userIdByEmail.get(email)!;
+      const userId = userIdByEmail.get(email);
+      if (!userId) continue;
       stepIdsByUser.set(userId, [...(stepIdsByUser.get(userId) ?? []), idByKey.get(key)!]);
     }
     for (const [assigneeId, ids] of stepIdsByUser) await tx.step.updateMany({ where: { id: { in: ids } }, data: { assigneeId } });
@@ -152,6 +181,7 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
       phases: result.phases.map((p) => ({ title: p.title, stepCount: p.stepCount, plannedMinutes: p.plannedMinutes, addedToExisting: p.existing, inWindow: p.inWindow })),
       // Owners the file names that are no active user: kept as text in the steps, listed here for the record.
       unmatchedOwners: result.unmatchedOwners.slice(0, 50).map((o) => o.owner),
+      createdTeams,
       ignoredColumns: result.headerless.filter((c) => c.ignored).map((c) => c.label),
       stepIds,
     };
@@ -165,6 +195,6 @@ export async function importStepsFromCsv(options: { actor: ActingUser; projectId
       after: summary,
     });
     await recordPlanVersion(tx, { projectId: project.id, actor: actor });
-    return { stepCount: stepIds.length, phaseCount: result.phases.length, mergedInto: merged };
+    return { stepCount: stepIds.length, phaseCount: result.phases.length, mergedInto: merged, createdTeams };
   });
 }

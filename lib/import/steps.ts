@@ -694,16 +694,28 @@ export function validateStepImport(options: {
     let assigneeName = "";
     let owner = "";
     let ownerAmbiguous = false;
+    let ownerIsUser = false;
     const ownerCell = collapse(cell(record, "assignee"));
     if (ownerCell !== "") {
       if (/^\S+@\S+$/.test(ownerCell)) {
         const email = ownerCell.toLowerCase();
         if (!emailSchema.safeParse(email).success) problem("assignee", `The assignee "${ownerCell}" is not an email address.`);
         else if (known && !known.has(email)) problem("assignee", `No active user has the email "${email}".`);
-        else assignee = email;
+        else {
+          const cannot = users?.find((u) => u.email.toLowerCase() === email && u.problem)?.problem;
+          if (cannot) {
+            owner = ownerCell;
+            ownerIsUser = true;
+            warn("assignee", `${cannot.replace(/\.$/, "")}: not assigned; kept as owner text.`);
+          } else assignee = email;
+        }
       } else if (users) {
         const match = matchOwner(ownerCell, users);
-        if (match.kind === "user") {
+        if (match.kind === "user" && match.user.problem) {
+          owner = ownerCell;
+          ownerIsUser = true;
+          warn("assignee", `${match.user.problem.replace(/\.$/, "")}: not assigned; kept as owner text.`);
+        } else if (match.kind === "user") {
           assignee = match.user.email.toLowerCase();
           assigneeName = match.user.name;
         } else {
@@ -723,9 +735,10 @@ export function validateStepImport(options: {
       if (owner) notes.push(`Owner in the imported plan: ${owner}`);
     }
     // The team is what a run page shows next to each step, so an unmatched owner stays in sight
-    // there when the plan names no team; a person's name in "Team" is still better than nothing.
+    // there when the plan names no team ("Unix team" in an Owner column); the preview lists it as
+    // a new team first. A person who is a user (a viewer here) is not made a team.
     let team = cell(record, "team");
-    if (team.trim() === "" && owner !== "" && owner.length <= 60) team = owner;
+    if (team.trim() === "" && owner !== "" && !ownerIsUser && owner.length <= 60) team = owner;
 
     rows.push({
       record,

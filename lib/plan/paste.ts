@@ -22,6 +22,8 @@ export interface PasteUser {
   id: string;
   name: string;
   email?: string;
+  /** Why they can't be assigned steps in this project (a viewer there); the server says, the row is refused. */
+  problem?: string | null;
 }
 
 export interface PastedStep {
@@ -128,7 +130,8 @@ export function readPastedSteps(options: { text: string; users: readonly PasteUs
       if (raw === "") continue;
       const named = byName.get(collapse(raw)) ?? [];
       const user = byEmail.get(raw.toLowerCase()) ?? (named.length === 1 ? named[0] : undefined);
-      if (user) owners.set(record.row, user);
+      if (user?.problem) errors.push({ row: record.row, column: header, message: user.problem });
+      else if (user) owners.set(record.row, user);
       else if (options.emailsCheckedLater && named.length === 0 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) owners.set(record.row, { id: "", name: raw });
       else if (named.length > 1) errors.push({ row: record.row, column: header, message: `${named.length} people are called "${raw}"; use their email instead.` });
       else errors.push({ row: record.row, column: header, message: `No active user is called "${raw}" (or has that email).` });

@@ -11,6 +11,8 @@ import type { createStepInput, gateApproverInput, phaseInput, updatePhaseInput, 
 import { parseGateApprovers, parseRequiredFields, type GateApprover, type NoGoOutcomeName } from "./model";
 import type { z } from "zod";
 import { normalizeLags } from "./timing";
+import { assertAssignable } from "../projects/assignees";
+import { linkStepTeams, resolveTeamText } from "../teams/service";
 
 function requirePlanEditor(actor: ActingUser) {
   if (!canEditPlan(actor)) throw new ForbiddenError("Only admins can edit the plan.");
@@ -143,12 +145,6 @@ async function validatePredecessors(tx: Tx, options: { projectId: string; stepId
   return unique;
 }
 
-async function validateAssignee(tx: Tx, assigneeId: string | null | undefined) {
-  if (!assigneeId) return;
-  const user = await tx.user.findUnique({ where: { id: assigneeId }, select: { deactivatedAt: true } });
-  if (!user || user.deactivatedAt) throw new ValidationError("Unknown assignee.", { assigneeId: ["Unknown or deactivated user."] });
-}
-
 /**
  * A fleet step always has an action (GENERIC unless one is chosen, or kept from before); any
  * other step has none, and asking for one is an error rather than silently dropped.
@@ -224,14 +220,16 @@ export async function addStep(options: { actor: ActingUser; projectId: string; i
     // The phase decides the project; a phase of another project is "not found" here.
     if (!phase || phase.projectId !== options.projectId) throw new ValidationError("Choose a phase of this project.", { phaseId: ["Choose a phase of this project."] });
     const predecessorIds = await validatePredecessors(tx, { projectId: phase.projectId, stepId: null, predecessorIds: input.predecessorIds });
-    await validateAssignee(tx, input.assigneeId);
+    await assertAssignable(tx, { projectId: phase.projectId, userId: input.assigneeId });
+    const teams = await resolveTeamText(tx, { text: input.team, actor, create: true, via: "step", projectId: phase.projectId });
     const last = await tx.step.findFirst({ where: { phaseId: phase.id }, orderBy: { position: "desc" }, select: { position: true } });
     const lags = checkedLags(input.predecessorLags, predecessorIds);
     const { predecessorIds: _ignored, predecessorLags: _lags, fleetAction: _action, noGoOutcome: _outcome, gateApprovers: _approvers, fourEyes: _fourEyes, requiredFields: _fields, ...fields } = input;
     const gate = await gateSettingsFor(tx, { kind: input.kind, requested: input, current: null });
     const step = await tx.step.create({
-      data: { ...fields, ...gate, requiredFields: requiredFieldsJson(input.requiredFields), fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
+      data: { ...fields, team: teams.text, ...gate, requiredFields: requiredFieldsJson(input.requiredFields), fleetAction: fleetActionFor({ isFleet: input.isFleet, requested: input.fleetAction, current: null }), projectId: phase.projectId, position: (last?.position ?? 0) + 1 },
     });
+    await linkStepTeams(tx, { stepIds: [step.id], teamIds: teams.teamIds });
     if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: step.id, predecessorId, lagMinutes: lags[predecessorId] ?? 0 })) });
     await appendAuditEvent(tx, { actor, projectId: phase.projectId, action: "step.create", entityType: "step", entityId: step.id, before: null, after: stepSnapshot(step, predecessorIds, lags) });
     await recordPlanVersion(tx, { projectId: phase.projectId, actor: actor });
@@ -260,8 +258,12 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
     // Without new lags, the lags of predecessors the step keeps stay as they were.
     const lags = input.predecessorLags !== undefined ? checkedLags(input.predecessorLags, predecessorIds) : normalizeLags(beforeLags, predecessorIds);
     const linksChanged = input.predecessorIds !== undefined || JSON.stringify(lags) !== JSON.stringify(normalizeLags(beforeLags, beforePreds));
-    await validateAssignee(tx, input.assigneeId);
+    // Only a change of assignee is checked: someone whose role dropped since keeps the steps they
+    // have (the plan check lists them) rather than blocking every other edit of those steps.
+    if (input.assigneeId !== undefined && input.assigneeId !== before.assigneeId) await assertAssignable(tx, { projectId: before.projectId, userId: input.assigneeId });
+    const teams = input.team !== undefined ? await resolveTeamText(tx, { text: input.team, actor, create: true, via: "step", projectId: before.projectId }) : null;
     const { predecessorIds: _p, predecessorLags: _l, expectedVersion: _v, fleetAction: _a, noGoOutcome: _o, gateApprovers: _g, fourEyes: _f, requiredFields: _r, ...fields } = input;
+    if (teams) fields.team = teams.text;
     const fleetAction = fleetActionFor({ isFleet: input.isFleet ?? before.isFleet, requested: input.fleetAction, current: before.fleetAction });
     const gate = await gateSettingsFor(tx, { kind: input.kind ?? before.kind, requested: input, current: before });
     const movedPhase = input.phaseId !== undefined && input.phaseId !== before.phaseId;
@@ -280,6 +282,7 @@ export async function updateStep(options: { actor: ActingUser; stepId: string; i
       },
     });
     if (updated.count === 0) throw new ConflictError("Someone else changed this step while you were editing. Reload to see their change.");
+    if (teams) await linkStepTeams(tx, { stepIds: [before.id], teamIds: teams.teamIds });
     if (linksChanged) {
       await tx.stepDependency.deleteMany({ where: { stepId: before.id } });
       if (predecessorIds.length > 0) await tx.stepDependency.createMany({ data: predecessorIds.map((predecessorId) => ({ stepId: before.id, predecessorId, lagMinutes: lags[predecessorId] ?? 0 })) });

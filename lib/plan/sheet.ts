@@ -12,6 +12,8 @@ import type { bulkStepsInput, pasteStepsInput, reorderStepsInput } from "./schem
 import { flatOrder, moveBlock, newOrderViolations, rethread, spliceDeleted, type PhaseOrder } from "./sheet-order";
 import { canonicalPlanJson, type PlanSnapshot } from "./snapshot";
 import { loadPlanSnapshot, recordPlanVersion } from "./versions";
+import { assertAssignable, listUsersWithAssignability } from "../projects/assignees";
+import { linkStepTeams, resolveTeamText, settleStepTeams } from "../teams/service";
 
 /**
  * The plan sheet's multi-step edits: bulk changes, reorders, pastes and undo. Each is one request,
@@ -125,17 +127,16 @@ export async function bulkUpdateSteps(options: { actor: ActingUser; projectId: s
       action = "plan.steps.bulk_delete";
       after = { deleted: ids.length, relinked: relinked.map((id) => ({ id, predecessorIds: deps.get(id) ?? [] })) };
     } else if (change.kind === "assign") {
-      if (change.assigneeId) {
-        const user = await tx.user.findUnique({ where: { id: change.assigneeId }, select: { deactivatedAt: true } });
-        if (!user || user.deactivatedAt) throw new ValidationError("Choose an active user.", { assigneeId: ["Unknown or deactivated user."] });
-      }
+      await assertAssignable(tx, { projectId: project.id, userId: change.assigneeId });
       await tx.step.updateMany({ where: { id: { in: ids } }, data: { assigneeId: change.assigneeId, version: { increment: 1 } } });
       action = "plan.steps.bulk_update";
       after = { assigneeId: change.assigneeId };
     } else {
-      await tx.step.updateMany({ where: { id: { in: ids } }, data: { team: change.team, version: { increment: 1 } } });
+      const teams = await resolveTeamText(tx, { text: change.team, actor, create: true, via: "plan sheet", projectId: project.id, audit: false });
+      await tx.step.updateMany({ where: { id: { in: ids } }, data: { team: teams.text, version: { increment: 1 } } });
+      await linkStepTeams(tx, { stepIds: ids, teamIds: teams.teamIds });
       action = "plan.steps.bulk_update";
-      after = { team: change.team };
+      after = { team: teams.text, ...(teams.created.length > 0 ? { createdTeams: teams.created } : {}) };
     }
     await appendAuditEvent(tx, { actor, projectId: project.id, action, entityType: "project", entityId: project.id, before: { change: change.kind, steps: before }, after });
     const version = await recordPlanVersion(tx, { projectId: project.id, actor });
@@ -198,7 +199,8 @@ export async function pasteSteps(options: { actor: ActingUser; projectId: string
   return runTransaction(async (tx) => {
     const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
     if (!project) throw new NotFoundError("Project");
-    const users = await tx.user.findMany({ where: { deactivatedAt: null }, select: { id: true, name: true, email: true } });
+    // Viewers in this project come with why they can't be assigned, so a row naming one is refused by name.
+    const users = await listUsersWithAssignability({ projectId: project.id, db: tx });
     // The server reads the text again: the browser's preview is a convenience, not a check.
     const pasted = readPastedSteps({ text: input.text, users });
     if (pasted.errors.length > 0) {
@@ -232,6 +234,7 @@ export async function pasteSteps(options: { actor: ActingUser; projectId: string
       idByRow.set(step.row, created.id);
     }
     const newIds = pasted.steps.map((s) => idByRow.get(s.row)!);
+    const createdTeams = await settleStepTeams(tx, { stepIds: newIds, actor, via: "paste", projectId: project.id, audit: false });
     const phases = moveBlock(
       layout.phases.map((p) => (p.id === phase.id ? { ...p, stepIds: [...p.stepIds, ...newIds] } : p)),
       { moved: newIds, phaseId: phase.id, beforeStepId: input.beforeStepId },
@@ -261,12 +264,13 @@ export async function pasteSteps(options: { actor: ActingUser; projectId: string
         phaseId: phase.id,
         beforeStepId: input.beforeStepId,
         hasHeader: pasted.hasHeader,
+        ...(createdTeams.length > 0 ? { createdTeams } : {}),
         steps: pasted.steps.map((s) => ({ id: idByRow.get(s.row), row: s.row, title: s.title, team: s.team, assigneeId: s.assigneeId, plannedMinutes: s.plannedMinutes, estimated: s.estimated, kind: s.kind, predecessorIds: deps.get(idByRow.get(s.row)!) ?? [] })),
         warnings: pasted.warnings.slice(0, 50).map(formatPasteProblem),
       },
     });
     const version = await recordPlanVersion(tx, { projectId: project.id, actor });
-    return { count: newIds.length, stepIds: newIds, planVersion: version.version };
+    return { count: newIds.length, stepIds: newIds, planVersion: version.version, createdTeams };
   });
 }
 
@@ -337,6 +341,8 @@ export async function undoLastPlanEdit(options: { actor: ActingUser; projectId: 
       if (existing.has(step.id)) await tx.step.update({ where: { id: step.id }, data: { ...data, version: { increment: 1 } } });
       else await tx.step.create({ data: { ...data, id: step.id, projectId: project.id } });
     }
+    // A team renamed or merged since is found again by name, or comes back as a team of its own.
+    await settleStepTeams(tx, { stepIds: targetSteps.map((t) => t.step.id), actor, via: "undo", projectId: project.id, audit: false });
     const links = targetSteps.flatMap(({ step }) => step.predecessorIds.filter((p) => keep.has(p)).map((predecessorId) => ({ stepId: step.id, predecessorId, lagMinutes: step.predecessorLags?.[predecessorId] ?? 0 })));
     if (links.length > 0) await tx.stepDependency.createMany({ data: links });
     await appendAuditEvent(tx, {

@@ -1,4 +1,5 @@
 import "server-only";
+import { settleStepTeams } from "../teams/service";
 import { recordPlanVersion } from "../plan/versions";
 import { appendAuditEvent } from "../audit/service";
 import { prisma, type Tx } from "../platform/db/client";
@@ -121,7 +122,7 @@ export async function createProject(options: { actor: ActingUser; input: z.infer
     });
     if (source) {
       const document = fillHostPlaceholders(source.document, { sourceHost: project.sourceHost, targetHost: project.targetHost });
-      await instantiateRunbook(tx, { projectId: project.id, document });
+      await instantiateRunbook(tx, { projectId: project.id, document, actor, via: `template "${source.name}"` });
     }
     await recordPlanVersion(tx, { projectId: project.id, actor, summary: source ? `Created from "${source.name}"` : "Created empty" });
     return project;
@@ -132,7 +133,7 @@ export async function createProject(options: { actor: ActingUser; input: z.infer
  * Writes a runbook document's phases, steps and predecessors into a project. Used for
  * templates and imports; the caller's transaction makes it all-or-nothing.
  */
-export async function instantiateRunbook(tx: Tx, options: { projectId: string; document: RunbookDocument; assigneeByTeam?: Record<string, string> }) {
+export async function instantiateRunbook(tx: Tx, options: { projectId: string; document: RunbookDocument; /** Who the teams it creates are recorded as created by (null: the system, e.g. a seed). */ actor?: ActingUser | null; via?: string; /** False when the caller's own event lists the teams created. */ auditTeams?: boolean; assigneeByTeam?: Record<string, string> }) {
   const { projectId, document } = options;
   const idByKey = new Map<string, string>();
   const firstPhase = await tx.phase.findFirst({ where: { projectId }, orderBy: { position: "desc" }, select: { position: true } });
@@ -173,6 +174,9 @@ export async function instantiateRunbook(tx: Tx, options: { projectId: string; d
     phase.steps.flatMap((step) => step.predecessors.map((key) => ({ stepId: idByKey.get(step.key)!, predecessorId: idByKey.get(key)!, lagMinutes: step.lags?.[key] ?? 0 }))),
   );
   if (dependencies.length > 0) await tx.stepDependency.createMany({ data: dependencies });
+  // Templates and files name teams as free text ("OS+BA", "Network"): mapped to the team records
+  // here, unknown names becoming teams, so a template written by hand can't bypass the list.
+  await settleStepTeams(tx, { stepIds: [...idByKey.values()], actor: options.actor ?? null, via: options.via ?? "plan", projectId, audit: options.auditTeams });
   return idByKey;
 }
 

@@ -15,11 +15,6 @@ export async function listUsers() {
   return prisma.user.findMany({ select: publicUser, orderBy: [{ deactivatedAt: "asc" }, { name: "asc" }] });
 }
 
-/** Users who may be assigned steps: everyone active. */
-export async function listAssignableUsers() {
-  return prisma.user.findMany({ where: { deactivatedAt: null }, select: { id: true, name: true, role: true }, orderBy: { name: "asc" } });
-}
-
 async function insertUser(options: { actor: ActingUser | null; name: string; email: string; password: string; role: RoleName }) {
   const passwordHash = await hashPassword(options.password);
   return runTransaction(async (tx) => {

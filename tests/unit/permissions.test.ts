@@ -17,6 +17,7 @@ const simpleRules: Record<string, RoleName[]> = {
   canEditPlan: ["ADMIN"],
   canManageUsers: ["ADMIN"],
   canManageTemplates: ["ADMIN"],
+  canManageTeams: ["ADMIN"],
   canStartRun: ["ADMIN"],
   canAbortRun: ["ADMIN"],
   canEndRehearsal: ["ADMIN"],

@@ -241,10 +241,10 @@ describe("paste from Excel", () => {
 
   it("reads a header row when there is one", async () => {
     const plan = await sequentialPlan("Paste header");
-    const { status, json } = await post(PASTE, plan.project.id, { text: "Owner\tTask\tDuration (min)\nvera viewer\tPing the bridge\t5\n", phaseId: plan.cutover.id, beforeStepId: null });
+    const { status, json } = await post(PASTE, plan.project.id, { text: "Owner\tTask\tDuration (min)\nolivia operator\tPing the bridge\t5\n", phaseId: plan.cutover.id, beforeStepId: null });
     expect(status).toBe(200);
     const step = await lib.prisma.step.findUniqueOrThrow({ where: { id: json.stepIds[0] } });
-    expect(step).toMatchObject({ title: "Ping the bridge", assigneeId: team.viewer.id, plannedMinutes: 5, phaseId: plan.cutover.id });
+    expect(step).toMatchObject({ title: "Ping the bridge", assigneeId: team.operator.id, plannedMinutes: 5, phaseId: plan.cutover.id });
   });
 
   it("refuses rows with problems, naming row and column, and writes nothing", async () => {

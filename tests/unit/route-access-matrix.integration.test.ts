@@ -75,6 +75,7 @@ beforeAll(async () => {
     templateId: template.id,
     attachmentId: attachment.id,
     sessionId: "does-not-exist",
+    teamId: world.routeTeam.id,
   };
   const overrides: Record<string, Record<string, string>> = {
     "DELETE /api/phases/[phaseId]": { phaseId: phaseToDelete.id },
@@ -88,6 +89,7 @@ beforeAll(async () => {
     "POST /api/runs/[runId]/steps/[stepId]/gate": { stepId: gateStep.id },
     "PATCH /api/projects/[projectId]/members/[userId]": { userId: dora.id },
     "DELETE /api/projects/[projectId]/members/[userId]": { userId: dora.id },
+    "POST /api/teams/[teamId]/merge": { teamId: world.teamToMerge.id },
   };
   paramsFor = (key) => ({ ...base, ...(overrides[key] ?? {}) });
 

@@ -55,6 +55,7 @@ beforeAll(async () => {
     userId: [team.operator.id, team.viewer.id, nowhere],
     templateId: [template.id, "netbackup-keep-hostname", nowhere],
     attachmentId: [nowhere],
+    teamId: [world.routeTeam.id, world.teamToMerge.id, nowhere],
   });
   valid = validBodies(world);
 }, 60_000);

@@ -70,7 +70,7 @@ describe("POST /api/projects/{id}/import with the file alone", () => {
     const project = await createProject(db.lib, team.admin, { name: "File alone CSV", template: "empty" });
     const { status, json } = await post(project.id, { fileName: "plan.csv", csv: "Mock cutover 2\n\nTask;Minutes\nStop the jobs;20\nStart the jobs;25\n" });
     expect(status).toBe(200);
-    expect(json).toEqual({ stepCount: 2, phaseCount: 1, mergedInto: [] });
+    expect(json).toEqual({ stepCount: 2, phaseCount: 1, mergedInto: [], createdTeams: [] });
     expect(await stepsOf(project.id)).toEqual([
       { title: "Stop the jobs", plannedMinutes: 20, phase: { title: "Imported steps" }, predecessors: [] },
       { title: "Start the jobs", plannedMinutes: 25, phase: { title: "Imported steps" }, predecessors: [{ predecessor: { title: "Stop the jobs" } }] },
@@ -81,7 +81,7 @@ describe("POST /api/projects/{id}/import with the file alone", () => {
     const project = await createProject(db.lib, team.admin, { name: "File alone xlsx", template: "empty" });
     const { status, json } = await post(project.id, { fileName: "mock-cutover-2.xlsx", base64: base64(await planWorkbook()) });
     expect(status).toBe(200);
-    expect(json).toEqual({ stepCount: 5, phaseCount: 2, mergedInto: [] });
+    expect(json).toEqual({ stepCount: 5, phaseCount: 2, mergedInto: [], createdTeams: [] });
     const steps = await stepsOf(project.id);
     expect(steps.map((s) => [s.phase.title, s.title, s.plannedMinutes])).toEqual([
       ["Prepare", "Freeze changes", 15],

@@ -79,7 +79,7 @@ describe("importStepsFromCsv", () => {
     const cutover = await db.lib.prisma.phase.findFirstOrThrow({ where: { projectId: project.id, title: "Cutover window (Saturday)" }, include: { steps: { orderBy: { position: "asc" } } } });
 
     const result = await library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body(CSV) });
-    expect(result).toEqual({ stepCount: 3, phaseCount: 2, mergedInto: ["Cutover window (Saturday)"] });
+    expect(result).toEqual({ stepCount: 3, phaseCount: 2, mergedInto: ["Cutover window (Saturday)"], createdTeams: expect.any(Array) });
 
     const after = await counts(project.id);
     expect(after).toEqual({ phases: before.phases + 1, steps: before.steps + 3, dependencies: before.dependencies + 2, audit: before.audit + 1 });
@@ -113,7 +113,7 @@ describe("importStepsFromCsv", () => {
     const request = body(csv);
     request.options = { ...request.options, mapping: { ...request.options.mapping, assignee: null } };
     const result = await library.importStepsFromCsv({ actor: admin, projectId: project.id, input: request });
-    expect(result).toEqual({ stepCount: 11, phaseCount: 3, mergedInto: [] });
+    expect(result).toEqual({ stepCount: 11, phaseCount: 3, mergedInto: [], createdTeams: expect.any(Array) });
 
     const phases = await db.lib.prisma.phase.findMany({
       where: { projectId: project.id },
@@ -167,7 +167,7 @@ describe("importStepsFromCsv", () => {
       "UK-4,Hypercare,Watch the queues,Otto Operator,UK-3,00:30,02:30",
     ].join("\n");
     const result = await library.importStepsFromCsv({ actor: admin, projectId: project.id, input: body(csv, { phaseWindow: { Hypercare: true } }) });
-    expect(result).toEqual({ stepCount: 4, phaseCount: 3, mergedInto: [] });
+    expect(result).toEqual({ stepCount: 4, phaseCount: 3, mergedInto: [], createdTeams: expect.any(Array) });
     const phases = await db.lib.prisma.phase.findMany({ where: { projectId: project.id }, orderBy: { position: "asc" }, include: { steps: { orderBy: { position: "asc" }, include: { predecessors: true } } } });
     // "Preparation" is before the window by its word; "Hypercare" would be after, but the switch put it inside.
     expect(phases.map((p) => [p.title, p.inWindow])).toEqual([["Preparation", false], ["Cutover", true], ["Hypercare", true]]);

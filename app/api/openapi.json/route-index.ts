@@ -1,115 +1,121 @@
 /**
  * Every route file under app/api, imported statically so /api/openapi.json can read each
- * handler's schemas (lib/platform/http/openapi.ts). tests/unit/openapi.test.ts fails when a route
- * file is missing here or an entry's file is gone, so a new route can't stay undocumented.
+ * handler's schemas (lib/platform/http/openapi.ts). Written by `npm run api:index`;
+ * tests/unit/openapi.test.ts fails when a route file is missing here or an entry's file is gone.
  */
 import type { RouteModuleEntry } from "@/lib/platform/http/openapi";
-import * as r0 from "@/app/api/account/password/route";
-import * as r1 from "@/app/api/account/sessions/route";
-import * as r2 from "@/app/api/account/sessions/[sessionId]/route";
-import * as r3 from "@/app/api/attachments/[attachmentId]/route";
-import * as r4 from "@/app/api/auth/[...all]/route";
-import * as r5 from "@/app/api/bench/floor/route";
-import * as r6 from "@/app/api/demo/route";
-import * as r7 from "@/app/api/fleet-clients/[clientId]/route";
-import * as r8 from "@/app/api/password-reset/route";
-import * as r9 from "@/app/api/phases/[phaseId]/route";
-import * as r10 from "@/app/api/phases/[phaseId]/move/route";
-import * as r11 from "@/app/api/projects/route";
-import * as r12 from "@/app/api/projects/[projectId]/route";
-import * as r13 from "@/app/api/projects/[projectId]/events/route";
-import * as r14 from "@/app/api/projects/[projectId]/fleet/route";
-import * as r15 from "@/app/api/projects/[projectId]/fleet/import/route";
-import * as r16 from "@/app/api/projects/[projectId]/fleet/remove/route";
-import * as r17 from "@/app/api/projects/[projectId]/import/route";
-import * as r18 from "@/app/api/projects/[projectId]/members/route";
-import * as r19 from "@/app/api/projects/[projectId]/members/[userId]/route";
-import * as r20 from "@/app/api/projects/[projectId]/phases/route";
-import * as r21 from "@/app/api/projects/[projectId]/plan/undo/route";
-import * as r22 from "@/app/api/projects/[projectId]/presence/route";
-import * as r23 from "@/app/api/projects/[projectId]/recalibrate/route";
-import * as r24 from "@/app/api/projects/[projectId]/runs/route";
-import * as r25 from "@/app/api/projects/[projectId]/save-as-template/route";
-import * as r26 from "@/app/api/projects/[projectId]/steps/route";
-import * as r27 from "@/app/api/projects/[projectId]/steps/bulk/route";
-import * as r28 from "@/app/api/projects/[projectId]/steps/paste/route";
-import * as r29 from "@/app/api/projects/[projectId]/steps/reorder/route";
-import * as r30 from "@/app/api/runs/[runId]/abort/route";
-import * as r31 from "@/app/api/runs/[runId]/end/route";
-import * as r32 from "@/app/api/runs/[runId]/export/csv/route";
-import * as r33 from "@/app/api/runs/[runId]/export/json/route";
-import * as r34 from "@/app/api/runs/[runId]/export/pdf/route";
-import * as r35 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
-import * as r36 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
-import * as r37 from "@/app/api/runs/[runId]/plan/route";
-import * as r38 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
-import * as r39 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
-import * as r40 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
-import * as r41 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
-import * as r42 from "@/app/api/settings/route";
-import * as r43 from "@/app/api/setup/route";
-import * as r44 from "@/app/api/steps/[stepId]/route";
-import * as r45 from "@/app/api/steps/[stepId]/move/route";
-import * as r46 from "@/app/api/templates/route";
-import * as r47 from "@/app/api/templates/[templateId]/route";
-import * as r48 from "@/app/api/templates/[templateId]/duplicate/route";
-import * as r49 from "@/app/api/users/route";
-import * as r50 from "@/app/api/users/[userId]/route";
-import * as r51 from "@/app/api/users/[userId]/password-reset/route";
-import * as r52 from "@/app/api/users/[userId]/sessions/route";
+import * as route0 from "@/app/api/account/password/route";
+import * as route1 from "@/app/api/account/sessions/route";
+import * as route2 from "@/app/api/account/sessions/[sessionId]/route";
+import * as route3 from "@/app/api/attachments/[attachmentId]/route";
+import * as route4 from "@/app/api/auth/[...all]/route";
+import * as route5 from "@/app/api/bench/floor/route";
+import * as route6 from "@/app/api/demo/route";
+import * as route7 from "@/app/api/fleet-clients/[clientId]/route";
+import * as route8 from "@/app/api/password-reset/route";
+import * as route9 from "@/app/api/phases/[phaseId]/route";
+import * as route10 from "@/app/api/phases/[phaseId]/move/route";
+import * as route11 from "@/app/api/projects/route";
+import * as route12 from "@/app/api/projects/[projectId]/route";
+import * as route13 from "@/app/api/projects/[projectId]/events/route";
+import * as route14 from "@/app/api/projects/[projectId]/fleet/route";
+import * as route15 from "@/app/api/projects/[projectId]/fleet/import/route";
+import * as route16 from "@/app/api/projects/[projectId]/fleet/remove/route";
+import * as route17 from "@/app/api/projects/[projectId]/import/route";
+import * as route18 from "@/app/api/projects/[projectId]/members/route";
+import * as route19 from "@/app/api/projects/[projectId]/members/[userId]/route";
+import * as route20 from "@/app/api/projects/[projectId]/phases/route";
+import * as route21 from "@/app/api/projects/[projectId]/plan/undo/route";
+import * as route22 from "@/app/api/projects/[projectId]/presence/route";
+import * as route23 from "@/app/api/projects/[projectId]/recalibrate/route";
+import * as route24 from "@/app/api/projects/[projectId]/runs/route";
+import * as route25 from "@/app/api/projects/[projectId]/save-as-template/route";
+import * as route26 from "@/app/api/projects/[projectId]/steps/route";
+import * as route27 from "@/app/api/projects/[projectId]/steps/bulk/route";
+import * as route28 from "@/app/api/projects/[projectId]/steps/paste/route";
+import * as route29 from "@/app/api/projects/[projectId]/steps/reorder/route";
+import * as route30 from "@/app/api/runs/[runId]/abort/route";
+import * as route31 from "@/app/api/runs/[runId]/end/route";
+import * as route32 from "@/app/api/runs/[runId]/export/csv/route";
+import * as route33 from "@/app/api/runs/[runId]/export/json/route";
+import * as route34 from "@/app/api/runs/[runId]/export/pdf/route";
+import * as route35 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
+import * as route36 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
+import * as route37 from "@/app/api/runs/[runId]/plan/route";
+import * as route38 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
+import * as route39 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
+import * as route40 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
+import * as route41 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
+import * as route42 from "@/app/api/settings/route";
+import * as route43 from "@/app/api/setup/route";
+import * as route44 from "@/app/api/steps/[stepId]/route";
+import * as route45 from "@/app/api/steps/[stepId]/move/route";
+import * as route46 from "@/app/api/teams/route";
+import * as route47 from "@/app/api/teams/[teamId]/route";
+import * as route48 from "@/app/api/teams/[teamId]/merge/route";
+import * as route49 from "@/app/api/templates/route";
+import * as route50 from "@/app/api/templates/[templateId]/route";
+import * as route51 from "@/app/api/templates/[templateId]/duplicate/route";
+import * as route52 from "@/app/api/users/route";
+import * as route53 from "@/app/api/users/[userId]/route";
+import * as route54 from "@/app/api/users/[userId]/password-reset/route";
+import * as route55 from "@/app/api/users/[userId]/sessions/route";
 
 export const ROUTE_MODULES: RouteModuleEntry[] = [
-  { pattern: "/api/account/password", module: r0 },
-  { pattern: "/api/account/sessions", module: r1 },
-  { pattern: "/api/account/sessions/[sessionId]", module: r2 },
-  { pattern: "/api/attachments/[attachmentId]", module: r3 },
-  { pattern: "/api/auth/[...all]", module: r4 },
-  { pattern: "/api/bench/floor", module: r5 },
-  { pattern: "/api/demo", module: r6 },
-  { pattern: "/api/fleet-clients/[clientId]", module: r7 },
-  { pattern: "/api/password-reset", module: r8 },
-  { pattern: "/api/phases/[phaseId]", module: r9 },
-  { pattern: "/api/phases/[phaseId]/move", module: r10 },
-  { pattern: "/api/projects", module: r11 },
-  { pattern: "/api/projects/[projectId]", module: r12 },
-  { pattern: "/api/projects/[projectId]/events", module: r13 },
-  { pattern: "/api/projects/[projectId]/fleet", module: r14 },
-  { pattern: "/api/projects/[projectId]/fleet/import", module: r15 },
-  { pattern: "/api/projects/[projectId]/fleet/remove", module: r16 },
-  { pattern: "/api/projects/[projectId]/import", module: r17 },
-  { pattern: "/api/projects/[projectId]/members", module: r18 },
-  { pattern: "/api/projects/[projectId]/members/[userId]", module: r19 },
-  { pattern: "/api/projects/[projectId]/phases", module: r20 },
-  { pattern: "/api/projects/[projectId]/plan/undo", module: r21 },
-  { pattern: "/api/projects/[projectId]/presence", module: r22 },
-  { pattern: "/api/projects/[projectId]/recalibrate", module: r23 },
-  { pattern: "/api/projects/[projectId]/runs", module: r24 },
-  { pattern: "/api/projects/[projectId]/save-as-template", module: r25 },
-  { pattern: "/api/projects/[projectId]/steps", module: r26 },
-  { pattern: "/api/projects/[projectId]/steps/bulk", module: r27 },
-  { pattern: "/api/projects/[projectId]/steps/paste", module: r28 },
-  { pattern: "/api/projects/[projectId]/steps/reorder", module: r29 },
-  { pattern: "/api/runs/[runId]/abort", module: r30 },
-  { pattern: "/api/runs/[runId]/end", module: r31 },
-  { pattern: "/api/runs/[runId]/export/csv", module: r32 },
-  { pattern: "/api/runs/[runId]/export/json", module: r33 },
-  { pattern: "/api/runs/[runId]/export/pdf", module: r34 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: r35 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: r36 },
-  { pattern: "/api/runs/[runId]/plan", module: r37 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: r38 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: r39 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: r40 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: r41 },
-  { pattern: "/api/settings", module: r42 },
-  { pattern: "/api/setup", module: r43 },
-  { pattern: "/api/steps/[stepId]", module: r44 },
-  { pattern: "/api/steps/[stepId]/move", module: r45 },
-  { pattern: "/api/templates", module: r46 },
-  { pattern: "/api/templates/[templateId]", module: r47 },
-  { pattern: "/api/templates/[templateId]/duplicate", module: r48 },
-  { pattern: "/api/users", module: r49 },
-  { pattern: "/api/users/[userId]", module: r50 },
-  { pattern: "/api/users/[userId]/password-reset", module: r51 },
-  { pattern: "/api/users/[userId]/sessions", module: r52 },
+  { pattern: "/api/account/password", module: route0 },
+  { pattern: "/api/account/sessions", module: route1 },
+  { pattern: "/api/account/sessions/[sessionId]", module: route2 },
+  { pattern: "/api/attachments/[attachmentId]", module: route3 },
+  { pattern: "/api/auth/[...all]", module: route4 },
+  { pattern: "/api/bench/floor", module: route5 },
+  { pattern: "/api/demo", module: route6 },
+  { pattern: "/api/fleet-clients/[clientId]", module: route7 },
+  { pattern: "/api/password-reset", module: route8 },
+  { pattern: "/api/phases/[phaseId]", module: route9 },
+  { pattern: "/api/phases/[phaseId]/move", module: route10 },
+  { pattern: "/api/projects", module: route11 },
+  { pattern: "/api/projects/[projectId]", module: route12 },
+  { pattern: "/api/projects/[projectId]/events", module: route13 },
+  { pattern: "/api/projects/[projectId]/fleet", module: route14 },
+  { pattern: "/api/projects/[projectId]/fleet/import", module: route15 },
+  { pattern: "/api/projects/[projectId]/fleet/remove", module: route16 },
+  { pattern: "/api/projects/[projectId]/import", module: route17 },
+  { pattern: "/api/projects/[projectId]/members", module: route18 },
+  { pattern: "/api/projects/[projectId]/members/[userId]", module: route19 },
+  { pattern: "/api/projects/[projectId]/phases", module: route20 },
+  { pattern: "/api/projects/[projectId]/plan/undo", module: route21 },
+  { pattern: "/api/projects/[projectId]/presence", module: route22 },
+  { pattern: "/api/projects/[projectId]/recalibrate", module: route23 },
+  { pattern: "/api/projects/[projectId]/runs", module: route24 },
+  { pattern: "/api/projects/[projectId]/save-as-template", module: route25 },
+  { pattern: "/api/projects/[projectId]/steps", module: route26 },
+  { pattern: "/api/projects/[projectId]/steps/bulk", module: route27 },
+  { pattern: "/api/projects/[projectId]/steps/paste", module: route28 },
+  { pattern: "/api/projects/[projectId]/steps/reorder", module: route29 },
+  { pattern: "/api/runs/[runId]/abort", module: route30 },
+  { pattern: "/api/runs/[runId]/end", module: route31 },
+  { pattern: "/api/runs/[runId]/export/csv", module: route32 },
+  { pattern: "/api/runs/[runId]/export/json", module: route33 },
+  { pattern: "/api/runs/[runId]/export/pdf", module: route34 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route35 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route36 },
+  { pattern: "/api/runs/[runId]/plan", module: route37 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route38 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route39 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route40 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route41 },
+  { pattern: "/api/settings", module: route42 },
+  { pattern: "/api/setup", module: route43 },
+  { pattern: "/api/steps/[stepId]", module: route44 },
+  { pattern: "/api/steps/[stepId]/move", module: route45 },
+  { pattern: "/api/teams", module: route46 },
+  { pattern: "/api/teams/[teamId]", module: route47 },
+  { pattern: "/api/teams/[teamId]/merge", module: route48 },
+  { pattern: "/api/templates", module: route49 },
+  { pattern: "/api/templates/[templateId]", module: route50 },
+  { pattern: "/api/templates/[templateId]/duplicate", module: route51 },
+  { pattern: "/api/users", module: route52 },
+  { pattern: "/api/users/[userId]", module: route53 },
+  { pattern: "/api/users/[userId]/password-reset", module: route54 },
+  { pattern: "/api/users/[userId]/sessions", module: route55 },
 ];

@@ -30,6 +30,8 @@ export const canEditProject = isAdmin;
 export const canEditPlan = isAdmin;
 export const canManageUsers = isAdmin;
 export const canManageTemplates = isAdmin;
+/** Teams are installation-wide; renaming or merging one rewrites every plan that uses it. */
+export const canManageTeams = isAdmin;
 export const canStartRun = isAdmin;
 /** Bringing plan changes into a running run changes what operators work from: admins only, with a reason. */
 export const canApplyPlanToRun = isAdmin;

@@ -63,6 +63,9 @@ export const ROUTE_ACCESS: Record<string, RouteAccess | { skip: string }> = {
   "PATCH /api/templates/[templateId]": { expect: ADMIN_ONLY },
   "DELETE /api/templates/[templateId]": { expect: ADMIN_ONLY },
   "POST /api/templates/[templateId]/duplicate": { expect: ADMIN_ONLY },
+  "POST /api/teams": { expect: ADMIN_ONLY },
+  "PATCH /api/teams/[teamId]": { expect: ADMIN_ONLY },
+  "POST /api/teams/[teamId]/merge": { expect: ADMIN_ONLY },
 
   "POST /api/projects": { expect: ADMIN_ONLY },
   "PATCH /api/projects/[projectId]": { expect: ADMIN_ONLY },

@@ -26,7 +26,11 @@ export async function buildRouteWorld(lib: Lib) {
   const { runbookDocumentSchema } = await import("@/lib/templates/runbook-document");
   const template = await createTemplate({ actor: team.admin, input: { name: "Route template", description: "", document: runbookDocumentSchema.parse(netbackupKeepHostnameTemplate) } });
   const templateRow = await lib.prisma.template.findUniqueOrThrow({ where: { id: template.id } });
-  return { team, projects, plans, steps, fleetStep, run, clients, clientRuns, template, templateRow };
+  // Two teams of their own: one to rename, one merged into the other (deleted by the merge).
+  const teamsService = await import("@/lib/teams/service");
+  const routeTeam = await teamsService.createTeam({ actor: team.admin, input: { name: "Route team" } });
+  const teamToMerge = await teamsService.createTeam({ actor: team.admin, input: { name: "Route team duplicate" } });
+  return { team, projects, plans, steps, fleetStep, run, clients, clientRuns, template, templateRow, routeTeam, teamToMerge };
 }
 
 export type RouteWorld = Awaited<ReturnType<typeof buildRouteWorld>>;
@@ -78,6 +82,9 @@ export function validBodies(world: RouteWorld): Record<string, unknown> {
     "POST /api/templates": { name: "Posted", description: "", document },
     "PATCH /api/templates/[templateId]": { name: "Renamed template", expectedUpdatedAt: templateRow.updatedAt.toISOString() },
     "POST /api/templates/[templateId]/duplicate": {},
+    "POST /api/teams": { name: "Posted team", description: "From the route sample" },
+    "PATCH /api/teams/[teamId]": { name: "Route team renamed" },
+    "POST /api/teams/[teamId]/merge": { intoTeamId: world.routeTeam.id },
     "POST /api/users": { name: "New person", email: "new.person@example.test", password: "long enough password", role: "VIEWER" },
     "PATCH /api/users/[userId]": { name: "Renamed person" },
     "POST /api/setup": { name: "Second admin", email: "second@example.test", password: "long enough password" },

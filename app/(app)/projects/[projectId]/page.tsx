@@ -6,8 +6,10 @@ import { canEditPlan, canStartRun } from "@/lib/platform/auth/permissions";
 import { getPlanView } from "@/lib/plan/queries";
 import { checkProjectPlan } from "@/lib/plan/check-view";
 import { requireUser } from "@/lib/platform/auth/session";
-import { listAssignableUsers } from "@/lib/users/service";
+import { listAssignableUsersForProject } from "@/lib/projects/assignees";
 import { projectUserOrNull } from "@/lib/projects/access";
+import { listTeamOptions } from "@/lib/teams/queries";
+import { TeamOptionsProvider } from "@/components/teams/team-picker";
 
 export const metadata: Metadata = { title: "Project" };
 
@@ -19,7 +21,12 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
     throw error;
   });
   const editable = canEditPlan(user);
-  const users = editable ? await listAssignableUsers() : [];
+  const users = editable ? await listAssignableUsersForProject({ projectId }) : [];
   const planCheck = await checkProjectPlan({ projectId });
-  return <ProjectOverview view={view} planCheck={planCheck} canEdit={editable} canStartRun={canStartRun(user)} users={users.map((u) => ({ id: u.id, name: u.name }))} />;
+  const teams = editable ? await listTeamOptions() : [];
+  return (
+    <TeamOptionsProvider teams={teams}>
+      <ProjectOverview view={view} planCheck={planCheck} canEdit={editable} canStartRun={canStartRun(user)} users={users.map((u) => ({ id: u.id, name: u.name }))} />
+    </TeamOptionsProvider>
+  );
 }
