@@ -1,5 +1,7 @@
 import "server-only";
 import { prisma } from "../platform/db/client";
+import type { Actor } from "../platform/auth/permissions";
+import { visibleProjectsWhere } from "../projects/access";
 import type { TokenScopeName, TokenSummary } from "./model";
 
 export const TOKEN_ROW_SELECT = {
@@ -75,4 +77,9 @@ export async function listOwnTokens(options: { userId: string }): Promise<TokenS
 /** Every token of the installation, for admins, newest first. */
 export async function listAllTokens(): Promise<TokenSummary[]> {
   return summaries(await prisma.apiToken.findMany({ select: TOKEN_ROW_SELECT, orderBy: [{ createdAt: "desc" }, { id: "asc" }] }));
+}
+
+/** The projects a token of this user may be limited to: the ones they can see, by name. */
+export async function listTokenProjectChoices(options: { user: Actor }): Promise<{ id: string; name: string }[]> {
+  return prisma.project.findMany({ where: visibleProjectsWhere(options.user), select: { id: true, name: true }, orderBy: { name: "asc" } });
 }
