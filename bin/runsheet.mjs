@@ -16,7 +16,8 @@ const USAGE = `Usage:
 
   <run>          the run's id, or the address of its page (…/runs/<id>)
   <step-number>  the step's number in the run, as the run page shows it ("14", "R2")
-  --note TEXT    the note recorded with the step (fleet tick: the client's note; required for failed)
+  --note TEXT    the note recorded with the step; on a fleet tick, why a client failed (required
+                 for failed), otherwise attached to the client as <client>-note.txt
   --reason TEXT  why a step failed or was skipped (default: the note)
   --attach FILE  evidence to attach first (repeatable); on a fleet tick, attached to that client
   --idempotency-key KEY   reuse a key across invocations (default: one per invocation, reused on retries)
@@ -131,15 +132,18 @@ function findStep(status, number) {
 
 async function attachFiles(cfg, run, step, files, client) {
   for (const file of files) {
-    let bytes;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      throw new Exit(2, `Can't read ${file}: ${error.code ?? error.message}`);
+    let bytes = file.bytes;
+    if (!bytes) {
+      try {
+        bytes = await readFile(file);
+      } catch (error) {
+        throw new Exit(2, `Can't read ${file}: ${error.code ?? error.message}`);
+      }
     }
+    const name = file.name ?? basename(file);
     const form = () => {
       const data = new FormData();
-      data.set("file", new Blob([bytes]), basename(file));
+      data.set("file", new Blob([bytes]), name);
       if (client) data.set("client", client);
       return data;
     };
@@ -202,7 +206,14 @@ async function fleetCommand(cfg, sub, args, options) {
     return row;
   };
   const row = await findRow();
+  // A fleet client keeps a reason only when it failed: any other note goes in as that client's
+  // evidence (a small text file), so what the script saw is on the record either way.
+  const noteAsFile = options.note && status !== "failed" ? { name: `${row.hostname}-note.txt`, bytes: Buffer.from(`${options.note}\n`) } : null;
+  if ((options.attach.length > 0 || noteAsFile) && step.status === "PENDING") {
+    throw new Exit(1, `Step ${step.number} "${step.title}" hasn't started, so it takes no evidence yet: run "runsheet step start ${args[0]} ${step.number}" first.`);
+  }
   if (options.attach.length > 0) await attachFiles(cfg, run, step, options.attach, row.hostname);
+  if (noteAsFile) await attachFiles(cfg, run, step, [noteAsFile], row.hostname);
   const target = status.toUpperCase();
   const idempotencyKey = options.idempotencyKey ?? `cli-${randomUUID()}`;
   let result;
