@@ -103,6 +103,38 @@ test.describe("API tokens", () => {
   });
 });
 
+test.describe("API tokens for admins", () => {
+  test("/admin/tokens makes a service token and lists and revokes anyone's", async ({ page, loginAs, apiAs, createUser, db, request }) => {
+    const operator = await createUser({ role: "OPERATOR" });
+    const theirs = uniqueName("their-token");
+    const made = await (await apiAs(operator)).post<{ secret: string }>("/api/tokens", { name: theirs, scope: "READ", expiresInDays: 7 });
+    expect(made.status).toBe(200);
+    // Only the owner and admins see a token: an operator is refused the admin list.
+    const refused = await (await apiAs(operator)).request.get(`${BASE_URL}/api/admin/tokens`);
+    expect(refused.status()).toBe(403);
+
+    await loginAs(page, "ADMIN");
+    await page.goto("/admin/tokens");
+    const service = uniqueName("nbu-scripts");
+    const form = page.getByRole("form", { name: "New API token" });
+    await form.getByLabel("Token name").fill(service);
+    await form.getByLabel("Scope").selectOption("OPERATE");
+    await form.getByRole("button", { name: "Create token" }).click();
+    await expect(page.getByTestId("token-secret")).toContainText("rs_live_");
+    expect(db.prepare(`SELECT kind, scope FROM api_token WHERE name = ?`).get(service)).toEqual({ kind: "SERVICE", scope: "OPERATE" });
+    const list = page.getByRole("list", { name: "All API tokens" });
+    await expect(list.getByRole("listitem", { name: service })).toContainText("service");
+    const item = list.getByRole("listitem", { name: theirs });
+    await expect(item).toContainText(operator.name);
+    await item.getByRole("button", { name: `Revoke ${theirs}` }).click();
+    await expect(item).toContainText("revoked");
+    const answer = await request.get(`${BASE_URL}/api/runs/no-such-run/status`, { headers: { authorization: `Bearer ${made.body.secret}` } });
+    expect(answer.status()).toBe(401);
+    const event = db.prepare(`SELECT actorName, before FROM audit_event WHERE action = 'token.revoke' AND entityId = (SELECT id FROM api_token WHERE name = ?)`).get(theirs) as { actorName: string; before: string };
+    expect(JSON.parse(event.before)).toMatchObject({ name: theirs, owner: operator.name });
+  });
+});
+
 test.describe("the runsheet CLI", () => {
   test("starts a step, signs it off with evidence, ticks a fleet client, survives a lost answer, prints the status", async ({ createProject, startRun, adminApi, apiAs, createUser, db }) => {
     const project = await createProject();
