@@ -13,7 +13,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { auditCount, BASE_URL, expect, test, uniqueHost, uniqueName } from "./fixtures";
+import { auditCount, BASE_URL, expect, pdfText, test, uniqueHost, uniqueName } from "./fixtures";
 import { fleetStepOf } from "./fleet-helpers";
 
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
@@ -221,6 +221,8 @@ test.describe("the runsheet CLI", () => {
     expect(parsed.progress.done).toBe((db.prepare(`SELECT count(*) AS n FROM step_run WHERE runId = ? AND status = 'DONE'`).get(run.id) as { n: number }).n);
     expect(parsed.steps.find((s) => s.number === fleetStep.number)?.status).toBe("IN_PROGRESS");
     expect(parsed.steps.find((s) => s.number === first.number)?.status).toBe("DONE");
+    // The run's PDF record names the token on what it did.
+    expect(await pdfText(adminApi.request, run.id)).toContain(`(token: ${tokenName})`);
     const human = await runCli(["run", "status", run.id], env);
     expect(human.stdout).toContain(`Progress: ${parsed.progress.done} of ${parsed.progress.steps} steps finished`);
     expect(human.stdout).toContain(`${fleetStep.number}  ${fleetStep.title}`);

@@ -53,7 +53,7 @@ export function generateTokenSecret(): { secret: string; prefix: string; secretH
 
 /** Whether the request carries `Authorization: Bearer …` (then it is judged by that alone). */
 export function hasBearerCredential(headers: Headers): boolean {
-  return /^bearer\s/i.test(headers.get("authorization") ?? "");
+  return /^bearer(\s|$)/i.test(headers.get("authorization") ?? "");
 }
 
 const globalForTokens = globalThis as unknown as {
