@@ -153,6 +153,9 @@ describe("API tokens across every route", () => {
       expect(status).toBe(401);
       expect(JSON.parse(text).error.message).toMatch(message);
     }
+    // An empty bearer is a refused token, not a reason to look at the admin's cookies next to it.
+    const empty = await call("GET /api/runs/[runId]/status", { headers: { authorization: "Bearer" }, cookie: adminCookie });
+    expect(empty.status).toBe(401);
   });
 
   it("a cross-origin request is refused with cookies and accepted with a bearer token", async () => {
