@@ -203,7 +203,7 @@ async function insertUsers(db: Database.Database, specs: { role: Role; name: str
  * worker restarts).
  */
 const POOL_DOMAIN = "pool.e2e.runsheet.test";
-export const POOL_SIZE_PER_ROLE = Number(process.env.E2E_USER_POOL_PER_ROLE ?? 120);
+export const POOL_SIZE_PER_ROLE = Number(process.env.E2E_USER_POOL_PER_ROLE ?? 200);
 
 export async function seedUserPool(db: Database.Database, perRole = POOL_SIZE_PER_ROLE): Promise<number> {
   const stamp = Date.now().toString(36);

@@ -364,7 +364,7 @@ export function PlanSheet({ view, users, onEditStep, onAddStep }: { view: PlanVi
                                 value={step.title}
                                 display={step.title}
                                 extra={
-                                  <span className="mt-0.5 flex flex-wrap gap-1 text-xs text-slate-500">
+                                  <span className="mt-0.5 flex flex-wrap gap-1 text-xs text-slate-600 dark:text-slate-400">
                                     {step.kind !== "TASK" ? <Pill tone={kindTone[step.kind]}>{KIND_LABELS[step.kind]}</Pill> : null}
                                     <span className="sm:hidden">{[step.team, step.assigneeName, formatMinutes(step.plannedMinutes)].filter(Boolean).join(" · ")}</span>
                                     <PlannedTimes step={step} timeZone={view.project.timezone} numberOf={stepNumbers} />

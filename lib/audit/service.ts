@@ -3,6 +3,7 @@ import { prisma, sqlite, type Tx } from "../platform/db/client";
 import { verifyAuditTrail, type AuditTrailVerdict } from "./verify";
 import { chainLink, GENESIS_HASH, verifyChain, type AuditInput, type ChainVerdict } from "./chain";
 import { insertAuditEventSql } from "./store.sqlite";
+import { withTokenName } from "./actor-name";
 import { markAuditAppended, markProjectTouched, type SqlTx } from "../platform/db/transaction";
 import { anchorsAtOnce } from "./anchor-policy";
 import { currentSignedHead, startAuditCheckpointer } from "./checkpointer";
@@ -19,7 +20,7 @@ export type { AuditInput };
 
 export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<{ seq: number; hash: string }> {
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
-  const { content, prevHash, hash } = chainLink(last?.hash ?? GENESIS_HASH, input);
+  const { content, prevHash, hash } = chainLink(last?.hash ?? GENESIS_HASH, withTokenName(input));
   const created = await tx.auditEvent.create({ data: { ...content, prevHash, hash }, select: { seq: true } });
   if (content.projectId) markProjectTouched(tx, content.projectId);
   markAuditAppended(tx, { seq: created.seq, hash, urgent: anchorsAtOnce(content.action) });

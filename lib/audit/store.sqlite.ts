@@ -4,11 +4,12 @@ import type Database from "better-sqlite3";
 import { markAuditAppended, type SqlTx } from "../platform/db/transaction";
 import { chainLink, GENESIS_HASH, type AuditInput } from "./chain";
 import { anchorsAtOnce } from "./anchor-policy";
+import { withTokenName } from "./actor-name";
 
 /** The audit append as prepared statements on the direct connection; Prisma reads the rows back unchanged. */
 export function insertAuditEventSql(tx: SqlTx, input: AuditInput): { seq: number; hash: string } {
   const last = prepared<{ hash: string }>(tx.db, `SELECT "hash" FROM "audit_event" ORDER BY "seq" DESC LIMIT 1`).get();
-  const { content, prevHash, hash } = chainLink(last?.hash ?? GENESIS_HASH, input);
+  const { content, prevHash, hash } = chainLink(last?.hash ?? GENESIS_HASH, withTokenName(input));
   const { lastInsertRowid } = prepared(
     tx.db,
     `INSERT INTO "audit_event" ("at", "actorId", "actorName", "projectId", "runId", "action", "entityType", "entityId", "before", "after", "prevHash", "hash")

@@ -21,8 +21,18 @@ export class ValidationError extends AppError {
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor() {
-    super("Sign in to continue.", 401, "unauthenticated");
+  constructor(message = "Sign in to continue.") {
+    super(message, 401, "unauthenticated");
+  }
+}
+
+/** Too many requests under one credential (an API token's rate limit): try again after `retryAfterSeconds`. */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 429, "rate_limited");
   }
 }
 

@@ -3,6 +3,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { NotFoundError, ForbiddenError } from "../platform/errors";
 import { effectiveProjectRole, projectRoleAllows, type Actor, type ProjectNeed, type ProjectVisibility } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
+import { currentTokenCredential, lowerRole, tokenExcludesProject, tokenProjectRoles } from "../platform/auth/api-tokens";
 import { readProjectAccess, readProjectVisibility, readRunProjectId } from "./store.sqlite";
 
 /*
@@ -21,11 +22,25 @@ export function getProjectVisibility(): ProjectVisibility {
   return readProjectVisibility() === "all" ? "all" : "members";
 }
 
-/** The user's role in the project, or null when they may not see it. */
+/**
+ * The user's role in the project, or null when they may not see it. A request made with an API
+ * token limited to other projects sees this one as not there (404), whoever owns the token.
+ */
 export function projectRoleOf(options: { user: Actor; projectId: string }): RoleName | null {
-  if (options.user.role === "ADMIN") return "ADMIN";
-  const row = readProjectAccess({ userId: options.user.id, projectId: options.projectId });
-  return effectiveProjectRole(options.user, { visibility: row.visibility === "all" ? "all" : "members", memberRole: row.memberRole });
+  if (tokenExcludesProject(options.projectId)) return null;
+  // A token sees the projects its owner sees, with the lower of the owner's role there and its scope's.
+  const token = tokenProjectRoles(options.user.id);
+  if (token) {
+    const ownerRole = roleInProject({ id: options.user.id, role: token.ownerRole }, options.projectId);
+    return ownerRole && lowerRole(ownerRole, token.cap);
+  }
+  return roleInProject(options.user, options.projectId);
+}
+
+function roleInProject(user: Actor, projectId: string): RoleName | null {
+  if (user.role === "ADMIN") return "ADMIN";
+  const row = readProjectAccess({ userId: user.id, projectId });
+  return effectiveProjectRole(user, { visibility: row.visibility === "all" ? "all" : "members", memberRole: row.memberRole });
 }
 
 /**
@@ -63,6 +78,14 @@ export function requireRunAccess<U extends Actor>(options: { user: U; runId: str
 
 /** The Prisma filter of the projects the user may see (an empty filter, never undefined, for all). */
 export function visibleProjectsWhere(user: Actor): Prisma.ProjectWhereInput {
+  const limited = currentTokenCredential()?.projectIds;
+  if (limited) return { AND: [{ id: { in: [...limited] } }, visibleProjectsWhereForRole(user)] };
+  return visibleProjectsWhereForRole(user);
+}
+
+function visibleProjectsWhereForRole(requested: Actor): Prisma.ProjectWhereInput {
+  const token = tokenProjectRoles(requested.id);
+  const user = token ? { id: requested.id, role: token.ownerRole } : requested;
   if (user.role === "ADMIN" || getProjectVisibility() === "all") return {};
   return { members: { some: { userId: user.id } } };
 }

@@ -72,6 +72,13 @@ export async function attachEvidence(options: { actor: ActingUser; runId: string
       clientHost = row.client.hostname;
       clientId = row.clientId;
     }
+    // The same file, under the same name, on the same step (and client), by the same person: a
+    // retried upload (the CLI resends when it didn't hear back), not new evidence. One record.
+    const same = await tx.attachment.findFirst({
+      where: { runId: options.runId, stepId: options.stepId, clientId, sha256, name: checked.name, uploadedById: actor.id },
+      select: { id: true, name: true, size: true, createdAt: true },
+    });
+    if (same) return { id: same.id, name: same.name, size: same.size, sha256, createdAt: same.createdAt.toISOString(), replayed: true as const };
     // Stored inside the transaction's turn, after every check: a refused upload leaves no file.
     storeEvidence(bytes);
     const attachment = await tx.attachment.create({

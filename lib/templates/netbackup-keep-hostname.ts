@@ -101,7 +101,7 @@ export const netbackupKeepHostnameTemplate = {
           verification: "Estimated time of the full copy (step 11) and of the final pass (step 16) recorded; the final pass fits step 16's minutes.",
           team: "BA+OS",
           plannedMinutes: 60,
-          predecessors: ["3"],
+          predecessors: ["2"],
         },
         {
           key: "5",
@@ -109,7 +109,7 @@ export const netbackupKeepHostnameTemplate = {
           verification: "Change record approved; window entered in the project.",
           team: "PM",
           plannedMinutes: 60,
-          predecessors: ["4"],
+          predecessors: ["3", "4"],
         },
         {
           key: "6",

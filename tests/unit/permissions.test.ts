@@ -28,6 +28,7 @@ const simpleRules: Record<string, RoleName[]> = {
   canDecideGates: ["ADMIN", "OPERATOR"],
   canManageMembers: ["ADMIN"],
   canManageSettings: ["ADMIN"],
+  canManageAllTokens: ["ADMIN"],
 };
 
 describe("user-only rules", () => {
@@ -49,6 +50,16 @@ describe("user-only rules", () => {
   it("an unknown role can't even view projects", () => {
     expect(permissions.canViewProjects({ id: "x", role: "GUEST" as RoleName })).toBe(false);
     expect(permissions.canOperateSteps({ id: "x", role: "GUEST" as RoleName })).toBe(false);
+  });
+});
+
+describe("with an API token", () => {
+  const token = { id: "t1", name: "scripts", kind: "PERSONAL", scope: "ADMIN", projectIds: null, ownerId: "u-admin", ownerRole: "ADMIN" };
+  it("nobody changes their account (password, sessions, tokens) or all tokens with a token, whatever its scope", () => {
+    for (const user of [admin, operator, viewer]) {
+      expect(permissions.canManageOwnAccount({ ...user, token })).toBe(false);
+      expect(permissions.canManageAllTokens({ ...user, token })).toBe(false);
+    }
   });
 });
 

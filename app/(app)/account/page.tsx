@@ -5,18 +5,22 @@ import { SESSION_LIMITS } from "@/lib/platform/auth/auth";
 import { ROLE_LABELS } from "@/lib/platform/auth/roles";
 import { requireUser } from "@/lib/platform/auth/session";
 import { listSessionsForUser } from "@/lib/users/sessions";
+import { TokenManager } from "@/components/tokens/token-manager";
+import { listOwnTokens, listTokenProjectChoices } from "@/lib/tokens/queries";
 
 export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const user = await requireUser();
   const sessions = await listSessionsForUser({ userId: user.id, currentSessionId: user.sessionId });
+  const [tokens, projects] = await Promise.all([listOwnTokens({ userId: user.id }), listTokenProjectChoices({ user })]);
   return (
     <>
       <PageHeader title="Your account" subtitle={`${user.name} · ${user.email} · ${ROLE_LABELS[user.role]}. Ask an admin to change your name or role.`} />
       <div className="grid gap-6 lg:grid-cols-3">
         <SessionList sessions={sessions} idleHours={SESSION_LIMITS.idleMs / 3_600_000} maxHours={SESSION_LIMITS.absoluteMs / 3_600_000} />
         <ChangePasswordForm email={user.email} />
+        <TokenManager tokens={tokens} projects={projects} canMakeAdmin={user.role === "ADMIN"} />
         <SignOutCard />
       </div>
     </>

@@ -23,8 +23,13 @@ const isAdmin = (user: Actor) => user.role === "ADMIN";
 const isOperatorOrAdmin = (user: Actor) => user.role === "ADMIN" || user.role === "OPERATOR";
 
 export const canViewProjects = (user: Actor) => ROLE_SET.has(user.role);
-/** Your own password and sessions: everyone signed in. */
-export const canManageOwnAccount = (user: Actor) => ROLE_SET.has(user.role);
+/**
+ * Your own password, sessions and API tokens: everyone signed in, in person. A request made with
+ * an API token may not change the account behind it (nor mint more tokens).
+ */
+export const canManageOwnAccount = (user: Actor & { token?: unknown }) => ROLE_SET.has(user.role) && !user.token;
+/** Service tokens, and every user's tokens listed and revoked: admins, in person. */
+export const canManageAllTokens = (user: Actor & { token?: unknown }) => isAdmin(user) && !user.token;
 export const canCreateProject = isAdmin;
 export const canEditProject = isAdmin;
 export const canEditPlan = isAdmin;

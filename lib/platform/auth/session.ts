@@ -7,14 +7,20 @@ import { authFor, SESSION_LIMITS } from "./auth";
 import { prisma } from "../db/client";
 import type { RoleName } from "./roles";
 import { findSessionById, findSessionUser } from "./store.sqlite";
+import { hasBearerCredential, tokenIsLive, userFromBearer, type TokenCredential } from "./api-tokens";
 
 export interface CurrentUser {
   id: string;
   name: string;
   email: string;
   role: RoleName;
-  /** The session this request came with: the one "this device" is, and what a revocation ends. */
+  /**
+   * The session this request came with: the one "this device" is, and what a revocation ends.
+   * For a request with an API token: "token:<id>" (no session of the account is "this device").
+   */
   sessionId: string;
+  /** The API token the request acts with (role already capped by its scope); absent for a session. */
+  token?: TokenCredential;
 }
 
 /**
@@ -49,8 +55,15 @@ async function verifiedSessionToken(requestHeaders: Headers): Promise<string | n
   return session.session.token;
 }
 
-/** The signed-in user of a route handler's request, or null. Deactivated users count as signed out. */
+/**
+ * The signed-in user of a route handler's request, or null. Deactivated users count as signed out.
+ * `Authorization: Bearer` is an API token and only that: a bad one throws 401 (lib/platform/auth/api-tokens.ts).
+ */
 export async function getUserFromRequest(request: Request): Promise<CurrentUser | null> {
+  if (hasBearerCredential(request.headers)) {
+    const user = userFromBearer(request.headers);
+    return { ...user, sessionId: `token:${user.token.id}` };
+  }
   return userFromHeaders(request.headers);
 }
 
@@ -78,6 +91,7 @@ export async function requireUser(): Promise<CurrentUser> {
 
 /** Whether a session still admits its user: not ended, not expired, user active. For long-lived streams. */
 export function sessionIsLive(sessionId: string): boolean {
+  if (sessionId.startsWith("token:")) return tokenIsLive(sessionId.slice("token:".length));
   const row = findSessionById(sessionId);
   return !!row && row.deactivatedAt === null && sessionRowAdmits(row, Date.now());
 }

@@ -42,3 +42,44 @@ function sessionUserWhere(condition: string, value: string): SessionUserRow | un
     throw classifyDatabaseError(error);
   }
 }
+
+export interface ApiTokenUserRow {
+  tokenId: string;
+  tokenName: string;
+  kind: string;
+  scope: string;
+  projectIds: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  lastUsedAddress: string | null;
+  id: string;
+  name: string;
+  email: string;
+  role: RoleName;
+  deactivatedAt: string | null;
+}
+
+/** The token with this secret hash and its owner, on the direct connection (every bearer request). */
+export function findApiTokenUser(column: "secretHash" | "id", value: string): ApiTokenUserRow | undefined {
+  try {
+    return prepared<ApiTokenUserRow>(
+      sqlite(),
+      `SELECT t."id" AS "tokenId", t."name" AS "tokenName", t."kind", t."scope", t."projectIds", t."expiresAt", t."revokedAt",
+              t."lastUsedAt", t."lastUsedAddress", u."id", u."name", u."email", u."role", u."deactivatedAt"
+         FROM "api_token" t JOIN "user" u ON u."id" = t."userId"
+        WHERE t."${column === "id" ? "id" : "secretHash"}" = ?`,
+    ).get(value);
+  } catch (error) {
+    throw classifyDatabaseError(error);
+  }
+}
+
+/** Records a token's last use. Best effort: a busy database must not refuse the request it describes. */
+export function recordApiTokenUse(options: { tokenId: string; at: string; address: string | null }): void {
+  try {
+    prepared(sqlite(), `UPDATE "api_token" SET "lastUsedAt" = ?, "lastUsedAddress" = ? WHERE "id" = ?`).run(options.at, options.address, options.tokenId);
+  } catch {
+    // SQLITE_BUSY on the never-waiting connection: the next use a minute later records it.
+  }
+}

@@ -105,7 +105,8 @@ function operationFor(method: HttpMethod, path: string, spec: RouteSpec): Record
       "409": errorResponse("The resource is in another state (already signed off, run ended…). Nothing was changed."),
       "413": errorResponse(`The body is larger than ${Math.round((spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) / 1024)} kB.`),
     },
-    security: spec.access === "signed-in" ? [{ sessionCookie: [] }] : [],
+    // Either credential: a browser session, or an API token (Authorization: Bearer rs_live_…).
+    security: spec.access === "signed-in" ? [{ sessionCookie: [] }, { bearerToken: [] }] : [],
   };
   if (spec.body) {
     operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input") } } };
@@ -148,14 +149,19 @@ export function buildOpenApiDocument(options: { routes: readonly RouteModuleEntr
       title: "Runsheet API",
       version: options.version,
       description:
-        "Every route the Runsheet web app uses. Requests are JSON unless stated. A browser session (the httpOnly cookie set by sign-in) authenticates; unsafe methods from a browser must come from the app's own origin. Errors are `{ error: { code, message, fieldErrors } }`, and a refused change leaves the database as it was.",
+        "Every route the Runsheet web app uses. Requests are JSON unless stated. A browser session (the httpOnly cookie set by sign-in) or an API token (`Authorization: Bearer rs_live_…`) authenticates; unsafe methods with a session must come from the app's own origin. Errors are `{ error: { code, message, fieldErrors } }`, and a refused change leaves the database as it was.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {
       schemas: { Error: ERROR_SCHEMA },
       securitySchemes: {
-        sessionCookie: { type: "apiKey", in: "cookie", name: "better-auth.session_token", description: "Set by POST /api/auth/sign-in/email (the `__Secure-` prefixed name over HTTPS)." },
+        sessionCookie: { type: "apiKey", in: "cookie", name: "better-auth.session_token", description: "Set by POST /api/auth/sign-in/email (the `__Secure-` prefixed name over HTTPS). Unsafe methods must come from the app's own origin." },
+        bearerToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API token (rs_live_…) made on the account page: it acts as its owner, capped by its scope (read, operate, admin) and its projects. No Origin check; 600 requests a minute by default.",
+        },
       },
     },
   };

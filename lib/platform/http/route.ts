@@ -1,8 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { AppError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError, ValidationError } from "../errors";
+import { AppError, ForbiddenError, PayloadTooLargeError, RateLimitedError, UnauthenticatedError, ValidationError } from "../errors";
 import { requestOrigin } from "./client-address";
 import { getUserFromRequest, type CurrentUser } from "../auth/session";
+import { hasBearerCredential, runWithTokenCredential } from "../auth/api-tokens";
 import { fieldErrorsOf } from "../validation";
 
 /** What a JSON body may weigh unless a route says otherwise: every form in the app sends a few kB. */
@@ -96,12 +97,17 @@ export function route<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodTyp
 ) {
   return withSpec(async (request: Request, context: NextContext): Promise<Response> =>
     respond(async () => {
-      assertSameOrigin(request);
+      // A bearer token is sent by a script, never attached by a browser to a cross-site request, so
+      // it needs no same-origin check; a bearer request never falls back to cookies either, so a
+      // cookie still only counts when it comes from this app's own pages.
+      if (!hasBearerCredential(request.headers)) assertSameOrigin(request);
       assertDeclaredSize(request, maxBodyBytesOf(options));
       const user = await getUserFromRequest(request);
       if (!user) throw new UnauthenticatedError();
       if (!options.allow(user)) throw new ForbiddenError(options.forbidden);
-      return handler({ user, ...(await parseRequest(options, request, context)) });
+      // The token (if any) stays in scope for everything the handler calls: project access applies
+      // its project limit and every audit event names it (lib/platform/auth/api-tokens.ts).
+      return runWithTokenCredential(user.token, async () => handler({ user, ...(await parseRequest(options, request, context)) }));
     }), "signed-in", options as RouteSchemas<z.ZodType, z.ZodType, z.ZodType>);
 }
 
@@ -257,7 +263,10 @@ export function errorResponse(error: unknown): Response {
     const extra = "current" in error ? { current: (error as { current?: unknown }).current } : {};
     return Response.json(
       { error: { code: error.code, message: error.message, fieldErrors: error.fieldErrors ?? {}, ...extra } },
-      { status: error.status, headers: error.status === 503 ? { "retry-after": "2" } : undefined },
+      {
+        status: error.status,
+        headers: error.status === 503 ? { "retry-after": "2" } : error instanceof RateLimitedError ? { "retry-after": String(error.retryAfterSeconds) } : undefined,
+      },
     );
   }
   console.error("Unhandled error in route", error);

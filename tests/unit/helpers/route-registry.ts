@@ -51,6 +51,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess | { skip: string }> = {
   "GET /api/account/sessions": { expect: SIGNED_IN },
   "DELETE /api/account/sessions": { expect: SIGNED_IN },
   "DELETE /api/account/sessions/[sessionId]": { expect: { ...all(404), signedOut: 401 }, why: "Only your own sessions exist for you." },
+  "GET /api/tokens": { expect: SIGNED_IN },
+  "POST /api/tokens": { expect: SIGNED_IN },
+  "DELETE /api/tokens/[tokenId]": { expect: { ...all(404), signedOut: 401 }, why: "Only your own tokens exist for you (admins: any, but this one doesn't exist)." },
+  "GET /api/admin/tokens": { expect: ADMIN_ONLY },
 
   "DELETE /api/demo": { expect: ADMIN_ONLY },
   "POST /api/users": { expect: ADMIN_ONLY },
@@ -108,6 +112,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess | { skip: string }> = {
   "GET /api/runs/[runId]/export/json": { expect: PROJECT_VIEW },
   "GET /api/runs/[runId]/export/pdf": { expect: PROJECT_VIEW },
   "GET /api/runs/[runId]/plan": { expect: PROJECT_VIEW },
+  "GET /api/runs/[runId]/status": { expect: PROJECT_VIEW },
   "GET /api/runs/[runId]/fleet/[stepId]": { expect: PROJECT_VIEW },
   "GET /api/runs/[runId]/fleet/[stepId]/hostnames": { expect: PROJECT_VIEW },
 

@@ -91,5 +91,6 @@ export function validBodies(world: RouteWorld): Record<string, unknown> {
     "POST /api/account/password": { currentPassword: SAMPLE_PASSWORD, newPassword: "tape-vault-orange-kettle" },
     "POST /api/password-reset": { token: "A".repeat(32), newPassword: "tape-vault-orange-kettle" },
     "POST /api/users/[userId]/password-reset": {},
+    "POST /api/tokens": { name: "Sample token", scope: "READ", expiresInDays: 30 },
   };
 }

@@ -17,7 +17,7 @@ export default async function UsersPage() {
   const users = await listUsers();
   return (
     <>
-      <PageHeader title="Users" subtitle="Who can sign in, and what each role may do." actions={<ButtonLink href="/admin/activity" variant="secondary">Account activity</ButtonLink>} />
+      <PageHeader title="Users" subtitle="Who can sign in, and what each role may do." actions={<><ButtonLink href="/admin/tokens" variant="secondary">API tokens</ButtonLink> <ButtonLink href="/admin/activity" variant="secondary">Account activity</ButtonLink></>} />
       <ProjectVisibilitySetting value={getProjectVisibility()} />
       <UserAdmin
         meId={user.id}
