@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
@@ -64,7 +65,11 @@ export function TokenManager({ tokens, projects, canMakeAdmin, everyone = false 
         </h2>
         <p className="text-sm text-slate-600 dark:text-slate-400">
           For scripts and the <code>runsheet</code> command on the servers: a token acts as {everyone ? "the admin who made it" : "you"}, with no more than its scope allows, only in the projects it names. Changes made with it are
-          recorded under its name.
+          recorded under its name. Every route is described in the{" "}
+          <Link href="/api-docs" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+            API reference
+          </Link>{" "}
+          (OpenAPI 3.1 at <code>/api/openapi.json</code>).
         </p>
       </div>
       <form onSubmit={create} className="grid gap-3 px-5 pt-4 sm:grid-cols-2 lg:grid-cols-4" noValidate aria-label="New API token">
