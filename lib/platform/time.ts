@@ -1,5 +1,21 @@
 import { TZDate } from "@date-fns/tz";
 
+/**
+ * One formatter per locale, zone and options, kept: building an Intl.DateTimeFormat costs far more
+ * than using one, and the run page formats hundreds of times on every one-second tick.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(locale, options);
+    if (formatters.size > 500) formatters.clear();
+    formatters.set(key, cached);
+  }
+  return cached;
+}
+
 /** Times are stored in UTC and shown in the project's time zone. */
 export function formatInZone(date: Date | string | null | undefined, timeZone: string, style: "datetime" | "time" | "date" = "datetime"): string {
   if (!date) return "—";
@@ -10,7 +26,7 @@ export function formatInZone(date: Date | string | null | undefined, timeZone: s
       : style === "date"
         ? { weekday: "short", year: "numeric", month: "short", day: "numeric" }
         : { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-  return new Intl.DateTimeFormat("en-GB", { ...options, timeZone }).format(d);
+  return formatter("en-GB", { ...options, timeZone }).format(d);
 }
 
 /**
@@ -19,7 +35,7 @@ export function formatInZone(date: Date | string | null | undefined, timeZone: s
  */
 export function zoneAbbreviation(date: Date | string, timeZone: string): string {
   const d = typeof date === "string" ? new Date(date) : date;
-  const name = (locale: string) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" }).formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+  const name = (locale: string) => formatter(locale, { timeZone, timeZoneName: "short" }).formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? timeZone;
   const british = name("en-GB");
   if (!/^(GMT|UTC)[+-]/.test(british)) return british;
   const american = name("en-US");
@@ -28,7 +44,7 @@ export function zoneAbbreviation(date: Date | string, timeZone: string): string 
 
 /** The calendar day of an instant in a zone, "2026-12-05": two instants on the same day compare equal. */
 export function dayInZone(date: Date | string | number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(date));
+  return formatter("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(date));
 }
 
 /**
@@ -39,11 +55,11 @@ export function dayInZone(date: Date | string | number, timeZone: string): strin
 export function formatMoment(date: Date | string | number, timeZone: string, options: { now: number | Date; zone?: boolean }): string {
   const d = new Date(date);
   const now = new Date(options.now);
-  const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(d);
+  const time = formatter("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(d);
   const zone = options.zone === false ? "" : ` ${zoneAbbreviation(d, timeZone)}`;
   if (dayInZone(d, timeZone) === dayInZone(now, timeZone)) return `${time}${zone}`;
   const sameYear = dayInZone(d, timeZone).slice(0, 4) === dayInZone(now, timeZone).slice(0, 4);
-  const day = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", ...(sameYear ? {} : { year: "numeric" }), timeZone }).format(d);
+  const day = formatter("en-GB", { weekday: "short", day: "numeric", month: "short", ...(sameYear ? {} : { year: "numeric" }), timeZone }).format(d);
   return `${day}, ${time}${zone}`;
 }
 
@@ -55,8 +71,8 @@ export function formatMoment(date: Date | string | number, timeZone: string, opt
 export function formatWindow(start: Date | string | number, end: Date | string | number, timeZone: string): string {
   const s = new Date(start);
   const e = new Date(end);
-  const day = (d: Date) => new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone }).format(d);
-  const time = (d: Date) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(d);
+  const day = (d: Date) => formatter("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone }).format(d);
+  const time = (d: Date) => formatter("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(d);
   const startZone = zoneAbbreviation(s, timeZone);
   const endZone = zoneAbbreviation(e, timeZone);
   const sameDay = dayInZone(s, timeZone) === dayInZone(e, timeZone);
@@ -67,10 +83,10 @@ export function formatWindow(start: Date | string | number, end: Date | string |
 
 /** The offset of a zone from UTC at an instant, in minutes (Berlin in winter: 60). */
 export function zoneOffsetMinutes(date: Date | string | number, timeZone: string): number {
-  const d = new Date(date);
-  const wall = new TZDate(d.getTime(), timeZone);
-  const asUtc = Date.UTC(wall.getFullYear(), wall.getMonth(), wall.getDate(), wall.getHours(), wall.getMinutes(), wall.getSeconds());
-  return Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
+  const name = formatter("en-US", { timeZone, timeZoneName: "longOffset" }).formatToParts(new Date(date)).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const match = /GMT([+-])(\d{1,2})(?::?(\d{2}))?/.exec(name);
+  if (!match) return 0;
+  return (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0));
 }
 
 /** "2026-11-28T13:00" as wall-clock time in `timeZone` → the UTC instant. */
