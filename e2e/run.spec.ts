@@ -145,7 +145,7 @@ test.describe("executing a run", () => {
     expect(doneEvent).toEqual({ actorId: winner!.id, actorName: winner!.name });
     expect(row.version).toBe(3); // created 1, start 2, one sign-off 3: the loser wrote nothing
 
-    await expect(loserBoard.card(step).getByRole("alert")).toHaveText(`Already signed off by ${winner!.name} at ${hhmm(row.signedOffAt!)}. Nothing was changed.`);
+    await expect(loserBoard.card(step).getByRole("alert")).toHaveText(`Already signed off by ${winner!.name} at ${moment(row.signedOffAt!)}. Nothing was changed.`);
     await expect(loserBoard.statusBadge(step, "Done")).toBeVisible();
     await expect(winnerBoard.card(step)).toContainText(`Signed off ${moment(row.finishedAt!)} by ${winner!.name}`);
     await expect(winnerBoard.card(step).getByRole("alert")).toHaveCount(0);

@@ -8,7 +8,7 @@ import { useLiveUpdates } from "../live/use-live-updates";
 import { Card, EmptyState, PageHeader } from "../ui/card";
 import { Table, TableBody, TableHead } from "../ui/table";
 import { ZonedTime } from "../ui/zoned-time";
-import { formatInZone } from "@/lib/platform/time";
+import { formatMoment } from "@/lib/platform/time";
 
 const ACTION_LABELS: Record<string, string> = {
   "project.create": "Created the project",
@@ -100,7 +100,7 @@ function describeChange(before: string, after: string, timeZone: string): string
 
 function short(value: unknown, timeZone: string): string {
   if (value === null || value === undefined || value === "") return "—";
-  if (typeof value === "string" && ISO.test(value)) return formatInZone(value, timeZone, "time");
+  if (typeof value === "string" && ISO.test(value)) return formatMoment(value, timeZone, { now: Date.now() });
   // Enum values (IN_PROGRESS) read better as words.
   const text = typeof value !== "string" ? JSON.stringify(value) : /^[A-Z_]+$/.test(value) ? value.replace(/_/g, " ").toLowerCase() : value;
   return text.length > 48 ? `${text.slice(0, 47)}…` : text;

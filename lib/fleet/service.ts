@@ -13,7 +13,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { boundedOfflineTime } from "../platform/offline-time";
 import { CLIENT_NAME_MESSAGE, CLIENT_NAME_PATTERN, formatLineError, isAcceptableDisplayName, MAX_IMPORT_CLIENTS, mergeNote, parseClientList, type ClientLineError, type ClientListShape, type MergedClient, type ParsedClient } from "./parse";
 import { canEditPlan, canUpdateFleet, canViewProjects, type Actor, type ActingUser, type ProjectNeed } from "../platform/auth/permissions";
-import { formatInZone } from "../platform/time";
+import { formatMoment } from "../platform/time";
 import { AGENT_ONLY_ACTIONS, clientFamily, ID_CHUNK, type ClientFamily, type FleetStatusName } from "./model";
 import { fleetClientsQuery, fleetUpdateInput, importFleetInput, removeFleetClientsInput, statusFilter, updateFleetClientInput, type FleetStepQuery } from "./schemas";
 
@@ -557,7 +557,7 @@ export async function updateFleetClients(options: { actor: ActingUser; runId: st
       if (stale.length > 0) {
         throw new ConflictError(
           stale.length === 1 && rows.length === 1
-            ? `${stale[0].client.hostname} was already marked ${stale[0].status.toLowerCase()}${stale[0].updatedByName ? ` by ${stale[0].updatedByName}` : ""} at ${formatInZone(stale[0].updatedAt, run.project.timezone, "time")}. Nothing was changed.`
+            ? `${stale[0].client.hostname} was already marked ${stale[0].status.toLowerCase()}${stale[0].updatedByName ? ` by ${stale[0].updatedByName}` : ""} at ${formatMoment(stale[0].updatedAt, run.project.timezone, { now: Date.now() })}. Nothing was changed.`
             : `Someone else changed ${describeHosts(stale)} first. Nothing was changed; review the list and try again.`,
           { stale: stale.map((r) => ({ id: r.id, hostname: r.client.hostname, status: r.status, version: r.version })) },
         );

@@ -22,7 +22,7 @@ import {
   type StepAction,
   type StepStatusName,
 } from "./model";
-import { formatInZone } from "../platform/time";
+import { formatMoment } from "../platform/time";
 import { changeTicketUrl } from "../projects/model";
 import { checkFieldValues } from "../plan/model";
 import { AGENT_ONLY_ACTIONS, FLEET_DONE_STATUSES, FLEET_DONE_WORD, fleetOutcomeLine, MAX_LISTED_EXCEPTIONS, type FleetOutcome } from "../fleet/model";
@@ -153,11 +153,11 @@ function conflictMessage(current: LoadedStepRun): string {
   const tz = current.run.timezone;
   const signedOffBy = current.signedOffByName;
   if (current.status === "DONE" && signedOffBy) {
-    return `Already signed off by ${signedOffBy} at ${formatInZone(current.signedOffAt, tz, "time")}. Nothing was changed.`;
+    return `Already signed off by ${signedOffBy} at ${current.signedOffAt ? formatMoment(current.signedOffAt, tz, { now: Date.now() }) : "an unknown time"}. Nothing was changed.`;
   }
   const startedBy = current.startedByName;
   if (current.status === "IN_PROGRESS" && startedBy) {
-    return `Already started by ${startedBy} at ${formatInZone(current.startedAt, tz, "time")}. Nothing was changed.`;
+    return `Already started by ${startedBy} at ${current.startedAt ? formatMoment(current.startedAt, tz, { now: Date.now() }) : "an unknown time"}. Nothing was changed.`;
   }
   return `Someone else changed this step first; it is now ${STATUS_LABELS[current.status].toLowerCase()}. Nothing was changed.`;
 }

@@ -4,6 +4,7 @@
  * chain. Each describe block works on its own run (or project) so the blocks don't depend on
  * each other, except the audit-chain block at the end, which checks everything written before.
  */
+import { formatMoment } from "@/lib/platform/time";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, ForbiddenError, ValidationError } from "@/lib/platform/errors";
 import type { StepAction } from "@/lib/runs/model";
@@ -71,9 +72,8 @@ async function finish(runId: string, steps: PlanStep[], actor: TestActor = team.
 const keys = (...list: string[]) => list.map((k) => step(k));
 const range = (from: number, to: number) => keys(...Array.from({ length: to - from + 1 }, (_, i) => String(from + i)));
 
-/** "HH:MM" in the project's zone, as the conflict messages print it. */
-const hhmm = (date: Date | null) =>
-  new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: PROJECT_TIMEZONE }).format(date!);
+/** "02:14 CET" in the project's zone (with the date when not today), as the conflict messages print it. */
+const hhmm = (date: Date | null) => formatMoment(date!, PROJECT_TIMEZONE, { now: Date.now() });
 
 // ---------- transitions ----------
 
@@ -297,7 +297,7 @@ describe("no lost updates", () => {
     expect(lost).toHaveLength(1);
     expect(lost[0].reason).toBeInstanceOf(ConflictError);
     const winner = results[0].status === "fulfilled" ? team.operator : team.operator2;
-    expect((lost[0].reason as Error).message).toMatch(new RegExp(`^Already signed off by ${winner.name} at \\d\\d:\\d\\d\\. Nothing was changed\\.$`));
+    expect((lost[0].reason as Error).message).toMatch(new RegExp(`^Already signed off by ${winner.name} at \\d\\d:\\d\\d [A-Z]{3,4}\\. Nothing was changed\\.$`));
 
     const r = await row(runId, s1.id);
     expect(r).toMatchObject({ status: "DONE", version: version + 1, signedOffById: winner.id, note: `from ${winner.name.split(" ")[0]}` });
