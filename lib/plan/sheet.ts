@@ -24,8 +24,14 @@ import { linkStepTeams, resolveTeamText, settleStepTeams } from "../teams/servic
 const FORBIDDEN = "Only admins can edit the plan.";
 const CHANGED = "Someone else changed these steps while you were editing. Reload to see their change; nothing was changed.";
 
-function requirePlanEditor(actor: ActingUser) {
-  if (!canEditPlan(actor)) throw new ForbiddenError(FORBIDDEN);
+/** The shared start of every sheet edit: admins only, one transaction, the project from the database or 404. */
+function editPlan<T>(options: { actor: ActingUser; projectId: string }, work: (tx: Tx, project: { id: string }) => Promise<T>): Promise<T> {
+  if (!canEditPlan(options.actor)) throw new ForbiddenError(FORBIDDEN);
+  return runTransaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
+    if (!project) throw new NotFoundError("Project");
+    return work(tx, project);
+  });
 }
 
 interface Layout {
@@ -103,11 +109,8 @@ function assertAcyclic(layout: Layout, deps: Map<string, string[]>) {
 // ---------- bulk: assign, set team, delete ----------
 
 export async function bulkUpdateSteps(options: { actor: ActingUser; projectId: string; input: z.infer<typeof bulkStepsInput> }) {
-  requirePlanEditor(options.actor);
   const { actor, input } = options;
-  return runTransaction(async (tx) => {
-    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
-    if (!project) throw new NotFoundError("Project");
+  return editPlan(options, async (tx, project) => {
     const layout = await loadLayout(tx, project.id);
     checkSeen(layout, input.steps);
     const ids = input.steps.map((s) => s.id);
@@ -147,11 +150,8 @@ export async function bulkUpdateSteps(options: { actor: ActingUser; projectId: s
 // ---------- reorder ----------
 
 export async function reorderSteps(options: { actor: ActingUser; projectId: string; input: z.infer<typeof reorderStepsInput> }) {
-  requirePlanEditor(options.actor);
   const { actor, input } = options;
-  return runTransaction(async (tx) => {
-    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
-    if (!project) throw new NotFoundError("Project");
+  return editPlan(options, async (tx, project) => {
     const layout = await loadLayout(tx, project.id);
     checkSeen(layout, input.steps);
     const moved = input.steps.map((s) => s.id);
@@ -194,11 +194,8 @@ export async function reorderSteps(options: { actor: ActingUser; projectId: stri
 // ---------- paste ----------
 
 export async function pasteSteps(options: { actor: ActingUser; projectId: string; input: z.infer<typeof pasteStepsInput> }) {
-  requirePlanEditor(options.actor);
   const { actor, input } = options;
-  return runTransaction(async (tx) => {
-    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
-    if (!project) throw new NotFoundError("Project");
+  return editPlan(options, async (tx, project) => {
     // Viewers in this project come with why they can't be assigned, so a row naming one is refused by name.
     const users = await listUsersWithAssignability({ projectId: project.id, db: tx });
     // The server reads the text again: the browser's preview is a convenience, not a check.
@@ -284,11 +281,8 @@ export async function pasteSteps(options: { actor: ActingUser; projectId: string
  * is an edit of its own: audited, and recorded as a new version.
  */
 export async function undoLastPlanEdit(options: { actor: ActingUser; projectId: string; version: number }) {
-  requirePlanEditor(options.actor);
   const { actor } = options;
-  return runTransaction(async (tx) => {
-    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
-    if (!project) throw new NotFoundError("Project");
+  return editPlan(options, async (tx, project) => {
     const latest = await tx.planVersion.findFirst({ where: { projectId: project.id }, orderBy: { version: "desc" } });
     if (!latest || latest.version <= 1) throw new ConflictError("There is no plan edit to undo.");
     if (latest.version !== options.version || latest.actorId !== actor.id) {
