@@ -4,75 +4,25 @@
  * and "+" are kept, "import the valid rows, skip the rest" writes only the good lines and reports
  * the others, and the client search finds names with "_" literally.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importFleetInput } from "@/lib/fleet/schemas";
+import { fleetSample, openFleetWorld, type FleetWorld } from "./helpers/fleet-world";
 
-// The database is chosen from DATABASE_URL when lib/platform/db/client is first imported, so set it first
-// and import the lib modules dynamically below.
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "runsheet-fleet-shapes-"));
-process.env.DATABASE_URL = `file:${path.join(tmp, "fleet.db")}`;
-delete (globalThis as { runsheetPrisma?: unknown }).runsheetPrisma;
-
-const fixtures = path.join(fileURLToPath(new URL("../..", import.meta.url)), "tests", "unit", "fixtures");
-const sample = (name: string) => fs.readFileSync(path.join(fixtures, name), "utf8");
-
-type Lib = {
-  db: typeof import("@/lib/platform/db/client");
-  fleet: typeof import("@/lib/fleet/service");
-  projects: typeof import("@/lib/projects/service");
-  runs: typeof import("@/lib/runs/service");
-};
-let lib: Lib;
-const admin = { id: "u-admin", name: "Ada Admin", role: "ADMIN" as const };
-let counter = 0;
-
-async function newProject(): Promise<string> {
-  counter += 1;
-  const now = Date.now();
-  const project = await lib.projects.createProject({
-    actor: admin,
-    input: {
-      name: `Shapes ${counter}`,
-      description: "",
-      sourceHost: "nbu-master1",
-      targetHost: "nbu-master2",
-      product: "NetBackup",
-      hostnameStrategy: "KEEP",
-      mediaServers: [],
-      timezone: "UTC",
-      windowStart: new Date(now),
-      windowEnd: new Date(now + 3_600_000),
-      template: "netbackup-keep-hostname",
-    },
-  });
-  return project.id;
-}
-
-const importText = (projectId: string, text: string, extra: { dryRun?: boolean; skipInvalid?: boolean } = {}) =>
-  lib.fleet.importFleetClients({ actor: admin, projectId, input: importFleetInput.parse({ text, ...extra }) });
+let world: FleetWorld;
+let lib: FleetWorld["lib"];
+let admin: FleetWorld["admin"];
+const sample = fleetSample;
+const newProject = () => world.newProject();
+const importText: FleetWorld["importText"] = (projectId, text, extra) => world.importText(projectId, text, extra);
 
 const clientsOf = (projectId: string) =>
   lib.db.prisma.fleetClient.findMany({ where: { projectId }, orderBy: { hostname: "asc" }, select: { hostname: true, hardware: true, os: true, policy: true } });
 
 beforeAll(async () => {
-  lib = {
-    db: await import("@/lib/platform/db/client"),
-    fleet: await import("@/lib/fleet/service"),
-    projects: await import("@/lib/projects/service"),
-    runs: await import("@/lib/runs/service"),
-  };
-  await lib.db.prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "all" } });
-  await lib.db.prisma.user.create({ data: { id: admin.id, name: admin.name, email: "admin@test.local", role: admin.role } });
+  world = await openFleetWorld("fleet-shapes");
+  ({ lib, admin } = world);
 }, 60_000);
 
-afterAll(async () => {
-  await lib?.db.disconnectDatabase();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(async () => world?.close());
 
 describe("every shape imports as it is", () => {
   it.each([

@@ -4,54 +4,15 @@
  * good lines; a re-import fills in empty fields and never overwrites or renames; agentless clients
  * stay out of a run's connectivity and bp.conf steps (and their counts) but not generic ones.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importFleetInput } from "@/lib/fleet/schemas";
+import { fleetSample, openFleetWorld, type FleetWorld } from "./helpers/fleet-world";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "runsheet-fleet-reimport-"));
-process.env.DATABASE_URL = `file:${path.join(tmp, "fleet.db")}`;
-delete (globalThis as { runsheetPrisma?: unknown }).runsheetPrisma;
-
-const fixtures = path.join(fileURLToPath(new URL("../..", import.meta.url)), "tests", "unit", "fixtures");
-const sample = (name: string) => fs.readFileSync(path.join(fixtures, name), "utf8");
-
-type Lib = {
-  db: typeof import("@/lib/platform/db/client");
-  fleet: typeof import("@/lib/fleet/service");
-  projects: typeof import("@/lib/projects/service");
-  runs: typeof import("@/lib/runs/service");
-};
-let lib: Lib;
-const admin = { id: "u-admin", name: "Ada Admin", role: "ADMIN" as const };
-let counter = 0;
-
-async function newProject(): Promise<string> {
-  counter += 1;
-  const now = Date.now();
-  const project = await lib.projects.createProject({
-    actor: admin,
-    input: {
-      name: `Reimport ${counter}`,
-      description: "",
-      sourceHost: "nbu-master1",
-      targetHost: "nbu-master2",
-      product: "NetBackup",
-      hostnameStrategy: "KEEP",
-      mediaServers: [],
-      timezone: "UTC",
-      windowStart: new Date(now),
-      windowEnd: new Date(now + 3_600_000),
-      template: "netbackup-keep-hostname",
-    },
-  });
-  return project.id;
-}
-
-const importText = (projectId: string, text: string, extra: { dryRun?: boolean; skipInvalid?: boolean } = {}) =>
-  lib.fleet.importFleetClients({ actor: admin, projectId, input: importFleetInput.parse({ text, ...extra }) });
+let world: FleetWorld;
+let lib: FleetWorld["lib"];
+let admin: FleetWorld["admin"];
+const sample = fleetSample;
+const newProject = () => world.newProject();
+const importText: FleetWorld["importText"] = (projectId, text, extra) => world.importText(projectId, text, extra);
 
 /** Everything the import could have written: clients, run rows and audit events. */
 async function snapshot(projectId: string) {
@@ -67,20 +28,11 @@ const clientsOf = (projectId: string) =>
   lib.db.prisma.fleetClient.findMany({ where: { projectId }, orderBy: { hostname: "asc" }, select: { hostname: true, networkHostname: true, os: true, hardware: true, policy: true, owner: true } });
 
 beforeAll(async () => {
-  lib = {
-    db: await import("@/lib/platform/db/client"),
-    fleet: await import("@/lib/fleet/service"),
-    projects: await import("@/lib/projects/service"),
-    runs: await import("@/lib/runs/service"),
-  };
-  await lib.db.prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "all" } });
-  await lib.db.prisma.user.create({ data: { id: admin.id, name: admin.name, email: "admin@test.local", role: admin.role } });
+  world = await openFleetWorld("fleet-reimport");
+  ({ lib, admin } = world);
 }, 60_000);
 
-afterAll(async () => {
-  await lib?.db.disconnectDatabase();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(async () => world?.close());
 
 describe("dry run", () => {
   it("reports what would be added, filled in, merged and skipped, and writes nothing", async () => {
