@@ -51,7 +51,7 @@ test.describe("projects and the plan", () => {
     expect(counts).toEqual({ total: TEMPLATE_STEP_COUNT, rollback: TEMPLATE_ROLLBACK_COUNT, gates: 2 });
     const phases = (db.prepare(`SELECT title FROM phase WHERE projectId = ? ORDER BY position`).all(projectId) as { title: string }[]).map((p) => p.title);
     expect(phases).toEqual([...TEMPLATE_PHASES]);
-    expect(db.prepare(`SELECT count(*) AS n FROM step_dependency d JOIN step s ON s.id = d.stepId WHERE s.projectId = ?`).get(projectId)).toEqual({ n: 33 });
+    expect(db.prepare(`SELECT count(*) AS n FROM step_dependency d JOIN step s ON s.id = d.stepId WHERE s.projectId = ?`).get(projectId)).toEqual({ n: 34 });
     expect(db.prepare(`SELECT actorName, action FROM audit_event WHERE projectId = ? ORDER BY seq`).all(projectId)).toEqual([{ actorName: admin.name, action: "project.create" }]);
 
     // The page shows every phase and step of the plan.
