@@ -78,7 +78,7 @@ test.describe("the plan sheet", () => {
     await page.getByRole("textbox", { name: "Title of step 2" }).fill("Never saved");
     await page.getByRole("textbox", { name: "Title of step 2" }).press("Escape");
     await expect(page.getByRole("cell", { name: "Title of step 2: Back up the NBDB catalog" })).toBeFocused();
-    expect(lastSeq(db)).toBe(before);
+    expect(actions(db, plan.id, before), "no audit event in this project").toEqual([]);
 
     // Minutes: a refused value shows the server's error and the saved value stays.
     await page.getByRole("cell", { name: "Minutes of step 2: 10 min" }).click();
@@ -271,7 +271,7 @@ test.describe("the plan sheet", () => {
     await page.getByRole("cell", { name: "Title of step 1: Stop schedules" }).focus();
     await page.keyboard.press("Control+z");
     await expect(page.getByRole("alert").filter({ hasText: "edited the plan since" })).toContainText(`${adminApi.user.name} edited the plan since`);
-    expect(lastSeq(db)).toBe(since);
+    expect(actions(db, plan.id, since), "no audit event in this project").toEqual([]);
     expect(titlesInOrder(db, plan.id)).toContain("Ping the bridge");
   });
 });
