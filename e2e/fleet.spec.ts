@@ -103,6 +103,8 @@ test.describe("fleet steps", () => {
     const host = `${prefix}-0003`;
     const rowState = () =>
       db.prepare(`SELECT r.status, r.version, r.updatedById FROM fleet_client_run r JOIN fleet_client c ON c.id = r.clientId WHERE r.runId = ? AND c.hostname = ?`).get(run.id, host) as { status: string; version: number; updatedById: string | null };
+    // The client list loads over the network: wait for it before the connection goes.
+    await expect(panel.getByRole("button", { name: `Mark ${host} updated` })).toBeVisible();
 
     await context.setOffline(true);
     await expect(page.getByText("Offline — actions are queued")).toBeVisible();
