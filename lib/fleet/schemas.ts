@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { id, idempotencyKeyField, occurredAtField, queryInt, text } from "../platform/validation";
-import { FLEET_STATUSES, ID_CHUNK } from "./model";
+import { FLEET_ACTIONS, RUN_STATUSES } from "../runs/model";
+import { HOSTNAME_STRATEGIES } from "../projects/model";
+import { CLIENT_FAMILIES, FLEET_STATUSES, ID_CHUNK } from "./model";
 import { clientName, DISPLAY_NAME_PATTERN, MAX_CLIENT_FIELD_LENGTH } from "./parse";
 
 export const importFleetInput = z
@@ -101,3 +103,115 @@ export const fleetUpdateInput = z
 
 export type FleetUpdateRequest = z.input<typeof fleetUpdateInput>;
 export type FleetStepQuery = z.infer<typeof fleetStepQuery>;
+
+// ---------------------------------------------------------------- responses (the API description)
+
+const clientFamily = z.enum(CLIENT_FAMILIES).describe("From the OS: UNIX and WINDOWS clients run the agent; AGENTLESS ones are ticked by hand.");
+
+/** A client of the project's fleet. */
+export const fleetClientResult = z.object({
+  id: z.string(),
+  hostname: z.string(),
+  networkHostname: z.string(),
+  os: z.string(),
+  hardware: z.string(),
+  policy: z.string(),
+  owner: z.string(),
+  osFamily: clientFamily,
+});
+
+/** One page of the project's clients. */
+export const fleetClientsPageResult = z.object({
+  total: z.number().int(),
+  matching: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  pageCount: z.number().int(),
+  clients: z.array(fleetClientResult),
+});
+
+const importedClient = z.object({ line: z.number().int(), hostname: z.string(), networkHostname: z.string(), os: z.string(), hardware: z.string(), policy: z.string(), owner: z.string(), osFamily: clientFamily });
+
+/** What a client list import did (or, with `dryRun`, would do). */
+export const fleetImportResult = z.object({
+  dryRun: z.boolean(),
+  format: z.enum(["csv", "bpplclients"]),
+  shape: z.enum(["csv", "bpplclients", "bpplclients-long", "host-list"]).describe("Which output the list looked like."),
+  skipInvalid: z.boolean(),
+  importable: z.number().int().describe("Clients that are (or would be) written: added plus filled in."),
+  imported: z.number().int().describe("New clients added (0 in a dry run)."),
+  added: z.number().int(),
+  addedClients: z.array(importedClient).describe("The first 500 new clients."),
+  updated: z.number().int(),
+  updatedClients: z.array(z.object({ hostname: z.string(), line: z.number().int(), filled: z.array(z.string()) })),
+  unchanged: z.number().int(),
+  conflicts: z.array(z.object({ hostname: z.string(), line: z.number().int(), field: z.enum(["networkHostname", "os", "hardware", "owner"]), kept: z.string(), listed: z.string(), reason: z.string() })),
+  conflictCount: z.number().int(),
+  errorCount: z.number().int(),
+  errors: z.array(z.object({ line: z.number().int(), hostname: z.string().nullable(), message: z.string() })),
+  skipped: z.number().int(),
+  merged: z.array(z.object({ hostname: z.string(), lines: z.array(z.number().int()), policies: z.array(z.string()) })),
+  mergedRows: z.number().int(),
+  mergeNote: z.string().nullable(),
+  preview: z.array(importedClient).describe("The first 20 clients of the list, as read."),
+  osFamilies: z.record(z.enum(CLIENT_FAMILIES), z.number().int()),
+  runRowsCreated: z.number().int().describe("Fleet-step rows created in runs in progress."),
+  clientCount: z.number().int(),
+});
+
+export const fleetRemovedResult = z.object({ removed: z.number().int(), clientCount: z.number().int() });
+
+const fleetCounts = z.object({ ...Object.fromEntries(FLEET_STATUSES.map((s) => [s, z.number().int()])), total: z.number().int() }) as z.ZodObject<
+  Record<(typeof FLEET_STATUSES)[number] | "total", z.ZodNumber>
+>;
+
+/** The fleet panel of one step in one run: counts per status and one page of clients. */
+export const fleetStepViewResult = z.object({
+  run: z.object({ id: z.string(), status: z.enum(RUN_STATUSES), projectId: z.string(), timezone: z.string() }),
+  step: z.object({ id: z.string(), title: z.string(), fleetAction: z.enum(FLEET_ACTIONS).nullable() }),
+  counts: fleetCounts,
+  filter: z.object({ status: z.enum(["ALL", ...FLEET_STATUSES]), q: z.string() }),
+  matching: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  pageCount: z.number().int(),
+  rows: z.array(
+    z.object({
+      id: z.string().describe("The client's row in this run: send it with `version` to tick it."),
+      clientId: z.string(),
+      hostname: z.string(),
+      networkHostname: z.string(),
+      os: z.string(),
+      hardware: z.string(),
+      policy: z.string(),
+      owner: z.string(),
+      osFamily: clientFamily,
+      status: z.enum(FLEET_STATUSES),
+      reason: z.string(),
+      version: z.number().int(),
+      updatedAt: z.string().nullable(),
+      updatedBy: z.string().nullable(),
+    }),
+  ),
+  agentless: z.object({ count: z.number().int(), clients: z.array(z.object({ id: z.string(), hostname: z.string(), networkHostname: z.string(), os: z.string(), hardware: z.string() })) }).nullable(),
+  bpconf: z
+    .object({
+      strategy: z.enum(HOSTNAME_STRATEGIES),
+      master: z.string(),
+      previousMaster: z.string(),
+      servers: z.array(z.string()),
+      lines: z.array(z.string()).describe('"SERVER = <name>" lines, in order.'),
+      keepPrevious: z.boolean(),
+    })
+    .nullable()
+    .describe("For an UPDATE_BPCONF step: the server list every client must end up with."),
+});
+
+/** What a fleet tick did. */
+export const fleetUpdateResult = z.object({
+  status: z.enum(FLEET_STATUSES),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  counts: fleetCounts,
+  replayed: z.boolean().optional().describe("The same idempotency key was applied before: this is that answer, nothing changed now."),
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { text } from "../platform/validation";
+import { STEP_KINDS } from "../runs/model";
 import { MAX_IMPORT_CHARS, stepImportOptionsSchema } from "./steps";
 
 /** An .xlsx is zipped: 5 MB of it holds far more rows than an import takes (1,000). */
@@ -28,3 +29,72 @@ export const importStepsInput = z
   })
   .strict()
   .refine((body) => (body.csv === undefined) !== (body.base64 === undefined), { message: "Send the file as either csv (text) or base64 (bytes), not both and not neither.", path: ["csv"] });
+
+// ---------------------------------------------------------------- responses (the API description)
+
+/** The import dialog's context: who steps can be assigned to, the teams and phases, the window. */
+export const importContextResult = z.object({
+  emails: z.array(z.string()),
+  users: z.array(z.object({ email: z.string(), name: z.string(), problem: z.string().optional().describe("Why steps can't be assigned to them (deactivated…).") })),
+  teams: z.array(z.string()),
+  phaseTitles: z.array(z.string()),
+  window: z.object({ start: z.string(), end: z.string(), timezone: z.string() }),
+});
+
+const importRowError = z.object({
+  row: z.number().int().nullable().describe("Data row number, or null for a problem with the file or the mapping."),
+  column: z.string().nullable().optional().describe('The column it is about, as shown: column "Duration"; null when it is about the row or the file.'),
+  message: z.string(),
+});
+
+/** `dryRun: true`: what would be imported, row by row, and what is wrong with it. */
+const importPreview = z.object({
+  dryRun: z.literal(true),
+  format: z.enum(["csv", "xlsx"]),
+  sheets: z.array(z.string()),
+  sheetName: z.string().nullable(),
+  headers: z.array(z.string()),
+  options: stepImportOptionsSchema.describe("The options used (guessed when none were sent): send them back to import the same way."),
+  mapping: z.record(z.string(), z.object({ column: z.number().int().nullable(), header: z.string() })),
+  steps: z.array(
+    z.object({
+      row: z.number().int(),
+      sheetRow: z.number().int(),
+      id: z.string(),
+      phase: z.string(),
+      title: z.string(),
+      assignee: z.string(),
+      assigneeName: z.string(),
+      owner: z.string(),
+      plannedMinutes: z.number().nullable(),
+      plannedTime: z.string(),
+      kind: z.enum(STEP_KINDS).nullable(),
+      predecessorRows: z.array(z.number().int()),
+      predecessorFromRowOrder: z.boolean(),
+      estimated: z.boolean(),
+      errors: z.array(z.string()),
+      warnings: z.array(z.string()),
+      team: z.string(),
+    }),
+  ),
+  phases: z.array(z.object({ title: z.string(), stepCount: z.number().int(), plannedMinutes: z.number(), existing: z.boolean(), windowGuess: z.enum(["before", "inside", "after"]), inWindow: z.boolean() })),
+  warnings: z.array(importRowError),
+  newTeams: z.array(z.string()),
+  errors: z.array(importRowError),
+  totalPlannedMinutes: z.number(),
+  criticalPathMinutes: z.number().nullable(),
+  windowCriticalPathMinutes: z.number().nullable(),
+  unmatchedOwners: z.array(z.object({ owner: z.string(), rows: z.array(z.number().int()), ambiguous: z.boolean() })),
+  headerlessColumns: z.array(z.object({ index: z.number().int(), label: z.string(), rows: z.array(z.number().int()), beyondHeader: z.boolean(), ignored: z.boolean() })),
+  canImport: z.boolean(),
+});
+
+/** What was imported. */
+const importDone = z.object({
+  stepCount: z.number().int(),
+  phaseCount: z.number().int(),
+  mergedInto: z.array(z.string()).describe("Existing phases the file's steps were added to."),
+  createdTeams: z.array(z.string()),
+});
+
+export const importStepsResult = z.union([importPreview, importDone]);

@@ -127,3 +127,22 @@ export const pasteStepsInput = z
 
 /** Undo the plan version the client saw as the newest (it must still be the newest). */
 export const undoPlanEditInput = z.object({ version: z.number().int().positive() }).strict();
+
+// ---------------------------------------------------------------- responses (the API description)
+
+/** A changed step: send `version` back as `expectedVersion` with the next change. */
+export const stepVersionResult = z.object({ id: z.string(), version: z.number().int() });
+
+/** The plan version after a sheet edit: the undo button sends it back. */
+export const planEditResult = z.object({ count: z.number().int(), planVersion: z.number().int() });
+
+export const planReorderResult = z.object({ planVersion: z.number().int().nullable().describe("null when nothing moved (no new plan version)."), changed: z.number().int() });
+
+export const planPasteResult = z.object({
+  count: z.number().int(),
+  stepIds: z.array(z.string()),
+  planVersion: z.number().int(),
+  createdTeams: z.array(z.string()).describe("Teams the pasted rows named that didn't exist yet."),
+});
+
+export const planUndoResult = z.object({ planVersion: z.number().int(), restoredVersion: z.number().int() });

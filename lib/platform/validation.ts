@@ -150,3 +150,11 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   }
   return out;
 }
+
+// ---------------------------------------------------------------- answers every feature gives (the API description)
+
+/** A created or changed resource's id. */
+export const createdId = z.object({ id: z.string() });
+
+/** A change that has nothing else to say. */
+export const okResult = z.object({ ok: z.literal(true) });

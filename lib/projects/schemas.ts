@@ -73,3 +73,17 @@ const projectRole = z.enum(PROJECT_ROLES, { error: "Choose Viewer or Operator." 
 export const addProjectMemberInput = z.object({ userId: id, role: projectRole }).strict();
 export const updateProjectMemberInput = z.object({ role: projectRole }).strict();
 export const projectSettingsInput = z.object({ projectVisibility: z.enum(PROJECT_VISIBILITIES, { error: "Choose members or all." }) }).strict();
+
+// ---------------------------------------------------------------- responses (the API description)
+
+/** A member as added or changed. */
+export const projectMemberResult = z.object({ userId: z.string(), role: z.enum(PROJECT_ROLES) });
+
+/** Removing a member: `ok` is false when they weren't a member (nothing changed). */
+export const projectMemberRemovedResult = z.object({ ok: z.boolean() });
+
+// A string, not the enum: the service answers the stored setting's value as it reads it.
+export const projectSettingsResult = z.object({ projectVisibility: z.string().describe(`${PROJECT_VISIBILITIES.map((v) => `"${v}"`).join(" or ")}: who sees a project besides admins.`) });
+
+/** A presence heartbeat: false when the server doesn't know this tab (its live stream isn't open here), so the page reconnects. */
+export const presenceResult = z.object({ known: z.boolean() });

@@ -13,6 +13,9 @@ export const STEP_KINDS = enumValues(StepKind);
 export type StepKindName = StepKind;
 export type RunModeName = RunMode;
 export type RunStatusName = RunStatus;
+export const RUN_KINDS = enumValues(RunKind);
+export const RUN_STATUSES = enumValues(RunStatus);
+export const RUN_MODES = enumValues(RunMode);
 
 /** What a fleet step asks of each client: it decides the lines and commands its panel offers. */
 export const FLEET_ACTIONS = enumValues(FleetAction);

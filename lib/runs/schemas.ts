@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idempotencyKeyField, occurredAtField, requiredText, text } from "../platform/validation";
-import { STEP_ACTIONS, STEP_STATUSES } from "./model";
+import { RUN_KINDS, RUN_MODES, RUN_STATUSES, STEP_ACTIONS, STEP_KINDS, STEP_STATUSES } from "./model";
 
 export const stepActionInput = z
   .object({
@@ -65,5 +65,73 @@ export const stepActionResult = z
     replayed: z.boolean().optional(),
   });
 
-/** A created resource's id. */
-export const createdId = z.object({ id: z.string() });
+
+/** What an undo of a sign-off answers: the step's status and version after it. */
+export const stepStatusResult = z.object({ status: z.enum(STEP_STATUSES), version: z.number().int() });
+
+/** What aborting a run or ending a rehearsal early answers. */
+export const endRunResult = z.object({ status: z.enum(["ABORTED", "COMPLETED"]), endedAt: z.string().describe("ISO 8601") });
+
+const planFieldChange = z.object({ field: z.string(), before: z.string(), after: z.string() });
+const planDiffChange = z.enum(["added", "removed", "changed"]);
+
+/** What changed in the plan since a run froze its copy (lib/plan/snapshot.ts PlanDiff), or null. */
+export const runPlanDriftResult = z.object({
+  drift: z
+    .object({
+      runVersion: z.number().int().describe("The plan version the run's copy was taken from (or last brought up to)."),
+      planVersion: z.number().int(),
+      diff: z.object({
+        steps: z.array(z.object({ id: z.string(), title: z.string(), change: planDiffChange, fields: z.array(planFieldChange) })),
+        phases: z.array(z.object({ id: z.string(), title: z.string(), change: planDiffChange, fields: z.array(z.object({ field: z.enum(["title", "description", "inWindow", "position"]), before: z.string(), after: z.string() })) })),
+        empty: z.boolean(),
+      }),
+      startedStepIds: z.array(z.string()).describe("Steps of the diff that have started in this run: a change won't reach them."),
+    })
+    .nullable()
+    .describe("null: nothing changed, or the run has ended."),
+});
+
+/** What applying the plan's changes to a run answers. */
+export const applyPlanResult = z.object({
+  planVersion: z.number().int(),
+  planHash: z.string(),
+  applied: z.number().int(),
+  kept: z.array(z.object({ stepId: z.string(), title: z.string() })).describe("Changed or removed steps that had already started: they kept what the run recorded."),
+});
+
+export const FORECAST_VERDICTS = ["on_track", "at_risk", "overrun", "finished"] as const;
+
+/** A run's state for scripts and `runsheet run status`. */
+export const runStatusResult = z.object({
+  run: z.object({ id: z.string(), name: z.string(), kind: z.enum(RUN_KINDS), status: z.enum(RUN_STATUSES), mode: z.enum(RUN_MODES), windowStart: z.string(), windowEnd: z.string() }),
+  project: z.object({ id: z.string(), name: z.string() }),
+  progress: z.object({ steps: z.number().int(), done: z.number().int(), skipped: z.number().int(), failed: z.number().int(), inProgress: z.number().int(), pending: z.number().int() }),
+  forecast: z.object({ finishAt: z.string(), remainingMinutes: z.number(), slackMinutes: z.number(), verdict: z.enum(FORECAST_VERDICTS) }).nullable().describe("null once the run has ended."),
+  steps: z.array(
+    z.object({
+      id: z.string(),
+      number: z.string(),
+      title: z.string(),
+      phase: z.string(),
+      kind: z.enum(STEP_KINDS),
+      isFleet: z.boolean(),
+      status: z.enum(STEP_STATUSES),
+      version: z.number().int().describe("Send it back as `expectedVersion` to act only on this state."),
+      startedAt: z.string().nullable(),
+      finishedAt: z.string().nullable(),
+      signedOffBy: z.string().nullable(),
+      evidence: z.array(z.object({ name: z.string(), sha256: z.string(), client: z.string().nullable() })),
+    }),
+  ),
+});
+
+/** A file attached as evidence. */
+export const evidenceResult = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  createdAt: z.string(),
+  replayed: z.literal(true).optional().describe("The same file was attached to this step before: that attachment, nothing stored twice."),
+});

@@ -12,3 +12,10 @@ export const updateTeamInput = z
   .refine((v) => v.name !== undefined || v.description !== undefined, { message: "Change the name or the description." });
 
 export const mergeTeamInput = z.object({ intoTeamId: id }).strict();
+
+// ---------------------------------------------------------------- responses (the API description)
+
+export const teamResult = z.object({ id: z.string(), name: z.string(), description: z.string() });
+
+/** The team that remains after a merge, and how many steps moved to it. */
+export const teamMergedResult = z.object({ id: z.string(), name: z.string(), movedSteps: z.number().int() });

@@ -34,3 +34,11 @@ export const saveAsTemplateInput = z
     replaceTemplateId: id.optional(),
   })
   .strict();
+
+// ---------------------------------------------------------------- responses (the API description)
+
+/** The library's names, for pickers. */
+export const templateListResult = z.object({ templates: z.array(z.object({ id: z.string(), builtIn: z.boolean(), name: z.string(), description: z.string() })) });
+
+/** A changed template: send `updatedAt` back as `expectedUpdatedAt` with the next change. */
+export const templateUpdatedResult = z.object({ id: z.string(), updatedAt: z.string() });

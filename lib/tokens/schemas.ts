@@ -18,3 +18,28 @@ export const createTokenInput = z
   .strict();
 
 export type CreateTokenInput = z.infer<typeof createTokenInput>;
+
+// ---------------------------------------------------------------- responses (the API description)
+
+/** A token as listed (lib/tokens/model.ts TokenSummary): never its secret. */
+const tokenSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["PERSONAL", "SERVICE"]),
+  scope: z.enum(TOKEN_SCOPE_NAMES),
+  projects: z.array(z.object({ id: z.string(), name: z.string() })).nullable().describe("The projects it is limited to, or null for every project its owner may see."),
+  prefix: z.string(),
+  owner: z.object({ id: z.string(), name: z.string() }),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  expiresAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  lastUsedAddress: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  revokedBy: z.string().nullable(),
+  state: z.enum(["active", "expired", "revoked"]),
+});
+
+export const tokenListResult = z.object({ tokens: z.array(tokenSummary) });
+export const tokenResult = z.object({ token: tokenSummary });
+export const tokenCreatedResult = z.object({ token: tokenSummary, secret: z.string().describe("The token itself (rs_live_…): shown this once, never again.") });

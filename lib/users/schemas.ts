@@ -55,3 +55,31 @@ export const completePasswordResetInput = z
     newPassword,
   })
   .strict();
+
+// ---------------------------------------------------------------- responses (the API description)
+
+/** A signed-in session of yours (lib/users/sessions.ts SessionSummary). */
+const sessionSummary = z.object({
+  id: z.string(),
+  current: z.boolean().describe("This device's session."),
+  address: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  signedInAt: z.string(),
+  lastActiveAt: z.string(),
+  endsAt: z.string().describe("When it ends unless used: the idle expiry, or the absolute limit if sooner."),
+});
+
+export const sessionListResult = z.object({ sessions: z.array(sessionSummary) });
+
+/** How many sessions a sign-out ended. */
+export const sessionsRevokedResult = z.object({ revoked: z.number().int() });
+
+export const passwordChangedResult = z.object({ otherSessionsEnded: z.number().int().describe("Your other sessions, signed out by the change.") });
+
+export const passwordResetCompletedResult = z.object({ email: z.string().describe("The account's email, to sign in with.") });
+
+export const passwordResetCreatedResult = z.object({
+  token: z.string().describe("The one-time token, shown once; the reset link is /reset-password?token=…"),
+  expiresAt: z.string(),
+  userName: z.string(),
+});

@@ -43,9 +43,13 @@ const ERROR_SCHEMA = {
       type: "object",
       required: ["code", "message", "fieldErrors"],
       properties: {
-        code: { type: "string", description: "validation_error, unauthenticated, forbidden, not_found, conflict, payload_too_large, busy, internal_error…" },
+        code: {
+          type: "string",
+          description: "What kind of refusal (lib/platform/errors.ts): invalid_input, unauthenticated, forbidden, not_found, conflict, needs_confirmation, too_large, rate_limited, busy, storage, internal.",
+        },
         message: { type: "string", description: "What a person should read." },
         fieldErrors: { type: "object", additionalProperties: { type: "array", items: { type: "string" } }, description: 'Field path ("rows.7", "windowEnd") → messages.' },
+        current: { description: "With conflict and needs_confirmation: the resource's state now (a step run, the fleet counts…), so a client can show it before retrying." },
       },
     },
   },
@@ -83,6 +87,41 @@ function operationId(method: string, path: string): string {
   return [method.toLowerCase(), ...words.map((w) => w[0].toUpperCase() + w.slice(1))].join("");
 }
 
+/** The 2xx answer: a JSON schema, or a content type and what it holds (files, CSV, event streams). */
+function successResponse(spec: RouteSpec): Record<string, unknown> {
+  if (spec.response) return { description: spec.responseDescription ?? "Done.", content: { "application/json": { schema: jsonSchema(spec.response, "output") } } };
+  if (spec.responseContentType) return { description: spec.responseDescription ?? "Done.", content: { [spec.responseContentType]: { schema: { type: "string", format: "binary" } } } };
+  return { description: spec.responseDescription ?? "Done (not described)." };
+}
+
+/**
+ * The error answers a route can give, each only where the pipeline (or the route's kind) can
+ * produce it: 400 only when there is something to parse, 401/403/429 only behind sign-in, 404 when
+ * the path names a resource, 409/503 for changes, 413 when a body is read.
+ */
+function errorResponses(method: HttpMethod, spec: RouteSpec): Record<string, unknown> {
+  const parses = Boolean(spec.params || spec.query || spec.body || spec.bodyDescription);
+  const changes = method !== "GET";
+  const readsBody = Boolean(spec.body || spec.bodyDescription);
+  const signedIn = spec.access === "signed-in";
+  return {
+    ...(parses || changes ? { "400": errorResponse("The request is invalid; `fieldErrors` names each field. Nothing was changed.") } : {}),
+    ...(signedIn
+      ? {
+          "401": errorResponse("Not signed in, or the session or token is expired or revoked."),
+          "403": errorResponse("Signed in, but the role (or the token's scope) may not do this; or a cross-site request."),
+        }
+      : changes
+        ? { "403": errorResponse("Cross-site request refused (Origin is not this app's).") }
+        : {}),
+    ...(signedIn && spec.params ? { "404": errorResponse("No such resource, or it isn't visible to the caller.") } : {}),
+    ...(changes ? { "409": errorResponse("The resource is in another state (already signed off, run ended, changed by someone else…). Nothing was changed; `error.current` may hold its state now.") } : {}),
+    ...(readsBody ? { "413": errorResponse(`The body is larger than ${Math.round((spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) / 1024)} kB. Nothing was changed.`) } : {}),
+    ...(signedIn ? { "429": errorResponse("Too many requests with this API token; the Retry-After header says when to try again.") } : {}),
+    ...(changes ? { "503": errorResponse("The database is busy. Nothing was changed; retry after the Retry-After header's seconds.") } : {}),
+  };
+}
+
 function operationFor(method: HttpMethod, path: string, spec: RouteSpec): Record<string, unknown> {
   const tag = path.split("/")[2] ?? "api";
   const operation: Record<string, unknown> = {
@@ -90,21 +129,7 @@ function operationFor(method: HttpMethod, path: string, spec: RouteSpec): Record
     tags: [tag],
     summary: spec.summary ?? `${method} ${path}`,
     parameters: [...parametersOf(spec.params, "path"), ...parametersOf(spec.query, "query")],
-    responses: {
-      "200": spec.response
-        ? { description: "Done.", content: { "application/json": { schema: jsonSchema(spec.response, "output") } } }
-        : { description: "Done. A JSON object (or a file, for exports)." },
-      "400": errorResponse("The request is invalid; `fieldErrors` names each field. Nothing was changed."),
-      ...(spec.access === "signed-in"
-        ? {
-            "401": errorResponse("Not signed in, or the session or token is expired or revoked."),
-            "403": errorResponse("Signed in, but the role (or the token's scope) may not do this."),
-            "404": errorResponse("No such resource, or it isn't visible to the caller."),
-          }
-        : {}),
-      "409": errorResponse("The resource is in another state (already signed off, run ended…). Nothing was changed."),
-      "413": errorResponse(`The body is larger than ${Math.round((spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) / 1024)} kB.`),
-    },
+    responses: { "200": successResponse(spec), ...errorResponses(method, spec) },
     // Either credential: a browser session, or an API token (Authorization: Bearer rs_live_…).
     security: spec.access === "signed-in" ? [{ sessionCookie: [] }, { bearerToken: [] }] : [],
   };
@@ -115,6 +140,12 @@ function operationFor(method: HttpMethod, path: string, spec: RouteSpec): Record
   }
   return operation;
 }
+
+/** How the description describes itself: an OpenAPI 3.1 document (its own schema is the OpenAPI specification's). */
+export const openApiDocumentResult = z
+  .object({ openapi: z.literal("3.1.0"), info: z.record(z.string(), z.unknown()), paths: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))), components: z.record(z.string(), z.unknown()) })
+  .catchall(z.unknown())
+  .describe("An OpenAPI 3.1 document: https://spec.openapis.org/oas/v3.1.0");
 
 export interface OpenApiDocument {
   openapi: "3.1.0";

@@ -9,7 +9,7 @@ import { fieldErrorsOf } from "../validation";
 /** What a JSON body may weigh unless a route says otherwise: every form in the app sends a few kB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-interface RouteSchemas<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType> {
+interface RouteSchemas<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType, RS extends z.ZodType = z.ZodType> {
   params?: PS;
   /** The query string, as a flat object of strings; a strict schema refuses unknown parameters. */
   query?: QS;
@@ -20,14 +20,36 @@ interface RouteSchemas<PS extends z.ZodType, QS extends z.ZodType, BS extends z.
    */
   maxBodyBytes?: number | (() => number);
   /**
-   * For the API description (/api/openapi.json): what a 2xx answer holds, and a one-line summary.
-   * Not checked at run time; the handler's return type is the contract.
+   * For the API description (/api/openapi.json): what a JSON 2xx answer holds, and a one-line
+   * summary. Not parsed at run time (that would cost every request); the compiler holds the
+   * handler's return value to it (ResponseValue), and tests/unit/openapi-responses.integration.test.ts
+   * checks real answers against it.
    */
-  response?: z.ZodType;
+  response?: RS;
   summary?: string;
   /** A body that isn't JSON (multipart uploads): described, not parsed by the wrapper. */
   bodyDescription?: string;
+  /** An answer that isn't JSON (a CSV, a file, an event stream): its content type and what it holds. */
+  responseContentType?: string;
+  responseDescription?: string;
 }
+
+/**
+ * What a handler may return for a declared `response`: the schema's output as it is before JSON
+ * encoding, where a Date stands for the ISO string Response.json writes for it. A handler may also
+ * answer with its own Response (a file, a stream).
+ */
+export type ResponseValue<T> = T extends string
+  ? string extends T
+    ? T | Date
+    : T
+  : T extends readonly (infer U)[]
+    ? readonly ResponseValue<U>[]
+    : T extends Date
+      ? T
+      : T extends object
+        ? { [K in keyof T]: ResponseValue<T[K]> }
+        : T;
 
 /** What the API description reads from a route handler built by route() or publicRoute(). */
 export interface RouteSpec {
@@ -38,6 +60,8 @@ export interface RouteSpec {
   response?: z.ZodType;
   summary?: string;
   bodyDescription?: string;
+  responseContentType?: string;
+  responseDescription?: string;
   maxBodyBytes?: number;
 }
 
@@ -53,12 +77,14 @@ function withSpec<T extends object>(handler: T, access: RouteSpec["access"], sch
     response: schemas.response,
     summary: schemas.summary,
     bodyDescription: schemas.bodyDescription,
+    responseContentType: schemas.responseContentType,
+    responseDescription: schemas.responseDescription,
     maxBodyBytes: typeof schemas.maxBodyBytes === "number" ? schemas.maxBodyBytes : undefined,
   };
   return Object.assign(handler, { [ROUTE_SPEC]: spec });
 }
 
-interface RouteOptions<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType> extends RouteSchemas<PS, QS, BS> {
+interface RouteOptions<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType, RS extends z.ZodType> extends RouteSchemas<PS, QS, BS, RS> {
   /**
    * The role-level permission (a named rule of lib/platform/auth/permissions.ts), checked right
    * after sign-in and before anything in the request is parsed: a role that can't act gets 403, not
@@ -80,7 +106,7 @@ interface RouteContext<P, Q, B> extends PublicRouteContext<P, Q, B> {
   user: CurrentUser;
 }
 
-type Handler<Ctx> = (ctx: Ctx) => Promise<unknown>;
+type Handler<Ctx, RS extends z.ZodType> = (ctx: Ctx) => Promise<ResponseValue<z.output<RS>> | Response>;
 type NextContext = { params: Promise<unknown> };
 
 /**
@@ -91,9 +117,9 @@ type NextContext = { params: Promise<unknown> };
  * the resource-level permission check and mutates in one transaction. Errors become JSON with a
  * status; unknown errors become a plain 500 with no stack trace.
  */
-export function route<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined>(
-  options: RouteOptions<PS, QS, BS>,
-  handler: Handler<RouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>>,
+export function route<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined, RS extends z.ZodType = z.ZodType>(
+  options: RouteOptions<PS, QS, BS, RS>,
+  handler: Handler<RouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>, RS>,
 ) {
   return withSpec(async (request: Request, context: NextContext): Promise<Response> =>
     respond(async () => {
@@ -112,9 +138,9 @@ export function route<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodTyp
 }
 
 /** The same pipeline without a signed-in user: only for first-run setup, which refuses once any user exists. */
-export function publicRoute<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined>(
-  schemas: RouteSchemas<PS, QS, BS>,
-  handler: Handler<PublicRouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>>,
+export function publicRoute<PS extends z.ZodType = z.ZodUndefined, QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined, RS extends z.ZodType = z.ZodType>(
+  schemas: RouteSchemas<PS, QS, BS, RS>,
+  handler: Handler<PublicRouteContext<z.infer<PS>, z.infer<QS>, z.infer<BS>>, RS>,
 ) {
   return withSpec(async (request: Request, context: NextContext): Promise<Response> =>
     respond(async () => {

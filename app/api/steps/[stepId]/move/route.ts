@@ -2,10 +2,10 @@ import { z } from "zod";
 import { route } from "@/lib/platform/http/route";
 import { canEditPlan } from "@/lib/platform/auth/permissions";
 import { moveStep } from "@/lib/plan/service";
-import { id } from "@/lib/platform/validation";
+import { id, okResult } from "@/lib/platform/validation";
 import { moveInput } from "@/lib/plan/schemas";
 
-export const POST = route({ allow: canEditPlan, forbidden: "Only admins can edit the plan.", params: z.object({ stepId: id }), body: moveInput }, async ({ user, params, body }) => {
+export const POST = route({ summary: "Move a step up or down", response: okResult, allow: canEditPlan, forbidden: "Only admins can edit the plan.", params: z.object({ stepId: id }), body: moveInput }, async ({ user, params, body }) => {
   await moveStep({ actor: user, stepId: params.stepId, direction: body.direction });
   return { ok: true };
 });

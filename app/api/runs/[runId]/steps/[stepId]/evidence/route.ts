@@ -4,6 +4,7 @@ import { ValidationError } from "@/lib/platform/errors";
 import { readFormData, route } from "@/lib/platform/http/route";
 import { id } from "@/lib/platform/validation";
 import { attachEvidence, maxEvidenceBytes } from "@/lib/runs/evidence";
+import { evidenceResult } from "@/lib/runs/schemas";
 
 export const runtime = "nodejs";
 
@@ -11,7 +12,7 @@ export const runtime = "nodejs";
 const maxBodyBytes = () => maxEvidenceBytes() + 64 * 1024;
 
 /** Attach one file (multipart field "file"; optional "client" host name or "clientId" for one fleet client) to a step of an active run. */
-export const POST = route({ allow: canOperateSteps, forbidden: "Your role can't attach evidence.", params: z.object({ runId: id, stepId: id }).strict(),
+export const POST = route({ response: evidenceResult, allow: canOperateSteps, forbidden: "Your role can't attach evidence.", params: z.object({ runId: id, stepId: id }).strict(),
     maxBodyBytes,
     summary: "Attach a file as evidence to a step (or one fleet client of it) in an active run",
     bodyDescription: 'multipart/form-data: "file" (the file), optionally "client" (a fleet client\'s host name) or "clientId".',
