@@ -1,7 +1,7 @@
 /**
  * A readable reference of the API description (/api/openapi.json): operations grouped by area,
- * each with its method, path, summary, who may call it, its parameters and the fields of its JSON
- * body. Rendered on the server from the same document tools download.
+ * each with its method, path, summary, who may call it, its parameters, the fields of its JSON
+ * body and the fields of its answer. Rendered on the server from the same document tools download.
  */
 interface JsonSchema {
   type?: string | string[];
@@ -28,6 +28,60 @@ export interface ApiOperationView {
   signedIn: boolean;
   parameters: { name: string; in: string; required: boolean; schema: JsonSchema }[];
   body: { contentType: string; schema: JsonSchema; description?: string } | null;
+  /** The 2xx answer: its content type, its schema when it is JSON, and what it holds. */
+  response: { contentType: string | null; schema: JsonSchema | null; description: string } | null;
+}
+
+type FieldRow = { name: string; where: string; required: boolean; schema: JsonSchema };
+
+/**
+ * An answer's fields, nested ones by path ("run.status", "tokens[].name"), so a reader sees what a
+ * list holds without opening the JSON document. Stops a few levels down: deeper detail is in it.
+ */
+export function responseRows(schema: JsonSchema, prefix = "", depth = 0): FieldRow[] {
+  const rows: FieldRow[] = [];
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const path = `${prefix}${name}`;
+    rows.push({ name: path, where: "answer", required: (schema.required ?? []).includes(name), schema: property });
+    if (depth >= 2) continue;
+    const nested = property.properties ? property : (property.anyOf ?? []).find((v) => v.properties);
+    if (nested) rows.push(...responseRows(nested, `${path}.`, depth + 1));
+    const items = property.items ?? (property.anyOf ?? []).find((v) => v.items)?.items;
+    if (items?.properties) rows.push(...responseRows(items, `${path}[].`, depth + 1));
+  }
+  return rows;
+}
+
+type Schema = ApiOperationView["parameters"][number]["schema"];
+interface DocumentOperation {
+  summary?: string;
+  tags?: string[];
+  security?: unknown[];
+  parameters?: ApiOperationView["parameters"];
+  requestBody?: { description?: string; content: Record<string, { schema: Schema }> };
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
+}
+
+/** The operations of an OpenAPI document (/api/openapi.json) as the reference shows them. */
+export function apiOperationsOf(document: { paths: Record<string, Record<string, unknown>> }): ApiOperationView[] {
+  return Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => {
+      const operation = op as DocumentOperation;
+      const [contentType, content] = Object.entries(operation.requestBody?.content ?? {})[0] ?? [];
+      const ok = Object.entries(operation.responses ?? {}).find(([status]) => status.startsWith("2"))?.[1];
+      const [responseType, responseContent] = Object.entries(ok?.content ?? {})[0] ?? [];
+      return {
+        method: method.toUpperCase(),
+        path,
+        summary: operation.summary ?? "",
+        tag: operation.tags?.[0] ?? "api",
+        signedIn: (operation.security ?? []).length > 0,
+        parameters: operation.parameters ?? [],
+        body: contentType ? { contentType, schema: content.schema, description: operation.requestBody?.description } : null,
+        response: ok ? { contentType: responseType ?? null, schema: responseType === "application/json" ? (responseContent?.schema ?? null) : null, description: ok.description ?? "" } : null,
+      };
+    }),
+  );
 }
 
 const METHOD_TONE: Record<string, string> = {
@@ -92,6 +146,7 @@ export function ApiReference({ operations }: { operations: ApiOperationView[] })
                     )
                   ) : null}
                   {op.parameters.length === 0 && !op.body ? <p className="text-slate-600 dark:text-slate-400">No parameters.</p> : null}
+                  <ResponseFields response={op.response} />
                 </div>
               </details>
             ))}
@@ -101,7 +156,34 @@ export function ApiReference({ operations }: { operations: ApiOperationView[] })
   );
 }
 
-function FieldTable({ caption, rows }: { caption: string; rows: { name: string; where: string; required: boolean; schema: JsonSchema }[] }) {
+function ResponseFields({ response }: { response: ApiOperationView["response"] }) {
+  if (!response) return null;
+  if (!response.schema) {
+    return (
+      <p>
+        Answer{response.contentType ? ` (${response.contentType})` : ""}: {response.description}
+      </p>
+    );
+  }
+  // A union answer (a preview or a result, depending on the request): each shape in turn.
+  const variants = response.schema.properties ? [response.schema] : (response.schema.anyOf ?? response.schema.oneOf ?? []).filter((v) => v.properties);
+  if (variants.length === 0) {
+    return (
+      <p>
+        Answer ({response.contentType}): {response.schema.description ?? response.description}
+      </p>
+    );
+  }
+  return (
+    <>
+      {variants.map((variant, index) => (
+        <FieldTable key={index} caption={`Answer (${response.contentType})${variants.length > 1 ? `, shape ${index + 1} of ${variants.length}` : ""}`} rows={responseRows(variant)} />
+      ))}
+    </>
+  );
+}
+
+function FieldTable({ caption, rows }: { caption: string; rows: FieldRow[] }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">

@@ -90,7 +90,10 @@ function operationId(method: string, path: string): string {
 /** The 2xx answer: a JSON schema, or a content type and what it holds (files, CSV, event streams). */
 function successResponse(spec: RouteSpec): Record<string, unknown> {
   if (spec.response) return { description: spec.responseDescription ?? "Done.", content: { "application/json": { schema: jsonSchema(spec.response, "output") } } };
-  if (spec.responseContentType) return { description: spec.responseDescription ?? "Done.", content: { [spec.responseContentType]: { schema: { type: "string", format: "binary" } } } };
+  if (spec.responseContentType) {
+    const schema = spec.responseContentType.startsWith("application/json") ? { type: "object" } : spec.responseContentType.startsWith("text/") ? { type: "string" } : { type: "string", format: "binary" };
+    return { description: spec.responseDescription ?? "Done.", content: { [spec.responseContentType]: { schema } } };
+  }
   return { description: spec.responseDescription ?? "Done (not described)." };
 }
 
