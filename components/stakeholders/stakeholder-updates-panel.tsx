@@ -97,8 +97,8 @@ export function StakeholderUpdatesPanel({ runId, timeZone, refreshKey }: { runId
     ? loadError
       ? "Couldn't load"
       : "Loading…"
-    : view.pausedAt && view.settings.enabled
-      ? "Stopped: the run has ended"
+    : !view.runActive
+      ? "The run has ended: no more updates"
       : view.settings.enabled && view.nextDueAt
         ? `Every ${view.settings.intervalMinutes} min · next update at ${at(view.nextDueAt)}`
         : "Automatic updates off";
