@@ -112,6 +112,25 @@ describe("stakeholder update settings", () => {
   });
 });
 
+describe("settings carried over and previews refused", () => {
+  it("a new run of the project starts from the previous run's list, channels and templates, with automatic sending off", async () => {
+    const { project, run } = await liveRun("carry");
+    expect((await call("PUT", "", run.id, settings({ recipients: ["board@example.test"], intervalMinutes: 45, enabled: true }))).status).toBe(200);
+    await lib.runs.endRunByHand({ actor: admin, runId: run.id, how: "abort", input: { reason: "Rescheduled" } });
+    const next = await lib.runs.startRun({ actor: admin, projectId: project.id, input: { kind: "LIVE", name: "Second night" } });
+    const offered = await call("GET", "", next.id);
+    expect(offered.json).toMatchObject({ saved: false, nextDueAt: null, settings: { recipients: ["board@example.test"], intervalMinutes: 45, enabled: false } });
+    expect(await lib.prisma.stakeholderUpdatePlan.count({ where: { runId: next.id } })).toBe(0);
+  });
+
+  it("a preview of an edited template with an unknown placeholder is a field error naming it", async () => {
+    const { run } = await liveRun("preview-bad");
+    const refused = await call("POST", "/preview", run.id, { bodyTemplate: "Status {{progress}}, ETA {{eta}}" });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.fieldErrors.bodyTemplate.join(" ")).toContain("{{eta}}");
+  });
+});
+
 describe("send now", () => {
   it("previews from the run's facts, and sends the edited text exactly, to every recipient, with its row and audit event", async () => {
     const { run } = await liveRun("send");
@@ -143,6 +162,18 @@ describe("send now", () => {
 
     const log = await call("GET", "/log", run.id);
     expect(log.json.messages.map((m: { subject: string }) => m.subject)).toEqual([subject]);
+  });
+
+  it("by webhook only: recorded with its audit event for the webhook deliverer, and no email", async () => {
+    const { run } = await liveRun("webhook");
+    expect((await call("PUT", "", run.id, settings({ recipients: [], sendByEmail: false, sendByWebhook: true }))).status).toBe(200);
+    const subject = `Webhook only ${Date.now()}`;
+    const sent = await call("POST", "/send", run.id, { subject, text: "Half way." });
+    expect(sent.status).toBe(200);
+    expect(sent.json.message).toMatchObject({ status: "RECORDED", channels: ["webhook"], recipients: [] });
+    const [event] = await updateEvents(run.id);
+    expect(JSON.parse(event.after)).toMatchObject({ subject, text: "Half way.", recipients: 0, channels: ["webhook"] });
+    expect(smtp.messages.some((m) => m.subject === subject)).toBe(false);
   });
 
   it("refuses to send before recipients are saved, and writes nothing", async () => {
