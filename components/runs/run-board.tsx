@@ -26,11 +26,12 @@ import { PlanDriftBanner } from "./plan-drift-banner";
 import { isFleetItem, useOfflineQueue, type QueuedAction, type QueuedFleetUpdate, type QueuedStepAction } from "./offline-queue";
 import { DeadlineAlert, RunStatusStrip } from "./run-status-strip";
 import { StepCard, type StepCardActions } from "./step-card";
+import { StakeholderUpdatesPanel } from "../stakeholders/stakeholder-updates-panel";
 
 interface Props {
   data: RunBoardData;
   me: { id: string; name: string; role: RoleName };
-  permissions: { canOperate: boolean; canUndo: boolean; isAdmin: boolean; canApplyPlan: boolean };
+  permissions: { canOperate: boolean; canUndo: boolean; isAdmin: boolean; canApplyPlan: boolean; canManageStakeholderUpdates?: boolean };
   /** Plan changes since this run froze its copy, or null. */
   planDrift: RunPlanDrift | null;
   renderedAt: number;
@@ -371,6 +372,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
         </div>
       ) : null}
       {planDrift && runActive ? <PlanDriftBanner runId={run.id} projectId={project.id} drift={planDrift} canApply={permissions.canApplyPlan} /> : null}
+      {permissions.canManageStakeholderUpdates ? <StakeholderUpdatesPanel runId={run.id} timeZone={project.timezone} refreshKey={data.renderedAfterSeq} /> : null}
       {notices.map((notice, i) => (
         <div key={i} role="alert" className="flex items-start justify-between gap-3 rounded-lg bg-rose-50 p-3 text-sm text-rose-900 ring-1 ring-rose-200 dark:bg-rose-950 dark:text-rose-100 dark:ring-rose-900">
           <span>{notice}</span>

@@ -28,6 +28,7 @@ const simpleRules: Record<string, RoleName[]> = {
   canDecideGates: ["ADMIN", "OPERATOR"],
   canManageMembers: ["ADMIN"],
   canManageSettings: ["ADMIN"],
+  canManageStakeholderUpdates: ["ADMIN"],
   canManageAllTokens: ["ADMIN"],
 };
 

@@ -43,27 +43,31 @@ import * as route35 from "@/app/api/runs/[runId]/export/pdf/route";
 import * as route36 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
 import * as route37 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
 import * as route38 from "@/app/api/runs/[runId]/plan/route";
-import * as route39 from "@/app/api/runs/[runId]/status/route";
-import * as route40 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
-import * as route41 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
-import * as route42 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
-import * as route43 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
-import * as route44 from "@/app/api/settings/route";
-import * as route45 from "@/app/api/setup/route";
-import * as route46 from "@/app/api/steps/[stepId]/route";
-import * as route47 from "@/app/api/steps/[stepId]/move/route";
-import * as route48 from "@/app/api/teams/route";
-import * as route49 from "@/app/api/teams/[teamId]/route";
-import * as route50 from "@/app/api/teams/[teamId]/merge/route";
-import * as route51 from "@/app/api/templates/route";
-import * as route52 from "@/app/api/templates/[templateId]/route";
-import * as route53 from "@/app/api/templates/[templateId]/duplicate/route";
-import * as route54 from "@/app/api/tokens/route";
-import * as route55 from "@/app/api/tokens/[tokenId]/route";
-import * as route56 from "@/app/api/users/route";
-import * as route57 from "@/app/api/users/[userId]/route";
-import * as route58 from "@/app/api/users/[userId]/password-reset/route";
-import * as route59 from "@/app/api/users/[userId]/sessions/route";
+import * as route39 from "@/app/api/runs/[runId]/stakeholder-updates/route";
+import * as route40 from "@/app/api/runs/[runId]/stakeholder-updates/log/route";
+import * as route41 from "@/app/api/runs/[runId]/stakeholder-updates/preview/route";
+import * as route42 from "@/app/api/runs/[runId]/stakeholder-updates/send/route";
+import * as route43 from "@/app/api/runs/[runId]/status/route";
+import * as route44 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
+import * as route45 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
+import * as route46 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
+import * as route47 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
+import * as route48 from "@/app/api/settings/route";
+import * as route49 from "@/app/api/setup/route";
+import * as route50 from "@/app/api/steps/[stepId]/route";
+import * as route51 from "@/app/api/steps/[stepId]/move/route";
+import * as route52 from "@/app/api/teams/route";
+import * as route53 from "@/app/api/teams/[teamId]/route";
+import * as route54 from "@/app/api/teams/[teamId]/merge/route";
+import * as route55 from "@/app/api/templates/route";
+import * as route56 from "@/app/api/templates/[templateId]/route";
+import * as route57 from "@/app/api/templates/[templateId]/duplicate/route";
+import * as route58 from "@/app/api/tokens/route";
+import * as route59 from "@/app/api/tokens/[tokenId]/route";
+import * as route60 from "@/app/api/users/route";
+import * as route61 from "@/app/api/users/[userId]/route";
+import * as route62 from "@/app/api/users/[userId]/password-reset/route";
+import * as route63 from "@/app/api/users/[userId]/sessions/route";
 
 export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/account/password", module: route0 },
@@ -105,25 +109,29 @@ export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route36 },
   { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route37 },
   { pattern: "/api/runs/[runId]/plan", module: route38 },
-  { pattern: "/api/runs/[runId]/status", module: route39 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route40 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route41 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route42 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route43 },
-  { pattern: "/api/settings", module: route44 },
-  { pattern: "/api/setup", module: route45 },
-  { pattern: "/api/steps/[stepId]", module: route46 },
-  { pattern: "/api/steps/[stepId]/move", module: route47 },
-  { pattern: "/api/teams", module: route48 },
-  { pattern: "/api/teams/[teamId]", module: route49 },
-  { pattern: "/api/teams/[teamId]/merge", module: route50 },
-  { pattern: "/api/templates", module: route51 },
-  { pattern: "/api/templates/[templateId]", module: route52 },
-  { pattern: "/api/templates/[templateId]/duplicate", module: route53 },
-  { pattern: "/api/tokens", module: route54 },
-  { pattern: "/api/tokens/[tokenId]", module: route55 },
-  { pattern: "/api/users", module: route56 },
-  { pattern: "/api/users/[userId]", module: route57 },
-  { pattern: "/api/users/[userId]/password-reset", module: route58 },
-  { pattern: "/api/users/[userId]/sessions", module: route59 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates", module: route39 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/log", module: route40 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/preview", module: route41 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/send", module: route42 },
+  { pattern: "/api/runs/[runId]/status", module: route43 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route44 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route45 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route46 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route47 },
+  { pattern: "/api/settings", module: route48 },
+  { pattern: "/api/setup", module: route49 },
+  { pattern: "/api/steps/[stepId]", module: route50 },
+  { pattern: "/api/steps/[stepId]/move", module: route51 },
+  { pattern: "/api/teams", module: route52 },
+  { pattern: "/api/teams/[teamId]", module: route53 },
+  { pattern: "/api/teams/[teamId]/merge", module: route54 },
+  { pattern: "/api/templates", module: route55 },
+  { pattern: "/api/templates/[templateId]", module: route56 },
+  { pattern: "/api/templates/[templateId]/duplicate", module: route57 },
+  { pattern: "/api/tokens", module: route58 },
+  { pattern: "/api/tokens/[tokenId]", module: route59 },
+  { pattern: "/api/users", module: route60 },
+  { pattern: "/api/users/[userId]", module: route61 },
+  { pattern: "/api/users/[userId]/password-reset", module: route62 },
+  { pattern: "/api/users/[userId]/sessions", module: route63 },
 ];

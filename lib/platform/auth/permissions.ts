@@ -100,3 +100,5 @@ export const projectRoleAllows = (role: RoleName, need: ProjectNeed) => (need ==
 /** Members and the visibility setting: admins only. */
 export const canManageMembers = isAdmin;
 export const canManageSettings = isAdmin;
+/** Who hears from a run, how often and in which words: admins (it speaks for the team to management). */
+export const canManageStakeholderUpdates = isAdmin;

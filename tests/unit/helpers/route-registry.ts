@@ -102,6 +102,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess | { skip: string }> = {
   "POST /api/runs/[runId]/abort": { expect: ADMIN_ONLY },
   "POST /api/runs/[runId]/end": { expect: ADMIN_ONLY },
   "POST /api/runs/[runId]/plan": { expect: ADMIN_ONLY },
+  "GET /api/runs/[runId]/stakeholder-updates": { expect: ADMIN_ONLY },
+  "PUT /api/runs/[runId]/stakeholder-updates": { expect: ADMIN_ONLY },
+  "POST /api/runs/[runId]/stakeholder-updates/preview": { expect: ADMIN_ONLY },
+  "POST /api/runs/[runId]/stakeholder-updates/send": { expect: ADMIN_ONLY },
+  "GET /api/runs/[runId]/stakeholder-updates/log": { expect: ADMIN_ONLY },
 
   "GET /api/projects/[projectId]/events": { expect: PROJECT_VIEW },
   "POST /api/projects/[projectId]/presence": { expect: PROJECT_VIEW },

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { OfflineShell } from "@/components/runs/offline-shell";
 import { RunBoard } from "@/components/runs/run-board";
 import { NotFoundError } from "@/lib/platform/errors";
-import { canApplyPlanToRun, canOperateSteps, canUndoSignOff } from "@/lib/platform/auth/permissions";
+import { canApplyPlanToRun, canManageStakeholderUpdates, canOperateSteps, canUndoSignOff } from "@/lib/platform/auth/permissions";
 import { getRunPlanDrift } from "@/lib/runs/plan-changes";
 import { getRunBoard } from "@/lib/runs/queries";
 import { requireUser } from "@/lib/platform/auth/session";
@@ -30,7 +30,7 @@ export default async function RunPage({ params }: { params: Promise<{ projectId:
       <RunBoard
         data={board}
         me={{ id: user.id, name: user.name, role: user.role }}
-        permissions={{ canOperate: canOperateSteps(user), canUndo: canUndoSignOff(user), isAdmin: user.role === "ADMIN", canApplyPlan: canApplyPlanToRun(user) }}
+        permissions={{ canOperate: canOperateSteps(user), canUndo: canUndoSignOff(user), isAdmin: user.role === "ADMIN", canApplyPlan: canApplyPlanToRun(user), canManageStakeholderUpdates: canManageStakeholderUpdates(user) }}
         planDrift={planDrift}
         renderedAt={Date.now()}
       />
