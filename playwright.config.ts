@@ -135,6 +135,8 @@ export default defineConfig({
       DATABASE_URL: `file:${databasePath}`,
       RUNSHEET_SEED: "none",
       NEXT_TELEMETRY_DISABLED: "1",
+      // Hundreds of runs end in the suite; continuous backup has its own tests (tests/faults).
+      RUNSHEET_BACKUP_EVERY_MINUTES: "off",
       RUNSHEET_OIDC_ISSUER: E2E_OIDC.issuer,
       RUNSHEET_OIDC_CLIENT_ID: E2E_OIDC.clientId,
       RUNSHEET_OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,

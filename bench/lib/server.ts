@@ -88,6 +88,8 @@ export async function startServer(options: { databasePath: string; port?: number
       RUNSHEET_SEED: "none",
       BETTER_AUTH_SECRET: BENCH_SECRET,
       BETTER_AUTH_URL: baseUrl,
+      // Measurements without a backup copying the file now and then (tests/faults turn it on).
+      RUNSHEET_BACKUP_EVERY_MINUTES: "off",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

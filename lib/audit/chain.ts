@@ -40,8 +40,9 @@ export function hashAuditEvent(prevHash: string, event: AuditContent): string {
 
 export type ChainVerdict = { ok: true; count: number; head: string } | { ok: false; brokenAtSeq: number; reason: string };
 
-export function verifyChain(events: Iterable<AuditContent & { seq: number; prevHash: string; hash: string }>): ChainVerdict {
-  let expectedPrev = GENESIS_HASH;
+/** Checks events in order; `startHash` is the hash before the first one (a later slice of the chain). */
+export function verifyChain(events: Iterable<AuditContent & { seq: number; prevHash: string; hash: string }>, options: { startHash?: string } = {}): ChainVerdict {
+  let expectedPrev = options.startHash ?? GENESIS_HASH;
   let count = 0;
   for (const event of events) {
     if (event.prevHash !== expectedPrev) {
@@ -65,11 +66,12 @@ export interface StoredAuditRow extends Omit<AuditContent, "at"> {
 }
 
 /** verifyChain over rows read straight from SQLite (backups, fault tests), streaming. */
-export function verifyStoredChain(rows: Iterable<StoredAuditRow>): ChainVerdict {
+export function verifyStoredChain(rows: Iterable<StoredAuditRow>, options: { startHash?: string } = {}): ChainVerdict {
   return verifyChain(
     (function* () {
       for (const row of rows) yield { ...row, at: new Date(row.at) };
     })(),
+    options,
   );
 }
 
