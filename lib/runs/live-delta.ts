@@ -1,3 +1,5 @@
+// Parsed in the browser: zod must not probe for eval there (the page's CSP forbids it).
+import "../platform/zod-jitless";
 import { z } from "zod";
 
 /**
