@@ -35,6 +35,8 @@ export interface FanoutLevel {
   cpuMsPerTickPerWatcher: number | null;
   /** Full re-renders the watchers asked for (gaps, page-shaping events), over all watchers. */
   refreshes: number;
+  /** Re-render answers by HTTP status. */
+  refreshStatus: Record<number, number>;
   /** Watcher-ticks that never arrived within the timeout. */
   missed: number;
 }
@@ -42,16 +44,20 @@ export interface FanoutLevel {
 interface Watcher {
   received: Map<string, number>;
   refreshes: number;
+  refreshStatus: Record<number, number>;
   close: () => void;
 }
 
 const log = (message: string) => console.log(`[fanout ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 /** One watcher: an SSE connection of its own (agent: false, one socket, as each browser has). */
-function openWatcher(options: { baseUrl: string; projectId: string; runId: string; cookie: string; legacy: boolean; onApplied: () => void }): Promise<Watcher> {
+function openWatcher(options: { baseUrl: string; projectId: string; runId: string; cookie: string; legacy: boolean; onApplied: () => void; tickOrder: string[] }): Promise<Watcher> {
   const { baseUrl, projectId, runId, cookie } = options;
   const received = new Map<string, number>();
-  const watcher: Watcher = { received, refreshes: 0, close: () => {} };
+  const watcher: Watcher = { received, refreshes: 0, refreshStatus: {}, close: () => {} };
+  // Events without a delta (the server before deltas) name the step run, not the step: the
+  // n-th sign-off of the run is the n-th tick.
+  let doneEvents = 0;
   let applied: number | null = null;
   let refreshing: Promise<void> | null = null;
   let refreshAgain = false;
@@ -67,12 +73,23 @@ function openWatcher(options: { baseUrl: string; projectId: string; runId: strin
     const covers = waitingForRefresh;
     waitingForRefresh = [];
     refreshing = new Promise<void>((resolve) => {
-      const request = http.get(`${baseUrl}/projects/${projectId}/runs/${runId}`, { headers: { cookie, rsc: "1" }, agent: false }, (response) => {
-        response.resume();
-        response.on("end", resolve);
-        response.on("error", () => resolve());
-      });
-      request.on("error", () => resolve());
+      // Next answers an RSC request without its cache-busting `_rsc` parameter with a 307 to the
+      // URL that has it; the browser follows it, so do we.
+      const get = (url: string, hops: number) => {
+        const request = http.get(url, { headers: { cookie, rsc: "1" }, agent: false }, (response) => {
+          const status = response.statusCode ?? 0;
+          response.resume();
+          if (status === 307 && response.headers.location && hops < 2) {
+            response.on("end", () => get(new URL(response.headers.location!, baseUrl).toString(), hops + 1));
+            return;
+          }
+          watcher.refreshStatus[status] = (watcher.refreshStatus[status] ?? 0) + 1;
+          response.on("end", resolve);
+          response.on("error", () => resolve());
+        });
+        request.on("error", () => resolve());
+      };
+      get(`${baseUrl}/projects/${projectId}/runs/${runId}`, 0);
     }).then(() => {
       refreshing = null;
       const now = performance.now();
@@ -113,7 +130,9 @@ function openWatcher(options: { baseUrl: string; projectId: string; runId: strin
           const gap = applied !== null && delta.prevSeq > applied;
           applied = delta.seq;
           const patched = !options.legacy && (delta.runId !== runId || delta.kind === "step" || delta.kind === "fleet");
-          const stepId = delta.kind === "step" && delta.runId === runId ? delta.step?.stepId : undefined;
+          const ours = delta.runId === runId && (delta as { action?: string }).action === "step.done";
+          const stepId = ours ? (delta.step?.stepId ?? options.tickOrder[doneEvents]) : undefined;
+          if (ours) doneEvents++;
           if (gap || !patched) {
             if (stepId) waitingForRefresh.push(stepId);
             refreshPage();
@@ -155,13 +174,13 @@ export async function measureFanout(options: {
     let wake: (() => void) | null = null;
     const onApplied = () => wake?.();
     const watchers: Watcher[] = [];
+    const steps = seeded.signableStepIds.slice(0, ticks + 2);
     // Open in small batches: a page load storm is not what this measures.
     for (let i = 0; i < n; i += 25) {
-      const batch = Array.from({ length: Math.min(25, n - i) }, (_, j) => openWatcher({ baseUrl, projectId: seeded.projectId, runId, cookie: options.cookies[(i + j) % options.cookies.length], legacy, onApplied }));
+      const batch = Array.from({ length: Math.min(25, n - i) }, (_, j) => openWatcher({ baseUrl, projectId: seeded.projectId, runId, cookie: options.cookies[(i + j) % options.cookies.length], legacy, onApplied, tickOrder: steps }));
       watchers.push(...(await Promise.all(batch)));
     }
     log(`n=${n}: ${watchers.length} watchers connected${legacy ? " (legacy: re-render on every event)" : ""}.`);
-    const steps = seeded.signableStepIds.slice(0, ticks + 2);
     const sentAt = new Map<string, number>();
     const cpuBefore = cpuTimeMs(options.serverPid);
     const started = performance.now();
@@ -217,17 +236,21 @@ export async function measureFanout(options: {
       cpuMsPerTick: cpuMsPerTick === null ? null : round1(cpuMsPerTick),
       cpuMsPerTickPerWatcher: cpuMsPerTick === null ? null : Math.round((cpuMsPerTick / n) * 1000) / 1000,
       refreshes: watchers.reduce((sum, w) => sum + w.refreshes, 0),
+      refreshStatus: watchers.reduce<Record<number, number>>((all, w) => {
+        for (const [status, count] of Object.entries(w.refreshStatus)) all[Number(status)] = (all[Number(status)] ?? 0) + count;
+        return all;
+      }, {}),
       missed,
     };
     results[`n${n}`] = level;
-    log(`n=${n}: tick → every watcher p50 ${level.p50} ms, p95 ${level.p95} ms, max ${level.max} ms; server ${level.cpuMsPerTick} CPU-ms per tick (${level.cpuMsPerTickPerWatcher} per watcher); ${level.refreshes} re-renders, ${missed} missed; load avg ${os.loadavg()[0].toFixed(1)}`);
+    log(`n=${n}: tick → every watcher p50 ${level.p50} ms, p95 ${level.p95} ms, max ${level.max} ms; server ${level.cpuMsPerTick} CPU-ms per tick (${level.cpuMsPerTickPerWatcher} per watcher); ${level.refreshes} re-renders ${JSON.stringify(level.refreshStatus)}, ${missed} missed; load avg ${os.loadavg()[0].toFixed(1)}`);
   }
   return results;
 }
 
 /** The keys bench/results.json keeps: fanout.n100.p95, fanout.n500.p95, fanout.n500.cpuMsPerTickPerWatcher, … */
 export function fanoutJson(levels: Record<string, FanoutLevel>) {
-  return Object.fromEntries(Object.entries(levels).map(([key, l]) => [key, { p50: l.p50, p95: l.p95, cpuMsPerTickPerWatcher: l.cpuMsPerTickPerWatcher, refreshes: l.refreshes, missed: l.missed }]));
+  return Object.fromEntries(Object.entries(levels).map(([key, l]) => [key, { p50: l.p50, p95: l.p95, cpuMsPerTick: l.cpuMsPerTick, cpuMsPerTickPerWatcher: l.cpuMsPerTickPerWatcher, refreshes: l.refreshes, missed: l.missed }]));
 }
 
 async function standalone() {
