@@ -7,7 +7,6 @@ import { joinChannel, presenceChunk, type DeltaBuilder, type LiveConnection } fr
 
 const encoder = new TextEncoder();
 const RETRY = encoder.encode(`retry: 2000\n\n`);
-const noDeltas: DeltaBuilder = async () => new Map();
 
 /**
  * One browser tab's Server-Sent Events for a project. The reading, encoding and the safety poll
@@ -22,8 +21,8 @@ export async function openProjectEventStream(options: {
   signal: AbortSignal;
   /** Whether the viewer may still see the project (checked at every safety poll and after access-changing events): removed from it, the stream ends. */
   stillAllowed?: () => boolean;
-  /** Describes the events' changes, so a browser can patch its page instead of re-rendering it. */
-  describe?: DeltaBuilder;
+  /** Describes the events' changes, so a browser can patch its page instead of re-rendering it (the same for every stream: the project's channel keeps the first). */
+  describe: DeltaBuilder;
 }): Promise<Response> {
   const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
   if (!project) throw new NotFoundError("Project");
@@ -70,7 +69,7 @@ export async function openProjectEventStream(options: {
       options.signal.addEventListener("abort", close);
       cleanups.push(joinPresence(projectId, options.connectionId, options.viewer));
       connection.write(presenceChunk(projectId));
-      void joinChannel({ projectId, build: options.describe ?? noDeltas, connection, resumeAfterSeq: options.resumeAfterSeq })
+      void joinChannel({ projectId, build: options.describe, connection, resumeAfterSeq: options.resumeAfterSeq })
         .then((leave) => {
           if (closed) leave();
           else cleanups.push(leave);
