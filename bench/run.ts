@@ -18,6 +18,7 @@ import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { build, cpuTimeMs, distDir, hasBuild, peakRssMb, repoRoot, seed, startServer, type SeedResult, type ServerHandle } from "./lib/server";
 import { percentile, postJson, round1, signIn, timedGet } from "./lib/http";
 import { measureXlsxPreview } from "./import-xlsx";
+import { fanoutJson, measureFanout } from "./fanout";
 
 const LEVELS = [1, 10, 50] as const;
 type Level = (typeof LEVELS)[number];
@@ -154,6 +155,9 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
   const propagation = await measurePropagation(baseUrl, seeded, runUrl, server.pid);
   log(`Propagation: p50 ${propagation.p50} ms, p95 ${propagation.p95} ms over ${propagation.samples.length} ticks; medians: tick→SSE event ${propagation.breakdown.toEvent} ms, event→refresh request ${propagation.breakdown.toFetch} ms, refresh request ${propagation.breakdown.fetch} ms, response→DOM ${propagation.breakdown.render} ms (${propagation.breakdown.n} split); server ${propagation.serverCpuMsPerTick} CPU-ms per tick.`);
 
+  // --- live fan-out (bench/fanout.ts) ----------------------------------------------------------
+  const fanout = fanoutJson(await measureFanout({ baseUrl, serverPid: server.pid, seeded, adminCookie, cookies: operatorCookies }));
+
   // --- PDF and memory ------------------------------------------------------------------------
   const rssBeforePdf = peakRssMb(server.pid);
   const pdf = await measurePdf(baseUrl, seeded.liveRunId!, adminCookie);
@@ -192,6 +196,7 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
     import: { clients: fleetImport.status === 200 ? fleetImport.clients : null, ms: fleetImport.status === 200 ? fleetImport.ms : null },
     planImport: { xlsxRows: xlsxPreview.rows, previewMs: xlsxPreview.medianMs, coldMs: xlsxPreview.coldMs },
     runStart: runStart,
+    fanout,
   };
   return { json, extra: { fleetImport, steady, signoffDetails, floorDetails, runbook, dashboard, propagation, pdf, rssBeforePdf, dirty, seeded } };
 }
@@ -519,6 +524,9 @@ function printTable(json: Results["json"], extra: Results["extra"]) {
     ["Sign-off p95 at 50 operators < 50 ms", json.signoff.c50.p95, (n) => n < 50, `${json.signoff.c50.p95} ms`],
     ["Sign-off p95 within 3× of the floor (c50)", json.ratio.c50, (n) => n <= 3, `${json.ratio.c50}×`],
     ["Propagation p95 < 500 ms", json.propagation.p95Ms, (n) => n < 500, `${json.propagation.p95Ms} ms`],
+    ["Fan-out p95 at 100 watchers < 500 ms", json.fanout.n100?.p95 ?? null, (n) => n < 500, `${json.fanout.n100?.p95} ms`],
+    ["Fan-out p95 at 500 watchers < 500 ms", json.fanout.n500?.p95 ?? null, (n) => n < 500, `${json.fanout.n500?.p95} ms`],
+    ["Fan-out server CPU per tick per watcher (n500) < 1 ms", json.fanout.n500?.cpuMsPerTickPerWatcher ?? null, (n) => n < 1, `${json.fanout.n500?.cpuMsPerTickPerWatcher} ms`],
     ["Runbook TTFB < 300 ms", json.page.runbookTtfbMs, (n) => n < 300, `${json.page.runbookTtfbMs} ms`],
     ["PDF < 3 s", json.pdf.ms, (n) => n < 3000, `${json.pdf.ms} ms`],
     ["Import of 5,000 clients < 3 s", json.import.ms, (n) => n < 3000, `${json.import.ms} ms`],

@@ -69,7 +69,8 @@ function DataTable({ caption, head, rows }: { caption: string; head: string[]; r
 export function RunDashboardView({ data }: { data: RunDashboard }) {
   const router = useRouter();
   const { run, project, progress, forecast, deadline, burndown } = data;
-  const live = useLiveUpdates({ projectId: project.id, runId: run.id });
+  // The dashboard re-renders for every change of this run or the plan; another run's ticks change nothing here.
+  const live = useLiveUpdates({ projectId: project.id, runId: run.id, onDelta: (delta) => delta.runId !== null && delta.runId !== run.id });
   const tz = project.timezone;
   const windowStart = Date.parse(run.windowStart);
   const windowMinutes = (Date.parse(run.windowEnd) - windowStart) / 60_000;

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { apiRequest } from "@/lib/platform/http/api-client";
+import { liveDelta, type LiveDelta } from "@/lib/runs/live-delta";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -14,23 +15,26 @@ export interface Viewer {
 }
 
 /**
- * Subscribes to the project's Server-Sent Events. Every change re-renders the server components
- * (router.refresh), coalesced so a burst of ticks costs one refresh. The browser resends
- * Last-Event-ID when it reconnects; if the stream dies for good (server restart, 5xx), we open a
- * new one that resumes after the last event we saw.
+ * Subscribes to the project's Server-Sent Events. Each event carries what changed (a delta,
+ * lib/runs/live-delta.ts); a page that can patch itself says so from `onDelta` and nothing else
+ * happens. Otherwise, and whenever an event's `prevSeq` shows that one was missed, the server
+ * components re-render (router.refresh), coalesced so a burst of ticks costs one refresh. The
+ * browser resends Last-Event-ID when it reconnects; if the stream dies for good (server restart,
+ * 5xx), we open a new one that resumes after the last event we saw.
  */
 export function useLiveUpdates(options: {
   projectId: string;
   runId: string | null;
   /** The newest audit seq the server render read before its data; events after it are replayed. */
   afterSeq?: number | null;
-  onEvent?: (event: { seq: number; action: string; runId: string | null }) => void;
+  /** Applies a delta to the page's state; true when the page is up to date without a re-render. */
+  onDelta?: (delta: LiveDelta) => boolean;
 }) {
   const router = useRouter();
   const [state, setState] = useState<LiveState>("connecting");
   const [viewers, setViewers] = useState<Viewer[]>([]);
-  const onEventRef = useRef(options.onEvent);
-  onEventRef.current = options.onEvent;
+  const onDeltaRef = useRef(options.onDelta);
+  onDeltaRef.current = options.onDelta;
   // Only the first render's seq matters: later renders come from refreshes this stream caused.
   const initialAfterSeq = useRef(options.afterSeq ?? null);
 
@@ -38,6 +42,8 @@ export function useLiveUpdates(options: {
     let source: EventSource | null = null;
     const tab = newTabId();
     let lastSeq: string | null = initialAfterSeq.current !== null ? String(initialAfterSeq.current) : null;
+    /** The newest event this page's state includes (rendered or patched); null: not known yet. */
+    let applied: number | null = initialAfterSeq.current;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let refreshQueued = false;
     let refreshing = false;
@@ -77,12 +83,26 @@ export function useLiveUpdates(options: {
         heard();
         const message = event as MessageEvent<string>;
         if (message.lastEventId) lastSeq = message.lastEventId;
+        let delta: LiveDelta;
         try {
-          onEventRef.current?.(JSON.parse(message.data));
+          delta = liveDelta.parse(JSON.parse(message.data));
         } catch {
-          // a malformed event must not stop the stream
+          // A malformed event must not stop the stream; the server's render is the truth.
+          return refresh();
         }
-        refresh();
+        if (applied !== null && delta.seq <= applied) return; // already in the page (a replay)
+        // A gap: this page never saw the event before this one, so a patch could build on a stale state.
+        const gap = applied !== null && delta.prevSeq > applied;
+        applied = delta.seq;
+        // A delta holds whole states (a step's, not a diff of it), so applying one is safe even
+        // after a gap; the refresh then brings whatever was missed.
+        let patched = false;
+        try {
+          patched = onDeltaRef.current?.(delta) ?? false;
+        } catch {
+          patched = false;
+        }
+        if (gap || !patched) refresh();
       });
       source.addEventListener("presence", (event) => {
         try {

@@ -47,9 +47,11 @@ export function ProjectOverview({
   const live = useLiveUpdates({
     projectId: project.id,
     runId: null,
-    onEvent: (event) => {
-      if (event.action.startsWith("fleet.")) setFleetSeq(event.seq);
-      setLiveSeq(event.seq);
+    // The overview re-renders for every change (false: not patched here).
+    onDelta: (delta) => {
+      if (delta.action.startsWith("fleet.")) setFleetSeq(delta.seq);
+      setLiveSeq(delta.seq);
+      return false;
     },
   });
   const [error, setError] = useState<string | null>(null);

@@ -11,6 +11,7 @@ import { RUN_KIND_LABELS, RUN_STATUS_LABELS, type RunPlanDrift } from "@/lib/run
 import { canDecideGate, OWN_UNDO_WINDOW_MS } from "@/lib/platform/auth/permissions";
 import type { RoleName } from "@/lib/platform/auth/roles";
 import type { RunBoardData, RunBoardStep } from "@/lib/runs/queries";
+import type { LiveStepState } from "@/lib/runs/live-delta";
 import { blockedReason, isClosed, splitProgress, stepsInScope, type StepAction } from "@/lib/runs/model";
 import { Button, ButtonLink } from "../ui/button";
 import { Dialog } from "../ui/dialog";
@@ -56,7 +57,11 @@ type DialogState =
 
 export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props) {
   const router = useRouter();
-  const { run, project, phases, steps, change } = data;
+  const { run, project, phases, change } = data;
+  // Step states the live stream brought since the server rendered: newer versions overlay the
+  // rendered steps, so a tick elsewhere costs this page no server render.
+  const [patches, setPatches] = useState<ReadonlyMap<string, LiveStepState>>(() => new Map());
+  const steps = useMemo(() => data.steps.map((s) => withLiveState(s, patches.get(s.id))), [data.steps, patches]);
   const [now, setNow] = useState(renderedAt);
   const [filter, setFilter] = useState<Filter>("all");
   const [focusedId, setFocusedId] = useState<string | null>(null);
@@ -73,8 +78,24 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
     projectId: project.id,
     runId: run.id,
     afterSeq: data.renderedAfterSeq,
-    onEvent: (event) => {
-      if (event.action.startsWith("fleet.")) setFleetSeq(event.seq);
+    onDelta: (delta) => {
+      // Another run of the project changes nothing on this page.
+      if (delta.runId !== null && delta.runId !== run.id) return true;
+      if (delta.kind === "step" && delta.step) {
+        const state = delta.step;
+        setPatches((current) => {
+          const known = current.get(state.stepId);
+          if (known && known.version >= state.version) return current;
+          return new Map(current).set(state.stepId, state);
+        });
+        return true;
+      }
+      if (delta.kind === "fleet") {
+        setFleetSeq(delta.seq);
+        return true;
+      }
+      // Gates, run status, plan changes, evidence, access: the page's shape may change.
+      return false;
     },
   });
 
@@ -603,4 +624,11 @@ function GateDialog({ runId, step, onClose, onDone }: { runId: string; step: Run
       </div>
     </Dialog>
   );
+}
+
+/** A rendered step with the live stream's newer state of it, if there is one. */
+function withLiveState(step: RunBoardStep, live: LiveStepState | undefined): RunBoardStep {
+  if (!live || live.version <= step.version) return step;
+  const { stepId: _stepId, ...state } = live;
+  return { ...step, ...state, tracked: true };
 }

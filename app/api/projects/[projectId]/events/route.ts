@@ -5,6 +5,7 @@ import { canViewProjects } from "@/lib/platform/auth/permissions";
 import { openProjectEventStream } from "@/lib/platform/live/stream";
 import { id } from "@/lib/platform/validation";
 import { projectRoleOf, requireProjectAccess } from "@/lib/projects/access";
+import { buildRunDeltas } from "@/lib/runs/live-delta-builder";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +24,8 @@ const query = z
 
 /**
  * Server-Sent Events for one project: every audit event (seq = event id, so a reconnecting
- * browser resumes with Last-Event-ID) plus who is viewing.
+ * browser resumes with Last-Event-ID) with what it changed (lib/runs/live-delta.ts), plus who is
+ * viewing.
  */
 export const GET = route({ allow: canViewProjects, params: z.object({ projectId: id }), query }, async ({ user, params, query, request }) => {
   requireProjectAccess({ user, projectId: params.projectId, need: "view" });
@@ -35,5 +37,6 @@ export const GET = route({ allow: canViewProjects, params: z.object({ projectId:
     resumeAfterSeq: lastEventId.success ? lastEventId.data : (query.after ?? null),
     signal: request.signal,
     stillAllowed: () => projectRoleOf({ user, projectId: params.projectId }) !== null,
+    describe: buildRunDeltas,
   });
 });
