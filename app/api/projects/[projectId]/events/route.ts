@@ -27,7 +27,7 @@ const query = z
  * browser resumes with Last-Event-ID) with what it changed (lib/runs/live-delta.ts), plus who is
  * viewing.
  */
-export const GET = route({ allow: canViewProjects, params: z.object({ projectId: id }), query }, async ({ user, params, query, request }) => {
+export const GET = route({ summary: "Follow a project live (Server-Sent Events)", responseContentType: "text/event-stream", responseDescription: "Server-Sent Events. `change` (id = audit seq): a live delta `{seq, prevSeq, at, action, runId, actorName, kind, step?, fleet?, run?}` (lib/runs/live-delta.ts); a client that sees `prevSeq` newer than the last event it applied missed one and reloads. `presence`: who has the project open. `ping`: a heartbeat every 15 s. Resumes after Last-Event-ID or `?after=`.", allow: canViewProjects, params: z.object({ projectId: id }), query }, async ({ user, params, query, request }) => {
   requireProjectAccess({ user, projectId: params.projectId, need: "view" });
   const lastEventId = sequence.safeParse(request.headers.get("last-event-id"));
   return openProjectEventStream({
