@@ -54,7 +54,7 @@ function transport(): { transport: Transporter; from: string } {
     globalForMail.runsheetMail?.transport.close();
     globalForMail.runsheetMail = {
       key,
-      transport: nodemailer.createTransport(env.RUNSHEET_SMTP_URL, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }),
+      transport: nodemailer.createTransport({ url: env.RUNSHEET_SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }),
       from: env.RUNSHEET_MAIL_FROM,
     };
   }
@@ -67,7 +67,7 @@ export async function sendMail(mail: OutgoingMail): Promise<SentMail> {
   const info = await smtp.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers });
   return {
     messageId: info.messageId,
-    accepted: info.accepted.map(String),
-    rejected: info.rejected.map(String),
+    accepted: (info.accepted ?? []).map(String),
+    rejected: (info.rejected ?? []).map(String),
   };
 }

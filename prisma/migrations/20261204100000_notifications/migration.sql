@@ -22,6 +22,7 @@ CREATE TABLE "notification" (
     "acknowledgedAt" DATETIME,
     "acknowledgedById" TEXT,
     "closedAt" DATETIME,
+    "inApp" BOOLEAN NOT NULL DEFAULT true,
     CONSTRAINT "notification_userId_fkey" FOREIGN KEY ("userId") REFERENCES "user" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "notification_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
@@ -62,6 +63,9 @@ CREATE TABLE "notification_cursor" (
     "seq" INTEGER NOT NULL,
     "updatedAt" DATETIME NOT NULL
 );
+-- An existing install starts notifying from now on, not about every step it ever ran.
+INSERT INTO "notification_cursor" ("id", "seq", "updatedAt")
+SELECT 1, COALESCE(MAX("seq"), 0), strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') FROM "audit_event";
 
 CREATE TABLE "gate_approval_link" (
     "id" TEXT NOT NULL PRIMARY KEY,
