@@ -1,0 +1,259 @@
+/**
+ * Notifications end to end on a real SQLite file and a real SMTP server on loopback: the audit
+ * log drives "you're up" and "gate waiting", the sweep chases and escalates on a fixed clock, the
+ * outbox sends through nodemailer, and a gate is decided from the one-time link in its email.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ParsedMail } from "mailparser";
+import { createStepInput, phaseInput } from "@/lib/plan/schemas";
+import { caught, createProject, createTeam, type TestActor } from "./helpers/db-fixtures";
+import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
+import { startSmtpWorld, type SmtpWorld } from "./helpers/smtp-world";
+
+let db: TestDatabase;
+let smtp: SmtpWorld;
+let team: Awaited<ReturnType<typeof createTeam>>;
+let notifications: typeof import("@/lib/notifications/service");
+let links: typeof import("@/lib/notifications/approval-links");
+let queries: typeof import("@/lib/notifications/queries");
+let members: typeof import("@/lib/projects/members");
+
+beforeAll(async () => {
+  smtp = await startSmtpWorld();
+  process.env.RUNSHEET_SMTP_URL = smtp.url;
+  process.env.RUNSHEET_MAIL_FROM = "Runsheet <runsheet@example.test>";
+  process.env.RUNSHEET_PUBLIC_URL = "https://runsheet.example.test";
+  db = await openTestDatabase("notifications");
+  team = await createTeam(db.lib);
+  notifications = await import("@/lib/notifications/service");
+  links = await import("@/lib/notifications/approval-links");
+  queries = await import("@/lib/notifications/queries");
+  members = await import("@/lib/projects/members");
+});
+afterAll(async () => {
+  await db?.close();
+  await smtp?.close();
+  delete process.env.RUNSHEET_SMTP_URL;
+});
+
+const MINUTE = 60_000;
+
+/** Copy → (assigned) Verify → gate → Switch, one rollback step; a live run started on it. */
+async function world(name: string, options: { assignee?: TestActor; gateApprovers?: { kind: "user"; userId: string }[]; members?: "all" | "members" } = {}) {
+  const lib = db.lib;
+  const project = await createProject(lib, team.admin, { name, template: "empty" });
+  const phase = await lib.plan.addPhase({ actor: team.admin, projectId: project.id, input: phaseInput.parse({ title: "Window" }) });
+  const add = (input: Record<string, unknown>) => lib.plan.addStep({ actor: team.admin, projectId: project.id, input: createStepInput.parse({ phaseId: phase.id, plannedMinutes: 10, kind: "TASK", ...input }) });
+  const copy = await add({ title: `Copy the catalog ${name}` });
+  const verify = await add({ title: `Verify the catalog ${name}`, predecessorIds: [copy.id], assigneeId: (options.assignee ?? team.operator).id });
+  const gate = await add({ title: `Go/No-Go ${name}`, kind: "GATE", predecessorIds: [verify.id], gateApprovers: options.gateApprovers ?? [] });
+  await add({ title: `Switch DNS ${name}`, predecessorIds: [gate.id] });
+  await add({ title: `Restore ${name}`, kind: "ROLLBACK" });
+  const run = await lib.runs.startRun({ actor: team.admin, projectId: project.id, input: { kind: "LIVE", name: `Cutover ${name}` } });
+  const act = (actor: TestActor, stepId: string, action: "start" | "done") => lib.runs.performStepAction({ actor, runId: run.id, stepId, input: { action, note: "", reason: "" } });
+  const stepRun = (stepId: string) => lib.prisma.stepRun.findUniqueOrThrow({ where: { runId_stepId: { runId: run.id, stepId } } });
+  return { project, run, copy, verify, gate, act, stepRun };
+}
+
+const ofUser = (userId: string, where: Record<string, unknown> = {}) => db.lib.prisma.notification.findMany({ where: { userId, ...where }, orderBy: { createdAt: "asc" } });
+async function flush(now?: Date) {
+  await notifications.processAuditEvents({ now });
+  await notifications.sendPendingEmails({ now });
+}
+const mailTo = (address: string, subject: string) => (m: ParsedMail) => m.subject === subject && JSON.stringify(m.to).includes(address);
+function approvalLink(mail: ParsedMail): string {
+  const match = /Approve: (https:\/\/runsheet\.example\.test\/approve\/([A-Za-z0-9_-]{43}))\?decision=GO/.exec(mail.text ?? "");
+  if (!match) throw new Error(`No approval link in: ${mail.text}`);
+  return match[2];
+}
+
+describe("you're up", () => {
+  it("completing a predecessor notifies the next step's assignee in the app and by email, with the step's link", async () => {
+    const w = await world("ready");
+    await flush();
+    expect(await ofUser(team.operator.id, { projectId: w.project.id })).toHaveLength(0);
+    await w.act(team.admin, w.copy.id, "done");
+    await flush();
+    const rows = await ofUser(team.operator.id, { projectId: w.project.id });
+    expect(rows).toMatchObject([{ kind: "READY", title: "You're up: step 2 Verify the catalog ready", readAt: null, inApp: true }]);
+    const mail = await smtp.waitForMessage(mailTo("olivia@example.test", "[Runsheet] You're up: step 2 Verify the catalog ready — ready"));
+    expect(mail.text).toContain(`https://runsheet.example.test/projects/${w.project.id}/runs/${w.run.id}#step-${w.verify.id}`);
+    expect(mail.text).toContain(`https://runsheet.example.test/notifications/${rows[0].id}`);
+    expect(mail.html).toContain("Acknowledge");
+    // The outbox keeps no copy of what it delivered.
+    expect(await db.lib.prisma.emailOutbox.findFirstOrThrow({ where: { notificationId: rows[0].id } })).toMatchObject({ status: "SENT", text: "" });
+    // A second pass (a restart, another tick) doesn't notify again.
+    await flush();
+    expect(await ofUser(team.operator.id, { projectId: w.project.id })).toHaveLength(1);
+    const bell = await queries.listNotifications({ userId: team.operator.id });
+    expect(bell.notifications.find((n) => n.id === rows[0].id)).toMatchObject({ needsAcknowledgement: true, read: false });
+    // Someone else can't acknowledge it.
+    expect(await caught(() => notifications.acknowledgeNotification({ actor: team.operator2, notificationId: rows[0].id }))).toMatchObject({ status: 404 });
+  });
+
+  it("with email turned off for 'you're up' the assignee gets the bell only", async () => {
+    const w = await world("no-mail", { assignee: team.operator2 });
+    await notifications.updateNotificationPreferences({ actor: team.operator2, input: { preferences: [{ kind: "READY", inApp: true, email: false }] } });
+    await w.act(team.admin, w.copy.id, "done");
+    await flush();
+    const rows = await ofUser(team.operator2.id, { projectId: w.project.id });
+    expect(rows).toMatchObject([{ kind: "READY", inApp: true }]);
+    expect(await db.lib.prisma.emailOutbox.count({ where: { notificationId: rows[0].id } })).toBe(0);
+    expect(smtp.messages.filter((m) => JSON.stringify(m.to).includes("otto@example.test"))).toHaveLength(0);
+    await notifications.updateNotificationPreferences({ actor: team.operator2, input: { preferences: [{ kind: "READY", inApp: true, email: true }] } });
+  });
+});
+
+describe("chasing", () => {
+  it("re-notifies every 10 minutes, escalates to the lead after two chases, and stops once acknowledged", async () => {
+    const w = await world("chase");
+    await db.lib.prisma.project.update({ where: { id: w.project.id }, data: { leadUserId: team.operator2.id } });
+    await w.act(team.admin, w.copy.id, "done");
+    await flush();
+    const [ready] = await ofUser(team.operator.id, { projectId: w.project.id, kind: "READY" });
+    const t0 = ready.lastSentAt.getTime();
+    const at = (minutes: number) => new Date(t0 + minutes * MINUTE);
+    // Too early: nothing.
+    await notifications.sweepNotifications({ now: at(9) });
+    expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: ready.id } })).chaseCount).toBe(0);
+    await notifications.sweepNotifications({ now: at(10) });
+    await notifications.sendPendingEmails({ now: at(10) });
+    expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: ready.id } })).chaseCount).toBe(1);
+    await smtp.waitForMessage(mailTo("olivia@example.test", "[Runsheet] Reminder 1: You're up: step 2 Verify the catalog chase — chase"));
+    await notifications.sweepNotifications({ now: at(20) });
+    expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: ready.id } })).chaseCount).toBe(2);
+    expect(await ofUser(team.operator2.id, { projectId: w.project.id, kind: "ESCALATION" })).toHaveLength(0);
+    await notifications.sweepNotifications({ now: at(30) });
+    const escalations = await ofUser(team.operator2.id, { projectId: w.project.id, kind: "ESCALATION" });
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0].title).toBe("Escalation: step 2 Verify the catalog chase (Olivia Operator) has been ready for 30 min and unacknowledged");
+    // Escalated once; chasing has stopped.
+    await notifications.sweepNotifications({ now: at(60) });
+    expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: ready.id } })).chaseCount).toBe(2);
+    expect(await ofUser(team.operator2.id, { projectId: w.project.id, kind: "ESCALATION" })).toHaveLength(1);
+  });
+
+  it("an acknowledged notification is not chased", async () => {
+    const w = await world("ack");
+    await w.act(team.admin, w.copy.id, "done");
+    await flush();
+    const [ready] = await ofUser(team.operator.id, { projectId: w.project.id, kind: "READY" });
+    await notifications.acknowledgeNotification({ actor: team.operator, notificationId: ready.id });
+    const t0 = ready.lastSentAt.getTime();
+    for (const m of [10, 20, 30, 40]) await notifications.sweepNotifications({ now: new Date(t0 + m * MINUTE) });
+    const after = await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: ready.id } });
+    expect(after.chaseCount).toBe(0);
+    expect(after.acknowledgedAt).not.toBeNull();
+    expect(await db.lib.prisma.notification.count({ where: { projectId: w.project.id, kind: "ESCALATION" } })).toBe(0);
+    expect(await db.lib.prisma.auditEvent.count({ where: { action: "notification.acknowledge", entityId: ready.id, actorId: team.operator.id } })).toBe(1);
+  });
+
+  it("starting the step counts as an answer: chasing stops", async () => {
+    const w = await world("start");
+    await w.act(team.admin, w.copy.id, "done");
+    await flush();
+    const [ready] = await ofUser(team.operator.id, { projectId: w.project.id, kind: "READY" });
+    await w.act(team.operator, w.verify.id, "start");
+    await flush();
+    await notifications.sweepNotifications({ now: new Date(ready.lastSentAt.getTime() + 10 * MINUTE) });
+    const after = await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: ready.id } });
+    expect(after.chaseCount).toBe(0);
+    expect(after.closedAt).not.toBeNull();
+  });
+
+  it("a started step past its planned finish by 10 minutes is overdue for its assignee", async () => {
+    const w = await world("overdue");
+    await w.act(team.admin, w.copy.id, "done");
+    await w.act(team.operator, w.verify.id, "start");
+    await flush();
+    const started = (await w.stepRun(w.verify.id)).startedAt!.getTime();
+    await notifications.sweepNotifications({ now: new Date(started + 19 * MINUTE) });
+    expect(await ofUser(team.operator.id, { projectId: w.project.id, kind: "OVERDUE" })).toHaveLength(0);
+    await notifications.sweepNotifications({ now: new Date(started + 20 * MINUTE) });
+    expect(await ofUser(team.operator.id, { projectId: w.project.id, kind: "OVERDUE" })).toMatchObject([{ title: "Overdue: step 2 Verify the catalog overdue" }]);
+  });
+});
+
+describe("gate approval links", () => {
+  async function gateReady(name: string, approver: TestActor) {
+    const w = await world(name, { gateApprovers: [{ kind: "user", userId: approver.id }] });
+    await w.act(team.admin, w.copy.id, "done");
+    await w.act(team.operator, w.verify.id, "done");
+    await flush();
+    const subject = `[Runsheet] Gate waiting for your decision: step 3 Go/No-Go ${name} — ${name}`;
+    const address = approver.id === team.operator.id ? "olivia@example.test" : "otto@example.test";
+    const mail = await smtp.waitForMessage(mailTo(address, subject));
+    return { ...w, token: approvalLink(mail), mail };
+  }
+
+  it("the approver's email link decides the gate as the approver, audited as by email link; GET never decides; reuse is refused", async () => {
+    const g = await gateReady("link-go", team.operator2);
+    expect(await ofUser(team.operator2.id, { projectId: g.project.id, kind: "GATE_WAITING" })).toHaveLength(1);
+    // Only the hash is stored.
+    expect(await db.lib.prisma.gateApprovalLink.count({ where: { tokenHash: g.token } })).toBe(0);
+    const view = await links.describeApprovalLink({ token: g.token });
+    expect(view).toMatchObject({ ok: true, approverName: "Otto Operator", gateTitle: "Go/No-Go link-go", runName: "Cutover link-go" });
+    expect(await g.stepRun(g.gate.id)).toMatchObject({ status: "PENDING", gateDecision: null });
+    await links.decideByApprovalLink({ token: g.token, input: { decision: "GO", note: "Checked from my phone" } });
+    expect(await g.stepRun(g.gate.id)).toMatchObject({ status: "DONE", gateDecision: "GO", decidedById: team.operator2.id, decidedByName: "Otto Operator", note: "Checked from my phone" });
+    const event = await db.lib.prisma.auditEvent.findFirstOrThrow({ where: { runId: g.run.id, action: "gate.go" } });
+    expect(event.actorId).toBe(team.operator2.id);
+    expect(JSON.parse(event.after)).toMatchObject({ via: "email link" });
+    const before = await db.lib.prisma.auditEvent.count();
+    const again = await caught(() => links.decideByApprovalLink({ token: g.token, input: { decision: "NO_GO", note: "again" } }));
+    expect(again.message).toMatch(/already been used/);
+    expect(await db.lib.prisma.auditEvent.count()).toBe(before);
+    expect(await g.stepRun(g.gate.id)).toMatchObject({ gateDecision: "GO" });
+  });
+
+  it("an expired link is refused and decides nothing", async () => {
+    const g = await gateReady("link-expired", team.operator2);
+    const later = new Date(Date.now() + 61 * MINUTE);
+    expect(await links.describeApprovalLink({ token: g.token, now: later })).toMatchObject({ ok: false, problem: "expired" });
+    expect((await caught(() => links.decideByApprovalLink({ token: g.token, input: { decision: "GO", note: "" }, now: later }))).message).toMatch(/expired/);
+    expect(await g.stepRun(g.gate.id)).toMatchObject({ status: "PENDING", gateDecision: null });
+  });
+
+  it("a link stops working when its approver loses access to the project", async () => {
+    const name = "link-removed";
+    const w = await world(name, { gateApprovers: [{ kind: "user", userId: team.operator2.id }] });
+    await members.addProjectMember({ actor: team.admin, projectId: w.project.id, input: { userId: team.operator2.id, role: "OPERATOR" } });
+    await members.addProjectMember({ actor: team.admin, projectId: w.project.id, input: { userId: team.operator.id, role: "OPERATOR" } });
+    await db.lib.prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "members" } });
+    try {
+      await w.act(team.admin, w.copy.id, "done");
+      await w.act(team.operator, w.verify.id, "done");
+      await flush();
+      const token = approvalLink(await smtp.waitForMessage(mailTo("otto@example.test", `[Runsheet] Gate waiting for your decision: step 3 Go/No-Go ${name} — ${name}`)));
+      await members.removeProjectMember({ actor: team.admin, projectId: w.project.id, userId: team.operator2.id });
+      expect(await links.describeApprovalLink({ token })).toMatchObject({ ok: false, problem: "not-allowed" });
+      expect((await caught(() => links.decideByApprovalLink({ token, input: { decision: "GO", note: "" } }))).message).toMatch(/no longer decide/);
+      expect(await w.stepRun(w.gate.id)).toMatchObject({ status: "PENDING", gateDecision: null });
+      expect(await db.lib.prisma.gateApprovalLink.count({ where: { approverId: team.operator2.id, usedAt: { not: null }, stepRunId: (await w.stepRun(w.gate.id)).id } })).toBe(0);
+    } finally {
+      await db.lib.prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "all" } });
+    }
+  });
+
+  it("a link for one gate can't decide another, and an unknown token is refused", async () => {
+    expect(await links.describeApprovalLink({ token: "A".repeat(43) })).toMatchObject({ ok: false, problem: "unknown" });
+    const g = await gateReady("link-other", team.operator2);
+    const gateRun = await g.stepRun(g.gate.id);
+    // A link bound to another gate's step run decides only that one: here it points at a step that is no gate.
+    const other = await db.lib.prisma.stepRun.findFirstOrThrow({ where: { runId: g.run.id, title: "Switch DNS link-other" } });
+    await db.lib.prisma.gateApprovalLink.updateMany({ where: { stepRunId: gateRun.id, approverId: team.operator2.id }, data: { stepRunId: other.id } });
+    expect((await caught(() => links.decideByApprovalLink({ token: g.token, input: { decision: "GO", note: "" } }))).message).toMatch(/no longer decide/);
+    expect(await g.stepRun(g.gate.id)).toMatchObject({ status: "PENDING", gateDecision: null });
+    expect(await db.lib.prisma.stepRun.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({ status: "PENDING" });
+  });
+});
+
+describe("run ended", () => {
+  it("tells the run's people when it ends", async () => {
+    const w = await world("ended");
+    await db.lib.runs.endRunByHand({ actor: team.admin, runId: w.run.id, how: "abort", input: { reason: "Postponed" } });
+    await flush();
+    expect(await ofUser(team.operator.id, { projectId: w.project.id, kind: "RUN_ENDED" })).toMatchObject([{ title: "Run ended: Cutover ended aborted" }]);
+    expect(await ofUser(team.admin.id, { projectId: w.project.id, kind: "RUN_ENDED" })).toHaveLength(1);
+  });
+});
