@@ -1,7 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { prisma } from "../platform/db/client";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from "../platform/errors";
 import { canDecideGate } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
 import { projectRoleOf } from "../projects/access";
@@ -105,4 +105,28 @@ export async function decideByApprovalLink(options: { token: string; input: { de
     if (error instanceof ConflictError && /already decided/.test(error.message)) throw new ApprovalLinkError("decided");
     throw error;
   }
+}
+
+/*
+ * The decision endpoint is public (the token is the credential), so guessing is slowed down per
+ * client address: a few decisions a minute is plenty for a person on a bridge call. In memory per
+ * process: a restart forgets, and guessing a 256-bit token is hopeless anyway; this only keeps a
+ * script from hammering the database.
+ */
+const WINDOW_MS = 60_000;
+const MAX_PER_WINDOW = 10;
+const globalForLimit = globalThis as unknown as { runsheetApprovalAttempts?: Map<string, number[]> };
+const attempts: Map<string, number[]> = (globalForLimit.runsheetApprovalAttempts ??= new Map<string, number[]>());
+
+export function checkApprovalRateLimit(options: { address: string; now?: number }): void {
+  const now = options.now ?? Date.now();
+  const recent = (attempts.get(options.address) ?? []).filter((t) => now - t < WINDOW_MS);
+  if (recent.length >= MAX_PER_WINDOW) {
+    attempts.set(options.address, recent);
+    throw new RateLimitedError("Too many approval attempts from this address. Wait a minute and try again.", Math.ceil((recent[0] + WINDOW_MS - now) / 1000));
+  }
+  recent.push(now);
+  attempts.set(options.address, recent);
+  // Forget quiet addresses so the map stays small.
+  if (attempts.size > 10_000) for (const [key, times] of attempts) if (times.every((t) => now - t >= WINDOW_MS)) attempts.delete(key);
 }
