@@ -19,6 +19,8 @@ export async function register() {
   // signed when the server last stopped (or by another process, such as the seed) is signed now.
   const { anchorAuditChainAtStartup } = await import("./lib/audit/checkpointer");
   await anchorAuditChainAtStartup();
+  // Notifications: follow the audit log, sweep overdue steps and deadlines, send queued email (lib/notifications).
+  (await import("./lib/notifications/dispatcher")).startNotificationDispatcher();
   // Load and exercise the PDF renderer once, off the start-up path, so the first "Export PDF"
   // of the night doesn't pay for loading it (~1 s) and for unoptimised layout code (~0.7 s).
   setTimeout(() => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { requiredText } from "../platform/validation";
 import { NOTIFICATION_KINDS } from "./model";
 
 export const notificationKind = z.enum(NOTIFICATION_KINDS);
@@ -32,5 +33,6 @@ export const preferencesResult = z.object({
 
 /** A one-time approval link's token: 32 random bytes, base64url. */
 export const approvalTokenParams = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "Not an approval link.") });
-export const approvalDecisionInput = z.strictObject({ decision: z.enum(["GO", "NO_GO"]), note: z.string().trim().max(2000).default("") });
+/** The same note the app asks for with a decision (lib/runs/schemas.ts gateDecisionInput). */
+export const approvalDecisionInput = z.strictObject({ decision: z.enum(["GO", "NO_GO"]), note: requiredText("A note", 2000, { multiline: true }) });
 export const approvalDecisionResult = z.object({ status: z.string(), gateTitle: z.string().optional() });
