@@ -1,6 +1,7 @@
 import "server-only";
 import { prisma } from "../platform/db/client";
 import { mailIsConfigured } from "../platform/mail/mailer";
+import { leadCandidates } from "./service";
 import { isChased, NOTIFICATION_KINDS, NOTIFICATION_KIND_LABELS, type NotificationKind } from "./model";
 
 /** The user's own bell: newest first, with the unread count. Only ever the signed-in user's rows. */
@@ -41,5 +42,16 @@ export async function getNotificationPreferences(options: { userId: string }) {
   return {
     emailAvailable: mailIsConfigured(),
     preferences: NOTIFICATION_KINDS.map((kind) => ({ kind, label: NOTIFICATION_KIND_LABELS[kind], inApp: byKind.get(kind)?.inApp ?? true, email: byKind.get(kind)?.email ?? true })),
+  };
+}
+
+/** The project settings page's lead card: who it is, who it falls back to, and who may be chosen. */
+export async function getProjectLead(options: { projectId: string }) {
+  const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { leadUserId: true, createdBy: { select: { name: true, deactivatedAt: true } } } });
+  const candidates = await leadCandidates(prisma, options.projectId);
+  return {
+    leadUserId: project?.leadUserId ?? null,
+    fallback: project?.createdBy && !project.createdBy.deactivatedAt ? `${project.createdBy.name} (created the project)` : "every admin",
+    candidates,
   };
 }

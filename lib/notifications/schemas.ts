@@ -36,3 +36,6 @@ export const approvalTokenParams = z.strictObject({ token: z.string().regex(/^[A
 /** The same note the app asks for with a decision (lib/runs/schemas.ts gateDecisionInput). */
 export const approvalDecisionInput = z.strictObject({ decision: z.enum(["GO", "NO_GO"]), note: requiredText("A note", 2000, { multiline: true }) });
 export const approvalDecisionResult = z.object({ status: z.string(), gateTitle: z.string().optional() });
+
+export const projectLeadInput = z.strictObject({ userId: z.string().trim().min(1).max(64).nullable() });
+export const projectLeadResult = z.object({ leadUserId: z.string().nullable() });

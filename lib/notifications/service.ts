@@ -2,10 +2,10 @@ import "server-only";
 import crypto from "node:crypto";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
-import { NotFoundError, ValidationError } from "../platform/errors";
+import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { appendAuditEvent } from "../audit/service";
 import { mailIsConfigured, sendMail } from "../platform/mail/mailer";
-import { canDecideGate, effectiveProjectRole, type ActingUser } from "../platform/auth/permissions";
+import { canDecideGate, canSetProjectLead, effectiveProjectRole, type ActingUser } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
 import { numberSteps } from "../plan/numbering";
 import { rollbackDeadline } from "../runs/forecast";
@@ -524,4 +524,37 @@ export async function updateNotificationPreferences(options: { actor: ActingUser
     }
   });
   return { saved: options.input.preferences.length, kinds: NOTIFICATION_KINDS.length };
+}
+
+/**
+ * Sets (or clears) the project's lead, who gets the escalations. Admins only; the lead must be an
+ * active user who may see the project. Audited.
+ */
+export async function setProjectLead(options: { actor: ActingUser; projectId: string; input: { userId: string | null } }) {
+  const { actor, input } = options;
+  if (!canSetProjectLead(actor)) throw new ForbiddenError("Only admins can set a project's lead.");
+  return runTransaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true, leadUserId: true } });
+    if (!project) throw new NotFoundError("Project");
+    let leadName: string | null = null;
+    if (input.userId !== null) {
+      const candidates = await leadCandidates(tx, project.id);
+      const chosen = candidates.find((c) => c.id === input.userId);
+      if (!chosen) throw new ValidationError("Choose someone who can see this project.", { userId: ["Choose someone who can see this project."] });
+      leadName = chosen.name;
+    }
+    await tx.project.update({ where: { id: project.id }, data: { leadUserId: input.userId } });
+    await appendAuditEvent(tx, { actor, projectId: project.id, action: "project.lead_set", entityType: "project", entityId: project.id, before: { leadUserId: project.leadUserId }, after: { leadUserId: input.userId, leadName } });
+    return { leadUserId: input.userId };
+  });
+}
+
+/** Active users who may see the project: admins, its members, and everyone when the installation shows every project. */
+export async function leadCandidates(tx: Tx, projectId: string): Promise<{ id: string; name: string }[]> {
+  const visibility = (await tx.setting.findUnique({ where: { key: "projectVisibility" } }))?.value === "all" ? "all" : "members";
+  return tx.user.findMany({
+    where: { deactivatedAt: null, ...(visibility === "all" ? {} : { OR: [{ role: "ADMIN" }, { projectMemberships: { some: { projectId } } }] }) },
+    select: { id: true, name: true },
+    orderBy: { name: "asc" },
+  });
 }

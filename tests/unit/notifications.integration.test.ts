@@ -3,12 +3,17 @@
  * log drives "you're up" and "gate waiting", the sweep chases and escalates on a fixed clock, the
  * outbox sends through nodemailer, and a gate is decided from the one-time link in its email.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ParsedMail } from "mailparser";
 import { createStepInput, phaseInput } from "@/lib/plan/schemas";
 import { caught, createProject, createTeam, type TestActor } from "./helpers/db-fixtures";
 import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 import { startSmtpWorld, type SmtpWorld } from "./helpers/smtp-world";
+import { callRoute, loadApiRoutes, signIn, type ApiRoute } from "./helpers/http-routes";
+
+// Each test runs a run through several transactions and waits for real SMTP deliveries; on a
+// shared, busy machine that can take longer than the 5 s default.
+vi.setConfig({ testTimeout: 30_000 });
 
 let db: TestDatabase;
 let smtp: SmtpWorld;
@@ -17,6 +22,8 @@ let notifications: typeof import("@/lib/notifications/service");
 let links: typeof import("@/lib/notifications/approval-links");
 let queries: typeof import("@/lib/notifications/queries");
 let members: typeof import("@/lib/projects/members");
+let routes: ApiRoute[];
+const routeAt = (pattern: string) => routes.find((r) => r.pattern === pattern)!;
 
 beforeAll(async () => {
   smtp = await startSmtpWorld();
@@ -29,7 +36,8 @@ beforeAll(async () => {
   links = await import("@/lib/notifications/approval-links");
   queries = await import("@/lib/notifications/queries");
   members = await import("@/lib/projects/members");
-});
+  routes = await loadApiRoutes();
+}, 60_000);
 afterAll(async () => {
   await db?.close();
   await smtp?.close();
@@ -255,5 +263,58 @@ describe("run ended", () => {
     await flush();
     expect(await ofUser(team.operator.id, { projectId: w.project.id, kind: "RUN_ENDED" })).toMatchObject([{ title: "Run ended: Cutover ended aborted" }]);
     expect(await ofUser(team.admin.id, { projectId: w.project.id, kind: "RUN_ENDED" })).toHaveLength(1);
+  });
+});
+
+describe("over HTTP", () => {
+  it("POST /api/approve/<token> decides the gate as the approver; the same link again is refused with nothing changed", async () => {
+    const w = await world("http-link", { gateApprovers: [{ kind: "user", userId: team.operator2.id }] });
+    await w.act(team.admin, w.copy.id, "done");
+    await w.act(team.operator, w.verify.id, "done");
+    await flush();
+    const token = approvalLink(await smtp.waitForMessage(mailTo("otto@example.test", "[Runsheet] Gate waiting for your decision: step 3 Go/No-Go http-link — http-link")));
+    const approve = routeAt("/api/approve/[token]");
+    const noNote = await callRoute(approve, "POST", { token }, { body: JSON.stringify({ decision: "GO", note: "" }), headers: { "x-runsheet-peer-address": "192.0.2.10" } });
+    expect(noNote.status).toBe(400);
+    expect(await w.stepRun(w.gate.id)).toMatchObject({ status: "PENDING" });
+    const first = await callRoute(approve, "POST", { token }, { body: JSON.stringify({ decision: "GO", note: "Backups verified" }), headers: { "x-runsheet-peer-address": "192.0.2.10" } });
+    expect(first.status).toBe(200);
+    expect(await w.stepRun(w.gate.id)).toMatchObject({ status: "DONE", gateDecision: "GO", decidedById: team.operator2.id });
+    const events = await db.lib.prisma.auditEvent.count({ where: { runId: w.run.id } });
+    const again = await callRoute(approve, "POST", { token }, { body: JSON.stringify({ decision: "NO_GO", note: "Changed my mind" }), headers: { "x-runsheet-peer-address": "192.0.2.10" } });
+    expect(again.status).toBe(400);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toMatch(/already been used/);
+    expect(await db.lib.prisma.auditEvent.count({ where: { runId: w.run.id } })).toBe(events);
+    // A cross-site form can't use it either.
+    const crossSite = await callRoute(approve, "POST", { token }, { body: JSON.stringify({ decision: "GO", note: "x" }), origin: "https://evil.example" });
+    expect(crossSite.status).toBe(403);
+  });
+
+  it("the public decision is rate-limited per address", async () => {
+    const approve = routeAt("/api/approve/[token]");
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await callRoute(approve, "POST", { token: "B".repeat(43) }, { body: JSON.stringify({ decision: "GO", note: "guess" }), headers: { "x-runsheet-peer-address": "198.51.100.7" } });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
+  it("the bell lists only your own notifications and acknowledges only yours", async () => {
+    const w = await world("http-bell");
+    await w.act(team.admin, w.copy.id, "done");
+    await flush();
+    const [mine] = await ofUser(team.operator.id, { projectId: w.project.id, kind: "READY" });
+    const olivia = await signIn(routes, { email: "olivia@example.test", password: "correct horse battery" });
+    const otto = await signIn(routes, { email: "otto@example.test", password: "correct horse battery" });
+    const list = async (cookie: string) => (await (await callRoute(routeAt("/api/notifications"), "GET", {}, { cookie })).json()) as { unread: number; notifications: { id: string; title: string }[] };
+    expect((await list(olivia)).notifications.map((n) => n.id)).toContain(mine.id);
+    expect((await list(otto)).notifications.map((n) => n.id)).not.toContain(mine.id);
+    const ack = routeAt("/api/notifications/[notificationId]/acknowledge");
+    expect((await callRoute(ack, "POST", { notificationId: mine.id }, { cookie: otto, body: "{}" })).status).toBe(404);
+    expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: mine.id } })).acknowledgedAt).toBeNull();
+    expect((await callRoute(ack, "POST", { notificationId: mine.id }, { cookie: olivia, body: "{}" })).status).toBe(200);
+    expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: mine.id } })).acknowledgedAt).not.toBeNull();
   });
 });

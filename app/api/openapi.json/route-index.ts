@@ -28,47 +28,48 @@ import * as route20 from "@/app/api/projects/[projectId]/fleet/route";
 import * as route21 from "@/app/api/projects/[projectId]/fleet/import/route";
 import * as route22 from "@/app/api/projects/[projectId]/fleet/remove/route";
 import * as route23 from "@/app/api/projects/[projectId]/import/route";
-import * as route24 from "@/app/api/projects/[projectId]/members/route";
-import * as route25 from "@/app/api/projects/[projectId]/members/[userId]/route";
-import * as route26 from "@/app/api/projects/[projectId]/phases/route";
-import * as route27 from "@/app/api/projects/[projectId]/plan/undo/route";
-import * as route28 from "@/app/api/projects/[projectId]/presence/route";
-import * as route29 from "@/app/api/projects/[projectId]/recalibrate/route";
-import * as route30 from "@/app/api/projects/[projectId]/runs/route";
-import * as route31 from "@/app/api/projects/[projectId]/save-as-template/route";
-import * as route32 from "@/app/api/projects/[projectId]/steps/route";
-import * as route33 from "@/app/api/projects/[projectId]/steps/bulk/route";
-import * as route34 from "@/app/api/projects/[projectId]/steps/paste/route";
-import * as route35 from "@/app/api/projects/[projectId]/steps/reorder/route";
-import * as route36 from "@/app/api/runs/[runId]/abort/route";
-import * as route37 from "@/app/api/runs/[runId]/end/route";
-import * as route38 from "@/app/api/runs/[runId]/export/csv/route";
-import * as route39 from "@/app/api/runs/[runId]/export/json/route";
-import * as route40 from "@/app/api/runs/[runId]/export/pdf/route";
-import * as route41 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
-import * as route42 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
-import * as route43 from "@/app/api/runs/[runId]/plan/route";
-import * as route44 from "@/app/api/runs/[runId]/status/route";
-import * as route45 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
-import * as route46 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
-import * as route47 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
-import * as route48 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
-import * as route49 from "@/app/api/settings/route";
-import * as route50 from "@/app/api/setup/route";
-import * as route51 from "@/app/api/steps/[stepId]/route";
-import * as route52 from "@/app/api/steps/[stepId]/move/route";
-import * as route53 from "@/app/api/teams/route";
-import * as route54 from "@/app/api/teams/[teamId]/route";
-import * as route55 from "@/app/api/teams/[teamId]/merge/route";
-import * as route56 from "@/app/api/templates/route";
-import * as route57 from "@/app/api/templates/[templateId]/route";
-import * as route58 from "@/app/api/templates/[templateId]/duplicate/route";
-import * as route59 from "@/app/api/tokens/route";
-import * as route60 from "@/app/api/tokens/[tokenId]/route";
-import * as route61 from "@/app/api/users/route";
-import * as route62 from "@/app/api/users/[userId]/route";
-import * as route63 from "@/app/api/users/[userId]/password-reset/route";
-import * as route64 from "@/app/api/users/[userId]/sessions/route";
+import * as route24 from "@/app/api/projects/[projectId]/lead/route";
+import * as route25 from "@/app/api/projects/[projectId]/members/route";
+import * as route26 from "@/app/api/projects/[projectId]/members/[userId]/route";
+import * as route27 from "@/app/api/projects/[projectId]/phases/route";
+import * as route28 from "@/app/api/projects/[projectId]/plan/undo/route";
+import * as route29 from "@/app/api/projects/[projectId]/presence/route";
+import * as route30 from "@/app/api/projects/[projectId]/recalibrate/route";
+import * as route31 from "@/app/api/projects/[projectId]/runs/route";
+import * as route32 from "@/app/api/projects/[projectId]/save-as-template/route";
+import * as route33 from "@/app/api/projects/[projectId]/steps/route";
+import * as route34 from "@/app/api/projects/[projectId]/steps/bulk/route";
+import * as route35 from "@/app/api/projects/[projectId]/steps/paste/route";
+import * as route36 from "@/app/api/projects/[projectId]/steps/reorder/route";
+import * as route37 from "@/app/api/runs/[runId]/abort/route";
+import * as route38 from "@/app/api/runs/[runId]/end/route";
+import * as route39 from "@/app/api/runs/[runId]/export/csv/route";
+import * as route40 from "@/app/api/runs/[runId]/export/json/route";
+import * as route41 from "@/app/api/runs/[runId]/export/pdf/route";
+import * as route42 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
+import * as route43 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
+import * as route44 from "@/app/api/runs/[runId]/plan/route";
+import * as route45 from "@/app/api/runs/[runId]/status/route";
+import * as route46 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
+import * as route47 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
+import * as route48 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
+import * as route49 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
+import * as route50 from "@/app/api/settings/route";
+import * as route51 from "@/app/api/setup/route";
+import * as route52 from "@/app/api/steps/[stepId]/route";
+import * as route53 from "@/app/api/steps/[stepId]/move/route";
+import * as route54 from "@/app/api/teams/route";
+import * as route55 from "@/app/api/teams/[teamId]/route";
+import * as route56 from "@/app/api/teams/[teamId]/merge/route";
+import * as route57 from "@/app/api/templates/route";
+import * as route58 from "@/app/api/templates/[templateId]/route";
+import * as route59 from "@/app/api/templates/[templateId]/duplicate/route";
+import * as route60 from "@/app/api/tokens/route";
+import * as route61 from "@/app/api/tokens/[tokenId]/route";
+import * as route62 from "@/app/api/users/route";
+import * as route63 from "@/app/api/users/[userId]/route";
+import * as route64 from "@/app/api/users/[userId]/password-reset/route";
+import * as route65 from "@/app/api/users/[userId]/sessions/route";
 
 export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/account/notification-preferences", module: route0 },
@@ -95,45 +96,46 @@ export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/projects/[projectId]/fleet/import", module: route21 },
   { pattern: "/api/projects/[projectId]/fleet/remove", module: route22 },
   { pattern: "/api/projects/[projectId]/import", module: route23 },
-  { pattern: "/api/projects/[projectId]/members", module: route24 },
-  { pattern: "/api/projects/[projectId]/members/[userId]", module: route25 },
-  { pattern: "/api/projects/[projectId]/phases", module: route26 },
-  { pattern: "/api/projects/[projectId]/plan/undo", module: route27 },
-  { pattern: "/api/projects/[projectId]/presence", module: route28 },
-  { pattern: "/api/projects/[projectId]/recalibrate", module: route29 },
-  { pattern: "/api/projects/[projectId]/runs", module: route30 },
-  { pattern: "/api/projects/[projectId]/save-as-template", module: route31 },
-  { pattern: "/api/projects/[projectId]/steps", module: route32 },
-  { pattern: "/api/projects/[projectId]/steps/bulk", module: route33 },
-  { pattern: "/api/projects/[projectId]/steps/paste", module: route34 },
-  { pattern: "/api/projects/[projectId]/steps/reorder", module: route35 },
-  { pattern: "/api/runs/[runId]/abort", module: route36 },
-  { pattern: "/api/runs/[runId]/end", module: route37 },
-  { pattern: "/api/runs/[runId]/export/csv", module: route38 },
-  { pattern: "/api/runs/[runId]/export/json", module: route39 },
-  { pattern: "/api/runs/[runId]/export/pdf", module: route40 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route41 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route42 },
-  { pattern: "/api/runs/[runId]/plan", module: route43 },
-  { pattern: "/api/runs/[runId]/status", module: route44 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route45 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route46 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route47 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route48 },
-  { pattern: "/api/settings", module: route49 },
-  { pattern: "/api/setup", module: route50 },
-  { pattern: "/api/steps/[stepId]", module: route51 },
-  { pattern: "/api/steps/[stepId]/move", module: route52 },
-  { pattern: "/api/teams", module: route53 },
-  { pattern: "/api/teams/[teamId]", module: route54 },
-  { pattern: "/api/teams/[teamId]/merge", module: route55 },
-  { pattern: "/api/templates", module: route56 },
-  { pattern: "/api/templates/[templateId]", module: route57 },
-  { pattern: "/api/templates/[templateId]/duplicate", module: route58 },
-  { pattern: "/api/tokens", module: route59 },
-  { pattern: "/api/tokens/[tokenId]", module: route60 },
-  { pattern: "/api/users", module: route61 },
-  { pattern: "/api/users/[userId]", module: route62 },
-  { pattern: "/api/users/[userId]/password-reset", module: route63 },
-  { pattern: "/api/users/[userId]/sessions", module: route64 },
+  { pattern: "/api/projects/[projectId]/lead", module: route24 },
+  { pattern: "/api/projects/[projectId]/members", module: route25 },
+  { pattern: "/api/projects/[projectId]/members/[userId]", module: route26 },
+  { pattern: "/api/projects/[projectId]/phases", module: route27 },
+  { pattern: "/api/projects/[projectId]/plan/undo", module: route28 },
+  { pattern: "/api/projects/[projectId]/presence", module: route29 },
+  { pattern: "/api/projects/[projectId]/recalibrate", module: route30 },
+  { pattern: "/api/projects/[projectId]/runs", module: route31 },
+  { pattern: "/api/projects/[projectId]/save-as-template", module: route32 },
+  { pattern: "/api/projects/[projectId]/steps", module: route33 },
+  { pattern: "/api/projects/[projectId]/steps/bulk", module: route34 },
+  { pattern: "/api/projects/[projectId]/steps/paste", module: route35 },
+  { pattern: "/api/projects/[projectId]/steps/reorder", module: route36 },
+  { pattern: "/api/runs/[runId]/abort", module: route37 },
+  { pattern: "/api/runs/[runId]/end", module: route38 },
+  { pattern: "/api/runs/[runId]/export/csv", module: route39 },
+  { pattern: "/api/runs/[runId]/export/json", module: route40 },
+  { pattern: "/api/runs/[runId]/export/pdf", module: route41 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route42 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route43 },
+  { pattern: "/api/runs/[runId]/plan", module: route44 },
+  { pattern: "/api/runs/[runId]/status", module: route45 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route46 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route47 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route48 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route49 },
+  { pattern: "/api/settings", module: route50 },
+  { pattern: "/api/setup", module: route51 },
+  { pattern: "/api/steps/[stepId]", module: route52 },
+  { pattern: "/api/steps/[stepId]/move", module: route53 },
+  { pattern: "/api/teams", module: route54 },
+  { pattern: "/api/teams/[teamId]", module: route55 },
+  { pattern: "/api/teams/[teamId]/merge", module: route56 },
+  { pattern: "/api/templates", module: route57 },
+  { pattern: "/api/templates/[templateId]", module: route58 },
+  { pattern: "/api/templates/[templateId]/duplicate", module: route59 },
+  { pattern: "/api/tokens", module: route60 },
+  { pattern: "/api/tokens/[tokenId]", module: route61 },
+  { pattern: "/api/users", module: route62 },
+  { pattern: "/api/users/[userId]", module: route63 },
+  { pattern: "/api/users/[userId]/password-reset", module: route64 },
+  { pattern: "/api/users/[userId]/sessions", module: route65 },
 ];
