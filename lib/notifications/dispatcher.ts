@@ -1,4 +1,5 @@
 import "server-only";
+import { onAuditCommitted } from "../platform/db/transaction";
 import { processAuditEvents, sendPendingEmails, sweepNotifications } from "./service";
 
 /*
@@ -8,16 +9,30 @@ import { processAuditEvents, sendPendingEmails, sweepNotifications } from "./ser
  */
 const TICK_MS = 30_000;
 
-const globalForDispatcher = globalThis as unknown as { runsheetNotificationTimer?: NodeJS.Timeout; runsheetNotificationBusy?: boolean };
+/** After a commit, how long to wait for more before following the log: a burst of ticks becomes one pass. */
+const AFTER_COMMIT_MS = 250;
 
-/** One pass, with an injectable clock (tests). */
+const globalForDispatcher = globalThis as unknown as {
+  runsheetNotificationTimer?: NodeJS.Timeout;
+  runsheetNotificationBusy?: boolean;
+  runsheetNotificationAgain?: boolean;
+  runsheetNotificationSoon?: NodeJS.Timeout | null;
+};
+
+/** One pass, with an injectable clock (tests). A call while a pass runs makes that pass go round once more. */
 export async function runNotificationTick(options: { now?: Date } = {}): Promise<void> {
-  if (globalForDispatcher.runsheetNotificationBusy) return;
+  if (globalForDispatcher.runsheetNotificationBusy) {
+    globalForDispatcher.runsheetNotificationAgain = true;
+    return;
+  }
   globalForDispatcher.runsheetNotificationBusy = true;
   try {
-    await processAuditEvents({ now: options.now });
-    await sweepNotifications({ now: options.now });
-    await sendPendingEmails({ now: options.now });
+    do {
+      globalForDispatcher.runsheetNotificationAgain = false;
+      await processAuditEvents({ now: options.now });
+      await sweepNotifications({ now: options.now });
+      await sendPendingEmails({ now: options.now });
+    } while (globalForDispatcher.runsheetNotificationAgain);
   } finally {
     globalForDispatcher.runsheetNotificationBusy = false;
   }
@@ -31,4 +46,14 @@ export function startNotificationDispatcher(): void {
   globalForDispatcher.runsheetNotificationTimer = setInterval(tick, ms);
   globalForDispatcher.runsheetNotificationTimer.unref();
   setTimeout(tick, 1000).unref();
+  // "You're up" shouldn't wait for the next 30 s tick: a commit that appended audit events (a step
+  // signed off) starts a pass shortly after. The pass itself appends none, so this can't loop.
+  onAuditCommitted("notifications", () => {
+    if (globalForDispatcher.runsheetNotificationSoon) return;
+    globalForDispatcher.runsheetNotificationSoon = setTimeout(() => {
+      globalForDispatcher.runsheetNotificationSoon = null;
+      void tick();
+    }, AFTER_COMMIT_MS);
+    globalForDispatcher.runsheetNotificationSoon.unref();
+  });
 }

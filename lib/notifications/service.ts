@@ -213,20 +213,31 @@ export async function projectLeadIds(tx: Tx, project: { leadUserId: string | nul
   return admins.map((a) => a.id);
 }
 
-/** Everyone who may decide the gate now, judged by the same rule the decision uses, with their role in the project. */
+/**
+ * Who a waiting gate is announced to: of everyone who may decide it (the decision's own rule, with
+ * each person's role in the project), the people it names (its assignee and approvers); when it
+ * names nobody, everyone who may decide (the admins). Admins may decide any gate, but announcing
+ * every gate to every admin would bury the ones they are asked for.
+ */
 async function gateDeciders(tx: Tx, projectId: string, gate: { kind: string; assigneeId: string | null; gateApprovers: string }): Promise<string[]> {
+  const approvers = JSON.parse(gate.gateApprovers) as ({ kind: "role"; role: string } | { kind: "user"; userId: string })[];
+  const deciders = await mayDecide(tx, projectId, gate, approvers);
+  const named = deciders.filter((d) => gate.assigneeId === d.id || approvers.some((a) => (a.kind === "user" ? a.userId === d.id : a.role === d.role)));
+  return (named.length > 0 ? named : deciders).map((d) => d.id);
+}
+
+async function mayDecide(tx: Tx, projectId: string, gate: { kind: string; assigneeId: string | null }, approvers: ({ kind: "role"; role: string } | { kind: "user"; userId: string })[]): Promise<{ id: string; role: RoleName }[]> {
   const visibility = (await tx.setting.findUnique({ where: { key: "projectVisibility" } }))?.value === "all" ? "all" : "members";
   const users = await tx.user.findMany({
     where: { deactivatedAt: null, role: { in: ["ADMIN", "OPERATOR"] } },
     select: { id: true, role: true, projectMemberships: { where: { projectId }, select: { role: true } } },
   });
-  const approvers = JSON.parse(gate.gateApprovers) as { kind: "role"; role: string }[];
-  return users
-    .filter((u) => {
-      const role = effectiveProjectRole({ id: u.id, role: u.role as RoleName }, { visibility, memberRole: (u.projectMemberships[0]?.role as "OPERATOR" | "VIEWER" | undefined) ?? null });
-      return role !== null && canDecideGate({ id: u.id, role }, { kind: gate.kind, assigneeId: gate.assigneeId, gateApprovers: approvers });
-    })
-    .map((u) => u.id);
+  const result: { id: string; role: RoleName }[] = [];
+  for (const u of users) {
+    const role = effectiveProjectRole({ id: u.id, role: u.role as RoleName }, { visibility, memberRole: (u.projectMemberships[0]?.role as "OPERATOR" | "VIEWER" | undefined) ?? null });
+    if (role !== null && canDecideGate({ id: u.id, role }, { kind: gate.kind, assigneeId: gate.assigneeId, gateApprovers: approvers })) result.push({ id: u.id, role });
+  }
+  return result;
 }
 
 /** Ready steps of a run: "You're up" to their assignees, "gate waiting" to everyone who may decide a gate. */
