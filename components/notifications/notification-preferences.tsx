@@ -39,8 +39,10 @@ export function NotificationPreferencesCard({ initial, emailAvailable }: { initi
   };
 
   return (
-    <Card className="self-start p-5 lg:col-span-2">
-      <h2 className="font-semibold">Notifications</h2>
+    <Card className="self-start p-5 lg:col-span-2" aria-labelledby="notification-preferences-heading">
+      <h2 id="notification-preferences-heading" className="font-semibold">
+        Notifications
+      </h2>
       <p className="text-sm text-slate-600 dark:text-slate-400">
         What reaches you in the bell and by email. &ldquo;You&apos;re up&rdquo; and &ldquo;overdue&rdquo; are repeated every 10 minutes until you acknowledge them, then go to the project&apos;s lead.
       </p>
