@@ -44,7 +44,7 @@ export function NotificationPreferencesCard({ initial, emailAvailable }: { initi
         Notifications
       </h2>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        What reaches you in the bell and by email. &ldquo;You&apos;re up&rdquo; and &ldquo;overdue&rdquo; are repeated every 10 minutes until you acknowledge them, then go to the project&apos;s lead.
+        What reaches you in the bell and by email. &ldquo;You&apos;re up&rdquo; and &ldquo;overdue&rdquo; are repeated until you acknowledge them (or start the step); after two reminders the project&apos;s lead is told.
       </p>
       {!emailAvailable ? (
         <p id="email-unavailable" className="mt-2 rounded-md bg-amber-50 p-2 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950/40 dark:text-amber-200 dark:ring-amber-900">

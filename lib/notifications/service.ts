@@ -197,6 +197,8 @@ async function loadRun(tx: Tx, runId: string) {
 }
 type LoadedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
 
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 const runHref = (run: { id: string; projectId: string }, stepId?: string) => `/projects/${run.projectId}/runs/${run.id}${stepId ? `#step-${stepId}` : ""}`;
 
 /**
@@ -273,7 +275,7 @@ async function notifyReadySteps(tx: Tx, loaded: LoadedRun, now: Date): Promise<v
         runId: run.id,
         stepRunId: step.stepRunId,
         title: `You're up: ${label}`,
-        body: `${label} in ${run.name} is ready for you to start. Planned: ${step.plannedMinutes} min.`,
+        body: `${capitalized(label)} in ${run.name} is ready for you to start. Planned: ${step.plannedMinutes} min.`,
         href: runHref(run, step.stepId),
         dedupKey: `ready:${step.stepRunId}`,
         now,
@@ -390,7 +392,7 @@ async function notifyOverdue(tx: Tx, loaded: LoadedRun, now: Date, timings: Noti
         runId: run.id,
         stepRunId: step.stepRunId,
         title: `Overdue: ${label}`,
-        body: `${label} in ${run.name} is ${late} min past its planned finish (${step.status === "IN_PROGRESS" ? "started" : `ready since ${readySince(step, state).toISOString().slice(11, 16)} UTC, not started`}).`,
+        body: `${capitalized(label)} in ${run.name} is ${late} min past its planned finish (${step.status === "IN_PROGRESS" ? "started" : `ready since ${readySince(step, state).toISOString().slice(11, 16)} UTC, not started`}).`,
         href: runHref(run, step.stepId),
         dedupKey: `overdue:${step.stepRunId}:${userId}`,
         now,
@@ -437,7 +439,7 @@ async function chase(tx: Tx, loaded: LoadedRun, now: Date, timings: Notification
     } else if (decision === "escalate") {
       const step = stepById.get(n.stepRunId ?? "");
       const label = step ? stepLabel(step.number, step.title) : n.title;
-      const label1 = label.charAt(0).toUpperCase() + label.slice(1);
+      const label1 = capitalized(label);
       const since = Math.round((now.getTime() - n.createdAt.getTime()) / MINUTE);
       const what = n.kind === "OVERDUE" ? "is overdue" : `has been ready for ${since} min`;
       for (const leadId of await projectLeadIds(tx, run.project)) {
