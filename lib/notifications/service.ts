@@ -441,7 +441,8 @@ async function chase(tx: Tx, loaded: LoadedRun, now: Date, timings: Notification
       const label = step ? stepLabel(step.number, step.title) : n.title;
       const label1 = capitalized(label);
       const since = Math.round((now.getTime() - n.createdAt.getTime()) / MINUTE);
-      const what = n.kind === "OVERDUE" ? "is overdue" : `has been ready for ${since} min`;
+      // An overdue notice goes out overdueMinutes after the planned finish.
+      const what = n.kind === "OVERDUE" ? `is ${since + timings.overdueMinutes} min overdue` : `has been ready for ${since} min`;
       for (const leadId of await projectLeadIds(tx, run.project)) {
         await notify(tx, {
           userId: leadId,

@@ -318,3 +318,59 @@ describe("over HTTP", () => {
     expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: mine.id } })).acknowledgedAt).not.toBeNull();
   });
 });
+
+describe("time-based", () => {
+  it("rollback deadline: a warning at T-30, another at T-10, one when it has passed, each once", async () => {
+    const now = Date.now();
+    // A window ending in 70 min with 30 min of rollback: the deadline is in 40 min.
+    const lib = db.lib;
+    const project = await createProject(lib, team.admin, { name: "deadline", template: "empty", windowStart: new Date(now - 60 * MINUTE), windowEnd: new Date(now + 70 * MINUTE) });
+    await lib.prisma.project.update({ where: { id: project.id }, data: { leadUserId: team.operator2.id } });
+    const phase = await lib.plan.addPhase({ actor: team.admin, projectId: project.id, input: phaseInput.parse({ title: "Window" }) });
+    const add = (input: Record<string, unknown>) => lib.plan.addStep({ actor: team.admin, projectId: project.id, input: createStepInput.parse({ phaseId: phase.id, plannedMinutes: 10, kind: "TASK", ...input }) });
+    await add({ title: "Work", assigneeId: team.operator.id });
+    await add({ title: "Undo the work", kind: "ROLLBACK", plannedMinutes: 30 });
+    const run = await lib.runs.startRun({ actor: team.admin, projectId: project.id, input: { kind: "LIVE", name: "Deadline cutover" } });
+    await flush();
+    const deadline = (await lib.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).windowEnd.getTime() - 30 * MINUTE;
+    const warnings = async (userId: string) => (await ofUser(userId, { runId: run.id, kind: "ROLLBACK_DEADLINE" })).map((n) => n.title);
+    await notifications.sweepNotifications({ now: new Date(deadline - 31 * MINUTE) });
+    expect(await warnings(team.operator2.id)).toEqual([]);
+    await notifications.sweepNotifications({ now: new Date(deadline - 30 * MINUTE) });
+    await notifications.sweepNotifications({ now: new Date(deadline - 25 * MINUTE) });
+    expect(await warnings(team.operator2.id)).toEqual(["Rollback deadline in 30 min: Deadline cutover"]);
+    await notifications.sweepNotifications({ now: new Date(deadline - 10 * MINUTE) });
+    await notifications.sweepNotifications({ now: new Date(deadline + 1 * MINUTE) });
+    expect(await warnings(team.operator2.id)).toEqual(["Rollback deadline in 30 min: Deadline cutover", "Rollback deadline in 10 min: Deadline cutover", "Rollback deadline passed: Deadline cutover"]);
+    // The assignee of unfinished work hears it too.
+    expect(await warnings(team.operator.id)).toHaveLength(3);
+  });
+
+  it("an unacknowledged overdue step is chased and then escalated to the lead", async () => {
+    const w = await world("overdue-chase");
+    await db.lib.prisma.project.update({ where: { id: w.project.id }, data: { leadUserId: team.admin.id } });
+    await w.act(team.admin, w.copy.id, "done");
+    await w.act(team.operator, w.verify.id, "start");
+    await flush();
+    const started = (await w.stepRun(w.verify.id)).startedAt!.getTime();
+    const at = (minutes: number) => new Date(started + minutes * MINUTE);
+    for (const m of [20, 30, 40, 50]) await notifications.sweepNotifications({ now: at(m) });
+    const [overdue] = await ofUser(team.operator.id, { projectId: w.project.id, kind: "OVERDUE" });
+    expect(overdue).toMatchObject({ chaseCount: 2 });
+    expect(overdue.closedAt).not.toBeNull();
+    const [escalation] = await ofUser(team.admin.id, { projectId: w.project.id, kind: "ESCALATION" });
+    expect(escalation.title).toBe("Escalation: step 2 Verify the catalog overdue-chase (Olivia Operator) is 40 min overdue and unacknowledged");
+  });
+
+  it("a gate that names nobody is announced to the admins; after the decisions by link above, the replayed steps match the record", async () => {
+    const w = await world("no-approvers");
+    await w.act(team.admin, w.copy.id, "done");
+    await w.act(team.operator, w.verify.id, "done");
+    await flush();
+    const gateRun = await w.stepRun(w.gate.id);
+    const told = await db.lib.prisma.notification.findMany({ where: { stepRunId: gateRun.id, kind: "GATE_WAITING" }, select: { userId: true } });
+    expect(told.map((n) => n.userId)).toEqual([team.admin.id]);
+    const findings = db.lib.audit.verifyAuditTrailNow().findings.filter((f) => JSON.stringify(f).includes("step") || JSON.stringify(f).includes("gate"));
+    expect(findings).toEqual([]);
+  });
+});
