@@ -79,3 +79,63 @@ test.describe("notifications", () => {
     await expect(card.getByRole("checkbox", { name: "You're up (your step is ready): in app" })).toBeChecked();
   });
 });
+
+test.describe("gate approval links", () => {
+  test("opening the link only shows the gate; confirming decides it as the approver; the link then refuses", async ({ page, db, adminApi, createProject, createUser, startRun }) => {
+    const approver = await createUser({ role: "OPERATOR" });
+    const project = await createProject({ template: "empty" });
+    const phase = await adminApi.post<{ id: string }>(`/api/projects/${project.id}/phases`, { title: "Cutover" });
+    const work = await adminApi.post<{ id: string }>(`/api/projects/${project.id}/steps`, { phaseId: phase.body.id, title: uniqueName("Copy the catalog"), kind: "TASK", plannedMinutes: 15 });
+    const gateTitle = uniqueName("Go/No-Go: switch over");
+    const gate = await adminApi.post<{ id: string }>(`/api/projects/${project.id}/steps`, {
+      phaseId: phase.body.id,
+      title: gateTitle,
+      kind: "GATE",
+      plannedMinutes: 5,
+      predecessorIds: [work.body.id],
+      gateApprovers: [{ kind: "user", userId: approver.id }],
+    });
+    expect(gate.status, JSON.stringify(gate.body)).toBe(200);
+    const run = await startRun(project.id, "REHEARSAL");
+    await adminApi.act(run.id, work.body.id, "done");
+    const stepRun = db.prepare(`SELECT "id" FROM "step_run" WHERE "runId" = ? AND "stepId" = ?`).get(run.id, gate.body.id) as { id: string };
+    // The server announced the gate to its approver; this suite has no SMTP relay to carry the
+    // email, so the test stores a link the way the email would have (only the token's SHA-256).
+    await expect.poll(() => (db.prepare(`SELECT COUNT(*) AS n FROM "notification" WHERE "userId" = ? AND "kind" = 'GATE_WAITING'`).get(approver.id) as { n: number }).n).toBe(1);
+    const { createHash, randomBytes } = await import("node:crypto");
+    const token = randomBytes(32).toString("base64url");
+    db.prepare(`INSERT INTO "gate_approval_link" ("id", "tokenHash", "stepRunId", "approverId", "expiresAt") VALUES (?, ?, ?, ?, ?)`).run(
+      `e2e-${token.slice(0, 12)}`,
+      createHash("sha256").update(token).digest("hex"),
+      stepRun.id,
+      approver.id,
+      new Date(Date.now() + 30 * 60_000).toISOString().replace("Z", "+00:00"),
+    );
+
+    // Signed out, as from a phone's mail app. Opening the page decides nothing.
+    await page.goto(`/approve/${token}?decision=GO`);
+    await expect(page.getByRole("heading", { name: "Decide a gate" })).toBeVisible();
+    await expect(page.getByText(gateTitle)).toBeVisible();
+    await expect(page.getByText(`${approver.name} (${approver.email})`)).toBeVisible();
+    expect(db.prepare(`SELECT "status", "gateDecision" FROM "step_run" WHERE "id" = ?`).get(stepRun.id)).toEqual({ status: "PENDING", gateDecision: null });
+
+    await page.getByRole("button", { name: "Confirm Go" }).click();
+    await expect(page.getByText("Please add a note.")).toBeVisible();
+    await page.getByLabel("Note").fill("Catalog copy verified from my phone");
+    await page.getByRole("button", { name: "Confirm Go" }).click();
+    await expect(page.getByRole("status")).toContainText("Recorded: Go.");
+    expect(db.prepare(`SELECT "status", "gateDecision", "decidedById", "note" FROM "step_run" WHERE "id" = ?`).get(stepRun.id)).toEqual({
+      status: "DONE",
+      gateDecision: "GO",
+      decidedById: approver.id,
+      note: "Catalog copy verified from my phone",
+    });
+    const event = db.prepare(`SELECT "actorId", "after" FROM "audit_event" WHERE "runId" = ? AND "action" = 'gate.go'`).get(run.id) as { actorId: string; after: string };
+    expect(event.actorId).toBe(approver.id);
+    expect(JSON.parse(event.after)).toMatchObject({ via: "email link" });
+
+    await page.goto(`/approve/${token}?decision=NO_GO`);
+    await expect(page.getByRole("heading", { name: "This link can't be used" })).toBeVisible();
+    await expect(page.getByText(/This approval link has already been used/)).toBeVisible();
+  });
+});

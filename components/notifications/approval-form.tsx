@@ -52,7 +52,7 @@ export function ApprovalForm({ token, initialDecision, expiresAt, runHref }: { t
         </div>
       </fieldset>
       <Field label="Note" error={fieldError} hint="What you checked, or why not. It goes on the record.">
-        {(control) => <TextArea {...control} name="note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} required />}
+        {(control) => <TextArea {...control} name="note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />}
       </Field>
       <FormError message={error} />
       <Button type="submit" variant={decision === "GO" ? "success" : "danger"} disabled={pending} className="w-full">
