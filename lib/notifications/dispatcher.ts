@@ -19,8 +19,12 @@ const globalForDispatcher = globalThis as unknown as {
   runsheetNotificationSoon?: NodeJS.Timeout | null;
 };
 
-/** One pass, with an injectable clock (tests). A call while a pass runs makes that pass go round once more. */
-export async function runNotificationTick(options: { now?: Date } = {}): Promise<void> {
+/**
+ * One pass, with an injectable clock (tests). A call while a pass runs makes that pass go round
+ * once more. `sweep: false` (after a commit) only follows the log and sends: the clock-based sweep
+ * runs on the 30 s tick, so a burst of sign-offs doesn't sweep every active run each time.
+ */
+export async function runNotificationTick(options: { now?: Date; sweep?: boolean } = {}): Promise<void> {
   if (globalForDispatcher.runsheetNotificationBusy) {
     globalForDispatcher.runsheetNotificationAgain = true;
     return;
@@ -30,7 +34,7 @@ export async function runNotificationTick(options: { now?: Date } = {}): Promise
     do {
       globalForDispatcher.runsheetNotificationAgain = false;
       await processAuditEvents({ now: options.now });
-      await sweepNotifications({ now: options.now });
+      if (options.sweep !== false) await sweepNotifications({ now: options.now });
       await sendPendingEmails({ now: options.now });
     } while (globalForDispatcher.runsheetNotificationAgain);
   } finally {
@@ -43,6 +47,7 @@ export function startNotificationDispatcher(): void {
   if (globalForDispatcher.runsheetNotificationTimer) return;
   const ms = Number(process.env.RUNSHEET_NOTIFY_TICK_MS) >= 200 ? Number(process.env.RUNSHEET_NOTIFY_TICK_MS) : TICK_MS;
   const tick = () => runNotificationTick().catch((error) => console.error("Notification tick failed", error));
+  const follow = () => runNotificationTick({ sweep: false }).catch((error) => console.error("Notification pass failed", error));
   globalForDispatcher.runsheetNotificationTimer = setInterval(tick, ms);
   globalForDispatcher.runsheetNotificationTimer.unref();
   setTimeout(tick, 1000).unref();
@@ -52,7 +57,7 @@ export function startNotificationDispatcher(): void {
     if (globalForDispatcher.runsheetNotificationSoon) return;
     globalForDispatcher.runsheetNotificationSoon = setTimeout(() => {
       globalForDispatcher.runsheetNotificationSoon = null;
-      void tick();
+      void follow();
     }, AFTER_COMMIT_MS);
     globalForDispatcher.runsheetNotificationSoon.unref();
   });

@@ -323,6 +323,9 @@ async function notifyRunEnded(tx: Tx, loaded: LoadedRun, now: Date): Promise<voi
  */
 export async function processAuditEvents(options: { now?: Date; batchSize?: number } = {}): Promise<number> {
   const batchSize = options.batchSize ?? 500;
+  // Idle (nothing new since the cursor): two indexed reads, no write lock.
+  const [cursor, head] = await Promise.all([prisma.notificationCursor.findUnique({ where: { id: 1 } }), prisma.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } })]);
+  if (cursor && (!head || head.seq <= cursor.seq)) return 0;
   let total = 0;
   for (;;) {
     const read = await runTransaction(async (tx) => {
