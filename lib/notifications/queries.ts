@@ -2,7 +2,7 @@ import "server-only";
 import { prisma } from "../platform/db/client";
 import { mailIsConfigured } from "../platform/mail/mailer";
 import { leadCandidates } from "./service";
-import { isChased, NOTIFICATION_KINDS, NOTIFICATION_KIND_LABELS, type NotificationKind } from "./model";
+import { isChased, timingsFromEnv, NOTIFICATION_KINDS, NOTIFICATION_KIND_LABELS, type NotificationKind } from "./model";
 
 /** The user's own bell: newest first, with the unread count. Only ever the signed-in user's rows. */
 export async function listNotifications(options: { userId: string; limit?: number }) {
@@ -47,10 +47,12 @@ export async function getNotificationPreferences(options: { userId: string }) {
 
 /** The project settings page's lead card: who it is, who it falls back to, and who may be chosen. */
 export async function getProjectLead(options: { projectId: string }) {
-  const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { leadUserId: true, createdBy: { select: { name: true, deactivatedAt: true } } } });
+  const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { leadUserId: true, notifyOverdueMinutes: true, createdBy: { select: { name: true, deactivatedAt: true } } } });
   const candidates = await leadCandidates(prisma, options.projectId);
   return {
     leadUserId: project?.leadUserId ?? null,
+    overdueMinutes: project?.notifyOverdueMinutes ?? null,
+    defaultOverdueMinutes: timingsFromEnv(process.env).overdueMinutes,
     fallback: project?.createdBy && !project.createdBy.deactivatedAt ? `${project.createdBy.name} (created the project)` : "every admin",
     candidates,
   };

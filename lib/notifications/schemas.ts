@@ -37,5 +37,9 @@ export const approvalTokenParams = z.strictObject({ token: z.string().regex(/^[A
 export const approvalDecisionInput = z.strictObject({ decision: z.enum(["GO", "NO_GO"]), note: requiredText("A note", 2000, { multiline: true }) });
 export const approvalDecisionResult = z.object({ status: z.string(), gateTitle: z.string().optional() });
 
-export const projectLeadInput = z.strictObject({ userId: z.string().trim().min(1).max(64).nullable() });
-export const projectLeadResult = z.object({ leadUserId: z.string().nullable() });
+export const projectNotificationSettingsInput = z.strictObject({
+  leadUserId: z.string().trim().min(1).max(64).nullable(),
+  /** Null: the installation's default (RUNSHEET_NOTIFY_OVERDUE_MINUTES, else 10). */
+  overdueMinutes: z.number({ error: "Enter whole minutes." }).int("Enter whole minutes.").min(1, "At least 1 minute.").max(24 * 60, "At most 24 hours.").nullable(),
+});
+export const projectNotificationSettingsResult = z.object({ leadUserId: z.string().nullable(), overdueMinutes: z.number().int().nullable() });

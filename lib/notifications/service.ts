@@ -162,7 +162,7 @@ async function loadRun(tx: Tx, runId: string) {
       startedById: true,
       windowEnd: true,
       projectId: true,
-      project: { select: { id: true, name: true, createdById: true, leadUserId: true } },
+      project: { select: { id: true, name: true, createdById: true, leadUserId: true, notifyOverdueMinutes: true } },
       phases: { orderBy: { position: "asc" }, select: { id: true, inWindow: true } },
       stepRuns: { orderBy: { position: "asc" } },
     },
@@ -369,7 +369,8 @@ export async function sweepNotifications(options: { now?: Date; timings?: Notifi
       const loaded = await loadRun(tx, id);
       if (!loaded || loaded.run.status !== "ACTIVE") return;
       await closeSettled(tx, loaded, now);
-      await notifyOverdue(tx, loaded, now, timings);
+      // A project's own threshold wins over the installation's.
+      await notifyOverdue(tx, loaded, now, { ...timings, overdueMinutes: loaded.run.project.notifyOverdueMinutes ?? timings.overdueMinutes });
       await notifyDeadline(tx, loaded, now);
       await chase(tx, loaded, now, timings);
     });
@@ -544,25 +545,33 @@ export async function updateNotificationPreferences(options: { actor: ActingUser
 }
 
 /**
- * Sets (or clears) the project's lead, who gets the escalations. Admins only; the lead must be an
- * active user who may see the project. Audited.
+ * Sets (or clears) the project's lead, who gets the escalations, and its overdue threshold. Admins
+ * only; the lead must be an active user who may see the project. Audited.
  */
-export async function setProjectLead(options: { actor: ActingUser; projectId: string; input: { userId: string | null } }) {
+export async function updateProjectNotificationSettings(options: { actor: ActingUser; projectId: string; input: { leadUserId: string | null; overdueMinutes: number | null } }) {
   const { actor, input } = options;
-  if (!canSetProjectLead(actor)) throw new ForbiddenError("Only admins can set a project's lead.");
+  if (!canSetProjectLead(actor)) throw new ForbiddenError("Only admins can change a project's notification settings.");
   return runTransaction(async (tx) => {
-    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true, leadUserId: true } });
+    const project = await tx.project.findUnique({ where: { id: options.projectId }, select: { id: true, leadUserId: true, notifyOverdueMinutes: true } });
     if (!project) throw new NotFoundError("Project");
     let leadName: string | null = null;
-    if (input.userId !== null) {
+    if (input.leadUserId !== null) {
       const candidates = await leadCandidates(tx, project.id);
-      const chosen = candidates.find((c) => c.id === input.userId);
-      if (!chosen) throw new ValidationError("Choose someone who can see this project.", { userId: ["Choose someone who can see this project."] });
+      const chosen = candidates.find((c) => c.id === input.leadUserId);
+      if (!chosen) throw new ValidationError("Choose someone who can see this project.", { leadUserId: ["Choose someone who can see this project."] });
       leadName = chosen.name;
     }
-    await tx.project.update({ where: { id: project.id }, data: { leadUserId: input.userId } });
-    await appendAuditEvent(tx, { actor, projectId: project.id, action: "project.lead_set", entityType: "project", entityId: project.id, before: { leadUserId: project.leadUserId }, after: { leadUserId: input.userId, leadName } });
-    return { leadUserId: input.userId };
+    await tx.project.update({ where: { id: project.id }, data: { leadUserId: input.leadUserId, notifyOverdueMinutes: input.overdueMinutes } });
+    await appendAuditEvent(tx, {
+      actor,
+      projectId: project.id,
+      action: "project.notification_settings",
+      entityType: "project",
+      entityId: project.id,
+      before: { leadUserId: project.leadUserId, overdueMinutes: project.notifyOverdueMinutes },
+      after: { leadUserId: input.leadUserId, leadName, overdueMinutes: input.overdueMinutes },
+    });
+    return { leadUserId: input.leadUserId, overdueMinutes: input.overdueMinutes };
   });
 }
 

@@ -374,3 +374,30 @@ describe("time-based", () => {
     expect(findings).toEqual([]);
   });
 });
+
+describe("project notification settings", () => {
+  it("a project's own overdue threshold wins over the default; the lead must be someone who can see the project; audited", async () => {
+    const w = await world("threshold");
+    await notifications.updateProjectNotificationSettings({ actor: team.admin, projectId: w.project.id, input: { leadUserId: team.operator2.id, overdueMinutes: 3 } });
+    expect(await db.lib.prisma.project.findUniqueOrThrow({ where: { id: w.project.id } })).toMatchObject({ leadUserId: team.operator2.id, notifyOverdueMinutes: 3 });
+    expect(await db.lib.prisma.auditEvent.count({ where: { projectId: w.project.id, action: "project.notification_settings", actorId: team.admin.id } })).toBe(1);
+    await w.act(team.admin, w.copy.id, "done");
+    await w.act(team.operator, w.verify.id, "start");
+    await flush();
+    const started = (await w.stepRun(w.verify.id)).startedAt!.getTime();
+    await notifications.sweepNotifications({ now: new Date(started + 12 * MINUTE) });
+    expect(await ofUser(team.operator.id, { projectId: w.project.id, kind: "OVERDUE" })).toEqual([]);
+    await notifications.sweepNotifications({ now: new Date(started + 13 * MINUTE) });
+    expect(await ofUser(team.operator.id, { projectId: w.project.id, kind: "OVERDUE" })).toHaveLength(1);
+
+    expect(await caught(() => notifications.updateProjectNotificationSettings({ actor: team.operator, projectId: w.project.id, input: { leadUserId: null, overdueMinutes: null } }))).toMatchObject({ status: 403 });
+    await db.lib.prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "members" } });
+    try {
+      const refused = await caught(() => notifications.updateProjectNotificationSettings({ actor: team.admin, projectId: w.project.id, input: { leadUserId: team.viewer.id, overdueMinutes: null } }));
+      expect(refused.fieldErrors).toEqual({ leadUserId: ["Choose someone who can see this project."] });
+      expect(await db.lib.prisma.project.findUniqueOrThrow({ where: { id: w.project.id } })).toMatchObject({ leadUserId: team.operator2.id, notifyOverdueMinutes: 3 });
+    } finally {
+      await db.lib.prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "all" } });
+    }
+  });
+});

@@ -28,9 +28,9 @@ import * as route20 from "@/app/api/projects/[projectId]/fleet/route";
 import * as route21 from "@/app/api/projects/[projectId]/fleet/import/route";
 import * as route22 from "@/app/api/projects/[projectId]/fleet/remove/route";
 import * as route23 from "@/app/api/projects/[projectId]/import/route";
-import * as route24 from "@/app/api/projects/[projectId]/lead/route";
-import * as route25 from "@/app/api/projects/[projectId]/members/route";
-import * as route26 from "@/app/api/projects/[projectId]/members/[userId]/route";
+import * as route24 from "@/app/api/projects/[projectId]/members/route";
+import * as route25 from "@/app/api/projects/[projectId]/members/[userId]/route";
+import * as route26 from "@/app/api/projects/[projectId]/notification-settings/route";
 import * as route27 from "@/app/api/projects/[projectId]/phases/route";
 import * as route28 from "@/app/api/projects/[projectId]/plan/undo/route";
 import * as route29 from "@/app/api/projects/[projectId]/presence/route";
@@ -96,9 +96,9 @@ export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/projects/[projectId]/fleet/import", module: route21 },
   { pattern: "/api/projects/[projectId]/fleet/remove", module: route22 },
   { pattern: "/api/projects/[projectId]/import", module: route23 },
-  { pattern: "/api/projects/[projectId]/lead", module: route24 },
-  { pattern: "/api/projects/[projectId]/members", module: route25 },
-  { pattern: "/api/projects/[projectId]/members/[userId]", module: route26 },
+  { pattern: "/api/projects/[projectId]/members", module: route24 },
+  { pattern: "/api/projects/[projectId]/members/[userId]", module: route25 },
+  { pattern: "/api/projects/[projectId]/notification-settings", module: route26 },
   { pattern: "/api/projects/[projectId]/phases", module: route27 },
   { pattern: "/api/projects/[projectId]/plan/undo", module: route28 },
   { pattern: "/api/projects/[projectId]/presence", module: route29 },

@@ -3,6 +3,8 @@
 -- links (only the SHA-256 of each token is stored), and the project's lead (who escalations go to).
 ALTER TABLE "project" ADD COLUMN "leadUserId" TEXT REFERENCES "user" ("id") ON DELETE SET NULL ON UPDATE CASCADE;
 CREATE INDEX "project_leadUserId_idx" ON "project"("leadUserId");
+-- Minutes past a step's planned finish before it counts as overdue; NULL: the installation's default.
+ALTER TABLE "project" ADD COLUMN "notifyOverdueMinutes" INTEGER;
 
 CREATE TABLE "notification" (
     "id" TEXT NOT NULL PRIMARY KEY,

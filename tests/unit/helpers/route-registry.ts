@@ -60,7 +60,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess | { skip: string }> = {
   "POST /api/notifications/[notificationId]/acknowledge": { expect: { ...all(404), signedOut: 401 }, why: "Only your own notifications exist for you." },
   "GET /api/account/notification-preferences": { expect: SIGNED_IN },
   "PUT /api/account/notification-preferences": { expect: SIGNED_IN },
-  "PUT /api/projects/[projectId]/lead": { expect: ADMIN_ONLY },
+  "PUT /api/projects/[projectId]/notification-settings": { expect: ADMIN_ONLY },
   "POST /api/approve/[token]": { expect: all(400), why: "Public: the one-time token from a gate email is the credential (this one is unknown)." },
 
   "DELETE /api/demo": { expect: ADMIN_ONLY },

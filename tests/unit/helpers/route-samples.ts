@@ -96,6 +96,6 @@ export function validBodies(world: RouteWorld): Record<string, unknown> {
     "POST /api/notifications/[notificationId]/acknowledge": {},
     "PUT /api/account/notification-preferences": { preferences: [{ kind: "READY", inApp: true, email: false }] },
     "POST /api/approve/[token]": { decision: "GO", note: "From my phone" },
-    "PUT /api/projects/[projectId]/lead": { userId: team.admin.id },
+    "PUT /api/projects/[projectId]/notification-settings": { leadUserId: team.admin.id, overdueMinutes: 15 },
   };
 }

@@ -9,7 +9,7 @@ import { requireUser } from "@/lib/platform/auth/session";
 import { utcToWallClock } from "@/lib/platform/time";
 import { ProjectMembers } from "@/components/projects/project-members";
 import { listProjectMembers } from "@/lib/projects/members";
-import { ProjectLeadCard } from "@/components/notifications/project-lead-card";
+import { ProjectNotificationSettings } from "@/components/notifications/project-notification-settings";
 import { getProjectLead } from "@/lib/notifications/queries";
 
 export const metadata: Metadata = { title: "Project settings" };
@@ -54,7 +54,14 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
         <ProjectMembers projectId={project.id} visibility={members.visibility} members={members.members} candidates={members.candidates.filter((c) => c.role !== "ADMIN")} />
       </div>
       <div className="mt-6">
-        <ProjectLeadCard projectId={project.id} leadUserId={lead.leadUserId} fallback={lead.fallback} candidates={lead.candidates} />
+        <ProjectNotificationSettings
+          projectId={project.id}
+          leadUserId={lead.leadUserId}
+          overdueMinutes={lead.overdueMinutes}
+          defaultOverdueMinutes={lead.defaultOverdueMinutes}
+          fallback={lead.fallback}
+          candidates={lead.candidates}
+        />
       </div>
     </>
   );
