@@ -139,3 +139,27 @@ test.describe("gate approval links", () => {
     await expect(page.getByText(/This approval link has already been used/)).toBeVisible();
   });
 });
+
+test.describe("project notification settings", () => {
+  test("an admin sets the lead and the overdue threshold; bad minutes are refused with nothing saved", async ({ page, db, createProject, createUser, loginAs }) => {
+    const lead = await createUser({ role: "OPERATOR" });
+    const project = await createProject({ template: "empty" });
+    await loginAs(page, "ADMIN");
+    await page.goto(`/projects/${project.id}/settings`);
+    const card = page.getByRole("region", { name: "Notifications" });
+    await card.getByLabel("Project lead").selectOption({ label: lead.name });
+    const minutes = card.getByLabel(/Overdue after/);
+    await minutes.fill("ten");
+    await card.getByRole("button", { name: "Save notification settings" }).click();
+    await expect(card.getByText("Enter whole minutes.")).toBeVisible();
+    expect(db.prepare(`SELECT "leadUserId", "notifyOverdueMinutes" FROM "project" WHERE "id" = ?`).get(project.id)).toEqual({ leadUserId: null, notifyOverdueMinutes: null });
+
+    await minutes.fill("15");
+    await card.getByRole("button", { name: "Save notification settings" }).click();
+    await expect(card.getByRole("status")).toHaveText("Notification settings saved.");
+    expect(db.prepare(`SELECT "leadUserId", "notifyOverdueMinutes" FROM "project" WHERE "id" = ?`).get(project.id)).toEqual({ leadUserId: lead.id, notifyOverdueMinutes: 15 });
+    await page.reload();
+    await expect(card.getByLabel("Project lead")).toHaveValue(lead.id);
+    await expect(card.getByLabel(/Overdue after/)).toHaveValue("15");
+  });
+});
