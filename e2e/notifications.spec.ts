@@ -2,7 +2,15 @@
  * Notifications in the browser: "you're up" reaches the assignee's bell after the step before
  * theirs is signed off, Acknowledge stops the reminders, and notification settings persist.
  */
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
 import { expect, test, uniqueName } from "./fixtures";
+
+/** axe's serious and critical findings inside `selector`, as "rule: target" lines. */
+async function seriousFindings(page: Page, selector: string): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).include(selector).analyze();
+  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+}
 
 const PHONE = { width: 390, height: 844 };
 
@@ -52,6 +60,12 @@ test.describe("notifications", () => {
     expect(row.readAt).not.toBeNull();
     await expect(bell).toHaveAccessibleName("Notifications, 0 unread");
 
+    // The open panel passes axe in light and dark mode.
+    expect(await seriousFindings(page, '[role="dialog"][aria-label="Notifications"]')).toEqual([]);
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await seriousFindings(page, '[role="dialog"][aria-label="Notifications"]')).toEqual([]);
+    await page.emulateMedia({ colorScheme: "light" });
+
     // At 390 px the panel fits the screen.
     await page.setViewportSize(PHONE);
     await expect(panel).toBeVisible();
@@ -76,6 +90,7 @@ test.describe("notifications", () => {
 
     await page.reload();
     await expect(card.getByRole("checkbox", { name: "A run you took part in ended: in app" })).not.toBeChecked();
+    expect(await seriousFindings(page, 'section[aria-labelledby="notification-preferences-heading"]')).toEqual([]);
     await expect(card.getByRole("checkbox", { name: "You're up (your step is ready): in app" })).toBeChecked();
   });
 });
