@@ -23,6 +23,8 @@ export async function register() {
   (await import("./lib/stakeholders/scheduler")).startStakeholderScheduler();
   // Continuous backup of the SQLite file: every RUNSHEET_BACKUP_EVERY_MINUTES and at each run end.
   (await import("./lib/backup/schedule")).startContinuousBackup();
+  // Notifications: follow the audit log, sweep overdue steps and deadlines, send queued email (lib/notifications).
+  (await import("./lib/notifications/dispatcher")).startNotificationDispatcher();
   // Load and exercise the PDF renderer once, off the start-up path, so the first "Export PDF"
   // of the night doesn't pay for loading it (~1 s) and for unoptimised layout code (~0.7 s).
   setTimeout(() => {

@@ -79,6 +79,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
       tabIndex={-1}
       onFocus={props.onFocus}
       aria-label={`Step ${step.number}: ${step.title}`}
+      id={`step-${step.id}`}
       data-step-id={step.id}
       data-status={step.status}
       className={`print-break-inside-avoid rounded-xl bg-white p-4 shadow-sm ring-1 outline-none transition dark:bg-slate-900 ${

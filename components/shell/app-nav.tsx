@@ -3,6 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { ROLE_LABELS, type RoleName } from "@/lib/platform/auth/roles";
 import { useSignOut } from "./use-sign-out";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 
 export function AppNav({ user }: { user: { name: string; email: string; role: RoleName } }) {
   const pathname = usePathname();
@@ -37,6 +38,7 @@ export function AppNav({ user }: { user: { name: string; email: string; role: Ro
           {user.role === "ADMIN" ? link("/admin/users", "Users") : null}
         </nav>
         <div className="ml-auto flex items-center gap-2 sm:gap-3">
+          <NotificationBell />
           <Link
             href="/account"
             aria-label={`Your account: ${user.name}, ${ROLE_LABELS[user.role]}`}

@@ -307,12 +307,20 @@ export async function decideGate(options: {
   input: { decision: "GO" | "NO_GO"; note: string; expectedVersion?: number; idempotencyKey?: string };
   /** Seed only: backdate the decision. Never taken from a request. */
   decidedAt?: Date;
+  /** How the decision arrived when not in the app ("email link"): recorded in its audit event. */
+  via?: string;
+  /**
+   * Runs inside the decision's transaction before anything is written, with the step run it
+   * decides (a one-time approval link spends itself here): if it throws, nothing is decided.
+   */
+  claim?: (tx: SqlTx, stepRun: { id: string; runId: string; stepId: string }) => void;
 }): Promise<StepActionResult> {
   const { actor, input } = options;
   return runSqlTransaction((tx) => {
     const replay = replayIfSeenSql<StepActionResult>(tx, input.idempotencyKey, actor.id);
     if (replay) return replay;
     const current = loadStepRun(tx, options.runId, options.stepId);
+    options.claim?.(tx, { id: current.id, runId: current.runId, stepId: current.stepId });
     // The rules below judge the actor by their role in this run's project (404 when they may not see it).
     const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
     const gate = current.step;
@@ -330,7 +338,7 @@ export async function decideGate(options: {
     const approvals = listGateApprovals(tx, current.runId, current.stepId).filter((a) => a.decision === "GO");
     const step = { runId: current.runId, stepId: current.stepId, userId: actor.id, userName: actor.name, note: input.note, at: now };
     const audit = (action: string, after: Record<string, unknown>) =>
-      appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action, entityType: "step_run", entityId: current.id, before: stepRunSnapshot(current), after: { ...after, stepTitle: gate.title } });
+      appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action, entityType: "step_run", entityId: current.id, before: stepRunSnapshot(current), after: { ...after, stepTitle: gate.title, ...(options.via ? { via: options.via } : {}) } });
     const finish = (result: StepActionResult) => {
       rememberResultSql(tx, { key: input.idempotencyKey, userId: actor.id, runId: result.runId, result });
       return result;

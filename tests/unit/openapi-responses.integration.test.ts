@@ -34,6 +34,7 @@ const NOT_CALLED: Record<string, string> = {
 const MAY_REFUSE: Record<string, string> = {
   "POST /api/runs/[runId]/steps/[stepId]/gate": "The world's gates wait for predecessors no earlier call finishes (409).",
   "POST /api/projects/[projectId]/recalibrate": "No rehearsal of the world has measured a step (400).",
+  "POST /api/approve/[token]": "Needs a gate that is ready and a link mailed for it; tests/unit/notifications.integration.test.ts decides one through this route.",
 };
 
 /** The JSON as the schema reads it: parsing strips fields the schema doesn't name, so a difference is an undeclared (or mistyped) field. */
@@ -71,7 +72,17 @@ beforeAll(async () => {
   const token = await createApiToken({ actor: admin, input: { name: "To revoke", scope: "READ", expiresInDays: 30, projectIds: [], kind: "PERSONAL" } });
   const { createPasswordReset } = await import("@/lib/users/passwords");
   const reset = await createPasswordReset({ actor: admin, userId: built.dora.id });
-  paramsFor = (key) => ({ ...built.paramsFor(key), ...(key === "DELETE /api/account/sessions/[sessionId]" ? { sessionId: otherSession.id } : {}), ...(key === "DELETE /api/tokens/[tokenId]" ? { tokenId: token.token.id } : {}) });
+  // A notification of the admin's own, to acknowledge.
+  const notification = await db.lib.prisma.notification.create({
+    data: { userId: admin.id, kind: "READY", projectId: built.world.projects[0].id, title: "You're up: step 1", dedupKey: `openapi-responses-${Date.now()}` },
+    select: { id: true },
+  });
+  paramsFor = (key) => ({
+    ...built.paramsFor(key),
+    ...(key === "DELETE /api/account/sessions/[sessionId]" ? { sessionId: otherSession.id } : {}),
+    ...(key === "DELETE /api/tokens/[tokenId]" ? { tokenId: token.token.id } : {}),
+    ...(key === "POST /api/notifications/[notificationId]/acknowledge" ? { notificationId: notification.id } : {}),
+  });
   // A demo to remove: a project of its own, flagged as the demo's (seeding the real demo needs an empty installation).
   const demoProject = await createProject(db.lib, admin, { name: "Demo to remove" });
   await db.lib.prisma.project.update({ where: { id: demoProject.id }, data: { isDemo: true } });

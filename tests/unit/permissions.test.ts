@@ -30,6 +30,9 @@ const simpleRules: Record<string, RoleName[]> = {
   canManageSettings: ["ADMIN"],
   canManageStakeholderUpdates: ["ADMIN"],
   canManageAllTokens: ["ADMIN"],
+  canUseOwnNotifications: ["ADMIN", "OPERATOR", "VIEWER"],
+  canManageOwnNotificationPreferences: ["ADMIN", "OPERATOR", "VIEWER"],
+  canSetProjectLead: ["ADMIN"],
 };
 
 describe("user-only rules", () => {
@@ -59,6 +62,7 @@ describe("with an API token", () => {
   it("nobody changes their account (password, sessions, tokens) or all tokens with a token, whatever its scope", () => {
     for (const user of [admin, operator, viewer]) {
       expect(permissions.canManageOwnAccount({ ...user, token })).toBe(false);
+      expect(permissions.canManageOwnNotificationPreferences({ ...user, token })).toBe(false);
       expect(permissions.canManageAllTokens({ ...user, token })).toBe(false);
     }
   });

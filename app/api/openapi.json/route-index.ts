@@ -4,134 +4,146 @@
  * tests/unit/openapi.test.ts fails when a route file is missing here or an entry's file is gone.
  */
 import type { RouteModuleEntry } from "@/lib/platform/http/openapi";
-import * as route0 from "@/app/api/account/password/route";
-import * as route1 from "@/app/api/account/sessions/route";
-import * as route2 from "@/app/api/account/sessions/[sessionId]/route";
-import * as route3 from "@/app/api/admin/tokens/route";
-import * as route4 from "@/app/api/attachments/[attachmentId]/route";
-import * as route5 from "@/app/api/auth/[...all]/route";
-import * as route6 from "@/app/api/bench/floor/route";
-import * as route7 from "@/app/api/demo/route";
-import * as route8 from "@/app/api/fleet-clients/[clientId]/route";
-import * as route9 from "@/app/api/password-reset/route";
-import * as route10 from "@/app/api/phases/[phaseId]/route";
-import * as route11 from "@/app/api/phases/[phaseId]/move/route";
-import * as route12 from "@/app/api/projects/route";
-import * as route13 from "@/app/api/projects/[projectId]/route";
-import * as route14 from "@/app/api/projects/[projectId]/events/route";
-import * as route15 from "@/app/api/projects/[projectId]/fleet/route";
-import * as route16 from "@/app/api/projects/[projectId]/fleet/import/route";
-import * as route17 from "@/app/api/projects/[projectId]/fleet/remove/route";
-import * as route18 from "@/app/api/projects/[projectId]/import/route";
-import * as route19 from "@/app/api/projects/[projectId]/members/route";
-import * as route20 from "@/app/api/projects/[projectId]/members/[userId]/route";
-import * as route21 from "@/app/api/projects/[projectId]/phases/route";
-import * as route22 from "@/app/api/projects/[projectId]/plan/undo/route";
-import * as route23 from "@/app/api/projects/[projectId]/presence/route";
-import * as route24 from "@/app/api/projects/[projectId]/recalibrate/route";
-import * as route25 from "@/app/api/projects/[projectId]/runs/route";
-import * as route26 from "@/app/api/projects/[projectId]/save-as-template/route";
-import * as route27 from "@/app/api/projects/[projectId]/steps/route";
-import * as route28 from "@/app/api/projects/[projectId]/steps/bulk/route";
-import * as route29 from "@/app/api/projects/[projectId]/steps/paste/route";
-import * as route30 from "@/app/api/projects/[projectId]/steps/reorder/route";
-import * as route31 from "@/app/api/runs/[runId]/abort/route";
-import * as route32 from "@/app/api/runs/[runId]/end/route";
-import * as route33 from "@/app/api/runs/[runId]/export/csv/route";
-import * as route34 from "@/app/api/runs/[runId]/export/json/route";
-import * as route35 from "@/app/api/runs/[runId]/export/pdf/route";
-import * as route36 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
-import * as route37 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
-import * as route38 from "@/app/api/runs/[runId]/plan/route";
-import * as route39 from "@/app/api/runs/[runId]/stakeholder-updates/route";
-import * as route40 from "@/app/api/runs/[runId]/stakeholder-updates/log/route";
-import * as route41 from "@/app/api/runs/[runId]/stakeholder-updates/preview/route";
-import * as route42 from "@/app/api/runs/[runId]/stakeholder-updates/send/route";
-import * as route43 from "@/app/api/runs/[runId]/status/route";
-import * as route44 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
-import * as route45 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
-import * as route46 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
-import * as route47 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
-import * as route48 from "@/app/api/settings/route";
-import * as route49 from "@/app/api/setup/route";
-import * as route50 from "@/app/api/steps/[stepId]/route";
-import * as route51 from "@/app/api/steps/[stepId]/move/route";
-import * as route52 from "@/app/api/teams/route";
-import * as route53 from "@/app/api/teams/[teamId]/route";
-import * as route54 from "@/app/api/teams/[teamId]/merge/route";
-import * as route55 from "@/app/api/templates/route";
-import * as route56 from "@/app/api/templates/[templateId]/route";
-import * as route57 from "@/app/api/templates/[templateId]/duplicate/route";
-import * as route58 from "@/app/api/tokens/route";
-import * as route59 from "@/app/api/tokens/[tokenId]/route";
-import * as route60 from "@/app/api/users/route";
-import * as route61 from "@/app/api/users/[userId]/route";
-import * as route62 from "@/app/api/users/[userId]/password-reset/route";
-import * as route63 from "@/app/api/users/[userId]/sessions/route";
+import * as route0 from "@/app/api/account/notification-preferences/route";
+import * as route1 from "@/app/api/account/password/route";
+import * as route2 from "@/app/api/account/sessions/route";
+import * as route3 from "@/app/api/account/sessions/[sessionId]/route";
+import * as route4 from "@/app/api/admin/tokens/route";
+import * as route5 from "@/app/api/approve/[token]/route";
+import * as route6 from "@/app/api/attachments/[attachmentId]/route";
+import * as route7 from "@/app/api/auth/[...all]/route";
+import * as route8 from "@/app/api/bench/floor/route";
+import * as route9 from "@/app/api/demo/route";
+import * as route10 from "@/app/api/fleet-clients/[clientId]/route";
+import * as route11 from "@/app/api/notifications/route";
+import * as route12 from "@/app/api/notifications/[notificationId]/acknowledge/route";
+import * as route13 from "@/app/api/notifications/read/route";
+import * as route14 from "@/app/api/password-reset/route";
+import * as route15 from "@/app/api/phases/[phaseId]/route";
+import * as route16 from "@/app/api/phases/[phaseId]/move/route";
+import * as route17 from "@/app/api/projects/route";
+import * as route18 from "@/app/api/projects/[projectId]/route";
+import * as route19 from "@/app/api/projects/[projectId]/events/route";
+import * as route20 from "@/app/api/projects/[projectId]/fleet/route";
+import * as route21 from "@/app/api/projects/[projectId]/fleet/import/route";
+import * as route22 from "@/app/api/projects/[projectId]/fleet/remove/route";
+import * as route23 from "@/app/api/projects/[projectId]/import/route";
+import * as route24 from "@/app/api/projects/[projectId]/members/route";
+import * as route25 from "@/app/api/projects/[projectId]/members/[userId]/route";
+import * as route26 from "@/app/api/projects/[projectId]/notification-settings/route";
+import * as route27 from "@/app/api/projects/[projectId]/phases/route";
+import * as route28 from "@/app/api/projects/[projectId]/plan/undo/route";
+import * as route29 from "@/app/api/projects/[projectId]/presence/route";
+import * as route30 from "@/app/api/projects/[projectId]/recalibrate/route";
+import * as route31 from "@/app/api/projects/[projectId]/runs/route";
+import * as route32 from "@/app/api/projects/[projectId]/save-as-template/route";
+import * as route33 from "@/app/api/projects/[projectId]/steps/route";
+import * as route34 from "@/app/api/projects/[projectId]/steps/bulk/route";
+import * as route35 from "@/app/api/projects/[projectId]/steps/paste/route";
+import * as route36 from "@/app/api/projects/[projectId]/steps/reorder/route";
+import * as route37 from "@/app/api/runs/[runId]/abort/route";
+import * as route38 from "@/app/api/runs/[runId]/end/route";
+import * as route39 from "@/app/api/runs/[runId]/export/csv/route";
+import * as route40 from "@/app/api/runs/[runId]/export/json/route";
+import * as route41 from "@/app/api/runs/[runId]/export/pdf/route";
+import * as route42 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
+import * as route43 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
+import * as route44 from "@/app/api/runs/[runId]/plan/route";
+import * as route45 from "@/app/api/runs/[runId]/stakeholder-updates/route";
+import * as route46 from "@/app/api/runs/[runId]/stakeholder-updates/log/route";
+import * as route47 from "@/app/api/runs/[runId]/stakeholder-updates/preview/route";
+import * as route48 from "@/app/api/runs/[runId]/stakeholder-updates/send/route";
+import * as route49 from "@/app/api/runs/[runId]/status/route";
+import * as route50 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
+import * as route51 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
+import * as route52 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
+import * as route53 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
+import * as route54 from "@/app/api/settings/route";
+import * as route55 from "@/app/api/setup/route";
+import * as route56 from "@/app/api/steps/[stepId]/route";
+import * as route57 from "@/app/api/steps/[stepId]/move/route";
+import * as route58 from "@/app/api/teams/route";
+import * as route59 from "@/app/api/teams/[teamId]/route";
+import * as route60 from "@/app/api/teams/[teamId]/merge/route";
+import * as route61 from "@/app/api/templates/route";
+import * as route62 from "@/app/api/templates/[templateId]/route";
+import * as route63 from "@/app/api/templates/[templateId]/duplicate/route";
+import * as route64 from "@/app/api/tokens/route";
+import * as route65 from "@/app/api/tokens/[tokenId]/route";
+import * as route66 from "@/app/api/users/route";
+import * as route67 from "@/app/api/users/[userId]/route";
+import * as route68 from "@/app/api/users/[userId]/password-reset/route";
+import * as route69 from "@/app/api/users/[userId]/sessions/route";
 
 export const ROUTE_MODULES: RouteModuleEntry[] = [
-  { pattern: "/api/account/password", module: route0 },
-  { pattern: "/api/account/sessions", module: route1 },
-  { pattern: "/api/account/sessions/[sessionId]", module: route2 },
-  { pattern: "/api/admin/tokens", module: route3 },
-  { pattern: "/api/attachments/[attachmentId]", module: route4 },
-  { pattern: "/api/auth/[...all]", module: route5 },
-  { pattern: "/api/bench/floor", module: route6 },
-  { pattern: "/api/demo", module: route7 },
-  { pattern: "/api/fleet-clients/[clientId]", module: route8 },
-  { pattern: "/api/password-reset", module: route9 },
-  { pattern: "/api/phases/[phaseId]", module: route10 },
-  { pattern: "/api/phases/[phaseId]/move", module: route11 },
-  { pattern: "/api/projects", module: route12 },
-  { pattern: "/api/projects/[projectId]", module: route13 },
-  { pattern: "/api/projects/[projectId]/events", module: route14 },
-  { pattern: "/api/projects/[projectId]/fleet", module: route15 },
-  { pattern: "/api/projects/[projectId]/fleet/import", module: route16 },
-  { pattern: "/api/projects/[projectId]/fleet/remove", module: route17 },
-  { pattern: "/api/projects/[projectId]/import", module: route18 },
-  { pattern: "/api/projects/[projectId]/members", module: route19 },
-  { pattern: "/api/projects/[projectId]/members/[userId]", module: route20 },
-  { pattern: "/api/projects/[projectId]/phases", module: route21 },
-  { pattern: "/api/projects/[projectId]/plan/undo", module: route22 },
-  { pattern: "/api/projects/[projectId]/presence", module: route23 },
-  { pattern: "/api/projects/[projectId]/recalibrate", module: route24 },
-  { pattern: "/api/projects/[projectId]/runs", module: route25 },
-  { pattern: "/api/projects/[projectId]/save-as-template", module: route26 },
-  { pattern: "/api/projects/[projectId]/steps", module: route27 },
-  { pattern: "/api/projects/[projectId]/steps/bulk", module: route28 },
-  { pattern: "/api/projects/[projectId]/steps/paste", module: route29 },
-  { pattern: "/api/projects/[projectId]/steps/reorder", module: route30 },
-  { pattern: "/api/runs/[runId]/abort", module: route31 },
-  { pattern: "/api/runs/[runId]/end", module: route32 },
-  { pattern: "/api/runs/[runId]/export/csv", module: route33 },
-  { pattern: "/api/runs/[runId]/export/json", module: route34 },
-  { pattern: "/api/runs/[runId]/export/pdf", module: route35 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route36 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route37 },
-  { pattern: "/api/runs/[runId]/plan", module: route38 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates", module: route39 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates/log", module: route40 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates/preview", module: route41 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates/send", module: route42 },
-  { pattern: "/api/runs/[runId]/status", module: route43 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route44 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route45 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route46 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route47 },
-  { pattern: "/api/settings", module: route48 },
-  { pattern: "/api/setup", module: route49 },
-  { pattern: "/api/steps/[stepId]", module: route50 },
-  { pattern: "/api/steps/[stepId]/move", module: route51 },
-  { pattern: "/api/teams", module: route52 },
-  { pattern: "/api/teams/[teamId]", module: route53 },
-  { pattern: "/api/teams/[teamId]/merge", module: route54 },
-  { pattern: "/api/templates", module: route55 },
-  { pattern: "/api/templates/[templateId]", module: route56 },
-  { pattern: "/api/templates/[templateId]/duplicate", module: route57 },
-  { pattern: "/api/tokens", module: route58 },
-  { pattern: "/api/tokens/[tokenId]", module: route59 },
-  { pattern: "/api/users", module: route60 },
-  { pattern: "/api/users/[userId]", module: route61 },
-  { pattern: "/api/users/[userId]/password-reset", module: route62 },
-  { pattern: "/api/users/[userId]/sessions", module: route63 },
+  { pattern: "/api/account/notification-preferences", module: route0 },
+  { pattern: "/api/account/password", module: route1 },
+  { pattern: "/api/account/sessions", module: route2 },
+  { pattern: "/api/account/sessions/[sessionId]", module: route3 },
+  { pattern: "/api/admin/tokens", module: route4 },
+  { pattern: "/api/approve/[token]", module: route5 },
+  { pattern: "/api/attachments/[attachmentId]", module: route6 },
+  { pattern: "/api/auth/[...all]", module: route7 },
+  { pattern: "/api/bench/floor", module: route8 },
+  { pattern: "/api/demo", module: route9 },
+  { pattern: "/api/fleet-clients/[clientId]", module: route10 },
+  { pattern: "/api/notifications", module: route11 },
+  { pattern: "/api/notifications/[notificationId]/acknowledge", module: route12 },
+  { pattern: "/api/notifications/read", module: route13 },
+  { pattern: "/api/password-reset", module: route14 },
+  { pattern: "/api/phases/[phaseId]", module: route15 },
+  { pattern: "/api/phases/[phaseId]/move", module: route16 },
+  { pattern: "/api/projects", module: route17 },
+  { pattern: "/api/projects/[projectId]", module: route18 },
+  { pattern: "/api/projects/[projectId]/events", module: route19 },
+  { pattern: "/api/projects/[projectId]/fleet", module: route20 },
+  { pattern: "/api/projects/[projectId]/fleet/import", module: route21 },
+  { pattern: "/api/projects/[projectId]/fleet/remove", module: route22 },
+  { pattern: "/api/projects/[projectId]/import", module: route23 },
+  { pattern: "/api/projects/[projectId]/members", module: route24 },
+  { pattern: "/api/projects/[projectId]/members/[userId]", module: route25 },
+  { pattern: "/api/projects/[projectId]/notification-settings", module: route26 },
+  { pattern: "/api/projects/[projectId]/phases", module: route27 },
+  { pattern: "/api/projects/[projectId]/plan/undo", module: route28 },
+  { pattern: "/api/projects/[projectId]/presence", module: route29 },
+  { pattern: "/api/projects/[projectId]/recalibrate", module: route30 },
+  { pattern: "/api/projects/[projectId]/runs", module: route31 },
+  { pattern: "/api/projects/[projectId]/save-as-template", module: route32 },
+  { pattern: "/api/projects/[projectId]/steps", module: route33 },
+  { pattern: "/api/projects/[projectId]/steps/bulk", module: route34 },
+  { pattern: "/api/projects/[projectId]/steps/paste", module: route35 },
+  { pattern: "/api/projects/[projectId]/steps/reorder", module: route36 },
+  { pattern: "/api/runs/[runId]/abort", module: route37 },
+  { pattern: "/api/runs/[runId]/end", module: route38 },
+  { pattern: "/api/runs/[runId]/export/csv", module: route39 },
+  { pattern: "/api/runs/[runId]/export/json", module: route40 },
+  { pattern: "/api/runs/[runId]/export/pdf", module: route41 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route42 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route43 },
+  { pattern: "/api/runs/[runId]/plan", module: route44 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates", module: route45 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/log", module: route46 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/preview", module: route47 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/send", module: route48 },
+  { pattern: "/api/runs/[runId]/status", module: route49 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route50 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route51 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route52 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route53 },
+  { pattern: "/api/settings", module: route54 },
+  { pattern: "/api/setup", module: route55 },
+  { pattern: "/api/steps/[stepId]", module: route56 },
+  { pattern: "/api/steps/[stepId]/move", module: route57 },
+  { pattern: "/api/teams", module: route58 },
+  { pattern: "/api/teams/[teamId]", module: route59 },
+  { pattern: "/api/teams/[teamId]/merge", module: route60 },
+  { pattern: "/api/templates", module: route61 },
+  { pattern: "/api/templates/[templateId]", module: route62 },
+  { pattern: "/api/templates/[templateId]/duplicate", module: route63 },
+  { pattern: "/api/tokens", module: route64 },
+  { pattern: "/api/tokens/[tokenId]", module: route65 },
+  { pattern: "/api/users", module: route66 },
+  { pattern: "/api/users/[userId]", module: route67 },
+  { pattern: "/api/users/[userId]/password-reset", module: route68 },
+  { pattern: "/api/users/[userId]/sessions", module: route69 },
 ];

@@ -99,6 +99,16 @@ export function effectiveProjectRole(user: Actor, project: { visibility: Project
 export const projectRoleAllows = (role: RoleName, need: ProjectNeed) => (need === "view" ? true : need === "operate" ? RANK[role] >= RANK.OPERATOR : role === "ADMIN");
 /** Members and the visibility setting: admins only. */
 export const canManageMembers = isAdmin;
+/**
+ * Your own bell: everyone signed in (a script's token too: reading and acknowledging your own
+ * notifications changes nothing of anyone else's). Each service filters by the user, so nobody
+ * ever sees or answers someone else's.
+ */
+export const canUseOwnNotifications = (user: Actor) => ROLE_SET.has(user.role);
+/** Which kinds reach you how: an account setting, so in person only (like your password). */
+export const canManageOwnNotificationPreferences = canManageOwnAccount;
+/** The project lead receives escalations: admins set them, like members. */
+export const canSetProjectLead = isAdmin;
 export const canManageSettings = isAdmin;
 /** Who hears from a run, how often and in which words: admins (it speaks for the team to management). */
 export const canManageStakeholderUpdates = isAdmin;

@@ -57,6 +57,8 @@ export async function buildMatrixWorld(db: TestDatabase) {
     attachmentId: attachment.id,
     sessionId: "does-not-exist",
     tokenId: "does-not-exist",
+    notificationId: "does-not-exist",
+    token: "A".repeat(43),
     teamId: world.routeTeam.id,
   };
   const overrides: Record<string, Record<string, string>> = {

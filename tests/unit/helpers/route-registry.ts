@@ -55,6 +55,13 @@ export const ROUTE_ACCESS: Record<string, RouteAccess | { skip: string }> = {
   "POST /api/tokens": { expect: SIGNED_IN },
   "DELETE /api/tokens/[tokenId]": { expect: { ...all(404), signedOut: 401 }, why: "Only your own tokens exist for you (admins: any, but this one doesn't exist)." },
   "GET /api/admin/tokens": { expect: ADMIN_ONLY },
+  "GET /api/notifications": { expect: SIGNED_IN },
+  "POST /api/notifications/read": { expect: SIGNED_IN },
+  "POST /api/notifications/[notificationId]/acknowledge": { expect: { ...all(404), signedOut: 401 }, why: "Only your own notifications exist for you." },
+  "GET /api/account/notification-preferences": { expect: SIGNED_IN },
+  "PUT /api/account/notification-preferences": { expect: SIGNED_IN },
+  "PUT /api/projects/[projectId]/notification-settings": { expect: ADMIN_ONLY },
+  "POST /api/approve/[token]": { expect: all(400), why: "Public: the one-time token from a gate email is the credential (this one is unknown)." },
 
   "DELETE /api/demo": { expect: ADMIN_ONLY },
   "POST /api/users": { expect: ADMIN_ONLY },

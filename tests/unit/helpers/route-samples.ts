@@ -103,5 +103,10 @@ export function validBodies(world: RouteWorld): Record<string, unknown> {
     "POST /api/password-reset": { token: "A".repeat(32), newPassword: "tape-vault-orange-kettle" },
     "POST /api/users/[userId]/password-reset": {},
     "POST /api/tokens": { name: "Sample token", scope: "READ", expiresInDays: 30 },
+    "POST /api/notifications/read": {},
+    "POST /api/notifications/[notificationId]/acknowledge": {},
+    "PUT /api/account/notification-preferences": { preferences: [{ kind: "READY", inApp: true, email: false }] },
+    "POST /api/approve/[token]": { decision: "GO", note: "From my phone" },
+    "PUT /api/projects/[projectId]/notification-settings": { leadUserId: team.admin.id, overdueMinutes: 15 },
   };
 }

@@ -9,6 +9,8 @@ import { requireUser } from "@/lib/platform/auth/session";
 import { utcToWallClock } from "@/lib/platform/time";
 import { ProjectMembers } from "@/components/projects/project-members";
 import { listProjectMembers } from "@/lib/projects/members";
+import { ProjectNotificationSettings } from "@/components/notifications/project-notification-settings";
+import { getProjectLead } from "@/lib/notifications/queries";
 
 export const metadata: Metadata = { title: "Project settings" };
 
@@ -21,7 +23,7 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const members = await listProjectMembers({ projectId: project.id });
+  const [members, lead] = await Promise.all([listProjectMembers({ projectId: project.id }), getProjectLead({ projectId: project.id })]);
   return (
     <>
       <PageHeader title="Project settings" subtitle={project.name} />
@@ -50,6 +52,16 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
       </Card>
       <div className="mt-6">
         <ProjectMembers projectId={project.id} visibility={members.visibility} members={members.members} candidates={members.candidates.filter((c) => c.role !== "ADMIN")} />
+      </div>
+      <div className="mt-6">
+        <ProjectNotificationSettings
+          projectId={project.id}
+          leadUserId={lead.leadUserId}
+          overdueMinutes={lead.overdueMinutes}
+          defaultOverdueMinutes={lead.defaultOverdueMinutes}
+          fallback={lead.fallback}
+          candidates={lead.candidates}
+        />
       </div>
     </>
   );
