@@ -27,6 +27,12 @@ export interface PdfPoolSettings {
   queue: number;
   /** A worker beyond the first exits after this long without work (RUNSHEET_PDF_IDLE_SECONDS; default 60). */
   idleSeconds: number;
+  /**
+   * How much lower the workers' CPU priority is than the main thread's (RUNSHEET_PDF_NICE, a nice
+   * increment from 0 to 19; default 10): on a busy machine a sign-off's few milliseconds go first.
+   * Linux only (lib/exports/pdf/render-worker.mjs).
+   */
+  nice: number;
   /** The worker's entry file and its workerData. Tests put a wrapper around the real one; the app never sets them. */
   workerFile?: string;
   workerData?: unknown;
@@ -72,6 +78,7 @@ export function pdfPoolSettingsFromEnv(): PdfPoolSettings {
     workers: readCount("RUNSHEET_PDF_WORKERS", Math.max(1, cores - 1), 1),
     queue: readCount("RUNSHEET_PDF_QUEUE", 20, 0),
     idleSeconds: readCount("RUNSHEET_PDF_IDLE_SECONDS", 60, 1),
+    nice: Math.min(19, readCount("RUNSHEET_PDF_NICE", 10, 0)),
   };
 }
 
@@ -97,6 +104,7 @@ function startPool(settings: PdfPoolSettings): PoolState {
     // see lib/platform/server/serve.mjs), never from the bundled server code.
     filename: settings.workerFile ?? path.join(process.cwd(), "lib", "exports", "pdf", "render-worker.mjs"),
     workerData: settings.workerData,
+    env: { ...process.env, RUNSHEET_PDF_NICE: String(settings.nice) },
     maxThreads: settings.workers,
     // One warm worker stays (instrumentation.ts warms it at start); the others go when idle.
     minThreads: 1,
