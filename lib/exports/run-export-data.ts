@@ -162,7 +162,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
 
   const hasFleetSteps = wantFleet && phases.some((p) => p.steps.some((s) => s.isFleet));
   const clients = hasFleetSteps
-    ? await readInPages((after) =>
+    ? await readInPages((after: { hostname: string } | null) =>
         prisma.fleetClient.findMany({
           where: { projectId: project.id, ...(after ? { hostname: { gt: after.hostname } } : {}) },
           orderBy: { hostname: "asc" },
@@ -172,7 +172,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
       )
     : [];
   const fleetRuns = hasFleetSteps
-    ? await readInPages((after) =>
+    ? await readInPages((after: { id: string } | null) =>
         prisma.fleetClientRun.findMany({
           where: { runId: run.id, ...(after ? { id: { gt: after.id } } : {}) },
           orderBy: { id: "asc" },
@@ -425,7 +425,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 const PAGE_ROWS = 1000;
 
 /** Reads a list page by page (keyset: `read(last row so far)`), with a break after each page. */
-async function readInPages<T>(read: (after: T | null) => Promise<T[]>): Promise<T[]> {
+async function readInPages<T extends Key, Key>(read: (after: Key | null) => Promise<T[]>): Promise<T[]> {
   const rows: T[] = [];
   for (;;) {
     const page = await read(rows.length > 0 ? rows[rows.length - 1] : null);
