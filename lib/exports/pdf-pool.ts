@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import { AppError } from "../platform/errors";
-import type { PdfRenderTask } from "./pdf/render-task";
+import { packPdfTask } from "./pdf/task-codec";
 import type { RunExportData } from "./run-export-data";
 
 /**
@@ -189,10 +189,10 @@ export async function renderPdfInPool<D extends RunExportData>(options: { load: 
   await takeSlot(state, options.signal);
   try {
     const data = await options.load();
-    const task: PdfRenderTask = { data, generatedBy: options.generatedBy };
+    const { packed, transferList } = await packPdfTask({ data, generatedBy: options.generatedBy });
     let bytes: Uint8Array;
     try {
-      bytes = (await state.piscina.run(task)) as Uint8Array;
+      bytes = (await state.piscina.run(packed, { transferList })) as Uint8Array;
     } catch (error) {
       console.error(`PDF rendering of run ${data.run.id} failed`, error);
       throw new PdfRenderError();

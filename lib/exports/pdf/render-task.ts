@@ -1,20 +1,16 @@
 import { move } from "piscina";
 import type { RunExportData } from "../run-export-data";
 import { renderRunDocument } from "./render";
-
-/** What the main thread sends a PDF worker: plain, structured-cloneable data. */
-export interface PdfRenderTask {
-  data: RunExportData;
-  generatedBy: string;
-}
+import { unpackPdfTask, type PackedPdfTask } from "./task-codec";
 
 /**
  * The PDF worker's handler (bundled by build-render-worker.mjs, loaded by render-worker.mjs).
- * Structured cloning turns the evidence thumbnails' Buffers into plain Uint8Arrays; react-pdf
- * wants Buffers, so they are wrapped again (no copy). The PDF goes back as a transferred
- * ArrayBuffer, not a copy.
+ * Should an evidence thumbnail arrive as a plain Uint8Array rather than a Buffer (react-pdf wants
+ * Buffers), it is wrapped again (no copy). The PDF goes back as a transferred ArrayBuffer, not a
+ * copy.
  */
-export default async function renderPdfTask(task: PdfRenderTask): Promise<Uint8Array> {
+export default async function renderPdfTask(packed: PackedPdfTask): Promise<Uint8Array> {
+  const task = unpackPdfTask(packed);
   const data = reviveBuffers(task.data);
   const pdf = await renderRunDocument(data, task.generatedBy);
   // A Buffer may be a view into a shared pool slab, which must not be transferred: copy then.
