@@ -124,8 +124,8 @@ function pool(): PoolState {
 }
 
 /**
- * Replaces the pool (tests: a small queue, a test worker). Waits for the old pool's workers to
- * finish what they have and stop.
+ * Replaces the pool (tests: a small queue, a test worker). The old pool's workers are stopped; a
+ * render still running there fails (PdfRenderError).
  */
 export async function configurePdfPool(settings: Partial<PdfPoolSettings>): Promise<void> {
   const previous = holder.runsheetPdfPool;
