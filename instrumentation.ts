@@ -2,7 +2,7 @@
  * Runs once when the Next.js server starts: migrates the database (on first import of the
  * Prisma client), seeds the demo into an empty database unless RUNSHEET_SEED=none, anchors the
  * audit chain (signing key, signed checkpoint of the head), and warms
- * the PDF renderer in the background.
+ * a PDF worker in the background.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -25,8 +25,9 @@ export async function register() {
   (await import("./lib/backup/schedule")).startContinuousBackup();
   // Notifications: follow the audit log, sweep overdue steps and deadlines, send queued email (lib/notifications).
   (await import("./lib/notifications/dispatcher")).startNotificationDispatcher();
-  // Load and exercise the PDF renderer once, off the start-up path, so the first "Export PDF"
-  // of the night doesn't pay for loading it (~1 s) and for unoptimised layout code (~0.7 s).
+  // Start one PDF worker thread and have it render once, off the start-up path, so the first
+  // "Export PDF" of the night doesn't pay for starting it and loading react-pdf (~1 s) and for
+  // unoptimised layout code (~0.7 s). The pool keeps that worker (lib/exports/pdf-pool.ts).
   setTimeout(() => {
     import("./lib/exports/run-pdf")
       .then(({ warmUpPdfRenderer }) => warmUpPdfRenderer())

@@ -3,7 +3,9 @@ import { configSecurityHeaders } from "./lib/platform/http/security-headers.mjs"
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // better-sqlite3 is a native module: load it from node_modules at run time, never bundle it.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  // piscina starts its worker threads from its own files (lib/exports/pdf-pool.ts): it must stay
+  // in node_modules too.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "piscina"],
   poweredByHeader: false,
   // Lets parallel builds (tests, benchmark) on one checkout use separate output folders.
   distDir: process.env.NEXT_DIST_DIR || ".next",

@@ -19,6 +19,7 @@ import { build, cpuTimeMs, distDir, hasBuild, peakRssMb, repoRoot, seed, startSe
 import { percentile, postJson, round1, signIn, timedGet } from "./lib/http";
 import { measureXlsxPreview } from "./import-xlsx";
 import { fanoutJson, measureFanout } from "./fanout";
+import { describeSignoffDuringPdf, measureSignoffDuringPdf, SIGNOFF_DURING_PDF_PAIRS } from "./pdf-during-signoff";
 
 const LEVELS = [1, 10, 50] as const;
 type Level = (typeof LEVELS)[number];
@@ -103,7 +104,7 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
 
   // Every sign-off request needs a step that is still pending and not blocked: fresh rehearsal
   // runs, each with ~250 independent steps, created the way the UI does it.
-  const needed = WARMUP_SIGNOFFS + LEVELS.reduce((sum, c) => sum + AMOUNT[c] + c, 0) + STEADY_SIGNOFFS + 100;
+  const needed = WARMUP_SIGNOFFS + LEVELS.reduce((sum, c) => sum + AMOUNT[c] + c, 0) + STEADY_SIGNOFFS + SIGNOFF_DURING_PDF_PAIRS + 100;
   const perRun = seeded.signableStepIds.length;
   const runCount = Math.ceil(needed / perRun);
   const runIds: string[] = [];
@@ -162,6 +163,9 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
   const rssBeforePdf = peakRssMb(server.pid);
   const pdf = await measurePdf(baseUrl, seeded.liveRunId!, adminCookie);
   log(pdf.status === 200 ? `PDF: ${pdf.ms} ms (first export ${pdf.coldMs} ms, then ${pdf.warmMs} ms; ${pdf.kb} KB).` : `PDF: not available (HTTP ${pdf.status}).`);
+  // Issue 16: sign-offs idle, then while 5 clients export the PDF back to back (bench/pdf-during-signoff.ts).
+  const signoffDuringPdf = await measureSignoffDuringPdf({ baseUrl, pdfRunId: seeded.liveRunId!, pairs, signoffCookies: operatorCookies.slice(0, 5), exportCookies: [adminCookie, ...operatorCookies.slice(5, 9)] });
+  log(`Sign-off during PDF exports: ${describeSignoffDuringPdf(signoffDuringPdf)}`);
 
   // --- client import -----------------------------------------------------------------------------
   const fleetImport = await measureImport(baseUrl, adminCookie);
@@ -197,6 +201,7 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
     planImport: { xlsxRows: xlsxPreview.rows, previewMs: xlsxPreview.medianMs, coldMs: xlsxPreview.coldMs },
     runStart: runStart,
     fanout,
+    signoffDuringPdf,
   };
   return { json, extra: { fleetImport, steady, signoffDetails, floorDetails, runbook, dashboard, propagation, pdf, rssBeforePdf, dirty, seeded } };
 }
@@ -532,6 +537,7 @@ function printTable(json: Results["json"], extra: Results["extra"]) {
     ["Import of 5,000 clients < 3 s", json.import.ms, (n) => n < 3000, `${json.import.ms} ms`],
     ["Preview of a 1,000-row .xlsx plan < 2 s (median)", json.planImport.previewMs, (n) => n < 2000, `${json.planImport.previewMs} ms`],
     ["Starting a run (300 steps, 5,000 clients) < 500 ms, median", json.runStart.p50Ms, (n) => n < 500, `${json.runStart.p50Ms} ms`],
+    ["Sign-off p95 during 5 PDF exports < 2× the idle p95", json.signoffDuringPdf.ratio, (n) => n < 2, `${json.signoffDuringPdf.p95} ms vs ${json.signoffDuringPdf.idleP95} ms idle (${json.signoffDuringPdf.ratio}×)`],
   ];
   console.log("\nGoals:");
   for (const [label, value, ok, shown] of goals) {

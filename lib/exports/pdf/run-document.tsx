@@ -12,7 +12,9 @@ import { NBSP, commonDomainSuffix, keepIndent, markdownToPlain, monoRow, pdfText
 import { HASH_RECIPE, VERIFY_STEPS } from "../verification";
 import { AUDIT_CHARS, AUDIT_FONT_SIZE, C, CODE_CHARS, CONTENT_WIDTH, FLEET_CHARS, FLEET_FONT_SIZE, STEP_COLS, TONES, s, type Tone } from "./theme";
 
-export const IN_PROGRESS_MARK = "IN PROGRESS — not a final record";
+import { IN_PROGRESS_MARK } from "./marks";
+
+export { IN_PROGRESS_MARK };
 
 export interface RunDocumentProps {
   data: RunExportData;

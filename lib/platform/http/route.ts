@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { AppError, ForbiddenError, PayloadTooLargeError, RateLimitedError, UnauthenticatedError, ValidationError } from "../errors";
+import { AppError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError, ValidationError } from "../errors";
 import { requestOrigin } from "./client-address";
 import { getUserFromRequest, type CurrentUser } from "../auth/session";
 import { hasBearerCredential, runWithTokenCredential } from "../auth/api-tokens";
@@ -284,6 +284,12 @@ export function assertSameOrigin(request: Request): void {
   if (actual !== new URL(expected).origin) throw new ForbiddenError("Cross-site request refused.");
 }
 
+/** Seconds to wait before retrying: the error's own (rate limit, a full PDF queue), else 2 s for any 503. */
+function retryAfterOf(error: AppError): number | null {
+  if ("retryAfterSeconds" in error && typeof error.retryAfterSeconds === "number") return error.retryAfterSeconds;
+  return error.status === 503 ? 2 : null;
+}
+
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
     const extra = "current" in error ? { current: (error as { current?: unknown }).current } : {};
@@ -291,7 +297,7 @@ export function errorResponse(error: unknown): Response {
       { error: { code: error.code, message: error.message, fieldErrors: error.fieldErrors ?? {}, ...extra } },
       {
         status: error.status,
-        headers: error.status === 503 ? { "retry-after": "2" } : error instanceof RateLimitedError ? { "retry-after": String(error.retryAfterSeconds) } : undefined,
+        headers: retryAfterOf(error) !== null ? { "retry-after": String(retryAfterOf(error)) } : undefined,
       },
     );
   }
