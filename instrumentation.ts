@@ -19,6 +19,8 @@ export async function register() {
   // signed when the server last stopped (or by another process, such as the seed) is signed now.
   const { anchorAuditChainAtStartup } = await import("./lib/audit/checkpointer");
   await anchorAuditChainAtStartup();
+  // Outbound webhooks: follows the audit log from each endpoint's cursor (lib/webhooks/dispatcher.ts).
+  void import("./lib/webhooks/dispatcher").then(({ startWebhookDispatcher }) => startWebhookDispatcher());
   // Load and exercise the PDF renderer once, off the start-up path, so the first "Export PDF"
   // of the night doesn't pay for loading it (~1 s) and for unoptimised layout code (~0.7 s).
   setTimeout(() => {

@@ -35,35 +35,41 @@ import * as route27 from "@/app/api/projects/[projectId]/steps/route";
 import * as route28 from "@/app/api/projects/[projectId]/steps/bulk/route";
 import * as route29 from "@/app/api/projects/[projectId]/steps/paste/route";
 import * as route30 from "@/app/api/projects/[projectId]/steps/reorder/route";
-import * as route31 from "@/app/api/runs/[runId]/abort/route";
-import * as route32 from "@/app/api/runs/[runId]/end/route";
-import * as route33 from "@/app/api/runs/[runId]/export/csv/route";
-import * as route34 from "@/app/api/runs/[runId]/export/json/route";
-import * as route35 from "@/app/api/runs/[runId]/export/pdf/route";
-import * as route36 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
-import * as route37 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
-import * as route38 from "@/app/api/runs/[runId]/plan/route";
-import * as route39 from "@/app/api/runs/[runId]/status/route";
-import * as route40 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
-import * as route41 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
-import * as route42 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
-import * as route43 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
-import * as route44 from "@/app/api/settings/route";
-import * as route45 from "@/app/api/setup/route";
-import * as route46 from "@/app/api/steps/[stepId]/route";
-import * as route47 from "@/app/api/steps/[stepId]/move/route";
-import * as route48 from "@/app/api/teams/route";
-import * as route49 from "@/app/api/teams/[teamId]/route";
-import * as route50 from "@/app/api/teams/[teamId]/merge/route";
-import * as route51 from "@/app/api/templates/route";
-import * as route52 from "@/app/api/templates/[templateId]/route";
-import * as route53 from "@/app/api/templates/[templateId]/duplicate/route";
-import * as route54 from "@/app/api/tokens/route";
-import * as route55 from "@/app/api/tokens/[tokenId]/route";
-import * as route56 from "@/app/api/users/route";
-import * as route57 from "@/app/api/users/[userId]/route";
-import * as route58 from "@/app/api/users/[userId]/password-reset/route";
-import * as route59 from "@/app/api/users/[userId]/sessions/route";
+import * as route31 from "@/app/api/projects/[projectId]/webhooks/route";
+import * as route32 from "@/app/api/runs/[runId]/abort/route";
+import * as route33 from "@/app/api/runs/[runId]/end/route";
+import * as route34 from "@/app/api/runs/[runId]/export/csv/route";
+import * as route35 from "@/app/api/runs/[runId]/export/json/route";
+import * as route36 from "@/app/api/runs/[runId]/export/pdf/route";
+import * as route37 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
+import * as route38 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
+import * as route39 from "@/app/api/runs/[runId]/plan/route";
+import * as route40 from "@/app/api/runs/[runId]/status/route";
+import * as route41 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
+import * as route42 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
+import * as route43 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
+import * as route44 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
+import * as route45 from "@/app/api/settings/route";
+import * as route46 from "@/app/api/setup/route";
+import * as route47 from "@/app/api/steps/[stepId]/route";
+import * as route48 from "@/app/api/steps/[stepId]/move/route";
+import * as route49 from "@/app/api/teams/route";
+import * as route50 from "@/app/api/teams/[teamId]/route";
+import * as route51 from "@/app/api/teams/[teamId]/merge/route";
+import * as route52 from "@/app/api/templates/route";
+import * as route53 from "@/app/api/templates/[templateId]/route";
+import * as route54 from "@/app/api/templates/[templateId]/duplicate/route";
+import * as route55 from "@/app/api/tokens/route";
+import * as route56 from "@/app/api/tokens/[tokenId]/route";
+import * as route57 from "@/app/api/users/route";
+import * as route58 from "@/app/api/users/[userId]/route";
+import * as route59 from "@/app/api/users/[userId]/password-reset/route";
+import * as route60 from "@/app/api/users/[userId]/sessions/route";
+import * as route61 from "@/app/api/webhook-deliveries/[deliveryId]/redeliver/route";
+import * as route62 from "@/app/api/webhooks/[endpointId]/route";
+import * as route63 from "@/app/api/webhooks/[endpointId]/deliveries/route";
+import * as route64 from "@/app/api/webhooks/[endpointId]/enable/route";
+import * as route65 from "@/app/api/webhooks/[endpointId]/test/route";
 
 export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/account/password", module: route0 },
@@ -97,33 +103,39 @@ export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/projects/[projectId]/steps/bulk", module: route28 },
   { pattern: "/api/projects/[projectId]/steps/paste", module: route29 },
   { pattern: "/api/projects/[projectId]/steps/reorder", module: route30 },
-  { pattern: "/api/runs/[runId]/abort", module: route31 },
-  { pattern: "/api/runs/[runId]/end", module: route32 },
-  { pattern: "/api/runs/[runId]/export/csv", module: route33 },
-  { pattern: "/api/runs/[runId]/export/json", module: route34 },
-  { pattern: "/api/runs/[runId]/export/pdf", module: route35 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route36 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route37 },
-  { pattern: "/api/runs/[runId]/plan", module: route38 },
-  { pattern: "/api/runs/[runId]/status", module: route39 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route40 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route41 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route42 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route43 },
-  { pattern: "/api/settings", module: route44 },
-  { pattern: "/api/setup", module: route45 },
-  { pattern: "/api/steps/[stepId]", module: route46 },
-  { pattern: "/api/steps/[stepId]/move", module: route47 },
-  { pattern: "/api/teams", module: route48 },
-  { pattern: "/api/teams/[teamId]", module: route49 },
-  { pattern: "/api/teams/[teamId]/merge", module: route50 },
-  { pattern: "/api/templates", module: route51 },
-  { pattern: "/api/templates/[templateId]", module: route52 },
-  { pattern: "/api/templates/[templateId]/duplicate", module: route53 },
-  { pattern: "/api/tokens", module: route54 },
-  { pattern: "/api/tokens/[tokenId]", module: route55 },
-  { pattern: "/api/users", module: route56 },
-  { pattern: "/api/users/[userId]", module: route57 },
-  { pattern: "/api/users/[userId]/password-reset", module: route58 },
-  { pattern: "/api/users/[userId]/sessions", module: route59 },
+  { pattern: "/api/projects/[projectId]/webhooks", module: route31 },
+  { pattern: "/api/runs/[runId]/abort", module: route32 },
+  { pattern: "/api/runs/[runId]/end", module: route33 },
+  { pattern: "/api/runs/[runId]/export/csv", module: route34 },
+  { pattern: "/api/runs/[runId]/export/json", module: route35 },
+  { pattern: "/api/runs/[runId]/export/pdf", module: route36 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route37 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route38 },
+  { pattern: "/api/runs/[runId]/plan", module: route39 },
+  { pattern: "/api/runs/[runId]/status", module: route40 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route41 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route42 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route43 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route44 },
+  { pattern: "/api/settings", module: route45 },
+  { pattern: "/api/setup", module: route46 },
+  { pattern: "/api/steps/[stepId]", module: route47 },
+  { pattern: "/api/steps/[stepId]/move", module: route48 },
+  { pattern: "/api/teams", module: route49 },
+  { pattern: "/api/teams/[teamId]", module: route50 },
+  { pattern: "/api/teams/[teamId]/merge", module: route51 },
+  { pattern: "/api/templates", module: route52 },
+  { pattern: "/api/templates/[templateId]", module: route53 },
+  { pattern: "/api/templates/[templateId]/duplicate", module: route54 },
+  { pattern: "/api/tokens", module: route55 },
+  { pattern: "/api/tokens/[tokenId]", module: route56 },
+  { pattern: "/api/users", module: route57 },
+  { pattern: "/api/users/[userId]", module: route58 },
+  { pattern: "/api/users/[userId]/password-reset", module: route59 },
+  { pattern: "/api/users/[userId]/sessions", module: route60 },
+  { pattern: "/api/webhook-deliveries/[deliveryId]/redeliver", module: route61 },
+  { pattern: "/api/webhooks/[endpointId]", module: route62 },
+  { pattern: "/api/webhooks/[endpointId]/deliveries", module: route63 },
+  { pattern: "/api/webhooks/[endpointId]/enable", module: route64 },
+  { pattern: "/api/webhooks/[endpointId]/test", module: route65 },
 ];

@@ -100,3 +100,10 @@ export const projectRoleAllows = (role: RoleName, need: ProjectNeed) => (need ==
 /** Members and the visibility setting: admins only. */
 export const canManageMembers = isAdmin;
 export const canManageSettings = isAdmin;
+/**
+ * Outbound webhooks send a project's events to another system, with a secret: installation admins.
+ * Pointing one at a private or loopback address (the LAN, this server) is also theirs alone: a
+ * server-side request can reach what a browser can't.
+ */
+export const canManageWebhooks = isAdmin;
+export const canAllowPrivateWebhooks = isAdmin;

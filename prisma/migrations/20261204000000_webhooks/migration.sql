@@ -1,6 +1,7 @@
 -- Outbound webhooks (lib/webhooks). An endpoint follows its project's audit log with a cursor
 -- (cursorSeq = the last audit seq already turned into deliveries); a delivery is one event for one
--- endpoint, its id the Standard Webhooks message id, stable across retries and redeliveries.
+-- endpoint, its id the Standard Webhooks message id, stable across retries and redeliveries; a
+-- test event has no audit seq (NULL: UNIQUE lets any number of them be).
 CREATE TABLE "webhook_endpoint" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "projectId" TEXT NOT NULL,
@@ -27,7 +28,7 @@ CREATE INDEX "webhook_endpoint_createdById_idx" ON "webhook_endpoint"("createdBy
 CREATE TABLE "webhook_delivery" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "endpointId" TEXT NOT NULL,
-    "auditSeq" INTEGER NOT NULL,
+    "auditSeq" INTEGER,
     "eventType" TEXT NOT NULL,
     "payload" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'PENDING',

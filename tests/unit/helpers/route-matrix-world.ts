@@ -58,6 +58,8 @@ export async function buildMatrixWorld(db: TestDatabase) {
     sessionId: "does-not-exist",
     tokenId: "does-not-exist",
     teamId: world.routeTeam.id,
+    endpointId: world.webhook.id,
+    deliveryId: world.webhookDelivery.id,
   };
   const overrides: Record<string, Record<string, string>> = {
     "DELETE /api/phases/[phaseId]": { phaseId: phaseToDelete.id },
@@ -72,6 +74,7 @@ export async function buildMatrixWorld(db: TestDatabase) {
     "PATCH /api/projects/[projectId]/members/[userId]": { userId: dora.id },
     "DELETE /api/projects/[projectId]/members/[userId]": { userId: dora.id },
     "POST /api/teams/[teamId]/merge": { teamId: world.teamToMerge.id },
+    "DELETE /api/webhooks/[endpointId]": { endpointId: world.webhookToDelete.id },
   };
   const paramsFor = (key: string): Record<string, string> => ({ ...base, ...(overrides[key] ?? {}) });
 
