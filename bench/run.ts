@@ -18,6 +18,7 @@ import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { build, cpuTimeMs, distDir, hasBuild, peakRssMb, repoRoot, seed, startServer, type SeedResult, type ServerHandle } from "./lib/server";
 import { percentile, postJson, round1, signIn, timedGet } from "./lib/http";
 import { measureXlsxPreview } from "./import-xlsx";
+import { measureWebhooks } from "./webhooks";
 
 const LEVELS = [1, 10, 50] as const;
 type Level = (typeof LEVELS)[number];
@@ -76,7 +77,7 @@ async function main() {
 
   let results;
   try {
-    results = await measure(server, seeded);
+    results = await measure(server, seeded, databasePath);
   } catch (error) {
     console.error(server.output().slice(-5000));
     throw error;
@@ -93,7 +94,7 @@ async function main() {
   if (nodeArgs.length > 0) log(`CPU profiles: ${profileDir}`);
 }
 
-async function measure(server: ServerHandle, seeded: SeedResult) {
+async function measure(server: ServerHandle, seeded: SeedResult, databasePath: string) {
   const { baseUrl } = server;
   const adminCookie = await signIn(baseUrl, seeded.admin.email, seeded.password);
   const operatorCookies: string[] = [];
@@ -168,6 +169,9 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
   const xlsxPreview = await measureXlsxPreview();
   log(`Import preview of a ${xlsxPreview.rows}-row .xlsx: median ${xlsxPreview.medianMs} ms (cold ${xlsxPreview.coldMs} ms).`);
 
+  // --- webhooks: sign-off p95 with 1,000 deliveries in flight (bench/webhooks.ts) -----------------
+  const webhooks = await measureWebhooks({ baseUrl, databasePath, seeded, adminCookie, operatorCookies, log });
+
   const peak = peakRssMb(server.pid);
   log(`Server peak RSS (VmHWM): ${peak} MB (before the PDF: ${rssBeforePdf} MB).`);
 
@@ -192,6 +196,7 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
     import: { clients: fleetImport.status === 200 ? fleetImport.clients : null, ms: fleetImport.status === 200 ? fleetImport.ms : null },
     planImport: { xlsxRows: xlsxPreview.rows, previewMs: xlsxPreview.medianMs, coldMs: xlsxPreview.coldMs },
     runStart: runStart,
+    webhooks: { signoffIdleP95: webhooks.signoffIdleP95, signoffInFlightP95: webhooks.signoffInFlightP95, ratio: webhooks.ratio },
   };
   return { json, extra: { fleetImport, steady, signoffDetails, floorDetails, runbook, dashboard, propagation, pdf, rssBeforePdf, dirty, seeded } };
 }

@@ -128,6 +128,14 @@ export interface AttemptOutcome {
  * this attempt disabled the endpoint.
  */
 export function recordAttemptSql(tx: SqlTx, outcome: AttemptOutcome, options: { disableAfter: number; notice: (failures: number) => string }): { disabled: boolean } {
+  const status = outcome.delivered ? "DELIVERED" : outcome.nextAttemptAt ? "PENDING" : "FAILED";
+  const updated = prepared(
+    tx.db,
+    `UPDATE "webhook_delivery" SET "status" = ?, "attempts" = "attempts" + 1, "nextAttemptAt" = ?, "lastStatus" = ?, "lastError" = ?, "deliveredAt" = ?
+     WHERE "id" = ? AND "status" = 'PENDING'`,
+  ).run(status, toSqlTime(outcome.nextAttemptAt), outcome.statusCode, outcome.error, outcome.delivered ? toSqlTime(outcome.at) : null, outcome.deliveryId);
+  // Deleted meanwhile (the endpoint was removed) or already settled by a duplicate send: nothing more.
+  if (updated.changes !== 1) return { disabled: false };
   prepared(tx.db, `INSERT INTO "webhook_attempt" ("id", "deliveryId", "at", "statusCode", "durationMs", "error", "responseExcerpt") VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
     outcome.attemptId,
     outcome.deliveryId,
@@ -137,14 +145,6 @@ export function recordAttemptSql(tx: SqlTx, outcome: AttemptOutcome, options: { 
     outcome.error,
     outcome.responseExcerpt,
   );
-  const status = outcome.delivered ? "DELIVERED" : outcome.nextAttemptAt ? "PENDING" : "FAILED";
-  const updated = prepared(
-    tx.db,
-    `UPDATE "webhook_delivery" SET "status" = ?, "attempts" = "attempts" + 1, "nextAttemptAt" = ?, "lastStatus" = ?, "lastError" = ?, "deliveredAt" = ?
-     WHERE "id" = ? AND "status" = 'PENDING'`,
-  ).run(status, toSqlTime(outcome.nextAttemptAt), outcome.statusCode, outcome.error, outcome.delivered ? toSqlTime(outcome.at) : null, outcome.deliveryId);
-  // Deleted meanwhile (the endpoint was removed) or already settled by a duplicate send: nothing more.
-  if (updated.changes !== 1) return { disabled: false };
   if (outcome.delivered) {
     prepared(tx.db, `UPDATE "webhook_endpoint" SET "consecutiveFailures" = 0 WHERE "id" = ? AND "consecutiveFailures" <> 0`).run(outcome.endpointId);
     return { disabled: false };
