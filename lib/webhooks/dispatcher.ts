@@ -65,6 +65,8 @@ const TICK_MS = 1000;
 const BATCH = 100;
 /** A leased delivery is sent again by anyone only after this (longer than a send may take). */
 const LEASE_MS = 15_000;
+/** Commits within this long after one another wake the dispatcher once. */
+const COMMIT_COALESCE_MS = 100;
 
 interface DispatcherState {
   started: boolean;
@@ -74,6 +76,7 @@ interface DispatcherState {
   inFlight: number;
   sending: Set<string>;
   idle: Set<() => void>;
+  commitWake: NodeJS.Timeout | null;
 }
 
 const globalForWebhooks = globalThis as unknown as { runsheetWebhookDispatcher?: DispatcherState };
@@ -85,6 +88,7 @@ const state: DispatcherState = (globalForWebhooks.runsheetWebhookDispatcher ??= 
   inFlight: 0,
   sending: new Set(),
   idle: new Set(),
+  commitWake: null,
 });
 
 function retrySchedule(): number[] {
@@ -105,8 +109,17 @@ export function newMessageId(): string {
 export function startWebhookDispatcher(): void {
   if (state.started) return;
   state.started = true;
-  // Commits that touched a project may have appended events someone listens for.
-  onProjectsCommitted("webhooks", () => wakeWebhookDispatcher());
+  // Commits that touched a project may have appended events someone listens for. A burst of
+  // sign-offs wakes one tick per COMMIT_COALESCE_MS, not one per commit: each tick is a write
+  // transaction and a read of the run's board, and sign-offs must not queue behind them.
+  onProjectsCommitted("webhooks", () => {
+    if (state.commitWake) return;
+    state.commitWake = setTimeout(() => {
+      state.commitWake = null;
+      wakeWebhookDispatcher();
+    }, COMMIT_COALESCE_MS);
+    state.commitWake.unref();
+  });
   state.timer = setInterval(() => wakeWebhookDispatcher(), TICK_MS);
   state.timer.unref();
   wakeWebhookDispatcher();

@@ -40,7 +40,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-const WAIT = { timeout: 15_000, interval: 25 };
+const WAIT = { timeout: 30_000, interval: 25 };
 
 async function world(name: string, path: string, events: string[] = ["*"]) {
   const project = await createProject(lib, people.admin, { name });
@@ -57,7 +57,7 @@ async function world(name: string, path: string, events: string[] = ["*"]) {
 
 const deliveriesOf = (endpointId: string) => lib.prisma.webhookDelivery.findMany({ where: { endpointId }, orderBy: { auditSeq: "asc" }, include: { attemptLog: { orderBy: { at: "asc" } } } });
 
-describe("webhooks", () => {
+describe("webhooks", { timeout: 60_000 }, () => {
   it("signs each delivery, retries after a 500 with the same webhook-id, and logs both attempts", async () => {
     receiver.answer = ({ path, nth }) => (path === "/retry" && nth === 1 ? 500 : 200);
     const { steps, endpoint, run } = await world("Retry", "/retry");
