@@ -29,6 +29,8 @@ const simpleRules: Record<string, RoleName[]> = {
   canManageMembers: ["ADMIN"],
   canManageSettings: ["ADMIN"],
   canManageAllTokens: ["ADMIN"],
+  canManageWebhooks: ["ADMIN"],
+  canAllowPrivateWebhooks: ["ADMIN"],
 };
 
 describe("user-only rules", () => {
