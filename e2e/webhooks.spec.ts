@@ -26,7 +26,7 @@ test.describe("Webhooks", () => {
     await expect(page.getByText("No webhooks yet")).toBeVisible();
 
     const name = uniqueName("ops-channel");
-    const path = `/${name}`;
+    const path = `/${name.replace(/[^A-Za-z0-9-]+/g, "-")}`;
     await page.getByRole("button", { name: "New webhook" }).click();
     const form = page.getByRole("form", { name: "New webhook" });
     await form.getByLabel("Name").fill(name);
