@@ -1,10 +1,10 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
-import { prisma } from "../platform/db/client";
 import { onProjectsCommitted, runSqlTransaction } from "../platform/db/transaction";
-import { forecastRun } from "../runs/forecast";
-import { getRunBoard, type RunBoardData } from "../runs/queries";
-import type { RunModeName } from "../runs/model";
+import { numberSteps } from "../plan/numbering";
+import { parseLags } from "../plan/timing";
+import { forecastRun, runNotBeforeAt, type ForecastStep } from "../runs/forecast";
+import type { RunModeName, StepStatusName } from "../runs/model";
 import {
   DEFAULT_DISABLE_AFTER_FAILED_DELIVERIES,
   disabledNotice,
@@ -24,6 +24,8 @@ import {
   listActiveEndpointsSql,
   nextDueAtSql,
   readAuditAfterSql,
+  readProjectSql,
+  readRunForWebhookSql,
   recordAttemptSql,
   stepIdOfEntitySql,
   type AuditRowForWebhook,
@@ -66,7 +68,7 @@ const BATCH = 100;
 /** A leased delivery is sent again by anyone only after this (longer than a send may take). */
 const LEASE_MS = 15_000;
 /** Commits within this long after one another wake the dispatcher once. */
-const COMMIT_COALESCE_MS = 100;
+const COMMIT_COALESCE_MS = 250;
 
 interface DispatcherState {
   started: boolean;
@@ -175,7 +177,7 @@ export async function runWebhookTick(options: { now?: () => Date } = {}): Promis
       for (const row of rows) {
         const eventType = eventTypeForAction(row.action);
         if (!eventType || !endpointWants(events, eventType)) continue;
-        const event = await context.event(row, endpoint.projectId, eventType);
+        const event = context.event(row, endpoint.projectId, eventType);
         if (!event) continue;
         deliveries.push({ id: newMessageId(), auditSeq: row.seq, eventType, payload: JSON.stringify(presetBody(endpoint.preset as WebhookPreset, event)) });
       }
@@ -248,35 +250,76 @@ export function webhookDispatcherIdle(): Promise<void> {
   });
 }
 
+/** A run as events describe it: its steps numbered as on the run page, and its forecast now. */
+interface RunForEvents {
+  run: { id: string; name: string; kind: string };
+  steps: Map<string, { number: string; title: string; status: string; plannedMinutes: number; startedAt: string | null; finishedAt: string | null }>;
+  forecast: WebhookEvent["data"]["forecast"];
+}
+
+const iso = (value: string | null) => (value ? new Date(value).toISOString() : null);
+
+function runForEvents(runId: string, timeZone: string, now: number): RunForEvents | null {
+  const loaded = readRunForWebhookSql(runId);
+  if (!loaded) return null;
+  const { run, steps } = loaded;
+  const windowStart = Date.parse(run.windowStart);
+  // numberSteps numbers forward and rollback steps separately, in plan order (rows come in it).
+  const numbers = numberSteps([{ steps }]);
+  const forecastSteps: ForecastStep[] = steps.map((s, index) => ({
+    id: s.id,
+    kind: s.kind,
+    plannedMinutes: s.plannedMinutes,
+    status: s.status as StepStatusName,
+    startedAt: iso(s.startedAt),
+    finishedAt: iso(s.finishedAt),
+    predecessorIds: JSON.parse(s.predecessorIds) as string[],
+    predecessorLags: parseLags(s.predecessorLags),
+    inWindow: s.inWindow === 1,
+    position: index + 1,
+    notBeforeAt: s.notBefore ? runNotBeforeAt(s.notBefore, { kind: run.kind, windowStart }, timeZone) : null,
+  }));
+  let forecast: WebhookEvent["data"]["forecast"] = null;
+  if (run.status === "ACTIVE") {
+    const f = forecastRun({ steps: forecastSteps, mode: run.mode as RunModeName, windowStart, windowEnd: Date.parse(run.windowEnd), now });
+    forecast = { finishAt: new Date(f.finishAt).toISOString(), onTrack: f.verdict === "on_track" || f.verdict === "finished", verdict: f.verdict, windowEnd: new Date(run.windowEnd).toISOString() };
+  }
+  return {
+    run: { id: run.id, name: run.name, kind: run.kind },
+    steps: new Map(steps.map((s) => [s.id, { number: numbers.get(s.id)!, title: s.title, status: s.status, plannedMinutes: s.plannedMinutes, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) }])),
+    forecast,
+  };
+}
+
 /**
- * Turns audit rows into events, loading each project and run once per tick. The run's board is
- * read when the delivery is made (right after the commit, in practice): the step's own facts come
- * from the audit row, the step number and the forecast from the board at that moment.
+ * Turns audit rows into events, reading each project and run once per tick. The run is read when
+ * the delivery is made (right after the commit, in practice): the step's own facts come from the
+ * audit row, its number and the run's forecast from the run at that moment.
  */
 class EventContext {
   private projects = new Map<string, { id: string; name: string; timezone: string } | null>();
-  private boards = new Map<string, RunBoardData | null>();
+  private runs = new Map<string, RunForEvents | null>();
   private events = new Map<number, WebhookEvent | null>();
 
-  async event(row: AuditRowForWebhook, projectId: string, type: string): Promise<WebhookEvent | null> {
+  event(row: AuditRowForWebhook, projectId: string, type: string): WebhookEvent | null {
     if (this.events.has(row.seq)) return this.events.get(row.seq)!;
-    const built = await this.build(row, projectId, type);
+    const built = this.build(row, projectId, type);
     this.events.set(row.seq, built);
     return built;
   }
 
-  private async project(projectId: string) {
-    if (!this.projects.has(projectId)) this.projects.set(projectId, await prisma.project.findUnique({ where: { id: projectId }, select: { id: true, name: true, timezone: true } }));
+  private project(projectId: string) {
+    if (!this.projects.has(projectId)) this.projects.set(projectId, readProjectSql(projectId));
     return this.projects.get(projectId)!;
   }
 
-  private async board(runId: string) {
-    if (!this.boards.has(runId)) this.boards.set(runId, await getRunBoard({ runId }).catch(() => null));
-    return this.boards.get(runId)!;
+  private run(runId: string, timeZone: string) {
+    if (!this.runs.has(runId)) this.runs.set(runId, runForEvents(runId, timeZone, Date.now()));
+    return this.runs.get(runId)!;
   }
 
-  private async build(row: AuditRowForWebhook, projectId: string, type: string): Promise<WebhookEvent | null> {
-    const project = await this.project(projectId);
+  private build(row: AuditRowForWebhook, projectId: string, type: string): WebhookEvent | null {
+    const project = this.project(projectId);
     if (!project) return null;
     let after: Record<string, unknown> = {};
     try {
@@ -286,23 +329,17 @@ class EventContext {
       // an unreadable snapshot still makes an event, without its details
     }
     const str = (value: unknown) => (typeof value === "string" ? value : "");
-    const board = row.runId ? await this.board(row.runId) : null;
-    const stepId = board ? stepIdOfEntitySql(row.entityType, row.entityId) : null;
-    const step = stepId && board ? board.steps.find((s) => s.id === stepId) : undefined;
+    const run = row.runId ? this.run(row.runId, project.timezone) : null;
+    const stepId = run ? stepIdOfEntitySql(row.entityType, row.entityId) : null;
+    const step = stepId && run ? run.steps.get(stepId) : undefined;
     const startedAt = str(after.startedAt) || step?.startedAt || null;
     const finishedAt = str(after.finishedAt) || (type === "step.completed" ? step?.finishedAt : null) || null;
-    let forecast: WebhookEvent["data"]["forecast"] = null;
-    if (board && board.run.status === "ACTIVE") {
-      const tracked = board.steps.filter((s) => s.tracked);
-      const f = forecastRun({ steps: tracked, mode: board.run.mode as RunModeName, windowStart: Date.parse(board.run.windowStart), windowEnd: Date.parse(board.run.windowEnd), now: Date.now() });
-      forecast = { finishAt: new Date(f.finishAt).toISOString(), onTrack: f.verdict === "on_track" || f.verdict === "finished", verdict: f.verdict, windowEnd: board.run.windowEnd };
-    }
     return {
       type,
       timestamp: new Date(row.at).toISOString(),
       data: {
         project: { id: project.id, name: project.name },
-        run: board ? { id: board.run.id, name: board.run.name, kind: board.run.kind } : null,
+        run: run ? run.run : null,
         step: step
           ? {
               number: step.number,
@@ -314,7 +351,7 @@ class EventContext {
               lateByMinutes: lateByMinutes({ plannedMinutes: step.plannedMinutes, startedAt, finishedAt }),
             }
           : null,
-        forecast,
+        forecast: run ? run.forecast : null,
         actor: row.actorName,
         auditSeq: row.seq,
         note: str(after.reason) || str(after.undoReason) || str(after.note),
