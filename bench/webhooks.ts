@@ -95,7 +95,7 @@ export async function measureWebhooks(options: { baseUrl: string; databasePath: 
     log(`with ${pendingAtStart} deliveries queued (${pendingAtEnd} at the end, ${receiver.received.length} answered): sign-off p95 ${inFlightP95} ms`);
     // Stop the backlog so later measurements (and the server's stop) aren't held up by it.
     await fetch(`${baseUrl}/api/webhooks/${endpointId}`, { method: "DELETE", headers: { cookie: adminCookie, origin: baseUrl } }).then((r) => r.arrayBuffer());
-    return { signoffIdleP95: idleP95, signoffInFlightP95: inFlightP95, ratio: round1((inFlightP95 / idleP95) * 100) / 100, pendingAtStart, pendingAtEnd, non2xx: idle.non2xx + loaded.non2xx };
+    return { signoffIdleP95: idleP95, signoffInFlightP95: inFlightP95, ratio: Math.round((inFlightP95 / idleP95) * 100) / 100, pendingAtStart, pendingAtEnd, non2xx: idle.non2xx + loaded.non2xx };
   } finally {
     db.close();
     await receiver.close();
