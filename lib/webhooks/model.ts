@@ -227,6 +227,24 @@ export function disabledNotice(failedDeliveries: number): string {
   return `Disabled automatically: ${failedDeliveries} deliveries in a row failed every attempt. Fix the receiver, then enable the endpoint; events since it was disabled are delivered then.`;
 }
 
+/**
+ * The URL as the audit log keeps it. Slack and Teams URLs carry their credential in the path
+ * (hooks.slack.com/services/T…/B…/<secret>), and any URL may in its query: long path segments are
+ * masked and the query dropped, so the record never holds something that lets a reader post.
+ */
+export function urlForRecord(value: string): string {
+  try {
+    const url = new URL(value);
+    const path = url.pathname
+      .split("/")
+      .map((segment) => (segment.length >= 12 ? `${segment.slice(0, 3)}…` : segment))
+      .join("/");
+    return `${url.origin}${path}${url.search ? "?…" : ""}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
 /** What the delivery log and the API show of one delivery. */
 export interface WebhookDeliverySummary {
   id: string;

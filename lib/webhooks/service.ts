@@ -7,7 +7,7 @@ import { runTransaction } from "../platform/db/transaction";
 import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { checkWebhookUrl, type Resolver } from "./address-policy";
 import { newMessageId, wakeWebhookDispatcher } from "./dispatcher";
-import { presetBody, TEST_EVENT_TYPE, type WebhookDeliverySummary, type WebhookEndpointSummary, type WebhookPreset } from "./model";
+import { presetBody, TEST_EVENT_TYPE, urlForRecord, type WebhookDeliverySummary, type WebhookEndpointSummary, type WebhookPreset } from "./model";
 import { DELIVERY_SELECT, deliverySummaryOf, getWebhookEndpoint } from "./queries";
 import { systemResolver } from "./send";
 import type { CreateWebhookInput, UpdateWebhookInput } from "./schemas";
@@ -15,24 +15,6 @@ import type { CreateWebhookInput, UpdateWebhookInput } from "./schemas";
 /** A Standard Webhooks secret: "whsec_" and 24 random bytes, base64. */
 function newSecret(): string {
   return `whsec_${randomBytes(24).toString("base64")}`;
-}
-
-/**
- * The URL as the audit log keeps it. Slack and Teams URLs carry their credential in the path
- * (hooks.slack.com/services/T…/B…/<secret>), and any URL may in its query: long path segments are
- * masked and the query dropped, so the record never holds something that lets a reader post.
- */
-export function urlForRecord(value: string): string {
-  try {
-    const url = new URL(value);
-    const path = url.pathname
-      .split("/")
-      .map((segment) => (segment.length >= 12 ? `${segment.slice(0, 3)}…` : segment))
-      .join("/");
-    return `${url.origin}${path}${url.search ? "?…" : ""}`;
-  } catch {
-    return "(invalid URL)";
-  }
 }
 
 function assertCanManage(actor: ActingUser): void {

@@ -141,3 +141,12 @@ describe("webhook retry schedule", () => {
     expect(() => parseRetrySchedule("50,soon")).toThrow(/milliseconds/);
   });
 });
+
+describe("webhook URLs in the audit log", () => {
+  it("masks long path segments and drops the query, so a Slack or Teams URL's credential is never recorded", async () => {
+    const { urlForRecord } = await import("@/lib/webhooks/model");
+    expect(urlForRecord("https://hooks.slack.com/services/T0123ABCD/B0456EFGH/abcdefghijklmnopqrstuvwx")).toBe("https://hooks.slack.com/services/T0123ABCD/B0456EFGH/abc…");
+    expect(urlForRecord("https://receiver.example.com/runsheet?token=secret")).toBe("https://receiver.example.com/runsheet?…");
+    expect(urlForRecord("https://receiver.example.com/hooks/nbu")).toBe("https://receiver.example.com/hooks/nbu");
+  });
+});
