@@ -70,7 +70,19 @@ test.describe("Webhooks", () => {
     // After a reload the secret is gone for good; the endpoint shows its last answer.
     await page.reload();
     await expect(page.getByTestId("webhook-secret")).toHaveCount(0);
-    await expect(page.getByRole("list", { name: "Webhooks" }).getByRole("listitem", { name })).toContainText("answered 200");
+    const listed = page.getByRole("list", { name: "Webhooks" }).getByRole("listitem", { name });
+    await expect(listed).toContainText("answered 200");
+
+    // Edit: narrow it to completed steps; the secret stays as it was.
+    await listed.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("form", { name: `Edit “${name}”` });
+    await edit.getByLabel("All events (including ones added later)").uncheck();
+    await edit.getByLabel("step.completed").check();
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText(`Saved “${name}”.`)).toBeVisible();
+    await expect(listed).toContainText("step.completed");
+    expect(db.prepare(`SELECT events FROM webhook_endpoint WHERE id = ?`).get(row.id)).toEqual({ events: '["step.completed"]' });
+    expect(auditCount(db, { action: "webhook.update", entityId: row.id })).toBe(1);
   });
 
   test("a private URL without the permission is refused under the URL field, nothing stored; the page fits a phone", async ({ page, loginAs, createProject, db }) => {

@@ -55,18 +55,18 @@ export function WebhookManager({ projectId, timeZone, endpoints }: { projectId: 
         <ul aria-label="Webhooks" className="space-y-4">
           {endpoints.map((endpoint) => (
             <li key={endpoint.id} aria-label={endpoint.name}>
-              <EndpointCard endpoint={endpoint} timeZone={timeZone} onChanged={(message, secret) => { setNotice(message); if (secret) setCreated({ name: endpoint.name, secret }); router.refresh(); }} />
+              <EndpointCard endpoint={endpoint} projectId={projectId} timeZone={timeZone} onChanged={(message, secret) => { setNotice(message); if (secret) setCreated({ name: endpoint.name, secret }); router.refresh(); }} />
             </li>
           ))}
         </ul>
       )}
-      <CreateDialog
+      <EndpointDialog
         open={open}
         projectId={projectId}
         onClose={() => setOpen(false)}
-        onCreated={(name, secret) => {
+        onSaved={(name, secret) => {
           setOpen(false);
-          setCreated({ name, secret });
+          if (secret) setCreated({ name, secret });
           router.refresh();
         }}
       />
@@ -74,17 +74,34 @@ export function WebhookManager({ projectId, timeZone, endpoints }: { projectId: 
   );
 }
 
-function CreateDialog({ open, projectId, onClose, onCreated }: { open: boolean; projectId: string; onClose: () => void; onCreated: (name: string, secret: string) => void }) {
-  const [form, setForm] = useState<Form>(EMPTY);
+/** The create form, or with `endpoint` the edit form of that endpoint (its secret stays). */
+function EndpointDialog({
+  open,
+  projectId,
+  endpoint,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  projectId: string;
+  endpoint?: WebhookEndpointSummary;
+  onClose: () => void;
+  onSaved: (name: string, secret?: string) => void;
+}) {
+  const initial: Form = endpoint ? { name: endpoint.name, url: endpoint.url, preset: endpoint.preset, events: endpoint.events, allowPrivateNetwork: endpoint.allowPrivateNetwork } : EMPTY;
+  const [form, setForm] = useState<Form>(initial);
   const { errors, message, pending, submit } = useApiForm();
   const all = form.events.includes(ALL_EVENTS);
+  const title = endpoint ? `Edit “${endpoint.name}”` : "New webhook";
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    const result = await submit(() => apiRequest<{ endpoint: WebhookEndpointSummary; secret: string }>("POST", `/api/projects/${projectId}/webhooks`, form));
+    const result = endpoint
+      ? await submit(() => apiRequest<{ endpoint: WebhookEndpointSummary }>("PATCH", `/api/webhooks/${endpoint.id}`, form))
+      : await submit(() => apiRequest<{ endpoint: WebhookEndpointSummary; secret: string }>("POST", `/api/projects/${projectId}/webhooks`, form));
     if (!result.ok) return;
-    setForm(EMPTY);
-    onCreated(result.data.endpoint.name, result.data.secret);
+    if (!endpoint) setForm(EMPTY);
+    onSaved(result.data.endpoint.name, "secret" in result.data ? (result.data.secret as string) : undefined);
   }
 
   const toggle = (type: string, on: boolean) => {
@@ -93,8 +110,8 @@ function CreateDialog({ open, projectId, onClose, onCreated }: { open: boolean; 
   };
 
   return (
-    <Dialog open={open} onClose={onClose} title="New webhook">
-      <form onSubmit={save} noValidate aria-label="New webhook" className="space-y-3">
+    <Dialog open={open} onClose={onClose} title={title}>
+      <form onSubmit={save} noValidate aria-label={title} className="space-y-3">
         <FormError message={message} />
         <Field label="Name" error={errors.name} hint="Where it goes: “#nbu-cutover on Slack”.">
           {(a) => <TextInput {...a} value={form.name} maxLength={80} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
@@ -144,7 +161,7 @@ function CreateDialog({ open, projectId, onClose, onCreated }: { open: boolean; 
           </p>
           {errors.allowPrivateNetwork?.length ? <p className="mt-1 text-rose-600">{errors.allowPrivateNetwork.join(" ")}</p> : null}
         </div>
-        <DialogActions onCancel={onClose} confirmLabel="Create webhook" pending={pending} pendingLabel="Creating…" />
+        <DialogActions onCancel={onClose} confirmLabel={endpoint ? "Save changes" : "Create webhook"} pending={pending} pendingLabel={endpoint ? "Saving…" : "Creating…"} />
       </form>
     </Dialog>
   );
@@ -154,7 +171,8 @@ function statusTone(status: string) {
   return status === "DELIVERED" ? "emerald" : status === "FAILED" ? "rose" : "amber";
 }
 
-function EndpointCard({ endpoint, timeZone, onChanged }: { endpoint: WebhookEndpointSummary; timeZone: string; onChanged: (message: string, secret?: string) => void }) {
+function EndpointCard({ endpoint, projectId, timeZone, onChanged }: { endpoint: WebhookEndpointSummary; projectId: string; timeZone: string; onChanged: (message: string, secret?: string) => void }) {
+  const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [showLog, setShowLog] = useState(false);
@@ -200,6 +218,9 @@ function EndpointCard({ endpoint, timeZone, onChanged }: { endpoint: WebhookEndp
           <Button size="sm" variant="secondary" aria-expanded={showLog} onClick={() => setShowLog(!showLog)}>
             {showLog ? "Hide delivery log" : "Delivery log"}
           </Button>
+          <Button size="sm" variant="secondary" disabled={busy !== null} onClick={() => setEditing(true)}>
+            Edit
+          </Button>
           {endpoint.enabled ? (
             <Button size="sm" variant="secondary" disabled={busy !== null} onClick={() => act("toggle", "PATCH", `/api/webhooks/${endpoint.id}`, { enabled: false }, `Disabled “${endpoint.name}”. Events are kept and sent when it is enabled again.`)}>
               Disable
@@ -238,6 +259,18 @@ function EndpointCard({ endpoint, timeZone, onChanged }: { endpoint: WebhookEndp
         <FormError message={error} />
       </div>
       {showLog ? <DeliveryLog endpointId={endpoint.id} timeZone={timeZone} version={logVersion} /> : null}
+      {editing ? (
+        <EndpointDialog
+          open
+          projectId={projectId}
+          endpoint={endpoint}
+          onClose={() => setEditing(false)}
+          onSaved={(name) => {
+            setEditing(false);
+            onChanged(`Saved “${name}”.`);
+          }}
+        />
+      ) : null}
       <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete “${endpoint.name}”?`}>
         <p className="mb-4 text-sm">Its delivery log goes with it. Events are no longer sent to {endpoint.url}. The audit log keeps the record.</p>
         <DialogActions

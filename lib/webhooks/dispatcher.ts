@@ -29,6 +29,7 @@ import {
   recordAttemptSql,
   stepIdOfEntitySql,
   type AuditRowForWebhook,
+  type AttemptOutcome,
   type DueDeliveryRow,
   type NewDelivery,
 } from "./store.sqlite";
@@ -69,6 +70,10 @@ const BATCH = 100;
 const LEASE_MS = 15_000;
 /** Commits within this long after one another wake the dispatcher once. */
 const COMMIT_COALESCE_MS = 250;
+/** Outcomes of sends that end within this long of each other are recorded in one transaction. */
+const FLUSH_MS = 25;
+/** A send that ends claims more only when this many slots are free (fewer, larger claims). */
+const CLAIM_BATCH = Math.min(4, CONCURRENCY);
 
 interface DispatcherState {
   started: boolean;
@@ -79,6 +84,14 @@ interface DispatcherState {
   sending: Set<string>;
   idle: Set<() => void>;
   commitWake: NodeJS.Timeout | null;
+  /** New audit events may be waiting (a commit or the timer said so): the next tick reads them. */
+  expand: boolean;
+  /** The next tick may claim with any free slot (the timer), not only with a few (a send's end). */
+  claimAny: boolean;
+  /** Attempt outcomes not yet written: written together, in one transaction, every FLUSH_MS. */
+  outcomes: AttemptOutcome[];
+  flushTimer: NodeJS.Timeout | null;
+  flushing: Promise<void> | null;
 }
 
 const globalForWebhooks = globalThis as unknown as { runsheetWebhookDispatcher?: DispatcherState };
@@ -91,6 +104,11 @@ const state: DispatcherState = (globalForWebhooks.runsheetWebhookDispatcher ??= 
   sending: new Set(),
   idle: new Set(),
   commitWake: null,
+  expand: true,
+  claimAny: true,
+  outcomes: [],
+  flushTimer: null,
+  flushing: null,
 });
 
 function retrySchedule(): number[] {
@@ -118,13 +136,13 @@ export function startWebhookDispatcher(): void {
     if (state.commitWake) return;
     state.commitWake = setTimeout(() => {
       state.commitWake = null;
-      wakeWebhookDispatcher();
+      wakeWebhookDispatcher({ expand: true });
     }, COMMIT_COALESCE_MS);
     state.commitWake.unref();
   });
-  state.timer = setInterval(() => wakeWebhookDispatcher(), TICK_MS);
+  state.timer = setInterval(() => wakeWebhookDispatcher({ expand: true, claimAny: true }), TICK_MS);
   state.timer.unref();
-  wakeWebhookDispatcher();
+  wakeWebhookDispatcher({ expand: true, claimAny: true });
 }
 
 /** Stops the loop (tests); deliveries in flight finish on their own. */
@@ -135,9 +153,14 @@ export function stopWebhookDispatcher(): void {
   onProjectsCommitted("webhooks", () => undefined);
 }
 
-/** Runs a tick now (or right after the running one); nothing when the loop isn't started. */
-export function wakeWebhookDispatcher(): void {
+/**
+ * Runs a tick now (or right after the running one); nothing when the loop isn't started. A plain
+ * wake (a send ended) only starts more sends; `expand` also reads new audit events.
+ */
+export function wakeWebhookDispatcher(options: { expand?: boolean; claimAny?: boolean } = { expand: true, claimAny: true }): void {
   if (!state.started) return;
+  if (options.expand) state.expand = true;
+  if (options.claimAny) state.claimAny = true;
   if (state.running) {
     state.again = true;
     return;
@@ -153,7 +176,7 @@ export function wakeWebhookDispatcher(): void {
       console.error("Webhook dispatcher tick failed", error);
     } finally {
       state.running = false;
-      if (state.inFlight === 0) for (const resolve of state.idle) resolve();
+      if (state.inFlight === 0 && state.outcomes.length === 0 && !state.flushing) for (const resolve of state.idle) resolve();
     }
   })();
 }
@@ -164,10 +187,14 @@ export function wakeWebhookDispatcher(): void {
  */
 export async function runWebhookTick(options: { now?: () => Date } = {}): Promise<void> {
   const now = options.now ?? (() => new Date());
+  const expand = state.expand || !state.started;
+  const claimAny = state.claimAny || !state.started;
+  state.expand = false;
+  state.claimAny = false;
   const endpoints = listActiveEndpointsSql();
   if (endpoints.length === 0) return;
   const context = new EventContext();
-  for (const endpoint of endpoints) {
+  for (const endpoint of expand ? endpoints : []) {
     let cursor = endpoint.cursorSeq;
     const events = JSON.parse(endpoint.events) as string[];
     for (;;) {
@@ -189,12 +216,13 @@ export async function runWebhookTick(options: { now?: () => Date } = {}): Promis
       if (rows.length < BATCH) break;
     }
   }
-  await startDueSends(now);
+  await startDueSends(now, claimAny);
 }
 
-async function startDueSends(now: () => Date): Promise<void> {
+async function startDueSends(now: () => Date, claimAny: boolean): Promise<void> {
   const free = CONCURRENCY - state.inFlight;
   if (free <= 0) return;
+  if (!claimAny && free < CLAIM_BATCH && state.inFlight > 0) return;
   const due = nextDueAtSql();
   if (due === null || Date.parse(due) > now().getTime()) return;
   const at = now();
@@ -208,7 +236,7 @@ async function startDueSends(now: () => Date): Promise<void> {
       .finally(() => {
         state.inFlight--;
         state.sending.delete(row.id);
-        wakeWebhookDispatcher();
+        wakeWebhookDispatcher({});
       });
   }
 }
@@ -218,29 +246,45 @@ async function sendOne(row: DueDeliveryRow, now: () => Date): Promise<void> {
   const at = now();
   const attemptsMade = row.attempts + 1;
   const delay = result.delivered ? null : nextRetryDelayMs(attemptsMade, retrySchedule());
-  await runSqlTransaction((tx) =>
-    recordAttemptSql(
-      tx,
-      {
-        attemptId: randomUUID(),
-        deliveryId: row.id,
-        endpointId: row.endpointId,
-        at,
-        statusCode: result.statusCode,
-        durationMs: result.durationMs,
-        error: result.error,
-        responseExcerpt: result.responseExcerpt,
-        delivered: result.delivered,
-        nextAttemptAt: delay === null ? null : new Date(at.getTime() + delay),
-      },
-      { disableAfter: disableAfter(), notice: disabledNotice },
-    ),
-  );
+  state.outcomes.push({
+    attemptId: randomUUID(),
+    deliveryId: row.id,
+    endpointId: row.endpointId,
+    at,
+    statusCode: result.statusCode,
+    durationMs: result.durationMs,
+    error: result.error,
+    responseExcerpt: result.responseExcerpt,
+    delivered: result.delivered,
+    nextAttemptAt: delay === null ? null : new Date(at.getTime() + delay),
+  });
+  state.flushTimer ??= setTimeout(() => void flushOutcomes(), FLUSH_MS);
+}
+
+/**
+ * Writes the buffered outcomes in one short transaction. Until then the deliveries stay leased, so
+ * nobody sends them again; a crash before the write loses only the record, and the lease's end
+ * sends them once more (same webhook-id).
+ */
+async function flushOutcomes(): Promise<void> {
+  state.flushTimer = null;
+  if (state.flushing) await state.flushing;
+  const batch = state.outcomes.splice(0);
+  if (batch.length === 0) return;
+  state.flushing = runSqlTransaction((tx) => {
+    for (const outcome of batch) recordAttemptSql(tx, outcome, { disableAfter: disableAfter(), notice: disabledNotice });
+  })
+    .catch((error) => console.error("Recording webhook attempts failed", error))
+    .finally(() => {
+      state.flushing = null;
+      if (!state.running && state.inFlight === 0 && state.outcomes.length === 0) for (const resolve of state.idle) resolve();
+    });
+  await state.flushing;
 }
 
 /** Resolves once no tick is running and nothing is in flight (tests and the bench). */
 export function webhookDispatcherIdle(): Promise<void> {
-  if (!state.running && state.inFlight === 0) return Promise.resolve();
+  if (!state.running && state.inFlight === 0 && state.outcomes.length === 0 && !state.flushing) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       state.idle.delete(done);
