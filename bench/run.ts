@@ -170,7 +170,7 @@ async function measure(server: ServerHandle, seeded: SeedResult, databasePath: s
   log(`Import preview of a ${xlsxPreview.rows}-row .xlsx: median ${xlsxPreview.medianMs} ms (cold ${xlsxPreview.coldMs} ms).`);
 
   // --- webhooks: sign-off p95 with 1,000 deliveries in flight (bench/webhooks.ts) -----------------
-  const webhooks = await measureWebhooks({ baseUrl, databasePath, seeded, adminCookie, operatorCookies, log });
+  const webhooks = await measureWebhooks({ baseUrl, databasePath, seeded, adminCookie, operatorCookies, serverPid: server.pid, log });
 
   const peak = peakRssMb(server.pid);
   log(`Server peak RSS (VmHWM): ${peak} MB (before the PDF: ${rssBeforePdf} MB).`);
@@ -196,7 +196,7 @@ async function measure(server: ServerHandle, seeded: SeedResult, databasePath: s
     import: { clients: fleetImport.status === 200 ? fleetImport.clients : null, ms: fleetImport.status === 200 ? fleetImport.ms : null },
     planImport: { xlsxRows: xlsxPreview.rows, previewMs: xlsxPreview.medianMs, coldMs: xlsxPreview.coldMs },
     runStart: runStart,
-    webhooks: { signoffIdleP95: webhooks.signoffIdleP95, signoffInFlightP95: webhooks.signoffInFlightP95, ratio: webhooks.ratio },
+    webhooks: { signoffIdleP95: webhooks.signoffIdleP95, signoffInFlightP95: webhooks.signoffInFlightP95, ratio: webhooks.ratio, cpuMsPerSignoffIdle: webhooks.cpuMsPerSignoffIdle, cpuMsPerSignoffInFlight: webhooks.cpuMsPerSignoffInFlight },
   };
   return { json, extra: { fleetImport, steady, signoffDetails, floorDetails, runbook, dashboard, propagation, pdf, rssBeforePdf, dirty, seeded } };
 }

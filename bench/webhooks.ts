@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { percentile, postJson, round1, signIn } from "./lib/http";
-import { seed, startServer, type SeedResult, type ServerHandle } from "./lib/server";
+import { cpuTimeMs, seed, startServer, type SeedResult, type ServerHandle } from "./lib/server";
 import { startWebhookReceiver } from "../tests/support/webhook-receiver";
 
 const CONCURRENCY = 10;
@@ -30,6 +30,12 @@ export interface WebhookBenchResult {
   pendingAtStart: number;
   pendingAtEnd: number;
   non2xx: number;
+  /**
+   * Server CPU time per sign-off in each phase (everything the process did, the dispatcher's
+   * work included, divided by the sign-offs): unlike p95, it doesn't move with the machine's load.
+   */
+  cpuMsPerSignoffIdle: number | null;
+  cpuMsPerSignoffInFlight: number | null;
 }
 
 type Pair = { runId: string; stepId: string };
@@ -53,12 +59,26 @@ async function signOffs(baseUrl: string, cookies: string[], pairs: Pair[], amoun
   return { latencies: latencies.sort((a, b) => a - b), non2xx };
 }
 
-export async function measureWebhooks(options: { baseUrl: string; databasePath: string; seeded: SeedResult; adminCookie: string; operatorCookies: string[]; log?: (message: string) => void }): Promise<WebhookBenchResult> {
+export async function measureWebhooks(options: {
+  baseUrl: string;
+  databasePath: string;
+  seeded: SeedResult;
+  adminCookie: string;
+  operatorCookies: string[];
+  serverPid: number;
+  log?: (message: string) => void;
+}): Promise<WebhookBenchResult> {
+  const cpuPerSignoff = async <T extends { latencies: number[] }>(run: () => Promise<T>) => {
+    const before = cpuTimeMs(options.serverPid);
+    const result = await run();
+    const after = cpuTimeMs(options.serverPid);
+    return { ...result, cpuMs: before !== null && after !== null ? round1((after - before) / result.latencies.length) : null };
+  };
   const { baseUrl, seeded, adminCookie } = options;
   const log = options.log ?? ((message: string) => console.log(`[bench webhooks] ${message}`));
   const cookies = options.operatorCookies.slice(0, CONCURRENCY);
   // Fresh rehearsal runs for every sign-off of the three phases, made before the endpoint exists.
-  const needed = 2 * MEASURED + BURST + 50;
+  const needed = 3 * MEASURED + BURST + 200;
   const pairs: Pair[] = [];
   while (pairs.length < needed) {
     const run = await postJson(baseUrl, `/api/projects/${seeded.projectId}/runs`, adminCookie, { kind: "REHEARSAL", name: `Webhook bench ${pairs.length}` }, 120_000);
@@ -67,10 +87,10 @@ export async function measureWebhooks(options: { baseUrl: string; databasePath: 
     pairs.push(...seeded.signableStepIds.map((stepId) => ({ runId, stepId })));
   }
 
-  await signOffs(baseUrl, cookies, pairs, 50); // warm-up
-  const idle = await signOffs(baseUrl, cookies, pairs, MEASURED);
-  const idleP95 = round1(percentile(idle.latencies, 95));
-  log(`idle: sign-off p95 ${idleP95} ms over ${MEASURED}`);
+  await signOffs(baseUrl, cookies, pairs, 200); // warm-up
+  // Idle is measured before and after the webhook phase (half each), so neither side gets the
+  // machine's quieter or busier minute, nor the database's earlier, smaller state, to itself.
+  const idleBefore = await cpuPerSignoff(() => signOffs(baseUrl, cookies, pairs, MEASURED / 2));
 
   const receiver = await startWebhookReceiver();
   receiver.answer = () => ({ status: 200, delayMs: RECEIVER_DELAY_MS });
@@ -89,13 +109,27 @@ export async function measureWebhooks(options: { baseUrl: string; databasePath: 
     const deadline = Date.now() + 60_000;
     while (made() < BURST && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100)); // poll, not a fixed wait
     const pendingAtStart = pending();
-    const loaded = await signOffs(baseUrl, cookies, pairs, MEASURED);
+    const loaded = await cpuPerSignoff(() => signOffs(baseUrl, cookies, pairs, MEASURED));
     const pendingAtEnd = pending();
     const inFlightP95 = round1(percentile(loaded.latencies, 95));
-    log(`with ${pendingAtStart} deliveries queued (${pendingAtEnd} at the end, ${receiver.received.length} answered): sign-off p95 ${inFlightP95} ms`);
-    // Stop the backlog so later measurements (and the server's stop) aren't held up by it.
+    log(`with ${pendingAtStart} deliveries queued (${pendingAtEnd} at the end, ${receiver.received.length} answered): sign-off p95 ${inFlightP95} ms, ${loaded.cpuMs} server CPU-ms per sign-off`);
+    // Stop the backlog (deleting the endpoint), then the second half of the idle measurement.
     await fetch(`${baseUrl}/api/webhooks/${endpointId}`, { method: "DELETE", headers: { cookie: adminCookie, origin: baseUrl } }).then((r) => r.arrayBuffer());
-    return { signoffIdleP95: idleP95, signoffInFlightP95: inFlightP95, ratio: Math.round((inFlightP95 / idleP95) * 100) / 100, pendingAtStart, pendingAtEnd, non2xx: idle.non2xx + loaded.non2xx };
+    const idleAfter = await cpuPerSignoff(() => signOffs(baseUrl, cookies, pairs, MEASURED / 2));
+    const idleLatencies = [...idleBefore.latencies, ...idleAfter.latencies].sort((a, b) => a - b);
+    const idleP95 = round1(percentile(idleLatencies, 95));
+    const idleCpu = idleBefore.cpuMs !== null && idleAfter.cpuMs !== null ? round1((idleBefore.cpuMs + idleAfter.cpuMs) / 2) : null;
+    log(`idle (before and after): sign-off p95 ${idleP95} ms over ${idleLatencies.length} (${round1(percentile(idleBefore.latencies, 95))} ms before, ${round1(percentile(idleAfter.latencies, 95))} ms after), ${idleCpu} server CPU-ms per sign-off`);
+    return {
+      signoffIdleP95: idleP95,
+      signoffInFlightP95: inFlightP95,
+      ratio: Math.round((inFlightP95 / idleP95) * 100) / 100,
+      pendingAtStart,
+      pendingAtEnd,
+      non2xx: idleBefore.non2xx + idleAfter.non2xx + loaded.non2xx,
+      cpuMsPerSignoffIdle: idleCpu,
+      cpuMsPerSignoffInFlight: loaded.cpuMs,
+    };
   } finally {
     db.close();
     await receiver.close();
@@ -108,10 +142,12 @@ async function main() {
   const seeded = seed({ databasePath, args: ["--steps", "300", "--phases", "8", "--clients", "200", "--operators", "20", "--progress", "0"] });
   let server: ServerHandle | undefined;
   try {
-    server = await startServer({ databasePath, env: { RUNSHEET_BENCH: "1" } });
+    // BENCH_CPU_PROF=1: a CPU profile of the server into bench/.tmp/profiles (as bench/run.ts does).
+    const nodeArgs = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${path.join(path.dirname(fileURLToPath(import.meta.url)), ".tmp", "profiles")}`] : [];
+    server = await startServer({ databasePath, env: { RUNSHEET_BENCH: "1" }, nodeArgs });
     const adminCookie = await signIn(server.baseUrl, seeded.admin.email, seeded.password);
     const operatorCookies = await Promise.all(seeded.operators.slice(0, CONCURRENCY).map((op) => signIn(server!.baseUrl, op.email, seeded.password)));
-    const result = await measureWebhooks({ baseUrl: server.baseUrl, databasePath, seeded, adminCookie, operatorCookies });
+    const result = await measureWebhooks({ baseUrl: server.baseUrl, databasePath, seeded, adminCookie, operatorCookies, serverPid: server.pid });
     console.log(JSON.stringify({ webhooks: result }, null, 2));
   } finally {
     await server?.stop();
