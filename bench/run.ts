@@ -20,6 +20,7 @@ import { percentile, postJson, round1, signIn, timedGet } from "./lib/http";
 import { measureXlsxPreview } from "./import-xlsx";
 import { fanoutJson, measureFanout } from "./fanout";
 import { describeSignoffDuringPdf, measureSignoffDuringPdf, SIGNOFF_DURING_PDF_PAIRS } from "./pdf-during-signoff";
+import { measureWebhooks } from "./webhooks";
 
 const LEVELS = [1, 10, 50] as const;
 type Level = (typeof LEVELS)[number];
@@ -78,7 +79,7 @@ async function main() {
 
   let results;
   try {
-    results = await measure(server, seeded);
+    results = await measure(server, seeded, databasePath);
   } catch (error) {
     console.error(server.output().slice(-5000));
     throw error;
@@ -95,7 +96,7 @@ async function main() {
   if (nodeArgs.length > 0) log(`CPU profiles: ${profileDir}`);
 }
 
-async function measure(server: ServerHandle, seeded: SeedResult) {
+async function measure(server: ServerHandle, seeded: SeedResult, databasePath: string) {
   const { baseUrl } = server;
   const adminCookie = await signIn(baseUrl, seeded.admin.email, seeded.password);
   const operatorCookies: string[] = [];
@@ -176,6 +177,9 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
   const xlsxPreview = await measureXlsxPreview();
   log(`Import preview of a ${xlsxPreview.rows}-row .xlsx: median ${xlsxPreview.medianMs} ms (cold ${xlsxPreview.coldMs} ms).`);
 
+  // --- webhooks: sign-off p95 with 1,000 deliveries in flight (bench/webhooks.ts) -----------------
+  const webhooks = await measureWebhooks({ baseUrl, databasePath, seeded, adminCookie, operatorCookies, serverPid: server.pid, log });
+
   const peak = peakRssMb(server.pid);
   log(`Server peak RSS (VmHWM): ${peak} MB (before the PDF: ${rssBeforePdf} MB).`);
 
@@ -202,6 +206,7 @@ async function measure(server: ServerHandle, seeded: SeedResult) {
     runStart: runStart,
     fanout,
     signoffDuringPdf,
+    webhooks: { signoffIdleP95: webhooks.signoffIdleP95, signoffInFlightP95: webhooks.signoffInFlightP95, ratio: webhooks.ratio, cpuMsPerSignoffIdle: webhooks.cpuMsPerSignoffIdle, cpuMsPerSignoffInFlight: webhooks.cpuMsPerSignoffInFlight },
   };
   return { json, extra: { fleetImport, steady, signoffDetails, floorDetails, runbook, dashboard, propagation, pdf, rssBeforePdf, dirty, seeded } };
 }

@@ -103,6 +103,11 @@ export function ProjectOverview({
                 Project settings
               </ButtonLink>
             ) : null}
+            {canEdit ? (
+              <ButtonLink href={`/projects/${project.id}/webhooks`} variant="secondary">
+                Webhooks
+              </ButtonLink>
+            ) : null}
             {canEdit ? <SaveAsTemplateButton projectId={project.id} projectName={project.name} /> : null}
           </>
         }

@@ -33,6 +33,8 @@ const simpleRules: Record<string, RoleName[]> = {
   canUseOwnNotifications: ["ADMIN", "OPERATOR", "VIEWER"],
   canManageOwnNotificationPreferences: ["ADMIN", "OPERATOR", "VIEWER"],
   canSetProjectLead: ["ADMIN"],
+  canManageWebhooks: ["ADMIN"],
+  canAllowPrivateWebhooks: ["ADMIN"],
 };
 
 describe("user-only rules", () => {

@@ -56,6 +56,8 @@ beforeAll(async () => {
     templateId: [template.id, "netbackup-keep-hostname", nowhere],
     attachmentId: [nowhere],
     teamId: [world.routeTeam.id, world.teamToMerge.id, nowhere],
+    endpointId: [world.webhook.id, nowhere],
+    deliveryId: [world.webhookDelivery.id, nowhere],
   });
   valid = validBodies(world);
 }, 60_000);

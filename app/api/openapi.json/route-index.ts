@@ -41,39 +41,45 @@ import * as route33 from "@/app/api/projects/[projectId]/steps/route";
 import * as route34 from "@/app/api/projects/[projectId]/steps/bulk/route";
 import * as route35 from "@/app/api/projects/[projectId]/steps/paste/route";
 import * as route36 from "@/app/api/projects/[projectId]/steps/reorder/route";
-import * as route37 from "@/app/api/runs/[runId]/abort/route";
-import * as route38 from "@/app/api/runs/[runId]/end/route";
-import * as route39 from "@/app/api/runs/[runId]/export/csv/route";
-import * as route40 from "@/app/api/runs/[runId]/export/json/route";
-import * as route41 from "@/app/api/runs/[runId]/export/pdf/route";
-import * as route42 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
-import * as route43 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
-import * as route44 from "@/app/api/runs/[runId]/plan/route";
-import * as route45 from "@/app/api/runs/[runId]/stakeholder-updates/route";
-import * as route46 from "@/app/api/runs/[runId]/stakeholder-updates/log/route";
-import * as route47 from "@/app/api/runs/[runId]/stakeholder-updates/preview/route";
-import * as route48 from "@/app/api/runs/[runId]/stakeholder-updates/send/route";
-import * as route49 from "@/app/api/runs/[runId]/status/route";
-import * as route50 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
-import * as route51 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
-import * as route52 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
-import * as route53 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
-import * as route54 from "@/app/api/settings/route";
-import * as route55 from "@/app/api/setup/route";
-import * as route56 from "@/app/api/steps/[stepId]/route";
-import * as route57 from "@/app/api/steps/[stepId]/move/route";
-import * as route58 from "@/app/api/teams/route";
-import * as route59 from "@/app/api/teams/[teamId]/route";
-import * as route60 from "@/app/api/teams/[teamId]/merge/route";
-import * as route61 from "@/app/api/templates/route";
-import * as route62 from "@/app/api/templates/[templateId]/route";
-import * as route63 from "@/app/api/templates/[templateId]/duplicate/route";
-import * as route64 from "@/app/api/tokens/route";
-import * as route65 from "@/app/api/tokens/[tokenId]/route";
-import * as route66 from "@/app/api/users/route";
-import * as route67 from "@/app/api/users/[userId]/route";
-import * as route68 from "@/app/api/users/[userId]/password-reset/route";
-import * as route69 from "@/app/api/users/[userId]/sessions/route";
+import * as route37 from "@/app/api/projects/[projectId]/webhooks/route";
+import * as route38 from "@/app/api/runs/[runId]/abort/route";
+import * as route39 from "@/app/api/runs/[runId]/end/route";
+import * as route40 from "@/app/api/runs/[runId]/export/csv/route";
+import * as route41 from "@/app/api/runs/[runId]/export/json/route";
+import * as route42 from "@/app/api/runs/[runId]/export/pdf/route";
+import * as route43 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
+import * as route44 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
+import * as route45 from "@/app/api/runs/[runId]/plan/route";
+import * as route46 from "@/app/api/runs/[runId]/stakeholder-updates/route";
+import * as route47 from "@/app/api/runs/[runId]/stakeholder-updates/log/route";
+import * as route48 from "@/app/api/runs/[runId]/stakeholder-updates/preview/route";
+import * as route49 from "@/app/api/runs/[runId]/stakeholder-updates/send/route";
+import * as route50 from "@/app/api/runs/[runId]/status/route";
+import * as route51 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
+import * as route52 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
+import * as route53 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
+import * as route54 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
+import * as route55 from "@/app/api/settings/route";
+import * as route56 from "@/app/api/setup/route";
+import * as route57 from "@/app/api/steps/[stepId]/route";
+import * as route58 from "@/app/api/steps/[stepId]/move/route";
+import * as route59 from "@/app/api/teams/route";
+import * as route60 from "@/app/api/teams/[teamId]/route";
+import * as route61 from "@/app/api/teams/[teamId]/merge/route";
+import * as route62 from "@/app/api/templates/route";
+import * as route63 from "@/app/api/templates/[templateId]/route";
+import * as route64 from "@/app/api/templates/[templateId]/duplicate/route";
+import * as route65 from "@/app/api/tokens/route";
+import * as route66 from "@/app/api/tokens/[tokenId]/route";
+import * as route67 from "@/app/api/users/route";
+import * as route68 from "@/app/api/users/[userId]/route";
+import * as route69 from "@/app/api/users/[userId]/password-reset/route";
+import * as route70 from "@/app/api/users/[userId]/sessions/route";
+import * as route71 from "@/app/api/webhook-deliveries/[deliveryId]/redeliver/route";
+import * as route72 from "@/app/api/webhooks/[endpointId]/route";
+import * as route73 from "@/app/api/webhooks/[endpointId]/deliveries/route";
+import * as route74 from "@/app/api/webhooks/[endpointId]/enable/route";
+import * as route75 from "@/app/api/webhooks/[endpointId]/test/route";
 
 export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/account/notification-preferences", module: route0 },
@@ -113,37 +119,43 @@ export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/projects/[projectId]/steps/bulk", module: route34 },
   { pattern: "/api/projects/[projectId]/steps/paste", module: route35 },
   { pattern: "/api/projects/[projectId]/steps/reorder", module: route36 },
-  { pattern: "/api/runs/[runId]/abort", module: route37 },
-  { pattern: "/api/runs/[runId]/end", module: route38 },
-  { pattern: "/api/runs/[runId]/export/csv", module: route39 },
-  { pattern: "/api/runs/[runId]/export/json", module: route40 },
-  { pattern: "/api/runs/[runId]/export/pdf", module: route41 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route42 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route43 },
-  { pattern: "/api/runs/[runId]/plan", module: route44 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates", module: route45 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates/log", module: route46 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates/preview", module: route47 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates/send", module: route48 },
-  { pattern: "/api/runs/[runId]/status", module: route49 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route50 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route51 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route52 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route53 },
-  { pattern: "/api/settings", module: route54 },
-  { pattern: "/api/setup", module: route55 },
-  { pattern: "/api/steps/[stepId]", module: route56 },
-  { pattern: "/api/steps/[stepId]/move", module: route57 },
-  { pattern: "/api/teams", module: route58 },
-  { pattern: "/api/teams/[teamId]", module: route59 },
-  { pattern: "/api/teams/[teamId]/merge", module: route60 },
-  { pattern: "/api/templates", module: route61 },
-  { pattern: "/api/templates/[templateId]", module: route62 },
-  { pattern: "/api/templates/[templateId]/duplicate", module: route63 },
-  { pattern: "/api/tokens", module: route64 },
-  { pattern: "/api/tokens/[tokenId]", module: route65 },
-  { pattern: "/api/users", module: route66 },
-  { pattern: "/api/users/[userId]", module: route67 },
-  { pattern: "/api/users/[userId]/password-reset", module: route68 },
-  { pattern: "/api/users/[userId]/sessions", module: route69 },
+  { pattern: "/api/projects/[projectId]/webhooks", module: route37 },
+  { pattern: "/api/runs/[runId]/abort", module: route38 },
+  { pattern: "/api/runs/[runId]/end", module: route39 },
+  { pattern: "/api/runs/[runId]/export/csv", module: route40 },
+  { pattern: "/api/runs/[runId]/export/json", module: route41 },
+  { pattern: "/api/runs/[runId]/export/pdf", module: route42 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route43 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route44 },
+  { pattern: "/api/runs/[runId]/plan", module: route45 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates", module: route46 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/log", module: route47 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/preview", module: route48 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/send", module: route49 },
+  { pattern: "/api/runs/[runId]/status", module: route50 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route51 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route52 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route53 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route54 },
+  { pattern: "/api/settings", module: route55 },
+  { pattern: "/api/setup", module: route56 },
+  { pattern: "/api/steps/[stepId]", module: route57 },
+  { pattern: "/api/steps/[stepId]/move", module: route58 },
+  { pattern: "/api/teams", module: route59 },
+  { pattern: "/api/teams/[teamId]", module: route60 },
+  { pattern: "/api/teams/[teamId]/merge", module: route61 },
+  { pattern: "/api/templates", module: route62 },
+  { pattern: "/api/templates/[templateId]", module: route63 },
+  { pattern: "/api/templates/[templateId]/duplicate", module: route64 },
+  { pattern: "/api/tokens", module: route65 },
+  { pattern: "/api/tokens/[tokenId]", module: route66 },
+  { pattern: "/api/users", module: route67 },
+  { pattern: "/api/users/[userId]", module: route68 },
+  { pattern: "/api/users/[userId]/password-reset", module: route69 },
+  { pattern: "/api/users/[userId]/sessions", module: route70 },
+  { pattern: "/api/webhook-deliveries/[deliveryId]/redeliver", module: route71 },
+  { pattern: "/api/webhooks/[endpointId]", module: route72 },
+  { pattern: "/api/webhooks/[endpointId]/deliveries", module: route73 },
+  { pattern: "/api/webhooks/[endpointId]/enable", module: route74 },
+  { pattern: "/api/webhooks/[endpointId]/test", module: route75 },
 ];

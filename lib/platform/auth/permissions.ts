@@ -112,3 +112,10 @@ export const canSetProjectLead = isAdmin;
 export const canManageSettings = isAdmin;
 /** Who hears from a run, how often and in which words: admins (it speaks for the team to management). */
 export const canManageStakeholderUpdates = isAdmin;
+/**
+ * Outbound webhooks send a project's events to another system, with a secret: installation admins.
+ * Pointing one at a private or loopback address (the LAN, this server) is also theirs alone: a
+ * server-side request can reach what a browser can't.
+ */
+export const canManageWebhooks = isAdmin;
+export const canAllowPrivateWebhooks = isAdmin;

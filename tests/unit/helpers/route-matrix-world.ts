@@ -60,6 +60,8 @@ export async function buildMatrixWorld(db: TestDatabase) {
     notificationId: "does-not-exist",
     token: "A".repeat(43),
     teamId: world.routeTeam.id,
+    endpointId: world.webhook.id,
+    deliveryId: world.webhookDelivery.id,
   };
   const overrides: Record<string, Record<string, string>> = {
     "DELETE /api/phases/[phaseId]": { phaseId: phaseToDelete.id },
@@ -74,6 +76,7 @@ export async function buildMatrixWorld(db: TestDatabase) {
     "PATCH /api/projects/[projectId]/members/[userId]": { userId: dora.id },
     "DELETE /api/projects/[projectId]/members/[userId]": { userId: dora.id },
     "POST /api/teams/[teamId]/merge": { teamId: world.teamToMerge.id },
+    "DELETE /api/webhooks/[endpointId]": { endpointId: world.webhookToDelete.id },
   };
   const paramsFor = (key: string): Record<string, string> => ({ ...base, ...(overrides[key] ?? {}) });
 

@@ -30,7 +30,14 @@ export async function buildRouteWorld(lib: Lib) {
   const teamsService = await import("@/lib/teams/service");
   const routeTeam = await teamsService.createTeam({ actor: team.admin, input: { name: "Route team" } });
   const teamToMerge = await teamsService.createTeam({ actor: team.admin, input: { name: "Route team duplicate" } });
-  return { team, projects, plans, steps, fleetStep, run, clients, clientRuns, template, templateRow, routeTeam, teamToMerge };
+  // Webhooks: two endpoints on project A (one for the DELETE route) to a public literal address, so
+  // no DNS is asked; the test delivery stays pending (no dispatcher runs in the tests).
+  const webhooks = await import("@/lib/webhooks/service");
+  const webhookInput = { name: "Route webhook", url: "https://93.184.216.34/hook", preset: "STANDARD" as const, events: ["*"], allowPrivateNetwork: false };
+  const webhook = (await webhooks.createWebhookEndpoint({ actor: team.admin, projectId: projects[0].id, input: webhookInput })).endpoint;
+  const webhookToDelete = (await webhooks.createWebhookEndpoint({ actor: team.admin, projectId: projects[0].id, input: { ...webhookInput, name: "Route webhook to delete" } })).endpoint;
+  const webhookDelivery = (await webhooks.sendTestWebhook({ actor: team.admin, endpointId: webhook.id })).delivery;
+  return { team, projects, plans, steps, fleetStep, run, clients, clientRuns, template, templateRow, routeTeam, teamToMerge, webhook, webhookToDelete, webhookDelivery };
 }
 
 export type RouteWorld = Awaited<ReturnType<typeof buildRouteWorld>>;
@@ -108,5 +115,10 @@ export function validBodies(world: RouteWorld): Record<string, unknown> {
     "PUT /api/account/notification-preferences": { preferences: [{ kind: "READY", inApp: true, email: false }] },
     "POST /api/approve/[token]": { decision: "GO", note: "From my phone" },
     "PUT /api/projects/[projectId]/notification-settings": { leadUserId: team.admin.id, overdueMinutes: 15 },
+    "POST /api/projects/[projectId]/webhooks": { name: "Posted webhook", url: "https://93.184.216.34/posted", preset: "SLACK", events: ["step.completed", "run.started"] },
+    "PATCH /api/webhooks/[endpointId]": { name: "Renamed webhook", events: ["*"] },
+    "POST /api/webhooks/[endpointId]/test": {},
+    "POST /api/webhooks/[endpointId]/enable": {},
+    "POST /api/webhook-deliveries/[deliveryId]/redeliver": {},
   };
 }
