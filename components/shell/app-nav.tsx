@@ -15,7 +15,7 @@ export function AppNav({ user }: { user: { name: string; email: string; role: Ro
       <Link
         href={href}
         aria-current={active ? "page" : undefined}
-        className={`rounded-md px-2 py-1.5 text-sm font-medium sm:px-2.5 ${active ? "bg-slate-800 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white"}`}
+        className={`shrink-0 rounded-md px-2 py-1.5 text-sm font-medium sm:px-2.5 ${active ? "bg-slate-800 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white"}`}
       >
         {label}
       </Link>
@@ -31,13 +31,15 @@ export function AppNav({ user }: { user: { name: string; email: string; role: Ro
           </span>
           <span className="hidden sm:inline">Runsheet</span>
         </Link>
-        <nav aria-label="Main" className="flex items-center gap-1">
+        {/* On a phone an admin's four links, the bell and the avatar don't fit in 390 px: the links
+            scroll within the bar (the page itself never scrolls sideways). */}
+        <nav aria-label="Main" className="flex min-w-0 items-center gap-1 overflow-x-auto [scrollbar-width:none]">
           {link("/projects", "Projects")}
           {user.role === "ADMIN" ? link("/templates", "Templates") : null}
           {user.role === "ADMIN" ? link("/admin/teams", "Teams") : null}
           {user.role === "ADMIN" ? link("/admin/users", "Users") : null}
         </nav>
-        <div className="ml-auto flex items-center gap-2 sm:gap-3">
+        <div className="ml-auto flex shrink-0 items-center gap-2 sm:gap-3">
           <NotificationBell />
           <Link
             href="/account"

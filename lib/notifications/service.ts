@@ -221,11 +221,20 @@ export async function projectLeadIds(tx: Tx, project: { leadUserId: string | nul
  * names nobody, everyone who may decide (the admins). Admins may decide any gate, but announcing
  * every gate to every admin would bury the ones they are asked for.
  */
-async function gateDeciders(tx: Tx, projectId: string, gate: { kind: string; assigneeId: string | null; gateApprovers: string }): Promise<string[]> {
+async function gateDeciders(tx: Tx, loaded: LoadedRun, gate: { kind: string; assigneeId: string | null; gateApprovers: string }): Promise<string[]> {
+  const projectId = loaded.run.projectId;
   const approvers = JSON.parse(gate.gateApprovers) as ({ kind: "role"; role: string } | { kind: "user"; userId: string })[];
   const deciders = await mayDecide(tx, projectId, gate, approvers);
-  const named = deciders.filter((d) => gate.assigneeId === d.id || approvers.some((a) => (a.kind === "user" ? a.userId === d.id : a.role === d.role)));
-  return (named.length > 0 ? named : deciders).map((d) => d.id);
+  // A role ("two Operators") names the people of that role who work on this cutover: the
+  // project's members and whoever is assigned to or has acted in this run. With projects open to
+  // everyone, every operator of the installation may decide, but telling them all about every
+  // gate of every project would bury the gates they are asked for.
+  const members = new Set((await tx.projectMember.findMany({ where: { projectId }, select: { userId: true } })).map((m) => m.userId));
+  for (const step of loaded.steps) for (const id of [step.assigneeId, step.startedById, step.signedOffById, step.decidedById]) if (id) members.add(id);
+  const named = deciders.filter(
+    (d) => gate.assigneeId === d.id || approvers.some((a) => (a.kind === "user" ? a.userId === d.id : a.role === d.role && members.has(d.id))),
+  );
+  return (named.length > 0 ? named : deciders.filter((d) => d.role === "ADMIN")).map((d) => d.id);
 }
 
 async function mayDecide(tx: Tx, projectId: string, gate: { kind: string; assigneeId: string | null }, approvers: ({ kind: "role"; role: string } | { kind: "user"; userId: string })[]): Promise<{ id: string; role: RoleName }[]> {
@@ -250,7 +259,7 @@ async function notifyReadySteps(tx: Tx, loaded: LoadedRun, now: Date): Promise<v
     if (!ready.has(step.stepRunId)) continue;
     const label = stepLabel(step.number, step.title);
     if (step.kind === "GATE") {
-      for (const userId of await gateDeciders(tx, run.projectId, step)) {
+      for (const userId of await gateDeciders(tx, loaded, step)) {
         await notify(tx, {
           userId,
           kind: "GATE_WAITING",

@@ -47,7 +47,7 @@ afterAll(async () => {
 const MINUTE = 60_000;
 
 /** Copy → (assigned) Verify → gate → Switch, one rollback step; a live run started on it. */
-async function world(name: string, options: { assignee?: TestActor; gateApprovers?: { kind: "user"; userId: string }[]; members?: "all" | "members" } = {}) {
+async function world(name: string, options: { assignee?: TestActor; gateApprovers?: ({ kind: "user"; userId: string } | { kind: "role"; role: "OPERATOR" | "ADMIN" })[]; members?: "all" | "members" } = {}) {
   const lib = db.lib;
   const project = await createProject(lib, team.admin, { name, template: "empty" });
   const phase = await lib.plan.addPhase({ actor: team.admin, projectId: project.id, input: phaseInput.parse({ title: "Window" }) });
@@ -372,6 +372,20 @@ describe("time-based", () => {
     expect(told.map((n) => n.userId)).toEqual([team.admin.id]);
     const findings = db.lib.audit.verifyAuditTrailNow().findings.filter((f) => JSON.stringify(f).includes("step") || JSON.stringify(f).includes("gate"));
     expect(findings).toEqual([]);
+  });
+});
+
+describe("a gate approved by a role", () => {
+  it("is announced to the people of that role who work on the cutover, not to every operator of the installation", async () => {
+    // Projects are open to everyone here: both operators may decide, but only Olivia works on this run.
+    const w = await world("by-role", { gateApprovers: [{ kind: "role", role: "OPERATOR" }] });
+    await w.act(team.admin, w.copy.id, "done");
+    await w.act(team.operator, w.verify.id, "done");
+    await flush();
+    const gateRun = await w.stepRun(w.gate.id);
+    const told = await db.lib.prisma.notification.findMany({ where: { stepRunId: gateRun.id, kind: "GATE_WAITING" }, select: { userId: true } });
+    expect(told.map((n) => n.userId)).toEqual([team.operator.id]);
+    expect(await ofUser(team.operator2.id, { projectId: w.project.id })).toEqual([]);
   });
 });
 
