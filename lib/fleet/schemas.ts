@@ -176,16 +176,9 @@ export const fleetStepViewResult = z.object({
   pageSize: z.number().int(),
   pageCount: z.number().int(),
   rows: z.array(
-    z.object({
+    fleetClientResult.extend({
       id: z.string().describe("The client's row in this run: send it with `version` to tick it."),
       clientId: z.string(),
-      hostname: z.string(),
-      networkHostname: z.string(),
-      os: z.string(),
-      hardware: z.string(),
-      policy: z.string(),
-      owner: z.string(),
-      osFamily: clientFamily,
       status: z.enum(FLEET_STATUSES),
       reason: z.string(),
       version: z.number().int(),
