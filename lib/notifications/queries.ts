@@ -2,11 +2,16 @@ import "server-only";
 import { prisma } from "../platform/db/client";
 import { mailIsConfigured } from "../platform/mail/mailer";
 import { leadCandidates } from "./service";
+import { visibleProjectsWhere } from "../projects/access";
+import type { Actor } from "../platform/auth/permissions";
 import { isChased, timingsFromEnv, NOTIFICATION_KINDS, NOTIFICATION_KIND_LABELS, type NotificationKind } from "./model";
 
-/** The user's own bell: newest first, with the unread count. Only ever the signed-in user's rows. */
-export async function listNotifications(options: { userId: string; limit?: number }) {
-  const where = { userId: options.userId, inApp: true };
+/**
+ * The user's own bell: newest first, with the unread count. Only ever the signed-in user's rows,
+ * and only of projects they may still see (someone removed from a project keeps no window on it).
+ */
+export async function listNotifications(options: { user: Actor; limit?: number }) {
+  const where = { userId: options.user.id, inApp: true, project: visibleProjectsWhere(options.user) };
   const [rows, unread] = await Promise.all([
     prisma.notification.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: options.limit ?? 30 }),
     prisma.notification.count({ where: { ...where, readAt: null } }),

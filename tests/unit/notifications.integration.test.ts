@@ -93,7 +93,7 @@ describe("you're up", () => {
     // A second pass (a restart, another tick) doesn't notify again.
     await flush();
     expect(await ofUser(team.operator.id, { projectId: w.project.id })).toHaveLength(1);
-    const bell = await queries.listNotifications({ userId: team.operator.id });
+    const bell = await queries.listNotifications({ user: team.operator });
     expect(bell.notifications.find((n) => n.id === rows[0].id)).toMatchObject({ needsAcknowledgement: true, read: false });
     // Someone else can't acknowledge it.
     expect(await caught(() => notifications.acknowledgeNotification({ actor: team.operator2, notificationId: rows[0].id }))).toMatchObject({ status: 404 });
@@ -316,6 +316,13 @@ describe("over HTTP", () => {
     expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: mine.id } })).acknowledgedAt).toBeNull();
     expect((await callRoute(ack, "POST", { notificationId: mine.id }, { cookie: olivia, body: "{}" })).status).toBe(200);
     expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: mine.id } })).acknowledgedAt).not.toBeNull();
+    // With projects open to members only, and Olivia no member, her bell no longer shows it.
+    await db.lib.prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "members" } });
+    try {
+      expect((await list(olivia)).notifications.map((n) => n.id)).not.toContain(mine.id);
+    } finally {
+      await db.lib.prisma.setting.update({ where: { key: "projectVisibility" }, data: { value: "all" } });
+    }
   });
 });
 

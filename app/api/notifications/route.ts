@@ -5,5 +5,5 @@ import { notificationListQuery, notificationListResult } from "@/lib/notificatio
 
 export const GET = route(
   { allow: canUseOwnNotifications, query: notificationListQuery, response: notificationListResult, summary: "Your notifications, newest first, with the unread count" },
-  async ({ user, query }) => listNotifications({ userId: user.id, limit: query.limit }),
+  async ({ user, query }) => listNotifications({ user, limit: query.limit }),
 );
