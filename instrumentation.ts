@@ -9,6 +9,8 @@ export async function register() {
   // A half-configured single sign-on stops the start with every problem listed (sso-config.ts),
   // rather than serving a login page without SSO, or with passwords open under "SSO only".
   (await import("./lib/platform/auth/sso-config")).checkSsoConfigAtStart();
+  // Likewise a DATABASE_URL this build can't serve (PostgreSQL, for now), before anything opens it.
+  (await import("./lib/platform/db/sqlite-path")).checkDatabaseUrlAtStart();
   const { prisma } = await import("./lib/platform/db/client");
   await prisma.$queryRawUnsafe("SELECT 1");
   if ((process.env.RUNSHEET_SEED ?? "demo") !== "none") {

@@ -1,9 +1,11 @@
 /**
- * Compares prisma/schema.prisma (as DMMF) with a migrated SQLite database and lists every
- * difference as a readable sentence. Used by tests/unit/schema-drift.test.ts.
+ * Compares prisma/schema.prisma (as DMMF) with a migrated SQLite or PostgreSQL database and lists
+ * every difference as a readable sentence. Used by tests/unit/schema-drift.test.ts and
+ * tests/unit/schema-drift-postgres.test.ts.
  */
 import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
+import type pg from "pg";
 
 const require = createRequire(import.meta.url);
 
@@ -42,7 +44,7 @@ export interface DmmfIndex {
 }
 
 export interface Dmmf {
-  datamodel: { models: DmmfModel[]; indexes: DmmfIndex[] };
+  datamodel: { models: DmmfModel[]; indexes: DmmfIndex[]; enums: { name: string; dbName?: string | null; values: { name: string; dbName?: string | null }[] }[] };
 }
 
 export function parsePrismaSchema(prismaSchema: string): Dmmf {
@@ -133,6 +135,70 @@ export function readDatabaseSchema(db: Database.Database): DbSchema {
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 // ---------------------------------------------------------------------------------------------
+// PostgreSQL introspection (same shapes; types are spelled as in Prisma's PostgreSQL migrations)
+
+const PG_ACTIONS: Record<string, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
+
+export async function readPostgresSchema(client: pg.Client, schema = "public"): Promise<DbSchema> {
+  const out: DbSchema = new Map();
+  const tables = await client.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    [schema],
+  );
+  for (const { name } of tables.rows) out.set(name, { name, sql: "", columns: [], indexes: [], foreignKeys: [] });
+  const columns = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; datetime_precision: number | null; is_nullable: string; column_default: string | null }>(
+    `SELECT table_name, column_name, data_type, udt_name, datetime_precision, is_nullable, column_default
+       FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
+    [schema],
+  );
+  for (const c of columns.rows) {
+    const table = out.get(c.table_name);
+    if (!table) continue;
+    const type =
+      c.data_type === "USER-DEFINED" ? `ENUM "${c.udt_name}"`
+      : c.data_type === "timestamp without time zone" ? `TIMESTAMP(${c.datetime_precision})`
+      : c.data_type.toUpperCase();
+    table.columns.push({ name: c.column_name, type, notnull: c.is_nullable === "NO", dflt: c.column_default, pk: 0 });
+  }
+  const indexes = await client.query<{ table_name: string; index_name: string; unique: boolean; primary: boolean; constraint_backed: boolean; partial: boolean; columns: string[] }>(
+    `SELECT t.relname AS table_name, i.relname AS index_name, x.indisunique AS unique, x.indisprimary AS primary,
+            EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) AS constraint_backed,
+            x.indpred IS NOT NULL AS partial,
+            ARRAY(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
+                  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n)::text[] AS columns
+       FROM pg_index x
+       JOIN pg_class i ON i.oid = x.indexrelid
+       JOIN pg_class t ON t.oid = x.indrelid
+       JOIN pg_namespace ns ON ns.oid = t.relnamespace
+      WHERE ns.nspname = $1
+      ORDER BY t.relname, i.relname`,
+    [schema],
+  );
+  for (const i of indexes.rows) {
+    const table = out.get(i.table_name);
+    if (!table) continue;
+    if (i.primary) i.columns.forEach((col, n) => { const c = table.columns.find((x) => x.name === col); if (c) c.pk = n + 1; });
+    table.indexes.push({ name: i.index_name, unique: i.unique, origin: i.primary ? "pk" : i.constraint_backed ? "u" : "c", partial: i.partial, columns: i.columns });
+  }
+  const fks = await client.query<{ table_name: string; target: string; from_cols: string[]; to_cols: string[]; on_delete: string; on_update: string }>(
+    `SELECT t.relname AS table_name, r.relname AS target, k.confdeltype AS on_delete, k.confupdtype AS on_update,
+            ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY AS c(attnum, n) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = c.attnum ORDER BY c.n)::text[] AS from_cols,
+            ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY AS c(attnum, n) JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = c.attnum ORDER BY c.n)::text[] AS to_cols
+       FROM pg_constraint k
+       JOIN pg_class t ON t.oid = k.conrelid
+       JOIN pg_class r ON r.oid = k.confrelid
+       JOIN pg_namespace ns ON ns.oid = t.relnamespace
+      WHERE k.contype = 'f' AND ns.nspname = $1
+      ORDER BY t.relname, k.conname`,
+    [schema],
+  );
+  for (const k of fks.rows) {
+    out.get(k.table_name)?.foreignKeys.push({ table: k.target, from: k.from_cols, to: k.to_cols, onDelete: PG_ACTIONS[k.on_delete], onUpdate: PG_ACTIONS[k.on_update] });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Comparison
 
 const SQLITE_TYPES: Record<string, string> = {
@@ -145,6 +211,19 @@ const SQLITE_TYPES: Record<string, string> = {
   Decimal: "DECIMAL",
   Bytes: "BLOB",
 };
+
+const POSTGRES_TYPES: Record<string, string> = {
+  String: "TEXT",
+  Int: "INTEGER",
+  BigInt: "BIGINT",
+  Boolean: "BOOLEAN",
+  DateTime: "TIMESTAMP(3)",
+  Float: "DOUBLE PRECISION",
+  Decimal: "NUMERIC",
+  Bytes: "BYTEA",
+};
+
+export type Dialect = "sqlite" | "postgresql";
 
 const REFERENTIAL_ACTIONS: Record<string, string> = {
   Cascade: "CASCADE",
@@ -173,9 +252,11 @@ function expectedDefault(field: DmmfField): string | null {
   return JSON.stringify(d);
 }
 
-function normaliseDefault(value: string | null): string | null {
+function normaliseDefault(value: string | null, dialect: Dialect): string | null {
   if (value === null) return null;
-  const v = value.trim();
+  let v = value.trim();
+  // PostgreSQL reports a literal default with its cast: 'VIEWER'::"Role", 'x'::text.
+  if (dialect === "postgresql") v = v.replace(/^('(?:[^']|'')*')::[\w" ()]+$/, "$1");
   if (/^current_timestamp$/i.test(v)) return "CURRENT_TIMESTAMP";
   if (/^(true|false)$/i.test(v)) return v.toLowerCase();
   return v;
@@ -184,7 +265,7 @@ function normaliseDefault(value: string | null): string | null {
 /**
  * Every difference between the schema and the database, one sentence each. Empty when they agree.
  */
-export function compareSchemaToDatabase(dmmf: Dmmf, db: DbSchema): string[] {
+export function compareSchemaToDatabase(dmmf: Dmmf, db: DbSchema, dialect: Dialect = "sqlite"): string[] {
   const drift: string[] = [];
   const models = dmmf.datamodel.models;
   const tableOf = new Map(models.map((m) => [m.name, m.dbName ?? m.name]));
@@ -223,19 +304,28 @@ export function compareSchemaToDatabase(dmmf: Dmmf, db: DbSchema): string[] {
         continue;
       }
       if (field.isList) drift.push(`${label}: scalar lists are not supported on SQLite`);
-      const expectedType = field.kind === "enum" ? "TEXT" : SQLITE_TYPES[field.type];
-      if (!expectedType) drift.push(`${label}: type ${field.type} has no known SQLite column type`);
+      const enumDbName = dmmf.datamodel.enums?.find((e) => e.name === field.type)?.dbName ?? field.type;
+      const expectedType =
+        dialect === "postgresql" ? (field.kind === "enum" ? `ENUM "${enumDbName}"` : POSTGRES_TYPES[field.type])
+        : field.kind === "enum" ? "TEXT" : SQLITE_TYPES[field.type];
+      if (!expectedType) drift.push(`${label}: type ${field.type} has no known ${dialect === "postgresql" ? "PostgreSQL" : "SQLite"} column type`);
       else if (col.type !== expectedType) drift.push(`${label}: column "${colName}" is ${col.type || "<no type>"}, expected ${expectedType} for ${field.type}`);
       if (field.isRequired !== col.notnull) {
         drift.push(`${label}: column "${colName}" is ${col.notnull ? "NOT NULL" : "nullable"} but the field is ${field.isRequired ? "required" : "optional"}`);
       }
-      const wantDefault = expectedDefault(field);
-      const haveDefault = normaliseDefault(col.dflt);
-      if (wantDefault !== haveDefault) {
-        drift.push(`${label}: column "${colName}" has DEFAULT ${haveDefault ?? "<none>"}, expected ${wantDefault ?? "<none>"}`);
-      }
       const def = field.default as { name?: string } | undefined;
-      if (def && typeof def === "object" && def.name === "autoincrement" && !/\bAUTOINCREMENT\b/i.test(table.sql)) {
+      const autoincrement = def !== null && typeof def === "object" && def.name === "autoincrement";
+      const haveDefault = normaliseDefault(col.dflt, dialect);
+      if (autoincrement && dialect === "postgresql") {
+        // SERIAL: the column's default draws from its own sequence.
+        if (!haveDefault?.startsWith("nextval(")) drift.push(`${label}: @default(autoincrement()) but column "${colName}" has DEFAULT ${haveDefault ?? "<none>"}, expected a sequence (SERIAL)`);
+      } else {
+        const wantDefault = expectedDefault(field);
+        if (wantDefault !== haveDefault) {
+          drift.push(`${label}: column "${colName}" has DEFAULT ${haveDefault ?? "<none>"}, expected ${wantDefault ?? "<none>"}`);
+        }
+      }
+      if (autoincrement && dialect === "sqlite" && !/\bAUTOINCREMENT\b/i.test(table.sql)) {
         drift.push(`${label}: @default(autoincrement()) but the table is not declared AUTOINCREMENT`);
       }
     }
