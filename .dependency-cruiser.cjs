@@ -109,13 +109,13 @@ module.exports = {
       to: { path: "(^|/)node_modules/server-only/", reachable: true },
     },
 
-    // 4. nothing else knows it is SQLite
+    // 4. nothing else knows it is SQLite (or PostgreSQL)
     {
       name: "sqlite-only-in-db-and-stores",
       severity: "error",
       comment:
-        "Only lib/platform/db/** and a feature's store.* file may import better-sqlite3 (or the " +
-        "Prisma better-sqlite3 adapter): nothing else knows the database is SQLite. Go through " +
+        "Only lib/platform/db/** and a feature's store.* file may import better-sqlite3 or pg (or " +
+        "Prisma's adapters for them): nothing else knows which database it is. Go through " +
         "lib/platform/db or the feature's store.",
       from: {
         pathNot: [
@@ -133,7 +133,7 @@ module.exports = {
         ],
       },
       to: {
-        path: ["(^|/)node_modules/better-sqlite3/", "(^|/)node_modules/@prisma/adapter-better-sqlite3/"],
+        path: ["(^|/)node_modules/better-sqlite3/", "(^|/)node_modules/@prisma/adapter-better-sqlite3/", "(^|/)node_modules/pg/", "(^|/)node_modules/@prisma/adapter-pg/"],
       },
     },
 

@@ -72,6 +72,17 @@ export class BusyError extends AppError {
   }
 }
 
+/**
+ * The database can't be reached (PostgreSQL down, restarting or out of connections). Unlike busy,
+ * a connection lost during COMMIT leaves the outcome unknown, so the user is told to look first;
+ * step actions carry idempotency keys, so their retry is safe either way.
+ */
+export class DatabaseUnavailableError extends AppError {
+  constructor() {
+    super("The server can't reach its database right now. Reload to see what was saved, then try again.", 503, "database_unavailable");
+  }
+}
+
 /** The disk is full or read-only. Nothing was changed. */
 export class StorageError extends AppError {
   constructor() {

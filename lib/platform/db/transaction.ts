@@ -2,9 +2,10 @@ import "server-only";
 import { BusyError, StorageError } from "../errors";
 import type Database from "better-sqlite3";
 import { prisma, sqlite, type Tx } from "./client";
+import { classifyPostgresError, postgresCodeOf } from "./postgres-errors";
 
 /** What one transaction attempt did that listeners hear of after its commit. */
-interface CommitRecord {
+export interface CommitRecord {
   projects: Set<string>;
   audit: CommittedAudit | null;
 }
@@ -35,7 +36,7 @@ export function onAuditCommitted(name: string, listener: AuditCommitListener): v
 }
 
 /** Called by appendAuditEvent: this transaction appended `audit`; listeners hear of it after commit. */
-export function markAuditAppended(tx: Tx | SqlTx, audit: CommittedAudit): void {
+export function markAuditAppended(tx: Tx | SqlTx | object, audit: CommittedAudit): void {
   const commit = commits.get(tx);
   if (!commit) return;
   commit.audit = { seq: audit.seq, hash: audit.hash, urgent: audit.urgent || (commit.audit?.urgent ?? false) };
@@ -51,7 +52,7 @@ export function onProjectsCommitted(name: string, listener: CommitListener): voi
 }
 
 /** Called by appendAuditEvent: this transaction changed `projectId`, tell live pages after commit. */
-export function markProjectTouched(tx: Tx, projectId: string): void {
+export function markProjectTouched(tx: Tx | object, projectId: string): void {
   commits.get(tx)?.projects.add(projectId);
 }
 
@@ -125,18 +126,33 @@ async function retryWhileBusy<T>(deadline: number, firstWaitMs: number, attempt:
       }
       throw classified;
     }
-    if (commit.projects.size > 0) for (const listener of commitListeners.values()) listener(commit.projects);
-    if (commit.audit) {
-      for (const listener of auditCommitListeners.values()) {
-        // The change is committed: a listener's failure must not turn it into an error response.
-        try {
-          listener(commit.audit);
-        } catch (error) {
-          console.error("An audit commit listener failed", error);
-        }
+    announceCommit(commit);
+    return result;
+  }
+}
+
+/**
+ * A fresh record of what a transaction attempt does, tied to its transaction object so that
+ * markAuditAppended and markProjectTouched find it (the PostgreSQL runner uses this too).
+ */
+export function trackCommit(tx: object): CommitRecord {
+  const commit: CommitRecord = { projects: new Set<string>(), audit: null };
+  commits.set(tx, commit);
+  return commit;
+}
+
+/** After a commit: live pages hear which projects changed, the checkpointer of the newest audit event. */
+export function announceCommit(commit: CommitRecord): void {
+  if (commit.projects.size > 0) for (const listener of commitListeners.values()) listener(commit.projects);
+  if (commit.audit) {
+    for (const listener of auditCommitListeners.values()) {
+      // The change is committed: a listener's failure must not turn it into an error response.
+      try {
+        listener(commit.audit);
+      } catch (error) {
+        console.error("An audit commit listener failed", error);
       }
     }
-    return result;
   }
 }
 
@@ -201,6 +217,8 @@ function sqliteErrorCode(error: unknown): string | null {
  * P2028 is Prisma's transaction manager giving up: nothing was committed, so it is retryable too.
  */
 export function classifyDatabaseError(error: unknown): unknown {
+  // PostgreSQL's codes (SQLSTATEs) never appear on SQLite, nor SQLite's on PostgreSQL.
+  if (postgresCodeOf(error) !== null) return classifyPostgresError(error);
   const direct = sqliteErrorCode(error);
   if (direct !== null) {
     if (/^SQLITE_BUSY(_|$)/.test(direct)) return new BusyError();

@@ -1,0 +1,22 @@
+import pg from "pg";
+
+/** pg's type id for `timestamp without time zone`, Prisma's DateTime column on PostgreSQL (TIMESTAMP(3)). */
+const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+
+/**
+ * Prisma stores DateTime on PostgreSQL as UTC wall time in TIMESTAMP(3). node-postgres would read
+ * such a value as local time, and Runsheet's servers run in the site's zone: this pool reads it as
+ * UTC instead, and the stores write `Date.toISOString()` (whose "Z" PostgreSQL drops for this type),
+ * so a time written here reads back the same through Prisma and the other way round, in any zone.
+ */
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== "binary") return (value: string) => new Date(`${value.replace(" ", "T")}Z`);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+} as pg.CustomTypesConfig;
+
+/** A connection pool for the PostgreSQL stores (the direct counterpart of `sqlite()`). */
+export function createPostgresPool(options: { connectionString: string; max?: number }): pg.Pool {
+  return new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types });
+}

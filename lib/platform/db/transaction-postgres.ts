@@ -1,0 +1,71 @@
+import "server-only";
+import type pg from "pg";
+import { DatabaseUnavailableError } from "../errors";
+import { classifyPostgresError, isRetryablePostgresConflict } from "./postgres-errors";
+import { announceCommit, trackCommit } from "./transaction";
+
+/**
+ * A transaction on a PostgreSQL connection: runTransaction's and runSqlTransaction's counterpart
+ * for the PostgreSQL store modules (`store.postgres.ts`). `touchedProjects` and the audit
+ * bookkeeping work as on SQLite, so live pages and the checkpointer hear of the commit.
+ */
+export interface PgTx {
+  client: pg.PoolClient;
+  touchedProjects: Set<string>;
+}
+
+/** How long a transaction keeps retrying serialization failures and deadlocks (as SQLite's busy budget). */
+const CONFLICT_BUDGET_MS = 5000;
+
+/**
+ * Runs `fn` in one READ COMMITTED transaction: all of its writes commit together or none do.
+ * PostgreSQL has no single writer, so correctness rests on what the stores do inside: conditional
+ * updates (`WHERE version = $n`), the audit chain's advisory lock (lib/audit/store.postgres.ts)
+ * and unique keys. A serialization failure or deadlock rolled everything back, so the whole
+ * attempt runs again after a short wait, within the budget; every other failure is classified
+ * (busy, storage, unavailable) and thrown. Listeners hear of the commit only after it.
+ */
+export async function runPgTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promise<T>, options: { budgetMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + (options.budgetMs ?? CONFLICT_BUDGET_MS);
+  for (let attempt = 0; ; attempt++) {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw classifyPostgresError(error);
+    }
+    // A connection that ends mid-transaction fails its query with a bare Error (no SQLSTATE).
+    let ended = false;
+    const onEnd = () => (ended = true);
+    client.on("end", onEnd);
+    client.on("error", onEnd);
+    const tx: PgTx = { client, touchedProjects: new Set() };
+    const commit = trackCommit(tx);
+    let result: T;
+    try {
+      await client.query("BEGIN");
+      result = await fn(tx);
+      await client.query("COMMIT");
+    } catch (error) {
+      if (!ended) await client.query("ROLLBACK").catch(() => undefined);
+      client.off("end", onEnd);
+      client.off("error", onEnd);
+      // A broken connection must not go back to the pool.
+      client.release(ended ? true : undefined);
+      if (ended) throw new DatabaseUnavailableError();
+      const remaining = deadline - Date.now();
+      if (isRetryablePostgresConflict(error) && remaining > 0) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** attempt + Math.random() * 5, 250, remaining)));
+        continue;
+      }
+      // A conflict still there at the deadline becomes busy (503) here too.
+      throw classifyPostgresError(error);
+    }
+    client.off("end", onEnd);
+    client.off("error", onEnd);
+    client.release();
+    for (const projectId of tx.touchedProjects) commit.projects.add(projectId);
+    announceCommit(commit);
+    return result;
+  }
+}
