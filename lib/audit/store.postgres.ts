@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { markAuditAppended } from "../platform/db/transaction";
+import { markAuditAppended } from "../platform/db/commits";
 import type { PgTx } from "../platform/db/transaction-postgres";
 import { chainLink, GENESIS_HASH, type AuditInput } from "./chain";
 import { anchorsAtOnce } from "./anchor-policy";

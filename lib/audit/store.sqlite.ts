@@ -1,7 +1,8 @@
 import "server-only";
 import { prepared, toSqlTime } from "../platform/db/sql";
 import type Database from "better-sqlite3";
-import { markAuditAppended, type SqlTx } from "../platform/db/transaction";
+import { markAuditAppended } from "../platform/db/commits";
+import type { SqlTx } from "../platform/db/transaction";
 import { chainLink, GENESIS_HASH, type AuditInput } from "./chain";
 import { anchorsAtOnce } from "./anchor-policy";
 import { withTokenName } from "./actor-name";

@@ -9,7 +9,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { insertAuditEventPg, readAuditHeadPg } from "@/lib/audit/store.postgres";
 import { insertAuditEventSql, readAuditHeadSql } from "@/lib/audit/store.sqlite";
 import { chainLink, GENESIS_HASH, verifyChain, verifyStoredChain, type AuditInput, type StoredAuditRow } from "@/lib/audit/chain";
@@ -17,10 +17,21 @@ import { BusyError, DatabaseUnavailableError, StorageError } from "@/lib/platfor
 import { applyMigrations } from "@/lib/platform/db/migrate";
 import { applyPostgresMigrations } from "@/lib/platform/db/migrate-postgres";
 import { createPostgresPool } from "@/lib/platform/db/postgres-pool";
-import { classifyDatabaseError, onProjectsCommitted, type SqlTx } from "@/lib/platform/db/transaction";
+import { classifyDatabaseError } from "@/lib/platform/db/classify-error";
+import { onProjectsCommitted } from "@/lib/platform/db/commits";
+import type { SqlTx } from "@/lib/platform/db/transaction";
 import { runPgTransaction } from "@/lib/platform/db/transaction-postgres";
 import { PrismaClient } from "@/lib/generated/prisma-postgres/client";
 import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
+
+// The audit append names API tokens through the auth module, which opens this process's SQLite
+// client on import: point it at a throw-away file, not ./data (vi.hoisted runs before the imports).
+await vi.hoisted(async () => {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  process.env.DATABASE_URL = `file:${join(mkdtempSync(join(tmpdir(), "runsheet-pg-store-")), "sqlite.db")}`;
+});
 
 let server: PostgresServer;
 let databaseCount = 0;
@@ -265,17 +276,17 @@ describe("runPgTransaction and the PostgreSQL error classes", () => {
     const zone = process.env.TZ;
     process.env.TZ = "America/New_York";
     try {
-    expect(new Date("2026-12-01T12:00:00Z").getHours()).toBe(7);
-    const written = await runPgTransaction(pool, (tx) => insertAuditEventPg(tx, event(1)));
-    const viaPool = (await pool.query<{ at: Date }>(`SELECT "at" FROM "audit_event" WHERE "seq" = $1`, [written.seq])).rows[0].at;
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
-    try {
-      const viaPrisma = (await prisma.auditEvent.findUniqueOrThrow({ where: { seq: written.seq } })).at;
-      expect(viaPool.toISOString()).toBe(viaPrisma.toISOString());
-      expect(Math.abs(viaPool.getTime() - Date.now())).toBeLessThan(60_000);
-    } finally {
-      await prisma.$disconnect();
-    }
+      expect(new Date("2026-12-01T12:00:00Z").getHours()).toBe(7);
+      const written = await runPgTransaction(pool, (tx) => insertAuditEventPg(tx, event(1)));
+      const viaPool = (await pool.query<{ at: Date }>(`SELECT "at" FROM "audit_event" WHERE "seq" = $1`, [written.seq])).rows[0].at;
+      const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+      try {
+        const viaPrisma = (await prisma.auditEvent.findUniqueOrThrow({ where: { seq: written.seq } })).at;
+        expect(viaPool.toISOString()).toBe(viaPrisma.toISOString());
+        expect(Math.abs(viaPool.getTime() - Date.now())).toBeLessThan(60_000);
+      } finally {
+        await prisma.$disconnect();
+      }
     } finally {
       process.env.TZ = zone;
     }

@@ -1,8 +1,9 @@
 import "server-only";
 import type pg from "pg";
 import { DatabaseUnavailableError } from "../errors";
+import { CHANGE_CHANNEL, changePayload } from "./change-channel-postgres";
 import { classifyPostgresError, isRetryablePostgresConflict } from "./postgres-errors";
-import { announceCommit, trackCommit } from "./transaction";
+import { announceCommit, trackCommit } from "./commits";
 
 /**
  * A transaction on a PostgreSQL connection: runTransaction's and runSqlTransaction's counterpart
@@ -45,6 +46,8 @@ export async function runPgTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promi
     try {
       await client.query("BEGIN");
       result = await fn(tx);
+      // Other instances hear of the change when, and only if, it commits (change-channel-postgres.ts).
+      if (tx.touchedProjects.size > 0) await client.query({ name: "announce-changes", text: `SELECT pg_notify($1, $2)`, values: [CHANGE_CHANNEL, changePayload(tx.touchedProjects)] });
       await client.query("COMMIT");
     } catch (error) {
       if (!ended) await client.query("ROLLBACK").catch(() => undefined);

@@ -1,60 +1,24 @@
 import "server-only";
-import { BusyError, StorageError } from "../errors";
+import { BusyError } from "../errors";
 import type Database from "better-sqlite3";
 import { prisma, sqlite, type Tx } from "./client";
-import { classifyPostgresError, postgresCodeOf } from "./postgres-errors";
+import { classifyDatabaseError } from "./classify-error";
+import { announceCommit, bindCommit, type CommitRecord } from "./commits";
 
-/** What one transaction attempt did that listeners hear of after its commit. */
-export interface CommitRecord {
-  projects: Set<string>;
-  audit: CommittedAudit | null;
-}
-const commits = new WeakMap<object, CommitRecord>();
+export { classifyDatabaseError } from "./classify-error";
 
-type CommitListener = (projectIds: ReadonlySet<string>) => void;
-
-/** The newest audit event a transaction appended, and whether it ended a run (worth anchoring at once). */
-export interface CommittedAudit {
-  seq: number;
-  hash: string;
-  urgent: boolean;
-}
-type AuditCommitListener = (audit: CommittedAudit) => void;
-
-// On globalThis: Next.js may load this module once per route bundle, and a listener registered
-// through one copy must hear commits made through every other.
-const globalForCommits = globalThis as unknown as { runsheetCommitListeners?: Map<string, CommitListener>; runsheetAuditCommitListeners?: Map<string, AuditCommitListener> };
-const commitListeners = (globalForCommits.runsheetCommitListeners ??= new Map());
-const auditCommitListeners = (globalForCommits.runsheetAuditCommitListeners ??= new Map());
-
-/**
- * Hears, after each commit that appended audit events (with or without a project: sign-ins
- * belong to the chain too), the newest one. The audit checkpointer registers here.
- */
-export function onAuditCommitted(name: string, listener: AuditCommitListener): void {
-  auditCommitListeners.set(name, listener);
-}
-
-/** Called by appendAuditEvent: this transaction appended `audit`; listeners hear of it after commit. */
-export function markAuditAppended(tx: Tx | SqlTx | object, audit: CommittedAudit): void {
-  const commit = commits.get(tx);
-  if (!commit) return;
-  commit.audit = { seq: audit.seq, hash: audit.hash, urgent: audit.urgent || (commit.audit?.urgent ?? false) };
-}
-
-/**
- * Hears, after each commit, which projects' audit logs it extended. The live bus registers here,
- * so the database layer knows nothing of who listens. Registering the same name again replaces
- * the listener (a module reloaded in development).
- */
-export function onProjectsCommitted(name: string, listener: CommitListener): void {
-  commitListeners.set(name, listener);
-}
-
-/** Called by appendAuditEvent: this transaction changed `projectId`, tell live pages after commit. */
-export function markProjectTouched(tx: Tx | object, projectId: string): void {
-  commits.get(tx)?.projects.add(projectId);
-}
+// Commit bookkeeping lives in ./commits (no database import, so the PostgreSQL runner can share it).
+export {
+  announceCommit,
+  announceRemoteCommit,
+  markAuditAppended,
+  markProjectTouched,
+  onAuditCommitted,
+  onProjectsCommitted,
+  trackCommit,
+  type CommitRecord,
+  type CommittedAudit,
+} from "./commits";
 
 const globalForTurns = globalThis as unknown as { runsheetWriteTurn?: Promise<void> };
 
@@ -92,7 +56,7 @@ export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> 
     retryWhileBusy(deadline, 20, async (commit) =>
       prisma.$transaction(
         async (tx) => {
-          commits.set(tx, commit);
+          bindCommit(tx, commit);
           // The adapter's BEGIN is DEFERRED. A first read would make this transaction a reader,
           // and SQLite never runs the busy handler when a reader upgrades to writer: it fails at
           // once (SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT when another process committed since the
@@ -131,31 +95,6 @@ async function retryWhileBusy<T>(deadline: number, firstWaitMs: number, attempt:
   }
 }
 
-/**
- * A fresh record of what a transaction attempt does, tied to its transaction object so that
- * markAuditAppended and markProjectTouched find it (the PostgreSQL runner uses this too).
- */
-export function trackCommit(tx: object): CommitRecord {
-  const commit: CommitRecord = { projects: new Set<string>(), audit: null };
-  commits.set(tx, commit);
-  return commit;
-}
-
-/** After a commit: live pages hear which projects changed, the checkpointer of the newest audit event. */
-export function announceCommit(commit: CommitRecord): void {
-  if (commit.projects.size > 0) for (const listener of commitListeners.values()) listener(commit.projects);
-  if (commit.audit) {
-    for (const listener of auditCommitListeners.values()) {
-      // The change is committed: a listener's failure must not turn it into an error response.
-      try {
-        listener(commit.audit);
-      } catch (error) {
-        console.error("An audit commit listener failed", error);
-      }
-    }
-  }
-}
-
 /** A synchronous transaction on the direct connection (see `sqlite()` in ./client). */
 export interface SqlTx {
   db: Database.Database;
@@ -180,7 +119,7 @@ export async function runSqlTransaction<T>(fn: (tx: SqlTx) => T): Promise<T> {
       db
         .transaction(() => {
           const tx: SqlTx = { db, touchedProjects: commit.projects };
-          commits.set(tx, commit);
+          bindCommit(tx, commit);
           return fn(tx);
         })
         .immediate(),
@@ -190,49 +129,3 @@ export async function runSqlTransaction<T>(fn: (tx: SqlTx) => T): Promise<T> {
 
 /** How long a transaction keeps trying while another process holds SQLite's write lock. */
 const BUSY_BUDGET_MS = 5000;
-
-const SQLITE_FULL = 13;
-const SQLITE_IOERR = 10;
-const SQLITE_READONLY = 8;
-const SQLITE_BUSY = 5;
-
-type DriverCause = { kind?: string; originalCode?: string; extendedCode?: number };
-
-/** better-sqlite3's own error (the direct connection): `code` is the extended code's name. */
-function sqliteErrorCode(error: unknown): string | null {
-  const e = error as { name?: string; code?: unknown };
-  return e?.name === "SqliteError" && typeof e.code === "string" ? e.code : null;
-}
-
-/**
- * Turns driver-level failures into errors the user can act on, by their codes (never by message
- * text): busy → retryable 503, full/read-only/I-O → 507. Everything else passes through.
- *
- * Three shapes arrive here. The direct connection throws better-sqlite3's SqliteError, whose
- * `code` is the code's name. A failed query is a PrismaClientKnownRequestError with the adapter's
- * error in meta.driverAdapterError; a failed COMMIT (where SQLITE_FULL and most I/O errors surface
- * in WAL mode) is the bare DriverAdapterError with the same `cause`. The adapter sets
- * `extendedCode` only for codes better-sqlite3 can't name (it is 1 for SQLITE_FULL), so the
- * reliable field is `originalCode`, better-sqlite3's code name such as "SQLITE_IOERR_WRITE".
- * P2028 is Prisma's transaction manager giving up: nothing was committed, so it is retryable too.
- */
-export function classifyDatabaseError(error: unknown): unknown {
-  // PostgreSQL's codes (SQLSTATEs) never appear on SQLite, nor SQLite's on PostgreSQL.
-  if (postgresCodeOf(error) !== null) return classifyPostgresError(error);
-  const direct = sqliteErrorCode(error);
-  if (direct !== null) {
-    if (/^SQLITE_BUSY(_|$)/.test(direct)) return new BusyError();
-    if (/^SQLITE_(FULL|IOERR|READONLY)(_|$)/.test(direct)) return new StorageError();
-    return error;
-  }
-  const e = error as { name?: string; code?: string; meta?: { driverAdapterError?: { cause?: DriverCause } }; cause?: unknown };
-  if (e?.code === "P1008" || e?.code === "P2034" || e?.code === "P2028") return new BusyError();
-  const cause: DriverCause | undefined = e?.meta?.driverAdapterError?.cause ?? (e?.name === "DriverAdapterError" ? (e.cause as DriverCause | undefined) : undefined);
-  if (!cause) return error;
-  if (cause.kind === "SocketTimeout") return new BusyError();
-  const name = typeof cause.originalCode === "string" ? cause.originalCode : "";
-  const primary = cause.kind === "sqlite" && typeof cause.extendedCode === "number" ? cause.extendedCode & 0xff : undefined;
-  if (/^SQLITE_BUSY(_|$)/.test(name) || primary === SQLITE_BUSY) return new BusyError();
-  if (/^SQLITE_(FULL|IOERR|READONLY)(_|$)/.test(name) || primary === SQLITE_FULL || primary === SQLITE_IOERR || primary === SQLITE_READONLY) return new StorageError();
-  return error;
-}

@@ -214,6 +214,15 @@ function stopTimersIfIdle(): void {
 }
 
 /**
+ * Reads every watched project's new events now: after the cross-instance channel reconnects
+ * (notifications sent meanwhile are lost) or announces "everything changed". Cheap: each channel
+ * reads only after its head.
+ */
+export function pumpAllChannels(): void {
+  for (const channel of hub.channels.values()) void pump(channel);
+}
+
+/**
  * The safety net, shared by every stream of the process: one query for the newest seq of every
  * watched project. It catches a write from another process (the CLI) or a missed notification,
  * and re-checks each stream's session and access, as the per-stream poll did.
