@@ -7,12 +7,13 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { insertAuditEventPg } from "@/lib/audit/store.postgres";
 import type { AuditInput } from "@/lib/audit/chain";
-import { CHANGE_CHANNEL, changePayload, INSTANCE_ID, listenForChanges, type ChangeChannel } from "@/lib/platform/db/change-channel-postgres";
+import { CHANGE_CHANNEL, changePayload, INSTANCE_ID, listenForChanges, publishPresence, type ChangeChannel, type PresenceSnapshot } from "@/lib/platform/db/change-channel-postgres";
 import { applyPostgresMigrations } from "@/lib/platform/db/migrate-postgres";
 import { createPostgresPool } from "@/lib/platform/db/postgres-pool";
 import { onProjectsCommitted } from "@/lib/platform/db/commits";
 import { runPgTransaction } from "@/lib/platform/db/transaction-postgres";
 import { startCrossInstanceLiveUpdates } from "@/lib/platform/live/cross-instance";
+import { joinPresence, listPresence, PRESENCE_TTL_MS, subscribePresence } from "@/lib/platform/live/events";
 import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
 
 // The audit append names API tokens through the auth module, which opens this process's SQLite
@@ -133,5 +134,51 @@ describe("startCrossInstanceLiveUpdates", () => {
     await pool.query(`SELECT pg_notify($1, $2)`, [CHANGE_CHANNEL, changePayload(["marker-2"], "another-instance")]);
     await vi.waitFor(() => expect(heard).toContainEqual(["marker-2"]));
     expect(heard).toEqual([["project-remote"], ["project-local"], ["marker-2"]]); // not a second time through NOTIFY
+  });
+});
+
+describe("presence across instances", () => {
+  it("this instance's viewers reach the others, theirs show here, and an instance that goes quiet takes its viewers with it", async () => {
+    const channel = startCrossInstanceLiveUpdates({ connectionString: url });
+    channels.push(channel);
+    await channel.listening();
+    // Another instance, listening as it would.
+    const seenThere: PresenceSnapshot[] = [];
+    const other = listenForChanges({ connectionString: url, instance: "instance-presence", onChange: () => undefined, onGap: () => undefined, onPresence: (_, snapshot) => seenThere.push(snapshot) });
+    channels.push(other);
+    await other.listening();
+
+    // A tab opens here: the other instance hears who.
+    const leave = joinPresence("project-p", "tab-1", { userId: "u-olivia", name: "Olivia", runId: "run-1" });
+    await vi.waitFor(() => expect(seenThere.at(-1)).toEqual({ projectId: "project-p", viewers: [{ userId: "u-olivia", name: "Olivia", runId: "run-1" }] }));
+
+    // Someone watches on the other instance: pages here show both, and the live bus says so.
+    let presenceEvents = 0;
+    const unsubscribe = subscribePresence("project-p", () => presenceEvents++);
+    await publishPresence(pool, { projectId: "project-p", viewers: [{ userId: "u-raj", name: "Raj", runId: null }] }, "instance-presence");
+    await vi.waitFor(() => expect(listPresence("project-p").map((v) => v.name).sort()).toEqual(["Olivia", "Raj"]));
+    expect(presenceEvents).toBeGreaterThan(0);
+
+    // A malformed message on the channel changes nothing.
+    await pool.query(`SELECT pg_notify($1, $2)`, [CHANGE_CHANNEL, JSON.stringify({ instance: "intruder", presence: { projectId: "project-p", viewers: [{ name: 42 }] } })]);
+    await publishPresence(pool, { projectId: "project-marker", viewers: [{ userId: "u-m", name: "Marker", runId: null }] }, "instance-presence");
+    await vi.waitFor(() => expect(listPresence("project-marker")).toHaveLength(1));
+    expect(listPresence("project-p").map((v) => v.name).sort()).toEqual(["Olivia", "Raj"]);
+
+    // The other instance stops repeating itself (it died): its viewers go after the presence TTL.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + PRESENCE_TTL_MS + 1000 });
+    let leaveLater: () => void;
+    try {
+      leave(); // the first tab's own keep-alive lapsed too; it reopens
+      leaveLater = joinPresence("project-p", "tab-2", { userId: "u-olivia", name: "Olivia", runId: "run-1" });
+      expect(listPresence("project-p").map((v) => v.name)).toEqual(["Olivia"]);
+    } finally {
+      vi.useRealTimers();
+    }
+
+    // The tab here closes: the other instance hears that nobody is left.
+    leaveLater();
+    unsubscribe();
+    await vi.waitFor(() => expect(seenThere.at(-1)).toEqual({ projectId: "project-p", viewers: [] }));
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { z } from "zod";
 
 /**
  * Live updates across app instances on PostgreSQL, through LISTEN/NOTIFY on one channel.
@@ -24,13 +25,41 @@ export const INSTANCE_ID: string = randomUUID();
 /** NOTIFY payloads are limited to 8000 bytes; a larger change set is announced as "everything". */
 const MAX_PAYLOAD_BYTES = 7900;
 
-export type ChangeMessage = { instance: string; projects: string[] } | { instance: string; all: true };
+export type ChangeMessage = { instance: string; projects: string[] } | { instance: string; all: true } | { instance: string; presence: PresenceSnapshot };
+
+/** One instance's viewers of one project (lib/platform/live/events.ts keeps the newest per instance). */
+export interface PresenceSnapshot {
+  projectId: string;
+  viewers: { userId: string; name: string; runId: string | null }[];
+}
+
+/** Sends this instance's viewers of a project to the others (not transactional: presence is not data). */
+export async function publishPresence(pool: pg.Pool, snapshot: PresenceSnapshot, instance = INSTANCE_ID): Promise<void> {
+  let payload = JSON.stringify({ instance, presence: snapshot } satisfies ChangeMessage);
+  // A crowd too large for one NOTIFY is cut to what fits; the list is for display.
+  if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+    const viewers = [...snapshot.viewers];
+    while (viewers.length > 0 && Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+      viewers.splice(Math.ceil(viewers.length * 0.8));
+      payload = JSON.stringify({ instance, presence: { projectId: snapshot.projectId, viewers } } satisfies ChangeMessage);
+    }
+  }
+  await pool.query({ name: "announce-presence", text: `SELECT pg_notify($1, $2)`, values: [CHANGE_CHANNEL, payload] });
+}
 
 /** The payload announcing `projectIds`, for pg_notify. */
 export function changePayload(projectIds: Iterable<string>, instance = INSTANCE_ID): string {
   const payload = JSON.stringify({ instance, projects: [...projectIds] } satisfies ChangeMessage);
   return Buffer.byteLength(payload) <= MAX_PAYLOAD_BYTES ? payload : JSON.stringify({ instance, all: true } satisfies ChangeMessage);
 }
+
+const viewer = z.object({ userId: z.string(), name: z.string(), runId: z.string().nullable() });
+/** What arrives on the channel is checked like any input: anyone who can connect can NOTIFY. */
+const changeMessage: z.ZodType<ChangeMessage> = z.union([
+  z.object({ instance: z.string(), projects: z.array(z.string()) }),
+  z.object({ instance: z.string(), all: z.literal(true) }),
+  z.object({ instance: z.string(), presence: z.object({ projectId: z.string(), viewers: z.array(viewer).max(1000) }) }),
+]);
 
 export interface ChangeChannel {
   /** Resolves once the channel listens again after a reconnect (tests), or at once while listening. */
@@ -46,6 +75,8 @@ export function listenForChanges(options: {
   connectionString: string;
   onChange: (projects: string[] | "all") => void;
   onGap: () => void;
+  /** Another instance's viewers of a project. */
+  onPresence?: (instance: string, snapshot: PresenceSnapshot) => void;
   instance?: string;
 }): ChangeChannel {
   const instance = options.instance ?? INSTANCE_ID;
@@ -59,15 +90,19 @@ export function listenForChanges(options: {
 
   const onNotification = (message: pg.Notification) => {
     if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
-    let parsed: ChangeMessage;
+    let json: unknown;
     try {
-      parsed = JSON.parse(message.payload) as ChangeMessage;
+      json = JSON.parse(message.payload);
     } catch {
       return; // not ours: someone else NOTIFYing on the channel
     }
+    const checked = changeMessage.safeParse(json);
+    if (!checked.success) return;
+    const parsed = checked.data;
     if (parsed.instance === instance) return;
     try {
-      options.onChange("all" in parsed ? "all" : parsed.projects.filter((p) => typeof p === "string"));
+      if ("presence" in parsed) options.onPresence?.(parsed.instance, parsed.presence);
+      else options.onChange("all" in parsed ? "all" : parsed.projects);
     } catch (error) {
       console.error("A live change listener failed", error);
     }

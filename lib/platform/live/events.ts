@@ -32,7 +32,7 @@ export function subscribeProjectChanges(projectId: string, listener: () => void)
  * Presence: who has a project's page open right now, per browser tab. A tab that stops saying it
  * is there (its network dropped without closing the stream) is dropped after PRESENCE_TTL_MS.
  */
-interface Viewer {
+export interface Viewer {
   userId: string;
   name: string;
   runId: string | null;
@@ -47,6 +47,12 @@ globalForPresence.runsheetPresenceSweep ??= setInterval(() => {
     let dropped = false;
     for (const [id, viewer] of viewers) if (viewer.seenAt < cutoff) dropped = viewers.delete(id) || dropped;
     if (viewers.size === 0) presence.delete(projectId);
+    if (dropped) localPresenceChanged(projectId);
+  }
+  for (const [projectId, byInstance] of globalForRemote.runsheetRemotePresence ?? []) {
+    let dropped = false;
+    for (const [instance, snapshot] of byInstance) if (snapshot.at < cutoff) dropped = byInstance.delete(instance) || dropped;
+    if (byInstance.size === 0) globalForRemote.runsheetRemotePresence?.delete(projectId);
     if (dropped) bus.emit(`presence:${projectId}`);
   }
 }, 5_000);
@@ -64,19 +70,67 @@ export function joinPresence(projectId: string, connectionId: string, viewer: Vi
   let viewers = presence.get(projectId);
   if (!viewers) presence.set(projectId, (viewers = new Map()));
   viewers.set(connectionId, { ...viewer, seenAt: Date.now() });
-  bus.emit(`presence:${projectId}`);
+  localPresenceChanged(projectId);
   return () => {
     viewers.delete(connectionId);
     if (viewers.size === 0) presence.delete(projectId);
-    bus.emit(`presence:${projectId}`);
+    localPresenceChanged(projectId);
   };
 }
 
-export function listPresence(projectId: string): { userId: string; name: string; runId: string | null }[] {
+/** This process's viewers of a project, one entry per person and run (tabs of the same page count once). */
+function localViewers(projectId: string): Viewer[] {
   const unique = new Map<string, Viewer>();
   const cutoff = Date.now() - PRESENCE_TTL_MS;
   for (const { seenAt, ...viewer } of presence.get(projectId)?.values() ?? []) if (seenAt >= cutoff) unique.set(`${viewer.userId}:${viewer.runId}`, viewer);
   return [...unique.values()];
+}
+
+export function listPresence(projectId: string): { userId: string; name: string; runId: string | null }[] {
+  const unique = new Map<string, Viewer>();
+  for (const viewer of localViewers(projectId)) unique.set(`${viewer.userId}:${viewer.runId}`, viewer);
+  const cutoff = Date.now() - PRESENCE_TTL_MS;
+  for (const snapshot of remotePresence.get(projectId)?.values() ?? []) {
+    if (snapshot.at < cutoff) continue; // that instance stopped saying so: it may be gone
+    for (const viewer of snapshot.viewers) unique.set(`${viewer.userId}:${viewer.runId}`, viewer);
+  }
+  return [...unique.values()];
+}
+
+/*
+ * Presence across instances (PostgreSQL, lib/platform/live/cross-instance.ts). Each instance sends
+ * its own viewers of a project whenever they change, and every PRESENCE_REPUBLISH_MS for projects
+ * it has viewers of; the others keep the newest snapshot per instance and drop it once it is older
+ * than PRESENCE_TTL_MS, so an instance that died takes its viewers with it. With one process no
+ * publisher is set and nothing is sent.
+ */
+export type PresencePublisher = (projectId: string, viewers: Viewer[]) => void;
+export const PRESENCE_REPUBLISH_MS = 15_000;
+const globalForRemote = globalThis as unknown as { runsheetRemotePresence?: Map<string, Map<string, { viewers: Viewer[]; at: number }>>; runsheetPresencePublisher?: PresencePublisher | null };
+const remotePresence = (globalForRemote.runsheetRemotePresence ??= new Map());
+
+export function setPresencePublisher(publisher: PresencePublisher | null): void {
+  globalForRemote.runsheetPresencePublisher = publisher;
+}
+
+function localPresenceChanged(projectId: string): void {
+  bus.emit(`presence:${projectId}`);
+  globalForRemote.runsheetPresencePublisher?.(projectId, localViewers(projectId));
+}
+
+/** Every project this process has viewers of, with them: what the periodic republish sends. */
+export function localPresenceSnapshot(): { projectId: string; viewers: Viewer[] }[] {
+  return [...presence.keys()].map((projectId) => ({ projectId, viewers: localViewers(projectId) })).filter((s) => s.viewers.length > 0);
+}
+
+/** Another instance's viewers of a project (an empty list: none left there). */
+export function receiveRemotePresence(instance: string, projectId: string, viewers: Viewer[]): void {
+  let byInstance = remotePresence.get(projectId);
+  if (!byInstance) remotePresence.set(projectId, (byInstance = new Map()));
+  if (viewers.length === 0) byInstance.delete(instance);
+  else byInstance.set(instance, { viewers, at: Date.now() });
+  if (byInstance.size === 0) remotePresence.delete(projectId);
+  bus.emit(`presence:${projectId}`);
 }
 
 export function subscribePresence(projectId: string, listener: () => void): () => void {
