@@ -1,0 +1,81 @@
+import "server-only";
+import type { SqlTx } from "../platform/db/transaction";
+import type { PgTx } from "../platform/db/transaction-postgres";
+import { rememberResultPg, rememberResultSql, replayIfSeenPg, replayIfSeenSql, type Replayed } from "../platform/db/idempotency";
+import type { FleetOutcome, FleetStatusName } from "../fleet/model";
+import type { FleetActionName, RunModeName, RunStatusName } from "./model";
+import * as sqlite from "./store.sqlite";
+import * as postgres from "./store.postgres";
+import type { GateApprovalRow, LoadedStepRun, RelatedStepState } from "./store.sqlite";
+
+type Awaitable<T> = T | Promise<T>;
+type StepRunState = Omit<LoadedStepRun, "step" | "run" | "held">;
+type NextStepRunState = Omit<LoadedStepRun, "id" | "runId" | "stepId" | "version" | "step" | "run" | "held">;
+
+/**
+ * The step actions' storage, one interface over both databases, bound to one transaction:
+ * SQLite's functions answer at once (synchronous, inside BEGIN IMMEDIATE), PostgreSQL's with a
+ * promise. tests/unit/run-store-contract.integration.test.ts holds both to the same behaviour.
+ * The services still call the SQLite functions directly; moving them onto this interface (and
+ * awaiting it) is the next step of running on PostgreSQL (README, "PostgreSQL").
+ */
+export interface StepStore {
+  loadStepRun(runId: string, stepId: string): Awaitable<LoadedStepRun>;
+  updateStepRun(current: LoadedStepRun, next: NextStepRunState): Awaitable<StepRunState | null>;
+  loadBlockingSteps(stepRun: LoadedStepRun): Awaitable<{ predecessorIds: string[]; related: RelatedStepState[] }>;
+  loadRunProgress(runId: string): Awaitable<{ run: { id: string; projectId: string; kind: string; status: RunStatusName; mode: RunModeName }; inScope: number; unfinished: number } | null>;
+  endRun(run: { id: string; projectId: string; kind: string }, outcome: RunStatusName, endedAt: Date): Awaitable<void>;
+  switchRunToRollback(runId: string): Awaitable<void>;
+  loadFleetOutcome(options: { runId: string; stepId: string; action: FleetActionName; doneStatuses: readonly FleetStatusName[]; listLimit: number }): Awaitable<FleetOutcome>;
+  listGateApprovals(runId: string, stepId: string): Awaitable<GateApprovalRow[]>;
+  insertGateApproval(row: { runId: string; stepId: string; slot: number | null; decision: "GO" | "NO_GO" | "HOLD"; userId: string; userName: string; note: string; at: Date }): Awaitable<void>;
+  revokeGateApprovals(runId: string, stepId: string, at: Date): Awaitable<void>;
+  gatedStepPeople(runId: string, predecessorIds: readonly string[]): Awaitable<Set<string>>;
+  holdGate(current: { id: string; version: number }, hold: { at: Date; by: string; note: string }): Awaitable<boolean>;
+  touchStepRun(current: { id: string; version: number }): Awaitable<boolean>;
+  abortRun(run: { id: string; projectId: string; kind: string }, end: { at: Date; reason: string; byId: string; byName: string }): Awaitable<void>;
+  replayIfSeen<T>(key: string | undefined, userId: string): Awaitable<Replayed<T> | null>;
+  rememberResult(entry: { key: string | undefined; userId: string; runId: string; result: unknown }): Awaitable<void>;
+}
+
+export function sqliteStepStore(tx: SqlTx): StepStore {
+  return {
+    loadStepRun: (runId, stepId) => sqlite.loadStepRun(tx, runId, stepId),
+    updateStepRun: (current, next) => sqlite.updateStepRun(tx, current, next),
+    loadBlockingSteps: (stepRun) => sqlite.loadBlockingSteps(tx, stepRun),
+    loadRunProgress: (runId) => sqlite.loadRunProgress(tx, runId),
+    endRun: (run, outcome, endedAt) => sqlite.endRun(tx, run, outcome, endedAt),
+    switchRunToRollback: (runId) => sqlite.switchRunToRollback(tx, runId),
+    loadFleetOutcome: (options) => sqlite.loadFleetOutcome(tx, options),
+    listGateApprovals: (runId, stepId) => sqlite.listGateApprovals(tx, runId, stepId),
+    insertGateApproval: (row) => sqlite.insertGateApproval(tx, row),
+    revokeGateApprovals: (runId, stepId, at) => sqlite.revokeGateApprovals(tx, runId, stepId, at),
+    gatedStepPeople: (runId, predecessorIds) => sqlite.gatedStepPeople(tx, runId, predecessorIds),
+    holdGate: (current, hold) => sqlite.holdGate(tx, current, hold),
+    touchStepRun: (current) => sqlite.touchStepRun(tx, current),
+    abortRun: (run, end) => sqlite.abortRunSql(tx, run, end),
+    replayIfSeen: (key, userId) => replayIfSeenSql(tx, key, userId),
+    rememberResult: (entry) => rememberResultSql(tx, entry),
+  };
+}
+
+export function postgresStepStore(tx: PgTx): StepStore {
+  return {
+    loadStepRun: (runId, stepId) => postgres.loadStepRun(tx, runId, stepId),
+    updateStepRun: (current, next) => postgres.updateStepRun(tx, current, next),
+    loadBlockingSteps: (stepRun) => postgres.loadBlockingSteps(tx, stepRun),
+    loadRunProgress: (runId) => postgres.loadRunProgress(tx, runId),
+    endRun: (run, outcome, endedAt) => postgres.endRun(tx, run, outcome, endedAt),
+    switchRunToRollback: (runId) => postgres.switchRunToRollback(tx, runId),
+    loadFleetOutcome: (options) => postgres.loadFleetOutcome(tx, options),
+    listGateApprovals: (runId, stepId) => postgres.listGateApprovals(tx, runId, stepId),
+    insertGateApproval: (row) => postgres.insertGateApproval(tx, row),
+    revokeGateApprovals: (runId, stepId, at) => postgres.revokeGateApprovals(tx, runId, stepId, at),
+    gatedStepPeople: (runId, predecessorIds) => postgres.gatedStepPeople(tx, runId, predecessorIds),
+    holdGate: (current, hold) => postgres.holdGate(tx, current, hold),
+    touchStepRun: (current) => postgres.touchStepRun(tx, current),
+    abortRun: (run, end) => postgres.abortRun(tx, run, end),
+    replayIfSeen: (key, userId) => replayIfSeenPg(tx, key, userId),
+    rememberResult: (entry) => rememberResultPg(tx, entry),
+  };
+}
