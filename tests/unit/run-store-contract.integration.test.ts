@@ -5,23 +5,13 @@
  * compared with each other as well as with what the test expects; Prisma then reads the rows the
  * stores wrote, as the pages do.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import Database from "better-sqlite3";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { PrismaClient as SqlitePrisma } from "@/lib/generated/prisma/client";
-import { PrismaClient as PostgresPrisma } from "@/lib/generated/prisma-postgres/client";
-import { applyMigrations } from "@/lib/platform/db/migrate";
-import { applyPostgresMigrations } from "@/lib/platform/db/migrate-postgres";
-import { createPostgresPool } from "@/lib/platform/db/postgres-pool";
+import type { PrismaClient as SqlitePrisma } from "@/lib/generated/prisma/client";
 import { runPgTransaction } from "@/lib/platform/db/transaction-postgres";
 import { ConflictError, NotFoundError } from "@/lib/platform/errors";
 import { postgresStepStore, sqliteStepStore, type StepStore } from "@/lib/runs/step-store";
 import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
+import { onBoth as onBothSides, openPostgresSide, openSqliteSide } from "./helpers/two-databases";
 
 // Store modules reach the auth module (and through it this process's SQLite client) on import:
 // point that at a throw-away file, not ./data (vi.hoisted runs before the imports).
@@ -41,18 +31,12 @@ interface Dialect {
 }
 
 let server: PostgresServer;
-let databaseCount = 0;
 
 async function openSqlite(): Promise<Dialect> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runsheet-contract-sqlite-"));
-  const file = path.join(dir, "contract.db");
-  applyMigrations({ databasePath: file });
-  const db = new Database(file);
-  db.pragma("foreign_keys = ON");
-  const prisma = new SqlitePrisma({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
+  const side = await openSqliteSide();
+  const { db } = side;
   return {
-    name: "sqlite",
-    prisma,
+    ...side,
     // The app runs SQLite's store synchronously inside BEGIN IMMEDIATE; the same, spelled out, so
     // the contract's scenarios can be written once with await.
     async inTransaction(fn) {
@@ -66,29 +50,12 @@ async function openSqlite(): Promise<Dialect> {
         throw error;
       }
     },
-    async close() {
-      await prisma.$disconnect();
-      db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
   };
 }
 
 async function openPostgres(): Promise<Dialect> {
-  const url = await server.createDatabase(`contract_${++databaseCount}`);
-  await applyPostgresMigrations({ connectionString: url });
-  const pool: pg.Pool = createPostgresPool({ connectionString: url });
-  // The two generated clients have the same models and methods; only the provider differs.
-  const prisma = new PostgresPrisma({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as SqlitePrisma;
-  return {
-    name: "postgresql",
-    prisma,
-    inTransaction: (fn) => runPgTransaction(pool, (tx) => fn(postgresStepStore(tx))),
-    async close() {
-      await prisma.$disconnect();
-      await pool.end();
-    },
-  };
+  const side = await openPostgresSide(server);
+  return { ...side, inTransaction: (fn) => runPgTransaction(side.pool, (tx) => fn(postgresStepStore(tx))) };
 }
 
 const T0 = new Date("2026-12-05T21:00:00.000Z");
@@ -135,13 +102,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Runs `scenario` on every database and checks they all gave the same answer; returns it. */
-async function onBoth<T>(scenario: (d: Dialect) => Promise<T>): Promise<T> {
-  const answers: T[] = [];
-  for (const d of dialects) answers.push(await scenario(d));
-  expect(answers[1], "PostgreSQL's answer differs from SQLite's").toEqual(answers[0]);
-  return answers[0];
-}
+/** Runs `scenario` on both databases and requires the same answer (./helpers/two-databases.ts). */
+const onBoth = <T>(scenario: (d: Dialect) => Promise<T>) => onBothSides(dialects, scenario);
 
 describe("the step store contract (SQLite and PostgreSQL)", () => {
   it("loads a step run with its step and run facts, and refuses one that doesn't exist", async () => {
