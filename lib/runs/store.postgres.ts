@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { Tx } from "../platform/db/client";
 import type { PgTx } from "../platform/db/transaction-postgres";
 import { toSqlTime } from "../platform/db/sql";
 import { NotFoundError } from "../platform/errors";
@@ -294,4 +295,25 @@ export async function abortRun(tx: PgTx, run: { id: string; projectId: string; k
       WHERE "id" = $2 AND ("status" = 'LIVE' OR ("status" = 'REHEARSAL' AND NOT EXISTS (SELECT 1 FROM "run" WHERE "projectId" = $2 AND "status" = 'ACTIVE')))`,
     values: [at, run.projectId],
   });
+}
+
+/**
+ * insertFleetRowsForRun on PostgreSQL (inside the PostgreSQL client's Prisma transaction): a
+ * pending fleet row per client of the project for each of the run's fleet steps, one statement.
+ * Ids are 24 hex characters, as SQLite's randomblob(12) gives.
+ */
+export async function insertFleetRowsForRun(tx: Tx, options: { runId: string; projectId: string; stepIds: readonly string[]; excludeClientIds?: readonly string[] }): Promise<number> {
+  if (options.stepIds.length === 0) return 0;
+  const now = new Date().toISOString();
+  return tx.$executeRawUnsafe(
+    `INSERT INTO "fleet_client_run" ("id", "runId", "stepId", "clientId", "status", "reason", "version", "createdAt", "updatedAt")
+     SELECT left(replace(gen_random_uuid()::text, '-', ''), 24), $1, s.step_id, c."id", 'PENDING', '', 1, $2::timestamp, $2::timestamp
+       FROM "fleet_client" c, unnest($3::text[]) AS s(step_id)
+      WHERE c."projectId" = $4 AND c."id" <> ALL($5::text[])`,
+    options.runId,
+    now,
+    [...options.stepIds],
+    options.projectId,
+    [...(options.excludeClientIds ?? [])],
+  );
 }

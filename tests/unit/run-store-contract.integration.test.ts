@@ -10,6 +10,9 @@ import type { PrismaClient as SqlitePrisma } from "@/lib/generated/prisma/client
 import { runPgTransaction } from "@/lib/platform/db/transaction-postgres";
 import { ConflictError, NotFoundError } from "@/lib/platform/errors";
 import { postgresStepStore, sqliteStepStore, type StepStore } from "@/lib/runs/step-store";
+import { insertFleetRowsForRun as insertFleetRowsSqlite } from "@/lib/runs/store.sqlite";
+import { insertFleetRowsForRun as insertFleetRowsPostgres } from "@/lib/runs/store.postgres";
+import type { Tx } from "@/lib/platform/db/client";
 import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
 import { onBoth as onBothSides, openPostgresSide, openSqliteSide } from "./helpers/two-databases";
 
@@ -264,5 +267,28 @@ describe("the step store contract (SQLite and PostgreSQL)", () => {
     const row = await postgres.prisma.stepRun.findUniqueOrThrow({ where: { id: "run-2-A" } });
     expect(row.version).toBe(2);
     expect(row.startedByName).toBe(results.find((r) => r !== null)!.startedByName);
+  });
+
+  it("creates a pending fleet row per client for each fleet step of a new run, leaving out the clients it is told to", async () => {
+    const rows = await onBoth(async (d) => {
+      await d.prisma.run.create({ data: { id: "run-3", projectId: "project-1", kind: "REHEARSAL", name: "Cutover run-3", windowStart: T0, windowEnd: minutes(480), startedAt: T0 } });
+      const insert = d.name === "sqlite" ? insertFleetRowsSqlite : insertFleetRowsPostgres;
+      const tx = d.prisma as unknown as Tx;
+      const counts = [
+        await insert(tx, { runId: "run-3", projectId: "project-1", stepIds: ["F1", "F2"] }),
+        await insert(tx, { runId: "run-3", projectId: "project-1", stepIds: ["F3"], excludeClientIds: ["c-2"] }),
+        await insert(tx, { runId: "run-3", projectId: "project-1", stepIds: [] }),
+      ];
+      const created = await d.prisma.fleetClientRun.findMany({ where: { runId: "run-3" }, orderBy: [{ stepId: "asc" }, { clientId: "asc" }], select: { id: true, stepId: true, clientId: true, status: true, version: true } });
+      expect(new Set(created.map((r) => r.id)).size).toBe(created.length);
+      expect(created.every((r) => /^[0-9a-f]{24}$/.test(r.id))).toBe(true);
+      return { counts, rows: created.map(({ id: _id, ...rest }) => rest) };
+    });
+    expect(rows.counts).toEqual([6, 2, 0]);
+    expect(rows.rows.map((r) => `${r.stepId}:${r.clientId}:${r.status}:${r.version}`)).toEqual([
+      "F1:c-1:PENDING:1", "F1:c-2:PENDING:1", "F1:c-3:PENDING:1",
+      "F2:c-1:PENDING:1", "F2:c-2:PENDING:1", "F2:c-3:PENDING:1",
+      "F3:c-1:PENDING:1", "F3:c-3:PENDING:1",
+    ]);
   });
 });
