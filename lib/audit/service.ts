@@ -5,6 +5,8 @@ import { chainLink, GENESIS_HASH, verifyChain, type AuditInput, type ChainVerdic
 import { insertAuditEventSql } from "./store.sqlite";
 import { withTokenName } from "./actor-name";
 import { markAuditAppended, markProjectTouched, type SqlTx } from "../platform/db/transaction";
+import { isPostgresTransaction } from "../platform/db/commits";
+import { AUDIT_CHAIN_LOCK_KEY } from "./store.postgres";
 import { anchorsAtOnce } from "./anchor-policy";
 import { currentSignedHead, startAuditCheckpointer } from "./checkpointer";
 
@@ -19,6 +21,8 @@ startAuditCheckpointer();
 export type { AuditInput };
 
 export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<{ seq: number; hash: string }> {
+  // On PostgreSQL the chain has many writers: its lock keeps it linear and seq in commit order (store.postgres.ts).
+  if (isPostgresTransaction(tx)) await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
   const { content, prevHash, hash } = chainLink(last?.hash ?? GENESIS_HASH, withTokenName(input));
   const created = await tx.auditEvent.create({ data: { ...content, prevHash, hash }, select: { seq: true } });

@@ -1,5 +1,6 @@
 import "server-only";
 import type pg from "pg";
+import { AUDIT_CHAIN_LOCK_KEY } from "../platform/db/advisory-locks";
 import { markAuditAppended } from "../platform/db/commits";
 import type { PgTx } from "../platform/db/transaction-postgres";
 import { chainLink, GENESIS_HASH, type AuditInput } from "./chain";
@@ -7,15 +8,16 @@ import { anchorsAtOnce } from "./anchor-policy";
 import { withTokenName } from "./actor-name";
 
 /**
- * The key of the advisory lock that makes the audit chain linear on PostgreSQL. SQLite has one
- * writer; PostgreSQL has as many as there are connections, in every app instance. Without the
+ * The advisory lock that makes the audit chain linear on PostgreSQL (its key is in
+ * lib/platform/db/advisory-locks.ts). SQLite has one writer; PostgreSQL has as many as there are
+ * connections, in every app instance. Without the
  * lock two transactions read the same head and both link to it (prevHash is UNIQUE, so one fails
  * instead of forking the chain) and, worse for everyone following the log by seq, a SERIAL value
  * taken by a slow transaction can commit after a higher one that a reader has already passed.
  * Held from before the head is read until COMMIT, the lock serialises appends and makes seq order
  * commit order. It is per database, so it covers every instance.
  */
-export const AUDIT_CHAIN_LOCK_KEY = 7_253_002;
+export { AUDIT_CHAIN_LOCK_KEY };
 
 /** The audit append on PostgreSQL: insertAuditEventSql's counterpart, the same rows. */
 export async function insertAuditEventPg(tx: PgTx, input: AuditInput): Promise<{ seq: number; hash: string }> {

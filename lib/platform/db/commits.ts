@@ -98,3 +98,16 @@ export function announceCommit(commit: CommitRecord): void {
   }
 }
 
+/*
+ * Which transactions run on PostgreSQL. Code shared by both databases (the audit append through
+ * Prisma) asks, rather than importing the PostgreSQL modules: the SQLite build never loads `pg`.
+ */
+const postgresTransactions = new WeakSet<object>();
+
+export function markPostgresTransaction(tx: object): void {
+  postgresTransactions.add(tx);
+}
+
+export function isPostgresTransaction(tx: object): boolean {
+  return postgresTransactions.has(tx);
+}

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { MIGRATION_LOCK_KEY } from "./advisory-locks";
 
 /**
  * PostgreSQL's counterpart of ./migrate.ts: applies prisma/postgres/migrations/<name>/migration.sql
@@ -73,6 +74,3 @@ export async function applyPostgresMigrations(options: { connectionString: strin
     await client.end();
   }
 }
-
-/** An arbitrary constant: the advisory-lock key every Runsheet instance uses for migrating. */
-const MIGRATION_LOCK_KEY = 7_253_001;

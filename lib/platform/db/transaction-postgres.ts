@@ -1,9 +1,11 @@
 import "server-only";
 import type pg from "pg";
-import { DatabaseUnavailableError } from "../errors";
+import { BusyError, DatabaseUnavailableError } from "../errors";
 import { CHANGE_CHANNEL, changePayload } from "./change-channel-postgres";
 import { classifyPostgresError, isRetryablePostgresConflict } from "./postgres-errors";
-import { announceCommit, trackCommit } from "./commits";
+import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks";
+import { announceCommit, markPostgresTransaction, trackCommit } from "./commits";
+import type { Tx } from "./client";
 
 /**
  * A transaction on a PostgreSQL connection: runTransaction's and runSqlTransaction's counterpart
@@ -70,5 +72,53 @@ export async function runPgTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promi
     for (const projectId of tx.touchedProjects) commit.projects.add(projectId);
     announceCommit(commit);
     return result;
+  }
+}
+
+/** The PostgreSQL Prisma client, as far as transactions go (typed as the SQLite client's Tx, which has the same models). */
+interface PrismaWithTransactions {
+  $transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T>;
+}
+
+/**
+ * runTransaction's PostgreSQL counterpart for the Prisma services (plan edits, run start, imports).
+ * Those were written for SQLite, where one writer at a time means each transaction sees the
+ * database as if alone, and they read, then write. They keep that meaning here: the first
+ * statement takes the audit chain's lock (every such transaction appends an audit event anyway),
+ * so they run one at a time across all instances, and under READ COMMITTED each later statement
+ * sees everything committed before. SERIALIZABLE would not do: its snapshot is taken when the
+ * lock is requested, before the wait, so a waiter would read a stale chain head. The step
+ * actions (runPgTransaction) take the lock only at their append and rely on conditional updates
+ * for the rest, so they are not queued behind each other. A deadlock between the two kinds is
+ * rolled back by PostgreSQL and run again. Other instances hear of the change through pg_notify in
+ * the same transaction, listeners here only after the commit.
+ */
+export async function runPrismaPgTransaction<T>(prisma: PrismaWithTransactions, fn: (tx: Tx) => Promise<T>, options: { budgetMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + (options.budgetMs ?? CONFLICT_BUDGET_MS);
+  for (let attempt = 0; ; attempt++) {
+    let commit: ReturnType<typeof trackCommit> | null = null;
+    try {
+      const result = await prisma.$transaction(
+        async (tx) => {
+          commit = trackCommit(tx);
+          markPostgresTransaction(tx);
+          await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+          const value = await fn(tx);
+          if (commit.projects.size > 0) await tx.$executeRawUnsafe(`SELECT pg_notify($1, $2)`, CHANGE_CHANNEL, changePayload(commit.projects));
+          return value;
+        },
+        { maxWait: 10_000, timeout: 20_000 },
+      );
+      if (commit) announceCommit(commit);
+      return result;
+    } catch (error) {
+      const remaining = deadline - Date.now();
+      const conflict = isRetryablePostgresConflict(error) || (error as { code?: unknown })?.code === "P2034";
+      if (conflict && remaining > 0) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** attempt + Math.random() * 5, 250, remaining)));
+        continue;
+      }
+      throw conflict ? new BusyError() : classifyPostgresError(error);
+    }
   }
 }
