@@ -6,7 +6,8 @@ import { insertAuditEventSql } from "./store.sqlite";
 import { withTokenName } from "./actor-name";
 import { markAuditAppended, markProjectTouched, type SqlTx } from "../platform/db/transaction";
 import { isPostgresTransaction } from "../platform/db/commits";
-import { AUDIT_CHAIN_LOCK_KEY } from "./store.postgres";
+import { AUDIT_CHAIN_LOCK_KEY, insertAuditEventPg } from "./store.postgres";
+import type { PgTx } from "../platform/db/transaction-postgres";
 import { anchorsAtOnce } from "./anchor-policy";
 import { currentSignedHead, startAuditCheckpointer } from "./checkpointer";
 
@@ -34,6 +35,11 @@ export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<{ seq
 /** appendAuditEvent inside a direct-connection transaction (runSqlTransaction): the same chain, the same rows. */
 export function appendAuditEventSql(tx: SqlTx, input: AuditInput): { seq: number; hash: string } {
   return insertAuditEventSql(tx, input);
+}
+
+/** appendAuditEvent inside a PostgreSQL transaction (runPgTransaction): the same chain, under its lock. */
+export function appendAuditEventPg(tx: PgTx, input: AuditInput): Promise<{ seq: number; hash: string }> {
+  return insertAuditEventPg(tx, input);
 }
 
 /** Walks the whole chain in order, in pages, and checks every link and hash. */

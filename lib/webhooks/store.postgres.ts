@@ -2,7 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { toSqlTime } from "../platform/db/sql";
 import type { PgTx } from "../platform/db/transaction-postgres";
-import { insertAuditEventPg } from "../audit/store.postgres";
+import { appendAuditEventPg } from "../audit/service";
 import type {
   ActiveEndpointRow,
   AttemptOutcome,
@@ -126,7 +126,7 @@ export async function recordAttempt(tx: PgTx, outcome: AttemptOutcome, options: 
     text: `UPDATE "webhook_endpoint" SET "enabled" = false, "disabledAt" = $1, "disabledReason" = $2, "updatedAt" = $1 WHERE "id" = $3`,
     values: [outcome.at.toISOString(), reason, outcome.endpointId],
   });
-  await insertAuditEventPg(tx, {
+  await appendAuditEventPg(tx, {
     actor: null,
     projectId: endpoint.projectId,
     action: "webhook.endpoint_disabled",
