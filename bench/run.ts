@@ -9,7 +9,7 @@
  *   BENCH_KEEP_DB=1         keep the temporary database for inspection
  *   BENCH_SCALE=0.5         fewer sign-off requests per level (quick runs)
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +21,7 @@ import { measureXlsxPreview } from "./import-xlsx";
 import { fanoutJson, measureFanout } from "./fanout";
 import { describeSignoffDuringPdf, measureSignoffDuringPdf, SIGNOFF_DURING_PDF_PAIRS } from "./pdf-during-signoff";
 import { measureWebhooks } from "./webhooks";
+import type { PostgresStoreResult } from "./postgres-store";
 
 const LEVELS = [1, 10, 50] as const;
 type Level = (typeof LEVELS)[number];
@@ -180,6 +181,9 @@ async function measure(server: ServerHandle, seeded: SeedResult, databasePath: s
   // --- webhooks: sign-off p95 with 1,000 deliveries in flight (bench/webhooks.ts) -----------------
   const webhooks = await measureWebhooks({ baseUrl, databasePath, seeded, adminCookie, operatorCookies, serverPid: server.pid, log });
 
+  // --- PostgreSQL, store level (bench/postgres-store.ts) -------------------------------------------
+  const postgresStore = measurePostgresStoreInChild(log);
+
   const peak = peakRssMb(server.pid);
   log(`Server peak RSS (VmHWM): ${peak} MB (before the PDF: ${rssBeforePdf} MB).`);
 
@@ -207,8 +211,24 @@ async function measure(server: ServerHandle, seeded: SeedResult, databasePath: s
     fanout,
     signoffDuringPdf,
     webhooks: { signoffIdleP95: webhooks.signoffIdleP95, signoffInFlightP95: webhooks.signoffInFlightP95, ratio: webhooks.ratio, cpuMsPerSignoffIdle: webhooks.cpuMsPerSignoffIdle, cpuMsPerSignoffInFlight: webhooks.cpuMsPerSignoffInFlight },
+    postgresStore,
   };
   return { json, extra: { fleetImport, steady, signoffDetails, floorDetails, runbook, dashboard, propagation, pdf, rssBeforePdf, dirty, seeded } };
+}
+
+/**
+ * The store-level PostgreSQL comparison, in a child process: the stores are server-only modules,
+ * which load only under the react-server condition. Null (with the reason logged) when PostgreSQL
+ * isn't installed here.
+ */
+function measurePostgresStoreInChild(log: (message: string) => void): PostgresStoreResult | null {
+  const child = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "bench", "postgres-store.ts")], { cwd: repoRoot, encoding: "utf8", timeout: 300_000 });
+  for (const line of child.stderr.split("\n").filter(Boolean)) log(line.replace(/^\[bench postgres-store\] /, "PostgreSQL store: "));
+  if (child.status !== 0) {
+    log(`PostgreSQL store level: not measured (exit ${child.status}).`);
+    return null;
+  }
+  return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as PostgresStoreResult;
 }
 
 /**
@@ -526,6 +546,13 @@ function printTable(json: Results["json"], extra: Results["extra"]) {
     ["Start a run: freeze 300 steps, 5,000 fleet rows (ms: median; slowest)", `${json.runStart.p50Ms}; ${json.runStart.maxMs} (${json.runStart.runs} runs)`],
     ["Import 5,000 clients (ms; preview)", extra.fleetImport.status === 200 ? `${extra.fleetImport.ms}; preview ${extra.fleetImport.previewMs} (${extra.fleetImport.runRows} run rows)` : `— (HTTP ${extra.fleetImport.status})`],
   ];
+  const pgStore = json.postgresStore;
+  if (pgStore) {
+    other.push([
+      "Sign-off transaction, store level, SQLite | PostgreSQL p95 (ms) c1/c10/c50",
+      `${LEVELS.map((c) => pgStore.sqlite[`c${c}`].p95).join("/")} | ${LEVELS.map((c) => pgStore.postgres[`c${c}`].p95).join("/")} (${pgStore.sqlite.c50.opsPerSecond} vs ${pgStore.postgres.c50.opsPerSecond}/s at c50)`,
+    ]);
+  }
   const w = Math.max(...other.map(([k]) => k.length));
   console.log("");
   for (const [k, v] of other) console.log(`${k.padEnd(w)}  ${v}`);
