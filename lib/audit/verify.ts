@@ -1,9 +1,9 @@
 import type Database from "better-sqlite3";
 import type { KeyObject } from "node:crypto";
-import { GENESIS_HASH, hashAuditEvent } from "./chain";
+import { GENESIS_HASH, hashAuditEvent, type StoredAuditRow } from "./chain";
 import { auditAnchorPaths, checkpointSignatureValid, keyFingerprint, readCheckpoints, readSigningKey, shortFingerprint, type AuditAnchorPaths, type AuditCheckpoint } from "./checkpoint";
 import { AuditReplay, differences, pendingStep, runFields, stepFields, type StateDifference } from "./replay";
-import { hasAuditTables, inReadSnapshot, iterateAuditRows, listRunStates, listStepRunStates } from "./store.verify.sqlite";
+import { hasAuditTables, inReadSnapshot, iterateAuditRows, listRunStates, listStepRunStates, type StoredRunState, type StoredStepRunState } from "./store.verify.sqlite";
 
 /*
  * The full audit check, shared by the audit page and `npm run audit:verify`:
@@ -62,14 +62,54 @@ const LIST_LIMIT = 20;
  *   checkpoint file alone can't: its newest lines removed together with the events they cover.
  */
 export function verifyAuditTrail(options: { db: Database.Database; paths?: AuditAnchorPaths; publicKey?: KeyObject; knownHeads?: { seq: number; hash: string }[] }): AuditTrailVerdict {
+  if (!hasAuditTables(options.db)) return NO_AUDIT_TABLES;
+  const prepared = prepareVerification(options);
+  const snapshot = inReadSnapshot(options.db, () => {
+    const scanner = new ChainScanner(prepared.wanted);
+    for (const row of iterateAuditRows(options.db)) scanner.add(row);
+    return scanner.snapshot(listStepRunStates(options.db), listRunStates(options.db));
+  });
+  return concludeVerification(prepared, snapshot);
+}
+
+/**
+ * Where verifyAuditTrailFrom reads: the same rows as the SQLite reads above, in the same shapes
+ * (times as SQLite's text), all from one read snapshot. lib/audit/store.verify.postgres.ts is one.
+ */
+export interface AuditTrailSource {
+  hasAuditTables(): Promise<boolean>;
+  /** Calls `onRow` for every audit event in seq order, then returns the step runs and runs, all in one snapshot. */
+  readSnapshot(onRow: (row: StoredAuditRow) => void): Promise<{ steps: StoredStepRunState[]; runs: StoredRunState[] }>;
+}
+
+/** verifyAuditTrail over an asynchronous source (PostgreSQL): the same checks, the same verdict. */
+export async function verifyAuditTrailFrom(source: AuditTrailSource, options: { paths?: AuditAnchorPaths; publicKey?: KeyObject; knownHeads?: { seq: number; hash: string }[] } = {}): Promise<AuditTrailVerdict> {
+  if (!(await source.hasAuditTables())) return NO_AUDIT_TABLES;
+  const prepared = prepareVerification(options);
+  const scanner = new ChainScanner(prepared.wanted);
+  const { steps, runs } = await source.readSnapshot((row) => scanner.add(row));
+  return concludeVerification(prepared, scanner.snapshot(steps, runs));
+}
+
+const NO_AUDIT_TABLES: AuditTrailVerdict = {
+  ok: false,
+  findings: [{ kind: "chain-broken", message: "This database has no Runsheet audit tables." }],
+  events: 0,
+  head: null,
+  anchor: { fingerprint: null, checkpoints: 0, lastSigned: null, firstSignedAt: null, unsignedEvents: 0 },
+  stepsChecked: 0,
+  runsChecked: 0,
+};
+
+type Prepared = ReturnType<typeof prepareVerification>;
+
+/**
+ * The key and the checkpoints, read before the database: a checkpoint written meanwhile can then
+ * only name events the snapshot read afterwards already holds.
+ */
+function prepareVerification(options: { paths?: AuditAnchorPaths; publicKey?: KeyObject; knownHeads?: { seq: number; hash: string }[] }) {
   const paths = options.paths ?? auditAnchorPaths();
   const findings: AuditFinding[] = [];
-  if (!hasAuditTables(options.db)) {
-    return { ok: false, findings: [{ kind: "chain-broken", message: "This database has no Runsheet audit tables." }], events: 0, head: null, anchor: { fingerprint: null, checkpoints: 0, lastSigned: null, firstSignedAt: null, unsignedEvents: 0 }, stepsChecked: 0, runsChecked: 0 };
-  }
-
-  // The key and the checkpoints first, the database after: a checkpoint written meanwhile can then
-  // only name events the snapshot below already holds.
   const publicKey = options.publicKey ?? readSigningKey(paths)?.publicKey ?? null;
   const fingerprint = publicKey ? keyFingerprint(publicKey) : null;
   const file = readCheckpoints(paths.checkpoints);
@@ -91,27 +131,49 @@ export function verifyAuditTrail(options: { db: Database.Database; paths?: Audit
   }
   const knownHeads = options.knownHeads ?? [];
   const wanted = new Set([...valid.map((c) => c.seq), ...knownHeads.map((h) => h.seq)]);
+  return { paths, findings, publicKey, fingerprint, file, valid, knownHeads, wanted };
+}
 
-  const snapshot = inReadSnapshot(options.db, () => {
-    const replay = new AuditReplay();
-    const hashes = new Map<number, string>();
-    let expectedPrev = GENESIS_HASH;
-    let broken: AuditFinding | null = null;
-    let count = 0;
-    let head: { seq: number; hash: string } | null = null;
-    for (const row of iterateAuditRows(options.db)) {
-      count++;
-      if (!broken) {
-        if (row.prevHash !== expectedPrev) broken = { kind: "chain-broken", seq: row.seq, message: `The hash chain is broken at event #${row.seq}: its link to the previous event does not match (an event before it was changed, removed or reordered).` };
-        else if (hashAuditEvent(row.prevHash, { ...row, at: new Date(row.at) }) !== row.hash) broken = { kind: "chain-broken", seq: row.seq, message: `The hash chain is broken at event #${row.seq}: its content does not match its hash (the event was edited).` };
-      }
-      expectedPrev = row.hash;
-      if (wanted.has(row.seq)) hashes.set(row.seq, row.hash);
-      head = { seq: row.seq, hash: row.hash };
-      replay.add(row);
+interface AuditSnapshot {
+  replay: AuditReplay;
+  hashes: Map<number, string>;
+  broken: AuditFinding | null;
+  count: number;
+  head: { seq: number; hash: string } | null;
+  steps: StoredStepRunState[];
+  runs: StoredRunState[];
+}
+
+/** Walks the chain one event at a time (links, hashes, the checkpointed hashes, the replay). */
+class ChainScanner {
+  private readonly replay = new AuditReplay();
+  private readonly hashes = new Map<number, string>();
+  private expectedPrev = GENESIS_HASH;
+  private broken: AuditFinding | null = null;
+  private count = 0;
+  private head: { seq: number; hash: string } | null = null;
+
+  constructor(private readonly wanted: ReadonlySet<number>) {}
+
+  add(row: StoredAuditRow): void {
+    this.count++;
+    if (!this.broken) {
+      if (row.prevHash !== this.expectedPrev) this.broken = { kind: "chain-broken", seq: row.seq, message: `The hash chain is broken at event #${row.seq}: its link to the previous event does not match (an event before it was changed, removed or reordered).` };
+      else if (hashAuditEvent(row.prevHash, { ...row, at: new Date(row.at) }) !== row.hash) this.broken = { kind: "chain-broken", seq: row.seq, message: `The hash chain is broken at event #${row.seq}: its content does not match its hash (the event was edited).` };
     }
-    return { replay, hashes, broken, count, head, steps: listStepRunStates(options.db), runs: listRunStates(options.db) };
-  });
+    this.expectedPrev = row.hash;
+    if (this.wanted.has(row.seq)) this.hashes.set(row.seq, row.hash);
+    this.head = { seq: row.seq, hash: row.hash };
+    this.replay.add(row);
+  }
+
+  snapshot(steps: StoredStepRunState[], runs: StoredRunState[]): AuditSnapshot {
+    return { replay: this.replay, hashes: this.hashes, broken: this.broken, count: this.count, head: this.head, steps, runs };
+  }
+}
+
+function concludeVerification(prepared: Prepared, snapshot: AuditSnapshot): AuditTrailVerdict {
+  const { paths, findings, publicKey, fingerprint, file, valid, knownHeads } = prepared;
   if (snapshot.broken) findings.push(snapshot.broken);
   const { head } = snapshot;
 

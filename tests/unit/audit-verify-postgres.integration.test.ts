@@ -1,0 +1,116 @@
+/**
+ * The full audit check on PostgreSQL (verifyAuditTrailFrom over lib/audit/store.verify.postgres.ts)
+ * gives the same verdict as on SQLite for the same installation: one made by the real services on
+ * SQLite (runs, sign-offs, a failure and restart, an undo, a gate), signed by the checkpointer,
+ * then copied row for row into a real PostgreSQL server. Tampering with PostgreSQL is reported in
+ * the same words as the same tampering with SQLite.
+ */
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditAnchorPaths } from "@/lib/audit/checkpoint";
+import { verifyAuditTrail, verifyAuditTrailFrom } from "@/lib/audit/verify";
+import { postgresAuditTrailSource } from "@/lib/audit/store.verify.postgres";
+import { applyPostgresMigrations } from "@/lib/platform/db/migrate-postgres";
+import { createPostgresPool } from "@/lib/platform/db/postgres-pool";
+import { copySqliteToPostgres } from "./helpers/copy-to-postgres";
+import { createProject, createTeam, templateSteps } from "./helpers/db-fixtures";
+import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
+import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
+
+let db: TestDatabase;
+let server: PostgresServer;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await openTestDatabase("audit-verify-pg");
+  const lib = db.lib;
+  const checkpointer = await import("@/lib/audit/checkpointer");
+  await checkpointer.anchorAuditChainAtStartup();
+  const team = await createTeam(lib);
+  const project = await createProject(lib, team.admin, { name: "Verified on both" });
+  const { get: step } = await templateSteps(lib, project.id);
+  const run = await lib.runs.startRun({ actor: team.admin, projectId: project.id, input: { kind: "REHEARSAL", name: "Rehearsal" } });
+  const act = (key: string, action: "start" | "done" | "fail", actor = team.operator, reason = "") =>
+    lib.runs.performStepAction({ actor, runId: run.id, stepId: step(key).id, input: { action, note: `${action} ${key}`, reason } });
+  await act("1", "done");
+  await act("2", "start");
+  await act("2", "fail", team.operator, "Tape library offline");
+  await act("2", "start", team.operator2);
+  await act("2", "done", team.operator2);
+  await lib.runs.undoSignOff({ actor: team.admin, runId: run.id, stepId: step("1").id, input: { reason: "Signed off too early" } });
+  await act("1", "done");
+  for (let k = 3; k <= 11; k++) await act(String(k), "done");
+  await lib.runs.decideGate({ actor: team.admin, runId: run.id, stepId: step("12").id, input: { decision: "GO", note: "Go" } });
+  await checkpointer.flushAuditCheckpoint();
+
+  server = await startPostgres();
+  const url = await server.createDatabase("audit_verify");
+  await applyPostgresMigrations({ connectionString: url });
+  pool = createPostgresPool({ connectionString: url });
+  const raw = db.openRaw();
+  try {
+    await copySqliteToPostgres(raw, pool);
+  } finally {
+    raw.close();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await pool?.end();
+  await server?.stop();
+  await db?.close();
+});
+
+const verifySqlite = () => {
+  const raw = db.openRaw();
+  try {
+    return verifyAuditTrail({ db: raw, paths: auditAnchorPaths(db.file) });
+  } finally {
+    raw.close();
+  }
+};
+const verifyPostgres = () => verifyAuditTrailFrom(postgresAuditTrailSource(pool), { paths: auditAnchorPaths(db.file) });
+
+describe("the audit check on PostgreSQL", () => {
+  it("gives the same clean verdict as SQLite for the same installation", async () => {
+    const onSqlite = verifySqlite();
+    expect(onSqlite.ok).toBe(true);
+    expect(onSqlite.stepsChecked).toBeGreaterThan(30);
+    expect(await verifyPostgres()).toEqual(onSqlite);
+  });
+
+  it("reports a step run changed behind Runsheet's back in the same words as SQLite does", async () => {
+    const target = (await pool.query<{ id: string; signedOffByName: string }>(`SELECT "id", "signedOffByName" FROM "step_run" WHERE "signedOffByName" IS NOT NULL ORDER BY "id" LIMIT 1`)).rows[0];
+    const raw = db.openRaw();
+    try {
+      raw.prepare(`UPDATE "step_run" SET "signedOffByName" = 'Mallory' WHERE "id" = ?`).run(target.id);
+      await pool.query(`UPDATE "step_run" SET "signedOffByName" = 'Mallory' WHERE "id" = $1`, [target.id]);
+      const onSqlite = verifySqlite();
+      const onPostgres = await verifyPostgres();
+      expect(onSqlite.findings.map((f) => f.kind)).toEqual(["step-state"]);
+      expect(onSqlite.findings[0].message).toContain("“Mallory” in the row");
+      expect(onPostgres).toEqual(onSqlite);
+    } finally {
+      raw.prepare(`UPDATE "step_run" SET "signedOffByName" = ? WHERE "id" = ?`).run(target.signedOffByName, target.id);
+      raw.close();
+      await pool.query(`UPDATE "step_run" SET "signedOffByName" = $1 WHERE "id" = $2`, [target.signedOffByName, target.id]);
+    }
+    expect((await verifyPostgres()).ok).toBe(true);
+  });
+
+  it("finds an edited event, and (last, as it can't be undone) a deleted tail that the signed checkpoints still cover", async () => {
+    const original = (await pool.query<{ after: string }>(`SELECT "after" FROM "audit_event" WHERE "seq" = 5`)).rows[0].after;
+    await pool.query(`UPDATE "audit_event" SET "after" = '{}' WHERE "seq" = 5`);
+    try {
+      const edited = await verifyPostgres();
+      expect(edited.findings[0]).toMatchObject({ kind: "chain-broken", seq: 5 });
+    } finally {
+      await pool.query(`UPDATE "audit_event" SET "after" = $1 WHERE "seq" = 5`, [original]);
+    }
+    expect((await verifyPostgres()).ok).toBe(true);
+
+    await pool.query(`DELETE FROM "audit_event" WHERE "seq" > (SELECT max("seq") - 3 FROM "audit_event")`);
+    const truncated = await verifyPostgres();
+    expect(truncated.findings.map((f) => f.kind)).toContain("tail-deleted");
+  });
+});
