@@ -26,10 +26,24 @@ import { applyMigrations } from "../lib/platform/db/migrate";
 import { applyPostgresMigrations } from "../lib/platform/db/migrate-postgres";
 import { createPostgresPool } from "../lib/platform/db/postgres-pool";
 import { runPgTransaction } from "../lib/platform/db/transaction-postgres";
-import { insertAuditEventSql } from "../lib/audit/store.sqlite";
-import { insertAuditEventPg } from "../lib/audit/store.postgres";
-import { postgresStepStore, sqliteStepStore, type StepStore } from "../lib/runs/step-store";
+import type { insertAuditEventSql as InsertAuditEventSql } from "../lib/audit/store.sqlite";
+import type { StepStore } from "../lib/runs/step-store";
 import { startPostgres } from "../tests/unit/helpers/postgres-server";
+
+/**
+ * The audit append names API tokens through the auth module, which opens the process's SQLite
+ * client (DATABASE_URL) on import: those modules are loaded only once DATABASE_URL points at the
+ * bench's own file, never at ./data.
+ */
+async function loadStores(databaseFile: string) {
+  process.env.DATABASE_URL = `file:${databaseFile}`;
+  const [{ insertAuditEventSql }, { insertAuditEventPg }, { postgresStepStore, sqliteStepStore }] = await Promise.all([
+    import("../lib/audit/store.sqlite"),
+    import("../lib/audit/store.postgres"),
+    import("../lib/runs/step-store"),
+  ]);
+  return { insertAuditEventSql, insertAuditEventPg, postgresStepStore, sqliteStepStore };
+}
 
 const LEVELS = [1, 10, 50] as const;
 const PER_LEVEL = { 1: 300, 10: 1000, 50: 2000 } as const;
@@ -77,7 +91,7 @@ async function seed(prisma: SqlitePrisma) {
 }
 
 /** The sign-off's statements, as performStepAction issues them (the rules in between are pure and left out). */
-async function signOff(store: StepStore, n: number, appendAudit: (input: Parameters<typeof insertAuditEventSql>[1]) => unknown): Promise<void> {
+async function signOff(store: StepStore, n: number, appendAudit: (input: Parameters<typeof InsertAuditEventSql>[1]) => unknown): Promise<void> {
   const key = `bench-${n}`;
   if (await store.replayIfSeen(key, "u-op")) return;
   const current = await store.loadStepRun(runOf(n), `s-${n}`);
@@ -127,6 +141,7 @@ export async function measurePostgresStore(log: (message: string) => void = (m) 
     await sqlitePrisma.$disconnect();
     await postgresPrisma.$disconnect();
 
+    const { insertAuditEventSql, insertAuditEventPg, postgresStepStore, sqliteStepStore } = await loadStores(file);
     const db = new Database(file, { timeout: 0 });
     db.pragma("foreign_keys = ON");
     // As in the app: the whole transaction runs synchronously (no await inside BEGIN IMMEDIATE).

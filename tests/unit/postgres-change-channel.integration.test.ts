@@ -18,12 +18,7 @@ import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
 
 // The audit append names API tokens through the auth module, which opens this process's SQLite
 // client on import: point it at a throw-away file, not ./data (vi.hoisted runs before the imports).
-await vi.hoisted(async () => {
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  process.env.DATABASE_URL = `file:${join(mkdtempSync(join(tmpdir(), "runsheet-pg-changes-")), "sqlite.db")}`;
-});
+await vi.hoisted(async () => (await import("./helpers/throwaway-database-url")).useThrowawayDatabaseUrl("pg-changes"));
 
 let server: PostgresServer;
 let url: string;

@@ -21,12 +21,7 @@ import { BusyError } from "@/lib/platform/errors";
 import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
 
 // lib/audit/service opens this process's SQLite client on import: a throw-away file, not ./data.
-await vi.hoisted(async () => {
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  process.env.DATABASE_URL = `file:${join(mkdtempSync(join(tmpdir(), "runsheet-pg-prisma-")), "sqlite.db")}`;
-});
+await vi.hoisted(async () => (await import("./helpers/throwaway-database-url")).useThrowawayDatabaseUrl("pg-prisma"));
 
 let server: PostgresServer;
 let url: string;

@@ -18,12 +18,7 @@ import { onBoth as onBothSides, openPostgresSide, openSqliteSide } from "./helpe
 
 // Store modules reach the auth module (and through it this process's SQLite client) on import:
 // point that at a throw-away file, not ./data (vi.hoisted runs before the imports).
-await vi.hoisted(async () => {
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  process.env.DATABASE_URL = `file:${join(mkdtempSync(join(tmpdir(), "runsheet-store-contract-")), "sqlite.db")}`;
-});
+await vi.hoisted(async () => (await import("./helpers/throwaway-database-url")).useThrowawayDatabaseUrl("store-contract"));
 
 /** One database under test: its Prisma client (fixtures, read-back) and a transaction over its store. */
 interface Dialect {

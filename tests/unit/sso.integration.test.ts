@@ -6,7 +6,7 @@
  * This install is "SSO only" with one break-glass account, so it also shows password sign-in
  * refused for everyone else.
  */
-import net from "node:net";
+import { freePort } from "./helpers/free-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestIdp, type IdpPerson, type TestIdp } from "../support/oidc-provider";
 import { createTeam } from "./helpers/db-fixtures";
@@ -20,17 +20,6 @@ let db: TestDatabase;
 let idp: TestIdp;
 let route: typeof import("@/app/api/auth/[...all]/route");
 let team: Awaited<ReturnType<typeof createTeam>>;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   const port = await freePort();

@@ -17,14 +17,7 @@ import { onBoth as onBothSides, openPostgresSide, openSqliteSide, type Side } fr
 
 // The SQLite store reads through this process's own connection (DATABASE_URL): make that the
 // contract's SQLite file (vi.hoisted runs before the imports).
-const sqliteFile = await vi.hoisted(async () => {
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  const file = join(mkdtempSync(join(tmpdir(), "runsheet-webhook-contract-")), "contract.db");
-  process.env.DATABASE_URL = `file:${file}`;
-  return file;
-});
+const sqliteFile = await vi.hoisted(async () => (await import("./helpers/throwaway-database-url")).useThrowawayDatabaseUrl("webhook-contract"));
 
 let server: PostgresServer;
 let sides: Side[];

@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
-import fs from "node:fs";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { MIGRATION_LOCK_KEY } from "./advisory-locks";
+import { needsApplying, readMigrationFiles } from "./migration-files";
 
 /**
  * PostgreSQL's counterpart of ./migrate.ts: applies prisma/postgres/migrations/<name>/migration.sql
@@ -14,11 +14,7 @@ import { MIGRATION_LOCK_KEY } from "./advisory-locks";
  */
 export async function applyPostgresMigrations(options: { connectionString: string; migrationsDir?: string }): Promise<string[]> {
   const migrationsDir = options.migrationsDir ?? path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "postgres", "migrations");
-  const names = fs
-    .readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(migrationsDir, entry.name, "migration.sql")))
-    .map((entry) => entry.name)
-    .sort();
+  const files = readMigrationFiles(migrationsDir);
   const client = new pg.Client({ connectionString: options.connectionString });
   await client.connect();
   try {
@@ -43,14 +39,9 @@ export async function applyPostgresMigrations(options: { connectionString: strin
         ).rows.map((row) => [row.migration_name, row.checksum]),
       );
       const newlyApplied: string[] = [];
-      for (const name of names) {
-        const sql = fs.readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
-        const checksum = createHash("sha256").update(sql).digest("hex");
-        const previous = applied.get(name);
-        if (previous !== undefined) {
-          if (previous !== checksum) throw new Error(`Migration ${name} was changed after it was applied. Add a new migration instead.`);
-          continue;
-        }
+      for (const file of files) {
+        if (!needsApplying(file, applied)) continue;
+        const { name, sql, checksum } = file;
         const startedAt = new Date();
         await client.query("BEGIN");
         try {

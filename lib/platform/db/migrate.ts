@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { needsApplying, readMigrationFiles } from "./migration-files";
 
 /**
  * Applies prisma/migrations/<name>/migration.sql in name order, each in its own transaction,
@@ -34,22 +35,10 @@ export function applyMigrations(options: { databasePath: string; migrationsDir?:
         checksum: string;
       }[]).map((row) => [row.migration_name, row.checksum]),
     );
-    const names = fs
-      .readdirSync(migrationsDir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(migrationsDir, entry.name, "migration.sql")))
-      .map((entry) => entry.name)
-      .sort();
     const newlyApplied: string[] = [];
-    for (const name of names) {
-      const sql = fs.readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
-      const checksum = createHash("sha256").update(sql).digest("hex");
-      const previous = applied.get(name);
-      if (previous !== undefined) {
-        if (previous !== checksum) {
-          throw new Error(`Migration ${name} was changed after it was applied. Add a new migration instead.`);
-        }
-        continue;
-      }
+    for (const file of readMigrationFiles(migrationsDir)) {
+      if (!needsApplying(file, applied)) continue;
+      const { name, sql, checksum } = file;
       const startedAt = new Date().toISOString();
       db.transaction(() => {
         db.exec(sql);

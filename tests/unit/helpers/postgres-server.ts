@@ -5,10 +5,10 @@
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { freePort } from "./free-port";
 
 export interface PostgresServer {
   /** postgresql://… of the server's `postgres` database. */
@@ -29,17 +29,6 @@ export function findPostgresBin(): string {
     throw new Error("PostgreSQL is not installed: run `apt-get install -y postgresql` (.ci/run does), or set RUNSHEET_PG_BIN to the folder with initdb and pg_ctl.");
   }
   return path.join(root, versions[0], "bin");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPostgres(): Promise<PostgresServer> {
