@@ -6,8 +6,8 @@ import { toSqlTime } from "../platform/db/sql";
 import { NotFoundError } from "../platform/errors";
 import type { FleetOutcome, FleetStatusName } from "../fleet/model";
 import { parseGateApprovers, parseRequiredFields, type NoGoOutcomeName } from "../plan/model";
-import type { FleetActionName, RunModeName, RunStatusName, StepStatusName } from "./model";
-import type { GateApprovalRow, LoadedStepRun, RelatedStepState } from "./store.sqlite";
+import type { FleetActionName, RunModeName, RunStatusName } from "./model";
+import type { GateApprovalRow, LoadedStepRun, RelatedStepState, StepRunRow } from "./store.sqlite";
 
 /*
  * The step-action hot path's SQL on PostgreSQL: ./store.sqlite.ts's functions, one for one, with
@@ -26,28 +26,8 @@ import type { GateApprovalRow, LoadedStepRun, RelatedStepState } from "./store.s
  *   else changed it first" as on SQLite.
  */
 
-type StepRunDbRow = {
-  id: string;
-  runId: string;
-  stepId: string;
-  status: StepStatusName;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  startedById: string | null;
-  startedByName: string | null;
-  signedOffById: string | null;
-  signedOffByName: string | null;
-  signedOffAt: Date | null;
-  note: string;
-  reason: string;
-  gateDecision: string | null;
-  decidedById: string | null;
-  decidedByName: string | null;
-  exceptionReason: string;
-  fleetOutcome: string | null;
-  fieldValues: string;
-  version: number;
-};
+/** A step_run row as node-postgres returns it: StepRunRow with its times as Dates. */
+type StepRunDbRow = Omit<StepRunRow, "startedAt" | "finishedAt" | "signedOffAt"> & { startedAt: Date | null; finishedAt: Date | null; signedOffAt: Date | null };
 
 const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finishedAt", "startedById", "startedByName", "signedOffById", "signedOffByName", "signedOffAt", "note", "reason", "gateDecision", "decidedById", "decidedByName", "exceptionReason", "fleetOutcome", "fieldValues", "version"`;
 
