@@ -3,8 +3,6 @@ import type { stepActionResult } from "./schemas";
 import type { z } from "zod";
 import { requireProjectAccess } from "../projects/access";
 import { appendAuditEvent } from "../audit/service";
-import { appendAuditEventSql } from "../audit/service";
-import { rememberResultSql, replayIfSeenSql } from "../platform/db/idempotency";
 import { toSqlTime } from "../platform/db/sql";
 import { runSqlTransaction, runTransaction, type SqlTx } from "../platform/db/transaction";
 import { ConflictError, ForbiddenError, NeedsConfirmationError, NotFoundError, ValidationError } from "../platform/errors";
@@ -29,27 +27,9 @@ import { AGENT_ONLY_ACTIONS, FLEET_DONE_STATUSES, FLEET_DONE_WORD, fleetOutcomeL
 import { agentlessClientIds } from "../fleet/queries";
 import { recordPlanVersion } from "../plan/versions";
 import { freezePlanIntoRun } from "./frozen-plan";
-import {
-  endRun,
-  loadBlockingSteps,
-  loadFleetOutcome,
-  loadRunProgress,
-  abortRunSql,
-  insertFleetRowsForRun,
-  gatedStepPeople,
-  holdGate,
-  insertGateApproval,
-  listGateApprovals,
-  revokeGateApprovals,
-  loadStepRun,
-  touchStepRun,
-  stepRunSnapshot,
-  switchRunToRollback,
-  updateStepRun,
-  withDates,
-  type LoadedStepRun,
-  type StepRunRow,
-} from "./store.sqlite";
+import { insertFleetRowsForRun, stepRunSnapshot, type LoadedStepRun } from "./store.sqlite";
+import { sqliteStepStore } from "./step-store";
+import { runStepFlowSync, use, type StepFlow } from "./step-flow";
 
 
 export async function startRun(options: {
@@ -109,18 +89,24 @@ export async function startRun(options: {
 }
 
 /*
- * Executing a run: Start, Done, Skip, Fail, gate decisions and undo, each one synchronous
- * transaction on the direct connection (runSqlTransaction) through ./store.sqlite.ts.
+ * Executing a run: Start, Done, Skip, Fail, gate decisions and undo. Each is a flow over the step
+ * store (./step-flow.ts): on SQLite one synchronous transaction on the direct connection
+ * (runSqlTransaction), the same rules on PostgreSQL once the app runs there.
  */
+
+/** Runs a step flow as one SQLite transaction (see ./step-flow.ts for why it stays synchronous). */
+function runStepTransaction<T>(flow: () => StepFlow<T>): Promise<T> {
+  return runSqlTransaction((tx) => runStepFlowSync(flow(), sqliteStepStore(tx), tx));
+}
 
 /**
  * The fleet's state for a Done on a fleet step. All clients done: a clean sign-off. Otherwise it
  * needs an exception reason; without one the browser is told which clients aren't done, so it
  * can ask the operator to confirm.
  */
-function fleetSignOff(tx: SqlTx, current: LoadedStepRun, exceptionReason: string): { outcome: FleetOutcome; exceptionReason: string } {
+function* fleetSignOff(current: LoadedStepRun, exceptionReason: string): StepFlow<{ outcome: FleetOutcome; exceptionReason: string }> {
   const action = current.step.fleetAction ?? "GENERIC";
-  const outcome = loadFleetOutcome(tx, { runId: current.runId, stepId: current.stepId, action, doneStatuses: FLEET_DONE_STATUSES[action], listLimit: MAX_LISTED_EXCEPTIONS });
+  const outcome = yield* use((store) => store.loadFleetOutcome({ runId: current.runId, stepId: current.stepId, action, doneStatuses: FLEET_DONE_STATUSES[action], listLimit: MAX_LISTED_EXCEPTIONS }));
   const missing = outcome.total - outcome.done;
   if (missing === 0) return { outcome, exceptionReason: "" };
   if (!exceptionReason.trim()) {
@@ -133,8 +119,8 @@ function fleetSignOff(tx: SqlTx, current: LoadedStepRun, exceptionReason: string
 }
 
 /** Why this step can't start in its run right now (dependencies, rollback mode), or null. */
-function blockedReasonFor(tx: SqlTx, stepRun: LoadedStepRun): string | null {
-  const { predecessorIds, related } = loadBlockingSteps(tx, stepRun);
+function* blockedReasonFor(stepRun: LoadedStepRun): StepFlow<string | null> {
+  const { predecessorIds, related } = yield* use((store) => store.loadBlockingSteps(stepRun));
   const statusById = new Map(related.map((s) => [s.id, s.status]));
   const steps = related.map((s) => ({
     id: s.id,
@@ -169,7 +155,7 @@ function conflict(current: LoadedStepRun): ConflictError {
 /** lib/runs/schemas.ts describes it for the API description; the type is the schema's. */
 export type StepActionResult = z.infer<typeof stepActionResult>;
 
-function resultOf(after: ReturnType<typeof withDates<StepRunRow>>, signedOffBy: string | null): StepActionResult {
+function resultOf(after: Pick<LoadedStepRun, "stepId" | "runId" | "status" | "version" | "startedAt" | "finishedAt">, signedOffBy: string | null): StepActionResult {
   return {
     stepId: after.stepId,
     runId: after.runId,
@@ -195,10 +181,10 @@ export async function performStepAction(options: {
   recordedAt?: Date;
 }): Promise<StepActionResult> {
   const { actor, input } = options;
-  return runSqlTransaction((tx) => {
-    const replay = replayIfSeenSql<StepActionResult>(tx, input.idempotencyKey, actor.id);
+  return runStepTransaction(function* () {
+    const replay = yield* use((store) => store.replayIfSeen<StepActionResult>(input.idempotencyKey, actor.id));
     if (replay) return replay;
-    const current = loadStepRun(tx, options.runId, options.stepId);
+    const current = yield* use((store) => store.loadStepRun(options.runId, options.stepId));
     // The rules below judge the actor by their role in this run's project (404 when they may not see it).
     const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
     const step = current.step;
@@ -213,12 +199,12 @@ export async function performStepAction(options: {
       throw new ValidationError(transition.message, input.action === "skip" || input.action === "fail" ? { reason: [transition.message] } : {});
     }
     if (current.status === "PENDING" || input.action === "start") {
-      const blocked = blockedReasonFor(tx, current);
+      const blocked = yield* blockedReasonFor(current);
       if (blocked) throw new ConflictError(`This step is blocked. ${blocked}`);
     }
     // A fleet step is done when every client is in the state its action asks for; otherwise the
     // operator signs off "with exceptions" and says why, and both are kept on the record.
-    const fleet = input.action === "done" && step.isFleet ? fleetSignOff(tx, current, input.exceptionReason ?? "") : null;
+    const fleet = input.action === "done" && step.isFleet ? yield* fleetSignOff(current, input.exceptionReason ?? "") : null;
     // A step that asks for values ("media ID of the catalog backup") is done only with them.
     let fieldValues = "{}";
     if (input.action === "done" && step.requiredFields.length > 0) {
@@ -232,7 +218,7 @@ export async function performStepAction(options: {
     // A finish can't precede its own start, even with skewed offline clocks.
     const finishedAt = finishing ? (at.getTime() < startedAt.getTime() ? startedAt : at) : null;
     const signsOff = input.action !== "start";
-    const after = updateStepRun(tx, current, {
+    const next = {
       status: transition.to,
       startedAt,
       startedById: current.startedById ?? actor.id,
@@ -250,9 +236,10 @@ export async function performStepAction(options: {
       exceptionReason: fleet?.exceptionReason ?? "",
       fleetOutcome: fleet ? JSON.stringify(fleet.outcome) : null,
       fieldValues: input.action === "done" ? fieldValues : current.fieldValues,
-    });
-    if (!after) throw conflict(loadStepRun(tx, options.runId, options.stepId));
-    appendAuditEventSql(tx, {
+    };
+    const after = yield* use((store) => store.updateStepRun(current, next));
+    if (!after) throw conflict(yield* use((store) => store.loadStepRun(options.runId, options.stepId)));
+    yield* use((store) => store.appendAuditEvent({
       actor,
       projectId: current.run.projectId,
       runId: current.runId,
@@ -267,24 +254,24 @@ export async function performStepAction(options: {
         ...(fieldValues !== "{}" ? { values: JSON.parse(fieldValues) as Record<string, string> } : {}),
         ...(fleet ? { fleet: fleetOutcomeLine(fleet.outcome, fleet.exceptionReason), exceptions: fleet.outcome.exceptions.map((e) => e.hostname) } : {}),
       },
-    });
-    if (finishing) settleRunOutcome(tx, { runId: current.runId, actor });
+    }));
+    if (finishing) yield* settleRunOutcome({ runId: current.runId, actor });
     const result = resultOf(after, input.action === "done" ? actor.name : null);
-    rememberResultSql(tx, { key: input.idempotencyKey, userId: actor.id, runId: result.runId, result });
+    yield* use((store) => store.rememberResult({ key: input.idempotencyKey, userId: actor.id, runId: result.runId, result }));
     return result;
   });
 }
 
 /** Completes or rolls back the run once every step in its current scope is finished. */
-function settleRunOutcome(tx: SqlTx, options: { runId: string; actor: ActingUser }): void {
-  const progress = loadRunProgress(tx, options.runId);
+function* settleRunOutcome(options: { runId: string; actor: ActingUser }): StepFlow<void> {
+  const progress = yield* use((store) => store.loadRunProgress(options.runId));
   if (!progress || progress.run.status !== "ACTIVE") return;
   const { run } = progress;
   const outcome = runOutcome({ mode: run.mode, inScope: progress.inScope, unfinished: progress.unfinished });
   if (outcome === "ACTIVE") return;
   const endedAt = new Date();
-  endRun(tx, run, outcome, endedAt);
-  appendAuditEventSql(tx, {
+  yield* use((store) => store.endRun(run, outcome, endedAt));
+  yield* use((store) => store.appendAuditEvent({
     actor: options.actor,
     projectId: run.projectId,
     runId: run.id,
@@ -293,7 +280,7 @@ function settleRunOutcome(tx: SqlTx, options: { runId: string; actor: ActingUser
     entityId: run.id,
     before: { status: run.status },
     after: { status: outcome, endedAt },
-  });
+  }));
 }
 
 /**
@@ -316,11 +303,11 @@ export async function decideGate(options: {
   claim?: (tx: SqlTx, stepRun: { id: string; runId: string; stepId: string }) => void;
 }): Promise<StepActionResult> {
   const { actor, input } = options;
-  return runSqlTransaction((tx) => {
-    const replay = replayIfSeenSql<StepActionResult>(tx, input.idempotencyKey, actor.id);
+  return runStepTransaction(function* () {
+    const replay = yield* use((store) => store.replayIfSeen<StepActionResult>(input.idempotencyKey, actor.id));
     if (replay) return replay;
-    const current = loadStepRun(tx, options.runId, options.stepId);
-    options.claim?.(tx, { id: current.id, runId: current.runId, stepId: current.stepId });
+    const current = yield* use((store) => store.loadStepRun(options.runId, options.stepId));
+    if (options.claim) yield* use((_store, tx) => options.claim!(tx, { id: current.id, runId: current.runId, stepId: current.stepId }));
     // The rules below judge the actor by their role in this run's project (404 when they may not see it).
     const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
     const gate = current.step;
@@ -332,64 +319,65 @@ export async function decideGate(options: {
       throw new ConflictError(`This gate was already decided${by ? ` by ${by}` : ""}. Nothing was changed.`, stepRunSnapshot(current));
     }
     if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(current);
-    const blocked = blockedReasonFor(tx, current);
+    const blocked = yield* blockedReasonFor(current);
     if (blocked) throw new ConflictError(`This gate is blocked. ${blocked}`);
     const now = options.decidedAt ?? new Date();
-    const approvals = listGateApprovals(tx, current.runId, current.stepId).filter((a) => a.decision === "GO");
+    const approvals = (yield* use((store) => store.listGateApprovals(current.runId, current.stepId))).filter((a) => a.decision === "GO");
     const step = { runId: current.runId, stepId: current.stepId, userId: actor.id, userName: actor.name, note: input.note, at: now };
     const audit = (action: string, after: Record<string, unknown>) =>
-      appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action, entityType: "step_run", entityId: current.id, before: stepRunSnapshot(current), after: { ...after, stepTitle: gate.title, ...(options.via ? { via: options.via } : {}) } });
-    const finish = (result: StepActionResult) => {
-      rememberResultSql(tx, { key: input.idempotencyKey, userId: actor.id, runId: result.runId, result });
+      use((store) => store.appendAuditEvent({ actor, projectId: current.run.projectId, runId: current.runId, action, entityType: "step_run", entityId: current.id, before: stepRunSnapshot(current), after: { ...after, stepTitle: gate.title, ...(options.via ? { via: options.via } : {}) } }));
+    const finish = function* (result: StepActionResult): StepFlow<StepActionResult> {
+      yield* use((store) => store.rememberResult({ key: input.idempotencyKey, userId: actor.id, runId: result.runId, result }));
       return result;
     };
+    const reloaded = () => use((store) => store.loadStepRun(options.runId, options.stepId));
 
     if (input.decision === "NO_GO") {
       // A hold waits for a second decision; after a hold, a No-Go rolls back.
       const outcome = gateNoGoOutcome(gate.noGoOutcome, current.held !== null);
       if (outcome === "HOLD") {
-        if (!holdGate(tx, current, { at: now, by: actor.name, note: input.note })) throw conflict(loadStepRun(tx, options.runId, options.stepId));
-        insertGateApproval(tx, { ...step, slot: null, decision: "HOLD" });
-        audit("gate.hold", { held: true, note: input.note, version: current.version + 1 });
-        return finish({ ...resultOf(withDates({ ...current, startedAt: null, finishedAt: null, signedOffAt: null }), null), status: current.status, version: current.version + 1 });
+        if (!(yield* use((store) => store.holdGate(current, { at: now, by: actor.name, note: input.note })))) throw conflict(yield* reloaded());
+        yield* use((store) => store.insertGateApproval({ ...step, slot: null, decision: "HOLD" }));
+        yield* audit("gate.hold", { held: true, note: input.note, version: current.version + 1 });
+        return yield* finish({ ...resultOf({ ...current, startedAt: null, finishedAt: null }, null), status: current.status, version: current.version + 1 });
       }
-      const after = closeGate(tx, current, { decision: "NO_GO", actor, note: input.note, at: now });
-      insertGateApproval(tx, { ...step, slot: null, decision: "NO_GO" });
-      audit("gate.no_go", { ...stepRunSnapshot(after), outcome, approvals: approvalsForRecord(approvals) });
+      const after = yield* closeGate(current, { decision: "NO_GO", actor, note: input.note, at: now });
+      yield* use((store) => store.insertGateApproval({ ...step, slot: null, decision: "NO_GO" }));
+      yield* audit("gate.no_go", { ...stepRunSnapshot(after), outcome, approvals: approvalsForRecord(approvals) });
       if (outcome === "ABORT") {
         const reason = `No-Go at "${gate.title}": ${input.note}`;
-        abortRunSql(tx, { id: current.runId, projectId: current.run.projectId, kind: current.run.kind }, { at: now, reason, byId: actor.id, byName: actor.name });
-        appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action: "run.abort", entityType: "run", entityId: current.runId, before: { status: "ACTIVE" }, after: { status: "ABORTED", endedAt: now, reason, gate: gate.title } });
+        yield* use((store) => store.abortRun({ id: current.runId, projectId: current.run.projectId, kind: current.run.kind }, { at: now, reason, byId: actor.id, byName: actor.name }));
+        yield* use((store) => store.appendAuditEvent({ actor, projectId: current.run.projectId, runId: current.runId, action: "run.abort", entityType: "run", entityId: current.runId, before: { status: "ACTIVE" }, after: { status: "ABORTED", endedAt: now, reason, gate: gate.title } }));
       } else {
-        switchRunToRollback(tx, current.runId);
-        appendAuditEventSql(tx, { actor, projectId: current.run.projectId, runId: current.runId, action: "run.rollback_started", entityType: "run", entityId: current.runId, before: { mode: "FORWARD" }, after: { mode: "ROLLBACK", gate: gate.title } });
-        settleRunOutcome(tx, { runId: current.runId, actor });
+        yield* use((store) => store.switchRunToRollback(current.runId));
+        yield* use((store) => store.appendAuditEvent({ actor, projectId: current.run.projectId, runId: current.runId, action: "run.rollback_started", entityType: "run", entityId: current.runId, before: { mode: "FORWARD" }, after: { mode: "ROLLBACK", gate: gate.title } }));
+        yield* settleRunOutcome({ runId: current.runId, actor });
       }
-      return finish(resultOf(after, actor.name));
+      return yield* finish(resultOf(after, actor.name));
     }
 
     // Go: one decision, or the approvals the gate asks for, one person each.
-    const doers = gate.fourEyes ? gatedStepPeople(tx, current.runId, gate.predecessorIds) : new Set<string>();
+    const doers = gate.fourEyes ? yield* use((store) => store.gatedStepPeople(current.runId, gate.predecessorIds)) : new Set<string>();
     const plan = planGateApproval({ approvers: gate.gateApprovers, approvals, actor: here, fourEyes: gate.fourEyes, doers });
     if (!plan.ok) throw new ForbiddenError(plan.message);
-    insertGateApproval(tx, { ...step, slot: plan.slot, decision: "GO" });
+    yield* use((store) => store.insertGateApproval({ ...step, slot: plan.slot, decision: "GO" }));
     if (!plan.complete) {
-      if (!touchStepRun(tx, current)) throw conflict(loadStepRun(tx, options.runId, options.stepId));
-      audit("gate.approve", { approvedBy: actor.name, note: input.note, waitingFor: plan.waitingFor, version: current.version + 1 });
-      return finish({ ...resultOf(withDates({ ...current, startedAt: null, finishedAt: null, signedOffAt: null }), null), status: current.status, version: current.version + 1 });
+      if (!(yield* use((store) => store.touchStepRun(current)))) throw conflict(yield* reloaded());
+      yield* audit("gate.approve", { approvedBy: actor.name, note: input.note, waitingFor: plan.waitingFor, version: current.version + 1 });
+      return yield* finish({ ...resultOf({ ...current, startedAt: null, finishedAt: null }, null), status: current.status, version: current.version + 1 });
     }
-    const after = closeGate(tx, current, { decision: "GO", actor, note: input.note, at: now });
-    audit("gate.go", { ...stepRunSnapshot(after), approvals: approvalsForRecord([...approvals, { userName: actor.name, note: input.note, at: toSqlTime(now)! }]) });
-    settleRunOutcome(tx, { runId: current.runId, actor });
-    return finish(resultOf(after, actor.name));
+    const after = yield* closeGate(current, { decision: "GO", actor, note: input.note, at: now });
+    yield* audit("gate.go", { ...stepRunSnapshot(after), approvals: approvalsForRecord([...approvals, { userName: actor.name, note: input.note, at: toSqlTime(now)! }]) });
+    yield* settleRunOutcome({ runId: current.runId, actor });
+    return yield* finish(resultOf(after, actor.name));
   });
 }
 
 /** The gate's final state: decided, signed off in the decider's name. */
-function closeGate(tx: SqlTx, current: LoadedStepRun, decision: { decision: "GO" | "NO_GO"; actor: ActingUser; note: string; at: Date }) {
+function* closeGate(current: LoadedStepRun, decision: { decision: "GO" | "NO_GO"; actor: ActingUser; note: string; at: Date }) {
   const { actor, at } = decision;
-  const after = updateStepRun(tx, current, {
-    status: "DONE",
+  const next = {
+    status: "DONE" as const,
     gateDecision: decision.decision,
     decidedById: actor.id,
     decidedByName: actor.name,
@@ -405,8 +393,9 @@ function closeGate(tx: SqlTx, current: LoadedStepRun, decision: { decision: "GO"
     exceptionReason: current.exceptionReason,
     fleetOutcome: current.fleetOutcome,
     fieldValues: current.fieldValues,
-  });
-  if (!after) throw conflict(loadStepRun(tx, current.runId, current.stepId));
+  };
+  const after = yield* use((store) => store.updateStepRun(current, next));
+  if (!after) throw conflict(yield* use((store) => store.loadStepRun(current.runId, current.stepId)));
   return after;
 }
 
@@ -415,8 +404,8 @@ const approvalsForRecord = (rows: readonly { userName: string; note: string; at:
 /** Admin-only: reopens a signed-off, skipped or failed step. Audited with the reason. */
 export async function undoSignOff(options: { actor: ActingUser; runId: string; stepId: string; input: { reason: string } }) {
   const { actor } = options;
-  return runSqlTransaction((tx) => {
-    const current = loadStepRun(tx, options.runId, options.stepId);
+  return runStepTransaction(function* () {
+    const current = yield* use((store) => store.loadStepRun(options.runId, options.stepId));
     // The rules below judge the actor by their role in this run's project (404 when they may not see it).
     const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
     const signOff = { kind: current.step.kind, signedOffById: current.signedOffById, signedOffAt: current.signedOffAt };
@@ -430,8 +419,8 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
     if (current.status === "PENDING" || current.status === "IN_PROGRESS") throw new ConflictError("There is no sign-off to undo on this step.");
     if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
     if (current.gateDecision === "NO_GO" && current.run.mode === "ROLLBACK") throw new ConflictError("A No-Go that started the rollback can't be undone.");
-    const after = updateStepRun(tx, current, {
-      status: current.startedAt ? "IN_PROGRESS" : "PENDING",
+    const next = {
+      status: current.startedAt ? ("IN_PROGRESS" as const) : ("PENDING" as const),
       startedAt: current.startedAt,
       startedById: current.startedById,
       startedByName: current.startedByName,
@@ -447,11 +436,12 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
       exceptionReason: "",
       fleetOutcome: null,
       fieldValues: "{}",
-    });
-    if (!after) throw conflict(loadStepRun(tx, options.runId, options.stepId));
+    };
+    const after = yield* use((store) => store.updateStepRun(current, next));
+    if (!after) throw conflict(yield* use((store) => store.loadStepRun(options.runId, options.stepId)));
     // A reopened gate starts its approvals over; the undone ones stay on record, revoked.
-    if (current.step.kind === "GATE") revokeGateApprovals(tx, current.runId, current.stepId, new Date());
-    appendAuditEventSql(tx, {
+    if (current.step.kind === "GATE") yield* use((store) => store.revokeGateApprovals(current.runId, current.stepId, new Date()));
+    yield* use((store) => store.appendAuditEvent({
       actor,
       projectId: current.run.projectId,
       runId: current.runId,
@@ -460,7 +450,7 @@ export async function undoSignOff(options: { actor: ActingUser; runId: string; s
       entityId: current.id,
       before: stepRunSnapshot(current),
       after: { ...stepRunSnapshot(after), undoReason: reason, stepTitle: current.step.title, ...(ownQuickUndo ? { ownUndo: true } : {}) },
-    });
+    }));
     return { status: after.status, version: after.version };
   });
 }

@@ -3,6 +3,7 @@ import type { SqlTx } from "../platform/db/transaction";
 import type { PgTx } from "../platform/db/transaction-postgres";
 import { rememberResultPg, rememberResultSql, replayIfSeenPg, replayIfSeenSql, type Replayed } from "../platform/db/idempotency";
 import type { FleetOutcome, FleetStatusName } from "../fleet/model";
+import { appendAuditEventPg, appendAuditEventSql, type AuditInput } from "../audit/service";
 import type { FleetActionName, RunModeName, RunStatusName } from "./model";
 import * as sqlite from "./store.sqlite";
 import * as postgres from "./store.postgres";
@@ -16,8 +17,7 @@ type NextStepRunState = Omit<LoadedStepRun, "id" | "runId" | "stepId" | "version
  * The step actions' storage, one interface over both databases, bound to one transaction:
  * SQLite's functions answer at once (synchronous, inside BEGIN IMMEDIATE), PostgreSQL's with a
  * promise. tests/unit/run-store-contract.integration.test.ts holds both to the same behaviour.
- * The services still call the SQLite functions directly; moving them onto this interface (and
- * awaiting it) is the next step of running on PostgreSQL (README, "PostgreSQL").
+ * The step actions in ./service.ts reach the database only through it (./step-flow.ts).
  */
 export interface StepStore {
   loadStepRun(runId: string, stepId: string): Awaitable<LoadedStepRun>;
@@ -35,6 +35,8 @@ export interface StepStore {
   touchStepRun(current: { id: string; version: number }): Awaitable<boolean>;
   abortRun(run: { id: string; projectId: string; kind: string }, end: { at: Date; reason: string; byId: string; byName: string }): Awaitable<void>;
   replayIfSeen<T>(key: string | undefined, userId: string): Awaitable<Replayed<T> | null>;
+  /** Appends to the audit chain in this transaction; live pages and the checkpointer hear of it after the commit. */
+  appendAuditEvent(input: AuditInput): Awaitable<{ seq: number; hash: string }>;
   rememberResult(entry: { key: string | undefined; userId: string; runId: string; result: unknown }): Awaitable<void>;
 }
 
@@ -55,6 +57,7 @@ export function sqliteStepStore(tx: SqlTx): StepStore {
     touchStepRun: (current) => sqlite.touchStepRun(tx, current),
     abortRun: (run, end) => sqlite.abortRunSql(tx, run, end),
     replayIfSeen: (key, userId) => replayIfSeenSql(tx, key, userId),
+    appendAuditEvent: (input) => appendAuditEventSql(tx, input),
     rememberResult: (entry) => rememberResultSql(tx, entry),
   };
 }
@@ -76,6 +79,7 @@ export function postgresStepStore(tx: PgTx): StepStore {
     touchStepRun: (current) => postgres.touchStepRun(tx, current),
     abortRun: (run, end) => postgres.abortRun(tx, run, end),
     replayIfSeen: (key, userId) => replayIfSeenPg(tx, key, userId),
+    appendAuditEvent: (input) => appendAuditEventPg(tx, input),
     rememberResult: (entry) => rememberResultPg(tx, entry),
   };
 }
