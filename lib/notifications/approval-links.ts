@@ -8,6 +8,7 @@ import { projectRoleOf } from "../projects/access";
 import { decideGate } from "../runs/service";
 import { APPROVAL_LINK_PROBLEMS, approvalLinkProblem, type ApprovalLinkProblem } from "./model";
 import { claimApprovalLinkSql } from "./store.sqlite";
+import { claimApprovalLink } from "./store.postgres";
 
 /*
  * One-time gate approval links from the "gate waiting" email. The token (32 random bytes) is the
@@ -95,7 +96,16 @@ export async function decideByApprovalLink(options: { token: string; input: { de
       input: { decision: options.input.decision, note: options.input.note },
       via: "email link",
       claim: (tx, decided) => {
-        if (decided.id !== link.stepRunId || !claimApprovalLinkSql(tx, { linkId: link.id, stepRunId: decided.id, approverId: actor.id, now })) throw new ApprovalLinkError("used");
+        if (decided.id !== link.stepRunId) throw new ApprovalLinkError("used");
+        const claim = { linkId: link.id, stepRunId: decided.id, approverId: actor.id, now };
+        // SQLite answers at once, inside the decision's synchronous transaction; PostgreSQL with a promise.
+        if ("db" in tx) {
+          if (!claimApprovalLinkSql(tx, claim)) throw new ApprovalLinkError("used");
+          return;
+        }
+        return claimApprovalLink(tx, claim).then((claimed) => {
+          if (!claimed) throw new ApprovalLinkError("used");
+        });
       },
     });
   } catch (error) {

@@ -4,7 +4,8 @@ import { NotFoundError, ForbiddenError } from "../platform/errors";
 import { effectiveProjectRole, projectRoleAllows, type Actor, type ProjectNeed, type ProjectVisibility } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
 import { currentTokenCredential, lowerRole, tokenExcludesProject, tokenProjectRoles } from "../platform/auth/api-tokens";
-import { readProjectAccess, readProjectVisibility, readRunProjectId } from "./store.sqlite";
+import { readProjectAccess, readProjectVisibility, readRunProjectId, type ProjectAccessRow } from "./store.sqlite";
+import { readProjectAccess as readProjectAccessPg } from "./store.postgres";
 
 /*
  * The one place that decides who may see and act in a project (README: "Per-project access").
@@ -27,20 +28,56 @@ export function getProjectVisibility(): ProjectVisibility {
  * token limited to other projects sees this one as not there (404), whoever owns the token.
  */
 export function projectRoleOf(options: { user: Actor; projectId: string }): RoleName | null {
+  return projectRoleWith(options, () => readProjectAccess({ userId: options.user.id, projectId: options.projectId }));
+}
+
+/** projectRoleOf with the membership row from `readRow`, called only when the role depends on it. */
+function projectRoleWith(options: { user: Actor; projectId: string }, readRow: () => ProjectAccessRow): RoleName | null {
   if (tokenExcludesProject(options.projectId)) return null;
   // A token sees the projects its owner sees, with the lower of the owner's role there and its scope's.
   const token = tokenProjectRoles(options.user.id);
   if (token) {
-    const ownerRole = roleInProject({ id: options.user.id, role: token.ownerRole }, options.projectId);
+    const ownerRole = roleInProject({ id: options.user.id, role: token.ownerRole }, readRow);
     return ownerRole && lowerRole(ownerRole, token.cap);
   }
-  return roleInProject(options.user, options.projectId);
+  return roleInProject(options.user, readRow);
 }
 
-function roleInProject(user: Actor, projectId: string): RoleName | null {
+function roleInProject(user: Actor, readRow: () => ProjectAccessRow): RoleName | null {
   if (user.role === "ADMIN") return "ADMIN";
-  const row = readProjectAccess({ userId: user.id, projectId });
+  const row = readRow();
   return effectiveProjectRole(user, { visibility: row.visibility === "all" ? "all" : "members", memberRole: row.memberRole });
+}
+
+/**
+ * Whether deciding the user's role in a project needs its membership row (admins don't). A step
+ * flow (lib/runs/step-flow.ts) asks first, reads the row through its store only then, and hands
+ * it to requireProjectAccessWith.
+ */
+export function projectAccessNeedsRow(options: { user: Actor; projectId: string }): boolean {
+  if (tokenExcludesProject(options.projectId)) return false;
+  return (tokenProjectRoles(options.user.id)?.ownerRole ?? options.user.role) !== "ADMIN";
+}
+
+/** requireProjectAccess with the membership row already read (null when projectAccessNeedsRow said no). */
+export function requireProjectAccessWith<U extends Actor>(row: ProjectAccessRow | null, options: Parameters<typeof requireProjectAccess<U>>[0]): U {
+  return requireWithRole(
+    projectRoleWith(options, () => {
+      if (!row) throw new Error("requireProjectAccessWith needs the membership row here (see projectAccessNeedsRow).");
+      return row;
+    }),
+    options,
+  );
+}
+
+/** The membership row behind an access check, on SQLite (step stores read it in their transaction). */
+export function readProjectAccessRow(options: { userId: string; projectId: string }): ProjectAccessRow {
+  return readProjectAccess(options);
+}
+
+/** The membership row behind an access check, on PostgreSQL. */
+export function readProjectAccessRowPg(db: Parameters<typeof readProjectAccessPg>[0], options: { userId: string; projectId: string }): Promise<ProjectAccessRow> {
+  return readProjectAccessPg(db, options);
 }
 
 /**
@@ -56,7 +93,10 @@ export function requireProjectAccess<U extends Actor>(options: {
   /** What the 404 names: the resource the request asked for ("Run", "Step"…), so it reads like a missing one. */
   resource?: string;
 }): U {
-  const role = projectRoleOf(options);
+  return requireWithRole(projectRoleOf(options), options);
+}
+
+function requireWithRole<U extends Actor>(role: RoleName | null, options: { user: U; need: ProjectNeed; forbidden?: string; resource?: string }): U {
   if (role === null) throw new NotFoundError(options.resource ?? "Project");
   if (!projectRoleAllows(role, options.need)) throw new ForbiddenError(options.forbidden ?? "Your role in this project can't do that.");
   return role === options.user.role ? options.user : { ...options.user, role };

@@ -1,10 +1,11 @@
 import "server-only";
 import type { stepActionResult } from "./schemas";
 import type { z } from "zod";
-import { requireProjectAccess } from "../projects/access";
+import { projectAccessNeedsRow, requireProjectAccessWith } from "../projects/access";
 import { appendAuditEvent } from "../audit/service";
 import { toSqlTime } from "../platform/db/sql";
 import { runSqlTransaction, runTransaction, type SqlTx } from "../platform/db/transaction";
+import type { PgTx } from "../platform/db/transaction-postgres";
 import { ConflictError, ForbiddenError, NeedsConfirmationError, NotFoundError, ValidationError } from "../platform/errors";
 import { boundedOfflineTime } from "../platform/offline-time";
 import { canAbortRun, canDecideGate, canEndRehearsal, canOperateSteps, canSignOffStep, canStartRun, canUndoSignOff, type ActingUser } from "../platform/auth/permissions";
@@ -94,6 +95,12 @@ export async function startRun(options: {
  * (runSqlTransaction), the same rules on PostgreSQL once the app runs there.
  */
 
+/** requireProjectAccess inside a step flow: the membership row, when the role depends on it, comes through the store. */
+function* requireProjectAccessIn<U extends ActingUser>(options: Parameters<typeof requireProjectAccessWith<U>>[1]): StepFlow<U> {
+  const row = projectAccessNeedsRow(options) ? yield* use((store) => store.readProjectAccess(options.user.id, options.projectId)) : null;
+  return requireProjectAccessWith(row, options);
+}
+
 /** Runs a step flow as one SQLite transaction (see ./step-flow.ts for why it stays synchronous). */
 function runStepTransaction<T>(flow: () => StepFlow<T>): Promise<T> {
   return runSqlTransaction((tx) => runStepFlowSync(flow(), sqliteStepStore(tx), tx));
@@ -167,99 +174,104 @@ function resultOf(after: Pick<LoadedStepRun, "stepId" | "runId" | "status" | "ve
   };
 }
 
-/**
- * Start, Done (sign-off), Skip or Fail one step of a run. The update is conditional on the
- * version and status the server read, so of two operators ticking at once exactly one wins and
- * the other gets "already signed off by X at T" with nothing overwritten.
- */
-export async function performStepAction(options: {
+export interface StepActionOptions {
   actor: ActingUser;
   runId: string;
   stepId: string;
   input: { action: StepAction; note: string; reason: string; fields?: Record<string, string>; exceptionReason?: string; expectedVersion?: number; idempotencyKey?: string; occurredAt?: Date };
   /** Seed only: backdate the action without marking it as queued offline. Never taken from a request. */
   recordedAt?: Date;
-}): Promise<StepActionResult> {
+}
+
+/**
+ * Start, Done (sign-off), Skip or Fail one step of a run. The update is conditional on the
+ * version and status the server read, so of two operators ticking at once exactly one wins and
+ * the other gets "already signed off by X at T" with nothing overwritten.
+ */
+export async function performStepAction(options: StepActionOptions): Promise<StepActionResult> {
+  return runStepTransaction(() => stepActionFlow(options));
+}
+
+/** performStepAction's rules, as a flow over the step store (./step-flow.ts). */
+export function* stepActionFlow(options: StepActionOptions): StepFlow<StepActionResult> {
   const { actor, input } = options;
-  return runStepTransaction(function* () {
-    const replay = yield* use((store) => store.replayIfSeen<StepActionResult>(input.idempotencyKey, actor.id));
-    if (replay) return replay;
-    const current = yield* use((store) => store.loadStepRun(options.runId, options.stepId));
-    // The rules below judge the actor by their role in this run's project (404 when they may not see it).
-    const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
-    const step = current.step;
-    if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
-    if (input.action === "done" ? !canSignOffStep(here, step) : !canOperateSteps(here)) {
-      throw new ForbiddenError(step.kind === "GATE" && canOperateSteps(here) ? "A go/no-go gate needs a Go or No-Go decision." : "Your role can't change steps in a run.");
-    }
-    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(current);
-    const transition = checkTransition({ from: current.status, action: input.action, reason: input.reason });
-    if (!transition.ok) {
-      if (current.status === "DONE" || current.status === "SKIPPED" || current.status === "IN_PROGRESS") throw conflict(current);
-      throw new ValidationError(transition.message, input.action === "skip" || input.action === "fail" ? { reason: [transition.message] } : {});
-    }
-    if (current.status === "PENDING" || input.action === "start") {
-      const blocked = yield* blockedReasonFor(current);
-      if (blocked) throw new ConflictError(`This step is blocked. ${blocked}`);
-    }
-    // A fleet step is done when every client is in the state its action asks for; otherwise the
-    // operator signs off "with exceptions" and says why, and both are kept on the record.
-    const fleet = input.action === "done" && step.isFleet ? yield* fleetSignOff(current, input.exceptionReason ?? "") : null;
-    // A step that asks for values ("media ID of the catalog backup") is done only with them.
-    let fieldValues = "{}";
-    if (input.action === "done" && step.requiredFields.length > 0) {
-      const checked = checkFieldValues(step.requiredFields, input.fields ?? {});
-      if (!checked.ok) throw new ValidationError("Fill in the values this step asks for before signing it off.", checked.errors);
-      fieldValues = JSON.stringify(checked.values);
-    }
-    const at = options.recordedAt ?? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: current.run.startedAt, now: new Date() });
-    const finishing = transition.to !== "IN_PROGRESS";
-    const startedAt = current.startedAt ?? at;
-    // A finish can't precede its own start, even with skewed offline clocks.
-    const finishedAt = finishing ? (at.getTime() < startedAt.getTime() ? startedAt : at) : null;
-    const signsOff = input.action !== "start";
-    const next = {
-      status: transition.to,
-      startedAt,
-      startedById: current.startedById ?? actor.id,
-      startedByName: current.startedById ? current.startedByName : actor.name,
-      finishedAt,
-      // Start clears a previous sign-off; Done, Skip and Fail record who closed the step.
-      signedOffById: signsOff ? actor.id : null,
-      signedOffByName: signsOff ? actor.name : null,
-      signedOffAt: signsOff ? finishedAt : null,
-      note: signsOff ? input.note : current.note,
-      reason: input.action === "start" ? "" : input.action === "done" ? current.reason : input.reason,
-      gateDecision: current.gateDecision,
-      decidedById: current.decidedById,
-      decidedByName: current.decidedByName,
-      exceptionReason: fleet?.exceptionReason ?? "",
-      fleetOutcome: fleet ? JSON.stringify(fleet.outcome) : null,
-      fieldValues: input.action === "done" ? fieldValues : current.fieldValues,
-    };
-    const after = yield* use((store) => store.updateStepRun(current, next));
-    if (!after) throw conflict(yield* use((store) => store.loadStepRun(options.runId, options.stepId)));
-    yield* use((store) => store.appendAuditEvent({
-      actor,
-      projectId: current.run.projectId,
-      runId: current.runId,
-      action: `step.${input.action}`,
-      entityType: "step_run",
-      entityId: current.id,
-      before: stepRunSnapshot(current),
-      after: {
-        ...stepRunSnapshot(after),
-        stepTitle: step.title,
-        offline: input.occurredAt !== undefined,
-        ...(fieldValues !== "{}" ? { values: JSON.parse(fieldValues) as Record<string, string> } : {}),
-        ...(fleet ? { fleet: fleetOutcomeLine(fleet.outcome, fleet.exceptionReason), exceptions: fleet.outcome.exceptions.map((e) => e.hostname) } : {}),
-      },
-    }));
-    if (finishing) yield* settleRunOutcome({ runId: current.runId, actor });
-    const result = resultOf(after, input.action === "done" ? actor.name : null);
-    yield* use((store) => store.rememberResult({ key: input.idempotencyKey, userId: actor.id, runId: result.runId, result }));
-    return result;
-  });
+  const replay = yield* use((store) => store.replayIfSeen<StepActionResult>(input.idempotencyKey, actor.id));
+  if (replay) return replay;
+  const current = yield* use((store) => store.loadStepRun(options.runId, options.stepId));
+  // The rules below judge the actor by their role in this run's project (404 when they may not see it).
+  const here = yield* requireProjectAccessIn({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
+  const step = current.step;
+  if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
+  if (input.action === "done" ? !canSignOffStep(here, step) : !canOperateSteps(here)) {
+    throw new ForbiddenError(step.kind === "GATE" && canOperateSteps(here) ? "A go/no-go gate needs a Go or No-Go decision." : "Your role can't change steps in a run.");
+  }
+  if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(current);
+  const transition = checkTransition({ from: current.status, action: input.action, reason: input.reason });
+  if (!transition.ok) {
+    if (current.status === "DONE" || current.status === "SKIPPED" || current.status === "IN_PROGRESS") throw conflict(current);
+    throw new ValidationError(transition.message, input.action === "skip" || input.action === "fail" ? { reason: [transition.message] } : {});
+  }
+  if (current.status === "PENDING" || input.action === "start") {
+    const blocked = yield* blockedReasonFor(current);
+    if (blocked) throw new ConflictError(`This step is blocked. ${blocked}`);
+  }
+  // A fleet step is done when every client is in the state its action asks for; otherwise the
+  // operator signs off "with exceptions" and says why, and both are kept on the record.
+  const fleet = input.action === "done" && step.isFleet ? yield* fleetSignOff(current, input.exceptionReason ?? "") : null;
+  // A step that asks for values ("media ID of the catalog backup") is done only with them.
+  let fieldValues = "{}";
+  if (input.action === "done" && step.requiredFields.length > 0) {
+    const checked = checkFieldValues(step.requiredFields, input.fields ?? {});
+    if (!checked.ok) throw new ValidationError("Fill in the values this step asks for before signing it off.", checked.errors);
+    fieldValues = JSON.stringify(checked.values);
+  }
+  const at = options.recordedAt ?? boundedOfflineTime({ occurredAt: input.occurredAt, runStartedAt: current.run.startedAt, now: new Date() });
+  const finishing = transition.to !== "IN_PROGRESS";
+  const startedAt = current.startedAt ?? at;
+  // A finish can't precede its own start, even with skewed offline clocks.
+  const finishedAt = finishing ? (at.getTime() < startedAt.getTime() ? startedAt : at) : null;
+  const signsOff = input.action !== "start";
+  const next = {
+    status: transition.to,
+    startedAt,
+    startedById: current.startedById ?? actor.id,
+    startedByName: current.startedById ? current.startedByName : actor.name,
+    finishedAt,
+    // Start clears a previous sign-off; Done, Skip and Fail record who closed the step.
+    signedOffById: signsOff ? actor.id : null,
+    signedOffByName: signsOff ? actor.name : null,
+    signedOffAt: signsOff ? finishedAt : null,
+    note: signsOff ? input.note : current.note,
+    reason: input.action === "start" ? "" : input.action === "done" ? current.reason : input.reason,
+    gateDecision: current.gateDecision,
+    decidedById: current.decidedById,
+    decidedByName: current.decidedByName,
+    exceptionReason: fleet?.exceptionReason ?? "",
+    fleetOutcome: fleet ? JSON.stringify(fleet.outcome) : null,
+    fieldValues: input.action === "done" ? fieldValues : current.fieldValues,
+  };
+  const after = yield* use((store) => store.updateStepRun(current, next));
+  if (!after) throw conflict(yield* use((store) => store.loadStepRun(options.runId, options.stepId)));
+  yield* use((store) => store.appendAuditEvent({
+    actor,
+    projectId: current.run.projectId,
+    runId: current.runId,
+    action: `step.${input.action}`,
+    entityType: "step_run",
+    entityId: current.id,
+    before: stepRunSnapshot(current),
+    after: {
+      ...stepRunSnapshot(after),
+      stepTitle: step.title,
+      offline: input.occurredAt !== undefined,
+      ...(fieldValues !== "{}" ? { values: JSON.parse(fieldValues) as Record<string, string> } : {}),
+      ...(fleet ? { fleet: fleetOutcomeLine(fleet.outcome, fleet.exceptionReason), exceptions: fleet.outcome.exceptions.map((e) => e.hostname) } : {}),
+    },
+  }));
+  if (finishing) yield* settleRunOutcome({ runId: current.runId, actor });
+  const result = resultOf(after, input.action === "done" ? actor.name : null);
+  yield* use((store) => store.rememberResult({ key: input.idempotencyKey, userId: actor.id, runId: result.runId, result }));
+  return result;
 }
 
 /** Completes or rolls back the run once every step in its current scope is finished. */
@@ -283,11 +295,7 @@ function* settleRunOutcome(options: { runId: string; actor: ActingUser }): StepF
   }));
 }
 
-/**
- * A go/no-go gate's decision. Go closes the gate; No-Go closes it and switches the run to its
- * rollback steps.
- */
-export async function decideGate(options: {
+export interface DecideGateOptions {
   actor: ActingUser;
   runId: string;
   stepId: string;
@@ -300,77 +308,86 @@ export async function decideGate(options: {
    * Runs inside the decision's transaction before anything is written, with the step run it
    * decides (a one-time approval link spends itself here): if it throws, nothing is decided.
    */
-  claim?: (tx: SqlTx, stepRun: { id: string; runId: string; stepId: string }) => void;
-}): Promise<StepActionResult> {
+  claim?: (tx: SqlTx | PgTx, stepRun: { id: string; runId: string; stepId: string }) => void | Promise<void>;
+}
+
+/**
+ * A go/no-go gate's decision. Go closes the gate; No-Go closes it and switches the run to its
+ * rollback steps.
+ */
+export async function decideGate(options: DecideGateOptions): Promise<StepActionResult> {
+  return runStepTransaction(() => decideGateFlow(options));
+}
+
+/** decideGate's rules, as a flow over the step store (./step-flow.ts). */
+export function* decideGateFlow(options: DecideGateOptions): StepFlow<StepActionResult> {
   const { actor, input } = options;
-  return runStepTransaction(function* () {
-    const replay = yield* use((store) => store.replayIfSeen<StepActionResult>(input.idempotencyKey, actor.id));
-    if (replay) return replay;
-    const current = yield* use((store) => store.loadStepRun(options.runId, options.stepId));
-    if (options.claim) yield* use((_store, tx) => options.claim!(tx, { id: current.id, runId: current.runId, stepId: current.stepId }));
-    // The rules below judge the actor by their role in this run's project (404 when they may not see it).
-    const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
-    const gate = current.step;
-    if (gate.kind !== "GATE") throw new ValidationError("Only go/no-go gates take a decision.");
-    if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
-    if (!canDecideGate(here, gate)) throw new ForbiddenError("Only an admin, the gate's assignee or one of its approvers can decide this gate.");
-    if (current.status === "DONE" || current.status === "SKIPPED") {
-      const by = current.decidedByName ?? current.signedOffByName;
-      throw new ConflictError(`This gate was already decided${by ? ` by ${by}` : ""}. Nothing was changed.`, stepRunSnapshot(current));
-    }
-    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(current);
-    const blocked = yield* blockedReasonFor(current);
-    if (blocked) throw new ConflictError(`This gate is blocked. ${blocked}`);
-    const now = options.decidedAt ?? new Date();
-    const approvals = (yield* use((store) => store.listGateApprovals(current.runId, current.stepId))).filter((a) => a.decision === "GO");
-    const step = { runId: current.runId, stepId: current.stepId, userId: actor.id, userName: actor.name, note: input.note, at: now };
-    const audit = (action: string, after: Record<string, unknown>) =>
-      use((store) => store.appendAuditEvent({ actor, projectId: current.run.projectId, runId: current.runId, action, entityType: "step_run", entityId: current.id, before: stepRunSnapshot(current), after: { ...after, stepTitle: gate.title, ...(options.via ? { via: options.via } : {}) } }));
-    const finish = function* (result: StepActionResult): StepFlow<StepActionResult> {
-      yield* use((store) => store.rememberResult({ key: input.idempotencyKey, userId: actor.id, runId: result.runId, result }));
-      return result;
-    };
-    const reloaded = () => use((store) => store.loadStepRun(options.runId, options.stepId));
+  const replay = yield* use((store) => store.replayIfSeen<StepActionResult>(input.idempotencyKey, actor.id));
+  if (replay) return replay;
+  const current = yield* use((store) => store.loadStepRun(options.runId, options.stepId));
+  if (options.claim) yield* use((_store, tx) => options.claim!(tx, { id: current.id, runId: current.runId, stepId: current.stepId }));
+  // The rules below judge the actor by their role in this run's project (404 when they may not see it).
+  const here = yield* requireProjectAccessIn({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
+  const gate = current.step;
+  if (gate.kind !== "GATE") throw new ValidationError("Only go/no-go gates take a decision.");
+  if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
+  if (!canDecideGate(here, gate)) throw new ForbiddenError("Only an admin, the gate's assignee or one of its approvers can decide this gate.");
+  if (current.status === "DONE" || current.status === "SKIPPED") {
+    const by = current.decidedByName ?? current.signedOffByName;
+    throw new ConflictError(`This gate was already decided${by ? ` by ${by}` : ""}. Nothing was changed.`, stepRunSnapshot(current));
+  }
+  if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw conflict(current);
+  const blocked = yield* blockedReasonFor(current);
+  if (blocked) throw new ConflictError(`This gate is blocked. ${blocked}`);
+  const now = options.decidedAt ?? new Date();
+  const approvals = (yield* use((store) => store.listGateApprovals(current.runId, current.stepId))).filter((a) => a.decision === "GO");
+  const step = { runId: current.runId, stepId: current.stepId, userId: actor.id, userName: actor.name, note: input.note, at: now };
+  const audit = (action: string, after: Record<string, unknown>) =>
+    use((store) => store.appendAuditEvent({ actor, projectId: current.run.projectId, runId: current.runId, action, entityType: "step_run", entityId: current.id, before: stepRunSnapshot(current), after: { ...after, stepTitle: gate.title, ...(options.via ? { via: options.via } : {}) } }));
+  const finish = function* (result: StepActionResult): StepFlow<StepActionResult> {
+    yield* use((store) => store.rememberResult({ key: input.idempotencyKey, userId: actor.id, runId: result.runId, result }));
+    return result;
+  };
+  const reloaded = () => use((store) => store.loadStepRun(options.runId, options.stepId));
 
-    if (input.decision === "NO_GO") {
-      // A hold waits for a second decision; after a hold, a No-Go rolls back.
-      const outcome = gateNoGoOutcome(gate.noGoOutcome, current.held !== null);
-      if (outcome === "HOLD") {
-        if (!(yield* use((store) => store.holdGate(current, { at: now, by: actor.name, note: input.note })))) throw conflict(yield* reloaded());
-        yield* use((store) => store.insertGateApproval({ ...step, slot: null, decision: "HOLD" }));
-        yield* audit("gate.hold", { held: true, note: input.note, version: current.version + 1 });
-        return yield* finish({ ...resultOf({ ...current, startedAt: null, finishedAt: null }, null), status: current.status, version: current.version + 1 });
-      }
-      const after = yield* closeGate(current, { decision: "NO_GO", actor, note: input.note, at: now });
-      yield* use((store) => store.insertGateApproval({ ...step, slot: null, decision: "NO_GO" }));
-      yield* audit("gate.no_go", { ...stepRunSnapshot(after), outcome, approvals: approvalsForRecord(approvals) });
-      if (outcome === "ABORT") {
-        const reason = `No-Go at "${gate.title}": ${input.note}`;
-        yield* use((store) => store.abortRun({ id: current.runId, projectId: current.run.projectId, kind: current.run.kind }, { at: now, reason, byId: actor.id, byName: actor.name }));
-        yield* use((store) => store.appendAuditEvent({ actor, projectId: current.run.projectId, runId: current.runId, action: "run.abort", entityType: "run", entityId: current.runId, before: { status: "ACTIVE" }, after: { status: "ABORTED", endedAt: now, reason, gate: gate.title } }));
-      } else {
-        yield* use((store) => store.switchRunToRollback(current.runId));
-        yield* use((store) => store.appendAuditEvent({ actor, projectId: current.run.projectId, runId: current.runId, action: "run.rollback_started", entityType: "run", entityId: current.runId, before: { mode: "FORWARD" }, after: { mode: "ROLLBACK", gate: gate.title } }));
-        yield* settleRunOutcome({ runId: current.runId, actor });
-      }
-      return yield* finish(resultOf(after, actor.name));
-    }
-
-    // Go: one decision, or the approvals the gate asks for, one person each.
-    const doers = gate.fourEyes ? yield* use((store) => store.gatedStepPeople(current.runId, gate.predecessorIds)) : new Set<string>();
-    const plan = planGateApproval({ approvers: gate.gateApprovers, approvals, actor: here, fourEyes: gate.fourEyes, doers });
-    if (!plan.ok) throw new ForbiddenError(plan.message);
-    yield* use((store) => store.insertGateApproval({ ...step, slot: plan.slot, decision: "GO" }));
-    if (!plan.complete) {
-      if (!(yield* use((store) => store.touchStepRun(current)))) throw conflict(yield* reloaded());
-      yield* audit("gate.approve", { approvedBy: actor.name, note: input.note, waitingFor: plan.waitingFor, version: current.version + 1 });
+  if (input.decision === "NO_GO") {
+    // A hold waits for a second decision; after a hold, a No-Go rolls back.
+    const outcome = gateNoGoOutcome(gate.noGoOutcome, current.held !== null);
+    if (outcome === "HOLD") {
+      if (!(yield* use((store) => store.holdGate(current, { at: now, by: actor.name, note: input.note })))) throw conflict(yield* reloaded());
+      yield* use((store) => store.insertGateApproval({ ...step, slot: null, decision: "HOLD" }));
+      yield* audit("gate.hold", { held: true, note: input.note, version: current.version + 1 });
       return yield* finish({ ...resultOf({ ...current, startedAt: null, finishedAt: null }, null), status: current.status, version: current.version + 1 });
     }
-    const after = yield* closeGate(current, { decision: "GO", actor, note: input.note, at: now });
-    yield* audit("gate.go", { ...stepRunSnapshot(after), approvals: approvalsForRecord([...approvals, { userName: actor.name, note: input.note, at: toSqlTime(now)! }]) });
-    yield* settleRunOutcome({ runId: current.runId, actor });
+    const after = yield* closeGate(current, { decision: "NO_GO", actor, note: input.note, at: now });
+    yield* use((store) => store.insertGateApproval({ ...step, slot: null, decision: "NO_GO" }));
+    yield* audit("gate.no_go", { ...stepRunSnapshot(after), outcome, approvals: approvalsForRecord(approvals) });
+    if (outcome === "ABORT") {
+      const reason = `No-Go at "${gate.title}": ${input.note}`;
+      yield* use((store) => store.abortRun({ id: current.runId, projectId: current.run.projectId, kind: current.run.kind }, { at: now, reason, byId: actor.id, byName: actor.name }));
+      yield* use((store) => store.appendAuditEvent({ actor, projectId: current.run.projectId, runId: current.runId, action: "run.abort", entityType: "run", entityId: current.runId, before: { status: "ACTIVE" }, after: { status: "ABORTED", endedAt: now, reason, gate: gate.title } }));
+    } else {
+      yield* use((store) => store.switchRunToRollback(current.runId));
+      yield* use((store) => store.appendAuditEvent({ actor, projectId: current.run.projectId, runId: current.runId, action: "run.rollback_started", entityType: "run", entityId: current.runId, before: { mode: "FORWARD" }, after: { mode: "ROLLBACK", gate: gate.title } }));
+      yield* settleRunOutcome({ runId: current.runId, actor });
+    }
     return yield* finish(resultOf(after, actor.name));
-  });
+  }
+
+  // Go: one decision, or the approvals the gate asks for, one person each.
+  const doers = gate.fourEyes ? yield* use((store) => store.gatedStepPeople(current.runId, gate.predecessorIds)) : new Set<string>();
+  const plan = planGateApproval({ approvers: gate.gateApprovers, approvals, actor: here, fourEyes: gate.fourEyes, doers });
+  if (!plan.ok) throw new ForbiddenError(plan.message);
+  yield* use((store) => store.insertGateApproval({ ...step, slot: plan.slot, decision: "GO" }));
+  if (!plan.complete) {
+    if (!(yield* use((store) => store.touchStepRun(current)))) throw conflict(yield* reloaded());
+    yield* audit("gate.approve", { approvedBy: actor.name, note: input.note, waitingFor: plan.waitingFor, version: current.version + 1 });
+    return yield* finish({ ...resultOf({ ...current, startedAt: null, finishedAt: null }, null), status: current.status, version: current.version + 1 });
+  }
+  const after = yield* closeGate(current, { decision: "GO", actor, note: input.note, at: now });
+  yield* audit("gate.go", { ...stepRunSnapshot(after), approvals: approvalsForRecord([...approvals, { userName: actor.name, note: input.note, at: toSqlTime(now)! }]) });
+  yield* settleRunOutcome({ runId: current.runId, actor });
+  return yield* finish(resultOf(after, actor.name));
 }
 
 /** The gate's final state: decided, signed off in the decider's name. */
@@ -401,58 +418,68 @@ function* closeGate(current: LoadedStepRun, decision: { decision: "GO" | "NO_GO"
 
 const approvalsForRecord = (rows: readonly { userName: string; note: string; at: string }[]) => rows.map((r) => ({ by: r.userName, note: r.note, at: r.at }));
 
+export interface UndoSignOffOptions {
+  actor: ActingUser;
+  runId: string;
+  stepId: string;
+  input: { reason: string };
+}
+
 /** Admin-only: reopens a signed-off, skipped or failed step. Audited with the reason. */
-export async function undoSignOff(options: { actor: ActingUser; runId: string; stepId: string; input: { reason: string } }) {
+export async function undoSignOff(options: UndoSignOffOptions) {
+  return runStepTransaction(() => undoSignOffFlow(options));
+}
+
+/** undoSignOff's rules, as a flow over the step store (./step-flow.ts). */
+export function* undoSignOffFlow(options: UndoSignOffOptions) {
   const { actor } = options;
-  return runStepTransaction(function* () {
-    const current = yield* use((store) => store.loadStepRun(options.runId, options.stepId));
-    // The rules below judge the actor by their role in this run's project (404 when they may not see it).
-    const here = requireProjectAccess({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
-    const signOff = { kind: current.step.kind, signedOffById: current.signedOffById, signedOffAt: current.signedOffAt };
-    if (!canUndoSignOff(here, signOff)) {
-      throw new ForbiddenError(current.signedOffById === actor.id ? "Your own sign-off can be undone only within 2 minutes; after that, ask an admin." : "Only admins can undo someone else's sign-off.");
-    }
-    // The signer's own undo within the window needs no reason: it was a mistaken tap.
-    const ownQuickUndo = canUndoSignOff({ id: here.id, role: "OPERATOR" }, signOff);
-    const reason = options.input.reason.trim() || (ownQuickUndo ? "Undone by the person who signed it off, within 2 minutes." : "");
-    if (!reason) throw new ValidationError("Say why the sign-off is undone.", { reason: ["Reason is required."] });
-    if (current.status === "PENDING" || current.status === "IN_PROGRESS") throw new ConflictError("There is no sign-off to undo on this step.");
-    if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
-    if (current.gateDecision === "NO_GO" && current.run.mode === "ROLLBACK") throw new ConflictError("A No-Go that started the rollback can't be undone.");
-    const next = {
-      status: current.startedAt ? ("IN_PROGRESS" as const) : ("PENDING" as const),
-      startedAt: current.startedAt,
-      startedById: current.startedById,
-      startedByName: current.startedByName,
-      finishedAt: null,
-      signedOffById: null,
-      signedOffByName: null,
-      signedOffAt: null,
-      note: current.note,
-      reason: "",
-      gateDecision: null,
-      decidedById: null,
-      decidedByName: null,
-      exceptionReason: "",
-      fleetOutcome: null,
-      fieldValues: "{}",
-    };
-    const after = yield* use((store) => store.updateStepRun(current, next));
-    if (!after) throw conflict(yield* use((store) => store.loadStepRun(options.runId, options.stepId)));
-    // A reopened gate starts its approvals over; the undone ones stay on record, revoked.
-    if (current.step.kind === "GATE") yield* use((store) => store.revokeGateApprovals(current.runId, current.stepId, new Date()));
-    yield* use((store) => store.appendAuditEvent({
-      actor,
-      projectId: current.run.projectId,
-      runId: current.runId,
-      action: "step.undo_signoff",
-      entityType: "step_run",
-      entityId: current.id,
-      before: stepRunSnapshot(current),
-      after: { ...stepRunSnapshot(after), undoReason: reason, stepTitle: current.step.title, ...(ownQuickUndo ? { ownUndo: true } : {}) },
-    }));
-    return { status: after.status, version: after.version };
-  });
+  const current = yield* use((store) => store.loadStepRun(options.runId, options.stepId));
+  // The rules below judge the actor by their role in this run's project (404 when they may not see it).
+  const here = yield* requireProjectAccessIn({ user: actor, projectId: current.run.projectId, need: "view", resource: "Step in this run" });
+  const signOff = { kind: current.step.kind, signedOffById: current.signedOffById, signedOffAt: current.signedOffAt };
+  if (!canUndoSignOff(here, signOff)) {
+    throw new ForbiddenError(current.signedOffById === actor.id ? "Your own sign-off can be undone only within 2 minutes; after that, ask an admin." : "Only admins can undo someone else's sign-off.");
+  }
+  // The signer's own undo within the window needs no reason: it was a mistaken tap.
+  const ownQuickUndo = canUndoSignOff({ id: here.id, role: "OPERATOR" }, signOff);
+  const reason = options.input.reason.trim() || (ownQuickUndo ? "Undone by the person who signed it off, within 2 minutes." : "");
+  if (!reason) throw new ValidationError("Say why the sign-off is undone.", { reason: ["Reason is required."] });
+  if (current.status === "PENDING" || current.status === "IN_PROGRESS") throw new ConflictError("There is no sign-off to undo on this step.");
+  if (current.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
+  if (current.gateDecision === "NO_GO" && current.run.mode === "ROLLBACK") throw new ConflictError("A No-Go that started the rollback can't be undone.");
+  const next = {
+    status: current.startedAt ? ("IN_PROGRESS" as const) : ("PENDING" as const),
+    startedAt: current.startedAt,
+    startedById: current.startedById,
+    startedByName: current.startedByName,
+    finishedAt: null,
+    signedOffById: null,
+    signedOffByName: null,
+    signedOffAt: null,
+    note: current.note,
+    reason: "",
+    gateDecision: null,
+    decidedById: null,
+    decidedByName: null,
+    exceptionReason: "",
+    fleetOutcome: null,
+    fieldValues: "{}",
+  };
+  const after = yield* use((store) => store.updateStepRun(current, next));
+  if (!after) throw conflict(yield* use((store) => store.loadStepRun(options.runId, options.stepId)));
+  // A reopened gate starts its approvals over; the undone ones stay on record, revoked.
+  if (current.step.kind === "GATE") yield* use((store) => store.revokeGateApprovals(current.runId, current.stepId, new Date()));
+  yield* use((store) => store.appendAuditEvent({
+    actor,
+    projectId: current.run.projectId,
+    runId: current.runId,
+    action: "step.undo_signoff",
+    entityType: "step_run",
+    entityId: current.id,
+    before: stepRunSnapshot(current),
+    after: { ...stepRunSnapshot(after), undoReason: reason, stepTitle: current.step.title, ...(ownQuickUndo ? { ownUndo: true } : {}) },
+  }));
+  return { status: after.status, version: after.version };
 }
 
 /**

@@ -1,5 +1,6 @@
 import "server-only";
 import type { SqlTx } from "../platform/db/transaction";
+import type { PgTx } from "../platform/db/transaction-postgres";
 import type { StepStore } from "./step-store";
 
 /*
@@ -13,11 +14,11 @@ import type { StepStore } from "./step-store";
  */
 
 /** One call a flow asks for. `tx` is for the rare call outside the step store (an approval link's claim). */
-export type StoreCall = (store: StepStore, tx: SqlTx) => unknown;
+export type StoreCall = (store: StepStore, tx: SqlTx | PgTx) => unknown;
 export type StepFlow<T> = Generator<StoreCall, T, unknown>;
 
 /** Asks the runner to make `call` and hands back its answer. */
-export function* use<R>(call: (store: StepStore, tx: SqlTx) => R): Generator<StoreCall, Awaited<R>, unknown> {
+export function* use<R>(call: (store: StepStore, tx: SqlTx | PgTx) => R): Generator<StoreCall, Awaited<R>, unknown> {
   return (yield call) as Awaited<R>;
 }
 
@@ -32,6 +33,22 @@ export function runStepFlowSync<T>(flow: StepFlow<T>, store: StepStore, tx: SqlT
     try {
       answer = next.value(store, tx);
       if (answer instanceof Promise) throw new Error("A synchronous step store answered with a promise.");
+    } catch (error) {
+      next = flow.throw(error);
+      continue;
+    }
+    next = flow.next(answer);
+  }
+  return next.value;
+}
+
+/** Runs a flow against an asynchronous store (PostgreSQL), awaiting each answer. */
+export async function runStepFlowAsync<T>(flow: StepFlow<T>, store: StepStore, tx: PgTx): Promise<T> {
+  let next = flow.next();
+  while (!next.done) {
+    let answer: unknown;
+    try {
+      answer = await next.value(store, tx);
     } catch (error) {
       next = flow.throw(error);
       continue;

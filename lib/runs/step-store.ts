@@ -4,6 +4,8 @@ import type { PgTx } from "../platform/db/transaction-postgres";
 import { rememberResultPg, rememberResultSql, replayIfSeenPg, replayIfSeenSql, type Replayed } from "../platform/db/idempotency";
 import type { FleetOutcome, FleetStatusName } from "../fleet/model";
 import { appendAuditEventPg, appendAuditEventSql, type AuditInput } from "../audit/service";
+import { readProjectAccessRow, readProjectAccessRowPg } from "../projects/access";
+import type { ProjectAccessRow } from "../projects/store.sqlite";
 import type { FleetActionName, RunModeName, RunStatusName } from "./model";
 import * as sqlite from "./store.sqlite";
 import * as postgres from "./store.postgres";
@@ -21,6 +23,8 @@ type NextStepRunState = Omit<LoadedStepRun, "id" | "runId" | "stepId" | "version
  */
 export interface StepStore {
   loadStepRun(runId: string, stepId: string): Awaitable<LoadedStepRun>;
+  /** The membership row an access check needs (lib/projects/access.ts requireProjectAccessWith). */
+  readProjectAccess(userId: string, projectId: string): Awaitable<ProjectAccessRow>;
   updateStepRun(current: LoadedStepRun, next: NextStepRunState): Awaitable<StepRunState | null>;
   loadBlockingSteps(stepRun: LoadedStepRun): Awaitable<{ predecessorIds: string[]; related: RelatedStepState[] }>;
   loadRunProgress(runId: string): Awaitable<{ run: { id: string; projectId: string; kind: string; status: RunStatusName; mode: RunModeName }; inScope: number; unfinished: number } | null>;
@@ -43,6 +47,8 @@ export interface StepStore {
 export function sqliteStepStore(tx: SqlTx): StepStore {
   return {
     loadStepRun: (runId, stepId) => sqlite.loadStepRun(tx, runId, stepId),
+    // The direct connection's own read: inside this transaction, the same connection as tx.db.
+    readProjectAccess: (userId, projectId) => readProjectAccessRow({ userId, projectId }),
     updateStepRun: (current, next) => sqlite.updateStepRun(tx, current, next),
     loadBlockingSteps: (stepRun) => sqlite.loadBlockingSteps(tx, stepRun),
     loadRunProgress: (runId) => sqlite.loadRunProgress(tx, runId),
@@ -65,6 +71,7 @@ export function sqliteStepStore(tx: SqlTx): StepStore {
 export function postgresStepStore(tx: PgTx): StepStore {
   return {
     loadStepRun: (runId, stepId) => postgres.loadStepRun(tx, runId, stepId),
+    readProjectAccess: (userId, projectId) => readProjectAccessRowPg(tx.client, { userId, projectId }),
     updateStepRun: (current, next) => postgres.updateStepRun(tx, current, next),
     loadBlockingSteps: (stepRun) => postgres.loadBlockingSteps(tx, stepRun),
     loadRunProgress: (runId) => postgres.loadRunProgress(tx, runId),
