@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
-import { onProjectsCommitted, runSqlTransaction } from "../platform/db/transaction";
+import { onProjectsCommitted } from "../platform/db/transaction";
 import { numberSteps } from "../plan/numbering";
 import { parseLags } from "../plan/timing";
 import { forecastRun, runNotBeforeAt, type ForecastStep } from "../runs/forecast";
@@ -18,21 +18,8 @@ import {
   type WebhookPreset,
 } from "./model";
 import { sendWebhook } from "./send";
-import {
-  claimDueDeliveriesSql,
-  commitOutboxBatchSql,
-  listActiveEndpointsSql,
-  nextDueAtSql,
-  readAuditAfterSql,
-  readProjectSql,
-  readRunForWebhookSql,
-  recordAttemptSql,
-  stepIdOfEntitySql,
-  type AuditRowForWebhook,
-  type AttemptOutcome,
-  type DueDeliveryRow,
-  type NewDelivery,
-} from "./store.sqlite";
+import type { AuditRowForWebhook, AttemptOutcome, DueDeliveryRow, NewDelivery } from "./store.sqlite";
+import { sqliteWebhookStore, type WebhookStore } from "./webhook-store";
 
 /**
  * The webhook dispatcher: a loop in the server process that turns committed audit events into
@@ -50,10 +37,10 @@ import {
  * first INSERT and keeps it to COMMIT. So seqs become visible in the order they were assigned: when
  * we see seq N committed, every seq below N is committed or rolled back for good, and a
  * transaction still open holds a seq above N. (A rolled-back seq may be reused by the next insert:
- * harmless, it was never seen.) On PostgreSQL this does not hold: sequence values are taken
- * concurrently and commit out of order, so a later port must follow the log by commit order
- * (e.g. a per-commit counter assigned under a lock, or pg_current_xact_id + snapshot xmin)
- * rather than by seq.
+ * harmless, it was never seen.) On PostgreSQL sequence values alone would be taken concurrently
+ * and commit out of order; there every audit append takes the chain's advisory lock before it
+ * takes its seq and holds it to COMMIT (lib/audit/store.postgres.ts), which restores the same
+ * rule: seq order is commit order (tested in tests/unit/postgres-store.integration.test.ts).
  *
  * Sending. Due deliveries are leased (nextAttemptAt moved past the send timeout) in a short
  * transaction, sent with no transaction open, and each outcome is recorded in another short one.
@@ -92,6 +79,8 @@ interface DispatcherState {
   outcomes: AttemptOutcome[];
   flushTimer: NodeJS.Timeout | null;
   flushing: Promise<void> | null;
+  /** Where deliveries are kept: SQLite's store, or PostgreSQL's (./webhook-store.ts). */
+  store: WebhookStore;
 }
 
 const globalForWebhooks = globalThis as unknown as { runsheetWebhookDispatcher?: DispatcherState };
@@ -109,7 +98,13 @@ const state: DispatcherState = (globalForWebhooks.runsheetWebhookDispatcher ??= 
   outcomes: [],
   flushTimer: null,
   flushing: null,
+  store: sqliteWebhookStore,
 });
+
+/** Points the dispatcher at another database's store (PostgreSQL; tests). */
+export function useWebhookStore(store: WebhookStore): void {
+  state.store = store;
+}
 
 function retrySchedule(): number[] {
   return parseRetrySchedule(process.env.RUNSHEET_WEBHOOK_RETRY_SCHEDULE_MS);
@@ -191,26 +186,27 @@ export async function runWebhookTick(options: { now?: () => Date } = {}): Promis
   const claimAny = state.claimAny || !state.started;
   state.expand = false;
   state.claimAny = false;
-  const endpoints = listActiveEndpointsSql();
+  const { store } = state;
+  const endpoints = await store.listActiveEndpoints();
   if (endpoints.length === 0) return;
-  const context = new EventContext();
+  const context = new EventContext(store);
   for (const endpoint of expand ? endpoints : []) {
     let cursor = endpoint.cursorSeq;
     const events = JSON.parse(endpoint.events) as string[];
     for (;;) {
-      const rows = readAuditAfterSql({ projectId: endpoint.projectId, afterSeq: cursor, limit: BATCH });
+      const rows = await store.readAuditAfter({ projectId: endpoint.projectId, afterSeq: cursor, limit: BATCH });
       if (rows.length === 0) break;
       const deliveries: NewDelivery[] = [];
       for (const row of rows) {
         const eventType = eventTypeForAction(row.action);
         if (!eventType || !endpointWants(events, eventType)) continue;
-        const event = context.event(row, endpoint.projectId, eventType);
+        const event = await context.event(row, endpoint.projectId, eventType);
         if (!event) continue;
         deliveries.push({ id: newMessageId(), auditSeq: row.seq, eventType, payload: JSON.stringify(presetBody(endpoint.preset as WebhookPreset, event)) });
       }
       const toSeq = rows[rows.length - 1].seq;
       const fromSeq = cursor;
-      const moved = await runSqlTransaction((tx) => commitOutboxBatchSql(tx, { endpointId: endpoint.id, fromSeq, toSeq, deliveries, now: now() }));
+      const moved = await store.commitOutboxBatch({ endpointId: endpoint.id, fromSeq, toSeq, deliveries, now: now() });
       if (!moved) break; // someone else moved it (or it was disabled): the next tick reads it afresh
       cursor = toSeq;
       if (rows.length < BATCH) break;
@@ -223,10 +219,10 @@ async function startDueSends(now: () => Date, claimAny: boolean): Promise<void> 
   const free = CONCURRENCY - state.inFlight;
   if (free <= 0) return;
   if (!claimAny && free < CLAIM_BATCH && state.inFlight > 0) return;
-  const due = nextDueAtSql();
+  const due = await state.store.nextDueAt();
   if (due === null || Date.parse(due) > now().getTime()) return;
   const at = now();
-  const claimed = await runSqlTransaction((tx) => claimDueDeliveriesSql(tx, { now: at, leaseUntil: new Date(at.getTime() + LEASE_MS), limit: free }));
+  const claimed = await state.store.claimDueDeliveries({ now: at, leaseUntil: new Date(at.getTime() + LEASE_MS), limit: free });
   for (const row of claimed) {
     if (state.sending.has(row.id)) continue;
     state.inFlight++;
@@ -271,9 +267,8 @@ async function flushOutcomes(): Promise<void> {
   if (state.flushing) await state.flushing;
   const batch = state.outcomes.splice(0);
   if (batch.length === 0) return;
-  state.flushing = runSqlTransaction((tx) => {
-    for (const outcome of batch) recordAttemptSql(tx, outcome, { disableAfter: disableAfter(), notice: disabledNotice });
-  })
+  state.flushing = state.store
+    .recordAttempts(batch, { disableAfter: disableAfter(), notice: disabledNotice })
     .catch((error) => console.error("Recording webhook attempts failed", error))
     .finally(() => {
       state.flushing = null;
@@ -303,8 +298,8 @@ interface RunForEvents {
 
 const iso = (value: string | null) => (value ? new Date(value).toISOString() : null);
 
-function runForEvents(runId: string, timeZone: string, now: number): RunForEvents | null {
-  const loaded = readRunForWebhookSql(runId);
+async function runForEvents(store: WebhookStore, runId: string, timeZone: string, now: number): Promise<RunForEvents | null> {
+  const loaded = await store.readRunForWebhook(runId);
   if (!loaded) return null;
   const { run, steps } = loaded;
   const windowStart = Date.parse(run.windowStart);
@@ -341,29 +336,32 @@ function runForEvents(runId: string, timeZone: string, now: number): RunForEvent
  * audit row, its number and the run's forecast from the run at that moment.
  */
 class EventContext {
-  private projects = new Map<string, { id: string; name: string; timezone: string } | null>();
-  private runs = new Map<string, RunForEvents | null>();
-  private events = new Map<number, WebhookEvent | null>();
+  private projects = new Map<string, Promise<{ id: string; name: string; timezone: string } | null>>();
+  private runs = new Map<string, Promise<RunForEvents | null>>();
+  private events = new Map<number, Promise<WebhookEvent | null>>();
 
-  event(row: AuditRowForWebhook, projectId: string, type: string): WebhookEvent | null {
-    if (this.events.has(row.seq)) return this.events.get(row.seq)!;
-    const built = this.build(row, projectId, type);
-    this.events.set(row.seq, built);
+  constructor(private readonly store: WebhookStore) {}
+
+  event(row: AuditRowForWebhook, projectId: string, type: string): Promise<WebhookEvent | null> {
+    let built = this.events.get(row.seq);
+    if (!built) this.events.set(row.seq, (built = this.build(row, projectId, type)));
     return built;
   }
 
   private project(projectId: string) {
-    if (!this.projects.has(projectId)) this.projects.set(projectId, readProjectSql(projectId));
-    return this.projects.get(projectId)!;
+    let project = this.projects.get(projectId);
+    if (!project) this.projects.set(projectId, (project = this.store.readProject(projectId)));
+    return project;
   }
 
   private run(runId: string, timeZone: string) {
-    if (!this.runs.has(runId)) this.runs.set(runId, runForEvents(runId, timeZone, Date.now()));
-    return this.runs.get(runId)!;
+    let run = this.runs.get(runId);
+    if (!run) this.runs.set(runId, (run = runForEvents(this.store, runId, timeZone, Date.now())));
+    return run;
   }
 
-  private build(row: AuditRowForWebhook, projectId: string, type: string): WebhookEvent | null {
-    const project = this.project(projectId);
+  private async build(row: AuditRowForWebhook, projectId: string, type: string): Promise<WebhookEvent | null> {
+    const project = await this.project(projectId);
     if (!project) return null;
     let after: Record<string, unknown> = {};
     try {
@@ -376,8 +374,8 @@ class EventContext {
     // (lib/stakeholders records its channels on the event); an email-only update stays email-only.
     if (type === "run.stakeholder_update" && !(Array.isArray(after.channels) && after.channels.includes("webhook"))) return null;
     const str = (value: unknown) => (typeof value === "string" ? value : "");
-    const run = row.runId ? this.run(row.runId, project.timezone) : null;
-    const stepId = run ? stepIdOfEntitySql(row.entityType, row.entityId) : null;
+    const run = row.runId ? await this.run(row.runId, project.timezone) : null;
+    const stepId = run ? await this.store.stepIdOfEntity(row.entityType, row.entityId) : null;
     const step = stepId && run ? run.steps.get(stepId) : undefined;
     const startedAt = str(after.startedAt) || step?.startedAt || null;
     const finishedAt = str(after.finishedAt) || (type === "step.completed" ? step?.finishedAt : null) || null;
