@@ -12,14 +12,12 @@ import { runPgTransaction } from "@/lib/platform/db/transaction-postgres";
 import { decideGateFlow, stepActionFlow, undoSignOffFlow, type DecideGateOptions, type StepActionOptions, type UndoSignOffOptions } from "@/lib/runs/service";
 import { runStepFlowAsync, runStepFlowSync, type StepFlow } from "@/lib/runs/step-flow";
 import { postgresStepStore, sqliteStepStore } from "@/lib/runs/step-store";
-import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
-import { onBoth as onBothSides, openPostgresSide, openSqliteSide, type Side } from "./helpers/two-databases";
+import { onBoth as onBothSides, openBothSides, type Side } from "./helpers/two-databases";
 
 // The SQLite step store reads memberships through this process's own connection (DATABASE_URL):
 // make that the SQLite side's file (vi.hoisted runs before the imports).
 const sqliteFile = await vi.hoisted(async () => (await import("./helpers/throwaway-database-url")).useThrowawayDatabaseUrl("step-actions"));
 
-let server: PostgresServer;
 let sides: Side[];
 
 const T0 = new Date("2026-12-05T21:00:00.000Z");
@@ -50,16 +48,13 @@ async function seed(side: Side) {
   for (const [clientId, status] of [["c-1", "UPDATED"], ["c-2", "FAILED"]] as const) await prisma.fleetClientRun.create({ data: { id: `f-${clientId}`, runId: "run-1", stepId: "F", clientId, status } });
 }
 
+let closeSides: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  server = await startPostgres();
-  sides = [await openSqliteSide({ file: sqliteFile }), await openPostgresSide(server)];
-  for (const side of sides) await seed(side);
+  const both = await openBothSides({ sqliteFile, seed });
+  sides = both.sides;
+  closeSides = both.close;
 }, 60_000);
-
-afterAll(async () => {
-  for (const side of sides ?? []) await side.close();
-  await server?.stop();
-});
+afterAll(() => closeSides?.());
 
 /** Runs a flow on one side as the app would there; a refusal comes back as its class and words. */
 async function run<T>(side: Side, flow: () => StepFlow<T>): Promise<T | { refused: string; message: string }> {

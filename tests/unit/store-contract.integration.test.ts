@@ -15,14 +15,12 @@ import { claimApprovalLinkSql } from "@/lib/notifications/store.sqlite";
 import { claimApprovalLink } from "@/lib/notifications/store.postgres";
 import type { Tx } from "@/lib/platform/db/client";
 import { runPgTransaction } from "@/lib/platform/db/transaction-postgres";
-import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
-import { onBoth as onBothSides, openPostgresSide, openSqliteSide, type Side } from "./helpers/two-databases";
+import { onBoth as onBothSides, openBothSides, type Side } from "./helpers/two-databases";
 
 // The SQLite stores read through this process's own connection (DATABASE_URL): make that the
 // contract's SQLite file (vi.hoisted runs before the imports).
 const sqliteFile = await vi.hoisted(async () => (await import("./helpers/throwaway-database-url")).useThrowawayDatabaseUrl("store-contract"));
 
-let server: PostgresServer;
 let sides: Side[];
 const onBoth = <T>(scenario: (side: Side) => Promise<T>) => onBothSides(sides, scenario);
 
@@ -51,16 +49,13 @@ async function seed(side: Side) {
   await prisma.gateApprovalLink.create({ data: { id: "link-expired", tokenHash: "lh-2", stepRunId: "sr-gate", approverId: "u-olivia", expiresAt: T0 } });
 }
 
+let closeSides: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  server = await startPostgres();
-  sides = [await openSqliteSide({ file: sqliteFile }), await openPostgresSide(server)];
-  for (const side of sides) await seed(side);
+  const both = await openBothSides({ sqliteFile, seed });
+  sides = both.sides;
+  closeSides = both.close;
 }, 60_000);
-
-afterAll(async () => {
-  for (const side of sides ?? []) await side.close();
-  await server?.stop();
-});
+afterAll(() => closeSides?.());
 
 describe("sessions and API tokens", () => {
   it("finds a session's user by token and by id, times in one format, and nothing for an unknown one", async () => {

@@ -12,14 +12,12 @@ import { insertAuditEventPg } from "@/lib/audit/store.postgres";
 import type { AuditInput } from "@/lib/audit/chain";
 import { runPgTransaction, type PgTx } from "@/lib/platform/db/transaction-postgres";
 import type { SqlTx } from "@/lib/platform/db/transaction";
-import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
-import { onBoth as onBothSides, openPostgresSide, openSqliteSide, type Side } from "./helpers/two-databases";
+import { onBoth as onBothSides, openBothSides, type Side } from "./helpers/two-databases";
 
 // The SQLite store reads through this process's own connection (DATABASE_URL): make that the
 // contract's SQLite file (vi.hoisted runs before the imports).
 const sqliteFile = await vi.hoisted(async () => (await import("./helpers/throwaway-database-url")).useThrowawayDatabaseUrl("webhook-contract"));
 
-let server: PostgresServer;
 let sides: Side[];
 const onBoth = <T>(scenario: (side: Side) => Promise<T>) => onBothSides(sides, scenario);
 
@@ -58,16 +56,13 @@ async function seed(side: Side) {
   }
 }
 
+let closeSides: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  server = await startPostgres();
-  sides = [await openSqliteSide({ file: sqliteFile }), await openPostgresSide(server)];
-  for (const side of sides) await seed(side);
+  const both = await openBothSides({ sqliteFile, seed });
+  sides = both.sides;
+  closeSides = both.close;
 }, 60_000);
-
-afterAll(async () => {
-  for (const side of sides ?? []) await side.close();
-  await server?.stop();
-});
+afterAll(() => closeSides?.());
 
 describe("the webhook store contract (SQLite and PostgreSQL)", () => {
   it("lists enabled endpoints and reads the project's audit events after a cursor", async () => {

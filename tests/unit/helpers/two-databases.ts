@@ -16,7 +16,7 @@ import { PrismaClient as PostgresPrisma } from "@/lib/generated/prisma-postgres/
 import { applyMigrations } from "@/lib/platform/db/migrate";
 import { applyPostgresMigrations } from "@/lib/platform/db/migrate-postgres";
 import { createPostgresPool } from "@/lib/platform/db/postgres-pool";
-import type { PostgresServer } from "./postgres-server";
+import { startPostgres, type PostgresServer } from "./postgres-server";
 
 export interface SqliteSide {
   name: "sqlite";
@@ -84,4 +84,21 @@ export async function onBoth<S extends { name: string }, T>(sides: readonly S[],
   for (const side of sides) answers.push(await scenario(side));
   expect(answers[1], "PostgreSQL's answer differs from SQLite's").toEqual(answers[0]);
   return answers[0];
+}
+
+/**
+ * A contract test's two databases, seeded alike: SQLite at `sqliteFile` (DATABASE_URL's file when
+ * the stores under test read through the process's own connection) and PostgreSQL on a test server.
+ */
+export async function openBothSides(options: { sqliteFile: string; seed: (side: Side) => Promise<void> }): Promise<{ sides: Side[]; close(): Promise<void> }> {
+  const server = await startPostgres();
+  const sides: Side[] = [await openSqliteSide({ file: options.sqliteFile }), await openPostgresSide(server)];
+  for (const side of sides) await options.seed(side);
+  return {
+    sides,
+    async close() {
+      for (const side of sides) await side.close();
+      await server.stop();
+    },
+  };
 }
