@@ -190,10 +190,14 @@ test.describe("the plan sheet", () => {
     await expect.poll(() => db.prepare(`SELECT p.title FROM step s JOIN phase p ON p.id = s.phaseId WHERE s.id = ?`).get(plan.steps["Check the copy"])).toEqual({ title: "Cutover" });
     expect(titlesInOrder(db, plan.id)).toEqual(["Stop schedules", "Copy the catalog", "Back up the catalog", "Check the copy", "Start services"]);
 
-    // The drag handle, by keyboard (dnd-kit's keyboard sensor).
+    // The drag handle, by keyboard (dnd-kit's keyboard sensor). Each key waits for what the last
+    // one did: pressed back to back, a busy machine can drop the row before dnd-kit has picked it
+    // up or moved it. Picked up, the handle is pressed; moved, the live region says over what.
     await page.getByRole("button", { name: "Drag step 1" }).focus();
     await page.keyboard.press("Space");
+    await expect(page.getByRole("button", { name: "Drag step 1", pressed: true })).toBeVisible();
     await page.keyboard.press("ArrowDown");
+    await expect(page.getByRole("status", { includeHidden: true }).filter({ hasText: `was moved over droppable area ${plan.steps["Copy the catalog"]}.` })).toHaveCount(1);
     await page.keyboard.press("Space");
     await expect(sheetTitles(page, "Prepare")).toHaveText(["Copy the catalog", "Stop schedules", "Back up the catalog"]);
     await expect.poll(() => titlesInOrder(db, plan.id).slice(0, 3)).toEqual(["Copy the catalog", "Stop schedules", "Back up the catalog"]);
