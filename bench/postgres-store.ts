@@ -26,23 +26,25 @@ import { applyMigrations } from "../lib/platform/db/migrate";
 import { applyPostgresMigrations } from "../lib/platform/db/migrate-postgres";
 import { createPostgresPool } from "../lib/platform/db/postgres-pool";
 import { runPgTransaction } from "../lib/platform/db/transaction-postgres";
-import type { insertAuditEventSql as InsertAuditEventSql } from "../lib/audit/store.sqlite";
-import type { StepStore } from "../lib/runs/step-store";
+import type { StepFlow } from "../lib/runs/step-flow";
 import { startPostgres } from "../tests/unit/helpers/postgres-server";
 
 /**
- * The audit append names API tokens through the auth module, which opens the process's SQLite
- * client (DATABASE_URL) on import: those modules are loaded only once DATABASE_URL points at the
- * bench's own file, never at ./data.
+ * The step store reaches the auth and audit modules, which open the process's SQLite client
+ * (DATABASE_URL) on import: they are loaded only once DATABASE_URL points at the bench's own
+ * file, never at ./data.
  */
 async function loadStores(databaseFile: string) {
   process.env.DATABASE_URL = `file:${databaseFile}`;
-  const [{ insertAuditEventSql }, { insertAuditEventPg }, { postgresStepStore, sqliteStepStore }] = await Promise.all([
-    import("../lib/audit/store.sqlite"),
-    import("../lib/audit/store.postgres"),
+  const [{ postgresStepStore, sqliteStepStore }, { runStepFlowAsync, runStepFlowSync, use }, { onAuditCommitted }] = await Promise.all([
     import("../lib/runs/step-store"),
+    import("../lib/runs/step-flow"),
+    import("../lib/platform/db/commits"),
   ]);
-  return { insertAuditEventSql, insertAuditEventPg, postgresStepStore, sqliteStepStore };
+  // The audit module signs the chain of the process's one database (here the SQLite file); this
+  // bench appends to a second chain on PostgreSQL in the same process, which it must not sign.
+  onAuditCommitted("audit-checkpoints", () => undefined);
+  return { postgresStepStore, sqliteStepStore, runStepFlowAsync, runStepFlowSync, use };
 }
 
 const LEVELS = [1, 10, 50] as const;
@@ -90,18 +92,24 @@ async function seed(prisma: SqlitePrisma) {
   }
 }
 
-/** The sign-off's statements, as performStepAction issues them (the rules in between are pure and left out). */
-async function signOff(store: StepStore, n: number, appendAudit: (input: Parameters<typeof InsertAuditEventSql>[1]) => unknown): Promise<void> {
-  const key = `bench-${n}`;
-  if (await store.replayIfSeen(key, "u-op")) return;
-  const current = await store.loadStepRun(runOf(n), `s-${n}`);
-  await store.loadBlockingSteps(current);
-  const now = new Date();
-  const after = await store.updateStepRun(current, { ...current, status: "DONE", startedAt: now, finishedAt: now, signedOffById: "u-op", signedOffByName: "Olivia Chen", signedOffAt: now, startedById: "u-op", startedByName: "Olivia Chen" });
-  if (!after) throw new Error(`step ${n} changed under the bench`);
-  await appendAudit({ actor: { id: "u-op", name: "Olivia Chen" }, projectId: "p-1", runId: current.runId, action: "step.done", entityType: "step_run", entityId: current.id, before: { status: "PENDING" }, after: { status: "DONE" } });
-  await store.loadRunProgress(current.runId);
-  await store.rememberResult({ key, userId: "u-op", runId: current.runId, result: { stepId: current.stepId, status: "DONE", version: after.version } });
+/**
+ * The sign-off's statements, as performStepAction's flow issues them (the rules in between are
+ * pure and left out), written once and run by each database's runner (lib/runs/step-flow.ts).
+ */
+function signOffFlow(use: Awaited<ReturnType<typeof loadStores>>["use"], n: number): () => StepFlow<void> {
+  return function* () {
+    const key = `bench-${n}`;
+    if (yield* use((store) => store.replayIfSeen(key, "u-op"))) return;
+    const current = yield* use((store) => store.loadStepRun(runOf(n), `s-${n}`));
+    yield* use((store) => store.loadBlockingSteps(current));
+    const now = new Date();
+    const next = { ...current, status: "DONE" as const, startedAt: now, finishedAt: now, signedOffById: "u-op", signedOffByName: "Olivia Chen", signedOffAt: now, startedById: "u-op", startedByName: "Olivia Chen" };
+    const after = yield* use((store) => store.updateStepRun(current, next));
+    if (!after) throw new Error(`step ${n} changed under the bench`);
+    yield* use((store) => store.appendAuditEvent({ actor: { id: "u-op", name: "Olivia Chen" }, projectId: "p-1", runId: current.runId, action: "step.done", entityType: "step_run", entityId: current.id, before: { status: "PENDING" }, after: { status: "DONE" } }));
+    yield* use((store) => store.loadRunProgress(current.runId));
+    yield* use((store) => store.rememberResult({ key, userId: "u-op", runId: current.runId, result: { stepId: current.stepId, status: "DONE", version: after.version } }));
+  };
 }
 
 /** `amount` sign-offs, `concurrency` at a time (closed loop), each on the next fresh step. */
@@ -141,29 +149,18 @@ export async function measurePostgresStore(log: (message: string) => void = (m) 
     await sqlitePrisma.$disconnect();
     await postgresPrisma.$disconnect();
 
-    const { insertAuditEventSql, insertAuditEventPg, postgresStepStore, sqliteStepStore } = await loadStores(file);
+    const { postgresStepStore, sqliteStepStore, runStepFlowAsync, runStepFlowSync, use } = await loadStores(file);
     const db = new Database(file, { timeout: 0 });
     db.pragma("foreign_keys = ON");
-    // As in the app: the whole transaction runs synchronously (no await inside BEGIN IMMEDIATE).
+    // As in the app: on SQLite the whole flow runs synchronously inside BEGIN IMMEDIATE.
     const sqliteRun = async (n: number) => {
       db.transaction(() => {
         const tx = { db, touchedProjects: new Set<string>() };
-        const store = sqliteStepStore(tx);
-        // The SQLite store answers synchronously; drive the same sequence without awaiting.
-        const key = `bench-${n}`;
-        if (store.replayIfSeen(key, "u-op")) return;
-        const current = store.loadStepRun(runOf(n), `s-${n}`) as Awaited<ReturnType<StepStore["loadStepRun"]>>;
-        store.loadBlockingSteps(current);
-        const now = new Date();
-        const after = store.updateStepRun(current, { ...current, status: "DONE", startedAt: now, finishedAt: now, signedOffById: "u-op", signedOffByName: "Olivia Chen", signedOffAt: now, startedById: "u-op", startedByName: "Olivia Chen" }) as Awaited<ReturnType<StepStore["updateStepRun"]>>;
-        if (!after) throw new Error(`step ${n} changed under the bench`);
-        insertAuditEventSql(tx, { actor: { id: "u-op", name: "Olivia Chen" }, projectId: "p-1", runId: current.runId, action: "step.done", entityType: "step_run", entityId: current.id, before: { status: "PENDING" }, after: { status: "DONE" } });
-        store.loadRunProgress(current.runId);
-        store.rememberResult({ key, userId: "u-op", runId: current.runId, result: { stepId: current.stepId, status: "DONE", version: after.version } });
+        runStepFlowSync(signOffFlow(use, n)(), sqliteStepStore(tx), tx);
       }).immediate();
     };
     const pool = createPostgresPool({ connectionString: url, max: 10 });
-    const postgresRun = (n: number) => runPgTransaction(pool, (tx) => signOff(postgresStepStore(tx), n, (input) => insertAuditEventPg(tx, input)));
+    const postgresRun = (n: number) => runPgTransaction(pool, (tx) => runStepFlowAsync(signOffFlow(use, n)(), postgresStepStore(tx), tx));
 
     const result = { sqlite: {}, postgres: {} } as PostgresStoreResult;
     for (const [name, run] of [["sqlite", sqliteRun], ["postgres", postgresRun]] as const) {
