@@ -47,7 +47,7 @@ function removeStaleDatabases(): void {
   if (!fs.existsSync(DATA_DIR)) return;
   const groups = new Map<string, { files: string[]; newest: number }>();
   for (const name of fs.readdirSync(DATA_DIR)) {
-    const match = /^(run-[\w-]+\.db)(-wal|-shm|-journal|\.claims)?$/.exec(name);
+    const match = /^(run-[\w-]+\.db)(-wal|-shm|-journal|\.claims|\.files)?$/.exec(name);
     if (!match) continue;
     const file = path.join(DATA_DIR, name);
     const mtime = fs.statSync(file).mtimeMs;
@@ -75,6 +75,15 @@ function databasePathForThisRun(): string {
   return path.join(DATA_DIR, `run-${stamp}-${process.pid}.db`);
 }
 
+/**
+ * On PostgreSQL (E2E_DATABASE_URL, set by `npm run test:e2e:postgres` with a brand-new database):
+ * the server runs there, its files (auth secret, audit key and checkpoints, evidence) go to a
+ * fresh folder, and only these specs run: the live run and its records, gates, evidence, exports,
+ * sign-in and API tokens. The whole suite runs on SQLite.
+ */
+const POSTGRES_URL = process.env.E2E_DATABASE_URL && /^postgres(ql)?:\/\//i.test(process.env.E2E_DATABASE_URL) ? process.env.E2E_DATABASE_URL : null;
+const POSTGRES_E2E_SPECS = /\/(run|live|live-deltas|gates|records|evidence|pdf-export|auth|api-tokens|plan-check|webhooks)\.spec\.ts$/;
+
 const databasePath = databasePathForThisRun();
 process.env.E2E_DATABASE_PATH = databasePath;
 process.env.E2E_BASE_URL = BASE_URL;
@@ -90,14 +99,19 @@ if (process.env.TEST_WORKER_INDEX === undefined && !fs.existsSync(distBuildId)) 
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
-  projects: [
-    // First: the first-run flow on the empty database, then the pool of users the tests sign in as.
-    { name: "setup", testMatch: /first-run\.setup\.ts$/ },
-    { name: "e2e", dependencies: ["setup"], testIgnore: /members\.spec\.ts$/ },
-    // Switches the installation to "members only" visibility, so it runs alone after the others
-    // (E2E_MEMBERS_ALONE=1 runs it right after setup, for working on it).
-    { name: "members", testMatch: /members\.spec\.ts$/, dependencies: process.env.E2E_MEMBERS_ALONE ? ["setup"] : ["e2e"] },
-  ],
+  projects: POSTGRES_URL
+    ? [
+        { name: "setup", testMatch: /first-run\.setup\.ts$/ },
+        { name: "postgres", dependencies: ["setup"], testMatch: POSTGRES_E2E_SPECS },
+      ]
+    : [
+        // First: the first-run flow on the empty database, then the pool of users the tests sign in as.
+        { name: "setup", testMatch: /first-run\.setup\.ts$/ },
+        { name: "e2e", dependencies: ["setup"], testIgnore: /members\.spec\.ts$/ },
+        // Switches the installation to "members only" visibility, so it runs alone after the others
+        // (E2E_MEMBERS_ALONE=1 runs it right after setup, for working on it).
+        { name: "members", testMatch: /members\.spec\.ts$/, dependencies: process.env.E2E_MEMBERS_ALONE ? ["setup"] : ["e2e"] },
+      ],
   fullyParallel: true,
   workers: 2,
   retries: 0,
@@ -132,7 +146,9 @@ export default defineConfig({
       NODE_ENV: "production",
       PORT: String(PORT),
       HOSTNAME: "127.0.0.1",
-      DATABASE_URL: `file:${databasePath}`,
+      DATABASE_URL: POSTGRES_URL ?? `file:${databasePath}`,
+      // On PostgreSQL the files that belong with the data get a folder of this run's own.
+      ...(POSTGRES_URL ? { RUNSHEET_DATA_DIR: `${databasePath}.files` } : {}),
       RUNSHEET_SEED: "none",
       NEXT_TELEMETRY_DISABLED: "1",
       // Hundreds of runs end in the suite; continuous backup has its own tests (tests/faults).

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type Database from "better-sqlite3";
+import type { E2eDatabase } from "./support/e2e-database";
 import { formatMinutes } from "../lib/platform/time";
 import { expect, test } from "./fixtures";
 import { seriousAxeFindings } from "./issue6-helpers";
@@ -10,7 +10,7 @@ const MINUTE = 60_000;
 const sqliteTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 
 /** Moves a step's recorded times to known minutes after the window start (the run's state stays as the API left it). */
-function setTimes(db: Database.Database, runId: string, stepId: string, windowStart: number, from: number, to: number | null) {
+function setTimes(db: E2eDatabase, runId: string, stepId: string, windowStart: number, from: number, to: number | null) {
   db.prepare(`UPDATE step_run SET startedAt = ?, finishedAt = ?, signedOffAt = ? WHERE runId = ? AND stepId = ?`).run(
     sqliteTime(windowStart + from * MINUTE),
     to === null ? null : sqliteTime(windowStart + to * MINUTE),

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
-import type Database from "better-sqlite3";
+import { e2eDatabaseUrl, type E2eDatabase } from "./support/e2e-database";
 import { auditCount, BASE_URL, expect, pdfText, RunBoard, test, uniqueHost, uniqueName, type PlanStep, type RunsheetApi } from "./fixtures";
 
 const SCREENSHOTS = path.join(process.cwd(), "screenshots");
@@ -46,8 +46,9 @@ interface AttachmentRow {
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
-/** The e2e server keeps evidence next to its SQLite file (lib/platform/storage/evidence.ts). */
+/** The e2e server keeps evidence in its data folder (lib/platform/storage/evidence.ts): its SQLite file's, or the run's own on PostgreSQL (playwright.config.ts). */
 function evidenceRoot(): string {
+  if (e2eDatabaseUrl()) return path.join(`${process.env.E2E_DATABASE_PATH!}.files`, "evidence");
   return path.join(path.dirname(process.env.E2E_DATABASE_PATH!), "evidence");
 }
 
@@ -60,8 +61,8 @@ function evidenceFiles(): string[] {
   return (fs.readdirSync(root, { recursive: true }) as string[]).filter((name) => fs.statSync(path.join(root, name)).isFile());
 }
 
-const attachmentCount = (db: Database.Database) => (db.prepare(`SELECT count(*) AS n FROM attachment`).get() as { n: number }).n;
-const attachmentsOf = (db: Database.Database, runId: string, stepId: string) => db.prepare(`SELECT * FROM attachment WHERE runId = ? AND stepId = ? ORDER BY createdAt, rowid`).all(runId, stepId) as AttachmentRow[];
+const attachmentCount = (db: E2eDatabase) => (db.prepare(`SELECT count(*) AS n FROM attachment`).get() as { n: number }).n;
+const attachmentsOf = (db: E2eDatabase, runId: string, stepId: string) => db.prepare(`SELECT * FROM attachment WHERE runId = ? AND stepId = ? ORDER BY createdAt, rowid`).all(runId, stepId) as AttachmentRow[];
 
 /** A unique plain-text log, as an operator would save command output. */
 function logFile(prefix = "bpdbjobs-report"): UploadFile {

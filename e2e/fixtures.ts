@@ -1,8 +1,9 @@
 /**
  * Shared fixtures for the end-to-end suite.
  *
- * - `db`: a better-sqlite3 connection to the server's database file (E2E_DATABASE_PATH, chosen
- *   per run by playwright.config.ts) for assertions in plain SQL.
+ * - `db`: the server's database for assertions in plain SQL: a better-sqlite3 connection to its
+ *   file (E2E_DATABASE_PATH, chosen per run by playwright.config.ts), or the same API on
+ *   PostgreSQL when the suite runs there (E2E_DATABASE_URL; see e2e/support/e2e-database.ts).
  * - `createUser` / `loginAs` / `newSession` / `apiAs`: fresh users of a role (inserted directly
  *   into the database before the tests start, see "The user pool" below), signed in through the
  *   real auth API so the session cookie lands in the browser context.
@@ -17,7 +18,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { expect, request as playwrightRequest, test as base, type APIRequestContext, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "@playwright/test";
-import Database from "better-sqlite3";
+import { openE2eDatabase, type E2eDatabase } from "./support/e2e-database";
 import { hashPassword } from "better-auth/crypto";
 import { formatMoment } from "../lib/platform/time";
 
@@ -122,21 +123,20 @@ const sqliteNow = () => new Date().toISOString().replace("Z", "+00:00");
 
 // ---------------------------------------------------------------- database
 
-export function openDatabase(): Database.Database {
-  const file = process.env.E2E_DATABASE_PATH;
-  if (!file) throw new Error("E2E_DATABASE_PATH is not set; run the suite with `npx playwright test` (playwright.config.ts sets it).");
-  const db = new Database(file, { fileMustExist: true, timeout: 10_000 });
-  db.pragma("busy_timeout = 10000");
-  return db;
+/** The server's database: its SQLite file, or its PostgreSQL database (./support/e2e-database.ts). */
+export function openDatabase(): E2eDatabase {
+  return openE2eDatabase();
 }
 
-export function stepRunRow(db: Database.Database, runId: string, stepId: string): StepRunRow {
+export type { E2eDatabase };
+
+export function stepRunRow(db: E2eDatabase, runId: string, stepId: string): StepRunRow {
   const row = db.prepare(`SELECT * FROM step_run WHERE runId = ? AND stepId = ?`).get(runId, stepId) as StepRunRow | undefined;
   if (!row) throw new Error(`No step_run for run ${runId} / step ${stepId}`);
   return row;
 }
 
-export function auditCount(db: Database.Database, where: { action: string; entityId?: string; runId?: string; projectId?: string }): number {
+export function auditCount(db: E2eDatabase, where: { action: string; entityId?: string; runId?: string; projectId?: string }): number {
   const clauses = ["action = @action"];
   if (where.entityId) clauses.push("entityId = @entityId");
   if (where.runId) clauses.push("runId = @runId");
@@ -145,7 +145,7 @@ export function auditCount(db: Database.Database, where: { action: string; entit
 }
 
 /** Steps of a project in plan order, numbered as the app numbers them (lib/plan/numbering.ts). */
-export function loadPlan(db: Database.Database, projectId: string): PlanStep[] {
+export function loadPlan(db: E2eDatabase, projectId: string): PlanStep[] {
   const rows = db
     .prepare(
       `SELECT s.id, s.title, s.kind, s.plannedMinutes, p.title AS phaseTitle
@@ -171,15 +171,15 @@ const roleLabel = (role: Role) => `${role[0]}${role.slice(1).toLowerCase()}`;
  * Inserts a user and its credential account straight into the database, as better-auth would
  * store them (uuid id, providerId "credential", accountId = user id, scrypt hash).
  */
-export async function insertUser(db: Database.Database, options: { role: Role; name?: string; emailDomain?: string }): Promise<TestUser> {
+export async function insertUser(db: E2eDatabase, options: { role: Role; name?: string; emailDomain?: string }): Promise<TestUser> {
   const [user] = await insertUsers(db, [{ role: options.role, name: options.name ?? uniqueName(roleLabel(options.role)) }], options.emailDomain);
   return user;
 }
 
-async function insertUsers(db: Database.Database, specs: { role: Role; name: string }[], emailDomain = "e2e.runsheet.test"): Promise<TestUser[]> {
+async function insertUsers(db: E2eDatabase, specs: { role: Role; name: string }[], emailDomain = "e2e.runsheet.test"): Promise<TestUser[]> {
   const hash = await hashedPassword();
   const now = sqliteNow();
-  const insertUserRow = db.prepare(`INSERT INTO "user" (id, name, email, emailVerified, role, createdAt, updatedAt) VALUES (?, ?, ?, 1, ?, ?, ?)`);
+  const insertUserRow = db.prepare(`INSERT INTO "user" (id, name, email, emailVerified, role, createdAt, updatedAt) VALUES (?, ?, ?, true, ?, ?, ?)`);
   const insertAccount = db.prepare(`INSERT INTO account (id, accountId, providerId, userId, password, createdAt, updatedAt) VALUES (?, ?, 'credential', ?, ?, ?, ?)`);
   const users = specs.map((spec) => {
     const id = randomUUID();
@@ -205,7 +205,7 @@ async function insertUsers(db: Database.Database, specs: { role: Role; name: str
 const POOL_DOMAIN = "pool.e2e.runsheet.test";
 export const POOL_SIZE_PER_ROLE = Number(process.env.E2E_USER_POOL_PER_ROLE ?? 200);
 
-export async function seedUserPool(db: Database.Database, perRole = POOL_SIZE_PER_ROLE): Promise<number> {
+export async function seedUserPool(db: E2eDatabase, perRole = POOL_SIZE_PER_ROLE): Promise<number> {
   const stamp = Date.now().toString(36);
   const specs = (["ADMIN", "OPERATOR", "VIEWER"] as const).flatMap((role) =>
     Array.from({ length: perRole }, (_, i) => ({ role, name: `${roleLabel(role)} ${stamp}-${String(i + 1).padStart(3, "0")}` })),
@@ -218,7 +218,7 @@ function claimsDir(): string {
 }
 
 /** A never-used pool user of `role`, or null when the pool is used up. */
-export function claimPooledUser(db: Database.Database, role: Role): TestUser | null {
+export function claimPooledUser(db: E2eDatabase, role: Role): TestUser | null {
   const dir = claimsDir();
   fs.mkdirSync(dir, { recursive: true });
   const candidates = db.prepare(`SELECT id, name, email FROM "user" WHERE role = ? AND email LIKE ? ORDER BY name`).all(role, `%@${POOL_DOMAIN}`) as { id: string; name: string; email: string }[];
@@ -235,7 +235,7 @@ export function claimPooledUser(db: Database.Database, role: Role): TestUser | n
 
 let warnedPoolEmpty = false;
 /** A fresh user of `role`: from the pool, or inserted now (with a warning) once the pool is used up. */
-export async function freshUser(db: Database.Database, role: Role): Promise<TestUser> {
+export async function freshUser(db: E2eDatabase, role: Role): Promise<TestUser> {
   const pooled = claimPooledUser(db, role);
   if (pooled) return pooled;
   if (!warnedPoolEmpty) {
@@ -391,7 +391,7 @@ interface TestFixtures {
 }
 
 interface WorkerFixtures {
-  db: Database.Database;
+  db: E2eDatabase;
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({

@@ -2,7 +2,7 @@
  * Helpers for e2e/fleet.spec.ts: client lists to import, the fleet step of a project, the fleet
  * panel on the run page and the per-status counts as stored.
  */
-import type Database from "better-sqlite3";
+import type { E2eDatabase } from "./support/e2e-database";
 import type { Locator } from "@playwright/test";
 import type { PlanStep, RunBoard, TestProject } from "./fixtures";
 
@@ -19,7 +19,7 @@ export function bpplclientsText(prefix: string, count: number, start = 1): strin
 }
 
 /** The project's fleet step (the template has exactly one: "Check every client's connectivity"). */
-export function fleetStepOf(db: Database.Database, project: TestProject): PlanStep {
+export function fleetStepOf(db: E2eDatabase, project: TestProject): PlanStep {
   const row = db.prepare(`SELECT id FROM step WHERE projectId = ? AND isFleet = 1 ORDER BY position LIMIT 1`).get(project.id) as { id: string } | undefined;
   if (!row) throw new Error(`Project ${project.name} has no fleet step`);
   const step = project.steps.find((s) => s.id === row.id);
@@ -28,7 +28,7 @@ export function fleetStepOf(db: Database.Database, project: TestProject): PlanSt
 }
 
 /** Stored per-status counts of one fleet step in one run (statuses with no rows are 0). */
-export function fleetCounts(db: Database.Database, runId: string, stepId: string): Record<FleetStatus, number> {
+export function fleetCounts(db: E2eDatabase, runId: string, stepId: string): Record<FleetStatus, number> {
   const rows = db.prepare(`SELECT status, count(*) AS n FROM fleet_client_run WHERE runId = ? AND stepId = ? GROUP BY status`).all(runId, stepId) as { status: FleetStatus; n: number }[];
   const counts: Record<FleetStatus, number> = { PENDING: 0, UPDATED: 0, VERIFIED: 0, FAILED: 0 };
   for (const row of rows) counts[row.status] = row.n;

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { expect, RunBoard, test, uniqueHost } from "./fixtures";
 import { countChip, fleetCounts, fleetPanel, fleetStepOf } from "./fleet-helpers";
 
-type Db = import("better-sqlite3").Database;
+type Db = import("./support/e2e-database").E2eDatabase;
 const clientRows = (db: Db, projectId: string) =>
   db.prepare(`SELECT hostname, networkHostname, hardware, os, policy, owner FROM fleet_client WHERE projectId = ? ORDER BY hostname`).all(projectId) as {
     hostname: string;

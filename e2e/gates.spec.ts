@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Locator, Page } from "@playwright/test";
-import type Database from "better-sqlite3";
+import type { E2eDatabase } from "./support/e2e-database";
 import { formatInZone } from "../lib/platform/time";
 import { auditCount, BASE_URL, expect, RunBoard, stepRunRow, test, TEMPLATE_ROLLBACK_COUNT, TIME_ZONE, uniqueHost, uniqueName, type RunsheetApi, type TestProject } from "./fixtures";
 import { bpplclientsText, fleetCounts, fleetPanel, fleetStepOf } from "./fleet-helpers";
@@ -62,7 +62,7 @@ async function onScreen(target: Locator) {
   await expect(target).toBeInViewport();
 }
 
-const gateApprovals = (db: Database.Database, runId: string, stepId: string) =>
+const gateApprovals = (db: E2eDatabase, runId: string, stepId: string) =>
   db.prepare(`SELECT slot, decision, userId, userName, note, revokedAt FROM gate_approval WHERE runId = ? AND stepId = ? ORDER BY "at", rowid`).all(runId, stepId) as {
     slot: number | null;
     decision: string;

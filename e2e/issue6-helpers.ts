@@ -2,7 +2,7 @@
  * Helpers for the issue-6 specs (templates, CSV import, recalibration). Built on e2e/fixtures.ts.
  */
 import AxeBuilder from "@axe-core/playwright";
-import type Database from "better-sqlite3";
+import type { E2eDatabase } from "./support/e2e-database";
 import type { Locator, Page } from "@playwright/test";
 import { expect, type PlanStep, type RunsheetApi } from "./fixtures";
 
@@ -20,11 +20,11 @@ export function jsonFile(name: string, value: unknown): { name: string; mimeType
   return { name, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(value, null, 2), "utf8") };
 }
 
-export function stepCount(db: Database.Database, projectId: string): number {
+export function stepCount(db: E2eDatabase, projectId: string): number {
   return (db.prepare(`SELECT count(*) AS n FROM step WHERE projectId = ?`).get(projectId) as { n: number }).n;
 }
 
-export function plannedMinutes(db: Database.Database, stepId: string): { plannedMinutes: number; version: number } {
+export function plannedMinutes(db: E2eDatabase, stepId: string): { plannedMinutes: number; version: number } {
   return db.prepare(`SELECT plannedMinutes, version FROM step WHERE id = ?`).get(stepId) as { plannedMinutes: number; version: number };
 }
 
@@ -39,7 +39,7 @@ const sqliteTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:
  * A rehearsal in which each step took the given minutes (fractions for seconds), one after
  * another, ended early afterwards (recalibration learns from ended rehearsals) unless `inProgress`.
  */
-export async function rehearseWithDurations(options: { api: RunsheetApi; db: Database.Database; projectId: string; durations: [step: PlanStep, minutes: number][]; inProgress?: boolean }): Promise<{ runId: string }> {
+export async function rehearseWithDurations(options: { api: RunsheetApi; db: E2eDatabase; projectId: string; durations: [step: PlanStep, minutes: number][]; inProgress?: boolean }): Promise<{ runId: string }> {
   const { api, db } = options;
   const started = await api.post<{ id: string }>(`/api/projects/${options.projectId}/runs`, { kind: "REHEARSAL" });
   expect(started.status, JSON.stringify(started.body)).toBe(200);

@@ -5,7 +5,7 @@
  * database.
  */
 import fs from "node:fs";
-import type Database from "better-sqlite3";
+import type { E2eDatabase } from "./support/e2e-database";
 import type { Page } from "@playwright/test";
 import { expect, test, uniqueName, type RunsheetApi } from "./fixtures";
 import { seriousAxeFindings } from "./issue6-helpers";
@@ -38,14 +38,14 @@ async function buildPlan(api: RunsheetApi, createProject: (o: { template: "empty
   return { id: project.id, phases, steps };
 }
 
-const titlesInOrder = (db: Database.Database, projectId: string) =>
+const titlesInOrder = (db: E2eDatabase, projectId: string) =>
   (db.prepare(`SELECT s.title FROM step s JOIN phase p ON p.id = s.phaseId WHERE s.projectId = ? ORDER BY p.position, s.position`).all(projectId) as { title: string }[]).map((r) => r.title);
 
-const stepRow = (db: Database.Database, id: string) => db.prepare(`SELECT title, team, assigneeId, plannedMinutes FROM step WHERE id = ?`).get(id) as { title: string; team: string; assigneeId: string | null; plannedMinutes: number } | undefined;
+const stepRow = (db: E2eDatabase, id: string) => db.prepare(`SELECT title, team, assigneeId, plannedMinutes FROM step WHERE id = ?`).get(id) as { title: string; team: string; assigneeId: string | null; plannedMinutes: number } | undefined;
 
-const actions = (db: Database.Database, projectId: string, since: number) =>
+const actions = (db: E2eDatabase, projectId: string, since: number) =>
   (db.prepare(`SELECT action FROM audit_event WHERE projectId = ? AND seq > ? ORDER BY seq`).all(projectId, since) as { action: string }[]).map((r) => r.action);
-const lastSeq = (db: Database.Database) => (db.prepare(`SELECT max(seq) AS n FROM audit_event`).get() as { n: number }).n;
+const lastSeq = (db: E2eDatabase) => (db.prepare(`SELECT max(seq) AS n FROM audit_event`).get() as { n: number }).n;
 
 async function openSheet(page: Page, projectId: string) {
   await page.goto(`/projects/${projectId}`);

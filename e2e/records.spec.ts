@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type Database from "better-sqlite3";
+import type { E2eDatabase } from "./support/e2e-database";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { formatInZone, formatWindow } from "../lib/platform/time";
 import { auditCount, BASE_URL, expect, loadPlan, RunBoard, stepRunRow, test, TIME_ZONE, uniqueName, type PlanStep, type RunsheetApi } from "./fixtures";
@@ -25,7 +25,7 @@ interface SmallPlan {
 }
 
 /** Adds phases and steps (no predecessors, so every step can start at once) to an empty project through the admin API. */
-async function buildSmallPlan(api: RunsheetApi, db: Database.Database, projectId: string, name: string, layout: { phase: string; steps: [string, number][] }[]): Promise<SmallPlan> {
+async function buildSmallPlan(api: RunsheetApi, db: E2eDatabase, projectId: string, name: string, layout: { phase: string; steps: [string, number][] }[]): Promise<SmallPlan> {
   const phases: { id: string; title: string }[] = [];
   for (const { phase, steps } of layout) {
     const title = uniqueName(phase);
@@ -62,7 +62,7 @@ async function apiGet(request: APIRequestContext, url: string): Promise<{ status
   return { status: response.status(), body: await response.body() };
 }
 
-const latestPlanVersion = (db: Database.Database, projectId: string) =>
+const latestPlanVersion = (db: E2eDatabase, projectId: string) =>
   (db.prepare(`SELECT max(version) AS v FROM plan_version WHERE projectId = ?`).get(projectId) as { v: number }).v;
 
 /**

@@ -40,7 +40,7 @@ async function signInWithSso(page: Page, username: string) {
   await page.getByRole("button", { name: "Continue" }).click();
 }
 
-const userRow = (db: import("better-sqlite3").Database, email: string) =>
+const userRow = (db: import("./support/e2e-database").E2eDatabase, email: string) =>
   db.prepare(`SELECT id, name, email, role, deactivatedAt FROM "user" WHERE email = ?`).get(email) as { id: string; name: string; email: string; role: string; deactivatedAt: string | null } | undefined;
 
 test("first SSO sign-in creates the user with the role their group maps to, and shows their name", async ({ page, db }) => {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
-import { dataDirectory, resolveDatabasePath } from "../platform/db/sqlite-path";
+import { auditAnchorBase, dataDirectory } from "../platform/db/sqlite-path";
 
 /*
  * Signed checkpoints anchor the audit hash chain to a key that is not in the database file.
@@ -24,7 +24,7 @@ export interface AuditAnchorPaths {
   checkpoints: string;
 }
 
-export function auditAnchorPaths(databasePath = resolveDatabasePath()): AuditAnchorPaths {
+export function auditAnchorPaths(databasePath = auditAnchorBase()): AuditAnchorPaths {
   const fromEnv = process.env.RUNSHEET_AUDIT_SIGNING_KEY?.trim();
   const privateKey = fromEnv ? path.resolve(fromEnv) : path.join(dataDirectory(), ".audit-signing-key");
   const publicKey = path.join(path.dirname(privateKey), `${path.basename(privateKey).replace(/^\./, "")}.pub`);

@@ -1,8 +1,9 @@
 import "server-only";
 import fs from "node:fs";
-import { sqlite } from "../platform/db/client";
+import { prisma, sqlite } from "../platform/db/client";
+import { isPostgres } from "../platform/db/dialect";
 import { onAuditCommitted, type CommittedAudit } from "../platform/db/transaction";
-import { resolveDatabasePath } from "../platform/db/sqlite-path";
+import { auditAnchorBase } from "../platform/db/sqlite-path";
 import { GENESIS_HASH } from "./chain";
 import { appendCheckpoint, auditAnchorPaths, checkpointSignatureValid, loadOrCreateSigningKey, readCheckpoints, signCheckpoint, type AuditCheckpoint, type AuditSigningKey } from "./checkpoint";
 import { readAuditHeadSql, readAuditHashSql } from "./store.sqlite";
@@ -34,7 +35,7 @@ interface CheckpointerState {
 const globalForCheckpoints = globalThis as unknown as { runsheetAuditCheckpoints?: CheckpointerState };
 
 function state(): CheckpointerState {
-  const databasePath = resolveDatabasePath();
+  const databasePath = auditAnchorBase();
   let s = globalForCheckpoints.runsheetAuditCheckpoints;
   if (!s || s.databasePath !== databasePath) {
     if (s?.timer) clearTimeout(s.timer);
@@ -71,6 +72,17 @@ function onCommitted(audit: CommittedAudit): void {
   }
 }
 
+/** The chain's head: on SQLite through the direct connection, on PostgreSQL through Prisma (an async read there anyway). */
+async function readAuditHead(): Promise<{ seq: number; hash: string } | null> {
+  if (!isPostgres()) return readAuditHeadSql(sqlite()) ?? null;
+  return prisma.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+}
+
+async function readAuditHash(seq: number): Promise<string | null> {
+  if (!isPostgres()) return readAuditHashSql(sqlite(), seq) ?? null;
+  return (await prisma.auditEvent.findUnique({ where: { seq }, select: { hash: true } }))?.hash ?? null;
+}
+
 /** Registers the checkpointer with the transaction layer (idempotent). */
 export function startAuditCheckpointer(): void {
   onAuditCommitted("audit-checkpoints", onCommitted);
@@ -85,7 +97,7 @@ export function startAuditCheckpointer(): void {
 async function signHead(s: CheckpointerState, head: { seq: number; hash: string }): Promise<AuditCheckpoint | null> {
   const key = ensureKey(s);
   if (s.lastSigned && head.seq <= s.lastSigned.seq) return null;
-  if (s.lastSigned && s.lastSigned.seq > 0 && readAuditHashSql(sqlite(), s.lastSigned.seq) !== s.lastSigned.headHash) {
+  if (s.lastSigned && s.lastSigned.seq > 0 && (await readAuditHash(s.lastSigned.seq)) !== s.lastSigned.headHash) {
     console.error(`Runsheet audit: event #${s.lastSigned.seq} no longer has the hash signed for it; not signing the chain's new head. Run npm run audit:verify.`);
     return null;
   }
@@ -107,14 +119,14 @@ export function flushAuditCheckpoint(options: { readHead?: boolean } = {}): Prom
     s.timer = null;
   }
   const run = s.writing.then(async () => {
-    const head = options.readHead ? (readAuditHeadSql(sqlite()) ?? { seq: 0, hash: GENESIS_HASH }) : s.pending;
+    const head = options.readHead ? ((await readAuditHead()) ?? { seq: 0, hash: GENESIS_HASH }) : s.pending;
     if (!head) return null;
     if (s.pending && s.pending.seq <= head.seq) s.pending = null;
     try {
       return await signHead(s, head);
     } catch (error) {
       // The database went away under us (a test's temporary folder): nothing left to anchor.
-      if (!fs.existsSync(s.databasePath)) return null;
+      if (!isPostgres() && !fs.existsSync(s.databasePath)) return null;
       console.error("Runsheet audit: writing a signed checkpoint failed", error);
       return null;
     }

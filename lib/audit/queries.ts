@@ -14,7 +14,7 @@ export async function getProjectAuditView(options: { projectId: string; runId: s
     orderBy: { seq: "desc" },
     take: options.limit ?? 1000,
   });
-  const verdict = verifyAuditTrailNow();
+  const verdict = await verifyAuditTrailNow();
   // The chain and its signatures are the installation's; step and run state belongs to a project.
   // This page judges the chain and this project's runs, and counts what other projects have.
   const mine = verdict.findings.filter((f) => (f.kind !== "step-state" && f.kind !== "run-state") || f.projectId === project.id);

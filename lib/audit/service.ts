@@ -1,6 +1,8 @@
 import "server-only";
-import { prisma, sqlite, type Tx } from "../platform/db/client";
-import { verifyAuditTrail, type AuditTrailVerdict } from "./verify";
+import { postgresPool, prisma, sqlite, type Tx } from "../platform/db/client";
+import { isPostgres } from "../platform/db/dialect";
+import { verifyAuditTrail, verifyAuditTrailFrom, type AuditTrailVerdict } from "./verify";
+import { postgresAuditTrailSource } from "./store.verify.postgres";
 import { chainLink, GENESIS_HASH, verifyChain, type AuditInput, type ChainVerdict } from "./chain";
 import { insertAuditEventSql } from "./store.sqlite";
 import { withTokenName } from "./actor-name";
@@ -66,7 +68,8 @@ export async function getAuditHead(options: { runId?: string } = {}): Promise<{ 
  * The full check (chain, signed checkpoints, step and run state replayed from the events), on the
  * direct connection inside one read snapshot. Never creates a signing key: a missing one is a finding.
  */
-export function verifyAuditTrailNow(): AuditTrailVerdict {
+export async function verifyAuditTrailNow(): Promise<AuditTrailVerdict> {
+  if (isPostgres()) return verifyAuditTrailFrom(postgresAuditTrailSource(postgresPool()));
   return verifyAuditTrail({ db: sqlite() });
 }
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { backupDatabase, backupTimestamp } from "./service";
 import { readBackupTriggersSql } from "./store.triggers.sqlite";
+import { isPostgres } from "../platform/db/dialect";
 import { dataDirectory, resolveDatabasePath } from "../platform/db/sqlite-path";
 
 /**
@@ -116,6 +117,9 @@ export function lastBackupResult(): ScheduleState["lastResult"] {
 /** Starts the continuous backup in this process (the server). With an interval of 0 only run ends are backed up. */
 export function startContinuousBackup(): void {
   if (state.timer) return;
+  // PostgreSQL is backed up by its own tools (pg_basebackup and WAL archiving, or pg_dump): the
+  // README's "PostgreSQL" section. This loop copies the SQLite file only.
+  if (isPostgres()) return;
   const settings = backupSettingsFromEnv();
   if (!settings.enabled) return;
   // A restart continues from the newest file: its time counts, its content is unknown (null), so

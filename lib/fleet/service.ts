@@ -5,7 +5,7 @@ import { appendAuditEvent } from "../audit/service";
 import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
-import { clientIdsWithHostnameContaining, fillClientFields, freezeClientForEndedRuns, freezeClientsForEndedRuns } from "./store.sqlite";
+import { clientIdsWithHostnameContaining, fillClientFields, freezeClientForEndedRuns, freezeClientsForEndedRuns } from "./store";
 import { agentlessClientIds } from "./queries";
 import { planReimport, type FillConflict } from "./reimport";
 import { rememberResult, replayIfSeen } from "../platform/db/idempotency";
@@ -335,7 +335,7 @@ export async function removeFleetClients(options: { actor: ActingUser; projectId
 export async function listFleetClients(options: { actor: Actor; projectId: string; query: z.infer<typeof fleetClientsQuery> }) {
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
   const { query } = options;
-  requireProjectAccess({ user: options.actor, projectId: options.projectId, need: "view" });
+  await requireProjectAccess({ user: options.actor, projectId: options.projectId, need: "view" });
   const project = await prisma.project.findUnique({ where: { id: options.projectId }, select: { id: true } });
   if (!project) throw new NotFoundError("Project");
   const where = { projectId: project.id, ...(query.q ? await hostnameContains(prisma, { projectId: project.id, q: query.q }) : {}) };
@@ -368,7 +368,7 @@ async function loadFleetStep(db: Tx | typeof prisma, options: { actor: Actor; ru
     select: { id: true, status: true, mode: true, projectId: true, startedAt: true, endedAt: true, project: { select: { hostnameStrategy: true, sourceHost: true, targetHost: true, mediaServers: true, timezone: true } } },
   });
   if (!run) throw new NotFoundError("Run");
-  requireProjectAccess({ user: options.actor, projectId: run.projectId, need, resource: "Run", forbidden: "Your role in this project can't update fleet clients." });
+  await requireProjectAccess({ user: options.actor, projectId: run.projectId, need, resource: "Run", forbidden: "Your role in this project can't update fleet clients." });
   // The run's frozen copy of the step: a step of another project, or one the run doesn't have, is "not found".
   const frozen = await db.stepRun.findUnique({
     where: { runId_stepId: { runId: run.id, stepId: options.stepId } },

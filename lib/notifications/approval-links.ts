@@ -37,9 +37,9 @@ async function loadLink(token: string) {
 }
 
 /** Whether the approver may decide this gate now, with their role in the project as it is today. */
-function approverMayDecide(approver: { id: string; role: string; deactivatedAt: Date | null }, stepRun: { kind: string; assigneeId: string | null; gateApprovers: string; run: { projectId: string } }): boolean {
+async function approverMayDecide(approver: { id: string; role: string; deactivatedAt: Date | null }, stepRun: { kind: string; assigneeId: string | null; gateApprovers: string; run: { projectId: string } }): Promise<boolean> {
   if (approver.deactivatedAt) return false;
-  const role = projectRoleOf({ user: { id: approver.id, role: approver.role as RoleName }, projectId: stepRun.run.projectId });
+  const role = await projectRoleOf({ user: { id: approver.id, role: approver.role as RoleName }, projectId: stepRun.run.projectId });
   if (role === null) return false;
   return canDecideGate({ id: approver.id, role }, { kind: stepRun.kind, assigneeId: stepRun.assigneeId, gateApprovers: JSON.parse(stepRun.gateApprovers) });
 }
@@ -59,7 +59,7 @@ export async function describeApprovalLink(options: { token: string; now?: Date 
   if (!stepRun) return refuse("unknown");
   if (stepRun.run.status !== "ACTIVE") return refuse("run-ended");
   if (stepRun.status === "DONE" || stepRun.status === "SKIPPED") return refuse("decided");
-  if (!approverMayDecide(link.approver, stepRun)) return refuse("not-allowed");
+  if (!(await approverMayDecide(link.approver, stepRun))) return refuse("not-allowed");
   return {
     ok: true,
     approverName: link.approver.name,
@@ -86,7 +86,7 @@ export async function decideByApprovalLink(options: { token: string; input: { de
   if (!stepRun) throw new ApprovalLinkError("unknown");
   if (stepRun.run.status !== "ACTIVE") throw new ApprovalLinkError("run-ended");
   if (stepRun.status === "DONE" || stepRun.status === "SKIPPED") throw new ApprovalLinkError("decided");
-  if (!approverMayDecide(link.approver, stepRun)) throw new ApprovalLinkError("not-allowed");
+  if (!(await approverMayDecide(link.approver, stepRun))) throw new ApprovalLinkError("not-allowed");
   const actor = { id: link.approver.id, name: link.approver.name, role: link.approver.role as RoleName };
   try {
     return await decideGate({

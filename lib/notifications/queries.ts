@@ -11,7 +11,7 @@ import { isChased, timingsFromEnv, NOTIFICATION_KINDS, NOTIFICATION_KIND_LABELS,
  * and only of projects they may still see (someone removed from a project keeps no window on it).
  */
 export async function listNotifications(options: { user: Actor; limit?: number }) {
-  const where = { userId: options.user.id, inApp: true, project: visibleProjectsWhere(options.user) };
+  const where = { userId: options.user.id, inApp: true, project: await visibleProjectsWhere(options.user) };
   const [rows, unread] = await Promise.all([
     prisma.notification.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: options.limit ?? 30 }),
     prisma.notification.count({ where: { ...where, readAt: null } }),

@@ -52,16 +52,17 @@ export async function checkProjectPlan(options: { projectId: string }): Promise<
   });
   if (!project) throw new NotFoundError("Project");
   const numbers = numberSteps(project.phases);
+  // Each assignee's role in this project, read once per person before the check (which is synchronous).
+  const assignees = new Map(project.phases.flatMap((phase) => phase.steps.flatMap((step) => (step.assignee ? [[step.assignee.id, step.assignee] as const] : []))));
   const roleCache = new Map<string, RoleName>();
-  const roleOf = (user: { id: string; role: string; deactivatedAt: Date | null }): RoleName => {
-    if (user.deactivatedAt) return "VIEWER";
-    const known = roleCache.get(user.id);
-    if (known) return known;
-    // No access to the project at all acts like a viewer here: they can't tick its steps either.
-    const role = projectRoleOf({ user: { id: user.id, role: user.role as RoleName }, projectId: project.id }) ?? "VIEWER";
-    roleCache.set(user.id, role);
-    return role;
-  };
+  await Promise.all(
+    [...assignees.values()].map(async (user) => {
+      // No access to the project at all acts like a viewer here: they can't tick its steps either.
+      const role = user.deactivatedAt ? "VIEWER" : ((await projectRoleOf({ user: { id: user.id, role: user.role as RoleName }, projectId: project.id })) ?? "VIEWER");
+      roleCache.set(user.id, role);
+    }),
+  );
+  const roleOf = (user: { id: string }): RoleName => roleCache.get(user.id) ?? "VIEWER";
   return checkPlan({
     windowMinutes: Math.round((project.windowEnd.getTime() - project.windowStart.getTime()) / 60_000),
     windowStart: { at: project.windowStart.getTime(), timeZone: project.timezone },

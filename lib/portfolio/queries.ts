@@ -23,7 +23,7 @@ export async function listPortfolio(options: { viewer: Actor; filters: Portfolio
   const now = options.now ?? Date.now();
   const { filters } = options;
   // Only the projects the viewer may see (lib/projects/access.ts).
-  const where: Prisma.ProjectWhereInput = { ...visibleProjectsWhere(options.viewer) };
+  const where: Prisma.ProjectWhereInput = { ...(await visibleProjectsWhere(options.viewer)) };
   if (filters.status) where.status = filters.status as Prisma.ProjectWhereInput["status"];
   if (filters.ownerId) where.createdById = filters.ownerId;
   if (filters.from || filters.to) where.windowStart = { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lte: filters.to } : {}) };
@@ -130,5 +130,5 @@ export type PortfolioRow = Awaited<ReturnType<typeof listPortfolio>>[number];
 
 /** The people who created projects the viewer may see (the owner filter names no one else). */
 export async function listProjectOwners(options: { viewer: Actor }) {
-  return prisma.user.findMany({ where: { createdProjects: { some: visibleProjectsWhere(options.viewer) } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+  return prisma.user.findMany({ where: { createdProjects: { some: await visibleProjectsWhere(options.viewer) } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
 }

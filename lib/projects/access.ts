@@ -4,7 +4,8 @@ import { NotFoundError, ForbiddenError } from "../platform/errors";
 import { effectiveProjectRole, projectRoleAllows, type Actor, type ProjectNeed, type ProjectVisibility } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
 import { currentTokenCredential, lowerRole, tokenExcludesProject, tokenProjectRoles } from "../platform/auth/api-tokens";
-import { readProjectAccess, readProjectVisibility, readRunProjectId, type ProjectAccessRow } from "./store.sqlite";
+import { readProjectAccess, readProjectVisibility, readRunProjectId } from "./store";
+import { readProjectAccess as readProjectAccessSql, type ProjectAccessRow } from "./store.sqlite";
 import { readProjectAccess as readProjectAccessPg } from "./store.postgres";
 
 /*
@@ -19,16 +20,20 @@ import { readProjectAccess as readProjectAccessPg } from "./store.postgres";
  */
 
 /** The installation's setting; a missing row (a database edited by hand) counts as the stricter 'members'. */
-export function getProjectVisibility(): ProjectVisibility {
-  return readProjectVisibility() === "all" ? "all" : "members";
+export async function getProjectVisibility(): Promise<ProjectVisibility> {
+  return (await readProjectVisibility()) === "all" ? "all" : "members";
 }
 
 /**
  * The user's role in the project, or null when they may not see it. A request made with an API
  * token limited to other projects sees this one as not there (404), whoever owns the token.
  */
-export function projectRoleOf(options: { user: Actor; projectId: string }): RoleName | null {
-  return projectRoleWith(options, () => readProjectAccess({ userId: options.user.id, projectId: options.projectId }));
+export async function projectRoleOf(options: { user: Actor; projectId: string }): Promise<RoleName | null> {
+  const row = projectAccessNeedsRow(options) ? await readProjectAccess({ userId: options.user.id, projectId: options.projectId }) : null;
+  return projectRoleWith(options, () => {
+    if (!row) throw new Error("projectRoleOf read no membership row where the role depends on it (see projectAccessNeedsRow).");
+    return row;
+  });
 }
 
 /** projectRoleOf with the membership row from `readRow`, called only when the role depends on it. */
@@ -72,7 +77,7 @@ export function requireProjectAccessWith<U extends Actor>(row: ProjectAccessRow 
 
 /** The membership row behind an access check, on SQLite (step stores read it in their transaction). */
 export function readProjectAccessRow(options: { userId: string; projectId: string }): ProjectAccessRow {
-  return readProjectAccess(options);
+  return readProjectAccessSql(options);
 }
 
 /** The membership row behind an access check, on PostgreSQL. */
@@ -85,15 +90,15 @@ export function readProjectAccessRowPg(db: Parameters<typeof readProjectAccessPg
  * Returns the user with their role in this project, for the permission rules that follow (so a
  * viewer-member who is an operator elsewhere can't sign off here).
  */
-export function requireProjectAccess<U extends Actor>(options: {
+export async function requireProjectAccess<U extends Actor>(options: {
   user: U;
   projectId: string;
   need: ProjectNeed;
   forbidden?: string;
   /** What the 404 names: the resource the request asked for ("Run", "Step"…), so it reads like a missing one. */
   resource?: string;
-}): U {
-  return requireWithRole(projectRoleOf(options), options);
+}): Promise<U> {
+  return requireWithRole(await projectRoleOf(options), options);
 }
 
 function requireWithRole<U extends Actor>(role: RoleName | null, options: { user: U; need: ProjectNeed; forbidden?: string; resource?: string }): U {
@@ -103,29 +108,29 @@ function requireWithRole<U extends Actor>(role: RoleName | null, options: { user
 }
 
 /** For pages: the user with their role in the project, or null when they may not see it (the page answers 404). */
-export function projectUserOrNull<U extends Actor>(options: { user: U; projectId: string }): U | null {
-  const role = projectRoleOf(options);
+export async function projectUserOrNull<U extends Actor>(options: { user: U; projectId: string }): Promise<U | null> {
+  const role = await projectRoleOf(options);
   if (role === null) return null;
   return role === options.user.role ? options.user : { ...options.user, role };
 }
 
 /** requireProjectAccess for a run's project; 404 "Run not found" for a run that doesn't exist. */
-export function requireRunAccess<U extends Actor>(options: { user: U; runId: string; need: ProjectNeed; forbidden?: string; resource?: string }): U & { projectId: string } {
-  const projectId = readRunProjectId(options.runId);
+export async function requireRunAccess<U extends Actor>(options: { user: U; runId: string; need: ProjectNeed; forbidden?: string; resource?: string }): Promise<U & { projectId: string }> {
+  const projectId = await readRunProjectId(options.runId);
   if (projectId === null) throw new NotFoundError("Run");
-  return { ...requireProjectAccess({ resource: "Run", ...options, projectId }), projectId };
+  return { ...(await requireProjectAccess({ resource: "Run", ...options, projectId })), projectId };
 }
 
 /** The Prisma filter of the projects the user may see (an empty filter, never undefined, for all). */
-export function visibleProjectsWhere(user: Actor): Prisma.ProjectWhereInput {
+export async function visibleProjectsWhere(user: Actor): Promise<Prisma.ProjectWhereInput> {
   const limited = currentTokenCredential()?.projectIds;
-  if (limited) return { AND: [{ id: { in: [...limited] } }, visibleProjectsWhereForRole(user)] };
+  if (limited) return { AND: [{ id: { in: [...limited] } }, await visibleProjectsWhereForRole(user)] };
   return visibleProjectsWhereForRole(user);
 }
 
-function visibleProjectsWhereForRole(requested: Actor): Prisma.ProjectWhereInput {
+async function visibleProjectsWhereForRole(requested: Actor): Promise<Prisma.ProjectWhereInput> {
   const token = tokenProjectRoles(requested.id);
   const user = token ? { id: requested.id, role: token.ownerRole } : requested;
-  if (user.role === "ADMIN" || getProjectVisibility() === "all") return {};
+  if (user.role === "ADMIN" || (await getProjectVisibility()) === "all") return {};
   return { members: { some: { userId: user.id } } };
 }

@@ -19,7 +19,7 @@ export async function listProjectMembers(options: { projectId: string }) {
     prisma.user.findMany({ where: { deactivatedAt: null, projectMemberships: { none: { projectId: options.projectId } } }, select: { id: true, name: true, email: true, role: true }, orderBy: { name: "asc" } }),
   ]);
   return {
-    visibility: getProjectVisibility(),
+    visibility: await getProjectVisibility(),
     members: members.map((m) => ({ userId: m.user.id, name: m.user.name, email: m.user.email, installationRole: m.user.role, role: m.role, active: m.user.deactivatedAt === null })),
     candidates: users,
   };

@@ -48,7 +48,7 @@ export async function attachEvidence(options: { actor: ActingUser; runId: string
   // Cheap checks against the database before the bytes are read and kept.
   const stepRun = await prisma.stepRun.findUnique({ where: { runId_stepId: { runId: options.runId, stepId: options.stepId } }, select: { id: true, title: true, kind: true, status: true, run: { select: { status: true, projectId: true } } } });
   if (!stepRun) throw new NotFoundError("Step in this run");
-  requireProjectAccess({ user: actor, projectId: stepRun.run.projectId, need: "operate", resource: "Step in this run" });
+  await requireProjectAccess({ user: actor, projectId: stepRun.run.projectId, need: "operate", resource: "Step in this run" });
   if (stepRun.run.status !== "ACTIVE") throw new ConflictError("This run has ended; its record can't be changed.");
   // Evidence goes with work: a step that has started or been signed off, not a gate's decision.
   if (stepRun.kind === "GATE") throw new ValidationError("A go/no-go decision takes a note, not files.", { file: ["Not on a gate."] });
@@ -103,7 +103,7 @@ export async function readAttachment(options: { actor: Actor; attachmentId: stri
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
   const attachment = await prisma.attachment.findUnique({ where: { id: options.attachmentId } });
   if (!attachment) throw new NotFoundError("Attachment");
-  requireRunAccess({ user: options.actor, runId: attachment.runId, need: "view", resource: "Attachment" });
+  await requireRunAccess({ user: options.actor, runId: attachment.runId, need: "view", resource: "Attachment" });
   const bytes = readEvidence(attachment.sha256);
   if (!bytes) throw new NotFoundError(`The file of "${attachment.name}"`);
   if (sha256Of(bytes) !== attachment.sha256) throw new ConflictError(`The stored file of "${attachment.name}" no longer matches its recorded SHA-256.`);

@@ -28,9 +28,13 @@ import { AGENT_ONLY_ACTIONS, FLEET_DONE_STATUSES, FLEET_DONE_WORD, fleetOutcomeL
 import { agentlessClientIds } from "../fleet/queries";
 import { recordPlanVersion } from "../plan/versions";
 import { freezePlanIntoRun } from "./frozen-plan";
-import { insertFleetRowsForRun, stepRunSnapshot, type LoadedStepRun } from "./store.sqlite";
-import { sqliteStepStore } from "./step-store";
-import { runStepFlowSync, use, type StepFlow } from "./step-flow";
+import { insertFleetRowsForRun as insertFleetRowsForRunSqlite, stepRunSnapshot, type LoadedStepRun } from "./store.sqlite";
+import { insertFleetRowsForRun as insertFleetRowsForRunPg } from "./store.postgres";
+import { postgresStepStore, sqliteStepStore } from "./step-store";
+import { runStepFlowAsync, runStepFlowSync, use, type StepFlow } from "./step-flow";
+import { isPostgres } from "../platform/db/dialect";
+import { postgresPool } from "../platform/db/client";
+import { runPgTransaction } from "../platform/db/transaction-postgres";
 
 
 export async function startRun(options: {
@@ -92,7 +96,7 @@ export async function startRun(options: {
 /*
  * Executing a run: Start, Done, Skip, Fail, gate decisions and undo. Each is a flow over the step
  * store (./step-flow.ts): on SQLite one synchronous transaction on the direct connection
- * (runSqlTransaction), the same rules on PostgreSQL once the app runs there.
+ * (runSqlTransaction); on PostgreSQL the same flow, one async transaction on the pool (runPgTransaction).
  */
 
 /** requireProjectAccess inside a step flow: the membership row, when the role depends on it, comes through the store. */
@@ -101,8 +105,12 @@ function* requireProjectAccessIn<U extends ActingUser>(options: Parameters<typeo
   return requireProjectAccessWith(row, options);
 }
 
-/** Runs a step flow as one SQLite transaction (see ./step-flow.ts for why it stays synchronous). */
+/** One INSERT … SELECT of the run's fleet rows, in this database's SQL. */
+const insertFleetRowsForRun: typeof insertFleetRowsForRunSqlite = (tx, options) => (isPostgres() ? insertFleetRowsForRunPg(tx, options) : insertFleetRowsForRunSqlite(tx, options));
+
+/** Runs a step flow as one transaction (see ./step-flow.ts for why it stays synchronous on SQLite). */
 function runStepTransaction<T>(flow: () => StepFlow<T>): Promise<T> {
+  if (isPostgres()) return runPgTransaction(postgresPool(), (tx) => runStepFlowAsync(flow(), postgresStepStore(tx), tx));
   return runSqlTransaction((tx) => runStepFlowSync(flow(), sqliteStepStore(tx), tx));
 }
 

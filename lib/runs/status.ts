@@ -12,7 +12,7 @@ import type { RunModeName } from "./model";
  */
 export async function getRunStatus(options: { actor: Actor; runId: string; now?: number }) {
   if (!canViewProjects(options.actor)) throw new ForbiddenError();
-  requireRunAccess({ user: options.actor, runId: options.runId, need: "view" });
+  await requireRunAccess({ user: options.actor, runId: options.runId, need: "view" });
   const board = await getRunBoard({ runId: options.runId });
   const now = options.now ?? Date.now();
   const tracked = board.steps.filter((s) => s.tracked);

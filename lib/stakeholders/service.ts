@@ -35,7 +35,7 @@ const MINUTE = 60_000;
 /** How long a delivery attempt holds a message: a crash mid-send leaves it to the retry after this. */
 const DELIVERY_LEASE_MS = 2 * MINUTE;
 
-function requireManager(actor: Actor, runId: string) {
+async function requireManager(actor: Actor, runId: string) {
   if (!canManageStakeholderUpdates(actor)) throw new ForbiddenError("Only admins can manage stakeholder updates.");
   return requireRunAccess({ user: actor, runId, need: "edit", forbidden: "Only admins can manage stakeholder updates." });
 }
@@ -60,7 +60,7 @@ function settingsOf(plan: PlanRow | null): StakeholderSettingsInput {
  * the live night, and nobody should retype them at 22:00.
  */
 export async function getStakeholderSettings(options: { actor: Actor; runId: string }) {
-  const { projectId } = requireManager(options.actor, options.runId);
+  const { projectId } = await requireManager(options.actor, options.runId);
   const [plan, run] = await Promise.all([
     prisma.stakeholderUpdatePlan.findUnique({ where: { runId: options.runId } }),
     prisma.run.findUniqueOrThrow({ where: { id: options.runId }, select: { status: true } }),
@@ -83,7 +83,7 @@ export async function getStakeholderSettings(options: { actor: Actor; runId: str
 
 /** Saves the run's settings (audited). Switching automatic sending on starts the clock: the first update is one interval away. */
 export async function saveStakeholderSettings(options: { actor: ActingUser; runId: string; input: StakeholderSettingsInput; linkBase: string; now?: number }) {
-  const { projectId } = requireManager(options.actor, options.runId);
+  const { projectId } = await requireManager(options.actor, options.runId);
   const { input } = options;
   const now = options.now ?? Date.now();
   await runTransaction(async (tx) => {
@@ -133,7 +133,7 @@ function render(facts: StakeholderFacts, templates: { subject: string; body: str
 
 /** The update as it would go out now, from the editor's (unsaved) templates or the saved ones, rendered from the run's current facts. */
 export async function previewStakeholderUpdate(options: { actor: Actor; runId: string; input: { subjectTemplate?: string; bodyTemplate?: string }; linkBase: string; now?: number }) {
-  requireManager(options.actor, options.runId);
+  await requireManager(options.actor, options.runId);
   const now = options.now ?? Date.now();
   const plan = await prisma.stakeholderUpdatePlan.findUnique({ where: { runId: options.runId } });
   const saved = settingsOf(plan);
@@ -218,7 +218,7 @@ export async function sendStakeholderUpdate(options: {
   /** The scheduler's due time: the update goes out only if this slot is still open. */
   due?: Date;
 }): Promise<StakeholderMessageView | null> {
-  if (options.actor) requireManager(options.actor, options.runId);
+  if (options.actor) await requireManager(options.actor, options.runId);
   const now = options.now ?? Date.now();
   let subject = options.edited?.subject;
   let text = options.edited?.text;
@@ -276,6 +276,6 @@ export async function deliverStakeholderEmail(options: { messageId: string; now?
 }
 
 export async function listStakeholderUpdates(options: { actor: Actor; runId: string }) {
-  requireManager(options.actor, options.runId);
+  await requireManager(options.actor, options.runId);
   return { messages: await listStakeholderMessages({ runId: options.runId }) };
 }

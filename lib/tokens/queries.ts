@@ -81,5 +81,5 @@ export async function listAllTokens(): Promise<TokenSummary[]> {
 
 /** The projects a token of this user may be limited to: the ones they can see, by name. */
 export async function listTokenProjectChoices(options: { user: Actor }): Promise<{ id: string; name: string }[]> {
-  return prisma.project.findMany({ where: visibleProjectsWhere(options.user), select: { id: true, name: true }, orderBy: { name: "asc" } });
+  return prisma.project.findMany({ where: await visibleProjectsWhere(options.user), select: { id: true, name: true }, orderBy: { name: "asc" } });
 }

@@ -26,7 +26,8 @@ export async function createApiToken(options: { actor: ActingUser & { token?: un
   const { secret, prefix, secretHash } = generateTokenSecret();
   const token = await runTransaction(async (tx) => {
     const projects = await tx.project.findMany({ where: { id: { in: projectIds } }, select: { id: true, name: true } });
-    const visible = projects.filter((p) => projectRoleOf({ user: actor, projectId: p.id }) !== null);
+    const roles = await Promise.all(projects.map((p) => projectRoleOf({ user: actor, projectId: p.id })));
+    const visible = projects.filter((_, i) => roles[i] !== null);
     if (visible.length !== projectIds.length) throw new ValidationError("A token can only be limited to projects you can see.", { projectIds: ["Unknown project."] });
     const row = await tx.apiToken.create({
       data: {

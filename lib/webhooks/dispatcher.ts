@@ -19,7 +19,9 @@ import {
 } from "./model";
 import { sendWebhook } from "./send";
 import type { AuditRowForWebhook, AttemptOutcome, DueDeliveryRow, NewDelivery } from "./store.sqlite";
-import { sqliteWebhookStore, type WebhookStore } from "./webhook-store";
+import { postgresWebhookStore, sqliteWebhookStore, type WebhookStore } from "./webhook-store";
+import { isPostgres } from "../platform/db/dialect";
+import { postgresPool } from "../platform/db/client";
 
 /**
  * The webhook dispatcher: a loop in the server process that turns committed audit events into
@@ -98,7 +100,7 @@ const state: DispatcherState = (globalForWebhooks.runsheetWebhookDispatcher ??= 
   outcomes: [],
   flushTimer: null,
   flushing: null,
-  store: sqliteWebhookStore,
+  store: isPostgres() ? postgresWebhookStore(postgresPool()) : sqliteWebhookStore,
 });
 
 /** Points the dispatcher at another database's store (PostgreSQL; tests). */

@@ -79,7 +79,7 @@ function copyInstallation(label: string) {
 
 describe("a clean installation", () => {
   it("verifies: chain intact, signed up to its head, every step agrees with its events", async () => {
-    const verdict = lib.audit.verifyAuditTrailNow();
+    const verdict = (await lib.audit.verifyAuditTrailNow());
     expect(verdict.findings).toEqual([]);
     expect(verdict.ok).toBe(true);
     const last = await head();
@@ -114,7 +114,7 @@ describe("a clean installation", () => {
     // No flush asked for: the run's end makes the checkpointer sign without waiting.
     await expect.poll(() => readCheckpoints(paths().checkpoints).lines.at(-1), { timeout: 3000 }).toMatchObject({ checkpoint: { seq: last.seq, headHash: last.hash } });
     expect(readCheckpoints(paths().checkpoints).lines.length).toBeGreaterThan(before);
-    expect(lib.audit.verifyAuditTrailNow()).toMatchObject({ ok: true, findings: [] });
+    expect((await lib.audit.verifyAuditTrailNow())).toMatchObject({ ok: true, findings: [] });
   });
 });
 
@@ -197,7 +197,7 @@ describe("tampering with step and run rows", () => {
       target.id,
     );
     try {
-      const verdict = lib.audit.verifyAuditTrailNow();
+      const verdict = (await lib.audit.verifyAuditTrailNow());
       expect(verdict.ok).toBe(false);
       expect(verdict.findings).toHaveLength(1);
       const finding = verdict.findings[0];
@@ -217,7 +217,7 @@ describe("tampering with step and run rows", () => {
       );
       raw.close();
     }
-    expect(lib.audit.verifyAuditTrailNow()).toMatchObject({ ok: true, findings: [] });
+    expect((await lib.audit.verifyAuditTrailNow())).toMatchObject({ ok: true, findings: [] });
   });
 
   it("a step nobody touched, marked skipped in the table, is reported as having no events", () => {

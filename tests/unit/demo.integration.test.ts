@@ -72,7 +72,7 @@ describe("the demo", () => {
     expect(await db.lib.audit.verifyAuditChain()).toMatchObject({ ok: true });
     // The full check too: the demo's runs being gone is what its removal event says, not tampering.
     await (await import("@/lib/audit/checkpointer")).flushAuditCheckpoint({ readHead: true });
-    expect(db.lib.audit.verifyAuditTrailNow()).toMatchObject({ ok: true, findings: [] });
+    expect((await db.lib.audit.verifyAuditTrailNow())).toMatchObject({ ok: true, findings: [] });
     await expect(demo.removeDemo({ actor: realAdmin })).rejects.toMatchObject({ status: 409 });
   });
 });

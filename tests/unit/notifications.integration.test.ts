@@ -377,7 +377,7 @@ describe("time-based", () => {
     const gateRun = await w.stepRun(w.gate.id);
     const told = await db.lib.prisma.notification.findMany({ where: { stepRunId: gateRun.id, kind: "GATE_WAITING" }, select: { userId: true } });
     expect(told.map((n) => n.userId)).toEqual([team.admin.id]);
-    const findings = db.lib.audit.verifyAuditTrailNow().findings.filter((f) => JSON.stringify(f).includes("step") || JSON.stringify(f).includes("gate"));
+    const findings = (await db.lib.audit.verifyAuditTrailNow()).findings.filter((f) => JSON.stringify(f).includes("step") || JSON.stringify(f).includes("gate"));
     expect(findings).toEqual([]);
   });
 });

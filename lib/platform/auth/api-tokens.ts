@@ -5,7 +5,7 @@ import { fromSqlTime, toSqlTime } from "../db/sql";
 import { RateLimitedError, UnauthenticatedError } from "../errors";
 import { clientAddress } from "../http/client-address";
 import type { RoleName } from "./roles";
-import { findApiTokenUser, recordApiTokenUse } from "./store.sqlite";
+import { findApiTokenUser, recordApiTokenUse } from "./store";
 
 /*
  * API tokens as a credential (the table and its management are lib/tokens). better-auth 1.7 ships
@@ -146,10 +146,10 @@ export interface TokenUser {
  * revoked or expired token, or a deactivated owner, is a 401 with what is wrong: a bearer request
  * never falls back to the cookies it may also carry.
  */
-export function userFromBearer(headers: Headers, now = Date.now()): TokenUser {
+export async function userFromBearer(headers: Headers, now = Date.now()): Promise<TokenUser> {
   const secret = (headers.get("authorization") ?? "").replace(/^bearer\s+/i, "").trim();
   if (!secret.startsWith(TOKEN_SECRET_PREFIX) || secret.length > 200) throw new UnauthenticatedError("That API token isn't valid.");
-  const row = findApiTokenUser("secretHash", hashTokenSecret(secret));
+  const row = await findApiTokenUser("secretHash", hashTokenSecret(secret));
   if (!row) throw new UnauthenticatedError("That API token isn't valid.");
   if (row.revokedAt !== null) throw new UnauthenticatedError(`The API token "${row.tokenName}" has been revoked.`);
   if (fromSqlTime(row.expiresAt).getTime() <= now) throw new UnauthenticatedError(`The API token "${row.tokenName}" has expired.`);
@@ -182,7 +182,7 @@ export function userFromBearer(headers: Headers, now = Date.now()): TokenUser {
 }
 
 /** Whether a token still admits its owner (for long-lived streams opened with it). */
-export function tokenIsLive(tokenId: string, now = Date.now()): boolean {
-  const row = findApiTokenUser("id", tokenId);
+export async function tokenIsLive(tokenId: string, now = Date.now()): Promise<boolean> {
+  const row = await findApiTokenUser("id", tokenId);
   return !!row && row.revokedAt === null && row.deactivatedAt === null && fromSqlTime(row.expiresAt).getTime() > now;
 }

@@ -6,7 +6,7 @@ import { cache } from "react";
 import { authFor, SESSION_LIMITS } from "./auth";
 import { prisma } from "../db/client";
 import type { RoleName } from "./roles";
-import { findSessionById, findSessionUser } from "./store.sqlite";
+import { findSessionById, findSessionUser } from "./store";
 import { hasBearerCredential, tokenIsLive, userFromBearer, type TokenCredential } from "./api-tokens";
 
 export interface CurrentUser {
@@ -61,7 +61,7 @@ async function verifiedSessionToken(requestHeaders: Headers): Promise<string | n
  */
 export async function getUserFromRequest(request: Request): Promise<CurrentUser | null> {
   if (hasBearerCredential(request.headers)) {
-    const user = userFromBearer(request.headers);
+    const user = await userFromBearer(request.headers);
     return { ...user, sessionId: `token:${user.token.id}` };
   }
   return userFromHeaders(request.headers);
@@ -73,7 +73,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => use
 async function userFromHeaders(requestHeaders: Headers): Promise<CurrentUser | null> {
   const token = await verifiedSessionToken(requestHeaders);
   if (!token) return null;
-  const row = findSessionUser(token);
+  const row = await findSessionUser(token);
   if (!row || row.deactivatedAt !== null) return null;
   if (!sessionRowAdmits(row, Date.now())) return null;
   return { id: row.id, name: row.name, email: row.email, role: row.role, sessionId: row.sessionId };
@@ -90,9 +90,9 @@ export async function requireUser(): Promise<CurrentUser> {
 }
 
 /** Whether a session still admits its user: not ended, not expired, user active. For long-lived streams. */
-export function sessionIsLive(sessionId: string): boolean {
+export async function sessionIsLive(sessionId: string): Promise<boolean> {
   if (sessionId.startsWith("token:")) return tokenIsLive(sessionId.slice("token:".length));
-  const row = findSessionById(sessionId);
+  const row = await findSessionById(sessionId);
   return !!row && row.deactivatedAt === null && sessionRowAdmits(row, Date.now());
 }
 

@@ -12,3 +12,6 @@ export const MIGRATION_LOCK_KEY = 7_253_001;
  * (transaction-postgres.ts runPrismaPgTransaction).
  */
 export const AUDIT_CHAIN_LOCK_KEY = 7_253_002;
+
+/** Held while the demo is seeded at start-up (instrumentation.ts): two instances starting on an empty database seed it once. */
+export const SEED_LOCK_KEY = 7_253_003;

@@ -1,8 +1,13 @@
 import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import Database from "better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-postgres/client";
+import { isPostgres, postgresUrl } from "./dialect";
 import { applyMigrations } from "./migrate";
+import { createPostgresPool } from "./postgres-pool";
 import { resolveDatabasePath } from "./sqlite-path";
 
 /** Longest synchronous wait for SQLite's write lock (see runTransaction for the real budget). */
@@ -18,16 +23,41 @@ export function createPrismaClient(databasePath = resolveDatabasePath()): Prisma
   return new PrismaClient({ adapter });
 }
 
-const globalForPrisma = globalThis as unknown as { runsheetPrisma?: PrismaClient; runsheetSqlite?: { path: string; db: Database.Database } };
+/**
+ * The Prisma client on PostgreSQL. Its generated client (prisma/postgres/schema.prisma) has the
+ * same models, fields and enums as the SQLite one, generated from it, so the services are written
+ * once against the SQLite client's types. The schema is migrated before the server takes requests
+ * (instrumentation.ts awaits applyPostgresMigrations; it is async, unlike SQLite's).
+ */
+function createPostgresPrismaClient(connectionString: string): PrismaClient {
+  return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) }) as unknown as PrismaClient;
+}
 
-const databasePath = resolveDatabasePath();
+const globalForPrisma = globalThis as unknown as {
+  runsheetPrisma?: PrismaClient;
+  runsheetSqlite?: { path: string; db: Database.Database };
+  runsheetPgPool?: pg.Pool;
+};
+
+const onPostgres = isPostgres();
+const databasePath = onPostgres ? "" : resolveDatabasePath();
 
 /** The one Prisma client of this process (kept on globalThis so dev reloads don't open more). */
-export const prisma: PrismaClient = globalForPrisma.runsheetPrisma ?? createPrismaClient(databasePath);
+export const prisma: PrismaClient = globalForPrisma.runsheetPrisma ?? (onPostgres ? createPostgresPrismaClient(postgresUrl()) : createPrismaClient(databasePath));
 globalForPrisma.runsheetPrisma = prisma;
 
 /** For libraries that speak to the database through Prisma and need its provider name (better-auth). */
-export const DATABASE_PROVIDER = "sqlite";
+export const DATABASE_PROVIDER: "sqlite" | "postgresql" = onPostgres ? "postgresql" : "sqlite";
+
+/**
+ * The connection pool of the PostgreSQL stores (`store.postgres.ts`): the counterpart of `sqlite()`
+ * for the paths that run on every request or tick. Only when DATABASE_URL is PostgreSQL.
+ */
+export function postgresPool(): pg.Pool {
+  if (!onPostgres) throw new Error("postgresPool() is only for DATABASE_URL=postgresql://…; this process runs on SQLite.");
+  globalForPrisma.runsheetPgPool ??= createPostgresPool({ connectionString: postgresUrl(), max: 10 });
+  return globalForPrisma.runsheetPgPool;
+}
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
@@ -42,6 +72,8 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  * statements) it could never let go: runSqlTransaction retries asynchronously instead.
  */
 export function sqlite(): Database.Database {
+  // A SQLite-only path reached on PostgreSQL is a bug to fix, not a file to create.
+  if (onPostgres) throw new Error("sqlite() was called while DATABASE_URL is PostgreSQL: this path needs its PostgreSQL store.");
   const open = globalForPrisma.runsheetSqlite;
   if (open && open.path === databasePath && open.db.open) return open.db;
   open?.db.close();
@@ -55,6 +87,11 @@ export function sqlite(): Database.Database {
 /** Closes both connections (tests and scripts; the server keeps them for its lifetime). */
 export async function disconnectDatabase(): Promise<void> {
   await prisma.$disconnect();
+  const pool = globalForPrisma.runsheetPgPool;
+  if (pool) {
+    delete globalForPrisma.runsheetPgPool;
+    await pool.end();
+  }
   const open = globalForPrisma.runsheetSqlite;
   if (open && open.path === databasePath) {
     open.db.close();

@@ -2,6 +2,8 @@ import "server-only";
 import { BusyError } from "../errors";
 import type Database from "better-sqlite3";
 import { prisma, sqlite, type Tx } from "./client";
+import { isPostgres } from "./dialect";
+import { runPrismaPgTransaction } from "./transaction-postgres";
 import { classifyDatabaseError } from "./classify-error";
 import { announceCommit, bindCommit, type CommitRecord } from "./commits";
 
@@ -51,6 +53,8 @@ async function inWriteTurn<T>(deadline: number, fn: () => Promise<T>): Promise<T
  * state that could still roll back.
  */
 export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  // On PostgreSQL the same services run under the audit chain's lock (see runPrismaPgTransaction).
+  if (isPostgres()) return runPrismaPgTransaction(prisma, fn);
   const deadline = Date.now() + BUSY_BUDGET_MS;
   return inWriteTurn(deadline, () =>
     retryWhileBusy(deadline, 20, async (commit) =>

@@ -33,7 +33,8 @@ export interface LiveConnection {
   lastSeq: number;
   write: (chunk: Uint8Array) => void;
   /** Re-checks the session and the viewer's access; false ends the stream. Cheap (two indexed reads). */
-  allowed: () => boolean;
+  /** Whether the stream's session and access still hold (async: a database read on PostgreSQL). */
+  allowed: () => Promise<boolean>;
   close: () => void;
   /** Broadcast chunks held back while this stream replays what it missed. */
   pending: { seq: number; chunk: Uint8Array }[] | null;
@@ -145,8 +146,10 @@ async function pump(channel: Channel): Promise<void> {
       // Someone may have lost access (removed from the project, the project made members-only):
       // checked per stream only when the batch holds an event that could do that.
       const check = events.some((e) => !WORK_ACTION.test(e.action));
-      for (const connection of [...channel.connections]) {
-        if (check && !connection.allowed()) {
+      const connections = [...channel.connections];
+      const verdicts = check ? await Promise.all(connections.map((connection) => connection.allowed().catch(() => false))) : null;
+      for (const [i, connection] of connections.entries()) {
+        if (verdicts && !verdicts[i]) {
           connection.close();
           continue;
         }
@@ -235,7 +238,9 @@ async function safetyPoll(): Promise<void> {
     const heads = await prisma.auditEvent.groupBy({ by: ["projectId"], where: { projectId: { in: channels.map((c) => c.projectId) } }, _max: { seq: true } });
     const headOf = new Map(heads.map((h) => [h.projectId, h._max.seq ?? 0]));
     for (const channel of channels) {
-      for (const connection of [...channel.connections]) if (!connection.allowed()) connection.close();
+      const connections = [...channel.connections];
+      const verdicts = await Promise.all(connections.map((connection) => connection.allowed().catch(() => true)));
+      connections.forEach((connection, i) => !verdicts[i] && connection.close());
       if ((headOf.get(channel.projectId) ?? 0) > channel.headSeq) void pump(channel);
     }
   } catch (error) {

@@ -20,7 +20,7 @@ export async function openProjectEventStream(options: {
   resumeAfterSeq: number | null;
   signal: AbortSignal;
   /** Whether the viewer may still see the project (checked at every safety poll and after access-changing events): removed from it, the stream ends. */
-  stillAllowed?: () => boolean;
+  stillAllowed?: () => Promise<boolean>;
   /** Describes the events' changes, so a browser can patch its page instead of re-rendering it (the same for every stream: the project's channel keeps the first). */
   describe: DeltaBuilder;
 }): Promise<Response> {
@@ -52,7 +52,7 @@ export async function openProjectEventStream(options: {
         close();
       }
     },
-    allowed: () => sessionIsLive(options.viewer.sessionId) && (!options.stillAllowed || options.stillAllowed()),
+    allowed: async () => (await sessionIsLive(options.viewer.sessionId)) && (!options.stillAllowed || (await options.stillAllowed())),
     close,
   };
 

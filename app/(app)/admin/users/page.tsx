@@ -18,7 +18,7 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" subtitle="Who can sign in, and what each role may do." actions={<><ButtonLink href="/admin/tokens" variant="secondary">API tokens</ButtonLink> <ButtonLink href="/admin/activity" variant="secondary">Account activity</ButtonLink></>} />
-      <ProjectVisibilitySetting value={getProjectVisibility()} />
+      <ProjectVisibilitySetting value={await getProjectVisibility()} />
       <UserAdmin
         meId={user.id}
         users={users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.deactivatedAt === null, demo: u.isDemo }))}

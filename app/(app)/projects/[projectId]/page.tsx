@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Project" };
 
 export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const user = projectUserOrNull({ user: await requireUser(), projectId }) ?? notFound();
+  const user = await projectUserOrNull({ user: await requireUser(), projectId }) ?? notFound();
   const view = await getPlanView({ projectId, viewerId: user.id }).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<{ run?: string }> }) {
   const [{ projectId }, { run }] = await Promise.all([params, searchParams]);
-  if (!projectUserOrNull({ user: await requireUser(), projectId })) notFound();
+  if (!await projectUserOrNull({ user: await requireUser(), projectId })) notFound();
   const view = await getProjectAuditView({ projectId, runId: typeof run === "string" ? run : null }).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;

@@ -18,7 +18,7 @@ export default async function PlanHistoryPage({ params, searchParams }: { params
   const [{ projectId }, raw] = await Promise.all([params, searchParams]);
   const user = await requireUser();
   if (!canViewProjects(user)) forbidden();
-  if (!projectUserOrNull({ user, projectId })) notFound();
+  if (!await projectUserOrNull({ user, projectId })) notFound();
   const { from, to } = query.parse({ from: raw.from, to: raw.to });
   const history = await getPlanHistory({ projectId, from, to }).catch((error) => {
     if (error instanceof NotFoundError) notFound();

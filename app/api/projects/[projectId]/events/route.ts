@@ -28,7 +28,7 @@ const query = z
  * viewing.
  */
 export const GET = route({ summary: "Follow a project live (Server-Sent Events)", responseContentType: "text/event-stream", responseDescription: "Server-Sent Events. `change` (id = audit seq): a live delta `{seq, prevSeq, at, action, runId, actorName, kind, step?, fleet?, run?}` (lib/runs/live-delta.ts); a client that sees `prevSeq` newer than the last event it applied missed one and reloads. `presence`: who has the project open. `ping`: a heartbeat every 15 s. Resumes after Last-Event-ID or `?after=`.", allow: canViewProjects, params: z.object({ projectId: id }), query }, async ({ user, params, query, request }) => {
-  requireProjectAccess({ user, projectId: params.projectId, need: "view" });
+  await requireProjectAccess({ user, projectId: params.projectId, need: "view" });
   const lastEventId = sequence.safeParse(request.headers.get("last-event-id"));
   return openProjectEventStream({
     projectId: params.projectId,
@@ -36,7 +36,7 @@ export const GET = route({ summary: "Follow a project live (Server-Sent Events)"
     connectionId: query.tab ?? randomUUID(),
     resumeAfterSeq: lastEventId.success ? lastEventId.data : (query.after ?? null),
     signal: request.signal,
-    stillAllowed: () => projectRoleOf({ user, projectId: params.projectId }) !== null,
+    stillAllowed: async () => (await projectRoleOf({ user, projectId: params.projectId })) !== null,
     describe: buildRunDeltas,
   });
 });

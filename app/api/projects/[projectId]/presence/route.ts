@@ -11,6 +11,6 @@ import { presenceResult } from "@/lib/projects/schemas";
  * its live stream stops sending these and leaves "Viewing now" within the presence TTL.
  */
 export const POST = route({ summary: "Presence heartbeat of a tab following the project", response: presenceResult, allow: canViewProjects, params: z.object({ projectId: id }).strict(), body: z.object({ tab: z.string().uuid() }).strict() }, async ({ user, params, body }) => {
-  requireProjectAccess({ user, projectId: params.projectId, need: "view" });
+  await requireProjectAccess({ user, projectId: params.projectId, need: "view" });
   return { known: touchPresence(params.projectId, body.tab, user.id) };
 });

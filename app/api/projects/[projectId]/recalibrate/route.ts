@@ -13,7 +13,7 @@ const params = z.object({ projectId: id }).strict();
  * preview. Readable by every role (the comparison teaches everyone); only admins apply.
  */
 export const GET = route({ summary: "Rehearsal comparison and recalibration preview", response: recalibrationPreviewResult, allow: canViewProjects, params, query: recalibrationSearchParams }, async ({ user, params, query }) => {
-  requireProjectAccess({ user, projectId: params.projectId, need: "view" });
+  await requireProjectAccess({ user, projectId: params.projectId, need: "view" });
   return previewRecalibration({ projectId: params.projectId, input: query });
 });
 

@@ -10,7 +10,7 @@ const params = z.object({ runId: id }).strict();
 
 /** What changed in the plan since this run froze its copy (null: nothing, or the run has ended). */
 export const GET = route({ summary: "What changed in the plan since the run froze its copy", response: runPlanDriftResult, allow: canViewProjects, params }, async ({ user, params }) => {
-  requireRunAccess({ user, runId: params.runId, need: "view" });
+  await requireRunAccess({ user, runId: params.runId, need: "view" });
   return { drift: await getRunPlanDrift({ runId: params.runId }) };
 });
 

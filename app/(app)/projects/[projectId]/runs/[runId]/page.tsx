@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Run" };
 export default async function RunPage({ params }: { params: Promise<{ projectId: string; runId: string }> }) {
   const { projectId, runId } = await params;
   // The user's role in this project decides what the board offers (a viewer-member can't tick).
-  const user = projectUserOrNull({ user: await requireUser(), projectId }) ?? notFound();
+  const user = await projectUserOrNull({ user: await requireUser(), projectId }) ?? notFound();
   const [board, planDrift] = await Promise.all([
     getRunBoard({ runId }).catch((error) => {
       if (error instanceof NotFoundError) notFound();

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 /** One row per step (UTF-8 with BOM, CRLF), for spreadsheets. */
 export const GET = route({ summary: "The run as CSV, one row per step", responseContentType: "text/csv", responseDescription: "A download (Content-Disposition: attachment): UTF-8 with BOM, CRLF line ends, one row per step.", allow: canViewProjects, params: z.object({ runId: id }) }, async ({ user, params }) => {
-  requireRunAccess({ user, runId: params.runId, need: "view" });
+  await requireRunAccess({ user, runId: params.runId, need: "view" });
   const { csv, filename } = await buildRunCsv({ runId: params.runId });
   return exportResponse(csv, { contentType: "text/csv; charset=utf-8", filename });
 });

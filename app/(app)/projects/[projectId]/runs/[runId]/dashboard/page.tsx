@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function RunDashboardPage({ params, searchParams }: { params: Promise<{ projectId: string; runId: string }>; searchParams: Promise<{ compare?: string }> }) {
   const [{ projectId, runId }, { compare }] = await Promise.all([params, searchParams]);
-  if (!projectUserOrNull({ user: await requireUser(), projectId })) notFound();
+  if (!await projectUserOrNull({ user: await requireUser(), projectId })) notFound();
   const dashboard = await getRunDashboard({ runId, compareRunId: typeof compare === "string" ? compare : null }).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
