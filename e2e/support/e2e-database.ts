@@ -10,6 +10,7 @@
  * - bare camelCase column names (`runId`) are quoted, since PostgreSQL folds unquoted names to
  *   lower case and Prisma's columns keep their case;
  * - a boolean column compared with 1 or 0 is compared with true or false;
+ * - camelCase aliases after AS are quoted, and json_extract(x, '$.a') becomes x::jsonb #> '{a}';
  * - LIKE becomes ILIKE (SQLite's LIKE ignores ASCII case), rowid becomes ctid;
  * and rows come back as better-sqlite3 gives them (see postgres-sync-worker.mjs).
  * SQL beyond that (SQLite's json_each, datetime(), pragmas) fails loudly with the statement.
@@ -108,6 +109,8 @@ class PostgresSyncDatabase implements E2eDatabase {
 
   /** SQLite-flavoured SQL → PostgreSQL, outside string literals and quoted names. */
   private translate(sql: string): { text: string; names: string[] } {
+    // json_extract(x, '$.a.b') → (x)::jsonb #> '{a,b}'; the worker gives objects back as JSON text, like SQLite.
+    sql = sql.replace(/json_extract\(\s*([^,()]+?)\s*,\s*'\$\.([^']+)'\s*\)/gi, (_, column: string, jsonPath: string) => `((${column})::jsonb #> '{${jsonPath.replace(/\[(\d+)\]/g, ".$1").split(".").join(",")}}')`);
     let out = "";
     let n = 0;
     const names: string[] = [];
@@ -136,6 +139,12 @@ class PostgresSyncDatabase implements E2eDatabase {
       // SQLite's insertion-order tie-breaker; ctid is the row's physical place, the same for rows not updated since.
       if (lower === "rowid") {
         out += "ctid";
+        continue;
+      }
+      // A camelCase alias (`AS phaseTitle`) keeps its case as a key, as in SQLite.
+      const previousWord = out.trimEnd().split(/\s+/).at(-1)?.toUpperCase();
+      if (previousWord === "AS" && token !== lower) {
+        out += `"${token}"`;
         continue;
       }
       out += this.casedColumns.get(lower) ? `"${this.casedColumns.get(lower)}"` : token;

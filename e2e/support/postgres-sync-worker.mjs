@@ -10,6 +10,13 @@ const types = {
     if (format !== "binary") {
       if (oid === 20) return (value) => Number(value); // int8: count(*)
       if (oid === 16) return (value) => (value === "t" ? 1 : 0); // bool
+      // jsonb (json_extract's stand-in): scalars as values, true/false as 1/0, objects and arrays as JSON text.
+      if (oid === 3802)
+        return (value) => {
+          const parsed = JSON.parse(value);
+          if (typeof parsed === "boolean") return parsed ? 1 : 0;
+          return parsed !== null && typeof parsed === "object" ? JSON.stringify(parsed) : parsed;
+        };
       if (oid === 1114) return (value) => new Date(`${value.replace(" ", "T")}Z`).toISOString().replace("Z", "+00:00"); // timestamp(3), UTC
     }
     return pg.types.getTypeParser(oid, format);

@@ -5,6 +5,7 @@ import { appendAuditEvent } from "../audit/service";
 import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
+import { isPostgres } from "../platform/db/dialect";
 import { clientIdsWithHostnameContaining, fillClientFields, freezeClientForEndedRuns, freezeClientsForEndedRuns } from "./store";
 import { agentlessClientIds } from "./queries";
 import { planReimport, type FillConflict } from "./reimport";
@@ -393,11 +394,12 @@ async function rowFilter(db: Tx | typeof prisma, options: { projectId: string; r
  * clients (a VM listed by display name is found by either). Prisma's `contains` is SQLite's
  * LIKE '%q%' without an ESCAPE clause, so "%" and "_" in q would be wildcards ("sql_prod"
  * matching "sql-prod", "%" matching everything). Without them LIKE is literal; with them, the
- * matching ids come from an instr() query instead (lib/fleet/store.sqlite.ts).
+ * matching ids come from an instr() query instead (lib/fleet/store.sqlite.ts). On PostgreSQL
+ * `contains` is LIKE, which minds case there: the ids always come from its strpos() query.
  */
 async function hostnameContains(db: Tx | typeof prisma, options: { projectId: string; q: string }): Promise<{ OR: ({ hostname: { contains: string } } | { networkHostname: { contains: string } })[] } | { id: { in: string[] } }> {
   const { q } = options;
-  if (!q.includes("_") && !q.includes("%")) return { OR: [{ hostname: { contains: q } }, { networkHostname: { contains: q } }] };
+  if (!isPostgres() && !q.includes("_") && !q.includes("%")) return { OR: [{ hostname: { contains: q } }, { networkHostname: { contains: q } }] };
   return { id: { in: await clientIdsWithHostnameContaining(db, options) } };
 }
 
