@@ -8,6 +8,8 @@ import { projectRoleOf } from "../projects/access";
 import { decideGate } from "../runs/service";
 import { APPROVAL_LINK_PROBLEMS, approvalLinkProblem, type ApprovalLinkProblem } from "./model";
 import { claimApprovalLinkSql } from "./store.sqlite";
+import { isPostgres } from "../platform/db/dialect";
+import { takeFromSharedLimit } from "../platform/db/shared-rate-limit";
 import { claimApprovalLink } from "./store.postgres";
 
 /*
@@ -119,17 +121,23 @@ export async function decideByApprovalLink(options: { token: string; input: { de
 
 /*
  * The decision endpoint is public (the token is the credential), so guessing is slowed down per
- * client address: a few decisions a minute is plenty for a person on a bridge call. In memory per
- * process: a restart forgets, and guessing a 256-bit token is hopeless anyway; this only keeps a
- * script from hammering the database.
+ * client address: a few decisions a minute is plenty for a person on a bridge call. In memory with
+ * one process (SQLite): a restart forgets, and guessing a 256-bit token is hopeless anyway; this
+ * only keeps a script from hammering the database. Several instances on PostgreSQL count together
+ * in the database (lib/platform/db/shared-rate-limit.ts).
  */
 const WINDOW_MS = 60_000;
 const MAX_PER_WINDOW = 10;
 const globalForLimit = globalThis as unknown as { runsheetApprovalAttempts?: Map<string, number[]> };
 const attempts: Map<string, number[]> = (globalForLimit.runsheetApprovalAttempts ??= new Map<string, number[]>());
 
-export function checkApprovalRateLimit(options: { address: string; now?: number }): void {
+export async function checkApprovalRateLimit(options: { address: string; now?: number }): Promise<void> {
   const now = options.now ?? Date.now();
+  if (isPostgres()) {
+    const wait = await takeFromSharedLimit({ key: `approval:${options.address}`, limit: MAX_PER_WINDOW, windowMs: WINDOW_MS, now });
+    if (wait > 0) throw new RateLimitedError("Too many approval attempts from this address. Wait a minute and try again.", wait);
+    return;
+  }
   const recent = (attempts.get(options.address) ?? []).filter((t) => now - t < WINDOW_MS);
   if (recent.length >= MAX_PER_WINDOW) {
     attempts.set(options.address, recent);

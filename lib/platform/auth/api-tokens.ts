@@ -6,6 +6,8 @@ import { RateLimitedError, UnauthenticatedError } from "../errors";
 import { clientAddress } from "../http/client-address";
 import type { RoleName } from "./roles";
 import { findApiTokenUser, recordApiTokenUse } from "./store";
+import { isPostgres } from "../db/dialect";
+import { takeFromSharedLimit } from "../db/shared-rate-limit";
 
 /*
  * API tokens as a credential (the table and its management are lib/tokens). better-auth 1.7 ships
@@ -154,7 +156,8 @@ export async function userFromBearer(headers: Headers, now = Date.now()): Promis
   if (row.revokedAt !== null) throw new UnauthenticatedError(`The API token "${row.tokenName}" has been revoked.`);
   if (fromSqlTime(row.expiresAt).getTime() <= now) throw new UnauthenticatedError(`The API token "${row.tokenName}" has expired.`);
   if (row.deactivatedAt !== null) throw new UnauthenticatedError(`The owner of the API token "${row.tokenName}" has been deactivated.`);
-  const wait = takeFromBucket(row.tokenId, now);
+  // Several instances on PostgreSQL count together in the database; one process counts in memory.
+  const wait = isPostgres() ? await takeFromSharedLimit({ key: `token:${row.tokenId}`, limit: tokenRatePerMinute(), windowMs: 60_000, now }) : takeFromBucket(row.tokenId, now);
   if (wait > 0) throw new RateLimitedError(`Too many requests with the API token "${row.tokenName}" (${tokenRatePerMinute()} a minute). Try again in ${wait} s.`, wait);
   const address = clientAddress(headers);
   const lastWritten = lastUseWritten.get(row.tokenId) ?? (row.lastUsedAt ? fromSqlTime(row.lastUsedAt).getTime() : 0);

@@ -10,7 +10,7 @@ import { approvalDecisionInput, approvalDecisionResult, approvalTokenParams } fr
 export const POST = publicRoute(
   { params: approvalTokenParams, body: approvalDecisionInput, response: approvalDecisionResult, summary: "Decides a gate with a one-time approval link from email" },
   async ({ params, body, request }) => {
-    checkApprovalRateLimit({ address: clientAddress(request.headers) });
+    await checkApprovalRateLimit({ address: clientAddress(request.headers) });
     const result = await decideByApprovalLink({ token: params.token, input: body });
     return { status: result.status };
   },
