@@ -22,6 +22,7 @@ import { fanoutJson, measureFanout } from "./fanout";
 import { describeSignoffDuringPdf, measureSignoffDuringPdf, SIGNOFF_DURING_PDF_PAIRS } from "./pdf-during-signoff";
 import { measureWebhooks } from "./webhooks";
 import type { PostgresStoreResult } from "./postgres-store";
+import { measurePostgresApp, type PostgresAppResult } from "./postgres-app";
 
 const LEVELS = [1, 10, 50] as const;
 type Level = (typeof LEVELS)[number];
@@ -48,6 +49,8 @@ interface LoadOutcome {
   wallMs: number;
   /** Server CPU time (user + system) per request: independent of how busy the machine is. */
   cpuMsPerRequest: number | null;
+  /** Every response's latency, sorted (to merge loads against several instances). */
+  latencies: number[];
 }
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -71,6 +74,9 @@ async function main() {
   log(`Seeding ${databasePath}: 300 steps in 8 phases, 5,000 fleet clients, 50 operators …`);
   const seeded = seed({ databasePath, args: ["--steps", "300", "--phases", "8", "--clients", "5000", "--operators", "50", "--progress", "80"] });
   log(`Seeded in ${(seeded.ms / 1000).toFixed(1)} s: ${JSON.stringify(seeded.counts)}`);
+  // The PostgreSQL measurement starts from the same seed: a copy, before the SQLite run changes it.
+  const postgresSource = path.join(tmp, "postgres-source.db");
+  copyDatabaseFile(databasePath, postgresSource);
 
   // --- server ---------------------------------------------------------------------------------
   const profileDir = path.join(repoRoot, "bench", ".tmp", "profiles");
@@ -84,6 +90,19 @@ async function main() {
   } catch (error) {
     console.error(server.output().slice(-5000));
     throw error;
+    // Issue 16: the same sign-off levels on PostgreSQL with two instances (bench/postgres-app.ts),
+    // once SQLite's server is stopped, so the two never share the machine.
+    await server.stop();
+    log("PostgreSQL with two app instances …");
+    results.json.postgres = await measurePostgresApp({
+      sourceDatabasePath: postgresSource,
+      seeded,
+      sqliteSignoff: results.json.signoff,
+      amount: AMOUNT,
+      warmup: WARMUP_SIGNOFFS,
+      load: (o) => load(o.baseUrl, { kind: "signoff", connections: o.connections, amount: o.amount, pairs: o.pairs, cookies: o.cookies, serverPid: o.serverPid }),
+      log,
+    });
   } finally {
     await server.stop();
     if (process.env.BENCH_KEEP_DB === "1") log(`Kept ${databasePath}`);
@@ -212,6 +231,8 @@ async function measure(server: ServerHandle, seeded: SeedResult, databasePath: s
     signoffDuringPdf,
     webhooks: { signoffIdleP95: webhooks.signoffIdleP95, signoffInFlightP95: webhooks.signoffInFlightP95, ratio: webhooks.ratio, cpuMsPerSignoffIdle: webhooks.cpuMsPerSignoffIdle, cpuMsPerSignoffInFlight: webhooks.cpuMsPerSignoffInFlight },
     postgresStore,
+    /** Filled in by main() once this server has stopped (bench/postgres-app.ts). */
+    postgres: null as PostgresAppResult | null,
   };
   return { json, extra: { fleetImport, steady, signoffDetails, floorDetails, runbook, dashboard, propagation, pdf, rssBeforePdf, dirty, seeded } };
 }
@@ -289,7 +310,13 @@ async function load(
     timeouts: result.timeouts,
     wallMs,
     cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null ? round1((cpuAfter - cpuBefore) / latencies.length) : null,
+    latencies,
   };
+}
+
+/** Copies a closed SQLite database with its WAL, if any. */
+function copyDatabaseFile(from: string, to: string): void {
+  for (const suffix of ["", "-wal", "-shm"]) if (fs.existsSync(from + suffix)) fs.copyFileSync(from + suffix, to + suffix);
 }
 
 /** Open loop: one sign-off every 1000/rate ms, whatever the previous ones are doing. */
@@ -329,6 +356,7 @@ async function steadyLoad(baseUrl: string, options: { rate: number; amount: numb
     timeouts: 0,
     wallMs,
     cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null ? round1((cpuAfter - cpuBefore) / Math.max(latencies.length, 1)) : null,
+    latencies,
   };
 }
 
@@ -553,6 +581,13 @@ function printTable(json: Results["json"], extra: Results["extra"]) {
       `${LEVELS.map((c) => pgStore.sqlite[`c${c}`].p95).join("/")} | ${LEVELS.map((c) => pgStore.postgres[`c${c}`].p95).join("/")} (${pgStore.sqlite.c50.opsPerSecond} vs ${pgStore.postgres.c50.opsPerSecond}/s at c50)`,
     ]);
   }
+  const pgApp = json.postgres;
+  if (pgApp) {
+    other.push([
+      "Sign-off on PostgreSQL, two instances, p95 (ms) c1/c10/c50",
+      `${LEVELS.map((c) => pgApp.signoff[`c${c}`].p95).join("/")}; ${LEVELS.map((c) => pgApp.signoff[`c${c}`].rps).join("/")} req/s; ${LEVELS.map((c) => fmt(pgApp.cpuMsPerSignoff[`c${c}`])).join("/")} CPU-ms each (non-2xx ${pgApp.non2xx})`,
+    ]);
+  }
   const w = Math.max(...other.map(([k]) => k.length));
   console.log("");
   for (const [k, v] of other) console.log(`${k.padEnd(w)}  ${v}`);
@@ -569,6 +604,7 @@ function printTable(json: Results["json"], extra: Results["extra"]) {
     ["Import of 5,000 clients < 3 s", json.import.ms, (n) => n < 3000, `${json.import.ms} ms`],
     ["Preview of a 1,000-row .xlsx plan < 2 s (median)", json.planImport.previewMs, (n) => n < 2000, `${json.planImport.previewMs} ms`],
     ["Starting a run (300 steps, 5,000 clients) < 500 ms, median", json.runStart.p50Ms, (n) => n < 500, `${json.runStart.p50Ms} ms`],
+    ["Sign-off p95 at c50 on PostgreSQL, two instances, within 2× of SQLite on one", json.postgres?.ratioToSqlite.c50 ?? null, (n) => n <= 2, `${json.postgres?.signoff.c50.p95} ms vs ${json.signoff.c50.p95} ms (${json.postgres?.ratioToSqlite.c50}×)`],
     ["Sign-off p95 during 5 PDF exports < 2× the idle p95", json.signoffDuringPdf.ratio, (n) => n < 2, `${json.signoffDuringPdf.p95} ms vs ${json.signoffDuringPdf.idleP95} ms idle (${json.signoffDuringPdf.ratio}×)`],
   ];
   console.log("\nGoals:");
