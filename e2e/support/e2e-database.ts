@@ -38,6 +38,11 @@ export function e2eDatabaseUrl(): string | null {
   return url && /^postgres(ql)?:\/\//i.test(url) ? url : null;
 }
 
+/** The synchronous database API over a PostgreSQL connection (also used by the integration tests on PostgreSQL). */
+export function openPostgresSyncDatabase(url: string): E2eDatabase {
+  return new PostgresSyncDatabase(url);
+}
+
 export function openE2eDatabase(): E2eDatabase {
   const url = e2eDatabaseUrl();
   if (url) return new PostgresSyncDatabase(url);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProject, createTeam } from "./helpers/db-fixtures";
-import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
+import { openTestDatabase, TESTS_ON_POSTGRES, type TestDatabase } from "./helpers/db-setup";
 import { callRoute, loadApiRoutes, ORIGIN, signIn, type ApiRoute } from "./helpers/http-routes";
 
 let db: TestDatabase;
@@ -313,7 +313,9 @@ describe("same-origin check", () => {
   });
 });
 
-describe("dates stored before the range was enforced", () => {
+// SQLite installations from before the range was enforced; PostgreSQL support came after it, and its
+// timestamps can't hold year 0 at all.
+describe.skipIf(TESTS_ON_POSTGRES)("dates stored before the range was enforced", () => {
   it("the JSON, CSV and PDF exports and the dashboard still answer for a window in year 275760 or year 0", { timeout: 120_000 }, async () => {
     const project = await createProject(db.lib, team.admin, { name: "Legacy dates project" });
     const run = await db.lib.runs.startRun({ actor: team.admin, projectId: project.id, input: { kind: "REHEARSAL", name: "" } });

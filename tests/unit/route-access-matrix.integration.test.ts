@@ -51,7 +51,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-let currentSnapshot: () => { version: number; hash: string };
+let currentSnapshot: () => { version: number | string; hash: string };
 
 const allowed = (status: number) => (status >= 200 && status < 300) || status === 409;
 const matches = (expected: Expected, status: number) => (expected === "ok" ? allowed(status) : status === expected);

@@ -137,7 +137,7 @@ const queryArbitrary = fc.oneof(
 
 // ---------------------------------------------------------------- the properties
 
-let currentSnapshot: () => { version: number; hash: string };
+let currentSnapshot: () => { version: number | string; hash: string };
 
 async function checkCall(route: ApiRoute, method: Method, role: Role, params: Record<string, string>, options: { body?: string; query?: string }) {
   const before = currentSnapshot();

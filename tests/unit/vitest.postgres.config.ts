@@ -1,0 +1,36 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+import base from "../../vitest.config";
+
+/**
+ * `npm run test:unit:postgres`: the integration tests that take their database from
+ * openTestDatabase (tests/unit/helpers/db-setup.ts) run again, each on a new PostgreSQL database
+ * of one throw-away server (postgres-global-setup.ts). A new such test runs on both by itself.
+ * Left out, with why:
+ */
+const SQLITE_ONLY: Record<string, string> = {
+  "audit-anchor.integration.test.ts": "tampers with copies made by SQLite's VACUUM INTO and checks them with the SQLite verifier; audit-verify-postgres runs the same checks on both",
+  "audit-verify-cli.test.ts": "`npm run audit:verify` reads a SQLite file; on PostgreSQL the check runs in the app (the audit page)",
+  "audit-verify-postgres.integration.test.ts": "runs every scenario on both databases by itself",
+  "backup.integration.test.ts": "the SQLite file's backup and restore; PostgreSQL is backed up with its own tools",
+};
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const onBoth = fs
+  .readdirSync(here)
+  .filter((name) => name.endsWith(".test.ts") && !(name in SQLITE_ONLY) && fs.readFileSync(path.join(here, name), "utf8").includes("openTestDatabase("))
+  .map((name) => `tests/unit/${name}`);
+
+// Spread, not mergeConfig: that would append this include list to the base one instead of replacing it.
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: onBoth,
+    globalSetup: ["tests/unit/postgres-global-setup.ts"],
+    env: { ...base.test?.env, RUNSHEET_TEST_DATABASE: "postgresql" },
+    hookTimeout: 60_000,
+  },
+});
