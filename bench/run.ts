@@ -86,10 +86,12 @@ async function main() {
 
   let results;
   try {
-    results = await measure(server, seeded, databasePath);
-  } catch (error) {
-    console.error(server.output().slice(-5000));
-    throw error;
+    try {
+      results = await measure(server, seeded, databasePath);
+    } catch (error) {
+      console.error(server.output().slice(-5000));
+      throw error;
+    }
     // Issue 16: the same sign-off levels on PostgreSQL with two instances (bench/postgres-app.ts),
     // once SQLite's server is stopped, so the two never share the machine.
     await server.stop();

@@ -112,7 +112,9 @@ export function useLiveUpdates(options: {
         }
       });
       source.onerror = () => {
-        setState("reconnecting");
+        // Offline, a failed stream is expected: say Offline, not Reconnecting, or the two states
+        // flicker against the watchdog's every 2 s on a phone with no network.
+        setState(navigator.onLine ? "reconnecting" : "offline");
         if (source?.readyState === EventSource.CLOSED) {
           source.close();
           retryTimer = setTimeout(connect, 2000);
@@ -144,6 +146,7 @@ export function useLiveUpdates(options: {
     }, 2000);
     const onOffline = () => setState("offline");
     window.addEventListener("offline", onOffline);
+    if (!navigator.onLine) setState("offline");
     connect();
     const onOnline = () => {
       if (source?.readyState === EventSource.OPEN) return setState("live");

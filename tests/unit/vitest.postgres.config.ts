@@ -32,5 +32,8 @@ export default defineConfig({
     globalSetup: ["tests/unit/postgres-global-setup.ts"],
     env: { ...base.test?.env, RUNSHEET_TEST_DATABASE: "postgresql" },
     hookTimeout: 60_000,
+    // Vitest's default on 2 cores is one file at a time; these files spend most of their time
+    // waiting on the server, so two at a time nearly halve the run. Each file has its own database.
+    maxWorkers: 2,
   },
 });
