@@ -114,7 +114,17 @@ export function useLiveUpdates(options: {
       source.onerror = () => {
         // Offline, a failed stream is expected: say Offline, not Reconnecting, or the two states
         // flicker against the watchdog's every 2 s on a phone with no network.
-        setState(navigator.onLine ? "reconnecting" : "offline");
+        if (!navigator.onLine) setState("offline");
+        else {
+          // navigator.onLine only says a network interface is up: it stays true on a LAN whose
+          // uplink is gone, and Chromium says true on a page reloaded from the offline copy. Ask
+          // the server; a request that never arrives means Offline, an answer means it restarts.
+          const failed = source;
+          setState((current) => (current === "offline" ? current : "reconnecting"));
+          void serverAnswers().then((answers) => {
+            if (!disposed && failed === source && source?.readyState !== EventSource.OPEN) setState(answers ? "reconnecting" : "offline");
+          });
+        }
         if (source?.readyState === EventSource.CLOSED) {
           source.close();
           retryTimer = setTimeout(connect, 2000);
@@ -168,6 +178,16 @@ export function useLiveUpdates(options: {
   }, [options.projectId, options.runId, router]);
 
   return { state, viewers };
+}
+
+/** Whether a request reaches the server at all (any answer counts: a 503 is a server, not a network). */
+async function serverAnswers(): Promise<boolean> {
+  try {
+    await fetch("/api/health", { cache: "no-store", credentials: "omit" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A v4 UUID. crypto.randomUUID exists only on HTTPS and localhost; a LAN over plain HTTP has getRandomValues. */

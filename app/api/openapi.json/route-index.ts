@@ -15,71 +15,72 @@ import * as route7 from "@/app/api/auth/[...all]/route";
 import * as route8 from "@/app/api/bench/floor/route";
 import * as route9 from "@/app/api/demo/route";
 import * as route10 from "@/app/api/fleet-clients/[clientId]/route";
-import * as route11 from "@/app/api/notifications/route";
-import * as route12 from "@/app/api/notifications/[notificationId]/acknowledge/route";
-import * as route13 from "@/app/api/notifications/read/route";
-import * as route14 from "@/app/api/password-reset/route";
-import * as route15 from "@/app/api/phases/[phaseId]/route";
-import * as route16 from "@/app/api/phases/[phaseId]/move/route";
-import * as route17 from "@/app/api/projects/route";
-import * as route18 from "@/app/api/projects/[projectId]/route";
-import * as route19 from "@/app/api/projects/[projectId]/events/route";
-import * as route20 from "@/app/api/projects/[projectId]/fleet/route";
-import * as route21 from "@/app/api/projects/[projectId]/fleet/import/route";
-import * as route22 from "@/app/api/projects/[projectId]/fleet/remove/route";
-import * as route23 from "@/app/api/projects/[projectId]/import/route";
-import * as route24 from "@/app/api/projects/[projectId]/members/route";
-import * as route25 from "@/app/api/projects/[projectId]/members/[userId]/route";
-import * as route26 from "@/app/api/projects/[projectId]/notification-settings/route";
-import * as route27 from "@/app/api/projects/[projectId]/phases/route";
-import * as route28 from "@/app/api/projects/[projectId]/plan/undo/route";
-import * as route29 from "@/app/api/projects/[projectId]/presence/route";
-import * as route30 from "@/app/api/projects/[projectId]/recalibrate/route";
-import * as route31 from "@/app/api/projects/[projectId]/runs/route";
-import * as route32 from "@/app/api/projects/[projectId]/save-as-template/route";
-import * as route33 from "@/app/api/projects/[projectId]/steps/route";
-import * as route34 from "@/app/api/projects/[projectId]/steps/bulk/route";
-import * as route35 from "@/app/api/projects/[projectId]/steps/paste/route";
-import * as route36 from "@/app/api/projects/[projectId]/steps/reorder/route";
-import * as route37 from "@/app/api/projects/[projectId]/webhooks/route";
-import * as route38 from "@/app/api/runs/[runId]/abort/route";
-import * as route39 from "@/app/api/runs/[runId]/end/route";
-import * as route40 from "@/app/api/runs/[runId]/export/csv/route";
-import * as route41 from "@/app/api/runs/[runId]/export/json/route";
-import * as route42 from "@/app/api/runs/[runId]/export/pdf/route";
-import * as route43 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
-import * as route44 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
-import * as route45 from "@/app/api/runs/[runId]/plan/route";
-import * as route46 from "@/app/api/runs/[runId]/stakeholder-updates/route";
-import * as route47 from "@/app/api/runs/[runId]/stakeholder-updates/log/route";
-import * as route48 from "@/app/api/runs/[runId]/stakeholder-updates/preview/route";
-import * as route49 from "@/app/api/runs/[runId]/stakeholder-updates/send/route";
-import * as route50 from "@/app/api/runs/[runId]/status/route";
-import * as route51 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
-import * as route52 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
-import * as route53 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
-import * as route54 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
-import * as route55 from "@/app/api/settings/route";
-import * as route56 from "@/app/api/setup/route";
-import * as route57 from "@/app/api/steps/[stepId]/route";
-import * as route58 from "@/app/api/steps/[stepId]/move/route";
-import * as route59 from "@/app/api/teams/route";
-import * as route60 from "@/app/api/teams/[teamId]/route";
-import * as route61 from "@/app/api/teams/[teamId]/merge/route";
-import * as route62 from "@/app/api/templates/route";
-import * as route63 from "@/app/api/templates/[templateId]/route";
-import * as route64 from "@/app/api/templates/[templateId]/duplicate/route";
-import * as route65 from "@/app/api/tokens/route";
-import * as route66 from "@/app/api/tokens/[tokenId]/route";
-import * as route67 from "@/app/api/users/route";
-import * as route68 from "@/app/api/users/[userId]/route";
-import * as route69 from "@/app/api/users/[userId]/password-reset/route";
-import * as route70 from "@/app/api/users/[userId]/sessions/route";
-import * as route71 from "@/app/api/webhook-deliveries/[deliveryId]/redeliver/route";
-import * as route72 from "@/app/api/webhooks/[endpointId]/route";
-import * as route73 from "@/app/api/webhooks/[endpointId]/deliveries/route";
-import * as route74 from "@/app/api/webhooks/[endpointId]/enable/route";
-import * as route75 from "@/app/api/webhooks/[endpointId]/test/route";
+import * as route11 from "@/app/api/health/route";
+import * as route12 from "@/app/api/notifications/route";
+import * as route13 from "@/app/api/notifications/[notificationId]/acknowledge/route";
+import * as route14 from "@/app/api/notifications/read/route";
+import * as route15 from "@/app/api/password-reset/route";
+import * as route16 from "@/app/api/phases/[phaseId]/route";
+import * as route17 from "@/app/api/phases/[phaseId]/move/route";
+import * as route18 from "@/app/api/projects/route";
+import * as route19 from "@/app/api/projects/[projectId]/route";
+import * as route20 from "@/app/api/projects/[projectId]/events/route";
+import * as route21 from "@/app/api/projects/[projectId]/fleet/route";
+import * as route22 from "@/app/api/projects/[projectId]/fleet/import/route";
+import * as route23 from "@/app/api/projects/[projectId]/fleet/remove/route";
+import * as route24 from "@/app/api/projects/[projectId]/import/route";
+import * as route25 from "@/app/api/projects/[projectId]/members/route";
+import * as route26 from "@/app/api/projects/[projectId]/members/[userId]/route";
+import * as route27 from "@/app/api/projects/[projectId]/notification-settings/route";
+import * as route28 from "@/app/api/projects/[projectId]/phases/route";
+import * as route29 from "@/app/api/projects/[projectId]/plan/undo/route";
+import * as route30 from "@/app/api/projects/[projectId]/presence/route";
+import * as route31 from "@/app/api/projects/[projectId]/recalibrate/route";
+import * as route32 from "@/app/api/projects/[projectId]/runs/route";
+import * as route33 from "@/app/api/projects/[projectId]/save-as-template/route";
+import * as route34 from "@/app/api/projects/[projectId]/steps/route";
+import * as route35 from "@/app/api/projects/[projectId]/steps/bulk/route";
+import * as route36 from "@/app/api/projects/[projectId]/steps/paste/route";
+import * as route37 from "@/app/api/projects/[projectId]/steps/reorder/route";
+import * as route38 from "@/app/api/projects/[projectId]/webhooks/route";
+import * as route39 from "@/app/api/runs/[runId]/abort/route";
+import * as route40 from "@/app/api/runs/[runId]/end/route";
+import * as route41 from "@/app/api/runs/[runId]/export/csv/route";
+import * as route42 from "@/app/api/runs/[runId]/export/json/route";
+import * as route43 from "@/app/api/runs/[runId]/export/pdf/route";
+import * as route44 from "@/app/api/runs/[runId]/fleet/[stepId]/route";
+import * as route45 from "@/app/api/runs/[runId]/fleet/[stepId]/hostnames/route";
+import * as route46 from "@/app/api/runs/[runId]/plan/route";
+import * as route47 from "@/app/api/runs/[runId]/stakeholder-updates/route";
+import * as route48 from "@/app/api/runs/[runId]/stakeholder-updates/log/route";
+import * as route49 from "@/app/api/runs/[runId]/stakeholder-updates/preview/route";
+import * as route50 from "@/app/api/runs/[runId]/stakeholder-updates/send/route";
+import * as route51 from "@/app/api/runs/[runId]/status/route";
+import * as route52 from "@/app/api/runs/[runId]/steps/[stepId]/actions/route";
+import * as route53 from "@/app/api/runs/[runId]/steps/[stepId]/evidence/route";
+import * as route54 from "@/app/api/runs/[runId]/steps/[stepId]/gate/route";
+import * as route55 from "@/app/api/runs/[runId]/steps/[stepId]/undo/route";
+import * as route56 from "@/app/api/settings/route";
+import * as route57 from "@/app/api/setup/route";
+import * as route58 from "@/app/api/steps/[stepId]/route";
+import * as route59 from "@/app/api/steps/[stepId]/move/route";
+import * as route60 from "@/app/api/teams/route";
+import * as route61 from "@/app/api/teams/[teamId]/route";
+import * as route62 from "@/app/api/teams/[teamId]/merge/route";
+import * as route63 from "@/app/api/templates/route";
+import * as route64 from "@/app/api/templates/[templateId]/route";
+import * as route65 from "@/app/api/templates/[templateId]/duplicate/route";
+import * as route66 from "@/app/api/tokens/route";
+import * as route67 from "@/app/api/tokens/[tokenId]/route";
+import * as route68 from "@/app/api/users/route";
+import * as route69 from "@/app/api/users/[userId]/route";
+import * as route70 from "@/app/api/users/[userId]/password-reset/route";
+import * as route71 from "@/app/api/users/[userId]/sessions/route";
+import * as route72 from "@/app/api/webhook-deliveries/[deliveryId]/redeliver/route";
+import * as route73 from "@/app/api/webhooks/[endpointId]/route";
+import * as route74 from "@/app/api/webhooks/[endpointId]/deliveries/route";
+import * as route75 from "@/app/api/webhooks/[endpointId]/enable/route";
+import * as route76 from "@/app/api/webhooks/[endpointId]/test/route";
 
 export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/account/notification-preferences", module: route0 },
@@ -93,69 +94,70 @@ export const ROUTE_MODULES: RouteModuleEntry[] = [
   { pattern: "/api/bench/floor", module: route8 },
   { pattern: "/api/demo", module: route9 },
   { pattern: "/api/fleet-clients/[clientId]", module: route10 },
-  { pattern: "/api/notifications", module: route11 },
-  { pattern: "/api/notifications/[notificationId]/acknowledge", module: route12 },
-  { pattern: "/api/notifications/read", module: route13 },
-  { pattern: "/api/password-reset", module: route14 },
-  { pattern: "/api/phases/[phaseId]", module: route15 },
-  { pattern: "/api/phases/[phaseId]/move", module: route16 },
-  { pattern: "/api/projects", module: route17 },
-  { pattern: "/api/projects/[projectId]", module: route18 },
-  { pattern: "/api/projects/[projectId]/events", module: route19 },
-  { pattern: "/api/projects/[projectId]/fleet", module: route20 },
-  { pattern: "/api/projects/[projectId]/fleet/import", module: route21 },
-  { pattern: "/api/projects/[projectId]/fleet/remove", module: route22 },
-  { pattern: "/api/projects/[projectId]/import", module: route23 },
-  { pattern: "/api/projects/[projectId]/members", module: route24 },
-  { pattern: "/api/projects/[projectId]/members/[userId]", module: route25 },
-  { pattern: "/api/projects/[projectId]/notification-settings", module: route26 },
-  { pattern: "/api/projects/[projectId]/phases", module: route27 },
-  { pattern: "/api/projects/[projectId]/plan/undo", module: route28 },
-  { pattern: "/api/projects/[projectId]/presence", module: route29 },
-  { pattern: "/api/projects/[projectId]/recalibrate", module: route30 },
-  { pattern: "/api/projects/[projectId]/runs", module: route31 },
-  { pattern: "/api/projects/[projectId]/save-as-template", module: route32 },
-  { pattern: "/api/projects/[projectId]/steps", module: route33 },
-  { pattern: "/api/projects/[projectId]/steps/bulk", module: route34 },
-  { pattern: "/api/projects/[projectId]/steps/paste", module: route35 },
-  { pattern: "/api/projects/[projectId]/steps/reorder", module: route36 },
-  { pattern: "/api/projects/[projectId]/webhooks", module: route37 },
-  { pattern: "/api/runs/[runId]/abort", module: route38 },
-  { pattern: "/api/runs/[runId]/end", module: route39 },
-  { pattern: "/api/runs/[runId]/export/csv", module: route40 },
-  { pattern: "/api/runs/[runId]/export/json", module: route41 },
-  { pattern: "/api/runs/[runId]/export/pdf", module: route42 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route43 },
-  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route44 },
-  { pattern: "/api/runs/[runId]/plan", module: route45 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates", module: route46 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates/log", module: route47 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates/preview", module: route48 },
-  { pattern: "/api/runs/[runId]/stakeholder-updates/send", module: route49 },
-  { pattern: "/api/runs/[runId]/status", module: route50 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route51 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route52 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route53 },
-  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route54 },
-  { pattern: "/api/settings", module: route55 },
-  { pattern: "/api/setup", module: route56 },
-  { pattern: "/api/steps/[stepId]", module: route57 },
-  { pattern: "/api/steps/[stepId]/move", module: route58 },
-  { pattern: "/api/teams", module: route59 },
-  { pattern: "/api/teams/[teamId]", module: route60 },
-  { pattern: "/api/teams/[teamId]/merge", module: route61 },
-  { pattern: "/api/templates", module: route62 },
-  { pattern: "/api/templates/[templateId]", module: route63 },
-  { pattern: "/api/templates/[templateId]/duplicate", module: route64 },
-  { pattern: "/api/tokens", module: route65 },
-  { pattern: "/api/tokens/[tokenId]", module: route66 },
-  { pattern: "/api/users", module: route67 },
-  { pattern: "/api/users/[userId]", module: route68 },
-  { pattern: "/api/users/[userId]/password-reset", module: route69 },
-  { pattern: "/api/users/[userId]/sessions", module: route70 },
-  { pattern: "/api/webhook-deliveries/[deliveryId]/redeliver", module: route71 },
-  { pattern: "/api/webhooks/[endpointId]", module: route72 },
-  { pattern: "/api/webhooks/[endpointId]/deliveries", module: route73 },
-  { pattern: "/api/webhooks/[endpointId]/enable", module: route74 },
-  { pattern: "/api/webhooks/[endpointId]/test", module: route75 },
+  { pattern: "/api/health", module: route11 },
+  { pattern: "/api/notifications", module: route12 },
+  { pattern: "/api/notifications/[notificationId]/acknowledge", module: route13 },
+  { pattern: "/api/notifications/read", module: route14 },
+  { pattern: "/api/password-reset", module: route15 },
+  { pattern: "/api/phases/[phaseId]", module: route16 },
+  { pattern: "/api/phases/[phaseId]/move", module: route17 },
+  { pattern: "/api/projects", module: route18 },
+  { pattern: "/api/projects/[projectId]", module: route19 },
+  { pattern: "/api/projects/[projectId]/events", module: route20 },
+  { pattern: "/api/projects/[projectId]/fleet", module: route21 },
+  { pattern: "/api/projects/[projectId]/fleet/import", module: route22 },
+  { pattern: "/api/projects/[projectId]/fleet/remove", module: route23 },
+  { pattern: "/api/projects/[projectId]/import", module: route24 },
+  { pattern: "/api/projects/[projectId]/members", module: route25 },
+  { pattern: "/api/projects/[projectId]/members/[userId]", module: route26 },
+  { pattern: "/api/projects/[projectId]/notification-settings", module: route27 },
+  { pattern: "/api/projects/[projectId]/phases", module: route28 },
+  { pattern: "/api/projects/[projectId]/plan/undo", module: route29 },
+  { pattern: "/api/projects/[projectId]/presence", module: route30 },
+  { pattern: "/api/projects/[projectId]/recalibrate", module: route31 },
+  { pattern: "/api/projects/[projectId]/runs", module: route32 },
+  { pattern: "/api/projects/[projectId]/save-as-template", module: route33 },
+  { pattern: "/api/projects/[projectId]/steps", module: route34 },
+  { pattern: "/api/projects/[projectId]/steps/bulk", module: route35 },
+  { pattern: "/api/projects/[projectId]/steps/paste", module: route36 },
+  { pattern: "/api/projects/[projectId]/steps/reorder", module: route37 },
+  { pattern: "/api/projects/[projectId]/webhooks", module: route38 },
+  { pattern: "/api/runs/[runId]/abort", module: route39 },
+  { pattern: "/api/runs/[runId]/end", module: route40 },
+  { pattern: "/api/runs/[runId]/export/csv", module: route41 },
+  { pattern: "/api/runs/[runId]/export/json", module: route42 },
+  { pattern: "/api/runs/[runId]/export/pdf", module: route43 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]", module: route44 },
+  { pattern: "/api/runs/[runId]/fleet/[stepId]/hostnames", module: route45 },
+  { pattern: "/api/runs/[runId]/plan", module: route46 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates", module: route47 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/log", module: route48 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/preview", module: route49 },
+  { pattern: "/api/runs/[runId]/stakeholder-updates/send", module: route50 },
+  { pattern: "/api/runs/[runId]/status", module: route51 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/actions", module: route52 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/evidence", module: route53 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/gate", module: route54 },
+  { pattern: "/api/runs/[runId]/steps/[stepId]/undo", module: route55 },
+  { pattern: "/api/settings", module: route56 },
+  { pattern: "/api/setup", module: route57 },
+  { pattern: "/api/steps/[stepId]", module: route58 },
+  { pattern: "/api/steps/[stepId]/move", module: route59 },
+  { pattern: "/api/teams", module: route60 },
+  { pattern: "/api/teams/[teamId]", module: route61 },
+  { pattern: "/api/teams/[teamId]/merge", module: route62 },
+  { pattern: "/api/templates", module: route63 },
+  { pattern: "/api/templates/[templateId]", module: route64 },
+  { pattern: "/api/templates/[templateId]/duplicate", module: route65 },
+  { pattern: "/api/tokens", module: route66 },
+  { pattern: "/api/tokens/[tokenId]", module: route67 },
+  { pattern: "/api/users", module: route68 },
+  { pattern: "/api/users/[userId]", module: route69 },
+  { pattern: "/api/users/[userId]/password-reset", module: route70 },
+  { pattern: "/api/users/[userId]/sessions", module: route71 },
+  { pattern: "/api/webhook-deliveries/[deliveryId]/redeliver", module: route72 },
+  { pattern: "/api/webhooks/[endpointId]", module: route73 },
+  { pattern: "/api/webhooks/[endpointId]/deliveries", module: route74 },
+  { pattern: "/api/webhooks/[endpointId]/enable", module: route75 },
+  { pattern: "/api/webhooks/[endpointId]/test", module: route76 },
 ];

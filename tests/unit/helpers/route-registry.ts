@@ -45,6 +45,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess | { skip: string }> = {
   "POST /api/bench/floor": { expect: all(404), why: "Off unless RUNSHEET_BENCH=1." },
   "POST /api/setup": { expect: all(409), why: "First-run only: refused once any user exists." },
   "GET /api/openapi.json": { expect: all("ok"), why: "The API description holds no data." },
+  "GET /api/health": { expect: all("ok"), why: "Whether the instance and its database answer: no data, for load balancers and the run page's offline check." },
   "POST /api/password-reset": { expect: all(400), why: "Public: the token is the credential (this one is unknown)." },
 
   "POST /api/account/password": { expect: SIGNED_IN },
