@@ -115,8 +115,10 @@ test.describe("executing a run", () => {
     const step = project.step("1");
     await adminApi.act(run.id, step, "start");
 
-    const a = await newSession("OPERATOR");
-    const b = await newSession("OPERATOR");
+    // Without the offline service worker: a request from a page it controls passes through it to
+    // the network, and Playwright's page.route never sees it, so the race below wouldn't be held.
+    const a = await newSession("OPERATOR", { serviceWorkers: "block" });
+    const b = await newSession("OPERATOR", { serviceWorkers: "block" });
     const boards = [new RunBoard(a.page, project.id, run.id), new RunBoard(b.page, project.id, run.id)];
     await Promise.all(boards.map((board) => board.goto()));
     for (const board of boards) await expect(board.button(step, "Done")).toBeEnabled();
