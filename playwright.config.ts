@@ -79,13 +79,13 @@ function databasePathForThisRun(): string {
  * On PostgreSQL (E2E_DATABASE_URL, set by `npm run test:e2e:postgres` with a brand-new database):
  * the server runs there, its files (auth secret, audit key and checkpoints, evidence) go to a
  * fresh folder, and only these specs run: executing a run (sign-offs, two operators on one step,
- * the audit page), live updates between browsers, evidence (files every instance reads) and
- * webhooks, the parts whose stores differ by database. CI's 30 minutes leave room for no more;
- * gates run on both in gates.integration.test.ts, the whole suite runs on SQLite, and every
- * integration test that opens a database runs on both (test:unit:postgres).
+ * the audit page) and live updates between browsers, the hot path whose stores differ by
+ * database. CI's 30 minutes leave room for no more: gates, evidence and webhooks run on both in
+ * their integration tests, the whole suite runs on SQLite, and every integration test that
+ * opens a database runs on both (test:unit:postgres).
  */
 const POSTGRES_URL = process.env.E2E_DATABASE_URL && /^postgres(ql)?:\/\//i.test(process.env.E2E_DATABASE_URL) ? process.env.E2E_DATABASE_URL : null;
-const POSTGRES_E2E_SPECS = /\/(run|live|evidence|webhooks)\.spec\.ts$/;
+const POSTGRES_E2E_SPECS = /\/(run|live)\.spec\.ts$/;
 
 const databasePath = databasePathForThisRun();
 process.env.E2E_DATABASE_PATH = databasePath;
