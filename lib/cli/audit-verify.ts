@@ -9,8 +9,10 @@
  *  - replaying each run's events gives every step run and run the state its row holds (catches a
  *    direct `UPDATE step_run`).
  *
- * Database: DATABASE_URL (file:…), else ./data/runsheet.db. Key: RUNSHEET_AUDIT_SIGNING_KEY, else
- * `.audit-signing-key` next to the database; `--public-key` checks with a published public key
+ * Database: DATABASE_URL (file:… or postgresql://…), else ./data/runsheet.db. On PostgreSQL the
+ * checkpoint log is `postgres.audit-checkpoints.jsonl` in RUNSHEET_DATA_DIR (the folder the instances
+ * share), and the reads run in one REPEATABLE READ snapshot, so a live installation can be checked.
+ * Key: RUNSHEET_AUDIT_SIGNING_KEY, else `.audit-signing-key` in the data folder; `--public-key` checks with a published public key
  * instead (an auditor without access to the private key). `--head 1234:<hash>` (repeatable) checks
  * a head printed in an export ("Signed head" in the PDF, `audit.signedHead` in the JSON) is still in
  * the chain: it catches the newest checkpoints deleted together with the events they cover. Read-only.
@@ -20,18 +22,22 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import type { KeyObject } from "node:crypto";
 import { auditAnchorPaths, readPublicKey } from "../audit/checkpoint";
-import { formatVerdict, verifyAuditTrail } from "../audit/verify";
-import { resolveDatabasePath } from "../platform/db/sqlite-path";
+import { postgresAuditTrailSource } from "../audit/store.verify.postgres";
+import { formatVerdict, verifyAuditTrail, verifyAuditTrailFrom, type AuditTrailVerdict } from "../audit/verify";
+import { databaseDialectOf, postgresUrl } from "../platform/db/dialect";
+import { createPostgresPool } from "../platform/db/postgres-pool";
+import { auditAnchorBase, resolveDatabasePath } from "../platform/db/sqlite-path";
 
-const USAGE = "Usage: npm run audit:verify [-- --public-key <file.pub>] [--head <seq>:<sha256>]... [--json]\nChecks the audit trail of DATABASE_URL (default ./data/runsheet.db). Exit code 0 = OK, 1 = findings, 2 = error.";
+const USAGE = "Usage: npm run audit:verify [-- --public-key <file.pub>] [--head <seq>:<sha256>]... [--json]\nChecks the audit trail of DATABASE_URL (a SQLite file or a PostgreSQL URL; default ./data/runsheet.db). Exit code 0 = OK, 1 = findings, 2 = error.";
 
 function fail(message: string): never {
   console.error(`audit:verify: ${message}`);
   process.exit(2);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((a) => a !== "--");
   if (args.includes("--help") || args.includes("-h")) {
     console.log(USAGE);
@@ -51,27 +57,52 @@ function main(): void {
     else fail(`unknown argument "${args[i]}".\n${USAGE}`);
   }
 
-  const databasePath = resolveDatabasePath();
-  if (!fs.existsSync(databasePath)) fail(`no database at ${databasePath} (set DATABASE_URL=file:/path/to/runsheet.db).`);
-  let publicKey;
+  let publicKey: KeyObject | undefined;
   try {
     publicKey = publicKeyFile ? readPublicKey(publicKeyFile) : undefined;
   } catch (error) {
     fail(`can't read the public key: ${(error as Error).message}`);
   }
+  const options = { paths: auditAnchorPaths(auditAnchorBase()), publicKey, knownHeads };
+  const { checked, verdict } = databaseDialectOf(process.env.DATABASE_URL) === "postgresql" ? await verifyPostgres(options) : verifySqlite(options);
+  if (json) console.log(JSON.stringify(verdict, null, 2));
+  else console.log(`Checked ${checked}\n${formatVerdict(verdict, { limit: 200 })}`);
+  process.exitCode = verdict.ok ? 0 : 1;
+}
+
+type CheckOptions = Parameters<typeof verifyAuditTrailFrom>[1];
+
+function verifySqlite(options: CheckOptions): { checked: string; verdict: AuditTrailVerdict } {
+  const databasePath = resolveDatabasePath();
+  if (!fs.existsSync(databasePath)) fail(`no database at ${databasePath} (set DATABASE_URL=file:/path/to/runsheet.db).`);
   // Not opened read-only: a WAL database's reader may need to create the -shm file. Only reads.
   const db = new Database(databasePath, { fileMustExist: true, timeout: 5000 });
-  let verdict;
   try {
-    verdict = verifyAuditTrail({ db, paths: auditAnchorPaths(databasePath), publicKey, knownHeads });
+    return { checked: databasePath, verdict: verifyAuditTrail({ db, ...options }) };
   } catch (error) {
     fail((error as Error).stack ?? String(error));
   } finally {
     db.close();
   }
-  if (json) console.log(JSON.stringify(verdict, null, 2));
-  else console.log(`Checked ${databasePath}\n${formatVerdict(verdict, { limit: 200 })}`);
-  process.exitCode = verdict.ok ? 0 : 1;
 }
 
-main();
+async function verifyPostgres(options: CheckOptions): Promise<{ checked: string; verdict: AuditTrailVerdict }> {
+  const url = new URL(postgresUrl());
+  // Printed without the password: the output goes into tickets and change records.
+  const checked = `PostgreSQL database ${decodeURIComponent(url.pathname.slice(1))} on ${url.host}`;
+  const pool = createPostgresPool({ connectionString: postgresUrl(), max: 1 });
+  try {
+    try {
+      await pool.query("SELECT 1");
+    } catch (error) {
+      fail(`can't reach the ${checked}: ${(error as Error).message}`);
+    }
+    return { checked, verdict: await verifyAuditTrailFrom(postgresAuditTrailSource(pool), options) };
+  } catch (error) {
+    fail((error as Error).stack ?? String(error));
+  } finally {
+    await pool.end();
+  }
+}
+
+void main();

@@ -5,6 +5,11 @@
  * then copied row for row into a real PostgreSQL server. Tampering with PostgreSQL is reported in
  * the same words as the same tampering with SQLite.
  */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditAnchorPaths } from "@/lib/audit/checkpoint";
@@ -20,6 +25,7 @@ import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
 let db: TestDatabase;
 let server: PostgresServer;
 let pool: pg.Pool;
+let url: string;
 
 beforeAll(async () => {
   db = await openTestDatabase("audit-verify-pg");
@@ -44,7 +50,7 @@ beforeAll(async () => {
   await checkpointer.flushAuditCheckpoint();
 
   server = await startPostgres();
-  const url = await server.createDatabase("audit_verify");
+  url = await server.createDatabase("audit_verify");
   await applyPostgresMigrations({ connectionString: url });
   pool = createPostgresPool({ connectionString: url });
   const raw = db.openRaw();
@@ -98,6 +104,37 @@ describe("the audit check on PostgreSQL", () => {
     expect((await verifyPostgres()).ok).toBe(true);
   });
 
+  it("npm run audit:verify checks a PostgreSQL database: OK, the same finding after a direct UPDATE, and a clear error when it can't connect", async () => {
+    // The instances' shared data folder, as the CLI finds it: the checkpoint log and the key.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "runsheet-audit-cli-pg-"));
+    fs.copyFileSync(auditAnchorPaths(db.file).checkpoints, path.join(dataDir, "postgres.audit-checkpoints.jsonl"));
+    const env = { DATABASE_URL: url, RUNSHEET_DATA_DIR: dataDir, RUNSHEET_AUDIT_SIGNING_KEY: auditAnchorPaths(db.file).privateKey };
+    const name = new URL(url).pathname.slice(1);
+
+    const clean = await runAuditCli(env);
+    expect(clean.stderr).toBe("");
+    expect(clean.stdout).toContain(`Checked PostgreSQL database ${name} on `);
+    expect(clean.stdout).toContain("OK: the chain is intact, matches every signed checkpoint, and every step and run agrees with its events.");
+    expect(clean.code).toBe(0);
+
+    const target = (await pool.query<{ id: string; status: string }>(`SELECT "id", "status" FROM "step_run" WHERE "status" = 'DONE' ORDER BY "id" LIMIT 1`)).rows[0];
+    await pool.query(`UPDATE "step_run" SET "status" = 'SKIPPED' WHERE "id" = $1`, [target.id]);
+    try {
+      const tampered = await runAuditCli(env);
+      expect(tampered.stdout).toContain("FAILED: 1 finding(s):");
+      expect(tampered.stdout).toContain("status is “SKIPPED” in the row but “DONE” in the events");
+      expect(tampered.code).toBe(1);
+    } finally {
+      await pool.query(`UPDATE "step_run" SET "status" = $1 WHERE "id" = $2`, [target.status, target.id]);
+    }
+
+    const unreachable = new URL(url);
+    unreachable.port = "1";
+    const refused = await runAuditCli({ ...env, DATABASE_URL: unreachable.toString() });
+    expect(refused.stderr).toContain(`audit:verify: can't reach the PostgreSQL database ${name} on 127.0.0.1:1`);
+    expect(refused.code).toBe(2);
+  }, 120_000);
+
   it("finds an edited event, and (last, as it can't be undone) a deleted tail that the signed checkpoints still cover", async () => {
     const original = (await pool.query<{ after: string }>(`SELECT "after" FROM "audit_event" WHERE "seq" = 5`)).rows[0].after;
     await pool.query(`UPDATE "audit_event" SET "after" = '{}' WHERE "seq" = 5`);
@@ -114,3 +151,15 @@ describe("the audit check on PostgreSQL", () => {
     expect(truncated.findings.map((f) => f.kind)).toContain("tail-deleted");
   });
 });
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** lib/cli/audit-verify.ts as a real process (what `npm run audit:verify` runs). */
+function runAuditCli(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(path.join(repoRoot, "node_modules", ".bin", "tsx"), ["lib/cli/audit-verify.ts"], { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
