@@ -346,7 +346,7 @@ export class RunBoard {
 
   /** Waits until the page's Server-Sent Events stream is open, so later changes reach it. */
   async waitUntilLive() {
-    await expect(this.page.getByRole("status", { name: "Live updates connected" })).toBeVisible();
+    await waitUntilLive(this.page);
   }
 
   card(step: PlanStep): Locator {
@@ -505,4 +505,13 @@ export function barrier(n: number): () => Promise<void> {
     if (arrived >= n) release();
     await all;
   };
+}
+
+/**
+ * Waits for a page's live stream to say it is connected. The stream opens once the page has
+ * hydrated; on CI's two cores, with the other worker and both servers busy, a chart-heavy page
+ * (the dashboard) has taken 14 s to hydrate, so this waits longer than a plain expect.
+ */
+export async function waitUntilLive(page: Page): Promise<void> {
+  await expect(page.getByRole("status", { name: "Live updates connected" })).toBeVisible({ timeout: 30_000 });
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { E2eDatabase } from "./support/e2e-database";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { formatInZone, formatWindow } from "../lib/platform/time";
-import { auditCount, BASE_URL, expect, loadPlan, RunBoard, stepRunRow, test, TIME_ZONE, uniqueName, type PlanStep, type RunsheetApi } from "./fixtures";
+import { auditCount, BASE_URL, expect, loadPlan, RunBoard, stepRunRow, test, TIME_ZONE, uniqueName, waitUntilLive, type PlanStep, type RunsheetApi } from "./fixtures";
 
 const SCREENSHOTS = path.join(process.cwd(), "screenshots");
 const PHONE = { width: 390, height: 844 };
@@ -217,7 +217,7 @@ test.describe("run records", () => {
       const run = await mainText(viewer.page);
       await viewer.page.goto(`/projects/${project.id}/runs/${runId}/dashboard`);
       await expect(viewer.page.getByRole("heading", { level: 1 })).toContainText(`Dashboard · ${runName}`);
-      await expect(viewer.page.getByRole("status", { name: "Live updates connected" })).toBeVisible();
+      await waitUntilLive(viewer.page);
       const dashboard = await mainText(viewer.page);
       const [csv, json, pdf] = await Promise.all(["csv", "json", "pdf"].map((format) => apiGet(viewerApi.request, `/api/runs/${runId}/export/${format}`)));
       for (const response of [csv, json, pdf]) expect(response.status).toBe(200);
