@@ -13,7 +13,6 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
 import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import { build, cpuTimeMs, distDir, hasBuild, peakRssMb, repoRoot, seed, startServer, type SeedResult, type ServerHandle } from "./lib/server";
 import { percentile, postJson, round1, signIn, timedGet } from "./lib/http";
@@ -23,6 +22,7 @@ import { describeSignoffDuringPdf, measureSignoffDuringPdf, SIGNOFF_DURING_PDF_P
 import { measureWebhooks } from "./webhooks";
 import type { PostgresStoreResult } from "./postgres-store";
 import { measurePostgresApp, type PostgresAppResult } from "./postgres-app";
+import { load, type LoadOutcome, type Stats } from "./lib/load";
 
 const LEVELS = [1, 10, 50] as const;
 type Level = (typeof LEVELS)[number];
@@ -33,25 +33,6 @@ const WARMUP_SIGNOFFS = 40;
 const PROPAGATION_TICKS = 50;
 const PAGE_SAMPLES = 15;
 const STEADY_SIGNOFFS = Math.round(300 * Math.max(SCALE, 0.2));
-
-interface Stats {
-  p50: number;
-  p95: number;
-  p99: number;
-  rps: number;
-}
-interface LoadOutcome {
-  stats: Stats;
-  statusCounts: Record<string, number>;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  wallMs: number;
-  /** Server CPU time (user + system) per request: independent of how busy the machine is. */
-  cpuMsPerRequest: number | null;
-  /** Every response's latency, sorted (to merge loads against several instances). */
-  latencies: number[];
-}
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -252,68 +233,6 @@ function measurePostgresStoreInChild(log: (message: string) => void): PostgresSt
     return null;
   }
   return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as PostgresStoreResult;
-}
-
-/**
- * One autocannon run. Sign-offs: every request takes the next unused (run, step) pair and the
- * next operator's cookie (round-robin over `cookies`, so at concurrency c there are c operators
- * in flight). Floor: the same headers and body against /api/bench/floor.
- */
-async function load(
-  baseUrl: string,
-  options: { kind: "signoff" | "floor"; connections: number; amount: number; pairs: { runId: string; stepId: string }[]; cookies: string[]; serverPid: number },
-): Promise<LoadOutcome> {
-  const latencies: number[] = [];
-  const statusCounts: Record<string, number> = {};
-  const body = JSON.stringify({ action: "done" });
-  let counter = 0;
-  const cpuBefore = cpuTimeMs(options.serverPid);
-  const started = performance.now();
-  let finish!: (result: autocannon.Result) => void;
-  let fail!: (error: Error) => void;
-  const finished = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
-  const options_: autocannon.Options = {
-    url: baseUrl,
-    connections: options.connections,
-    amount: options.amount,
-    timeout: 30,
-    requests: [
-      {
-        method: "POST",
-        setupRequest: (request) => {
-          const cookie = options.cookies[counter++ % options.cookies.length];
-          let pathname = "/api/bench/floor";
-          if (options.kind === "signoff") {
-            const pair = options.pairs.shift();
-            if (!pair) throw new Error("Ran out of fresh steps to sign off; create more runs.");
-            pathname = `/api/runs/${pair.runId}/steps/${pair.stepId}/actions`;
-          }
-          return { ...request, path: pathname, headers: { "content-type": "application/json", cookie, origin: baseUrl }, body };
-        },
-      },
-    ],
-  };
-  const instance = autocannon(options_, (error, result) => (error ? fail(error) : finish(result)));
-  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
-    latencies.push(responseTime);
-    statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
-  });
-  const result = await finished;
-  const wallMs = performance.now() - started;
-  const cpuAfter = cpuTimeMs(options.serverPid);
-  latencies.sort((a, b) => a - b);
-  const non2xx = Object.entries(statusCounts).reduce((sum, [code, n]) => (code.startsWith("2") ? sum : sum + n), 0);
-  return {
-    // Percentiles over every response (a slow error must not improve the numbers).
-    stats: { p50: round1(percentile(latencies, 50)), p95: round1(percentile(latencies, 95)), p99: round1(percentile(latencies, 99)), rps: round1((latencies.length / wallMs) * 1000) },
-    statusCounts,
-    non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    wallMs,
-    cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null ? round1((cpuAfter - cpuBefore) / latencies.length) : null,
-    latencies,
-  };
 }
 
 /** Copies a closed SQLite database with its WAL, if any. */
