@@ -39,8 +39,13 @@ export interface StepStore {
   touchStepRun(current: { id: string; version: number }): Awaitable<boolean>;
   abortRun(run: { id: string; projectId: string; kind: string }, end: { at: Date; reason: string; byId: string; byName: string }): Awaitable<void>;
   replayIfSeen<T>(key: string | undefined, userId: string): Awaitable<Replayed<T> | null>;
-  /** Appends to the audit chain in this transaction; live pages and the checkpointer hear of it after the commit. */
-  appendAuditEvent(input: AuditInput): Awaitable<{ seq: number; hash: string }>;
+  /**
+   * Appends to the audit chain in this transaction; live pages and the checkpointer hear of it
+   * after the commit. On PostgreSQL the append runs just before COMMIT (in the order the flow made
+   * them), so the chain's lock, which serialises every instance's appends, is held for the append
+   * and the commit only, not for the reads and writes the flow does after it.
+   */
+  appendAuditEvent(input: AuditInput): Awaitable<void>;
   rememberResult(entry: { key: string | undefined; userId: string; runId: string; result: unknown }): Awaitable<void>;
 }
 
@@ -63,7 +68,9 @@ export function sqliteStepStore(tx: SqlTx): StepStore {
     touchStepRun: (current) => sqlite.touchStepRun(tx, current),
     abortRun: (run, end) => sqlite.abortRunSql(tx, run, end),
     replayIfSeen: (key, userId) => replayIfSeenSql(tx, key, userId),
-    appendAuditEvent: (input) => appendAuditEventSql(tx, input),
+    appendAuditEvent: (input) => {
+      appendAuditEventSql(tx, input);
+    },
     rememberResult: (entry) => rememberResultSql(tx, entry),
   };
 }
@@ -86,7 +93,9 @@ export function postgresStepStore(tx: PgTx): StepStore {
     touchStepRun: (current) => postgres.touchStepRun(tx, current),
     abortRun: (run, end) => postgres.abortRun(tx, run, end),
     replayIfSeen: (key, userId) => replayIfSeenPg(tx, key, userId),
-    appendAuditEvent: (input) => appendAuditEventPg(tx, input),
+    appendAuditEvent: (input) => {
+      tx.beforeCommit.push(() => appendAuditEventPg(tx, input));
+    },
     rememberResult: (entry) => rememberResultPg(tx, entry),
   };
 }

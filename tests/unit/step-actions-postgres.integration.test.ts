@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyChain } from "@/lib/audit/chain";
 import type { ActingUser } from "@/lib/platform/auth/permissions";
 import { runPgTransaction } from "@/lib/platform/db/transaction-postgres";
+import { AUDIT_CHAIN_LOCK_KEY } from "@/lib/platform/db/advisory-locks";
 import { decideGateFlow, stepActionFlow, undoSignOffFlow, type DecideGateOptions, type StepActionOptions, type UndoSignOffOptions } from "@/lib/runs/service";
 import { runStepFlowAsync, runStepFlowSync, type StepFlow } from "@/lib/runs/step-flow";
 import { postgresStepStore, sqliteStepStore } from "@/lib/runs/step-store";
@@ -145,5 +146,31 @@ describe("the step actions on SQLite and PostgreSQL", () => {
       chain: true,
     });
     expect(await onBoth(act(raj, "R", { action: "start" }, 90))).toEqual({ refused: "ConflictError", message: "This run has ended; its record can't be changed." });
+  });
+
+  it("on PostgreSQL a step store's audit append waits for the end of the transaction: the chain's lock is held for the append and COMMIT only", async () => {
+    const side = sides.find((candidate) => candidate.name === "postgresql");
+    if (side?.name !== "postgresql") throw new Error("no PostgreSQL side");
+    // Seen from another connection, as another instance would see it.
+    const chainLockHolders = async () =>
+      Number((await side.pool.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND granted`, [AUDIT_CHAIN_LOCK_KEY])).rows[0].n);
+    const before = await side.prisma.auditEvent.count();
+    const seen: number[] = [];
+    await runPgTransaction(side.pool, async (tx) => {
+      const store = postgresStepStore(tx);
+      await store.appendAuditEvent({ actor: admin, projectId: "p-1", runId: "run-1", action: "run.note", entityType: "run", entityId: "run-1", before: null, after: { note: "appended first" } });
+      // The flow goes on after its append (settling the run, remembering the result): meanwhile
+      // every other writer in every instance would be waiting if the lock were taken already.
+      seen.push(await chainLockHolders());
+      await store.loadRunProgress("run-1");
+      seen.push(await chainLockHolders());
+      tx.beforeCommit.push(async () => seen.push(await chainLockHolders()));
+    });
+    expect(seen).toEqual([0, 0, 1]);
+    expect(await chainLockHolders()).toBe(0);
+    const events = await side.prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
+    expect(events).toHaveLength(before + 1);
+    expect(events.at(-1)).toMatchObject({ action: "run.note", actorName: "Ada Admin" });
+    expect(verifyChain(events).ok).toBe(true);
   });
 });

@@ -15,6 +15,12 @@ import type { Tx } from "./client";
 export interface PgTx {
   client: pg.PoolClient;
   touchedProjects: Set<string>;
+  /**
+   * Statements to run, in order, after `fn` and just before COMMIT. The step stores put their
+   * audit appends here: the append takes the chain's lock, which every writer in every instance
+   * waits for until this transaction commits, so it should be the last thing a transaction does.
+   */
+  beforeCommit: (() => Promise<unknown>)[];
 }
 
 /** How long a transaction keeps retrying serialization failures and deadlocks (as SQLite's busy budget). */
@@ -42,12 +48,13 @@ export async function runPgTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promi
     const onEnd = () => (ended = true);
     client.on("end", onEnd);
     client.on("error", onEnd);
-    const tx: PgTx = { client, touchedProjects: new Set() };
+    const tx: PgTx = { client, touchedProjects: new Set(), beforeCommit: [] };
     const commit = trackCommit(tx);
     let result: T;
     try {
       await client.query("BEGIN");
       result = await fn(tx);
+      for (const statement of tx.beforeCommit) await statement();
       // Other instances hear of the change when, and only if, it commits (change-channel-postgres.ts).
       if (tx.touchedProjects.size > 0) await client.query({ name: "announce-changes", text: `SELECT pg_notify($1, $2)`, values: [CHANGE_CHANNEL, changePayload(tx.touchedProjects)] });
       await client.query("COMMIT");
