@@ -11,12 +11,20 @@ const TICK_MS = 30_000;
 
 /** After a commit, how long to wait for more before following the log: a burst of ticks becomes one pass. */
 const AFTER_COMMIT_MS = 250;
+/**
+ * Commit-started passes begin at least this far apart. A pass reads every run that changed (all
+ * its steps) and, on PostgreSQL, holds the audit chain's lock meanwhile, so at four passes a
+ * second a burst of sign-offs paid about a quarter of its throughput for them (bench/signoff.ts).
+ * A single tick is still followed within AFTER_COMMIT_MS.
+ */
+const BETWEEN_PASSES_MS = 1000;
 
 const globalForDispatcher = globalThis as unknown as {
   runsheetNotificationTimer?: NodeJS.Timeout;
   runsheetNotificationBusy?: boolean;
   runsheetNotificationAgain?: boolean;
   runsheetNotificationSoon?: NodeJS.Timeout | null;
+  runsheetNotificationFollowedAt?: number;
 };
 
 /**
@@ -42,6 +50,12 @@ export async function runNotificationTick(options: { now?: Date; sweep?: boolean
   }
 }
 
+/** How long after a commit its pass starts: AFTER_COMMIT_MS, and no sooner than BETWEEN_PASSES_MS after the last one began. */
+export function followDelayMs(options: { now: number; lastFollowAt: number | null }): number {
+  if (options.lastFollowAt === null) return AFTER_COMMIT_MS;
+  return Math.max(AFTER_COMMIT_MS, options.lastFollowAt + BETWEEN_PASSES_MS - options.now);
+}
+
 /** Starts the loop once per process (instrumentation.ts). RUNSHEET_NOTIFY_TICK_MS shortens it (e2e). */
 export function startNotificationDispatcher(): void {
   if (globalForDispatcher.runsheetNotificationTimer) return;
@@ -55,10 +69,12 @@ export function startNotificationDispatcher(): void {
   // signed off) starts a pass shortly after. The pass itself appends none, so this can't loop.
   onAuditCommitted("notifications", () => {
     if (globalForDispatcher.runsheetNotificationSoon) return;
+    const wait = followDelayMs({ now: Date.now(), lastFollowAt: globalForDispatcher.runsheetNotificationFollowedAt ?? null });
     globalForDispatcher.runsheetNotificationSoon = setTimeout(() => {
       globalForDispatcher.runsheetNotificationSoon = null;
+      globalForDispatcher.runsheetNotificationFollowedAt = Date.now();
       void follow();
-    }, AFTER_COMMIT_MS);
+    }, wait);
     globalForDispatcher.runsheetNotificationSoon.unref();
   });
 }

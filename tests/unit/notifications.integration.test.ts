@@ -422,3 +422,16 @@ describe("project notification settings", () => {
     }
   });
 });
+
+describe("following the log after commits", () => {
+  it("starts a pass 250 ms after a commit, but no sooner than a second after the last one began", async () => {
+    const { followDelayMs } = await import("@/lib/notifications/dispatcher");
+    const now = 1_000_000;
+    expect(followDelayMs({ now, lastFollowAt: null })).toBe(250);
+    // Quiet for a while: a single sign-off is followed as quickly as ever.
+    expect(followDelayMs({ now, lastFollowAt: now - 5_000 })).toBe(250);
+    // In a burst: the next pass waits for the rest of the second.
+    expect(followDelayMs({ now, lastFollowAt: now - 100 })).toBe(900);
+    expect(followDelayMs({ now, lastFollowAt: now - 800 })).toBe(250);
+  });
+});
