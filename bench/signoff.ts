@@ -6,10 +6,16 @@
  *   npx tsx bench/signoff.ts                 (builds .next-bench when there is no build)
  *   BENCH_CPU_PROF=1 npx tsx bench/signoff.ts    V8 CPU profiles in bench/.tmp/profiles (sign-offs only, no floor)
  *   BENCH_LEVELS=50 BENCH_SCALE=2            other levels, more requests per level
+ *   BENCH_DATABASE=postgres                  one instance on PostgreSQL (a throw-away server, the same seed copied in)
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
+import { applyPostgresMigrations } from "../lib/platform/db/migrate-postgres";
+import { createPostgresPool } from "../lib/platform/db/postgres-pool";
+import { copySqliteToPostgres } from "../tests/unit/helpers/copy-to-postgres";
+import { startPostgres, type PostgresServer } from "../tests/unit/helpers/postgres-server";
 import { cpuTimeMs, ensureBuild, repoRoot, seed, startServer } from "./lib/server";
 import { postJson, round1, signIn } from "./lib/http";
 import { load } from "./lib/load";
@@ -29,7 +35,24 @@ async function main() {
   const profileDir = path.join(repoRoot, "bench", ".tmp", "profiles");
   const profiling = process.env.BENCH_CPU_PROF === "1";
   const nodeArgs = profiling ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const server = await startServer({ databasePath, env: { RUNSHEET_BENCH: "1" }, nodeArgs });
+  let postgres: PostgresServer | null = null;
+  const env: Record<string, string> = { RUNSHEET_BENCH: "1" };
+  if (process.env.BENCH_DATABASE === "postgres") {
+    postgres = await startPostgres();
+    const url = await postgres.createDatabase("runsheet_signoff");
+    await applyPostgresMigrations({ connectionString: url });
+    const pool = createPostgresPool({ connectionString: url });
+    const source = new Database(databasePath, { readonly: true });
+    try {
+      await copySqliteToPostgres(source, pool);
+    } finally {
+      source.close();
+      await pool.end();
+    }
+    Object.assign(env, { DATABASE_URL: url, RUNSHEET_DATA_DIR: tmp });
+    log("On PostgreSQL: the seed copied in.");
+  }
+  const server = await startServer({ databasePath, env, nodeArgs });
   try {
     const adminCookie = await signIn(server.baseUrl, seeded.admin.email, seeded.password);
     const cookies: string[] = [];
@@ -66,6 +89,7 @@ async function main() {
     }
   } finally {
     await server.stop();
+    await postgres?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   if (nodeArgs.length > 0) log(`CPU profiles: ${profileDir}`);
