@@ -1,8 +1,10 @@
 import type Database from "better-sqlite3";
 import type { KeyObject } from "node:crypto";
+import type pg from "pg";
 import { GENESIS_HASH, hashAuditEvent, type StoredAuditRow } from "./chain";
 import { auditAnchorPaths, checkpointSignatureValid, keyFingerprint, readCheckpoints, readSigningKey, shortFingerprint, type AuditAnchorPaths, type AuditCheckpoint } from "./checkpoint";
 import { AuditReplay, differences, pendingStep, runFields, stepFields, type StateDifference } from "./replay";
+import { postgresAuditTrailSource } from "./store.verify.postgres";
 import { hasAuditTables, inReadSnapshot, iterateAuditRows, listRunStates, listStepRunStates, type StoredRunState, type StoredStepRunState } from "./store.verify.sqlite";
 
 /*
@@ -80,6 +82,11 @@ export interface AuditTrailSource {
   hasAuditTables(): Promise<boolean>;
   /** Calls `onRow` for every audit event in seq order, then returns the step runs and runs, all in one snapshot. */
   readSnapshot(onRow: (row: StoredAuditRow) => void): Promise<{ steps: StoredStepRunState[]; runs: StoredRunState[] }>;
+}
+
+/** The full check of a PostgreSQL database (the pool must read times as UTC: lib/platform/db/postgres-pool.ts). */
+export function verifyPostgresAuditTrail(pool: pg.Pool, options: Parameters<typeof verifyAuditTrailFrom>[1] = {}): Promise<AuditTrailVerdict> {
+  return verifyAuditTrailFrom(postgresAuditTrailSource(pool), options);
 }
 
 /** verifyAuditTrail over an asynchronous source (PostgreSQL): the same checks, the same verdict. */

@@ -24,8 +24,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import type { KeyObject } from "node:crypto";
 import { auditAnchorPaths, readPublicKey } from "../audit/checkpoint";
-import { postgresAuditTrailSource } from "../audit/store.verify.postgres";
-import { formatVerdict, verifyAuditTrail, verifyAuditTrailFrom, type AuditTrailVerdict } from "../audit/verify";
+import { formatVerdict, verifyAuditTrail, verifyPostgresAuditTrail, type AuditTrailVerdict } from "../audit/verify";
 import { databaseDialectOf, postgresUrl } from "../platform/db/dialect";
 import { createPostgresPool } from "../platform/db/postgres-pool";
 import { auditAnchorBase, resolveDatabasePath } from "../platform/db/sqlite-path";
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
   process.exitCode = verdict.ok ? 0 : 1;
 }
 
-type CheckOptions = Parameters<typeof verifyAuditTrailFrom>[1];
+type CheckOptions = Parameters<typeof verifyPostgresAuditTrail>[1];
 
 function verifySqlite(options: CheckOptions): { checked: string; verdict: AuditTrailVerdict } {
   const databasePath = resolveDatabasePath();
@@ -97,7 +96,7 @@ async function verifyPostgres(options: CheckOptions): Promise<{ checked: string;
     } catch (error) {
       fail(`can't reach the ${checked}: ${(error as Error).message}`);
     }
-    return { checked, verdict: await verifyAuditTrailFrom(postgresAuditTrailSource(pool), options) };
+    return { checked, verdict: await verifyPostgresAuditTrail(pool, options) };
   } catch (error) {
     fail((error as Error).stack ?? String(error));
   } finally {

@@ -14,6 +14,7 @@ const SQLITE_ONLY: Record<string, string> = {
   "audit-anchor.integration.test.ts": "tampers with copies made by SQLite's VACUUM INTO and checks them with the SQLite verifier; audit-verify-postgres runs the same checks on both",
   "audit-verify-cli.test.ts": "tampers with SQLite copies (VACUUM INTO); the CLI on a PostgreSQL database is tested in audit-verify-postgres",
   "audit-verify-postgres.integration.test.ts": "runs every scenario on both databases by itself",
+  "pdf-pool.integration.test.ts": "the worker threads' queue, limits and failures are the same on both; a PDF export on PostgreSQL runs in openapi-responses",
   "backup.integration.test.ts": "the SQLite file's backup and restore; PostgreSQL is backed up with its own tools",
 };
 
