@@ -22,7 +22,7 @@ import { describeSignoffDuringPdf, measureSignoffDuringPdf, SIGNOFF_DURING_PDF_P
 import { measureWebhooks } from "./webhooks";
 import type { PostgresStoreResult } from "./postgres-store";
 import { measurePostgresApp, type PostgresAppResult } from "./postgres-app";
-import { load, type LoadOutcome, type Stats } from "./lib/load";
+import { load, summarizeLoad, type LoadOutcome, type Stats } from "./lib/load";
 
 const LEVELS = [1, 10, 50] as const;
 type Level = (typeof LEVELS)[number];
@@ -266,19 +266,7 @@ async function steadyLoad(baseUrl: string, options: { rate: number; amount: numb
   }
   await Promise.all(inFlight);
   const wallMs = performance.now() - started;
-  const cpuAfter = cpuTimeMs(options.serverPid);
-  latencies.sort((a, b) => a - b);
-  const non2xx = Object.entries(statusCounts).reduce((sum, [code, n]) => (code.startsWith("2") ? sum : sum + n), 0);
-  return {
-    stats: { p50: round1(percentile(latencies, 50)), p95: round1(percentile(latencies, 95)), p99: round1(percentile(latencies, 99)), rps: round1((latencies.length / wallMs) * 1000) },
-    statusCounts,
-    non2xx,
-    errors,
-    timeouts: 0,
-    wallMs,
-    cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null ? round1((cpuAfter - cpuBefore) / Math.max(latencies.length, 1)) : null,
-    latencies,
-  };
+  return summarizeLoad({ latencies, statusCounts, errors, timeouts: 0, wallMs, cpuBefore, cpuAfter: cpuTimeMs(options.serverPid) });
 }
 
 async function pageTiming(url: string, cookie: string) {

@@ -79,6 +79,12 @@ export async function load(
   const result = await finished;
   const wallMs = lastResponseAt - started;
   const cpuAfter = cpuTimeMs(options.serverPid);
+  return summarizeLoad({ latencies, statusCounts, errors: result.errors, timeouts: result.timeouts, wallMs, cpuBefore, cpuAfter });
+}
+
+/** A load's outcome from its raw answers; `latencies` is sorted in place. */
+export function summarizeLoad(raw: { latencies: number[]; statusCounts: Record<string, number>; errors: number; timeouts: number; wallMs: number; cpuBefore: number | null; cpuAfter: number | null }): LoadOutcome {
+  const { latencies, statusCounts, wallMs, cpuBefore, cpuAfter } = raw;
   latencies.sort((a, b) => a - b);
   const non2xx = Object.entries(statusCounts).reduce((sum, [code, n]) => (code.startsWith("2") ? sum : sum + n), 0);
   return {
@@ -86,10 +92,10 @@ export async function load(
     stats: { p50: round1(percentile(latencies, 50)), p95: round1(percentile(latencies, 95)), p99: round1(percentile(latencies, 99)), rps: round1((latencies.length / wallMs) * 1000) },
     statusCounts,
     non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    errors: raw.errors,
+    timeouts: raw.timeouts,
     wallMs,
-    cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null ? round1((cpuAfter - cpuBefore) / latencies.length) : null,
+    cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null ? round1((cpuAfter - cpuBefore) / Math.max(latencies.length, 1)) : null,
     latencies,
   };
 }
