@@ -81,7 +81,7 @@ export function RunStatusStrip({ now, timeZone, windowStart, windowEnd, progress
 export function DeadlineAlert({ level, minutesLeft }: { level: DeadlineLevel; minutesLeft: number | null }) {
   if (level === "passed_gate_open") {
     return (
-      <div role="alert" className="animate-pulse rounded-lg bg-rose-600 p-4 font-semibold text-white shadow-lg">
+      <div role="alert" className="rounded-lg bg-rose-600 motion-safe:animate-pulse p-4 font-semibold text-white shadow-lg">
         ⚠ The rollback deadline has passed and a go/no-go gate is still open. Starting the rollback now will not finish inside the window. Decide now.
       </div>
     );
