@@ -135,7 +135,11 @@ export default defineConfig({
     // compositor drawing 60 frames a second, which took most of CI's two cores and tripled some
     // tests' times. Reduced motion is what a user who asks for it gets, so the pages are real.
     reducedMotion: "reduce",
-    trace: "retain-on-failure",
+    // A failed test keeps its trace: every action with a DOM snapshot of the page before and
+    // after, which is what one debugs with. The trace's screencast (a frame of every page many
+    // times a second, for every test, kept or not) is left out: it cost about a quarter of the
+    // suite's time on two cores. The screenshot below is taken on failure.
+    trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true },
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: "/usr/bin/chromium",
