@@ -7,21 +7,14 @@
  * sign-off is in the database exactly once, the audit chain (and both instances' signed
  * checkpoints) verifies, and B's stream saw every acknowledged sign-off, A's included.
  */
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { signIn, signOff } from "../../bench/lib/http";
 import { startServer, type ServerHandle } from "../../bench/lib/server";
-import { applyPostgresMigrations } from "../../lib/platform/db/migrate-postgres";
-import { createPostgresPool } from "../../lib/platform/db/postgres-pool";
 import { postgresAuditTrailSource } from "../../lib/audit/store.verify.postgres";
 import { verifyAuditTrailFrom } from "../../lib/audit/verify";
-import { startPostgres, type PostgresServer } from "../unit/helpers/postgres-server";
-import { copySqliteToPostgres } from "../unit/helpers/copy-to-postgres";
-import { seededDatabase, type Ack, type TestDatabase } from "./helpers";
+import type { Ack } from "./helpers";
+import { startPostgresInstallation, type PostgresInstallation } from "./postgres-installation";
 
 const KILL_AFTER_ACKS = 30;
 const WORKERS = 8;
@@ -81,38 +74,17 @@ function followStream(baseUrl: string, cookie: string, projectId: string, lastEv
 }
 
 describe("two instances on PostgreSQL, one killed under sign-off load", () => {
-  let postgres: PostgresServer | undefined;
-  let database: TestDatabase | undefined;
-  let pool: pg.Pool | undefined;
-  let dataDir: string | undefined;
+  let installation: PostgresInstallation | undefined;
   const servers: ServerHandle[] = [];
   afterAll(async () => {
     for (const server of servers) await server.kill9();
-    await pool?.end();
-    await postgres?.stop();
-    database?.cleanup();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await installation?.cleanup();
   });
 
   it("keeps every acknowledged sign-off, and the survivor serves the live stream and the rest of the run", async () => {
-    // A seeded installation (the benchmark's seed, made by the real services on SQLite), moved to PostgreSQL.
-    database = seededDatabase({ steps: 160, phases: 4, operators: WORKERS });
-    const { seeded } = database;
+    installation = await startPostgresInstallation({ database: "runsheet_ha", steps: 160, phases: 4, operators: WORKERS });
+    const { seeded, pool, dataDir, env } = installation;
     const runId = seeded.liveRunId!;
-    postgres = await startPostgres();
-    const url = await postgres.createDatabase("runsheet_ha");
-    await applyPostgresMigrations({ connectionString: url });
-    pool = createPostgresPool({ connectionString: url });
-    const source = new Database(database.databasePath, { readonly: true });
-    try {
-      await copySqliteToPostgres(source, pool);
-    } finally {
-      source.close();
-    }
-
-    // Both instances share the data folder (auth secret, audit signing key and checkpoints, evidence).
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "runsheet-ha-data-"));
-    const env = { DATABASE_URL: url, RUNSHEET_DATA_DIR: dataDir };
     const [a, b] = await Promise.all([startServer({ databasePath: "unused", env }), startServer({ databasePath: "unused", env })]);
     servers.push(a, b);
 

@@ -17,7 +17,10 @@ export interface ReceivedWebhook {
   verified: boolean;
   /** What the receiver answered. */
   status: number;
+  /** When the answer was sent (after any delay the test asked for). */
   at: number;
+  /** When the request had fully arrived. */
+  arrivedAt: number;
 }
 
 export type Answer = number | { status: number; delayMs?: number; body?: string };
@@ -54,6 +57,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
+      const arrivedAt = Date.now();
       const body = Buffer.concat(chunks).toString("utf8");
       const header = (name: string) => String(request.headers[name] ?? "");
       const id = header("webhook-id");
@@ -71,7 +75,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const decided = receiver.answer({ path, id, nth });
       const answer = typeof decided === "number" ? { status: decided } : decided;
       const reply = () => {
-        receiver.received.push({ path, id, timestamp: header("webhook-timestamp"), signature: header("webhook-signature"), body, verified, status: answer.status, at: Date.now() });
+        receiver.received.push({ path, id, timestamp: header("webhook-timestamp"), signature: header("webhook-signature"), body, verified, status: answer.status, at: Date.now(), arrivedAt });
         response.writeHead(answer.status, { "content-type": "text/plain" });
         response.end(answer.body ?? (answer.status < 300 ? "ok" : "nope"));
       };
