@@ -26,7 +26,8 @@ import { GateFacts } from "./gate-facts";
 import { PlanDriftBanner } from "./plan-drift-banner";
 import { isFleetItem, useOfflineQueue, type QueuedAction, type QueuedFleetUpdate, type QueuedStepAction } from "./offline-queue";
 import { DeadlineAlert, RunStatusStrip } from "./run-status-strip";
-import { StepCard, type StepCardActions } from "./step-card";
+import { cardClock } from "./card-clock";
+import { StepCard, type StepCardActions, type StepCardProps } from "./step-card";
 import { StakeholderUpdatesPanel } from "../stakeholders/stakeholder-updates-panel";
 
 interface Props {
@@ -109,6 +110,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
       router.refresh();
     },
   });
+  const { submit: submitQueued } = queue; // stable (useCallback in useOfflineQueue); `queue` is new each render
 
   // Ctrl+P prints every step's commands and checks: open the collapsed sections for the print only.
   // Cards render their instructions lazily, so render them all (synchronously, before the print
@@ -196,7 +198,7 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
     async (step: RunBoardStep, action: StepAction, extra: { note?: string; reason?: string; exceptionReason?: string; fields?: Record<string, string> } = {}) => {
       setBusyStep(step.id);
       setMessage(step.id, null);
-      const outcome = await queue.submit({
+      const outcome = await submitQueued({
         stepId: step.id,
         stepNumber: step.number,
         action,
@@ -224,16 +226,46 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
       if (!outcome.queued && action === "done" && step.kind !== "GATE") setUndoable({ step, until: Date.now() + OWN_UNDO_WINDOW_MS });
       return null;
     },
-    [queue, router],
+    [submitQueued, router],
   );
 
-  const actions: StepCardActions = {
-    start: (step) => void act(step, "start"),
-    done: (step, note, fields) => void act(step, "done", { note, fields }),
-    openReason: (step, action) => setDialog({ kind: "reason", step, action }),
-    openGate: (step) => setDialog({ kind: "gate", step }),
-    openUndo: (step) => setDialog({ kind: "undo", step }),
+  // Stable across renders, like everything else a StepCard gets: the cards are memoized, so a
+  // clock tick or a live patch re-renders only the cards whose props changed.
+  const actions: StepCardActions = useMemo(
+    () => ({
+      start: (step) => void act(step, "start"),
+      done: (step, note, fields) => void act(step, "done", { note, fields }),
+      openReason: (step, action) => setDialog({ kind: "reason", step, action }),
+      openGate: (step) => setDialog({ kind: "gate", step }),
+      openUndo: (step) => setDialog({ kind: "undo", step }),
+    }),
+    [act],
+  );
+  const cardRefCallbacks = useRef(new Map<string, (el: HTMLElement | null) => void>());
+  const cardRef = (stepId: string) => {
+    let callback = cardRefCallbacks.current.get(stepId);
+    if (!callback) {
+      callback = (el) => {
+        if (el) cardRefs.current.set(stepId, el);
+        else cardRefs.current.delete(stepId);
+      };
+      cardRefCallbacks.current.set(stepId, callback);
+    }
+    return callback;
   };
+  const fleetProps = useMemo(() => {
+    const byStep = new Map<string, NonNullable<StepCardProps["fleet"]>>();
+    for (const step of steps) {
+      if (!step.isFleet) continue;
+      byStep.set(step.id, {
+        runId: run.id,
+        refreshKey: fleetSeq,
+        queued: queuedFleetByStep.get(step.id),
+        submit: (update) => submitQueued({ kind: "fleet", stepId: step.id, stepNumber: step.number, ...update }),
+      });
+    }
+    return byStep;
+  }, [steps, run.id, fleetSeq, queuedFleetByStep, submitQueued]);
 
   // Keyboard: j/k move, s start, d done, ? help. Ignored while typing or in a dialog.
   useEffect(() => {
@@ -266,16 +298,9 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
   const cardFor = (step: RunBoardStep, opts: { defaultOpen?: boolean; keyPrefix?: string } = {}) => (
     <StepCard
       key={`${opts.keyPrefix ?? ""}${step.id}`}
-      ref={
-        opts.keyPrefix
-          ? undefined
-          : (el) => {
-              if (el) cardRefs.current.set(step.id, el);
-              else cardRefs.current.delete(step.id);
-            }
-      }
+      ref={opts.keyPrefix ? undefined : cardRef(step.id)}
       step={step}
-      now={clock}
+      now={cardClock(step, clock, runActive)}
       timeZone={project.timezone}
       blocked={blockedById.get(step.id) ?? null}
       critical={critical.has(step.id)}
@@ -283,26 +308,17 @@ export function RunBoard({ data, me, permissions, renderedAt, planDrift }: Props
       focused={!opts.keyPrefix && focusedId === step.id}
       busy={busyStep === step.id}
       message={opts.keyPrefix ? null : (messages[step.id] ?? null)}
-      queued={queuedByStep.get(step.id) ?? []}
+      queued={queuedByStep.get(step.id) ?? NOTHING_QUEUED}
       canOperate={permissions.canOperate}
       canUndo={permissions.canUndo}
       canDecide={canDecideGate(me, { kind: step.kind, assigneeId: step.assigneeId, gateApprovers: step.gate?.approverRules })}
       runActive={runActive}
       runId={run.id}
       actions={actions}
-      onFocus={() => setFocusedId(step.id)}
+      onFocusStep={setFocusedId}
       defaultOpen={opts.defaultOpen}
       printing={printing}
-      fleet={
-        opts.keyPrefix
-          ? undefined
-          : {
-              runId: run.id,
-              refreshKey: fleetSeq,
-              queued: queuedFleetByStep.get(step.id),
-              submit: (update) => queue.submit({ kind: "fleet", stepId: step.id, stepNumber: step.number, ...update }),
-            }
-      }
+      fleet={opts.keyPrefix ? undefined : fleetProps.get(step.id)}
     />
   );
 
@@ -625,6 +641,8 @@ function GateDialog({ runId, step, onClose, onDone }: { runId: string; step: Run
     </Dialog>
   );
 }
+
+const NOTHING_QUEUED: QueuedStepAction[] = [];
 
 /** A rendered step with the live stream's newer state of it, if there is one. */
 function withLiveState(step: RunBoardStep, live: LiveStepState | undefined): RunBoardStep {

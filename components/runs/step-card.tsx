@@ -1,5 +1,5 @@
 "use client";
-import { forwardRef, useState } from "react";
+import { forwardRef, memo, useState } from "react";
 import type { RunBoardStep } from "@/lib/runs/queries";
 import { KIND_LABELS } from "@/lib/runs/model";
 import { formatDuration, formatMinutes } from "@/lib/platform/time";
@@ -22,7 +22,7 @@ export interface StepCardActions {
   openUndo: (step: RunBoardStep) => void;
 }
 
-interface Props {
+export interface StepCardProps {
   step: RunBoardStep;
   now: number;
   timeZone: string;
@@ -39,7 +39,8 @@ interface Props {
   runActive: boolean;
   runId: string;
   actions: StepCardActions;
-  onFocus: () => void;
+  /** Called with this card's step id when it takes focus (one stable callback for every card). */
+  onFocusStep: (stepId: string) => void;
   defaultOpen?: boolean;
   /** The board is being printed: render the instructions of collapsed cards too. */
   printing?: boolean;
@@ -49,7 +50,7 @@ interface Props {
 
 const ACTION_RESULT = { start: "IN_PROGRESS", done: "DONE", skip: "SKIPPED", fail: "FAILED" } as const;
 
-export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, ref) {
+const StepCardView = forwardRef<HTMLElement, StepCardProps>(function StepCard(props, ref) {
   const { step, now, timeZone, blocked, critical, mine, focused, busy, message, queued, canOperate, canUndo, canDecide, runActive, runId, actions } = props;
   const [note, setNote] = useState("");
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -77,7 +78,7 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
     <article
       ref={ref}
       tabIndex={-1}
-      onFocus={props.onFocus}
+      onFocus={() => props.onFocusStep(step.id)}
       aria-label={`Step ${step.number}: ${step.title}`}
       id={`step-${step.id}`}
       data-step-id={step.id}
@@ -281,3 +282,9 @@ export const StepCard = forwardRef<HTMLElement, Props>(function StepCard(props, 
     </article>
   );
 });
+
+/**
+ * Memoized: the run board passes only stable or primitive props (see cardClock in run-board.tsx),
+ * so a card re-renders when its own step, clock or state changes, not on every board render.
+ */
+export const StepCard = memo(StepCardView);
