@@ -8,7 +8,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { verifyStoredChain, type ChainVerdict, type StoredAuditRow } from "../../lib/audit/chain";
 import { seed, type SeedResult } from "../../bench/lib/server";
+import { expect } from "vitest";
 import { signOff, type JsonResponse } from "../../bench/lib/http";
+import type { ReceivedWebhook, WebhookReceiver } from "../support/webhook-receiver";
 
 export interface TestDatabase {
   dir: string;
@@ -150,4 +152,24 @@ export function signOffWorkers(options: {
       return done;
     },
   };
+}
+
+/**
+ * What a receiver must have seen after a crash test: every delivery row's id, and no other,
+ * every request signed, each id always carrying the same event, and together exactly the
+ * expected audit seqs. Returns the requests to `path` for the test's own further checks.
+ */
+export function expectEachEventOnceById(receiver: WebhookReceiver, options: { path: string; deliveryIds: string[]; expectedSeqs: number[] }): ReceivedWebhook[] {
+  const mine = receiver.received.filter((r) => r.path === options.path);
+  expect(mine.every((r) => r.verified)).toBe(true);
+  expect([...new Set(mine.map((r) => r.id))].sort()).toEqual([...options.deliveryIds].sort());
+  // Each id carries its own event, the same one every time it came.
+  const seqById = new Map<string, number>();
+  for (const r of mine) {
+    const seq = (JSON.parse(r.body) as { data: { auditSeq: number } }).data.auditSeq;
+    expect(seqById.get(r.id) ?? seq).toBe(seq);
+    seqById.set(r.id, seq);
+  }
+  expect([...new Set(seqById.values())].sort((x, y) => x - y)).toEqual(options.expectedSeqs);
+  return mine;
 }
