@@ -7,6 +7,7 @@
  *   BENCH_CPU_PROF=1 npx tsx bench/signoff.ts    V8 CPU profiles in bench/.tmp/profiles (sign-offs only, no floor)
  *   BENCH_LEVELS=50 BENCH_SCALE=2            other levels, more requests per level
  *   BENCH_DATABASE=postgres                  one instance on PostgreSQL (a throw-away server, the same seed copied in)
+ *   BENCH_DATABASE=postgres BENCH_INSTANCES=2    two instances on it, half the operators on each (no floor)
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -17,7 +18,7 @@ import { createPostgresPool } from "../lib/platform/db/postgres-pool";
 import { copySqliteToPostgres } from "../tests/unit/helpers/copy-to-postgres";
 import { startPostgres, type PostgresServer } from "../tests/unit/helpers/postgres-server";
 import { cpuTimeMs, ensureBuild, repoRoot, seed, startServer } from "./lib/server";
-import { postJson, round1, signIn } from "./lib/http";
+import { percentile, postJson, round1, signIn } from "./lib/http";
 import { load } from "./lib/load";
 
 const log = (message: string) => console.log(`[signoff ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -52,7 +53,9 @@ async function main() {
     Object.assign(env, { DATABASE_URL: url, RUNSHEET_DATA_DIR: tmp });
     log("On PostgreSQL: the seed copied in.");
   }
-  const server = await startServer({ databasePath, env, nodeArgs });
+  const instances = postgres && process.env.BENCH_INSTANCES === "2" ? 2 : 1;
+  const servers = await Promise.all(Array.from({ length: instances }, () => startServer({ databasePath, env, nodeArgs })));
+  const server = servers[0];
   try {
     const adminCookie = await signIn(server.baseUrl, seeded.admin.email, seeded.password);
     const cookies: string[] = [];
@@ -77,6 +80,18 @@ async function main() {
     if (idleBefore !== null && idleCpu !== null) log(`idle: ${round1(((idleCpu - idleBefore) / (performance.now() - idleStarted)) * 1000)} CPU-ms per second`);
 
     for (const c of LEVELS) {
+      if (instances === 2) {
+        // As bench/postgres-app.ts: c operators in all, half on each instance (one at c1).
+        const parts = c === 1 ? [{ server: servers[0], from: 0, to: 1 }] : [{ server: servers[0], from: 0, to: Math.ceil(c / 2) }, { server: servers[1], from: Math.ceil(c / 2), to: c }];
+        const outcomes = await Promise.all(
+          parts.map((part) => load(part.server.baseUrl, { kind: "signoff", connections: part.to - part.from, amount: Math.round((amountFor(c) * (part.to - part.from)) / c), pairs, cookies: cookies.slice(part.from, part.to), serverPid: part.server.pid })),
+        );
+        const latencies = outcomes.flatMap((o) => o.latencies).sort((x, y) => x - y);
+        const wallMs = Math.max(...outcomes.map((o) => o.wallMs));
+        const cpu = outcomes.map((o) => o.cpuMsPerRequest).join(" / ");
+        log(`c${c}, two instances: sign-off p50 ${round1(percentile(latencies, 50))} p95 ${round1(percentile(latencies, 95))} ms, ${round1((latencies.length / wallMs) * 1000)} req/s, ${cpu} CPU-ms/req, non-2xx ${outcomes.reduce((sum, o) => sum + o.non2xx, 0)}`);
+        continue;
+      }
       const s = await load(server.baseUrl, { kind: "signoff", connections: c, amount: amountFor(c), pairs, cookies: cookies.slice(0, c), serverPid });
       const signoffLine = `c${c}: sign-off p50 ${s.stats.p50} p95 ${s.stats.p95} ms, ${s.stats.rps} req/s, ${s.cpuMsPerRequest} CPU-ms/req, non-2xx ${s.non2xx}`;
       // Profiling: sign-offs only, so the profile's last seconds (wallMs) are theirs alone.
@@ -88,7 +103,7 @@ async function main() {
       log(`${signoffLine} | floor p50 ${f.stats.p50} p95 ${f.stats.p95} ms, ${f.stats.rps} req/s, ${f.cpuMsPerRequest} CPU-ms/req | ratio ${round1(s.stats.p95 / f.stats.p95)}`);
     }
   } finally {
-    await server.stop();
+    for (const each of servers) await each.stop();
     await postgres?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -21,21 +21,23 @@ export interface AuditContent {
 }
 
 export function hashAuditEvent(prevHash: string, event: AuditContent): string {
-  // Fixed field order: JSON.stringify of an object literal would depend on insertion order.
-  const canonical = JSON.stringify([
-    prevHash,
-    event.at.toISOString(),
-    event.actorId,
-    event.actorName,
-    event.projectId,
-    event.runId,
-    event.action,
-    event.entityType,
-    event.entityId,
-    event.before,
-    event.after,
-  ]);
-  return createHash("sha256").update(canonical).digest("hex");
+  return createHash("sha256").update(canonicalPrefix(prevHash) + canonicalTail(event)).digest("hex");
+}
+
+/*
+ * What is hashed is JSON.stringify([prevHash, at, actorId, …, after]), in that fixed order
+ * (JSON.stringify of an object literal would depend on insertion order). It is built in two parts
+ * so that PostgreSQL's append can hash it in SQL while it reads the head (lib/audit/store.postgres.ts):
+ * a hash is 64 hex digits, which JSON never escapes, so the array's text is the prefix below
+ * followed by the tail. A unit test holds the two forms equal.
+ */
+export function canonicalPrefix(prevHash: string): string {
+  return `["${prevHash}",`;
+}
+
+/** Everything of the canonical array after the previous hash: `…,after]`. */
+export function canonicalTail(event: AuditContent): string {
+  return JSON.stringify([event.at.toISOString(), event.actorId, event.actorName, event.projectId, event.runId, event.action, event.entityType, event.entityId, event.before, event.after]).slice(1);
 }
 
 export type ChainVerdict = { ok: true; count: number; head: string } | { ok: false; brokenAtSeq: number; reason: string };
@@ -93,7 +95,13 @@ export interface AuditInput {
 
 /** The next link of the chain: the event as stored, with the hash that ties it to the previous one. */
 export function chainLink(prevHash: string, input: AuditInput) {
-  const content = {
+  const content = auditContent(input);
+  return { content, prevHash, hash: hashAuditEvent(prevHash, content) };
+}
+
+/** The event as stored, stamped now, without its link. */
+export function auditContent(input: AuditInput): AuditContent {
+  return {
     at: new Date(),
     actorId: input.actor?.id ?? null,
     actorName: input.actor?.name ?? "system",
@@ -105,5 +113,4 @@ export function chainLink(prevHash: string, input: AuditInput) {
     before: snapshot(input.before),
     after: snapshot(input.after),
   };
-  return { content, prevHash, hash: hashAuditEvent(prevHash, content) };
 }

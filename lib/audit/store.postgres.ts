@@ -3,7 +3,7 @@ import type pg from "pg";
 import { AUDIT_CHAIN_LOCK_KEY } from "../platform/db/advisory-locks";
 import { markAuditAppended } from "../platform/db/commits";
 import type { PgTx } from "../platform/db/transaction-postgres";
-import { chainLink, GENESIS_HASH, type AuditInput } from "./chain";
+import { auditContent, canonicalTail, GENESIS_HASH, hashAuditEvent, type AuditInput } from "./chain";
 import { anchorsAtOnce } from "./anchor-policy";
 import { withTokenName } from "./actor-name";
 
@@ -19,18 +19,35 @@ import { withTokenName } from "./actor-name";
  */
 export { AUDIT_CHAIN_LOCK_KEY };
 
-/** The audit append on PostgreSQL: insertAuditEventSql's counterpart, the same rows. */
+/** Transactions that hold the chain's lock already: a second append in one transaction skips the round trip. */
+const chainLocked = new WeakSet<PgTx>();
+
+/**
+ * The audit append on PostgreSQL: insertAuditEventSql's counterpart, the same rows, in two round
+ * trips. First the chain's lock. Then one INSERT that reads the head and hashes the link in SQL
+ * (chain.ts builds the same text in two parts for this). They can't be one statement: under READ
+ * COMMITTED a statement's snapshot is taken when it starts, so a head read in the statement that
+ * waited for the lock would miss the append it waited for. The hash SQL computed is checked here
+ * against Node's before anything else happens, so the two can never disagree in a committed row.
+ */
 export async function insertAuditEventPg(tx: PgTx, input: AuditInput): Promise<{ seq: number; hash: string }> {
-  await tx.client.query({ name: "audit-chain-lock", text: `SELECT pg_advisory_xact_lock($1)`, values: [AUDIT_CHAIN_LOCK_KEY] });
-  const last = await tx.client.query<{ hash: string }>({ name: "audit-head-hash", text: `SELECT "hash" FROM "audit_event" ORDER BY "seq" DESC LIMIT 1` });
-  const { content, prevHash, hash } = chainLink(last.rows[0]?.hash ?? GENESIS_HASH, withTokenName(input));
-  const inserted = await tx.client.query<{ seq: number }>({
-    name: "audit-insert",
-    text: `INSERT INTO "audit_event" ("at", "actorId", "actorName", "projectId", "runId", "action", "entityType", "entityId", "before", "after", "prevHash", "hash")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING "seq"`,
-    values: [content.at.toISOString(), content.actorId, content.actorName, content.projectId, content.runId, content.action, content.entityType, content.entityId, content.before, content.after, prevHash, hash],
+  if (!chainLocked.has(tx)) {
+    await tx.client.query({ name: "audit-chain-lock", text: `SELECT pg_advisory_xact_lock($1)`, values: [AUDIT_CHAIN_LOCK_KEY] });
+    chainLocked.add(tx);
+  }
+  const content = auditContent(withTokenName(input));
+  const inserted = await tx.client.query<{ seq: number; prevHash: string; hash: string }>({
+    name: "audit-insert-linked",
+    text: `WITH head AS (SELECT coalesce((SELECT "hash" FROM "audit_event" ORDER BY "seq" DESC LIMIT 1), $11::text) AS "prevHash")
+           INSERT INTO "audit_event" ("at", "actorId", "actorName", "projectId", "runId", "action", "entityType", "entityId", "before", "after", "prevHash", "hash")
+           SELECT $1::timestamp(3), $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text, head."prevHash",
+                  encode(sha256(convert_to('["' || head."prevHash" || '",' || $12::text, 'UTF8')), 'hex') FROM head
+           RETURNING "seq", "prevHash", "hash"`,
+    values: [content.at.toISOString(), content.actorId, content.actorName, content.projectId, content.runId, content.action, content.entityType, content.entityId, content.before, content.after, GENESIS_HASH, canonicalTail(content)],
   });
-  const seq = inserted.rows[0].seq;
+  const { seq, prevHash, hash } = inserted.rows[0];
+  // Throwing rolls the whole transaction back: a link Node can't reproduce is never committed.
+  if (hashAuditEvent(prevHash, content) !== hash) throw new Error(`The audit hash PostgreSQL computed for seq ${seq} differs from this server's; nothing was saved.`);
   if (content.projectId) tx.touchedProjects.add(content.projectId);
   markAuditAppended(tx, { seq, hash, urgent: anchorsAtOnce(content.action) });
   return { seq, hash };

@@ -108,9 +108,9 @@ function* requireProjectAccessIn<U extends ActingUser>(options: Parameters<typeo
 /** One INSERT … SELECT of the run's fleet rows, in this database's SQL. */
 const insertFleetRowsForRun: typeof insertFleetRowsForRunSqlite = (tx, options) => (isPostgres() ? insertFleetRowsForRunPg(tx, options) : insertFleetRowsForRunSqlite(tx, options));
 
-/** Runs a step flow as one transaction (see ./step-flow.ts for why it stays synchronous on SQLite). */
-function runStepTransaction<T>(flow: () => StepFlow<T>): Promise<T> {
-  if (isPostgres()) return runPgTransaction(postgresPool(), (tx) => runStepFlowAsync(flow(), postgresStepStore(tx), tx));
+/** Runs a step flow of `actor` as one transaction (see ./step-flow.ts for why it stays synchronous on SQLite). */
+function runStepTransaction<T>(actor: ActingUser, flow: () => StepFlow<T>): Promise<T> {
+  if (isPostgres()) return runPgTransaction(postgresPool(), (tx) => runStepFlowAsync(flow(), postgresStepStore(tx, { actorId: actor.id }), tx));
   return runSqlTransaction((tx) => runStepFlowSync(flow(), sqliteStepStore(tx), tx));
 }
 
@@ -197,7 +197,7 @@ export interface StepActionOptions {
  * the other gets "already signed off by X at T" with nothing overwritten.
  */
 export async function performStepAction(options: StepActionOptions): Promise<StepActionResult> {
-  return runStepTransaction(() => stepActionFlow(options));
+  return runStepTransaction(options.actor, () => stepActionFlow(options));
 }
 
 /** performStepAction's rules, as a flow over the step store (./step-flow.ts). */
@@ -324,7 +324,7 @@ export interface DecideGateOptions {
  * rollback steps.
  */
 export async function decideGate(options: DecideGateOptions): Promise<StepActionResult> {
-  return runStepTransaction(() => decideGateFlow(options));
+  return runStepTransaction(options.actor, () => decideGateFlow(options));
 }
 
 /** decideGate's rules, as a flow over the step store (./step-flow.ts). */
@@ -435,7 +435,7 @@ export interface UndoSignOffOptions {
 
 /** Admin-only: reopens a signed-off, skipped or failed step. Audited with the reason. */
 export async function undoSignOff(options: UndoSignOffOptions) {
-  return runStepTransaction(() => undoSignOffFlow(options));
+  return runStepTransaction(options.actor, () => undoSignOffFlow(options));
 }
 
 /** undoSignOff's rules, as a flow over the step store (./step-flow.ts). */

@@ -75,12 +75,28 @@ export function sqliteStepStore(tx: SqlTx): StepStore {
   };
 }
 
-export function postgresStepStore(tx: PgTx): StepStore {
+/**
+ * The step store on a PostgreSQL transaction. With `actorId` (a step action of that user), loading
+ * a step run also reads, in the same round trip, what the flow asks for right after: the actor's
+ * access to the project and the steps the blocked-step rule looks at. Those calls are answered
+ * from it, for that step run and that user only; anything else is read as usual.
+ */
+export function postgresStepStore(tx: PgTx, options: { actorId: string | null } = { actorId: null }): StepStore {
+  const prefetched = new WeakMap<LoadedStepRun, postgres.StepActionPrefetch>();
+  let lastAccess: { userId: string; projectId: string; row: ProjectAccessRow } | null = null;
   return {
-    loadStepRun: (runId, stepId) => postgres.loadStepRun(tx, runId, stepId),
-    readProjectAccess: (userId, projectId) => readProjectAccessRowPg(tx.client, { userId, projectId }),
+    loadStepRun: async (runId, stepId) => {
+      const { stepRun, prefetch } = await postgres.loadStepRunForAction(tx, runId, stepId, options.actorId);
+      if (prefetch && options.actorId !== null) {
+        prefetched.set(stepRun, prefetch);
+        lastAccess = { userId: options.actorId, projectId: stepRun.run.projectId, row: prefetch.access };
+      }
+      return stepRun;
+    },
+    readProjectAccess: (userId, projectId) =>
+      lastAccess && lastAccess.userId === userId && lastAccess.projectId === projectId ? lastAccess.row : readProjectAccessRowPg(tx.client, { userId, projectId }),
     updateStepRun: (current, next) => postgres.updateStepRun(tx, current, next),
-    loadBlockingSteps: (stepRun) => postgres.loadBlockingSteps(tx, stepRun),
+    loadBlockingSteps: (stepRun) => prefetched.get(stepRun)?.blocking ?? postgres.loadBlockingSteps(tx, stepRun),
     loadRunProgress: (runId) => postgres.loadRunProgress(tx, runId),
     endRun: (run, outcome, endedAt) => postgres.endRun(tx, run, outcome, endedAt),
     switchRunToRollback: (runId) => postgres.switchRunToRollback(tx, runId),

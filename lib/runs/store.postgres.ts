@@ -7,6 +7,7 @@ import { NotFoundError } from "../platform/errors";
 import type { FleetOutcome, FleetStatusName } from "../fleet/model";
 import { parseGateApprovers, parseRequiredFields, type NoGoOutcomeName } from "../plan/model";
 import type { FleetActionName, RunModeName, RunStatusName } from "./model";
+import type { ProjectAccessRow } from "../projects/store.sqlite";
 import type { GateApprovalRow, LoadedStepRun, RelatedStepState, StepRunRow } from "./store.sqlite";
 
 /*
@@ -34,6 +35,24 @@ const STEP_RUN_COLUMNS = `"id", "runId", "stepId", "status", "startedAt", "finis
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
 export async function loadStepRun(tx: PgTx, runId: string, stepId: string): Promise<LoadedStepRun> {
+  return (await loadStepRunForAction(tx, runId, stepId, null)).stepRun;
+}
+
+/** What a step action reads right after its step run, fetched with it (loadStepRunForAction). */
+export interface StepActionPrefetch {
+  /** The actor's project access row (lib/projects/store.postgres.ts readProjectAccess). */
+  access: ProjectAccessRow;
+  /** loadBlockingSteps' answer for this step run. */
+  blocking: { predecessorIds: string[]; related: RelatedStepState[] };
+}
+
+/**
+ * loadStepRun, and with `actorId` in the same round trip what a step action asks for next on
+ * almost every request: the actor's project access and the steps the blocked-step rule looks at
+ * (the same rows as loadBlockingSteps). Two round trips fewer per sign-off; the reads are the
+ * same, in one statement's snapshot instead of three.
+ */
+export async function loadStepRunForAction(tx: PgTx, runId: string, stepId: string, actorId: string | null): Promise<{ stepRun: LoadedStepRun; prefetch: StepActionPrefetch | null }> {
   const result = await tx.client.query<
     StepRunDbRow & {
       stepKind: string;
@@ -55,29 +74,46 @@ export async function loadStepRun(tx: PgTx, runId: string, stepId: string): Prom
       runStartedAt: Date;
       projectId: string;
       timezone: string;
+      accessVisibility: string | null;
+      accessMemberRole: string | null;
+      blocking: RelatedStepState[] | null;
     }
   >({
-    name: "runs-load-step-run",
+    name: "runs-load-step-run-for-action",
     text: `SELECT ${STEP_RUN_COLUMNS.replace(/"(\w+)"/g, 'sr."$1"')},
             sr."kind" AS "stepKind", sr."title" AS "stepTitle", sr."assigneeId" AS "stepAssigneeId", sr."predecessorIds" AS "stepPredecessorIds", sr."isFleet" AS "stepIsFleet", sr."fleetAction" AS "stepFleetAction", sr."noGoOutcome" AS "stepNoGoOutcome", sr."gateApprovers" AS "stepGateApprovers", sr."fourEyes" AS "stepFourEyes", sr."requiredFields" AS "stepRequiredFields", sr."heldAt", sr."heldByName", sr."holdNote",
-            r."status" AS "runStatus", r."mode" AS "runMode", r."kind" AS "runKind", r."startedAt" AS "runStartedAt", r."projectId" AS "projectId", p."timezone" AS "timezone"
+            r."status" AS "runStatus", r."mode" AS "runMode", r."kind" AS "runKind", r."startedAt" AS "runStartedAt", r."projectId" AS "projectId", p."timezone" AS "timezone",
+            (SELECT "value" FROM "setting" WHERE "key" = 'projectVisibility') AS "accessVisibility",
+            (SELECT "role"::text FROM "project_member" WHERE "projectId" = r."projectId" AND "userId" = $3) AS "accessMemberRole",
+            CASE WHEN $3::text IS NOT NULL THEN (
+              SELECT coalesce(json_agg(json_build_object('status', b."status", 'id', b."stepId", 'title', b."title", 'kind', b."kind", 'position', b."position", 'phasePosition', ph."position")), '[]'::json)
+                FROM "step_run" b JOIN "run_phase" ph ON ph."id" = b."runPhaseId"
+               WHERE b."runId" = sr."runId"
+                 AND CASE WHEN sr."kind" = 'ROLLBACK' THEN b."kind" = 'ROLLBACK'
+                          ELSE b."id" = sr."id" OR b."stepId" IN (SELECT jsonb_array_elements_text(sr."predecessorIds"::jsonb)) END
+            ) END AS "blocking"
        FROM "step_run" sr
        JOIN "run" r ON r."id" = sr."runId"
        JOIN "project" p ON p."id" = r."projectId"
       WHERE sr."runId" = $1 AND sr."stepId" = $2`,
-    values: [runId, stepId],
+    values: [runId, stepId, actorId],
   });
   const row = result.rows[0];
   if (!row) throw new NotFoundError("Step in this run");
-  const { stepKind, stepTitle, stepAssigneeId, stepPredecessorIds, stepIsFleet, stepFleetAction, stepNoGoOutcome, stepGateApprovers, stepFourEyes, stepRequiredFields, heldAt, heldByName, holdNote, runStatus, runMode, runKind, runStartedAt, projectId, timezone, ...stepRun } = row;
-  return {
+  const { stepKind, stepTitle, stepAssigneeId, stepPredecessorIds, stepIsFleet, stepFleetAction, stepNoGoOutcome, stepGateApprovers, stepFourEyes, stepRequiredFields, heldAt, heldByName, holdNote, runStatus, runMode, runKind, runStartedAt, projectId, timezone, accessVisibility, accessMemberRole, blocking, ...stepRun } = row;
+  const predecessorIds = JSON.parse(stepPredecessorIds) as string[];
+  const prefetch =
+    actorId === null
+      ? null
+      : { access: { visibility: accessVisibility, memberRole: accessMemberRole as ProjectAccessRow["memberRole"] }, blocking: { predecessorIds, related: blocking ?? [] } };
+  return { prefetch, stepRun: {
     ...stepRun,
     step: {
       id: stepRun.stepId,
       kind: stepKind,
       title: stepTitle,
       assigneeId: stepAssigneeId,
-      predecessorIds: JSON.parse(stepPredecessorIds) as string[],
+      predecessorIds,
       isFleet: stepIsFleet,
       fleetAction: stepFleetAction,
       noGoOutcome: stepNoGoOutcome,
@@ -87,7 +123,7 @@ export async function loadStepRun(tx: PgTx, runId: string, stepId: string): Prom
     },
     held: heldAt ? { at: heldAt, by: heldByName, note: holdNote } : null,
     run: { status: runStatus, mode: runMode, kind: runKind, startedAt: runStartedAt, projectId, timezone },
-  };
+  } };
 }
 
 /** Writes the step run's next state, only if it is still the version that was read; null if not. */
@@ -142,23 +178,24 @@ export async function loadBlockingSteps(tx: PgTx, stepRun: LoadedStepRun): Promi
   return { predecessorIds, related: result.rows };
 }
 
-/** The run as settleRunOutcome sees it, with how many steps of its current scope are not finished. */
+/** The run as settleRunOutcome sees it, with how many steps of its current scope are not finished (one round trip). */
 export async function loadRunProgress(tx: PgTx, runId: string) {
-  const runs = await tx.client.query<{ id: string; projectId: string; kind: string; status: RunStatusName; mode: RunModeName }>({
-    name: "runs-progress-run",
-    text: `SELECT "id", "projectId", "kind", "status", "mode" FROM "run" WHERE "id" = $1`,
+  const result = await tx.client.query<{ id: string; projectId: string; kind: string; status: RunStatusName; mode: RunModeName; total: number; open: number }>({
+    name: "runs-progress",
+    text: `SELECT r."id", r."projectId", r."kind", r."status", r."mode", c."total", c."open"
+       FROM "run" r
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS "total", (count(*) FILTER (WHERE sr."status" NOT IN ('DONE', 'SKIPPED')))::int AS "open"
+           FROM "step_run" sr
+          WHERE sr."runId" = r."id" AND (sr."kind" = 'ROLLBACK') = (r."mode" = 'ROLLBACK')
+       ) c
+      WHERE r."id" = $1`,
     values: [runId],
   });
-  const run = runs.rows[0];
-  if (!run) return null;
-  const counts = await tx.client.query<{ total: number; open: number }>({
-    name: "runs-progress-counts",
-    text: `SELECT count(*)::int AS "total", (count(*) FILTER (WHERE sr."status" NOT IN ('DONE', 'SKIPPED')))::int AS "open"
-       FROM "step_run" sr
-      WHERE sr."runId" = $1 AND (sr."kind" = 'ROLLBACK') = $2`,
-    values: [run.id, run.mode === "ROLLBACK"],
-  });
-  return { run, inScope: counts.rows[0].total, unfinished: counts.rows[0].open };
+  const row = result.rows[0];
+  if (!row) return null;
+  const { total, open, ...run } = row;
+  return { run, inScope: total, unfinished: open };
 }
 
 export async function endRun(tx: PgTx, run: { id: string; projectId: string; kind: string }, outcome: RunStatusName, endedAt: Date): Promise<void> {

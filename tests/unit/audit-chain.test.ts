@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { GENESIS_HASH, hashAuditEvent, snapshot, verifyChain, type AuditContent } from "@/lib/audit/chain";
+import { canonicalPrefix, canonicalTail, GENESIS_HASH, hashAuditEvent, snapshot, verifyChain, type AuditContent } from "@/lib/audit/chain";
 
 type ChainedEvent = AuditContent & { seq: number; prevHash: string; hash: string };
 
@@ -58,6 +59,15 @@ describe("hashAuditEvent", () => {
 
   it("null and the string 'null' hash differently (no ambiguous encoding)", () => {
     expect(hashAuditEvent(GENESIS_HASH, content(1, { actorId: null }))).not.toBe(hashAuditEvent(GENESIS_HASH, content(1, { actorId: "null" })));
+  });
+
+  it("hashes JSON.stringify of the fields in their fixed order, as every stored chain was hashed: prefix and tail are that text", () => {
+    const awkward = content(1, { actorName: 'Zoë "the \\ night shift" 🦉', entityId: "line1\nline2\u0001\u2028", after: snapshot({ note: "tar cf - /usr/openv | ssh new 'tar xf -'" }) });
+    for (const prev of [GENESIS_HASH, "a".repeat(64), hashAuditEvent(GENESIS_HASH, content(2))]) {
+      const whole = JSON.stringify([prev, awkward.at.toISOString(), awkward.actorId, awkward.actorName, awkward.projectId, awkward.runId, awkward.action, awkward.entityType, awkward.entityId, awkward.before, awkward.after]);
+      expect(canonicalPrefix(prev) + canonicalTail(awkward)).toBe(whole);
+      expect(hashAuditEvent(prev, awkward)).toBe(createHash("sha256").update(whole).digest("hex"));
+    }
   });
 
   it("moving text between adjacent fields changes the hash", () => {

@@ -127,6 +127,25 @@ describe("the audit store contract, on SQLite and on PostgreSQL", () => {
   });
 });
 
+describe("the audit append's hash, computed by PostgreSQL in SQL", () => {
+  it("is the hash Node computes, for text JSON escapes and text it doesn't: the chain verifies in Node, event by event", async () => {
+    const { pool } = await migratedPool(2);
+    const awkward: AuditInput[] = [
+      { ...event(1), entityType: 'Zoë "night shift" O\'Brien \\ 🦉' },
+      { ...event(2), entityId: "line1\nline2\ttab\u0001\u2028\u2029", after: { note: "tar cf - /usr/openv | ssh nbu-02 'tar xf - -C /'", lone: "\ud800", ß: "Straße" } },
+      { ...event(3), before: null, after: [1.5, true, null, "日本語"] },
+    ];
+    const appended = [];
+    for (const input of awkward) appended.push(await runPgTransaction(pool, (tx) => insertAuditEventPg(tx, input)));
+    // Two appends in one transaction: the second reuses the chain lock the first took.
+    const pair = await runPgTransaction(pool, async (tx) => [await insertAuditEventPg(tx, event(4)), await insertAuditEventPg(tx, event(5))]);
+    const chain = await readChainPg(pool);
+    expect(chain.map((row) => row.hash)).toEqual([...appended, ...pair].map((a) => a.hash));
+    expect(chain.map((row) => row.entityType)[0]).toBe('Zoë "night shift" O\'Brien \\ 🦉');
+    expect(verifyChain(chain)).toEqual({ ok: true, count: 5, head: pair[1].hash });
+  });
+});
+
 describe("the audit chain with several writers on PostgreSQL", () => {
   it("stays linear: 40 concurrent appends over 10 connections, every one committed, the chain verifies", async () => {
     const { pool } = await migratedPool(10);

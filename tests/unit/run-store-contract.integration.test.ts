@@ -14,7 +14,7 @@ import { insertFleetRowsForRun as insertFleetRowsSqlite } from "@/lib/runs/store
 import { insertFleetRowsForRun as insertFleetRowsPostgres } from "@/lib/runs/store.postgres";
 import type { Tx } from "@/lib/platform/db/client";
 import { startPostgres, type PostgresServer } from "./helpers/postgres-server";
-import { onBoth as onBothSides, openPostgresSide, openSqliteSide } from "./helpers/two-databases";
+import { onBoth as onBothSides, openPostgresSide, openSqliteSide, type PostgresSide } from "./helpers/two-databases";
 
 // Store modules reach the auth module (and through it this process's SQLite client) on import:
 // point that at a throw-away file, not ./data (vi.hoisted runs before the imports).
@@ -29,6 +29,8 @@ interface Dialect {
 }
 
 let server: PostgresServer;
+/** The PostgreSQL side's pool, for the scenarios that look at one dialect's round trips. */
+let postgresPool: PostgresSide["pool"];
 
 async function openSqlite(): Promise<Dialect> {
   const side = await openSqliteSide();
@@ -53,6 +55,7 @@ async function openSqlite(): Promise<Dialect> {
 
 async function openPostgres(): Promise<Dialect> {
   const side = await openPostgresSide(server);
+  postgresPool = side.pool;
   return { ...side, inTransaction: (fn) => runPgTransaction(side.pool, (tx) => fn(postgresStepStore(tx))) };
 }
 
@@ -164,6 +167,20 @@ describe("the step store contract (SQLite and PostgreSQL)", () => {
       { id: "B", status: "PENDING", title: "Step B", kind: "TASK", position: 2, phasePosition: 1 },
     ]);
     expect(blocking.r.related).toEqual([{ id: "R", status: "PENDING", title: "Step R", kind: "ROLLBACK", position: 1, phasePosition: 9 }]);
+
+    // On PostgreSQL a step action's store (one with an actor) fetched the same rows with the step
+    // run, and answers from them without another query.
+    const prefetched = await runPgTransaction(postgresPool, async (tx) => {
+      const store = postgresStepStore(tx, { actorId: "u-olivia" });
+      const [stepB, stepR] = [await store.loadStepRun("run-1", "B"), await store.loadStepRun("run-1", "R")];
+      const query = vi.spyOn(tx.client, "query");
+      const b = await store.loadBlockingSteps(stepB);
+      const r = await store.loadBlockingSteps(stepR);
+      const queries = query.mock.calls.length;
+      query.mockRestore();
+      return { b: { ...b, related: [...b.related].sort((x, y) => x.id.localeCompare(y.id)) }, r, queries };
+    });
+    expect(prefetched).toEqual({ ...blocking, queries: 0 });
   });
 
   it("counts a fleet step's clients and lists the ones not done, failed first", async () => {
@@ -177,6 +194,40 @@ describe("the step store contract (SQLite and PostgreSQL)", () => {
     const progress = await onBoth((d) => d.inTransaction(async (store) => store.loadRunProgress("run-1")));
     expect(progress).toEqual({ run: { id: "run-1", projectId: "project-1", kind: "LIVE", status: "ACTIVE", mode: "FORWARD" }, inScope: 4, unfinished: 4 });
     expect(await onBoth((d) => d.inTransaction(async (store) => store.loadRunProgress("no-such-run")))).toBeNull();
+  });
+
+  it("on PostgreSQL, a step run loaded for its actor answers that actor's access check from the same round trip, with what the access query reads", async () => {
+    for (const d of dialects) {
+      await d.prisma.setting.upsert({ where: { key: "projectVisibility" }, create: { key: "projectVisibility", value: "members" }, update: { value: "members" } });
+      await d.prisma.projectMember.create({ data: { projectId: "project-1", userId: "u-raj", role: "VIEWER" } });
+    }
+    try {
+      // (SQLite's store reads access on the app's own connection, not this test's file, so this one is PostgreSQL's alone.)
+      const postgres = dialects.find((d) => d.name === "postgresql")!;
+      const direct = await postgres.inTransaction(async (store) => [await store.readProjectAccess("u-raj", "project-1"), await store.readProjectAccess("u-olivia", "project-1")]);
+      expect(direct).toEqual([
+        { visibility: "members", memberRole: "VIEWER" },
+        { visibility: "members", memberRole: null },
+      ]);
+      const prefetched = await runPgTransaction(postgresPool, async (tx) => {
+        const store = postgresStepStore(tx, { actorId: "u-raj" });
+        await store.loadStepRun("run-1", "G");
+        const query = vi.spyOn(tx.client, "query");
+        const raj = await store.readProjectAccess("u-raj", "project-1");
+        const queriesForRaj = query.mock.calls.length;
+        // Anyone else, or another project, is read as before.
+        const olivia = await store.readProjectAccess("u-olivia", "project-1");
+        const other = await store.readProjectAccess("u-raj", "project-2");
+        const queriesInAll = query.mock.calls.length;
+        query.mockRestore();
+        return { raj, olivia, other, queriesForRaj, queriesInAll };
+      });
+      expect(prefetched).toEqual({ raj: direct[0], olivia: direct[1], other: { visibility: "members", memberRole: null }, queriesForRaj: 0, queriesInAll: 2 });
+    } finally {
+      for (const d of dialects) {
+        await d.prisma.projectMember.deleteMany({ where: { projectId: "project-1" } });
+      }
+    }
   });
 
   it("keeps gate approvals, revokes them, holds a gate at its version and names who worked the gated steps", async () => {

@@ -56,8 +56,10 @@ export async function runPgTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promi
       result = await fn(tx);
       for (const statement of tx.beforeCommit) await statement();
       // Other instances hear of the change when, and only if, it commits (change-channel-postgres.ts).
-      if (tx.touchedProjects.size > 0) await client.query({ name: "announce-changes", text: `SELECT pg_notify($1, $2)`, values: [CHANGE_CHANNEL, changePayload(tx.touchedProjects)] });
-      await client.query("COMMIT");
+      // The NOTIFY goes with the COMMIT in one round trip (the simple protocol takes several
+      // statements, so the payload is a quoted literal); if it fails, COMMIT never runs.
+      if (tx.touchedProjects.size > 0) await client.query(`SELECT pg_notify(${client.escapeLiteral(CHANGE_CHANNEL)}, ${client.escapeLiteral(changePayload(tx.touchedProjects))}); COMMIT`);
+      else await client.query("COMMIT");
     } catch (error) {
       if (!ended) await client.query("ROLLBACK").catch(() => undefined);
       client.off("end", onEnd);
