@@ -23,20 +23,21 @@ export { AUDIT_CHAIN_LOCK_KEY };
 const chainLocked = new WeakSet<PgTx>();
 
 /**
- * The audit append on PostgreSQL: insertAuditEventSql's counterpart, the same rows, in two round
- * trips. First the chain's lock. Then one INSERT that reads the head and hashes the link in SQL
- * (chain.ts builds the same text in two parts for this). They can't be one statement: under READ
- * COMMITTED a statement's snapshot is taken when it starts, so a head read in the statement that
- * waited for the lock would miss the append it waited for. The hash SQL computed is checked here
+ * The audit append on PostgreSQL: insertAuditEventSql's counterpart, the same rows, in one round
+ * trip of two statements. First the chain's lock. Then one INSERT that reads the head and hashes
+ * the link in SQL (chain.ts builds the same text in two parts for this). They can't be one
+ * statement: under READ COMMITTED a statement's snapshot is taken when it starts, so a head read
+ * in the statement that waited for the lock would miss the append it waited for. The hash SQL computed is checked here
  * against Node's before anything else happens, so the two can never disagree in a committed row.
  */
 export async function insertAuditEventPg(tx: PgTx, input: AuditInput): Promise<{ seq: number; hash: string }> {
-  if (!chainLocked.has(tx)) {
-    await tx.client.query({ name: "audit-chain-lock", text: `SELECT pg_advisory_xact_lock($1)`, values: [AUDIT_CHAIN_LOCK_KEY] });
-    chainLocked.add(tx);
-  }
+  // The lock and the INSERT go out together (the pool pipelines): the server starts the INSERT,
+  // and takes its snapshot, only once the lock is granted. If the lock fails, the INSERT fails
+  // in the aborted transaction; Promise.all reports the lock's error.
+  const lock = chainLocked.has(tx) ? null : tx.client.query({ name: "audit-chain-lock", text: `SELECT pg_advisory_xact_lock($1)`, values: [AUDIT_CHAIN_LOCK_KEY] });
+  chainLocked.add(tx);
   const content = auditContent(withTokenName(input));
-  const inserted = await tx.client.query<{ seq: number; prevHash: string; hash: string }>({
+  const insert = tx.client.query<{ seq: number; prevHash: string; hash: string }>({
     name: "audit-insert-linked",
     text: `WITH head AS (SELECT coalesce((SELECT "hash" FROM "audit_event" ORDER BY "seq" DESC LIMIT 1), $11::text) AS "prevHash")
            INSERT INTO "audit_event" ("at", "actorId", "actorName", "projectId", "runId", "action", "entityType", "entityId", "before", "after", "prevHash", "hash")
@@ -45,6 +46,7 @@ export async function insertAuditEventPg(tx: PgTx, input: AuditInput): Promise<{
            RETURNING "seq", "prevHash", "hash"`,
     values: [content.at.toISOString(), content.actorId, content.actorName, content.projectId, content.runId, content.action, content.entityType, content.entityId, content.before, content.after, GENESIS_HASH, canonicalTail(content)],
   });
+  const [, inserted] = await Promise.all([lock, insert]);
   const { seq, prevHash, hash } = inserted.rows[0];
   // Throwing rolls the whole transaction back: a link Node can't reproduce is never committed.
   if (hashAuditEvent(prevHash, content) !== hash) throw new Error(`The audit hash PostgreSQL computed for seq ${seq} differs from this server's; nothing was saved.`);

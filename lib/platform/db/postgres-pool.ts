@@ -16,7 +16,13 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-/** A connection pool for the PostgreSQL stores (the direct counterpart of `sqlite()`). */
+/**
+ * A connection pool for the PostgreSQL stores (the direct counterpart of `sqlite()`). Its
+ * connections pipeline: a query issued before the previous one's answer goes out at once, and
+ * the server still runs them one after the other, in order. Code that awaits each query works as
+ * before; the transaction runner and the audit append send two statements per round trip where
+ * the second doesn't depend on the first's answer (transaction-postgres.ts, lib/audit/store.postgres.ts).
+ */
 export function createPostgresPool(options: { connectionString: string; max?: number }): pg.Pool {
-  return new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types });
+  return new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types, pipeline: true });
 }

@@ -52,8 +52,13 @@ export async function runPgTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promi
     const commit = trackCommit(tx);
     let result: T;
     try {
-      await client.query("BEGIN");
+      // BEGIN goes out with the transaction's first statement (the pool pipelines, postgres-pool.ts).
+      // Answers come back in order, so BEGIN's failure is known before the first statement's
+      // result is used, and `begun` rethrows it.
+      const begun = client.query("BEGIN");
+      begun.catch(() => undefined);
       result = await fn(tx);
+      await begun;
       for (const statement of tx.beforeCommit) await statement();
       // Other instances hear of the change when, and only if, it commits (change-channel-postgres.ts).
       // The NOTIFY goes with the COMMIT in one round trip (the simple protocol takes several
