@@ -5,11 +5,13 @@
  * same refusals in the same words, and the same records. On SQLite the flows run synchronously
  * inside BEGIN IMMEDIATE, as the app runs them; on PostgreSQL through runPgTransaction.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyChain } from "@/lib/audit/chain";
 import type { ActingUser } from "@/lib/platform/auth/permissions";
 import { runPgTransaction } from "@/lib/platform/db/transaction-postgres";
 import { AUDIT_CHAIN_LOCK_KEY } from "@/lib/platform/db/advisory-locks";
+import { POSTGRES_SESSION_LIMITS } from "@/lib/platform/db/postgres-pool";
 import { decideGateFlow, stepActionFlow, undoSignOffFlow, type DecideGateOptions, type StepActionOptions, type UndoSignOffOptions } from "@/lib/runs/service";
 import { runStepFlowAsync, runStepFlowSync, type StepFlow } from "@/lib/runs/step-flow";
 import { postgresStepStore, sqliteStepStore } from "@/lib/runs/step-store";
@@ -57,8 +59,12 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => closeSides?.());
 
-/** Runs a flow on one side as the app would there; a refusal comes back as its class and words. */
-async function run<T>(side: Side, flow: () => StepFlow<T>): Promise<T | { refused: string; message: string }> {
+/**
+ * Runs a flow of `actor` on one side as the app would there (on PostgreSQL the step store loads the
+ * actor's access and the blocking steps with the step run, as runStepTransaction's does); a
+ * refusal comes back as its class and words.
+ */
+async function run<T>(side: Side, actor: ActingUser, flow: () => StepFlow<T>): Promise<T | { refused: string; message: string }> {
   try {
     if (side.name === "sqlite") {
       const { db } = side;
@@ -67,16 +73,16 @@ async function run<T>(side: Side, flow: () => StepFlow<T>): Promise<T | { refuse
         return runStepFlowSync(flow(), sqliteStepStore(tx), tx);
       }).immediate();
     }
-    return await runPgTransaction(side.pool, (tx) => runStepFlowAsync(flow(), postgresStepStore(tx), tx));
+    return await runPgTransaction(side.pool, (tx) => runStepFlowAsync(flow(), postgresStepStore(tx, { actorId: actor.id }), tx));
   } catch (error) {
     return { refused: (error as Error).name, message: (error as Error).message };
   }
 }
 
 const act = (actor: ActingUser, stepId: string, input: Partial<StepActionOptions["input"]> & { action: StepActionOptions["input"]["action"] }, minutes: number) => (side: Side) =>
-  run(side, () => stepActionFlow({ actor, runId: "run-1", stepId, input: { note: "", reason: "", ...input }, recordedAt: at(minutes) }));
-const decide = (options: Omit<DecideGateOptions, "runId">) => (side: Side) => run(side, () => decideGateFlow({ runId: "run-1", ...options }));
-const undo = (options: Omit<UndoSignOffOptions, "runId">) => (side: Side) => run(side, () => undoSignOffFlow({ runId: "run-1", ...options }));
+  run(side, actor, () => stepActionFlow({ actor, runId: "run-1", stepId, input: { note: "", reason: "", ...input }, recordedAt: at(minutes) }));
+const decide = (options: Omit<DecideGateOptions, "runId">) => (side: Side) => run(side, options.actor, () => decideGateFlow({ runId: "run-1", ...options }));
+const undo = (options: Omit<UndoSignOffOptions, "runId">) => (side: Side) => run(side, options.actor, () => undoSignOffFlow({ runId: "run-1", ...options }));
 const onBoth = <T>(scenario: (side: Side) => Promise<T>) => onBothSides(sides, scenario);
 
 describe("the step actions on SQLite and PostgreSQL", () => {
@@ -173,4 +179,48 @@ describe("the step actions on SQLite and PostgreSQL", () => {
     expect(events.at(-1)).toMatchObject({ action: "run.note", actorName: "Ada Admin" });
     expect(verifyChain(events).ok).toBe(true);
   });
+
+  it(
+    "on PostgreSQL an instance that stops mid-transaction holding the chain's lock stalls no one for long: sign-offs are busy after 5 s with nothing saved, PostgreSQL ends the stopped session within 15 s, and then they go through",
+    async () => {
+      const side = sides.find((candidate) => candidate.name === "postgresql");
+      if (side?.name !== "postgresql") throw new Error("no PostgreSQL side");
+      await side.prisma.run.create({ data: { id: "run-2", projectId: "p-1", kind: "REHEARSAL", name: "Rehearsal 2", windowStart: T0, windowEnd: at(480), startedAt: T0 } });
+      await side.prisma.runPhase.create({ data: { id: "ph-2", runId: "run-2", phaseId: "phase-1", position: 1, title: "Move" } });
+      await side.prisma.stepRun.create({ data: { id: "sr2-S", runId: "run-2", stepId: "S", runPhaseId: "ph-2", position: 1, title: "Stop the NetBackup daemons", plannedMinutes: 5 } });
+      const signOff = () => run(side, olivia, () => stepActionFlow({ actor: olivia, runId: "run-2", stepId: "S", input: { action: "done", note: "", reason: "" } }));
+      const eventsBefore = await side.prisma.auditEvent.count();
+
+      // The stopped instance, as PostgreSQL sees it: a connection with the app's limits that took the
+      // chain's lock in a transaction, wrote, and then went silent (its process frozen, or its box gone).
+      const stopped = new pg.Client({ connectionString: side.url, ...POSTGRES_SESSION_LIMITS });
+      await stopped.connect();
+      const endedBy = new Promise<string>((resolve) => stopped.on("error", (error) => resolve((error as { code?: string }).code ?? "none")));
+      const stoppedAt = Date.now();
+      await stopped.query("BEGIN");
+      await stopped.query(`SELECT pg_advisory_xact_lock($1)`, [AUDIT_CHAIN_LOCK_KEY]);
+      await stopped.query(`UPDATE "run" SET "name" = 'renamed by the stopped instance' WHERE "id" = 'run-2'`);
+
+      const tried = Date.now();
+      const busy = await signOff();
+      const waitedMs = Date.now() - tried;
+      expect(busy).toEqual({ refused: "BusyError", message: "The database is busy. Nothing was changed; try again in a moment." });
+      expect(waitedMs).toBeGreaterThanOrEqual(POSTGRES_SESSION_LIMITS.lock_timeout - 100);
+      expect(waitedMs).toBeLessThan(POSTGRES_SESSION_LIMITS.lock_timeout + 3000);
+      expect(await side.prisma.stepRun.findUnique({ where: { id: "sr2-S" }, select: { status: true, version: true } })).toEqual({ status: "PENDING", version: 1 });
+      expect(await side.prisma.auditEvent.count()).toBe(eventsBefore);
+
+      // 25P03: idle_in_transaction_session_timeout. Its transaction is rolled back, its lock freed.
+      expect(await endedBy).toBe("25P03");
+      expect(Date.now() - stoppedAt).toBeLessThan(POSTGRES_SESSION_LIMITS.idle_in_transaction_session_timeout + 3000);
+      expect(await signOff()).toMatchObject({ stepId: "S", status: "DONE", signedOffBy: "Olivia Chen" });
+      expect(await side.prisma.run.findUnique({ where: { id: "run-2" }, select: { name: true } })).toEqual({ name: "Rehearsal 2" });
+      const events = await side.prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
+      // Its only step done, the rehearsal is complete.
+      expect(events.slice(eventsBefore).map((event) => event.action)).toEqual(["step.done", "run.complete"]);
+      expect(verifyChain(events).ok).toBe(true);
+      await stopped.end().catch(() => undefined);
+    },
+    40_000,
+  );
 });

@@ -7,7 +7,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-postgres/client";
 import { isPostgres, postgresUrl } from "./dialect";
 import { applyMigrations } from "./migrate";
-import { createPostgresPool } from "./postgres-pool";
+import { createPostgresPool, POSTGRES_SESSION_LIMITS } from "./postgres-pool";
 import { resolveDatabasePath } from "./sqlite-path";
 
 /** Longest synchronous wait for SQLite's write lock (see runTransaction for the real budget). */
@@ -30,7 +30,7 @@ export function createPrismaClient(databasePath = resolveDatabasePath()): Prisma
  * (instrumentation.ts awaits applyPostgresMigrations; it is async, unlike SQLite's).
  */
 function createPostgresPrismaClient(connectionString: string): PrismaClient {
-  return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) }) as unknown as PrismaClient;
+  return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString, max: 10, ...POSTGRES_SESSION_LIMITS }) }) as unknown as PrismaClient;
 }
 
 const globalForPrisma = globalThis as unknown as {

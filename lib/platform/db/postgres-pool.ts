@@ -17,6 +17,21 @@ const types = {
 } as pg.CustomTypesConfig;
 
 /**
+ * Limits every app connection to PostgreSQL sets for its session (this pool's and the Prisma
+ * client's). Without them one instance that stops mid-transaction (frozen, or its box gone with
+ * the TCP connection left half-open, which PostgreSQL notices only when TCP gives up, hours later)
+ * would hold the audit chain's lock, and every sign-off in every instance would wait for it.
+ * - `lock_timeout`: a statement waits at most 5 s for a lock, then fails (55P03), which the app
+ *   answers as busy (503, nothing saved), like SQLite's 5 s busy budget.
+ * - `idle_in_transaction_session_timeout`: PostgreSQL ends a session that has sat in an open
+ *   transaction for 15 s without sending anything, which rolls it back and frees its locks. The
+ *   app's transactions wait on nothing but the database (a sign-off's takes milliseconds; an
+ *   import's statements follow each other without pause), so only a stopped instance meets it.
+ * tests/unit/step-actions-postgres.integration.test.ts holds both to what they promise.
+ */
+export const POSTGRES_SESSION_LIMITS = { lock_timeout: 5000, idle_in_transaction_session_timeout: 15_000 } as const;
+
+/**
  * A connection pool for the PostgreSQL stores (the direct counterpart of `sqlite()`). Its
  * connections pipeline: a query issued before the previous one's answer goes out at once, and
  * the server still runs them one after the other, in order. Code that awaits each query works as
@@ -24,5 +39,5 @@ const types = {
  * the second doesn't depend on the first's answer (transaction-postgres.ts, lib/audit/store.postgres.ts).
  */
 export function createPostgresPool(options: { connectionString: string; max?: number }): pg.Pool {
-  return new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types, pipeline: true });
+  return new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types, pipeline: true, ...POSTGRES_SESSION_LIMITS });
 }
