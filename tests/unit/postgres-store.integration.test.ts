@@ -276,6 +276,21 @@ describe("runPgTransaction and the PostgreSQL error classes", () => {
     expect((await pool.query(`SELECT count(*)::int AS n FROM "audit_event"`)).rows[0].n).toBe(0);
   });
 
+  it("an idle pooled connection that PostgreSQL ends (a restart, a failover, pg_terminate_backend) leaves the pool, not the process, and the next transaction opens a new one", async () => {
+    const { url, pool } = await migratedPool(2);
+    await runPgTransaction(pool, (tx) => insertAuditEventPg(tx, event(1)));
+    expect(pool.idleCount).toBe(1);
+    // Another session ends every connection of this database but its own (an unhandled 'error' on
+    // the pool would be thrown at the process: vitest fails the run on it).
+    const admin = createPostgresPool({ connectionString: url, max: 1 });
+    pools.push(admin);
+    const ended = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend("pid") FROM pg_stat_activity WHERE "datname" = current_database() AND "pid" <> pg_backend_pid()) t`);
+    expect(ended.rows[0].n).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(() => expect(pool.totalCount).toBe(0), { timeout: 5000, interval: 20 });
+    const next = await runPgTransaction(pool, (tx) => insertAuditEventPg(tx, event(2)));
+    expect(verifyChain(await readChainPg(pool))).toEqual({ ok: true, count: 2, head: next.hash });
+  });
+
   it("a conflict that outlasts the budget is busy (503), and other errors pass through unchanged", async () => {
     const { pool } = await migratedPool();
     const serializationFailure = runPgTransaction(pool, async (tx) => tx.client.query(`DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40001'; END $$`), { budgetMs: 50 });

@@ -39,5 +39,12 @@ export const POSTGRES_SESSION_LIMITS = { lock_timeout: 5000, idle_in_transaction
  * the second doesn't depend on the first's answer (transaction-postgres.ts, lib/audit/store.postgres.ts).
  */
 export function createPostgresPool(options: { connectionString: string; max?: number }): pg.Pool {
-  return new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types, pipeline: true, ...POSTGRES_SESSION_LIMITS });
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types, pipeline: true, ...POSTGRES_SESSION_LIMITS });
+  // When PostgreSQL ends an idle connection (a restart, a failover, pg_terminate_backend), the pool
+  // drops it and emits 'error'. Nobody listening, that error is thrown at the process: a CLI such
+  // as audit:verify dies, and the server only stays up because Next.js logs uncaught exceptions
+  // instead of exiting. It is expected and harmless: the next query opens a new connection, and a
+  // transaction in flight fails on its own client (runPgTransaction: unavailable, 503).
+  pool.on("error", (error) => console.warn(`PostgreSQL closed an idle connection (${(error as { code?: string }).code ?? error.message}); the next query opens a new one.`));
+  return pool;
 }
