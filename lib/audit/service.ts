@@ -6,7 +6,7 @@ import { postgresAuditTrailSource } from "./store.verify.postgres";
 import { chainLink, GENESIS_HASH, verifyChain, type AuditInput, type ChainVerdict } from "./chain";
 import { insertAuditEventSql } from "./store.sqlite";
 import { withTokenName } from "./actor-name";
-import { markAuditAppended, markProjectTouched, type SqlTx } from "../platform/db/transaction";
+import { markAuditAppended, markProjectTouched, runTransaction, type SqlTx } from "../platform/db/transaction";
 import { isPostgresTransaction } from "../platform/db/commits";
 import { AUDIT_CHAIN_LOCK_KEY, insertAuditEventPg } from "./store.postgres";
 import type { PgTx } from "../platform/db/transaction-postgres";
@@ -32,6 +32,18 @@ export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<{ seq
   if (content.projectId) markProjectTouched(tx, content.projectId);
   markAuditAppended(tx, { seq: created.seq, hash, urgent: anchorsAtOnce(content.action) });
   return { seq: created.seq, hash };
+}
+
+/**
+ * The newest seq up to which every audit event is committed: how far a reader following the log
+ * by seq may read without passing an event that commits later (a SERIAL value is taken before its
+ * transaction commits). On PostgreSQL it is read under the chain's lock, which every appender holds
+ * until its COMMIT, so no append is half-way; the lock is held for that one read. On SQLite, with
+ * one writer, it is the head. 0 for an empty chain.
+ */
+export async function readCommittedAuditSeq(): Promise<number> {
+  const read = async (db: Pick<Tx, "auditEvent">) => (await db.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } }))?.seq ?? 0;
+  return isPostgres() ? runTransaction(read) : read(prisma);
 }
 
 /** appendAuditEvent inside a direct-connection transaction (runSqlTransaction): the same chain, the same rows. */

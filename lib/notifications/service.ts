@@ -3,7 +3,8 @@ import crypto from "node:crypto";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
-import { appendAuditEvent } from "../audit/service";
+import { appendAuditEvent, readCommittedAuditSeq } from "../audit/service";
+import { isPostgres } from "../platform/db/dialect";
 import { mailIsConfigured, sendMail } from "../platform/mail/mailer";
 import { canDecideGate, canSetProjectLead, effectiveProjectRole, type ActingUser } from "../platform/auth/permissions";
 import type { RoleName } from "../platform/auth/roles";
@@ -329,18 +330,34 @@ async function notifyRunEnded(tx: Tx, loaded: LoadedRun, now: Date): Promise<voi
 /**
  * Turns committed audit events after the cursor into notifications, a batch per transaction with
  * the cursor's move. Returns how many events it read.
+ *
+ * On PostgreSQL a pass does not hold the audit chain's lock while it works: it loads whole runs,
+ * and every sign-off in every instance would wait for it (a quarter of two instances' sign-off
+ * latency at c50, bench/signoff.ts). It stays safe without it:
+ * - it reads events only up to readCommittedAuditSeq(), so it never moves the cursor past an event
+ *   whose transaction commits later;
+ * - passes take turns on the cursor row (FOR UPDATE), so two instances never handle one event twice;
+ * - what it reads of a run may be newer than the events it handles; the next pass, which the newer
+ *   change's commit starts, settles that (stale "you're up" notifications are closed by closeSettled).
  */
 export async function processAuditEvents(options: { now?: Date; batchSize?: number } = {}): Promise<number> {
   const batchSize = options.batchSize ?? 500;
   // Idle (nothing new since the cursor): two indexed reads, no write lock.
   const [cursor, head] = await Promise.all([prisma.notificationCursor.findUnique({ where: { id: 1 } }), prisma.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } })]);
   if (cursor && (!head || head.seq <= cursor.seq)) return 0;
+  const onPostgres = isPostgres();
   let total = 0;
   for (;;) {
+    const upTo = onPostgres ? await readCommittedAuditSeq() : null;
     const read = await runTransaction(async (tx) => {
       const now = options.now ?? new Date();
-      const cursor = (await tx.notificationCursor.findUnique({ where: { id: 1 } })) ?? (await tx.notificationCursor.create({ data: { id: 1, seq: 0 } }));
-      const events = await tx.auditEvent.findMany({ where: { seq: { gt: cursor.seq } }, orderBy: { seq: "asc" }, take: batchSize, select: { seq: true, action: true, runId: true } });
+      const cursorSeq = onPostgres ? await lockNotificationCursorPg(tx) : ((await tx.notificationCursor.findUnique({ where: { id: 1 } })) ?? (await tx.notificationCursor.create({ data: { id: 1, seq: 0 } }))).seq;
+      const events = await tx.auditEvent.findMany({
+        where: { seq: upTo === null ? { gt: cursorSeq } : { gt: cursorSeq, lte: upTo } },
+        orderBy: { seq: "asc" },
+        take: batchSize,
+        select: { seq: true, action: true, runId: true },
+      });
       if (events.length === 0) return 0;
       const changed = new Set<string>();
       const ended = new Set<string>();
@@ -358,10 +375,17 @@ export async function processAuditEvents(options: { now?: Date; batchSize?: numb
       }
       await tx.notificationCursor.update({ where: { id: 1 }, data: { seq: events[events.length - 1].seq } });
       return events.length;
-    });
+    }, { chainLock: false });
     total += read;
     if (read < batchSize) return total;
   }
+}
+
+/** The notification cursor, its row locked until this transaction ends (made at 0 the first time): passes in other instances wait their turn. */
+async function lockNotificationCursorPg(tx: Tx): Promise<number> {
+  await tx.$executeRawUnsafe(`INSERT INTO "notification_cursor" ("id", "seq", "updatedAt") VALUES (1, 0, now()) ON CONFLICT ("id") DO NOTHING`);
+  const rows = await tx.$queryRawUnsafe<{ seq: number }[]>(`SELECT "seq" FROM "notification_cursor" WHERE "id" = 1 FOR UPDATE`);
+  return Number(rows[0].seq);
 }
 
 /**

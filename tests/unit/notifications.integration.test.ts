@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ParsedMail } from "mailparser";
+import pg from "pg";
 import { createStepInput, phaseInput } from "@/lib/plan/schemas";
 import { caught, createProject, createTeam, type TestActor } from "./helpers/db-fixtures";
 import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
@@ -433,5 +434,52 @@ describe("following the log after commits", () => {
     // In a burst: the next pass waits for the rest of the second.
     expect(followDelayMs({ now, lastFollowAt: now - 100 })).toBe(900);
     expect(followDelayMs({ now, lastFollowAt: now - 800 })).toBe(250);
+  });
+});
+
+describe("following the log on PostgreSQL, with other instances", () => {
+  it.runIf(process.env.RUNSHEET_TEST_DATABASE === "postgresql")(
+    "a pass doesn't hold the audit chain's lock while it works: a sign-off goes through while a pass waits, and the pass then finishes",
+    async () => {
+      const w = await world("pass-lock");
+      await flush();
+      // Another session holds the notification table, so the next pass stops mid-way, where it
+      // writes the "you're up" this sign-off calls for (reads go on; writes wait).
+      const blocker = new pg.Client({ connectionString: db.file });
+      await blocker.connect();
+      const waitingOnNotifications = async () =>
+        (await blocker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'notification' AND NOT l.granted`)).rows[0].n;
+      try {
+        await blocker.query("BEGIN");
+        await blocker.query(`LOCK TABLE "notification" IN EXCLUSIVE MODE`);
+        await w.act(team.admin, w.copy.id, "done");
+        const pass = notifications.processAuditEvents();
+        await vi.waitFor(async () => expect(await waitingOnNotifications()).toBe(1), { timeout: 4000, interval: 20 });
+        // The pass is inside its transaction. A sign-off appends to the chain: it would wait for a
+        // pass holding the chain's lock, and fail as busy after lock_timeout.
+        await expect(w.act(team.operator, w.verify.id, "start")).resolves.toMatchObject({ status: "IN_PROGRESS" });
+        await blocker.query("COMMIT");
+        expect(await pass).toBeGreaterThanOrEqual(1);
+      } finally {
+        await blocker.end();
+      }
+      expect(await ofUser(team.operator.id, { projectId: w.project.id, kind: "READY" })).toHaveLength(1);
+      // The start's event is for the next pass; it leaves the cursor at the chain's head.
+      await flush();
+      const head = await db.lib.prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" }, select: { seq: true } });
+      expect(await db.lib.prisma.notificationCursor.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ seq: head.seq });
+    },
+  );
+
+  it.runIf(process.env.RUNSHEET_TEST_DATABASE === "postgresql")("two passes at once (two instances after the same commits) take turns on the cursor: each event is handled once, one notification", async () => {
+    const w = await world("two-passes");
+    await flush();
+    const before = (await db.lib.prisma.notificationCursor.findUniqueOrThrow({ where: { id: 1 } })).seq;
+    await w.act(team.admin, w.copy.id, "done");
+    const head = (await db.lib.prisma.auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" }, select: { seq: true } })).seq;
+    const handled = await Promise.all([notifications.processAuditEvents(), notifications.processAuditEvents()]);
+    expect(handled[0] + handled[1]).toBe(head - before);
+    expect(await ofUser(team.operator.id, { projectId: w.project.id, kind: "READY" })).toHaveLength(1);
+    expect(await db.lib.prisma.notificationCursor.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ seq: head });
   });
 });

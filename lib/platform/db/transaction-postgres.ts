@@ -105,9 +105,11 @@ interface PrismaWithTransactions {
  * actions (runPgTransaction) take the lock only at their append and rely on conditional updates
  * for the rest, so they are not queued behind each other. A deadlock between the two kinds is
  * rolled back by PostgreSQL and run again. Other instances hear of the change through pg_notify in
- * the same transaction, listeners here only after the commit.
+ * the same transaction, listeners here only after the commit. `chainLock: false` is for the rare
+ * transaction that doesn't need to be alone and must not stop every sign-off while it works (the
+ * notification pass: lib/notifications/service.ts processAuditEvents says how it stays safe).
  */
-export async function runPrismaPgTransaction<T>(prisma: PrismaWithTransactions, fn: (tx: Tx) => Promise<T>, options: { budgetMs?: number } = {}): Promise<T> {
+export async function runPrismaPgTransaction<T>(prisma: PrismaWithTransactions, fn: (tx: Tx) => Promise<T>, options: { budgetMs?: number; chainLock?: boolean } = {}): Promise<T> {
   const deadline = Date.now() + (options.budgetMs ?? CONFLICT_BUDGET_MS);
   for (let attempt = 0; ; attempt++) {
     let commit: ReturnType<typeof trackCommit> | null = null;
@@ -116,7 +118,7 @@ export async function runPrismaPgTransaction<T>(prisma: PrismaWithTransactions, 
         async (tx) => {
           commit = trackCommit(tx);
           markPostgresTransaction(tx);
-          await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+          if (options.chainLock !== false) await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
           const value = await fn(tx);
           if (commit.projects.size > 0) await tx.$executeRawUnsafe(`SELECT pg_notify($1, $2)`, CHANGE_CHANNEL, changePayload(commit.projects));
           return value;

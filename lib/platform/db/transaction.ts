@@ -52,9 +52,10 @@ async function inWriteTurn<T>(deadline: number, fn: () => Promise<T>): Promise<T
  * together or none do. Live pages are notified only after the commit, so they never read a
  * state that could still roll back.
  */
-export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  // On PostgreSQL the same services run under the audit chain's lock (see runPrismaPgTransaction).
-  if (isPostgres()) return runPrismaPgTransaction(prisma, fn);
+export async function runTransaction<T>(fn: (tx: Tx) => Promise<T>, options: { chainLock?: boolean } = {}): Promise<T> {
+  // On PostgreSQL the same services run under the audit chain's lock (see runPrismaPgTransaction),
+  // unless the caller says it needn't (`chainLock: false`; SQLite has one writer either way).
+  if (isPostgres()) return runPrismaPgTransaction(prisma, fn, { chainLock: options.chainLock });
   const deadline = Date.now() + BUSY_BUDGET_MS;
   return inWriteTurn(deadline, () =>
     retryWhileBusy(deadline, 20, async (commit) =>
