@@ -13,9 +13,10 @@ const TICK_MS = 30_000;
 const AFTER_COMMIT_MS = 250;
 /**
  * Commit-started passes begin at least this far apart. A pass reads every run that changed (all
- * its steps) and, on PostgreSQL, holds the audit chain's lock meanwhile, so at four passes a
- * second a burst of sign-offs paid about a quarter of its throughput for them (bench/signoff.ts).
- * A single tick is still followed within AFTER_COMMIT_MS.
+ * its steps), so at four passes a second a burst of sign-offs paid about a quarter of its
+ * throughput for them (bench/signoff.ts; the passes then also held PostgreSQL's audit chain lock,
+ * which they no longer do, see processAuditEvents). A single tick is still followed within
+ * AFTER_COMMIT_MS.
  */
 const BETWEEN_PASSES_MS = 1000;
 
