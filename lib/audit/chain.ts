@@ -99,17 +99,23 @@ export function chainLink(prevHash: string, input: AuditInput) {
   return { content, prevHash, hash: hashAuditEvent(prevHash, content) };
 }
 
-/** The event as stored, stamped now, without its link. */
+/**
+ * The event as stored, stamped now, without its link. Text fields are made well-formed first: a
+ * lone surrogate would be hashed as JSON's "\ud800" escape but stored as U+FFFD by either
+ * database, and the stored row would no longer match its hash. (before/after are JSON already.)
+ */
 export function auditContent(input: AuditInput): AuditContent {
+  const text = (value: string) => value.toWellFormed();
+  const optional = (value: string | null) => (value === null ? null : value.toWellFormed());
   return {
     at: new Date(),
-    actorId: input.actor?.id ?? null,
-    actorName: input.actor?.name ?? "system",
-    projectId: input.projectId,
-    runId: input.runId ?? null,
-    action: input.action,
-    entityType: input.entityType,
-    entityId: input.entityId,
+    actorId: optional(input.actor?.id ?? null),
+    actorName: text(input.actor?.name ?? "system"),
+    projectId: optional(input.projectId),
+    runId: optional(input.runId ?? null),
+    action: text(input.action),
+    entityType: text(input.entityType),
+    entityId: text(input.entityId),
     before: snapshot(input.before),
     after: snapshot(input.after),
   };

@@ -27,16 +27,18 @@ const chainLocked = new WeakSet<PgTx>();
  * trip of two statements. First the chain's lock. Then one INSERT that reads the head and hashes
  * the link in SQL (chain.ts builds the same text in two parts for this). They can't be one
  * statement: under READ COMMITTED a statement's snapshot is taken when it starts, so a head read
- * in the statement that waited for the lock would miss the append it waited for. The hash SQL computed is checked here
- * against Node's before anything else happens, so the two can never disagree in a committed row.
+ * in the statement that waited for the lock would miss the append it waited for. The hash SQL
+ * computed is checked against Node's over the same content before anything else happens, so a
+ * committed link is always one Node computes the same way.
  */
 export async function insertAuditEventPg(tx: PgTx, input: AuditInput): Promise<{ seq: number; hash: string }> {
+  // Everything that can throw in this process comes first, so no query is left unawaited.
+  const content = auditContent(withTokenName(input));
+  const tail = canonicalTail(content);
   // The lock and the INSERT go out together (the pool pipelines): the server starts the INSERT,
   // and takes its snapshot, only once the lock is granted. If the lock fails, the INSERT fails
   // in the aborted transaction; Promise.all reports the lock's error.
   const lock = chainLocked.has(tx) ? null : tx.client.query({ name: "audit-chain-lock", text: `SELECT pg_advisory_xact_lock($1)`, values: [AUDIT_CHAIN_LOCK_KEY] });
-  chainLocked.add(tx);
-  const content = auditContent(withTokenName(input));
   const insert = tx.client.query<{ seq: number; prevHash: string; hash: string }>({
     name: "audit-insert-linked",
     text: `WITH head AS (SELECT coalesce((SELECT "hash" FROM "audit_event" ORDER BY "seq" DESC LIMIT 1), $11::text) AS "prevHash")
@@ -44,11 +46,12 @@ export async function insertAuditEventPg(tx: PgTx, input: AuditInput): Promise<{
            SELECT $1::timestamp(3), $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text, head."prevHash",
                   encode(sha256(convert_to('["' || head."prevHash" || '",' || $12::text, 'UTF8')), 'hex') FROM head
            RETURNING "seq", "prevHash", "hash"`,
-    values: [content.at.toISOString(), content.actorId, content.actorName, content.projectId, content.runId, content.action, content.entityType, content.entityId, content.before, content.after, GENESIS_HASH, canonicalTail(content)],
+    values: [content.at.toISOString(), content.actorId, content.actorName, content.projectId, content.runId, content.action, content.entityType, content.entityId, content.before, content.after, GENESIS_HASH, tail],
   });
   const [, inserted] = await Promise.all([lock, insert]);
+  chainLocked.add(tx);
   const { seq, prevHash, hash } = inserted.rows[0];
-  // Throwing rolls the whole transaction back: a link Node can't reproduce is never committed.
+  // Throwing rolls the whole transaction back: a link Node hashes differently is never committed.
   if (hashAuditEvent(prevHash, content) !== hash) throw new Error(`The audit hash PostgreSQL computed for seq ${seq} differs from this server's; nothing was saved.`);
   if (content.projectId) tx.touchedProjects.add(content.projectId);
   markAuditAppended(tx, { seq, hash, urgent: anchorsAtOnce(content.action) });

@@ -381,8 +381,14 @@ export async function processAuditEvents(options: { now?: Date; batchSize?: numb
   }
 }
 
-/** The notification cursor, its row locked until this transaction ends (made at 0 the first time): passes in other instances wait their turn. */
+/**
+ * The notification cursor, its row locked until this transaction ends (made at 0 the first time):
+ * passes in other instances wait their turn. Longer than the sessions' 5 s lock_timeout
+ * (postgres-pool.ts): another instance's pass may take that long on a big run, and giving up would
+ * skip this tick's sweep and emails too.
+ */
 async function lockNotificationCursorPg(tx: Tx): Promise<number> {
+  await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '30s'`);
   await tx.$executeRawUnsafe(`INSERT INTO "notification_cursor" ("id", "seq", "updatedAt") VALUES (1, 0, now()) ON CONFLICT ("id") DO NOTHING`);
   const rows = await tx.$queryRawUnsafe<{ seq: number }[]>(`SELECT "seq" FROM "notification_cursor" WHERE "id" = 1 FOR UPDATE`);
   return Number(rows[0].seq);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { canonicalPrefix, canonicalTail, GENESIS_HASH, hashAuditEvent, snapshot, verifyChain, type AuditContent } from "@/lib/audit/chain";
+import { auditContent, canonicalPrefix, canonicalTail, GENESIS_HASH, hashAuditEvent, snapshot, verifyChain, type AuditContent } from "@/lib/audit/chain";
 
 type ChainedEvent = AuditContent & { seq: number; prevHash: string; hash: string };
 
@@ -68,6 +68,13 @@ describe("hashAuditEvent", () => {
       expect(canonicalPrefix(prev) + canonicalTail(awkward)).toBe(whole);
       expect(hashAuditEvent(prev, awkward)).toBe(createHash("sha256").update(whole).digest("hex"));
     }
+  });
+
+  it("stores text fields well-formed (a lone surrogate becomes U+FFFD, as the databases would store it), so the stored row hashes as it was hashed", () => {
+    const stored = auditContent({ actor: { id: "u-1", name: "Ola \ud800" }, projectId: "p-\udc00", runId: null, action: "step.done", entityType: "step_run", entityId: "sr-1\ud83d", before: null, after: { note: "\ud800" } });
+    expect(stored).toMatchObject({ actorName: "Ola \ufffd", projectId: "p-\ufffd", entityId: "sr-1\ufffd", after: '{"note":"\\ud800"}' });
+    // A well-formed pair is kept.
+    expect(auditContent({ actor: null, projectId: null, action: "a", entityType: "t", entityId: "🦉", before: null, after: null }).entityId).toBe("🦉");
   });
 
   it("moving text between adjacent fields changes the hash", () => {

@@ -134,6 +134,8 @@ describe("the audit append's hash, computed by PostgreSQL in SQL", () => {
       { ...event(1), entityType: 'Zoë "night shift" O\'Brien \\ 🦉' },
       { ...event(2), entityId: "line1\nline2\ttab\u0001\u2028\u2029", after: { note: "tar cf - /usr/openv | ssh nbu-02 'tar xf - -C /'", lone: "\ud800", ß: "Straße" } },
       { ...event(3), before: null, after: [1.5, true, null, "日本語"] },
+      // A lone surrogate in a text column: stored as U+FFFD, so it must be hashed that way too.
+      { ...event(6), entityId: "step-\ud800-x" },
     ];
     const appended = [];
     for (const input of awkward) appended.push(await runPgTransaction(pool, (tx) => insertAuditEventPg(tx, input)));
@@ -142,7 +144,8 @@ describe("the audit append's hash, computed by PostgreSQL in SQL", () => {
     const chain = await readChainPg(pool);
     expect(chain.map((row) => row.hash)).toEqual([...appended, ...pair].map((a) => a.hash));
     expect(chain.map((row) => row.entityType)[0]).toBe('Zoë "night shift" O\'Brien \\ 🦉');
-    expect(verifyChain(chain)).toEqual({ ok: true, count: 5, head: pair[1].hash });
+    expect(chain.map((row) => row.entityId)[3]).toBe("step-\ufffd-x");
+    expect(verifyChain(chain)).toEqual({ ok: true, count: 6, head: pair[1].hash });
   });
 });
 

@@ -199,10 +199,15 @@ describe("the step actions on SQLite and PostgreSQL", () => {
       const stoppedAt = Date.now();
       await stopped.query("BEGIN");
       await stopped.query(`SELECT pg_advisory_xact_lock($1)`, [AUDIT_CHAIN_LOCK_KEY]);
-      await stopped.query(`UPDATE "run" SET "name" = 'renamed by the stopped instance' WHERE "id" = 'run-2'`);
+      // Its write is to a row the sign-off doesn't write, so the only thing the sign-off waits for is the chain's lock.
+      await stopped.query(`UPDATE "setting" SET "value" = 'all' WHERE "key" = 'projectVisibility'`);
 
       const tried = Date.now();
-      const busy = await signOff();
+      const attempt = signOff();
+      const waitingForChainLock = async () =>
+        Number((await side.pool.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND NOT granted`, [AUDIT_CHAIN_LOCK_KEY])).rows[0].n);
+      await vi.waitFor(async () => expect(await waitingForChainLock()).toBe(1), { timeout: 4000, interval: 20 });
+      const busy = await attempt;
       const waitedMs = Date.now() - tried;
       expect(busy).toEqual({ refused: "BusyError", message: "The database is busy. Nothing was changed; try again in a moment." });
       expect(waitedMs).toBeGreaterThanOrEqual(POSTGRES_SESSION_LIMITS.lock_timeout - 100);
@@ -214,7 +219,7 @@ describe("the step actions on SQLite and PostgreSQL", () => {
       expect(await endedBy).toBe("25P03");
       expect(Date.now() - stoppedAt).toBeLessThan(POSTGRES_SESSION_LIMITS.idle_in_transaction_session_timeout + 3000);
       expect(await signOff()).toMatchObject({ stepId: "S", status: "DONE", signedOffBy: "Olivia Chen" });
-      expect(await side.prisma.run.findUnique({ where: { id: "run-2" }, select: { name: true } })).toEqual({ name: "Rehearsal 2" });
+      expect(await side.prisma.setting.findUnique({ where: { key: "projectVisibility" }, select: { value: true } })).toEqual({ value: "members" });
       const events = await side.prisma.auditEvent.findMany({ orderBy: { seq: "asc" } });
       // Its only step done, the rehearsal is complete.
       expect(events.slice(eventsBefore).map((event) => event.action)).toEqual(["step.done", "run.complete"]);

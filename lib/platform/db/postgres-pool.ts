@@ -23,10 +23,13 @@ const types = {
  * would hold the audit chain's lock, and every sign-off in every instance would wait for it.
  * - `lock_timeout`: a statement waits at most 5 s for a lock, then fails (55P03), which the app
  *   answers as busy (503, nothing saved), like SQLite's 5 s busy budget.
+ *   The same holds for a live holder: a transaction that keeps the chain's lock longer (a very
+ *   large import; an evidence upload written to a slow shared folder, which happens inside its
+ *   transaction) makes the sign-offs meanwhile answer busy, as SQLite's would.
  * - `idle_in_transaction_session_timeout`: PostgreSQL ends a session that has sat in an open
- *   transaction for 15 s without sending anything, which rolls it back and frees its locks. The
- *   app's transactions wait on nothing but the database (a sign-off's takes milliseconds; an
- *   import's statements follow each other without pause), so only a stopped instance meets it.
+ *   transaction for 15 s without sending anything, which rolls it back and frees its locks. Inside
+ *   a transaction the app does database work and, for evidence, one file write (up to the upload
+ *   limit), so only a stopped instance, or a storage folder stalled that long, meets it.
  * tests/unit/step-actions-postgres.integration.test.ts holds both to what they promise.
  */
 export const POSTGRES_SESSION_LIMITS = { lock_timeout: 5000, idle_in_transaction_session_timeout: 15_000 } as const;

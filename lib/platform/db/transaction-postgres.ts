@@ -53,12 +53,16 @@ export async function runPgTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promi
     let result: T;
     try {
       // BEGIN goes out with the transaction's first statement (the pool pipelines, postgres-pool.ts).
-      // Answers come back in order, so BEGIN's failure is known before the first statement's
-      // result is used, and `begun` rethrows it.
+      // Until the transaction ends, every answer also waits for BEGIN's, which arrives first, so
+      // this costs nothing: should BEGIN ever fail, the transaction stops at the first statement it
+      // awaits, and nothing after that is sent outside a transaction.
       const begun = client.query("BEGIN");
       begun.catch(() => undefined);
+      const send = client.query as (...args: unknown[]) => Promise<unknown>;
+      client.query = ((...args: unknown[]) => Promise.all([begun, send.apply(client, args)]).then(([, answer]) => answer)) as typeof client.query;
       result = await fn(tx);
       await begun;
+      unwrapQuery(client);
       for (const statement of tx.beforeCommit) await statement();
       // Other instances hear of the change when, and only if, it commits (change-channel-postgres.ts).
       // The NOTIFY goes with the COMMIT in one round trip (the simple protocol takes several
@@ -66,6 +70,7 @@ export async function runPgTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promi
       if (tx.touchedProjects.size > 0) await client.query(`SELECT pg_notify(${client.escapeLiteral(CHANGE_CHANNEL)}, ${client.escapeLiteral(changePayload(tx.touchedProjects))}); COMMIT`);
       else await client.query("COMMIT");
     } catch (error) {
+      unwrapQuery(client);
       if (!ended) await client.query("ROLLBACK").catch(() => undefined);
       client.off("end", onEnd);
       client.off("error", onEnd);
@@ -87,6 +92,11 @@ export async function runPgTransaction<T>(pool: pg.Pool, fn: (tx: PgTx) => Promi
     announceCommit(commit);
     return result;
   }
+}
+
+/** Takes runPgTransaction's BEGIN guard off a client (its own `query`), so the pool gets it back as it lent it. */
+function unwrapQuery(client: pg.PoolClient): void {
+  delete (client as { query?: unknown }).query;
 }
 
 /** The PostgreSQL Prisma client, as far as transactions go (typed as the SQLite client's Tx, which has the same models). */
