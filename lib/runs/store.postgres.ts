@@ -83,8 +83,8 @@ export async function loadStepRunForAction(tx: PgTx, runId: string, stepId: stri
     text: `SELECT ${STEP_RUN_COLUMNS.replace(/"(\w+)"/g, 'sr."$1"')},
             sr."kind" AS "stepKind", sr."title" AS "stepTitle", sr."assigneeId" AS "stepAssigneeId", sr."predecessorIds" AS "stepPredecessorIds", sr."isFleet" AS "stepIsFleet", sr."fleetAction" AS "stepFleetAction", sr."noGoOutcome" AS "stepNoGoOutcome", sr."gateApprovers" AS "stepGateApprovers", sr."fourEyes" AS "stepFourEyes", sr."requiredFields" AS "stepRequiredFields", sr."heldAt", sr."heldByName", sr."holdNote",
             r."status" AS "runStatus", r."mode" AS "runMode", r."kind" AS "runKind", r."startedAt" AS "runStartedAt", r."projectId" AS "projectId", p."timezone" AS "timezone",
-            (SELECT "value" FROM "setting" WHERE "key" = 'projectVisibility') AS "accessVisibility",
-            (SELECT "role"::text FROM "project_member" WHERE "projectId" = r."projectId" AND "userId" = $3) AS "accessMemberRole",
+            CASE WHEN $3::text IS NOT NULL THEN (SELECT "value" FROM "setting" WHERE "key" = 'projectVisibility') END AS "accessVisibility",
+            CASE WHEN $3::text IS NOT NULL THEN (SELECT "role"::text FROM "project_member" WHERE "projectId" = r."projectId" AND "userId" = $3) END AS "accessMemberRole",
             CASE WHEN $3::text IS NOT NULL THEN (
               SELECT coalesce(json_agg(json_build_object('status', b."status", 'id', b."stepId", 'title', b."title", 'kind', b."kind", 'position', b."position", 'phasePosition', ph."position")), '[]'::json)
                 FROM "step_run" b JOIN "run_phase" ph ON ph."id" = b."runPhaseId"
