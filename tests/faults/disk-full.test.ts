@@ -5,56 +5,17 @@
  * blocks). The operator must get 507 {code:"storage"} and the database must be unchanged; once
  * space is freed, sign-offs work again.
  *
- * Mounting a tmpfs needs root (CAP_SYS_ADMIN). Where that's not possible the test is skipped
- * with a message rather than faked: an injected error would not prove what SQLite really does.
+ * Mounting a tmpfs needs root (small-disk.ts); where that's not possible the test is skipped.
+ * tests/faults/postgres-disk-full.test.ts is the same on PostgreSQL.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn, signOff } from "../../bench/lib/http";
 import { startServer, type ServerHandle } from "../../bench/lib/server";
+import { fillDisk, tryMountTmpfs, unmount } from "./small-disk";
 import { contentFingerprint, integrityCheck, openDb, seededDatabase, signOffConsistency, stepRun, verifyAuditChain, type TestDatabase } from "./helpers";
-
-function tryMountTmpfs(dir: string, size: string): boolean {
-  try {
-    execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size},mode=0700`, "tmpfs", dir], { stdio: "pipe" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function unmount(dir: string): void {
-  try {
-    execFileSync("umount", [dir], { stdio: "pipe" });
-  } catch {
-    execFileSync("umount", ["-l", dir], { stdio: "pipe" });
-  }
-}
-
-/** Writes until the filesystem refuses: 64 KiB chunks, then 4 KiB, then single bytes. */
-function fillDisk(file: string): number {
-  const fd = fs.openSync(file, "w");
-  let written = 0;
-  try {
-    for (const size of [65536, 4096, 1]) {
-      const chunk = Buffer.alloc(size, 0x5a);
-      for (;;) {
-        try {
-          written += fs.writeSync(fd, chunk);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
-          break;
-        }
-      }
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return written;
-}
 
 const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), "runsheet-fulldisk-"));
 const mounted = tryMountTmpfs(mountPoint, "24m");
