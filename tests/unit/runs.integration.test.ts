@@ -350,6 +350,31 @@ describe("step actions and this process's Prisma writers share the write lock", 
   });
 });
 
+describe("queries Prisma sends together inside a transaction", () => {
+  it("are all answered, with no deprecation warning from the driver", async () => {
+    const runId = (await rehearsal("Concurrent reads")).id;
+    const { runTransaction } = await import("@/lib/platform/db/transaction");
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", onWarning);
+    try {
+      // Prisma loads a record's relations with one query each, sent together; inside a transaction
+      // they share its connection, which without pipelining queues them with node-postgres's
+      // "already executing a query" deprecation warning (lib/platform/db/client.ts).
+      const run = await runTransaction((tx) => tx.run.findUniqueOrThrow({ where: { id: runId }, include: { phases: true, stepRuns: true, gateApprovals: true, startedBy: true } }));
+      expect(run.id).toBe(runId);
+      expect(run.stepRuns).toHaveLength(await lib.prisma.stepRun.count({ where: { runId } }));
+      expect(run.stepRuns.length).toBeGreaterThan(0);
+      expect(run.phases.length).toBeGreaterThan(0);
+      // process.emitWarning delivers on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.filter((warning) => /already executing a query/.test(warning))).toEqual([]);
+  });
+});
+
 // SQLite's single writer: PostgreSQL has many writers and no write turn (lib/platform/db/transaction.ts).
 describe.skipIf(TESTS_ON_POSTGRES)("this process's writers take turns in arrival order", () => {
   it("a sign-off queued behind one Prisma writer commits before a Prisma writer that came after it", async () => {

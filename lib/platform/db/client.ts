@@ -28,9 +28,15 @@ export function createPrismaClient(databasePath = resolveDatabasePath()): Prisma
  * same models, fields and enums as the SQLite one, generated from it, so the services are written
  * once against the SQLite client's types. The schema is migrated before the server takes requests
  * (instrumentation.ts awaits applyPostgresMigrations; it is async, unlike SQLite's).
+ *
+ * Its connections pipeline, as the stores' pool does (postgres-pool.ts): inside a transaction
+ * Prisma sends some queries without awaiting the one before (nested writes, relation loads), and
+ * a connection that doesn't pipeline queues them, which node-postgres 8 warns is deprecated
+ * ("Calling client.query() when the client is already executing a query") and 9 removes. Either
+ * way the server runs them in order; pipelined, they also share a round trip.
  */
 function createPostgresPrismaClient(connectionString: string): PrismaClient {
-  return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString, max: 10, ...POSTGRES_SESSION_LIMITS }) }) as unknown as PrismaClient;
+  return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString, max: 10, pipeline: true, ...POSTGRES_SESSION_LIMITS }) }) as unknown as PrismaClient;
 }
 
 const globalForPrisma = globalThis as unknown as {
