@@ -10,7 +10,8 @@
  * - bare camelCase column names (`runId`) are quoted, since PostgreSQL folds unquoted names to
  *   lower case and Prisma's columns keep their case;
  * - a boolean column compared with 1 or 0 is compared with true or false;
- * - camelCase aliases after AS are quoted, and json_extract(x, '$.a') becomes x::jsonb #> '{a}';
+ * - camelCase aliases after AS are quoted, and json_extract(x, '$.a') becomes x::jsonb #> '{a}'
+ *   (#>>, text, where it is compared with a parameter);
  * - LIKE becomes ILIKE (SQLite's LIKE ignores ASCII case), rowid becomes ctid;
  * and rows come back as better-sqlite3 gives them (see postgres-sync-worker.mjs).
  * SQL beyond that (SQLite's json_each, datetime(), pragmas) fails loudly with the statement.
@@ -115,7 +116,10 @@ class PostgresSyncDatabase implements E2eDatabase {
   /** SQLite-flavoured SQL → PostgreSQL, outside string literals and quoted names. */
   private translate(sql: string): { text: string; names: string[] } {
     // json_extract(x, '$.a.b') → (x)::jsonb #> '{a,b}'; the worker gives objects back as JSON text, like SQLite.
-    sql = sql.replace(/json_extract\(\s*([^,()]+?)\s*,\s*'\$\.([^']+)'\s*\)/gi, (_, column: string, jsonPath: string) => `((${column})::jsonb #> '{${jsonPath.replace(/\[(\d+)\]/g, ".$1").split(".").join(",")}}')`);
+    // Compared with a parameter it is #>> instead (text): jsonb = $1 would parse the value as JSON.
+    sql = sql.replace(/json_extract\(\s*([^,()]+?)\s*,\s*'\$\.([^']+)'\s*\)(?=(\s*(?:=|<>|!=)\s*\?)?)/gi, (_, column: string, jsonPath: string, compared: string | undefined) =>
+      `((${column})::jsonb ${compared ? "#>>" : "#>"} '{${jsonPath.replace(/\[(\d+)\]/g, ".$1").split(".").join(",")}}')`,
+    );
     let out = "";
     let n = 0;
     const names: string[] = [];
