@@ -84,12 +84,12 @@ function databasePathForThisRun(): string {
  * template, identity and tokens, notifications and webhooks, live updates), about 3 minutes. The
  * others (page layout, headers, API docs, plan editing, templates, account pages) run on SQLite
  * only, to keep CI inside its 30 minutes; `E2E_POSTGRES_SPECS=all npm run test:e2e:postgres` runs
- * the whole suite there (about 6 minutes; all but members.spec.ts, which needs a run of its own).
+ * the whole suite there (about 6 minutes). members.spec.ts runs last, alone, as on SQLite.
  */
 const POSTGRES_URL = process.env.E2E_DATABASE_URL && /^postgres(ql)?:\/\//i.test(process.env.E2E_DATABASE_URL) ? process.env.E2E_DATABASE_URL : null;
 const POSTGRES_E2E_SPECS =
   process.env.E2E_POSTGRES_SPECS === "all"
-    ? /\/(?!members\.)[a-z0-9-]+\.spec\.ts$/
+    ? /\/(?!members\.)[a-z0-9-]+\.spec\.ts$/ // members.spec.ts has a project of its own
     : /\/(run|live|live-deltas|records|gates|fleet|fleet-import|evidence|offline|import|import-xlsx|projects|auth|api-tokens|teams|notifications|webhooks|audit-verify)\.spec\.ts$/;
 
 const databasePath = databasePathForThisRun();
@@ -111,6 +111,8 @@ export default defineConfig({
     ? [
         { name: "setup", testMatch: /first-run\.setup\.ts$/ },
         { name: "postgres", dependencies: ["setup"], testMatch: POSTGRES_E2E_SPECS },
+        // As on SQLite (below): it switches the installation to "members only", so it runs last, alone.
+        { name: "members", testMatch: /members\.spec\.ts$/, dependencies: ["postgres"] },
       ]
     : [
         // First: the first-run flow on the empty database, then the pool of users the tests sign in as.
