@@ -45,9 +45,9 @@ export async function register() {
   (await import("./lib/notifications/dispatcher")).startNotificationDispatcher();
   // Outbound webhooks: follows the audit log from each endpoint's cursor (lib/webhooks/dispatcher.ts).
   void import("./lib/webhooks/dispatcher").then(({ startWebhookDispatcher }) => startWebhookDispatcher());
-  // Start one PDF worker thread and have it render once, off the start-up path, so the first
-  // "Export PDF" of the night doesn't pay for starting it and loading react-pdf (~1 s) and for
-  // unoptimised layout code (~0.7 s). The pool keeps that worker (lib/exports/pdf-pool.ts).
+  // Start one PDF worker thread and have it render a cut-down record a few times, off the start-up
+  // path, so the first "Export PDF" of the night doesn't pay for starting it and loading react-pdf
+  // (~1 s) and for unoptimised layout code (~1 s). The pool keeps that worker (lib/exports/pdf-pool.ts).
   setTimeout(() => {
     import("./lib/exports/run-pdf")
       .then(({ warmUpPdfRenderer }) => warmUpPdfRenderer())

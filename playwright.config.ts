@@ -81,7 +81,7 @@ function databasePathForThisRun(): string {
  * fresh folder, and the specs below run: those whose writes take a path of their own on each
  * database (sign-offs and the audit chain, run records and plan changes, gates and four-eyes,
  * fleet updates, evidence, offline replays and idempotency, imports, project creation from the
- * template, identity and tokens, notifications and webhooks, live updates), about 3 minutes. The
+ * template, identity and tokens, notifications and webhooks, live updates), about 4 minutes. The
  * others (page layout, headers, API docs, plan editing, templates, account pages) run on SQLite
  * only, to keep CI inside its 30 minutes; `E2E_POSTGRES_SPECS=all npm run test:e2e:postgres` runs
  * the whole suite there (about 6 minutes). members.spec.ts runs last, alone, as on SQLite.

@@ -54,9 +54,11 @@ test.describe("projects and the plan", () => {
     expect(db.prepare(`SELECT count(*) AS n FROM step_dependency d JOIN step s ON s.id = d.stepId WHERE s.projectId = ?`).get(projectId)).toEqual({ n: 34 });
     // The template's teams that don't exist yet are created with it (the first project of a fresh
     // database: this test when it runs alone), each with its own event.
-    const events = db.prepare(`SELECT actorName, action FROM audit_event WHERE projectId = ? ORDER BY seq`).all(projectId) as { actorName: string; action: string }[];
-    expect(events.filter((e) => e.action !== "team.create")).toEqual([{ actorName: admin.name, action: "project.create" }]);
-    expect(events.filter((e) => e.action === "team.create").every((e) => e.actorName === admin.name)).toBe(true);
+    const events = db.prepare(`SELECT actorName, action, entityId FROM audit_event WHERE projectId = ? ORDER BY seq`).all(projectId) as { actorName: string; action: string; entityId: string }[];
+    expect(events.filter((e) => e.action !== "team.create").map(({ actorName, action }) => ({ actorName, action }))).toEqual([{ actorName: admin.name, action: "project.create" }]);
+    const teamEvents = events.filter((e) => e.action === "team.create");
+    expect(teamEvents.every((e) => e.actorName === admin.name)).toBe(true);
+    expect(new Set(teamEvents.map((e) => e.entityId)).size).toBe(teamEvents.length);
 
     // The page shows every phase and step of the plan.
     for (const [index, title] of TEMPLATE_PHASES.entries()) {

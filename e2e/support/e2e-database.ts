@@ -117,6 +117,7 @@ class PostgresSyncDatabase implements E2eDatabase {
   private translate(sql: string): { text: string; names: string[] } {
     // json_extract(x, '$.a.b') → (x)::jsonb #> '{a,b}'; the worker gives objects back as JSON text, like SQLite.
     // Compared with a parameter it is #>> instead (text): jsonb = $1 would parse the value as JSON.
+    // That compares as text, so it suits string values; a boolean would read 'true', not SQLite's 1.
     sql = sql.replace(/json_extract\(\s*([^,()]+?)\s*,\s*'\$\.([^']+)'\s*\)(?=(\s*(?:=|<>|!=)\s*\?)?)/gi, (_, column: string, jsonPath: string, compared: string | undefined) =>
       `((${column})::jsonb ${compared ? "#>>" : "#>"} '{${jsonPath.replace(/\[(\d+)\]/g, ".$1").split(".").join(",")}}')`,
     );

@@ -1,6 +1,6 @@
 import "server-only";
 import { prisma } from "../platform/db/client";
-import { renderPdfInPool } from "./pdf-pool";
+import { getPdfPoolLoad, renderPdfInPool } from "./pdf-pool";
 import { loadRunExportData, type RunExportData } from "./run-export-data";
 import { exportFilename } from "./text";
 
@@ -56,5 +56,13 @@ export async function warmUpPdfRenderer(): Promise<void> {
     };
     return cutDown;
   };
-  for (let pass = 0; pass < WARM_UP_PASSES; pass++) await renderPdfInPool({ generatedBy: "warm-up", load });
+  for (let pass = 0; pass < WARM_UP_PASSES; pass++) {
+    // Real exports come first: with one worker and no queue (RUNSHEET_PDF_QUEUE=0) a warm-up pass
+    // would have it refused, with several the next pass could warm another thread.
+    if (pass > 0) {
+      const busy = getPdfPoolLoad();
+      if (busy.running > 0 || busy.waiting > 0) return;
+    }
+    await renderPdfInPool({ generatedBy: "warm-up", load });
+  }
 }

@@ -14,6 +14,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { signIn, signOff } from "../../bench/lib/http";
 import { startServer, type ServerHandle } from "../../bench/lib/server";
@@ -36,12 +37,16 @@ describe.skipIf(!mounted)("full disk on PostgreSQL", () => {
   const filler = path.join(mountPoint, "filler");
 
   afterAll(async () => {
-    await server?.kill9();
-    // PostgreSQL stops first: it keeps files open on the tmpfs.
-    await installation?.cleanup();
-    if (mounted) {
-      unmount(mountPoint);
-      fs.rmSync(mountPoint, { recursive: true, force: true });
+    try {
+      await server?.kill9();
+    } finally {
+      try {
+        // PostgreSQL stops first: it keeps files open on the tmpfs.
+        await installation?.cleanup();
+      } finally {
+        unmount(mountPoint);
+        fs.rmSync(mountPoint, { recursive: true, force: true });
+      }
     }
   });
 
@@ -52,7 +57,7 @@ describe.skipIf(!mounted)("full disk on PostgreSQL", () => {
 
     // PostgreSQL runs as its package's user when the tests run as root (postgres-server.ts).
     if (process.getuid?.() === 0) execFileSync("chown", ["postgres", mountPoint]);
-    await pool.query(`CREATE TABLESPACE "runsheet_small" LOCATION '${mountPoint}'`);
+    await pool.query(`CREATE TABLESPACE "runsheet_small" LOCATION ${pg.escapeLiteral(mountPoint)}`);
     await pool.query(`ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE "runsheet_small"`);
     await pool.query(`ALTER INDEX ALL IN TABLESPACE pg_default SET TABLESPACE "runsheet_small"`);
     const moved = await pool.query<{ tablename: string }>(`SELECT "tablename" FROM pg_tables WHERE "tablespace" = 'runsheet_small'`);

@@ -30,8 +30,8 @@ export function createPrismaClient(databasePath = resolveDatabasePath()): Prisma
  * (instrumentation.ts awaits applyPostgresMigrations; it is async, unlike SQLite's).
  *
  * Its connections pipeline, as the stores' pool does (postgres-pool.ts): inside a transaction
- * Prisma sends some queries without awaiting the one before (nested writes, relation loads), and
- * a connection that doesn't pipeline queues them, which node-postgres 8 warns is deprecated
+ * Prisma sends some queries without awaiting the one before (a record's relations, one query
+ * each), and a connection that doesn't pipeline queues them, which node-postgres 8 warns is deprecated
  * ("Calling client.query() when the client is already executing a query") and 9 removes. Either
  * way the server runs them in order; pipelined, they also share a round trip.
  */
