@@ -85,10 +85,24 @@ export function readySteps(run: RunState): RunStepState[] {
  * none (rollback steps: the previous rollback step's finish, else the run's start).
  */
 export function readySince(step: RunStepState, run: RunState): Date {
-  const byId = new Map(run.steps.map((s) => [s.stepId, s]));
+  const byId = stepsById(run.steps);
   const before = step.kind === "ROLLBACK" ? run.steps.filter((s) => s.kind === "ROLLBACK" && s.position < step.position) : step.predecessorIds.map((id) => byId.get(id)).filter((s) => s !== undefined);
   const finishes = before.map((s) => s.finishedAt?.getTime() ?? 0).filter((t) => t > 0);
   return new Date(Math.max(run.startedAt.getTime(), ...finishes));
+}
+
+/**
+ * A run's steps by id, built once per list: the sweep asks readySince about every ready step of a
+ * run, and a map per call made that quadratic in the run's size (issue 16).
+ */
+const stepIndexes = new WeakMap<readonly RunStepState[], Map<string, RunStepState>>();
+function stepsById(steps: readonly RunStepState[]): Map<string, RunStepState> {
+  let byId = stepIndexes.get(steps);
+  if (!byId) {
+    byId = new Map(steps.map((s) => [s.stepId, s]));
+    stepIndexes.set(steps, byId);
+  }
+  return byId;
 }
 
 /**

@@ -98,6 +98,19 @@ async function notify(tx: Tx, input: NotifyInput): Promise<boolean> {
   return true;
 }
 
+/**
+ * notify() for each input, after one query for the dedup keys that exist already. A pass offers the
+ * same notices again and again (every overdue step on every 30 s sweep), and a query per notice
+ * inside the pass's write transaction kept sign-offs waiting: on a 300-step run with 177 overdue
+ * steps, 177 queries and 70 ms of every sweep (issue 16). notify() still checks each new one.
+ */
+async function notifyEach(tx: Tx, inputs: NotifyInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  const existing = await tx.notification.findMany({ where: { dedupKey: { in: [...new Set(inputs.map((input) => input.dedupKey))] } }, select: { dedupKey: true } });
+  const sent = new Set(existing.map((n) => n.dedupKey));
+  for (const input of inputs) if (!sent.has(input.dedupKey)) await notify(tx, input);
+}
+
 async function queueEmail(
   tx: Tx,
   options: {
@@ -165,7 +178,30 @@ async function loadRun(tx: Tx, runId: string) {
       projectId: true,
       project: { select: { id: true, name: true, createdById: true, leadUserId: true, notifyOverdueMinutes: true } },
       phases: { orderBy: { position: "asc" }, select: { id: true, inWindow: true } },
-      stepRuns: { orderBy: { position: "asc" } },
+      // Only what the notifications read: every pass loads each changed run, inside its write
+      // transaction, and a step's texts (details, commands, …) would be most of that load.
+      stepRuns: {
+        orderBy: { position: "asc" },
+        select: {
+          id: true,
+          stepId: true,
+          runPhaseId: true,
+          position: true,
+          title: true,
+          kind: true,
+          status: true,
+          assigneeId: true,
+          assigneeName: true,
+          plannedMinutes: true,
+          predecessorIds: true,
+          startedAt: true,
+          finishedAt: true,
+          gateApprovers: true,
+          startedById: true,
+          signedOffById: true,
+          decidedById: true,
+        },
+      },
     },
   });
   if (!run) return null;
@@ -256,12 +292,13 @@ async function mayDecide(tx: Tx, projectId: string, gate: { kind: string; assign
 async function notifyReadySteps(tx: Tx, loaded: LoadedRun, now: Date): Promise<void> {
   const { run, steps, state } = loaded;
   const ready = new Set(readySteps(state).map((s) => s.stepRunId));
+  const notices: NotifyInput[] = [];
   for (const step of steps) {
     if (!ready.has(step.stepRunId)) continue;
     const label = stepLabel(step.number, step.title);
     if (step.kind === "GATE") {
       for (const userId of await gateDeciders(tx, loaded, step)) {
-        await notify(tx, {
+        notices.push({
           userId,
           kind: "GATE_WAITING",
           projectId: run.projectId,
@@ -277,7 +314,7 @@ async function notifyReadySteps(tx: Tx, loaded: LoadedRun, now: Date): Promise<v
         });
       }
     } else if (step.assigneeId) {
-      await notify(tx, {
+      notices.push({
         userId: step.assigneeId,
         kind: "READY",
         projectId: run.projectId,
@@ -292,6 +329,7 @@ async function notifyReadySteps(tx: Tx, loaded: LoadedRun, now: Date): Promise<v
       });
     }
   }
+  await notifyEach(tx, notices);
 }
 
 /** Chasing stops for notifications whose step moved on (started, finished) or whose run ended. */
@@ -310,8 +348,9 @@ async function notifyRunEnded(tx: Tx, loaded: LoadedRun, now: Date): Promise<voi
   for (const s of steps) for (const id of [s.assigneeId, s.startedById, s.signedOffById, s.decidedById]) if (id) people.add(id);
   for (const id of await projectLeadIds(tx, run.project)) people.add(id);
   const outcome = { COMPLETED: "completed", ROLLED_BACK: "rolled back", ABORTED: "aborted", ACTIVE: "active" }[run.status];
-  for (const userId of people) {
-    await notify(tx, {
+  await notifyEach(
+    tx,
+    [...people].map((userId) => ({
       userId,
       kind: "RUN_ENDED",
       projectId: run.projectId,
@@ -323,8 +362,8 @@ async function notifyRunEnded(tx: Tx, loaded: LoadedRun, now: Date): Promise<voi
       href: runHref(run),
       dedupKey: `ended:${run.id}:${userId}`,
       now,
-    });
-  }
+    })),
+  );
 }
 
 /**
@@ -420,6 +459,7 @@ async function notifyOverdue(tx: Tx, loaded: LoadedRun, now: Date, timings: Noti
   const { run, steps, state } = loaded;
   const ready = new Set(readySteps(state).map((s) => s.stepRunId));
   let leads: string[] | null = null;
+  const notices: NotifyInput[] = [];
   for (const step of steps) {
     const at = overdueAt(step, state, timings.overdueMinutes, ready.has(step.stepRunId));
     if (!at || at.getTime() > now.getTime()) continue;
@@ -427,7 +467,7 @@ async function notifyOverdue(tx: Tx, loaded: LoadedRun, now: Date, timings: Noti
     const label = stepLabel(step.number, step.title);
     const late = minutesLate(at, timings.overdueMinutes, now);
     for (const userId of recipients) {
-      await notify(tx, {
+      notices.push({
         userId,
         kind: "OVERDUE",
         projectId: run.projectId,
@@ -442,6 +482,7 @@ async function notifyOverdue(tx: Tx, loaded: LoadedRun, now: Date, timings: Noti
       });
     }
   }
+  await notifyEach(tx, notices);
 }
 
 async function notifyDeadline(tx: Tx, loaded: LoadedRun, now: Date) {
@@ -464,9 +505,10 @@ async function notifyDeadline(tx: Tx, loaded: LoadedRun, now: Date) {
     warning === "PASSED"
       ? `The rollback deadline of ${run.name} (${at} UTC) has passed: a rollback started now would not finish inside the window.`
       : `${run.name} must decide to roll back by ${at} UTC (${Math.ceil(verdict.minutesLeft!)} min left) for the rollback to finish inside the window.`;
-  for (const userId of people) {
-    await notify(tx, { userId, kind: "ROLLBACK_DEADLINE", projectId: run.projectId, projectName: run.project.name, runId: run.id, stepRunId: null, title, body, href: runHref(run), dedupKey: `deadline:${run.id}:${warning}:${userId}`, now });
-  }
+  await notifyEach(
+    tx,
+    [...people].map((userId) => ({ userId, kind: "ROLLBACK_DEADLINE", projectId: run.projectId, projectName: run.project.name, runId: run.id, stepRunId: null, title, body, href: runHref(run), dedupKey: `deadline:${run.id}:${warning}:${userId}`, now })),
+  );
 }
 
 async function chase(tx: Tx, loaded: LoadedRun, now: Date, timings: NotificationTimings) {

@@ -110,15 +110,30 @@ export function blockedReason(input: {
   if (runStatus !== "ACTIVE") return "This run has ended.";
   if (step.kind === "ROLLBACK") {
     if (mode !== "ROLLBACK") return "Rollback steps run only after a No-Go decision.";
-    const earlier = rollbackOrder(steps).filter((s) => s.position < step.position && !isFinished(statusOf(s.id)));
-    if (earlier.length > 0) return `Waiting for rollback step "${earlier[0].title}".`;
-    return null;
+    const earlier = lookupsOf(steps).rollbackOrder.find((s) => s.position < step.position && !isFinished(statusOf(s.id)));
+    return earlier ? `Waiting for rollback step "${earlier.title}".` : null;
   }
   if (mode === "ROLLBACK") return "The run is rolling back; only rollback steps can run.";
-  const byId = new Map(steps.map((s) => [s.id, s]));
-  const waiting = step.predecessorIds.filter((id) => !isFinished(statusOf(id))).map((id) => byId.get(id)?.title ?? id);
+  const waiting = step.predecessorIds.filter((id) => !isFinished(statusOf(id)));
   if (waiting.length === 0) return null;
-  return `Waiting for ${waiting.map((t) => `"${t}"`).join(", ")}.`;
+  const byId = lookupsOf(steps).byId;
+  return `Waiting for ${waiting.map((id) => `"${byId.get(id)?.title ?? id}"`).join(", ")}.`;
+}
+
+/**
+ * A step list's lookups, built once per list (the list is read-only to blockedReason). Callers
+ * ask about every step of a run in turn (the board, the notification passes); building them per
+ * call made that quadratic: for a 300-step run, 90,000 map entries and most of a notification
+ * sweep's time, spent while it held SQLite's write lock and sign-offs waited (issue 16).
+ */
+const stepLookups = new WeakMap<readonly RuleStep[], { byId: Map<string, RuleStep>; rollbackOrder: RuleStep[] }>();
+function lookupsOf(steps: readonly RuleStep[]) {
+  let lookups = stepLookups.get(steps);
+  if (!lookups) {
+    lookups = { byId: new Map(steps.map((s) => [s.id, s])), rollbackOrder: rollbackOrder(steps) };
+    stepLookups.set(steps, lookups);
+  }
+  return lookups;
 }
 
 export function rollbackOrder<T extends { kind: string; position: number }>(steps: readonly T[]): T[] {
