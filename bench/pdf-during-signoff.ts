@@ -8,6 +8,9 @@
  *
  *   tsx bench/pdf-during-signoff.ts     (BENCH_SKIP_BUILD=1 reuses the build; see bench/run.ts)
  *
+ * BENCH_CPU_PROF=1 writes a V8 CPU profile of the server into bench/.tmp/profiles: its main
+ * thread's samples show what a sign-off waited behind.
+ *
  * which builds or reuses the benchmark build, seeds the benchmark's project, measures only this
  * and merges the section into bench/results.json.
  */
@@ -148,7 +151,10 @@ async function main() {
   try {
     log("Seeding 300 steps, 5,000 clients, 50 operators …");
     const seeded = seed({ databasePath, args: ["--steps", "300", "--phases", "8", "--clients", "5000", "--operators", "50", "--progress", "80"] });
-    const server = await startServer({ databasePath, env: { RUNSHEET_BENCH: "1" } });
+    const profileDir = path.join(repoRoot, "bench", ".tmp", "profiles");
+    const nodeArgs = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+    const server = await startServer({ databasePath, env: { RUNSHEET_BENCH: "1" }, nodeArgs });
+    if (nodeArgs.length > 0) log(`CPU profile: ${profileDir}`);
     try {
       const { baseUrl } = server;
       const adminCookie = await signIn(baseUrl, seeded.admin.email, seeded.password);

@@ -20,6 +20,7 @@ import { measureXlsxPreview } from "./import-xlsx";
 import { fanoutJson, measureFanout } from "./fanout";
 import { describeSignoffDuringPdf, measureSignoffDuringPdf, SIGNOFF_DURING_PDF_PAIRS } from "./pdf-during-signoff";
 import { measureWebhooks } from "./webhooks";
+import { describeNotificationPasses, measureNotificationPassesInChild, type NotificationPassesResult } from "./notification-passes";
 import type { PostgresStoreResult } from "./postgres-store";
 import { measurePostgresApp, type PostgresAppResult } from "./postgres-app";
 import { load, summarizeLoad, type LoadOutcome, type Stats } from "./lib/load";
@@ -76,6 +77,9 @@ async function main() {
     // Issue 16: the same sign-off levels on PostgreSQL with two instances (bench/postgres-app.ts),
     // once SQLite's server is stopped, so the two never share the machine.
     await server.stop();
+    // The notification passes on this database, with its active runs (bench/notification-passes.ts).
+    results.json.notificationPasses = measureNotificationPassesInChild({ databasePath, log });
+    if (results.json.notificationPasses) log(`Notification passes: ${describeNotificationPasses(results.json.notificationPasses)}.`);
     log("PostgreSQL with two app instances …");
     results.json.postgres = await measurePostgresApp({
       sourceDatabasePath: postgresSource,
@@ -214,6 +218,8 @@ async function measure(server: ServerHandle, seeded: SeedResult, databasePath: s
     signoffDuringPdf,
     webhooks: { signoffIdleP95: webhooks.signoffIdleP95, signoffInFlightP95: webhooks.signoffInFlightP95, ratio: webhooks.ratio, cpuMsPerSignoffIdle: webhooks.cpuMsPerSignoffIdle, cpuMsPerSignoffInFlight: webhooks.cpuMsPerSignoffInFlight },
     postgresStore,
+    /** Filled in by main() once this server has stopped (bench/notification-passes.ts). */
+    notificationPasses: null as NotificationPassesResult | null,
     /** Filled in by main() once this server has stopped (bench/postgres-app.ts). */
     postgres: null as PostgresAppResult | null,
   };
@@ -497,6 +503,8 @@ function printTable(json: Results["json"], extra: Results["extra"]) {
       `${LEVELS.map((c) => pgApp.signoff[`c${c}`].p95).join("/")}; ${LEVELS.map((c) => pgApp.signoff[`c${c}`].rps).join("/")} req/s; ${LEVELS.map((c) => fmt(pgApp.cpuMsPerSignoff[`c${c}`])).join("/")} CPU-ms each (non-2xx ${pgApp.non2xx})`,
     ]);
   }
+  const passes = json.notificationPasses;
+  if (passes) other.push([`Notification sweep of ${passes.activeRuns} active runs; follow pass after a sign-off (ms)`, `${passes.sweepMs} (${passes.sweepMsPerRun} a run); ${passes.followPassMs}`]);
   const w = Math.max(...other.map(([k]) => k.length));
   console.log("");
   for (const [k, v] of other) console.log(`${k.padEnd(w)}  ${v}`);
