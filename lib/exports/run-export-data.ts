@@ -6,6 +6,7 @@ import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
 import { getAuditHead, getSignedAuditHead } from "../audit/service";
 import { prisma } from "../platform/db/client";
+import { readInPages } from "../platform/db/read-in-pages";
 import { numberSteps } from "../plan/numbering";
 import { type RunModeName, type RunStatusName, type StepKindName, type StepStatusName } from "../runs/model";
 import { summarizeAuditEvent } from "./audit-summary";
@@ -144,43 +145,63 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   const now = options.now ?? new Date();
   const wantFleet = options.sections?.fleet ?? true;
   const wantAudit = options.sections?.audit ?? true;
-  // The run's frozen copy of the plan: an export of a run is a record of what that run ran.
-  const { run, phases, gateApprovals, attachments } = await getRunView({ runId: options.runId });
+  // The run's frozen copy of the plan (an export of a run is a record of what that run ran), and
+  // its audit trail, of one moment. getRunView reads the steps in pages, with breaks in which a
+  // sign-off may commit. Every change to a run's steps, gates or evidence appends an audit event
+  // of that run in the same transaction: when the run's newest event is the same before the steps
+  // are read and at the end of the trail read after them, nothing changed in between. Otherwise
+  // read again; a run that keeps changing is read once more without breaks, as one block.
+  let view: Awaited<ReturnType<typeof getRunView>>;
+  let signedHead: Awaited<ReturnType<typeof getSignedAuditHead>> = null;
+  let auditRows: Awaited<ReturnType<typeof readRunAuditTrail>> = [];
+  let chainHead: Awaited<ReturnType<typeof getAuditHead>> = null;
+  for (let attempt = 1; ; attempt++) {
+    const inOneBlock = attempt === CONSISTENT_READ_ATTEMPTS;
+    const before = await getAuditHead({ runId: options.runId });
+    view = await getRunView({ runId: options.runId, inOneBlock });
+    // Signed first: the chain head read next is then at or after the signed one.
+    signedHead = wantAudit ? await getSignedAuditHead() : null;
+    auditRows = wantAudit ? await readRunAuditTrail(options.runId) : [];
+    chainHead = wantAudit ? await getAuditHead() : null;
+    const after = wantAudit ? (auditRows.at(-1) ?? null) : await getAuditHead({ runId: options.runId });
+    if (inOneBlock || (before?.seq ?? null) === (after?.seq ?? null)) break;
+  }
+  const { run, phases, gateApprovals, attachments } = view;
   const project = run.project;
-
-  // Signed first: the chain head read next is then at or after the signed one. Read right after the
-  // steps, with no break between, so the steps and the audit trail are of the same moment.
-  const signedHead = wantAudit ? await getSignedAuditHead() : null;
-  const auditRows = wantAudit ? await prisma.auditEvent.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } }) : [];
-  const chainHead = wantAudit ? await getAuditHead() : null;
-  // SQLite answers synchronously: without these breaks the whole load (100–500 ms for a run with
-  // 5,000 clients) would be one block of the server's only thread, and a sign-off arriving
-  // meanwhile would wait for all of it (issue 16). The fleet, the large part, is read in pages
-  // with breaks between, in which waiting requests go first. A fleet tick may land in between: a
-  // run in progress is exported as "not a final record", and an ended run no longer changes.
-  await yieldToEventLoop();
-
-  const hasFleetSteps = wantFleet && phases.some((p) => p.steps.some((s) => s.isFleet));
+  // The fleet, the large part, is read in pages with breaks between, in which waiting requests go
+  // first (lib/platform/db/read-in-pages.ts). A fleet tick may land in between: a run in progress
+  // is exported as "not a final record", and an ended run no longer changes.
+  const fleetStepIds = wantFleet ? phases.flatMap((p) => p.steps.filter((s) => s.isFleet).map((s) => s.id)) : [];
+  const hasFleetSteps = fleetStepIds.length > 0;
   const clients = hasFleetSteps
-    ? await readInPages((after: { hostname: string } | null) =>
-        prisma.fleetClient.findMany({
-          where: { projectId: project.id, ...(after ? { hostname: { gt: after.hostname } } : {}) },
-          orderBy: { hostname: "asc" },
-          take: PAGE_ROWS,
-          select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
-        }),
+    ? await readInPages(
+        (after: { hostname: string } | null) =>
+          prisma.fleetClient.findMany({
+            where: { projectId: project.id, ...(after ? { hostname: { gt: after.hostname } } : {}) },
+            orderBy: { hostname: "asc" },
+            take: FLEET_PAGE_ROWS,
+            select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
+          }),
+        FLEET_PAGE_ROWS,
       )
     : [];
-  const fleetRuns = hasFleetSteps
-    ? await readInPages((after: { id: string } | null) =>
-        prisma.fleetClientRun.findMany({
-          where: { runId: run.id, ...(after ? { id: { gt: after.id } } : {}) },
-          orderBy: { id: "asc" },
-          take: PAGE_ROWS,
-          select: { id: true, stepId: true, clientId: true, status: true, reason: true, updatedAt: true, updatedByName: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
-        }),
-      )
-    : [];
+  const fleetRuns = [];
+  // Step by step, in client order: pages that follow the (runId, stepId, clientId) index. Paged by
+  // id instead, each page sorted all of the run's rows again.
+  for (const stepId of fleetStepIds) {
+    fleetRuns.push(
+      ...(await readInPages(
+        (after: { clientId: string } | null) =>
+          prisma.fleetClientRun.findMany({
+            where: { runId: run.id, stepId, ...(after ? { clientId: { gt: after.clientId } } : {}) },
+            orderBy: { clientId: "asc" },
+            take: FLEET_PAGE_ROWS,
+            select: { id: true, stepId: true, clientId: true, status: true, reason: true, updatedAt: true, updatedByName: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
+          }),
+        FLEET_PAGE_ROWS,
+      )),
+    );
+  }
 
   // ---- steps ---------------------------------------------------------------------------------
   const numbers = numberSteps(phases);
@@ -418,22 +439,13 @@ function statusLabel(input: { tracked: boolean; status: StepStatusName; gateDeci
   }
 }
 
-/** Lets the event loop run what is waiting (requests, timers) before the next piece of work. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Rows per page of the fleet reads: ~2–3 ms of the server's thread each on SQLite. */
+const FLEET_PAGE_ROWS = 250;
 
-/** Rows per page of the fleet reads: ~10 ms of work each for the benchmark's 5,000 clients. */
-const PAGE_ROWS = 1000;
+/** Reads of the steps and the audit trail before the last one, which is done in one block. */
+const CONSISTENT_READ_ATTEMPTS = 3;
 
-/** Reads a list page by page (keyset: `read(last row so far)`), with a break after each page. */
-async function readInPages<T extends Key, Key>(read: (after: Key | null) => Promise<T[]>): Promise<T[]> {
-  const rows: T[] = [];
-  for (;;) {
-    const page = await read(rows.length > 0 ? rows[rows.length - 1] : null);
-    rows.push(...page);
-    await yieldToEventLoop();
-    if (page.length < PAGE_ROWS) return rows;
-  }
-}
+const readRunAuditTrail = (runId: string) => prisma.auditEvent.findMany({ where: { runId }, orderBy: { seq: "asc" } });
 
 function minDate(dates: (Date | null)[]): Date | null {
   let best: Date | null = null;
