@@ -56,9 +56,12 @@ async function measureHere(options: { startRehearsals: number }): Promise<Notifi
     sweeps.push(performance.now() - started);
   }
 
-  const rehearsal = active.find((r) => r.kind === "REHEARSAL");
-  if (!rehearsal) throw new Error("No active rehearsal run to start steps in.");
-  const startable = await prisma.stepRun.findMany({ where: { runId: rehearsal.id, status: "PENDING", kind: "TASK", predecessorIds: "[]" }, select: { stepId: true }, take: REPEATS });
+  // The rehearsal with the most steps left to start (the sign-off levels used up the others').
+  const startableWhere = { runId: { in: active.filter((r) => r.kind === "REHEARSAL").map((r) => r.id) }, status: "PENDING" as const, kind: "TASK" as const, predecessorIds: "[]" };
+  const [fullest] = await prisma.stepRun.groupBy({ by: ["runId"], where: startableWhere, _count: { _all: true }, orderBy: { _count: { runId: "desc" } }, take: 1 });
+  if (!fullest) throw new Error("No active rehearsal run with a step to start.");
+  const rehearsal = { id: fullest.runId };
+  const startable = await prisma.stepRun.findMany({ where: { ...startableWhere, runId: rehearsal.id }, select: { stepId: true }, take: REPEATS });
   if (startable.length < REPEATS) throw new Error(`Only ${startable.length} startable steps in run ${rehearsal.id}.`);
   const follows: number[] = [];
   for (const { stepId } of startable) {

@@ -150,7 +150,8 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   // sign-off may commit. Every change to a run's steps, gates or evidence appends an audit event
   // of that run in the same transaction: when the run's newest event is the same before the steps
   // are read and at the end of the trail read after them, nothing changed in between. Otherwise
-  // read again; a run that keeps changing is read once more without breaks, as one block.
+  // read again; a run that keeps changing is read once more without breaks, as one block (one
+  // moment on SQLite, whose reads run synchronously; on PostgreSQL a best effort, as reads were).
   let view: Awaited<ReturnType<typeof getRunView>>;
   let signedHead: Awaited<ReturnType<typeof getSignedAuditHead>> = null;
   let auditRows: Awaited<ReturnType<typeof readRunAuditTrail>> = [];
