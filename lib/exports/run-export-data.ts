@@ -6,6 +6,7 @@ import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
 import { getAuditHead, getSignedAuditHead } from "../audit/service";
 import { prisma } from "../platform/db/client";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { readInPages } from "../platform/db/read-in-pages";
 import { numberSteps } from "../plan/numbering";
 import { type RunModeName, type RunStatusName, type StepKindName, type StepStatusName } from "../runs/model";
@@ -158,10 +159,11 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   let chainHead: Awaited<ReturnType<typeof getAuditHead>> = null;
   for (let attempt = 1; ; attempt++) {
     const inOneBlock = attempt === CONSISTENT_READ_ATTEMPTS;
+    // The signed head first, before the moment starts: signing may write the checkpoint file (a
+    // break), and the chain head read at the end is then at or after the signed one.
+    signedHead = wantAudit ? await getSignedAuditHead() : null;
     const before = await getAuditHead({ runId: options.runId });
     view = await getRunView({ runId: options.runId, inOneBlock });
-    // Signed first: the chain head read next is then at or after the signed one.
-    signedHead = wantAudit ? await getSignedAuditHead() : null;
     auditRows = wantAudit ? await readRunAuditTrail(options.runId) : [];
     chainHead = wantAudit ? await getAuditHead() : null;
     const after = wantAudit ? (auditRows.at(-1) ?? null) : await getAuditHead({ runId: options.runId });
@@ -172,6 +174,7 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   // The fleet, the large part, is read in pages with breaks between, in which waiting requests go
   // first (lib/platform/db/read-in-pages.ts). A fleet tick may land in between: a run in progress
   // is exported as "not a final record", and an ended run no longer changes.
+  await yieldToEventLoop();
   const fleetStepIds = wantFleet ? phases.flatMap((p) => p.steps.filter((s) => s.isFleet).map((s) => s.id)) : [];
   const hasFleetSteps = fleetStepIds.length > 0;
   const clients = hasFleetSteps

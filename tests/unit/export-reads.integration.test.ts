@@ -46,6 +46,13 @@ async function runOf(name: string, phases: number, stepsPerPhase: number) {
 
 const signOff = (actor: TestActor, runId: string, stepId: string) => db.lib.runs.performStepAction({ actor, runId, stepId, input: { action: "done", note: "", reason: "" } });
 
+/** The record's steps and its trail tell the same story: a step is done exactly when the trail has its sign-off. */
+function expectStepsMatchTrail(data: Awaited<ReturnType<typeof exportData.loadRunExportData>>, stepRuns: { id: string; stepId: string }[]) {
+  const signedInTrail = new Set(data.audit.events.filter((e) => e.action === "step.done").map((e) => e.entityId));
+  const doneInSteps = new Set(data.steps.filter((step) => step.status === "DONE").map((step) => stepRuns.find((sr) => sr.stepId === step.id)!.id));
+  expect([...doneInSteps].sort()).toEqual([...signedInTrail].sort());
+}
+
 describe("an export's reads", () => {
   it("reads a run's steps in pages and has every one of them once, in plan order, phase by phase", async () => {
     // 3 × 90 steps: more than two pages, and positions repeat across phases (they count within a phase).
@@ -84,8 +91,8 @@ describe("an export's reads", () => {
       expect(signedOff.status).toBe("DONE");
       expect(signedOff.signedOffBy).toBe(team.operator.name);
       expect(data.steps.find((step) => step.id === second.stepId)!.status).toBe("PENDING");
-      const done = data.audit.events.filter((e) => e.entityId === first.id && e.action.startsWith("step."));
-      expect(done.length).toBeGreaterThan(0);
+      expect(data.audit.events.filter((e) => e.entityId === first.id && e.action === "step.done")).toHaveLength(1);
+      expectStepsMatchTrail(data, [first, second]);
       expect(data.audit.runHead?.seq).toBe(data.audit.events.at(-1)?.seq);
     } finally {
       findMany.mockRestore();
@@ -108,12 +115,20 @@ describe("an export's reads", () => {
       }
       return original(args);
     }) as typeof auditEvent.findMany);
+    const stepReads = vi.spyOn(db.lib.prisma.stepRun, "findMany");
     try {
       const data = await exportData.loadRunExportData({ runId: run.id });
       expect(trailReads).toBe(3);
       expect(data.steps.filter((step) => step.status === "DONE").map((step) => step.id)).toEqual([steps[0].stepId, steps[1].stepId]);
+      expectStepsMatchTrail(data, steps);
+      // The last read of the steps is the one without pages (no `take`), so nothing can come between.
+      const lastStepRead = stepReads.mock.calls.at(-1)?.[0] as { take?: number } | undefined;
+      expect(lastStepRead).toBeDefined();
+      expect(lastStepRead?.take).toBeUndefined();
+      expect(stepReads.mock.calls.slice(0, -1).every((call) => (call[0] as { take?: number }).take === 100)).toBe(true);
     } finally {
       findMany.mockRestore();
+      stepReads.mockRestore();
     }
   });
 });

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import v8 from "node:v8";
 import type { RunExportData } from "../run-export-data";
 
@@ -22,7 +23,6 @@ export interface PackedPdfTask {
 
 const ROWS_PER_PART = 1000;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function pages<T>(rows: T[]): T[][] {
   const out: T[][] = [];

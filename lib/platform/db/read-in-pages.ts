@@ -13,7 +13,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
  * read follows at once.
  *
  * The keyset must follow an index (a where + order by the index's columns): a page that sorts the
- * whole list again costs as much as reading all of it.
+ * whole list again does the whole read's work again.
  */
 export async function readInPages<T>(read: (after: T | null) => Promise<T[]>, pageRows: number): Promise<T[]> {
   const rows: T[] = [];
@@ -24,5 +24,3 @@ export async function readInPages<T>(read: (after: T | null) => Promise<T[]>, pa
     await yieldToEventLoop();
   }
 }
-
-export { yieldToEventLoop };
