@@ -46,6 +46,25 @@ async function runOf(name: string, phases: number, stepsPerPhase: number) {
 
 const signOff = (actor: TestActor, runId: string, stepId: string) => db.lib.runs.performStepAction({ actor, runId, stepId, input: { action: "done", note: "", reason: "" } });
 
+/**
+ * Watches the reads of one run's audit trail; before the n-th goes to the database, `beforeRead(n)`
+ * may commit a real change (as an operator's sign-off would while the export is between reads).
+ */
+function onTrailRead(runId: string, beforeRead: (n: number) => Promise<unknown> | null) {
+  const auditEvent = db.lib.prisma.auditEvent;
+  const original = auditEvent.findMany.bind(auditEvent);
+  let reads = 0;
+  const spy = vi.spyOn(auditEvent, "findMany").mockImplementation(((args: Parameters<typeof original>[0]) => {
+    if (args?.where && "runId" in args.where && args.where.runId === runId) {
+      reads++;
+      const change = beforeRead(reads);
+      if (change) return change.then(() => original(args));
+    }
+    return original(args);
+  }) as typeof auditEvent.findMany);
+  return { reads: () => reads, restore: () => spy.mockRestore() };
+}
+
 /** The record's steps and its trail tell the same story: a step is done exactly when the trail has its sign-off. */
 function expectStepsMatchTrail(data: Awaited<ReturnType<typeof exportData.loadRunExportData>>, stepRuns: { id: string; stepId: string }[]) {
   const signedInTrail = new Set(data.audit.events.filter((e) => e.action === "step.done").map((e) => e.entityId));
@@ -72,21 +91,11 @@ describe("an export's reads", () => {
   it("reads again when a sign-off commits between the steps and the audit trail: the record's steps and trail agree", async () => {
     const { run } = await runOf(`moment-${Date.now()}`, 1, 3);
     const [first, second] = await db.lib.prisma.stepRun.findMany({ where: { runId: run.id }, orderBy: { position: "asc" } });
-    const auditEvent = db.lib.prisma.auditEvent;
-    const original = auditEvent.findMany.bind(auditEvent);
-    // The first read of the run's trail happens after its steps were read: a real sign-off commits
-    // just before it, as an operator's would while the export is between its reads.
-    let trailReads = 0;
-    const findMany = vi.spyOn(auditEvent, "findMany").mockImplementation(((args: Parameters<typeof original>[0]) => {
-      if (args?.where && "runId" in args.where && args.where.runId === run.id) {
-        trailReads++;
-        if (trailReads === 1) return signOff(team.operator, run.id, first.stepId).then(() => original(args));
-      }
-      return original(args);
-    }) as typeof auditEvent.findMany);
+    // The first read of the run's trail happens after its steps were read: a sign-off commits just before it.
+    const trail = onTrailRead(run.id, (n) => (n === 1 ? signOff(team.operator, run.id, first.stepId) : null));
     try {
       const data = await exportData.loadRunExportData({ runId: run.id });
-      expect(trailReads).toBe(2);
+      expect(trail.reads()).toBe(2);
       const signedOff = data.steps.find((step) => step.id === first.stepId)!;
       expect(signedOff.status).toBe("DONE");
       expect(signedOff.signedOffBy).toBe(team.operator.name);
@@ -95,7 +104,7 @@ describe("an export's reads", () => {
       expectStepsMatchTrail(data, [first, second]);
       expect(data.audit.runHead?.seq).toBe(data.audit.events.at(-1)?.seq);
     } finally {
-      findMany.mockRestore();
+      trail.restore();
     }
     const stored = await db.lib.prisma.stepRun.findUniqueOrThrow({ where: { id: first.id } });
     expect(stored.status).toBe("DONE");
@@ -104,21 +113,12 @@ describe("an export's reads", () => {
   it("a run that changes at every read is read a last time without breaks, and the export still comes", async () => {
     const { run } = await runOf(`busy-${Date.now()}`, 1, 4);
     const steps = await db.lib.prisma.stepRun.findMany({ where: { runId: run.id }, orderBy: { position: "asc" } });
-    const auditEvent = db.lib.prisma.auditEvent;
-    const original = auditEvent.findMany.bind(auditEvent);
-    let trailReads = 0;
-    const findMany = vi.spyOn(auditEvent, "findMany").mockImplementation(((args: Parameters<typeof original>[0]) => {
-      if (args?.where && "runId" in args.where && args.where.runId === run.id) {
-        trailReads++;
-        // A sign-off before each of the first two trail reads; the third read is the last one.
-        if (trailReads <= 2) return signOff(team.operator, run.id, steps[trailReads - 1].stepId).then(() => original(args));
-      }
-      return original(args);
-    }) as typeof auditEvent.findMany);
+    // A sign-off before each of the first two trail reads; the third read is the last one.
+    const trail = onTrailRead(run.id, (n) => (n <= 2 ? signOff(team.operator, run.id, steps[n - 1].stepId) : null));
     const stepReads = vi.spyOn(db.lib.prisma.stepRun, "findMany");
     try {
       const data = await exportData.loadRunExportData({ runId: run.id });
-      expect(trailReads).toBe(3);
+      expect(trail.reads()).toBe(3);
       expect(data.steps.filter((step) => step.status === "DONE").map((step) => step.id)).toEqual([steps[0].stepId, steps[1].stepId]);
       expectStepsMatchTrail(data, steps);
       // The last read of the steps is the one without pages (no `take`), so nothing can come between.
@@ -127,7 +127,7 @@ describe("an export's reads", () => {
       expect(lastStepRead?.take).toBeUndefined();
       expect(stepReads.mock.calls.slice(0, -1).every((call) => (call[0] as { take?: number }).take === 100)).toBe(true);
     } finally {
-      findMany.mockRestore();
+      trail.restore();
       stepReads.mockRestore();
     }
   });
