@@ -18,8 +18,8 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { build, cpuTimeMs, distDir, hasBuild, repoRoot, seed, startServer, type SeedResult } from "./lib/server";
+import { mergeIntoResults, runIfMain } from "./lib/results";
+import { build, cpuTimeMs, distDir, hasBuild, seed, startServer, type SeedResult } from "./lib/server";
 import { percentile, postJson, round1, signIn } from "./lib/http";
 
 const TICKS_PER_SECOND = 2;
@@ -270,11 +270,8 @@ async function standalone() {
     for (const op of seeded.operators) cookies.push(await signIn(server.baseUrl, op.email, seeded.password));
     const levels = process.env.BENCH_FANOUT_LEVELS ? process.env.BENCH_FANOUT_LEVELS.split(",").map(Number) : undefined;
     const result = await measureFanout({ baseUrl: server.baseUrl, serverPid: server.pid, seeded, adminCookie, cookies, levels });
-    const file = path.join(repoRoot, "bench", "results.json");
-    const existing = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
     const key = process.env.BENCH_FANOUT_LEGACY === "1" ? "fanoutLegacy" : "fanout";
-    fs.writeFileSync(file, JSON.stringify({ ...existing, [key]: fanoutJson(result) }, null, 2) + "\n");
-    log(`Merged "${key}" into ${path.relative(repoRoot, file)}.`);
+    log(`Merged "${key}" into ${mergeIntoResults(key, fanoutJson(result))}.`);
   } catch (error) {
     console.error(server.output().slice(-5000));
     throw error;
@@ -284,9 +281,4 @@ async function standalone() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  standalone().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, standalone);

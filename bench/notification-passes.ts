@@ -18,6 +18,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { percentile, round1 } from "./lib/http";
+import { mergeIntoResults, runIfMain } from "./lib/results";
 
 export interface NotificationPassesResult {
   activeRuns: number;
@@ -31,8 +33,7 @@ const REPEATS = 5;
 /** Rehearsals the standalone run starts next to the seeded live run (the full bench has 10). */
 const STANDALONE_REHEARSALS = 10;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const round1 = (n: number) => Math.round(n * 10) / 10;
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
 /** In the child: DATABASE_URL points at a seeded database. Prints the result as JSON on stdout. */
 async function measureHere(options: { startRehearsals: number }): Promise<NotificationPassesResult> {
@@ -107,7 +108,7 @@ async function main() {
     process.exit(0);
   }
   // Standalone: seed, measure in a child, merge into bench/results.json.
-  const { seed, repoRoot } = await import("./lib/server");
+  const { seed } = await import("./lib/server");
   const log = (message: string) => console.log(`[bench-notifications ${new Date().toISOString().slice(11, 19)}] ${message}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "runsheet-bench-notify-"));
   try {
@@ -117,19 +118,10 @@ async function main() {
     const result = measureNotificationPassesInChild({ databasePath, startRehearsals: STANDALONE_REHEARSALS, log });
     if (!result) process.exit(1);
     log(describeNotificationPasses(result));
-    const file = path.join(repoRoot, "bench", "results.json");
-    const json = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
-    json.notificationPasses = result;
-    fs.writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
-    log(`Wrote notificationPasses into ${path.relative(repoRoot, file)}.`);
+    log(`Wrote notificationPasses into ${mergeIntoResults("notificationPasses", result)}.`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

@@ -17,8 +17,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { percentile, postJson, round1, signIn, signOff } from "./lib/http";
+import { mergeIntoResults, runIfMain } from "./lib/results";
 import { build, distDir, hasBuild, repoRoot, seed, startServer } from "./lib/server";
 
 /** Clients exporting the PDF continuously during the second half. */
@@ -181,11 +181,7 @@ async function main() {
       log(`Warm-up PDF: HTTP ${warm.status}.`);
       const result = await measureSignoffDuringPdf({ baseUrl, pdfRunId: seeded.liveRunId!, pairs, signoffCookies: cookies.slice(0, 5), exportCookies: [adminCookie, ...cookies.slice(5)] });
       log(describeSignoffDuringPdf(result));
-      const file = path.join(repoRoot, "bench", "results.json");
-      const json = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
-      json.signoffDuringPdf = result;
-      fs.writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
-      log(`Wrote signoffDuringPdf into ${path.relative(repoRoot, file)}. Goal p95 < 2× idle: ${result.ratio < 2 ? "PASS" : "FAIL"} (${result.ratio}×).`);
+      log(`Wrote signoffDuringPdf into ${mergeIntoResults("signoffDuringPdf", result)}. Goal p95 < 2× idle: ${result.ratio < 2 ? "PASS" : "FAIL"} (${result.ratio}×).`);
     } catch (error) {
       console.error(server.output().slice(-5000));
       throw error;
@@ -197,9 +193,4 @@ async function main() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

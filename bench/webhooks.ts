@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { percentile, postJson, round1, signIn } from "./lib/http";
+import { runIfMain } from "./lib/results";
 import { cpuTimeMs, seed, startServer, type SeedResult, type ServerHandle } from "./lib/server";
 import { startWebhookReceiver } from "../tests/support/webhook-receiver";
 
@@ -156,9 +157,4 @@ async function main() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

@@ -23,7 +23,6 @@ export interface PackedPdfTask {
 
 const ROWS_PER_PART = 1000;
 
-
 function pages<T>(rows: T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_PART) out.push(rows.slice(i, i + ROWS_PER_PART));
