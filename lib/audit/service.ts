@@ -71,9 +71,9 @@ export async function verifyAuditChain(): Promise<ChainVerdict> {
 }
 
 /** The newest hash of the chain: what an export prints so the record can be checked later. */
-export async function getAuditHead(options: { runId?: string } = {}): Promise<{ seq: number; hash: string } | null> {
+export async function getAuditHead(options: { runId?: string; /** A read snapshot to read in; the shared client by default. */ db?: Tx } = {}): Promise<{ seq: number; hash: string } | null> {
   const where = options.runId !== undefined ? { runId: options.runId } : {};
-  return prisma.auditEvent.findFirst({ where, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  return (options.db ?? prisma).auditEvent.findFirst({ where, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
 }
 
 /**

@@ -5,7 +5,9 @@ import type { GateApprover, NoGoOutcomeName, RequiredField } from "../plan/model
 import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
 import { hashAuditEvent, type AuditContent } from "../audit/chain";
 import { getAuditHead, getSignedAuditHead } from "../audit/service";
-import { prisma } from "../platform/db/client";
+import { prisma, type Tx } from "../platform/db/client";
+import { isPostgres } from "../platform/db/dialect";
+import { readInPostgresSnapshot } from "../platform/db/snapshot-postgres";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { readInPages } from "../platform/db/read-in-pages";
 import { numberSteps } from "../plan/numbering";
@@ -146,66 +148,12 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
   const now = options.now ?? new Date();
   const wantFleet = options.sections?.fleet ?? true;
   const wantAudit = options.sections?.audit ?? true;
-  // The run's frozen copy of the plan (an export of a run is a record of what that run ran), and
-  // its audit trail, of one moment. getRunView reads the steps in pages, with breaks in which a
-  // sign-off may commit. Every change to a run's steps, gates or evidence appends an audit event
-  // of that run in the same transaction: when the run's newest event is the same before the steps
-  // are read and at the end of the trail read after them, nothing changed in between. Otherwise
-  // read again; a run that keeps changing is read once more without breaks, as one block (one
-  // moment on SQLite, whose reads run synchronously; on PostgreSQL a best effort, as reads were).
-  let view: Awaited<ReturnType<typeof getRunView>>;
-  let signedHead: Awaited<ReturnType<typeof getSignedAuditHead>> = null;
-  let auditRows: Awaited<ReturnType<typeof readRunAuditTrail>> = [];
-  let chainHead: Awaited<ReturnType<typeof getAuditHead>> = null;
-  for (let attempt = 1; ; attempt++) {
-    const inOneBlock = attempt === CONSISTENT_READ_ATTEMPTS;
-    // The signed head first, before the moment starts: signing may write the checkpoint file (a
-    // break), and the chain head read at the end is then at or after the signed one.
-    signedHead = wantAudit ? await getSignedAuditHead() : null;
-    const before = await getAuditHead({ runId: options.runId });
-    view = await getRunView({ runId: options.runId, inOneBlock });
-    auditRows = wantAudit ? await readRunAuditTrail(options.runId) : [];
-    chainHead = wantAudit ? await getAuditHead() : null;
-    const after = wantAudit ? (auditRows.at(-1) ?? null) : await getAuditHead({ runId: options.runId });
-    if (inOneBlock || (before?.seq ?? null) === (after?.seq ?? null)) break;
-  }
+  // The run's frozen copy of the plan (an export of a run is a record of what that run ran), its
+  // audit trail and its fleet, as of one moment (readRecord says how on each database).
+  const signedHead = wantAudit ? await getSignedAuditHead() : null;
+  const { view, auditRows, chainHead, fleetRuns, clients } = await readRecord({ runId: options.runId, wantAudit, wantFleet });
   const { run, phases, gateApprovals, attachments } = view;
   const project = run.project;
-  // The fleet, the large part, is read in pages with breaks between, in which waiting requests go
-  // first (lib/platform/db/read-in-pages.ts). A fleet tick may land in between: a run in progress
-  // is exported as "not a final record", and an ended run no longer changes.
-  await yieldToEventLoop();
-  const fleetStepIds = wantFleet ? phases.flatMap((p) => p.steps.filter((s) => s.isFleet).map((s) => s.id)) : [];
-  const hasFleetSteps = fleetStepIds.length > 0;
-  const clients = hasFleetSteps
-    ? await readInPages(
-        (after: { hostname: string } | null) =>
-          prisma.fleetClient.findMany({
-            where: { projectId: project.id, ...(after ? { hostname: { gt: after.hostname } } : {}) },
-            orderBy: { hostname: "asc" },
-            take: FLEET_PAGE_ROWS,
-            select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
-          }),
-        FLEET_PAGE_ROWS,
-      )
-    : [];
-  const fleetRuns = [];
-  // Step by step, in client order: pages that follow the (runId, stepId, clientId) index. Paged by
-  // id instead, each page sorted all of the run's rows again.
-  for (const stepId of fleetStepIds) {
-    fleetRuns.push(
-      ...(await readInPages(
-        (after: { clientId: string } | null) =>
-          prisma.fleetClientRun.findMany({
-            where: { runId: run.id, stepId, ...(after ? { clientId: { gt: after.clientId } } : {}) },
-            orderBy: { clientId: "asc" },
-            take: FLEET_PAGE_ROWS,
-            select: { id: true, stepId: true, clientId: true, status: true, reason: true, updatedAt: true, updatedByName: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
-          }),
-        FLEET_PAGE_ROWS,
-      )),
-    );
-  }
 
   // ---- steps ---------------------------------------------------------------------------------
   const numbers = numberSteps(phases);
@@ -318,8 +266,8 @@ export async function loadRunExportData(options: { runId: string; now?: Date; se
 
   // ---- fleet ---------------------------------------------------------------------------------
   let fleet: ExportFleet | null = null;
-  if (hasFleetSteps) {
-    const fleetSteps = steps.filter((s) => s.isFleet);
+  const fleetSteps = wantFleet ? steps.filter((s) => s.isFleet) : [];
+  if (fleetSteps.length > 0) {
     const column = new Map(fleetSteps.map((s, i) => [s.id, i]));
     // The run's own record of a client where it kept one (the client was edited after it ended).
     const recordedByClient = new Map(fleetRuns.filter((r) => r.hostname !== null).map((r) => [r.clientId, r]));
@@ -449,7 +397,86 @@ const FLEET_PAGE_ROWS = 250;
 /** Reads of the steps and the audit trail before the last one, which is done in one block. */
 const CONSISTENT_READ_ATTEMPTS = 3;
 
-const readRunAuditTrail = (runId: string) => prisma.auditEvent.findMany({ where: { runId }, orderBy: { seq: "asc" } });
+/**
+ * The reads behind a record, of one moment. The signed head is read by the caller before this
+ * starts: signing may write the checkpoint file (a break), and the chain head read here is then at
+ * or after the signed one.
+ *
+ * On PostgreSQL everything is read in one REPEATABLE READ snapshot, which holds back no writer.
+ * On SQLite a snapshot would hold Prisma's only connection for the whole read, and every page
+ * render behind it, so the steps are read in pages with breaks in which a sign-off may commit
+ * instead. Every change to a run's steps, gates or evidence appends an audit event of that run in
+ * the same transaction: when the run's newest event is the same before the steps are read and at
+ * the end of the trail read after them, nothing changed in between. Otherwise they are read again;
+ * a run that keeps changing is read once more without breaks, as one block (SQLite's reads run
+ * synchronously, so nothing commits inside it). The fleet comes after, in pages with breaks: a
+ * fleet tick may land in between, and a run in progress is exported as "not a final record",
+ * while an ended run no longer changes.
+ */
+async function readRecord(options: { runId: string; wantAudit: boolean; wantFleet: boolean }) {
+  if (isPostgres()) {
+    return readInPostgresSnapshot(async (db) => {
+      const steps = await readStepsAndTrail({ db, ...options, inOneBlock: false });
+      return { ...steps, ...(await readFleet({ db, view: steps.view, wantFleet: options.wantFleet })) };
+    });
+  }
+  for (let attempt = 1; ; attempt++) {
+    const inOneBlock = attempt === CONSISTENT_READ_ATTEMPTS;
+    const before = await getAuditHead({ runId: options.runId });
+    const steps = await readStepsAndTrail({ db: prisma, ...options, inOneBlock });
+    const after = options.wantAudit ? (steps.auditRows.at(-1) ?? null) : await getAuditHead({ runId: options.runId });
+    if (inOneBlock || (before?.seq ?? null) === (after?.seq ?? null)) {
+      await yieldToEventLoop();
+      return { ...steps, ...(await readFleet({ db: prisma, view: steps.view, wantFleet: options.wantFleet })) };
+    }
+  }
+}
+
+async function readStepsAndTrail(options: { db: Tx; runId: string; wantAudit: boolean; inOneBlock: boolean }) {
+  const { db, runId } = options;
+  const view = await getRunView({ runId, inOneBlock: options.inOneBlock, db });
+  const auditRows = options.wantAudit ? await db.auditEvent.findMany({ where: { runId }, orderBy: { seq: "asc" } }) : [];
+  const chainHead = options.wantAudit ? await getAuditHead({ db }) : null;
+  return { view, auditRows, chainHead };
+}
+
+/**
+ * The fleet, the large part, in pages with breaks between, in which waiting requests go first
+ * (lib/platform/db/read-in-pages.ts).
+ */
+async function readFleet(options: { db: Tx; view: Awaited<ReturnType<typeof getRunView>>; wantFleet: boolean }) {
+  const { db, view } = options;
+  const fleetStepIds = options.wantFleet ? view.phases.flatMap((p) => p.steps.filter((s) => s.isFleet).map((s) => s.id)) : [];
+  if (fleetStepIds.length === 0) return { clients: [], fleetRuns: [] };
+  const clients = await readInPages(
+    (after: { hostname: string } | null) =>
+      db.fleetClient.findMany({
+        where: { projectId: view.run.projectId, ...(after ? { hostname: { gt: after.hostname } } : {}) },
+        orderBy: { hostname: "asc" },
+        take: FLEET_PAGE_ROWS,
+        select: { id: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
+      }),
+    FLEET_PAGE_ROWS,
+  );
+  const fleetRuns = [];
+  // Step by step, in client order: pages that follow the (runId, stepId, clientId) index. Paged by
+  // id instead, each page sorted all of the run's rows again.
+  for (const stepId of fleetStepIds) {
+    fleetRuns.push(
+      ...(await readInPages(
+        (after: { clientId: string } | null) =>
+          db.fleetClientRun.findMany({
+            where: { runId: view.run.id, stepId, ...(after ? { clientId: { gt: after.clientId } } : {}) },
+            orderBy: { clientId: "asc" },
+            take: FLEET_PAGE_ROWS,
+            select: { id: true, stepId: true, clientId: true, status: true, reason: true, updatedAt: true, updatedByName: true, hostname: true, os: true, hardware: true, policy: true, owner: true },
+          }),
+        FLEET_PAGE_ROWS,
+      )),
+    );
+  }
+  return { clients, fleetRuns };
+}
 
 function minDate(dates: (Date | null)[]): Date | null {
   let best: Date | null = null;

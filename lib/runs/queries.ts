@@ -1,5 +1,5 @@
 import "server-only";
-import { prisma } from "../platform/db/client";
+import { prisma, type Tx } from "../platform/db/client";
 import { readInPages } from "../platform/db/read-in-pages";
 import { NotFoundError } from "../platform/errors";
 import { fleetOutcomeLine, type FleetOutcome } from "../fleet/model";
@@ -19,8 +19,9 @@ const STEP_PAGE_ROWS = 100;
  * started, people's names as they were when they acted. Shaped like the plan (phases with their
  * steps, ids of the plan's steps), so every reader of a run treats it as the plan it ran.
  */
-export async function getRunView(options: { runId: string; inOneBlock?: boolean }) {
-  const found = await prisma.run.findUnique({
+export async function getRunView(options: { runId: string; inOneBlock?: boolean; /** A read snapshot to read in (lib/platform/db/snapshot-postgres.ts); the shared client by default. */ db?: Tx }) {
+  const db = options.db ?? prisma;
+  const found = await db.run.findUnique({
     where: { id: options.runId },
     include: {
       project: true,
@@ -38,7 +39,7 @@ export async function getRunView(options: { runId: string; inOneBlock?: boolean 
   const pageRows = options.inOneBlock ? Number.MAX_SAFE_INTEGER : STEP_PAGE_ROWS;
   const stepRunRows = await readInPages(
     (after: { position: number; id: string } | null) =>
-      prisma.stepRun.findMany({
+      db.stepRun.findMany({
         where: { runId: found.id, ...(after ? { OR: [{ position: { gt: after.position } }, { position: after.position, id: { gt: after.id } }] } : {}) },
         orderBy: [{ position: "asc" }, { id: "asc" }],
         ...(options.inOneBlock ? {} : { take: pageRows }),
@@ -100,7 +101,7 @@ export async function getRunBoard(options: { runId: string }) {
   // Read before the board: the page's live stream resumes after this event, so a change that
   // lands between this render and the stream's connect is still delivered (at worst twice).
   const head = await prisma.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
-  const { run, phases, gateApprovals, attachments } = await getRunView(options);
+  const { run, phases, gateApprovals, attachments } = await getRunView({ runId: options.runId });
   const evidenceByStep = new Map<string, typeof attachments>();
   for (const a of attachments) evidenceByStep.set(a.stepId, [...(evidenceByStep.get(a.stepId) ?? []), a]);
   const numbers = numberSteps(phases);
