@@ -161,26 +161,82 @@ export function readCheckpoints(file: string): { exists: boolean; lines: Checkpo
   const lines: CheckpointLine[] = [];
   text.split("\n").forEach((raw, index) => {
     if (raw.trim() === "") return;
-    const line = index + 1;
-    try {
-      const c = JSON.parse(raw) as Partial<AuditCheckpoint>;
-      const ok =
-        c !== null &&
-        typeof c === "object" &&
-        c.v === 1 &&
-        Number.isSafeInteger(c.seq) &&
-        (c.seq as number) >= 0 &&
-        typeof c.headHash === "string" &&
-        HEX64.test(c.headHash) &&
-        typeof c.at === "string" &&
-        !Number.isNaN(Date.parse(c.at)) &&
-        typeof c.key === "string" &&
-        HEX64.test(c.key) &&
-        typeof c.sig === "string";
-      lines.push(ok ? { line, checkpoint: c as AuditCheckpoint } : { line, error: "not a checkpoint (fields missing or malformed)" });
-    } catch {
-      lines.push({ line, error: "not valid JSON" });
-    }
+    const parsed = parseCheckpointLine(raw);
+    lines.push(typeof parsed === "string" ? { line: index + 1, error: parsed } : { line: index + 1, checkpoint: parsed });
   });
   return { exists: true, lines };
+}
+
+/** One line of the file as a checkpoint, or what is wrong with it. */
+function parseCheckpointLine(raw: string): AuditCheckpoint | string {
+  let c: Partial<AuditCheckpoint>;
+  try {
+    c = JSON.parse(raw) as Partial<AuditCheckpoint>;
+  } catch {
+    return "not valid JSON";
+  }
+  const ok =
+    c !== null &&
+    typeof c === "object" &&
+    c.v === 1 &&
+    Number.isSafeInteger(c.seq) &&
+    (c.seq as number) >= 0 &&
+    typeof c.headHash === "string" &&
+    HEX64.test(c.headHash) &&
+    typeof c.at === "string" &&
+    !Number.isNaN(Date.parse(c.at)) &&
+    typeof c.key === "string" &&
+    HEX64.test(c.key) &&
+    typeof c.sig === "string";
+  return ok ? (c as AuditCheckpoint) : "not a checkpoint (fields missing or malformed)";
+}
+
+/** How far a reader of the checkpoint file got: which file (its inode) and the bytes read, to a line's end. */
+export interface CheckpointFileCursor {
+  ino: number;
+  offset: number;
+}
+
+/**
+ * The well-formed checkpoints appended to the file since `cursor`, and the cursor after them. From
+ * the start (`restarted`) with no cursor, or when the file is no longer the one the cursor read:
+ * another inode (replaced, restored) or shorter than what was read. A last line without its
+ * newline yet is an append in progress (appendCheckpoint writes the line and its newline in one
+ * write, from any process) and is left for the next read. Malformed lines are skipped: this is
+ * for finding the newest checkpoint; the verifier (lib/audit/verify.ts) reads and reports all.
+ *
+ * Why: the file only grows (a checkpoint every few seconds of activity, ~300 bytes each), and
+ * checking a signature costs ~0.13 ms, so reading the whole file for every export would block the
+ * server for over a second once it holds 10,000.
+ */
+export function readCheckpointsAppended(file: string, cursor: CheckpointFileCursor | null): { cursor: CheckpointFileCursor | null; restarted: boolean; checkpoints: AuditCheckpoint[] } {
+  let handle: number;
+  try {
+    handle = fs.openSync(file, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { cursor: null, restarted: cursor !== null, checkpoints: [] };
+    throw error;
+  }
+  try {
+    const stat = fs.fstatSync(handle);
+    const restarted = cursor === null || cursor.ino !== stat.ino || stat.size < cursor.offset;
+    const from = restarted ? 0 : cursor.offset;
+    const bytes = Buffer.alloc(stat.size - from);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = fs.readSync(handle, bytes, read, bytes.length - read, from + read);
+      if (n === 0) break;
+      read += n;
+    }
+    const complete = bytes.subarray(0, bytes.subarray(0, read).lastIndexOf(0x0a) + 1);
+    const checkpoints: AuditCheckpoint[] = [];
+    for (const raw of complete.toString("utf8").split("\n")) {
+      if (raw.trim() === "") continue;
+      const parsed = parseCheckpointLine(raw);
+      if (typeof parsed !== "string") checkpoints.push(parsed);
+    }
+    return { cursor: { ino: stat.ino, offset: from + complete.length }, restarted, checkpoints };
+  } finally {
+    fs.closeSync(handle);
+  }
 }

@@ -13,7 +13,7 @@ import { generateKeyPairSync } from "node:crypto";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENESIS_HASH, hashAuditEvent, verifyStoredChain, type StoredAuditRow } from "@/lib/audit/chain";
-import { auditAnchorPaths, checkpointSignatureValid, keyFingerprint, readCheckpoints, readPublicKey, signCheckpoint, type AuditCheckpoint } from "@/lib/audit/checkpoint";
+import { appendCheckpoint, auditAnchorPaths, checkpointSignatureValid, keyFingerprint, loadOrCreateSigningKey, readCheckpoints, readPublicKey, signCheckpoint, type AuditCheckpoint } from "@/lib/audit/checkpoint";
 import { verifyAuditTrail, type AuditTrailVerdict } from "@/lib/audit/verify";
 import { createProject, createTeam, templateSteps, type PlanStep } from "./helpers/db-fixtures";
 import { openTestDatabase, type Lib, type TestDatabase } from "./helpers/db-setup";
@@ -130,6 +130,36 @@ describe("exports", () => {
     const checkpoint: AuditCheckpoint = { v: 1, seq: signed.seq, headHash: signed.headHash, at: signed.at, key: signed.keyFingerprint, sig: signed.signature };
     expect(checkpointSignatureValid(publicKey, checkpoint)).toBe(true);
     expect(checkpointSignatureValid(publicKey, { ...checkpoint, seq: checkpoint.seq + 1 })).toBe(false);
+  });
+
+  it("print the newest checkpoint another process appended, and forget one a restored file no longer has", async () => {
+    const file = paths().checkpoints;
+    const original = fs.readFileSync(file);
+    const printed = async () => (await lib.audit.getSignedAuditHead())!;
+    const before = await printed();
+    const last = await head();
+    expect(before).toMatchObject({ seq: last.seq, headHash: last.hash });
+    try {
+      // Another process (a second server on the same data folder) signs the same head a minute later.
+      const { key } = loadOrCreateSigningKey(paths());
+      const later = signCheckpoint(key, { seq: last.seq, headHash: last.hash, at: new Date(Date.parse(before.at) + 60_000) });
+      await appendCheckpoint(file, later);
+      expect(await printed()).toMatchObject({ seq: later.seq, at: later.at, signature: later.sig });
+      // One with another key is not ours to print.
+      const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+      const foreign = signCheckpoint({ privateKey, publicKey, publicKeyPem: "", fingerprint: keyFingerprint(publicKey) }, { seq: last.seq, headHash: last.hash, at: new Date(Date.parse(before.at) + 120_000) });
+      await appendCheckpoint(file, foreign);
+      expect(await printed()).toMatchObject({ at: later.at, signature: later.sig });
+      // Nor is one that names our key but whose signature doesn't verify (edited after signing).
+      await appendCheckpoint(file, { ...later, at: new Date(Date.parse(before.at) + 180_000).toISOString() });
+      expect(await printed()).toMatchObject({ at: later.at, signature: later.sig });
+      // The file restored from before both (a new file in its place): the later one is gone from the record.
+      fs.writeFileSync(`${file}.restored`, original);
+      fs.renameSync(`${file}.restored`, file);
+      expect(await printed()).toMatchObject({ seq: before.seq, at: before.at, signature: before.signature });
+    } finally {
+      fs.writeFileSync(file, original);
+    }
   });
 });
 
