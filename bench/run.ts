@@ -21,7 +21,7 @@ import { fanoutJson, measureFanout } from "./fanout";
 import { describeSignoffDuringPdf, measureSignoffDuringPdf, SIGNOFF_DURING_PDF_PAIRS } from "./pdf-during-signoff";
 import { measureWebhooks } from "./webhooks";
 import { describeNotificationPasses, measureNotificationPassesInChild, type NotificationPassesResult } from "./notification-passes";
-import { describeSignedHead, measureSignedHeadInChild, type SignedHeadResult } from "./signed-head";
+import { describeLargeAuditLog, measureLargeAuditLogInChild, type LargeAuditLogResult } from "./large-audit-log";
 import type { PostgresStoreResult } from "./postgres-store";
 import { measurePostgresApp, type PostgresAppResult } from "./postgres-app";
 import { load, summarizeLoad, type LoadOutcome, type Stats } from "./lib/load";
@@ -81,9 +81,9 @@ async function main() {
     // The notification passes on this database, with its active runs (bench/notification-passes.ts).
     results.json.notificationPasses = measureNotificationPassesInChild({ databasePath, log });
     if (results.json.notificationPasses) log(`Notification passes: ${describeNotificationPasses(results.json.notificationPasses)}.`);
-    // What an export pays for its signed audit head once the checkpoint file is large (bench/signed-head.ts).
-    results.json.auditSignedHead = measureSignedHeadInChild({ log });
-    if (results.json.auditSignedHead) log(`Signed audit head ${describeSignedHead(results.json.auditSignedHead)}.`);
+    // What a large audit log costs an export and the audit page (bench/large-audit-log.ts).
+    results.json.largeAuditLog = measureLargeAuditLogInChild({ log });
+    if (results.json.largeAuditLog) log(`Large audit log: ${describeLargeAuditLog(results.json.largeAuditLog)}.`);
     log("PostgreSQL with two app instances …");
     results.json.postgres = await measurePostgresApp({
       sourceDatabasePath: postgresSource,
@@ -224,8 +224,8 @@ async function measure(server: ServerHandle, seeded: SeedResult, databasePath: s
     postgresStore,
     /** Filled in by main() once this server has stopped (bench/notification-passes.ts). */
     notificationPasses: null as NotificationPassesResult | null,
-    /** Filled in by main() once this server has stopped (bench/signed-head.ts). */
-    auditSignedHead: null as SignedHeadResult | null,
+    /** Filled in by main() once this server has stopped (bench/large-audit-log.ts). */
+    largeAuditLog: null as LargeAuditLogResult | null,
     /** Filled in by main() once this server has stopped (bench/postgres-app.ts). */
     postgres: null as PostgresAppResult | null,
   };
@@ -511,8 +511,11 @@ function printTable(json: Results["json"], extra: Results["extra"]) {
   }
   const passes = json.notificationPasses;
   if (passes) other.push([`Notification sweep of ${passes.activeRuns} active runs; follow pass after a sign-off (ms)`, `${passes.sweepMs} (${passes.sweepMsPerRun} a run); ${passes.followPassMs}`]);
-  const signedHead = json.auditSignedHead;
-  if (signedHead) other.push([`Signed audit head with ${signedHead.checkpoints} checkpoints: first read; an export's (ms)`, `${signedHead.firstMs}; ${signedHead.repeatMs} (${signedHead.afterAppendMs} after one more)`]);
+  const auditLog = json.largeAuditLog;
+  if (auditLog) {
+    other.push([`Signed head for an export, ${auditLog.events} events / ${auditLog.checkpoints} checkpoints (ms)`, `${auditLog.signedHead.repeatMs} (${auditLog.signedHead.afterAppendMs} after one more; ${auditLog.signedHead.firstMs} at start)`]);
+    other.push(["Audit page's check: total; longest block (ms)", `${auditLog.auditCheck.repeatMs}; ${auditLog.auditCheck.repeatLongestBlockMs} (first: ${auditLog.auditCheck.firstMs}; ${auditLog.auditCheck.firstLongestBlockMs})`]);
+  }
   const w = Math.max(...other.map(([k]) => k.length));
   console.log("");
   for (const [k, v] of other) console.log(`${k.padEnd(w)}  ${v}`);

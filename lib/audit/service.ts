@@ -1,8 +1,10 @@
 import "server-only";
-import { postgresPool, prisma, sqlite, type Tx } from "../platform/db/client";
+import { postgresPool, prisma, type Tx } from "../platform/db/client";
 import { isPostgres } from "../platform/db/dialect";
-import { verifyAuditTrail, verifyAuditTrailFrom, type AuditTrailVerdict } from "./verify";
+import { verifyAuditTrailFrom, type AuditTrailVerdict } from "./verify";
 import { postgresAuditTrailSource } from "./store.verify.postgres";
+import { sqliteAuditTrailSource } from "./store.verify.sqlite";
+import { resolveDatabasePath } from "../platform/db/sqlite-path";
 import { chainLink, GENESIS_HASH, verifyChain, type AuditInput, type ChainVerdict } from "./chain";
 import { insertAuditEventSql } from "./store.sqlite";
 import { withTokenName } from "./actor-name";
@@ -77,12 +79,14 @@ export async function getAuditHead(options: { runId?: string; /** A read snapsho
 }
 
 /**
- * The full check (chain, signed checkpoints, step and run state replayed from the events), on the
- * direct connection inside one read snapshot. Never creates a signing key: a missing one is a finding.
+ * The full check (chain, signed checkpoints, step and run state replayed from the events), inside
+ * one read snapshot, in pieces with breaks for the event loop (the audit page runs it on the
+ * server's thread; lib/audit/store.verify.sqlite.ts sqliteAuditTrailSource says why). Never
+ * creates a signing key: a missing one is a finding.
  */
 export async function verifyAuditTrailNow(): Promise<AuditTrailVerdict> {
   if (isPostgres()) return verifyAuditTrailFrom(postgresAuditTrailSource(postgresPool()));
-  return verifyAuditTrail({ db: sqlite() });
+  return verifyAuditTrailFrom(sqliteAuditTrailSource(resolveDatabasePath()));
 }
 
 export interface SignedAuditHead {

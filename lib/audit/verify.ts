@@ -2,7 +2,8 @@ import type Database from "better-sqlite3";
 import type { KeyObject } from "node:crypto";
 import type pg from "pg";
 import { GENESIS_HASH, hashAuditEvent, type StoredAuditRow } from "./chain";
-import { auditAnchorPaths, checkpointSignatureValid, keyFingerprint, readCheckpoints, readSigningKey, shortFingerprint, type AuditAnchorPaths, type AuditCheckpoint } from "./checkpoint";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { auditAnchorPaths, checkpointSignatureValid, keyFingerprint, readCheckpoints, readSigningKey, shortFingerprint, type AuditAnchorPaths, type AuditCheckpoint, type CheckpointLine } from "./checkpoint";
 import { AuditReplay, differences, pendingStep, runFields, stepFields, type StateDifference } from "./replay";
 import { postgresAuditTrailSource } from "./store.verify.postgres";
 import { hasAuditTables, inReadSnapshot, iterateAuditRows, listRunStates, listStepRunStates, type StoredRunState, type StoredStepRunState } from "./store.verify.sqlite";
@@ -92,7 +93,11 @@ export function verifyPostgresAuditTrail(pool: pg.Pool, options: Parameters<type
 /** verifyAuditTrail over an asynchronous source (PostgreSQL): the same checks, the same verdict. */
 export async function verifyAuditTrailFrom(source: AuditTrailSource, options: { paths?: AuditAnchorPaths; publicKey?: KeyObject; knownHeads?: { seq: number; hash: string }[] } = {}): Promise<AuditTrailVerdict> {
   if (!(await source.hasAuditTables())) return NO_AUDIT_TABLES;
-  const prepared = prepareVerification(options);
+  const paths = options.paths ?? auditAnchorPaths();
+  const publicKey = options.publicKey ?? readSigningKey(paths)?.publicKey ?? null;
+  const file = readCheckpoints(paths.checkpoints);
+  if (publicKey) await checkSignaturesInPieces(publicKey, file.lines);
+  const prepared = prepareVerification({ ...options, paths, publicKey: publicKey ?? undefined, file });
   const scanner = new ChainScanner(prepared.wanted);
   const { steps, runs } = await source.readSnapshot((row) => scanner.add(row));
   return concludeVerification(prepared, scanner.snapshot(steps, runs));
@@ -110,16 +115,34 @@ const NO_AUDIT_TABLES: AuditTrailVerdict = {
 
 type Prepared = ReturnType<typeof prepareVerification>;
 
+/** Signatures checked per piece of checkSignaturesInPieces: ~13 ms of CPU. */
+const SIGNATURES_PER_PIECE = 100;
+
+/**
+ * Checks the log's signatures of this key ahead of prepareVerification, in pieces with breaks for
+ * the event loop between them, so that on a server the check never holds its thread for long;
+ * prepareVerification then finds each one already known (checkpointSignatureValid keeps them).
+ */
+async function checkSignaturesInPieces(publicKey: KeyObject, lines: CheckpointLine[]): Promise<void> {
+  const fingerprint = keyFingerprint(publicKey);
+  let checked = 0;
+  for (const entry of lines) {
+    if ("error" in entry || entry.checkpoint.key !== fingerprint) continue;
+    checkpointSignatureValid(publicKey, entry.checkpoint);
+    if (++checked % SIGNATURES_PER_PIECE === 0) await yieldToEventLoop();
+  }
+}
+
 /**
  * The key and the checkpoints, read before the database: a checkpoint written meanwhile can then
  * only name events the snapshot read afterwards already holds.
  */
-function prepareVerification(options: { paths?: AuditAnchorPaths; publicKey?: KeyObject; knownHeads?: { seq: number; hash: string }[] }) {
+function prepareVerification(options: { paths?: AuditAnchorPaths; publicKey?: KeyObject; knownHeads?: { seq: number; hash: string }[]; file?: ReturnType<typeof readCheckpoints> }) {
   const paths = options.paths ?? auditAnchorPaths();
   const findings: AuditFinding[] = [];
   const publicKey = options.publicKey ?? readSigningKey(paths)?.publicKey ?? null;
   const fingerprint = publicKey ? keyFingerprint(publicKey) : null;
-  const file = readCheckpoints(paths.checkpoints);
+  const file = options.file ?? readCheckpoints(paths.checkpoints);
   const valid: (AuditCheckpoint & { line: number })[] = [];
   for (const entry of file.lines) {
     if ("error" in entry) {

@@ -118,6 +118,42 @@ describe("a clean installation", () => {
   });
 });
 
+describe("the audit page's check", () => {
+  it("reads in pieces on a snapshot of its own: a sign-off goes through between pieces, and isn't taken for tampering", async () => {
+    const { sqliteAuditTrailSource } = await import("@/lib/audit/store.verify.sqlite");
+    const { verifyAuditTrailFrom } = await import("@/lib/audit/verify");
+    const rehearsal = await lib.runs.startRun({ actor: team.admin, projectId: project.id, input: { kind: "REHEARSAL", name: "Signed off during the check" } });
+    const events = await lib.prisma.auditEvent.count();
+    const source = sqliteAuditTrailSource(db.file, { pageRows: 10 });
+    let rowsRead = 0;
+    let signOff: Promise<unknown> | null = null;
+    let rowsReadWhenSignedOff: number | null = null;
+    const verdict = await verifyAuditTrailFrom({
+      hasAuditTables: () => source.hasAuditTables(),
+      readSnapshot: (onRow) =>
+        source.readSnapshot((row) => {
+          rowsRead++;
+          // Asked for while the second piece is read; it can only run in a break.
+          if (rowsRead === 11) {
+            signOff = lib.runs
+              .performStepAction({ actor: team.operator, runId: rehearsal.id, stepId: step("1").id, input: { action: "done", note: "during the audit check", reason: "" } })
+              .then(() => (rowsReadWhenSignedOff = rowsRead));
+          }
+          onRow(row);
+        }),
+    });
+    await signOff;
+    // It committed while the check was still reading the chain…
+    expect(rowsReadWhenSignedOff).not.toBeNull();
+    expect(rowsReadWhenSignedOff!).toBeLessThan(events);
+    // …and the check is of the moment before it: the step's new row is not a finding.
+    expect(verdict).toMatchObject({ ok: true, findings: [], events });
+    const stored = await lib.prisma.stepRun.findUniqueOrThrow({ where: { runId_stepId: { runId: rehearsal.id, stepId: step("1").id } } });
+    expect(stored.status).toBe("DONE");
+    expect(await lib.audit.verifyAuditTrailNow()).toMatchObject({ ok: true, findings: [], events: events + 1 });
+  });
+});
+
 describe("exports", () => {
   it("print the chain head as signed now, with a signature that verifies with the published key", async () => {
     const { loadRunExportData } = await import("@/lib/exports/run-export-data");
