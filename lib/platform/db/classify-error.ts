@@ -29,8 +29,6 @@ function sqliteErrorCode(error: unknown): string | null {
  * P2028 is Prisma's transaction manager giving up: nothing was committed, so it is retryable too.
  */
 export function classifyDatabaseError(error: unknown): unknown {
-  // PostgreSQL's codes (SQLSTATEs) never appear on SQLite, nor SQLite's on PostgreSQL.
-  if (postgresCodeOf(error) !== null) return classifyPostgresError(error);
   const direct = sqliteErrorCode(error);
   if (direct !== null) {
     if (/^SQLITE_BUSY(_|$)/.test(direct)) return new BusyError();
@@ -38,8 +36,14 @@ export function classifyDatabaseError(error: unknown): unknown {
     return error;
   }
   const e = error as { name?: string; code?: string; meta?: { driverAdapterError?: { cause?: DriverCause } }; cause?: unknown };
-  if (e?.code === "P1008" || e?.code === "P2034" || e?.code === "P2028") return new BusyError();
   const cause: DriverCause | undefined = e?.meta?.driverAdapterError?.cause ?? (e?.name === "DriverAdapterError" ? (e.cause as DriverCause | undefined) : undefined);
+  // SQLite's own code first: the SQLite adapter reports a busy database with kind "SocketTimeout",
+  // an adapter kind that on PostgreSQL means the server is unreachable. Read as PostgreSQL's, a
+  // write that met another connection's write lock failed at once as "can't reach the database"
+  // instead of waiting its turn. PostgreSQL's codes (SQLSTATEs) never appear on SQLite.
+  const sqliteCause = typeof cause?.originalCode === "string" && cause.originalCode.startsWith("SQLITE_");
+  if (!sqliteCause && postgresCodeOf(error) !== null) return classifyPostgresError(error);
+  if (e?.code === "P1008" || e?.code === "P2034" || e?.code === "P2028") return new BusyError();
   if (!cause) return error;
   if (cause.kind === "SocketTimeout") return new BusyError();
   const name = typeof cause.originalCode === "string" ? cause.originalCode : "";
