@@ -1,13 +1,16 @@
 /**
  * The notification passes' cost on a run of the benchmark's size (issue 16). Both passes run in
- * the server's process and, on SQLite, each run's part in a write transaction: every sign-off that
- * arrives meanwhile waits for it. The clock-based sweep visits every active run every 30 s; the
+ * the server's process, and each run's writes in a write transaction: every sign-off that arrives
+ * meanwhile waits for it. The clock-based sweep visits every active run every 30 s; the
  * follow pass, after each burst of sign-offs (at most once a second), visits the runs that changed.
  *
  * Measured on a database that has the benchmark's active runs (the live run and the rehearsals the
  * sign-off levels used), in this process, with the app's own modules:
  * - `sweepMs`: one sweep over all active runs, median of 5 (after one that creates what is due);
- * - `followPassMs`: a follow pass after one step was started in one rehearsal run, median of 5.
+ * - `followPassMs`: a follow pass after one step was started in one rehearsal run, median of 5;
+ * - `signoffDuringSweep`: sign-offs (step starts, the same path) one after another, alone and then
+ *   while sweeps run back to back. The sweep looks at each run before it takes a write lock, and
+ *   nearly always nothing is due: a sign-off then waits for no lock, only for its turn on the thread.
  *
  * Called by bench/run.ts once its server has stopped, on its database, in a child process (the
  * modules are server-only: `node --conditions=react-server --import tsx`), with DATABASE_URL set.
@@ -27,9 +30,16 @@ export interface NotificationPassesResult {
   sweepMs: number;
   sweepMsPerRun: number;
   followPassMs: number;
+  /** A sign-off's time in this process, alone and while sweeps run back to back (ms). */
+  signoffDuringSweep: { signoffs: number; sweeps: number; idleP95: number; p95: number; maxMs: number };
 }
 
 const REPEATS = 5;
+/** Sign-offs alone, then as many during sweeps. */
+const SIGNOFFS_PER_HALF = 150;
+/** Sweeps the second half runs through at least (its sign-offs go on until then). */
+const MIN_SWEEPS = 3;
+const SIGNOFF_GAP_MS = 2;
 /** Rehearsals the standalone run starts next to the seeded live run (the full bench has 10). */
 const STANDALONE_REHEARSALS = 10;
 
@@ -72,13 +82,49 @@ async function measureHere(options: { startRehearsals: number }): Promise<Notifi
     follows.push(performance.now() - started);
   }
 
+  // Sign-offs (step starts, the same path) one after another, alone and while sweeps run back
+  // to back: what an operator waits while the sweep visits every active run.
+  const runs = active.filter((r) => r.kind === "REHEARSAL").map((r) => r.id);
+  const toStart = await prisma.stepRun.findMany({ where: { ...startableWhere, runId: { in: runs } }, select: { runId: true, stepId: true }, take: 5 * SIGNOFFS_PER_HALF });
+  if (toStart.length < 5 * SIGNOFFS_PER_HALF) throw new Error(`Only ${toStart.length} startable steps for the sign-offs during sweeps.`);
+  const startOne = async () => {
+    // Sign-offs arrive as requests do, a few ms apart, each on a later turn of the event loop, and
+    // are timed from when they arrive: the wait for a thread that is busy with a sweep counts.
+    const arrives = performance.now() + SIGNOFF_GAP_MS;
+    await new Promise((resolve) => setTimeout(resolve, SIGNOFF_GAP_MS));
+    const { runId, stepId } = toStart.pop()!;
+    await performStepAction({ actor, runId, stepId, input: { action: "start", note: "", reason: "" } });
+    return performance.now() - arrives;
+  };
+  const idle: number[] = [];
+  while (idle.length < SIGNOFFS_PER_HALF) idle.push(await startOne());
+  const duringSweeps: number[] = [];
+  let sweeping: Promise<void> | null = null;
+  let sweepsRun = 0;
+  while (duringSweeps.length < SIGNOFFS_PER_HALF || sweepsRun < MIN_SWEEPS) {
+    sweeping ??= sweepNotifications().finally(() => {
+      sweeping = null;
+      sweepsRun++;
+    });
+    duringSweeps.push(await startOne());
+  }
+  await sweeping;
+
   const sweepMs = median(sweeps);
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
   return {
     activeRuns: active.length,
     stepsPerRun: Math.max(...active.map((r) => r._count.stepRuns)),
     sweepMs: round1(sweepMs),
     sweepMsPerRun: round1(sweepMs / active.length),
     followPassMs: round1(median(follows)),
+    signoffDuringSweep: {
+      signoffs: duringSweeps.length,
+      sweeps: sweepsRun,
+      idleP95: round1(percentile(sorted(idle), 95)),
+      p95: round1(percentile(sorted(duringSweeps), 95)),
+      maxMs: round1(Math.max(...duringSweeps)),
+    },
   };
 }
 
@@ -98,7 +144,8 @@ export function measureNotificationPassesInChild(options: { databasePath: string
 }
 
 export function describeNotificationPasses(r: NotificationPassesResult): string {
-  return `sweep of ${r.activeRuns} active runs (${r.stepsPerRun} steps) ${r.sweepMs} ms (${r.sweepMsPerRun} ms a run); follow pass after a sign-off ${r.followPassMs} ms`;
+  const d = r.signoffDuringSweep;
+  return `sweep of ${r.activeRuns} active runs (${r.stepsPerRun} steps) ${r.sweepMs} ms (${r.sweepMsPerRun} ms a run); follow pass after a sign-off ${r.followPassMs} ms; sign-off p95 during ${d.sweeps} sweeps ${d.p95} ms (max ${d.maxMs}) against ${d.idleP95} ms alone`;
 }
 
 async function main() {

@@ -1,7 +1,9 @@
 import "server-only";
 import crypto from "node:crypto";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
+import { writeOnlyIfNeeded } from "../platform/db/write-only-if-needed";
 import { ForbiddenError, NotFoundError, ValidationError } from "../platform/errors";
 import { appendAuditEvent, readCommittedAuditSeq } from "../audit/service";
 import { isPostgres } from "../platform/db/dialect";
@@ -442,8 +444,14 @@ export async function sweepNotifications(options: { now?: Date; timings?: Notifi
   const now = options.now ?? new Date();
   const timings = options.timings ?? timingsFromEnv(process.env);
   const active = await prisma.run.findMany({ where: { status: "ACTIVE" }, select: { id: true } });
-  for (const { id } of active) {
-    await runTransaction(async (tx) => {
+  for (const [index, { id }] of active.entries()) {
+    // A break between runs, in which waiting requests go first: on SQLite, Prisma's queries resolve
+    // without a turn of the event loop, so the sweep of every active run was one block of the
+    // server's thread (~9 ms a 300-step run; 32 runs, 300 ms that every sign-off waited out).
+    if (index > 0) await yieldToEventLoop();
+    // Each run is looked at first without a write transaction: nearly always, everything due was
+    // done by an earlier sweep, and a write transaction per run held up every sign-off meanwhile.
+    await writeOnlyIfNeeded(async (tx) => {
       const loaded = await loadRun(tx, id);
       if (!loaded || loaded.run.status !== "ACTIVE") return;
       await closeSettled(tx, loaded, now);

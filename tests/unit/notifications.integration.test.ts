@@ -327,6 +327,70 @@ describe("over HTTP", () => {
   });
 });
 
+describe("the sweep", () => {
+  it("takes no write lock when nothing is due: it finishes while another connection holds the lock every sign-off needs, and writes once something is due", async () => {
+    const w = await world("look first");
+    await w.act(team.admin, w.copy.id, "done");
+    await flush();
+    const [ready] = await ofUser(team.operator.id, { projectId: w.project.id, kind: "READY" });
+    const at = (minutes: number) => new Date(ready.lastSentAt.getTime() + minutes * MINUTE);
+    // What the other tests' runs have due at this time is done first.
+    await notifications.sweepNotifications({ now: at(9) });
+    const before = await db.lib.prisma.notification.count();
+    // Another writer holds what a write transaction needs: SQLite's write lock, or on PostgreSQL
+    // the audit chain's lock (the sweep's transactions take it, in every instance).
+    const hold = await holdWriteLock();
+    try {
+      await expect(notifications.sweepNotifications({ now: at(9) })).resolves.toBeUndefined();
+    } finally {
+      await hold.release();
+    }
+    expect(await db.lib.prisma.notification.count()).toBe(before);
+    expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: ready.id } })).chaseCount).toBe(0);
+    // Ten minutes on, the chase is due: the sweep writes it.
+    await notifications.sweepNotifications({ now: at(10) });
+    expect((await db.lib.prisma.notification.findUniqueOrThrow({ where: { id: ready.id } })).chaseCount).toBe(1);
+  });
+});
+
+describe("the sweep on SQLite", () => {
+  it.skipIf(process.env.RUNSHEET_TEST_DATABASE === "postgresql")("lets a sign-off that arrives meanwhile go between two runs, not after all of them", async () => {
+    const w = await world("between runs");
+    await world("between runs, second");
+    await world("between runs, third");
+    await flush();
+    expect(await db.lib.prisma.run.count({ where: { status: "ACTIVE" } })).toBeGreaterThanOrEqual(3);
+    const order: string[] = [];
+    const sweep = notifications.sweepNotifications().then(() => order.push("sweep"));
+    // A request arriving now is served on a later turn of the event loop, as a timer is.
+    const signOff = new Promise((resolve) => setTimeout(resolve, 0))
+      .then(() => w.act(team.admin, w.copy.id, "done"))
+      .then(() => order.push("sign-off"));
+    await Promise.all([sweep, signOff]);
+    expect(order).toEqual(["sign-off", "sweep"]);
+    expect((await w.stepRun(w.copy.id)).status).toBe("DONE");
+  });
+});
+
+/** Holds, from a connection of its own, the lock a write transaction needs, until released. */
+async function holdWriteLock(): Promise<{ release: () => Promise<void> }> {
+  if (process.env.RUNSHEET_TEST_DATABASE === "postgresql") {
+    const { AUDIT_CHAIN_LOCK_KEY } = await import("@/lib/platform/db/advisory-locks");
+    const client = new pg.Client({ connectionString: db.file });
+    await client.connect();
+    await client.query(`SELECT pg_advisory_lock(${AUDIT_CHAIN_LOCK_KEY})`);
+    return { release: () => client.end() };
+  }
+  const raw = db.openRaw();
+  raw.exec("BEGIN IMMEDIATE");
+  return {
+    release: async () => {
+      raw.exec("ROLLBACK");
+      raw.close();
+    },
+  };
+}
+
 describe("time-based", () => {
   it("rollback deadline: a warning at T-30, another at T-10, one when it has passed, each once", async () => {
     const now = Date.now();
