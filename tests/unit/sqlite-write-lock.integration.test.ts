@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { phaseInput } from "@/lib/plan/schemas";
 import { BusyError } from "@/lib/platform/errors";
 import { auditCount, caught, createProject, createTeam } from "./helpers/db-fixtures";
-import { openTestDatabase, TESTS_ON_POSTGRES, type TestDatabase } from "./helpers/db-setup";
+import { openTestDatabase, type TestDatabase } from "./helpers/db-setup";
 
 let db: TestDatabase;
 let team: Awaited<ReturnType<typeof createTeam>>;
@@ -38,7 +38,7 @@ function holdWriteLock() {
 
 const phasesNamed = (projectId: string, title: string) => db.lib.prisma.phase.count({ where: { projectId, title } });
 
-describe.skipIf(TESTS_ON_POSTGRES)("a Prisma write that meets another connection's write lock", () => {
+describe("a Prisma write that meets another connection's write lock", () => {
   it("waits its turn and commits once the lock is gone", async () => {
     const project = await createProject(db.lib, team.admin, { name: `Waits ${Date.now()}`, template: "empty" });
     const events = await auditCount(db.lib);

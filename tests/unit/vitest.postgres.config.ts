@@ -17,6 +17,7 @@ const SQLITE_ONLY: Record<string, string> = {
   "pdf-pool.integration.test.ts": "the worker threads' queue, limits and failures are the same on both; a PDF export on PostgreSQL runs in openapi-responses",
   "token-access-matrix.integration.test.ts": "a token acts as its owner's session, decided by the same code on both; the token reads and the shared token limit are in store-contract and postgres-process on PostgreSQL, and the session matrix (route-access-matrix, with its no-write check) runs there. 25 s of CI",
   "backup.integration.test.ts": "the SQLite file's backup and restore; PostgreSQL is backed up with its own tools",
+  "sqlite-write-lock.integration.test.ts": "SQLite's one write lock held by another connection; on PostgreSQL, rows and the chain's lock are held instead (notifications, postgres-prisma-transaction)",
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
