@@ -78,16 +78,25 @@ export async function getAuditHead(options: { runId?: string; /** A read snapsho
   return (options.db ?? prisma).auditEvent.findFirst({ where, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
 }
 
+// On globalThis, like the checkpointer's state: one per process, whichever bundle loaded this module.
+const globalForAuditCheck = globalThis as unknown as { runsheetAuditCheck?: Promise<AuditTrailVerdict> };
+
 /**
  * The full check (chain, signed checkpoints, step and run state replayed from the events), inside
  * one read snapshot, in pieces with breaks for the event loop (the audit page runs it on the
  * server's thread; lib/audit/store.verify.sqlite.ts sqliteAuditTrailSource says why). Never
  * creates a signing key: a missing one is a finding.
  */
-export async function verifyAuditTrailNow(): Promise<AuditTrailVerdict> {
-  if (isPostgres()) return verifyAuditTrailFrom(postgresAuditTrailSource(postgresPool()));
-  return verifyAuditTrailFrom(sqliteAuditTrailSource(resolveDatabasePath()));
+export function verifyAuditTrailNow(): Promise<AuditTrailVerdict> {
+  // One check at a time per process: the audit page opened by several people at once (a change
+  // board, during the window) shares the check already under way, whose snapshot is moments old,
+  // instead of hashing the whole chain once for each of them.
+  globalForAuditCheck.runsheetAuditCheck ??= (isPostgres() ? verifyAuditTrailFrom(postgresAuditTrailSource(postgresPool())) : verifyAuditTrailFrom(sqliteAuditTrailSource(resolveDatabasePath()))).finally(() => {
+    globalForAuditCheck.runsheetAuditCheck = undefined;
+  });
+  return globalForAuditCheck.runsheetAuditCheck;
 }
+
 
 export interface SignedAuditHead {
   seq: number;

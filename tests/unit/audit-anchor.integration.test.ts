@@ -90,6 +90,15 @@ describe("a clean installation", () => {
     expect(verdict.runsChecked).toBe(1);
   });
 
+  it("is checked once for callers that ask at the same time, and afresh after", async () => {
+    const [first, second] = await Promise.all([lib.audit.verifyAuditTrailNow(), lib.audit.verifyAuditTrailNow()]);
+    expect(second).toBe(first);
+    expect(first).toMatchObject({ ok: true, findings: [] });
+    const later = await lib.audit.verifyAuditTrailNow();
+    expect(later).not.toBe(first);
+    expect(later).toEqual(first);
+  });
+
   it("keeps the private key outside the database, readable only by its owner, and publishes the public key", () => {
     const p = paths();
     expect(path.dirname(p.privateKey)).toBe(path.dirname(db.file));
