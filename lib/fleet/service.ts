@@ -6,7 +6,7 @@ import { detectOsFamily, planBpconfServers, type BpconfPlan } from "./bpconf";
 import { prisma, type Tx } from "../platform/db/client";
 import { runTransaction } from "../platform/db/transaction";
 import { isPostgres } from "../platform/db/dialect";
-import { clientIdsWithHostnameContaining, fillClientFields, freezeClientForEndedRuns, freezeClientsForEndedRuns } from "./store";
+import { clientIdsWithHostnameContaining, fillClientFields, freezeClientForEndedRuns, freezeClientsForEndedRuns, insertFleetClients, insertFleetRowsForClients } from "./store";
 import { agentlessClientIds } from "./queries";
 import { planReimport, type FillConflict } from "./reimport";
 import { rememberResult, replayIfSeen } from "../platform/db/idempotency";
@@ -146,18 +146,11 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
     }
     // Every client is there with these details already: nothing to write, nothing to record.
     if (plan.added.length === 0 && plan.updated.length === 0) return result;
-    const createdIds: string[] = [];
-    const agentlessCreated = new Set<string>();
-    for (let i = 0; i < plan.added.length; i += CHUNK) {
-      const data = plan.added
-        .slice(i, i + CHUNK)
-        .map((c) => ({ projectId: project.id, hostname: c.hostname, networkHostname: c.networkHostname, os: c.os, hardware: c.hardware, policy: c.policy, owner: c.owner }));
-      const created = await tx.fleetClient.createManyAndReturn({ data, select: { id: true, os: true, hardware: true } });
-      for (const row of created) {
-        createdIds.push(row.id);
-        if (clientFamily(row) === "AGENTLESS") agentlessCreated.add(row.id);
-      }
-    }
+    // One statement each (store.sqlite.ts says why), in list order.
+    const created = await insertFleetClients(tx, { projectId: project.id, clients: plan.added });
+    const idByHostname = new Map(created.map((row) => [row.hostname, row.id]));
+    const createdIds = plan.added.map((c) => idByHostname.get(c.hostname)!);
+    const agentlessCreated = new Set(created.filter((row) => clientFamily(row) === "AGENTLESS").map((row) => row.id));
     // Ended runs keep the clients as they recorded them; then the fills, in one statement.
     const updatedIds = plan.updated.map((u) => u.id);
     for (const ids of chunks(updatedIds, ID_CHUNK)) await freezeClientsForEndedRuns(tx, ids);
@@ -167,10 +160,7 @@ export async function importFleetClients(options: { actor: ActingUser; projectId
     let runRowsCreated = 0;
     for (const { runId, stepId, fleetAction } of fleetStepRuns) {
       const ids = AGENT_ONLY_ACTIONS.includes(fleetAction ?? "GENERIC") ? createdIds.filter((id) => !agentlessCreated.has(id)) : createdIds;
-      for (const chunk of chunks(ids, CHUNK)) {
-        const { count } = await tx.fleetClientRun.createMany({ data: chunk.map((clientId) => ({ runId, stepId, clientId })) });
-        runRowsCreated += count;
-      }
+      runRowsCreated += await insertFleetRowsForClients(tx, { runId, stepId, clientIds: ids });
     }
     // A client the fill made agentless (its hardware now says VMware) leaves the bp.conf and
     // connectivity steps of active runs, unless someone already ticked it there.

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "../platform/db/client";
+import type { NewFleetClient } from "./store.sqlite";
 
 /*
  * ./store.sqlite.ts on PostgreSQL, through the same Prisma transaction (the PostgreSQL client's):
@@ -57,4 +58,32 @@ export async function clientIdsWithHostnameContaining(db: Pick<Tx, "$queryRawUns
     options.q,
   );
   return rows.map((r) => r.id);
+}
+
+/** insertFleetClients on PostgreSQL: one statement; ids as SQLite's ("c" and 24 hex characters). */
+export async function insertFleetClients(tx: Tx, options: { projectId: string; clients: readonly NewFleetClient[] }): Promise<{ id: string; hostname: string; os: string; hardware: string }[]> {
+  if (options.clients.length === 0) return [];
+  return tx.$queryRawUnsafe(
+    `INSERT INTO "fleet_client" ("id", "projectId", "hostname", "networkHostname", "os", "hardware", "policy", "owner", "createdAt", "updatedAt")
+     SELECT 'c' || left(replace(gen_random_uuid()::text, '-', ''), 24), $1, j."hostname", j."networkHostname", j."os", j."hardware", j."policy", j."owner", $2::timestamp, $2::timestamp
+       FROM jsonb_to_recordset($3::jsonb) AS j("hostname" text, "networkHostname" text, "os" text, "hardware" text, "policy" text, "owner" text)
+     RETURNING "id", "hostname", "os", "hardware"`,
+    options.projectId,
+    new Date().toISOString(),
+    JSON.stringify(options.clients.map((c) => ({ hostname: c.hostname, networkHostname: c.networkHostname, os: c.os, hardware: c.hardware, policy: c.policy, owner: c.owner }))),
+  );
+}
+
+/** insertFleetRowsForClients on PostgreSQL: one statement. */
+export async function insertFleetRowsForClients(tx: Tx, options: { runId: string; stepId: string; clientIds: readonly string[] }): Promise<number> {
+  if (options.clientIds.length === 0) return 0;
+  return tx.$executeRawUnsafe(
+    `INSERT INTO "fleet_client_run" ("id", "runId", "stepId", "clientId", "status", "reason", "version", "createdAt", "updatedAt")
+     SELECT left(replace(gen_random_uuid()::text, '-', ''), 24), $1, $2, c."id", 'PENDING', '', 1, $3::timestamp, $3::timestamp
+       FROM unnest($4::text[]) AS c("id")`,
+    options.runId,
+    options.stepId,
+    new Date().toISOString(),
+    [...options.clientIds],
+  );
 }

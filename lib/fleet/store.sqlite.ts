@@ -65,3 +65,51 @@ export async function clientIdsWithHostnameContaining(db: Pick<Tx, "$queryRawUns
   );
   return rows.map((r) => r.id);
 }
+
+/** The facts an import writes for a new client. */
+export interface NewFleetClient {
+  hostname: string;
+  networkHostname: string;
+  os: string;
+  hardware: string;
+  policy: string;
+  owner: string;
+}
+
+/**
+ * Adds an import's new clients in one statement and returns their ids (with what decides their
+ * family). Through Prisma's createManyAndReturn, 5,000 clients and their fleet rows took ~3 s of
+ * the server's thread, inside the write transaction that every sign-off waits for; one statement
+ * does it in a fraction. Ids are "c" and 24 hex characters: unique, and never read for meaning.
+ */
+export async function insertFleetClients(tx: Tx, options: { projectId: string; clients: readonly NewFleetClient[] }): Promise<{ id: string; hostname: string; os: string; hardware: string }[]> {
+  if (options.clients.length === 0) return [];
+  const now = toSqlTime(new Date());
+  const field = (name: keyof NewFleetClient) => `json_extract(j."value", '$.${name}')`;
+  return tx.$queryRawUnsafe(
+    `INSERT INTO "fleet_client" ("id", "projectId", "hostname", "networkHostname", "os", "hardware", "policy", "owner", "createdAt", "updatedAt")
+     SELECT 'c' || lower(hex(randomblob(12))), ?, ${field("hostname")}, ${field("networkHostname")}, ${field("os")}, ${field("hardware")}, ${field("policy")}, ${field("owner")}, ?, ?
+       FROM json_each(?) AS j
+     RETURNING "id", "hostname", "os", "hardware"`,
+    options.projectId,
+    now,
+    now,
+    JSON.stringify(options.clients.map((c) => ({ hostname: c.hostname, networkHostname: c.networkHostname, os: c.os, hardware: c.hardware, policy: c.policy, owner: c.owner }))),
+  );
+}
+
+/** A pending fleet row in one run's fleet step for each of these clients, one statement. */
+export async function insertFleetRowsForClients(tx: Tx, options: { runId: string; stepId: string; clientIds: readonly string[] }): Promise<number> {
+  if (options.clientIds.length === 0) return 0;
+  const now = toSqlTime(new Date());
+  return tx.$executeRawUnsafe(
+    `INSERT INTO "fleet_client_run" ("id", "runId", "stepId", "clientId", "status", "reason", "version", "createdAt", "updatedAt")
+     SELECT lower(hex(randomblob(12))), ?, ?, j."value", 'PENDING', '', 1, ?, ?
+       FROM json_each(?) AS j`,
+    options.runId,
+    options.stepId,
+    now,
+    now,
+    JSON.stringify(options.clientIds),
+  );
+}

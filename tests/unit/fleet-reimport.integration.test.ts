@@ -148,6 +148,9 @@ describe("agentless clients in runs", () => {
     const more = await importText(projectId, "Hardware OS Client\nVMware Virtual_Machine Payroll VM\nLinux RedHat9 late-box\n");
     expect(more.runRowsCreated).toBe(1);
     expect(await lib.db.prisma.fleetClientRun.count({ where: { runId: run.id, stepId: step.id } })).toBe(4);
+    const joined = await lib.db.prisma.fleetClientRun.findMany({ where: { runId: run.id, stepId: step.id, client: { hostname: { in: ["late-box", "Payroll VM"] } } }, include: { client: true } });
+    expect(joined.map((r) => [r.client.hostname, r.client.os, r.status, r.version])).toEqual([["late-box", "RedHat9", "PENDING", 1]]);
+    expect(await lib.db.prisma.fleetClient.count({ where: { projectId, hostname: "Payroll VM", hardware: "VMware" } })).toBe(1);
 
     // A fill that makes an untouched client agentless takes it out of the step.
     await importText(projectId, "hostname,hardware\nnew-box,VMware\n");

@@ -201,4 +201,57 @@ describe("the fleet's bulk statements", () => {
       ],
     });
   });
+
+  it("adds an import's new clients and their fleet rows in one statement each, readable as Prisma writes them", async () => {
+    const added = await onBoth(async (side) => {
+      const store = side.name === "sqlite" ? fleetSqlite : fleetPostgres;
+      const clients = [
+        { hostname: "win-sql_07", networkHostname: "", os: "Windows2019", hardware: "PC-x64", policy: "SQL_DAILY", owner: "Jürgen Müller" },
+        { hostname: "Payroll VM", networkHostname: "payroll01.corp.example", os: "", hardware: "VMware", policy: "", owner: "" },
+        { hostname: "o'brien-nas", networkHostname: "", os: "", hardware: "NDMP", policy: "NAS \"weekly\"", owner: "" },
+      ];
+      const created = await store.insertFleetClients(tx(side), { projectId: "project-1", clients });
+      const rows = await side.prisma.fleetClient.findMany({ where: { id: { in: created.map((c) => c.id) } }, orderBy: { hostname: "asc" } });
+      const fleetRows = await store.insertFleetRowsForClients(tx(side), { runId: "run-active", stepId: "G", clientIds: created.map((c) => c.id) });
+      const none = await store.insertFleetRowsForClients(tx(side), { runId: "run-active", stepId: "G", clientIds: [] });
+      const runRows = await side.prisma.fleetClientRun.findMany({ where: { runId: "run-active", stepId: "G" }, include: { client: { select: { hostname: true } } } });
+      // A host name the project has already: the unique key refuses the whole statement.
+      const duplicate = await store.insertFleetClients(tx(side), { projectId: "project-1", clients: [{ ...clients[0], hostname: "zz-new" }, { ...clients[0], hostname: "db01" }] }).then(
+        () => "added",
+        () => "refused",
+      );
+      return {
+        returned: created.map((c) => ({ hostname: c.hostname, os: c.os, hardware: c.hardware })),
+        idsLookRight: created.every((c) => /^c[0-9a-f]{24}$/.test(c.id)) && new Set(created.map((c) => c.id)).size === 3,
+        rows: rows.map((r) => ({ id: created.find((c) => c.hostname === r.hostname)!.id === r.id, hostname: r.hostname, networkHostname: r.networkHostname, os: r.os, hardware: r.hardware, policy: r.policy, owner: r.owner, timesAreDates: r.createdAt instanceof Date && r.createdAt.getTime() === r.updatedAt.getTime() && Math.abs(Date.now() - r.createdAt.getTime()) < 60_000 })),
+        fleetRows,
+        none,
+        runRows: runRows.map((r) => [r.client.hostname, r.status, r.reason, r.version, r.hostname]).sort(),
+        duplicate,
+        zzAdded: await side.prisma.fleetClient.count({ where: { hostname: "zz-new" } }),
+      };
+    });
+    expect(added).toEqual({
+      returned: [
+        { hostname: "win-sql_07", os: "Windows2019", hardware: "PC-x64" },
+        { hostname: "Payroll VM", os: "", hardware: "VMware" },
+        { hostname: "o'brien-nas", os: "", hardware: "NDMP" },
+      ],
+      idsLookRight: true,
+      rows: [
+        { id: true, hostname: "Payroll VM", networkHostname: "payroll01.corp.example", os: "", hardware: "VMware", policy: "", owner: "", timesAreDates: true },
+        { id: true, hostname: "o'brien-nas", networkHostname: "", os: "", hardware: "NDMP", policy: 'NAS "weekly"', owner: "", timesAreDates: true },
+        { id: true, hostname: "win-sql_07", networkHostname: "", os: "Windows2019", hardware: "PC-x64", policy: "SQL_DAILY", owner: "Jürgen Müller", timesAreDates: true },
+      ],
+      fleetRows: 3,
+      none: 0,
+      runRows: [
+        ["Payroll VM", "PENDING", "", 1, null],
+        ["o'brien-nas", "PENDING", "", 1, null],
+        ["win-sql_07", "PENDING", "", 1, null],
+      ],
+      duplicate: "refused",
+      zzAdded: 0,
+    });
+  });
 });
