@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "../platform/db/client";
 import { toSqlTime } from "../platform/db/sql";
+import type { ParsedClient } from "./parse";
 
 /**
  * Ended runs keep a client as they recorded it: its facts are copied onto those runs' fleet rows
@@ -66,15 +67,8 @@ export async function clientIdsWithHostnameContaining(db: Pick<Tx, "$queryRawUns
   return rows.map((r) => r.id);
 }
 
-/** The facts an import writes for a new client. */
-export interface NewFleetClient {
-  hostname: string;
-  networkHostname: string;
-  os: string;
-  hardware: string;
-  policy: string;
-  owner: string;
-}
+/** The facts an import writes for a new client: a parsed line's, without its line number. */
+export type NewFleetClient = Omit<ParsedClient, "line">;
 
 /**
  * Adds an import's new clients in one statement and returns their ids (with what decides their

@@ -106,6 +106,16 @@ function beforeNthReadOf(runId: string, change: (n: number) => Promise<unknown> 
   return (args: FindManyArgs) => (args?.where?.runId === runId ? change(++reads) : null);
 }
 
+/** Loads the run's export while `hooks` watch its reads (watchReads), and stops watching after. */
+async function exportWatching(runId: string, hooks: Parameters<typeof watchReads>[0]) {
+  const reads = watchReads(hooks);
+  try {
+    return { data: await exportData.loadRunExportData({ runId }), reads: reads.ofRun(runId) };
+  } finally {
+    reads.restore();
+  }
+}
+
 /** The record's steps and its trail tell the same story: a step is done exactly when the trail has its sign-off. */
 function expectStepsMatchTrail(data: Awaited<ReturnType<typeof exportData.loadRunExportData>>, stepRuns: { id: string; stepId: string }[]) {
   const signedInTrail = new Set(data.audit.events.filter((e) => e.action === "step.done").map((e) => e.entityId));
@@ -117,15 +127,9 @@ describe("an export's reads", () => {
   it("reads a run's steps in pages and has every one of them once, in plan order, phase by phase", async () => {
     // 3 × 90 steps: more than two pages, and positions repeat across phases (they count within a phase).
     const { run, titles } = await runOf(`paged-${Date.now()}`, 3, 90);
-    const reads = watchReads({ stepRun: () => null });
-    let data: Awaited<ReturnType<typeof exportData.loadRunExportData>>;
-    try {
-      data = await exportData.loadRunExportData({ runId: run.id });
-    } finally {
-      reads.restore();
-    }
+    const { data, reads } = await exportWatching(run.id, { stepRun: () => null });
 
-    expect(reads.ofRun(run.id)("stepRun").length).toBeGreaterThanOrEqual(3);
+    expect(reads("stepRun").length).toBeGreaterThanOrEqual(3);
     expect(data.phases.map((phase) => phase.steps.map((step) => step.title))).toEqual(titles);
     expect(new Set(data.steps.map((step) => step.id)).size).toBe(270);
     expect(data.steps.map((step) => step.number)).toEqual(Array.from({ length: 270 }, (_, i) => String(i + 1)));
@@ -136,23 +140,17 @@ describe("an export's reads", () => {
     const { run } = await runOf(`moment-${Date.now()}`, 1, 3);
     const [first, second] = await db.lib.prisma.stepRun.findMany({ where: { runId: run.id }, orderBy: { position: "asc" } });
     // The first read of the run's trail happens after its steps were read: a sign-off commits just before it.
-    const reads = watchReads({ auditEvent: beforeNthReadOf(run.id, (n) => (n === 1 ? signOff(team.operator, run.id, first.stepId) : null)) });
-    let data: Awaited<ReturnType<typeof exportData.loadRunExportData>>;
-    try {
-      data = await exportData.loadRunExportData({ runId: run.id });
-    } finally {
-      reads.restore();
-    }
+    const { data, reads } = await exportWatching(run.id, { auditEvent: beforeNthReadOf(run.id, (n) => (n === 1 ? signOff(team.operator, run.id, first.stepId) : null)) });
     const signedOff = data.steps.find((step) => step.id === first.stepId)!;
     if (TESTS_ON_POSTGRES) {
       // One read in one snapshot, taken before the sign-off committed: the record has neither its
       // step change nor its audit event.
-      expect(reads.ofRun(run.id)("auditEvent")).toHaveLength(1);
+      expect(reads("auditEvent")).toHaveLength(1);
       expect(signedOff.status).toBe("PENDING");
       expect(data.audit.events.filter((e) => e.action === "step.done")).toHaveLength(0);
     } else {
       // SQLite reads again, and the second read has both.
-      expect(reads.ofRun(run.id)("auditEvent")).toHaveLength(2);
+      expect(reads("auditEvent")).toHaveLength(2);
       expect(signedOff.status).toBe("DONE");
       expect(signedOff.signedOffBy).toBe(team.operator.name);
       expect(data.audit.events.filter((e) => e.entityId === first.id && e.action === "step.done")).toHaveLength(1);
@@ -168,18 +166,12 @@ describe("an export's reads", () => {
     const { run } = await runOf(`busy-${Date.now()}`, 1, 4);
     const steps = await db.lib.prisma.stepRun.findMany({ where: { runId: run.id }, orderBy: { position: "asc" } });
     // A sign-off before each of the first two trail reads; the third read is the last one.
-    const reads = watchReads({ auditEvent: beforeNthReadOf(run.id, (n) => (n <= 2 ? signOff(team.operator, run.id, steps[n - 1].stepId) : null)), stepRun: () => null });
-    let data: Awaited<ReturnType<typeof exportData.loadRunExportData>>;
-    try {
-      data = await exportData.loadRunExportData({ runId: run.id });
-    } finally {
-      reads.restore();
-    }
-    expect(reads.ofRun(run.id)("auditEvent")).toHaveLength(3);
+    const { data, reads } = await exportWatching(run.id, { auditEvent: beforeNthReadOf(run.id, (n) => (n <= 2 ? signOff(team.operator, run.id, steps[n - 1].stepId) : null)), stepRun: () => null });
+    expect(reads("auditEvent")).toHaveLength(3);
     expect(data.steps.filter((step) => step.status === "DONE").map((step) => step.id)).toEqual([steps[0].stepId, steps[1].stepId]);
     expectStepsMatchTrail(data, steps);
     // The last read of the steps is the one without pages (no `take`), so nothing can come between.
-    const stepReads = reads.ofRun(run.id)("stepRun");
+    const stepReads = reads("stepRun");
     expect(stepReads.at(-1)).toBeDefined();
     expect(stepReads.at(-1)?.take).toBeUndefined();
     expect(stepReads.slice(0, -1).every((args) => args?.take === 100)).toBe(true);
@@ -205,20 +197,14 @@ describe("an export's reads", () => {
       fleet.updateFleetClients({ actor: team.operator, runId: run.id, stepId: fleetStep.id, input: { status: "VERIFIED", reason: "", selection: { kind: "ids", items: rows.map((r) => ({ id: r.id, version: r.version })) } } });
     // A sign-off before the second page of steps and before the trail; a fleet tick before the first
     // and the second page of the fleet.
-    const reads = watchReads({
+    const { data, reads } = await exportWatching(run.id, {
       stepRun: beforeNthReadOf(run.id, (n) => (n === 2 ? signOff(team.operator, run.id, stepRows[1].stepId) : null)),
       auditEvent: beforeNthReadOf(run.id, (n) => (n === 1 ? signOff(team.operator, run.id, stepRows[2].stepId) : null)),
       fleetClientRun: beforeNthReadOf(run.id, (n) => (n === 1 ? tick(fleetRows.slice(0, 5)) : n === 2 ? tick(fleetRows.slice(5, 10)) : null)),
     });
-    let data: Awaited<ReturnType<typeof exportData.loadRunExportData>>;
-    try {
-      data = await exportData.loadRunExportData({ runId: run.id });
-    } finally {
-      reads.restore();
-    }
-    expect(reads.ofRun(run.id)("stepRun").length).toBeGreaterThanOrEqual(2);
-    expect(reads.ofRun(run.id)("fleetClientRun").length).toBeGreaterThanOrEqual(3);
-    expect(reads.ofRun(run.id)("auditEvent")).toHaveLength(1);
+    expect(reads("stepRun").length).toBeGreaterThanOrEqual(2);
+    expect(reads("fleetClientRun").length).toBeGreaterThanOrEqual(3);
+    expect(reads("auditEvent")).toHaveLength(1);
     // The record: the run as it was when the export began.
     expect(data.steps.filter((step) => step.status !== "PENDING")).toEqual([]);
     expect(data.audit.events.filter((e) => e.action === "step.done" || e.action === "fleet.update")).toEqual([]);
