@@ -229,6 +229,10 @@ export interface CheckpointFileCursor {
  * write, from any process) and is left for the next read. Malformed lines are skipped: this is
  * for finding the newest checkpoint; the verifier (lib/audit/verify.ts) reads and reports all.
  *
+ * A file rewritten in place, as long as before or longer, isn't noticed (nor a new file that got
+ * the old one's inode): that only changes which checkpoint an export prints as the newest, and the
+ * full check (lib/audit/verify.ts) reads the whole file every time.
+ *
  * Why: the file only grows (a checkpoint every few seconds of activity, ~300 bytes each), and
  * checking a signature costs ~0.13 ms, so reading the whole file for every export would block the
  * server for over a second once it holds 10,000.

@@ -29,12 +29,14 @@ export function postgresAuditTrailSource(pool: pg.Pool): AuditTrailSource {
       const client = await pool.connect();
       try {
         await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        let afterSeq = 0;
+        // The first page has no lower bound: an event written with a seq of 0 or below (by hand,
+        // past the sequence) must be checked like any other, not skipped.
+        let afterSeq: number | null = null;
         for (;;) {
-          const page = await client.query<Omit<StoredAuditRow, "at"> & { at: Date }>(
+          const page: pg.QueryResult<Omit<StoredAuditRow, "at"> & { at: Date }> = await client.query<Omit<StoredAuditRow, "at"> & { at: Date }>(
             `SELECT "seq", "at", "actorId", "actorName", "projectId", "runId", "action", "entityType", "entityId", "before", "after", "prevHash", "hash"
-               FROM "audit_event" WHERE "seq" > $1 ORDER BY "seq" LIMIT ${PAGE}`,
-            [afterSeq],
+               FROM "audit_event" ${afterSeq === null ? "" : `WHERE "seq" > $1`} ORDER BY "seq" LIMIT ${PAGE}`,
+            afterSeq === null ? [] : [afterSeq],
           );
           for (const row of page.rows) onRow({ ...row, at: asStoredText(row.at)! });
           if (page.rows.length < PAGE) break;

@@ -89,7 +89,8 @@ const PAGE_ROWS = 2000;
  */
 export function sqliteAuditTrailSource(databasePath: string, options: { pageRows?: number } = {}): AuditTrailSource {
   const pageRows = options.pageRows ?? PAGE_ROWS;
-  const open = () => new Database(databasePath, { readonly: true, fileMustExist: true });
+  // A short busy wait, as the server's connections (client.ts): it would hold the whole thread.
+  const open = () => new Database(databasePath, { readonly: true, fileMustExist: true, timeout: 100 });
   return {
     async hasAuditTables() {
       const db = open();
@@ -104,20 +105,26 @@ export function sqliteAuditTrailSource(databasePath: string, options: { pageRows
       try {
         db.exec("BEGIN DEFERRED");
         try {
-          const page = db.prepare(
-            `SELECT "seq", "at", "actorId", "actorName", "projectId", "runId", "action", "entityType", "entityId", "before", "after", "prevHash", "hash" FROM "audit_event" WHERE "seq" > ? ORDER BY "seq" LIMIT ?`,
-          );
+          const columns = `"seq", "at", "actorId", "actorName", "projectId", "runId", "action", "entityType", "entityId", "before", "after", "prevHash", "hash"`;
+          // The first page has no lower bound: an event written with a seq of 0 or below (by hand,
+          // past the autoincrement) must be checked like any other, not skipped.
+          const firstPage = db.prepare(`SELECT ${columns} FROM "audit_event" ORDER BY "seq" LIMIT ?`);
+          const nextPage = db.prepare(`SELECT ${columns} FROM "audit_event" WHERE "seq" > ? ORDER BY "seq" LIMIT ?`);
           // The first read starts the snapshot; the breaks come after it.
-          for (let afterSeq = 0; ; ) {
-            const rows = page.all(afterSeq, pageRows) as StoredAuditRow[];
+          for (let afterSeq: number | null = null; ; ) {
+            const rows = (afterSeq === null ? firstPage.all(pageRows) : nextPage.all(afterSeq, pageRows)) as StoredAuditRow[];
             for (const row of rows) onRow(row);
             if (rows.length < pageRows) break;
             afterSeq = rows[rows.length - 1].seq;
             await yieldToEventLoop();
           }
-          return { steps: listStepRunStates(db), runs: listRunStates(db) };
-        } finally {
+          const result = { steps: listStepRunStates(db), runs: listRunStates(db) };
           db.exec("COMMIT");
+          return result;
+        } catch (error) {
+          // SQLite may have rolled back already; the read's own error is the one to report.
+          if (db.inTransaction) db.exec("ROLLBACK");
+          throw error;
         }
       } finally {
         db.close();

@@ -96,8 +96,8 @@ export async function verifyAuditTrailFrom(source: AuditTrailSource, options: { 
   const paths = options.paths ?? auditAnchorPaths();
   const publicKey = options.publicKey ?? readSigningKey(paths)?.publicKey ?? null;
   const file = readCheckpoints(paths.checkpoints);
-  if (publicKey) await checkSignaturesInPieces(publicKey, file.lines);
-  const prepared = prepareVerification({ ...options, paths, publicKey: publicKey ?? undefined, file });
+  const signatureVerdicts = publicKey ? await checkSignaturesInPieces(publicKey, file.lines) : undefined;
+  const prepared = prepareVerification({ ...options, paths, publicKey: publicKey ?? undefined, file, signatureVerdicts });
   const scanner = new ChainScanner(prepared.wanted);
   const { steps, runs } = await source.readSnapshot((row) => scanner.add(row));
   return concludeVerification(prepared, scanner.snapshot(steps, runs));
@@ -120,24 +120,26 @@ const SIGNATURES_PER_PIECE = 100;
 
 /**
  * Checks the log's signatures of this key ahead of prepareVerification, in pieces with breaks for
- * the event loop between them, so that on a server the check never holds its thread for long;
- * prepareVerification then finds each one already known (checkpointSignatureValid keeps them).
+ * the event loop between them, so that on a server the check never holds its thread for long.
+ * Returns each line's verdict, which prepareVerification uses instead of checking again (a file of
+ * forged lines would otherwise be checked there in one block).
  */
-async function checkSignaturesInPieces(publicKey: KeyObject, lines: CheckpointLine[]): Promise<void> {
+async function checkSignaturesInPieces(publicKey: KeyObject, lines: CheckpointLine[]): Promise<Map<number, boolean>> {
   const fingerprint = keyFingerprint(publicKey);
-  let checked = 0;
+  const verdicts = new Map<number, boolean>();
   for (const entry of lines) {
     if ("error" in entry || entry.checkpoint.key !== fingerprint) continue;
-    checkpointSignatureValid(publicKey, entry.checkpoint);
-    if (++checked % SIGNATURES_PER_PIECE === 0) await yieldToEventLoop();
+    verdicts.set(entry.line, checkpointSignatureValid(publicKey, entry.checkpoint));
+    if (verdicts.size % SIGNATURES_PER_PIECE === 0) await yieldToEventLoop();
   }
+  return verdicts;
 }
 
 /**
  * The key and the checkpoints, read before the database: a checkpoint written meanwhile can then
  * only name events the snapshot read afterwards already holds.
  */
-function prepareVerification(options: { paths?: AuditAnchorPaths; publicKey?: KeyObject; knownHeads?: { seq: number; hash: string }[]; file?: ReturnType<typeof readCheckpoints> }) {
+function prepareVerification(options: { paths?: AuditAnchorPaths; publicKey?: KeyObject; knownHeads?: { seq: number; hash: string }[]; file?: ReturnType<typeof readCheckpoints>; signatureVerdicts?: ReadonlyMap<number, boolean> }) {
   const paths = options.paths ?? auditAnchorPaths();
   const findings: AuditFinding[] = [];
   const publicKey = options.publicKey ?? readSigningKey(paths)?.publicKey ?? null;
@@ -153,7 +155,7 @@ function prepareVerification(options: { paths?: AuditAnchorPaths; publicKey?: Ke
     if (!publicKey) continue;
     if (c.key !== fingerprint) {
       findings.push({ kind: "unknown-key", seq: c.seq, message: `The checkpoint on line ${entry.line} (event #${c.seq}, ${c.at}) is signed by an unknown key (${shortFingerprint(c.key)}), not this installation's key (${shortFingerprint(fingerprint!)}).` });
-    } else if (!checkpointSignatureValid(publicKey, c)) {
+    } else if (!(options.signatureVerdicts?.get(entry.line) ?? checkpointSignatureValid(publicKey, c))) {
       findings.push({ kind: "bad-signature", seq: c.seq, message: `The checkpoint on line ${entry.line} (event #${c.seq}, ${c.at}) has a signature that does not verify: it was altered or forged.` });
     } else {
       valid.push({ ...c, line: entry.line });

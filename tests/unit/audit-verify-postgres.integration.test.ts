@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditAnchorPaths } from "@/lib/audit/checkpoint";
 import { verifyAuditTrail, verifyAuditTrailFrom } from "@/lib/audit/verify";
 import { postgresAuditTrailSource } from "@/lib/audit/store.verify.postgres";
+import { sqliteAuditTrailSource } from "@/lib/audit/store.verify.sqlite";
 import { applyPostgresMigrations } from "@/lib/platform/db/migrate-postgres";
 import { createPostgresPool } from "@/lib/platform/db/postgres-pool";
 import { copySqliteToPostgres } from "./helpers/copy-to-postgres";
@@ -102,6 +103,29 @@ describe("the audit check on PostgreSQL", () => {
       await pool.query(`UPDATE "step_run" SET "signedOffByName" = $1 WHERE "id" = $2`, [target.signedOffByName, target.id]);
     }
     expect((await verifyPostgres()).ok).toBe(true);
+  });
+
+  it("checks an event forged below the chain's first seq like any other, on both databases and in the server's paged check", async () => {
+    const forge = `INSERT INTO "audit_event" ("seq", "at", "actorId", "actorName", "projectId", "runId", "action", "entityType", "entityId", "before", "after", "prevHash", "hash")
+      SELECT -1, "at", "actorId", 'Mallory', "projectId", "runId", "action", "entityType", "entityId", "before", "after", 'f0f0' || substr("prevHash", 5), 'f0f0' || substr("hash", 5) FROM "audit_event" WHERE "seq" = 1`;
+    const raw = db.openRaw();
+    try {
+      raw.exec(forge);
+      await pool.query(forge);
+      const onSqlite = verifySqlite();
+      const paged = await verifyAuditTrailFrom(sqliteAuditTrailSource(db.file, { pageRows: 5 }), { paths: auditAnchorPaths(db.file) });
+      const onPostgres = await verifyPostgres();
+      expect(onSqlite.ok).toBe(false);
+      expect(onSqlite.findings.map((f) => f.kind)).toContain("chain-broken");
+      expect(paged).toEqual(onSqlite);
+      expect(onPostgres).toEqual(onSqlite);
+    } finally {
+      raw.exec(`DELETE FROM "audit_event" WHERE "seq" = -1`);
+      raw.close();
+      await pool.query(`DELETE FROM "audit_event" WHERE "seq" = -1`);
+    }
+    expect((await verifyPostgres()).ok).toBe(true);
+    expect((await verifyAuditTrailFrom(sqliteAuditTrailSource(db.file, { pageRows: 5 }), { paths: auditAnchorPaths(db.file) })).ok).toBe(true);
   });
 
   it("npm run audit:verify checks a PostgreSQL database: OK, the same finding after a direct UPDATE, and a clear error when it can't connect", async () => {

@@ -4,6 +4,7 @@
  * every check makes, the one-time approval link, and the fleet's bulk statements. Each scenario
  * runs on both from the same fixture; the answers must be equal (./helpers/two-databases.ts).
  */
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as authSqlite from "@/lib/platform/auth/store.sqlite";
 import * as authPostgres from "@/lib/platform/auth/store.postgres";
@@ -147,6 +148,18 @@ describe("one-time approval links", () => {
 
 describe("the fleet's bulk statements", () => {
   const tx = (side: Side) => side.prisma as unknown as Tx;
+  /** On SQLite: the raw insert's createdAt and updatedAt text has the shape of one Prisma wrote (client c-1, from the seed). */
+  const sameStoredTimeShape = (id: string) => {
+    const raw = new Database(sqliteFile, { readonly: true });
+    try {
+      const shape = (text: string) => text.replace(/\d/g, "9");
+      const byPrisma = raw.prepare(`SELECT "createdAt" FROM "fleet_client" WHERE "id" = 'c-1'`).pluck().get() as string;
+      const row = raw.prepare(`SELECT "createdAt", "updatedAt" FROM "fleet_client" WHERE "id" = ?`).get(id) as { createdAt: string; updatedAt: string };
+      return typeof byPrisma === "string" && shape(row.createdAt) === shape(byPrisma) && shape(row.updatedAt) === shape(byPrisma);
+    } finally {
+      raw.close();
+    }
+  };
 
   it("finds clients whose host name contains the text literally, ignoring case ('_' is not a wildcard)", async () => {
     const found = await onBoth(async (side) => {
@@ -221,7 +234,10 @@ describe("the fleet's bulk statements", () => {
         () => "refused",
       );
       return {
-        returned: created.map((c) => ({ hostname: c.hostname, os: c.os, hardware: c.hardware })),
+        // RETURNING's order is not promised; the service matches rows by host name.
+        returned: created.map((c) => ({ hostname: c.hostname, os: c.os, hardware: c.hardware })).sort((a, b) => (a.hostname < b.hostname ? -1 : 1)),
+        // Times stored as Prisma stores them (on SQLite, text Prisma also reads back as the same date).
+        storedTimesLikePrisma: side.name === "sqlite" ? sameStoredTimeShape(created[0].id) : true,
         idsLookRight: created.every((c) => /^c[0-9a-f]{24}$/.test(c.id)) && new Set(created.map((c) => c.id)).size === 3,
         rows: rows.map((r) => ({ id: created.find((c) => c.hostname === r.hostname)!.id === r.id, hostname: r.hostname, networkHostname: r.networkHostname, os: r.os, hardware: r.hardware, policy: r.policy, owner: r.owner, timesAreDates: r.createdAt instanceof Date && r.createdAt.getTime() === r.updatedAt.getTime() && Math.abs(Date.now() - r.createdAt.getTime()) < 60_000 })),
         fleetRows,
@@ -233,10 +249,11 @@ describe("the fleet's bulk statements", () => {
     });
     expect(added).toEqual({
       returned: [
-        { hostname: "win-sql_07", os: "Windows2019", hardware: "PC-x64" },
         { hostname: "Payroll VM", os: "", hardware: "VMware" },
         { hostname: "o'brien-nas", os: "", hardware: "NDMP" },
+        { hostname: "win-sql_07", os: "Windows2019", hardware: "PC-x64" },
       ],
+      storedTimesLikePrisma: true,
       idsLookRight: true,
       rows: [
         { id: true, hostname: "Payroll VM", networkHostname: "payroll01.corp.example", os: "", hardware: "VMware", policy: "", owner: "", timesAreDates: true },

@@ -1,6 +1,6 @@
 import "server-only";
 import { prisma, type Tx } from "./client";
-import { classifyPostgresError } from "./postgres-errors";
+import { classifyDatabaseError } from "./classify-error";
 
 /**
  * Runs `read` in one REPEATABLE READ, READ ONLY transaction on PostgreSQL: every query in it sees
@@ -26,6 +26,7 @@ export async function readInPostgresSnapshot<T>(read: (db: Tx) => Promise<T>): P
       { maxWait: 10_000, timeout: 60_000 },
     );
   } catch (error) {
-    throw classifyPostgresError(error);
+    // Prisma's own limits (no connection within maxWait, the timeout) are P2028: busy, try again.
+    throw classifyDatabaseError(error);
   }
 }

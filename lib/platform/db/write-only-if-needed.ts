@@ -10,11 +10,13 @@ class WouldWrite extends Error {
 }
 
 const WRITE_METHODS = new Set(["create", "createMany", "createManyAndReturn", "update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany"]);
-const CLIENT_WRITE_METHODS = new Set(["$executeRaw", "$executeRawUnsafe", "$transaction"]);
+// Raw SQL may write (an INSERT … RETURNING through $queryRaw, a SELECT … FOR UPDATE), so it counts
+// as a write too: a pass that needs it runs for real, never in the look.
+const CLIENT_WRITE_METHODS = new Set(["$executeRaw", "$executeRawUnsafe", "$queryRaw", "$queryRawUnsafe", "$transaction"]);
 
 const refuse = () => Promise.reject(new WouldWrite());
 
-/** The shared client, with every write refused (WouldWrite) before it reaches the database. */
+/** The shared client, with every write and all raw SQL refused (WouldWrite) before it reaches the database. */
 function readOnlyView(): Tx {
   const delegates = new Map<string, unknown>();
   return new Proxy(prisma, {
